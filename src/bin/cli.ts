@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { loadConfig } from '../config/env.js';
+import { ConfigError, OpsgateError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { ensureRedis } from '../store/redis.js';
+import { parseTemplate } from '../template/parse.js';
+import { describeExecution } from '../chat/describe.js';
+import { isTerminal } from '../engine/status.js';
+import { createRuntime, startStepWorker } from './runtime.js';
+import { startWeb } from './web.js';
+
+const USAGE = `usage: opsgate <command>
+  start                          bot, HTTP server and worker in one process (npm start)
+  bot                            bot and HTTP server only (Procfile web:)
+  worker                         BullMQ worker only (Procfile worker:)
+  validate PATH...               check templates (files or folders)
+  run TEMPLATE [key=value ...]   start an execution and follow it`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === 'validate') return validate(args);
+  if (!command || !['start', 'bot', 'worker', 'run'].includes(command)) {
+    process.stderr.write(`${USAGE}\n`);
+    return command === 'help' || command === '--help' ? 0 : 2;
+  }
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const redis = await ensureRedis(config.redisUrl, log);
+  const rt = createRuntime(config, redis.url, log);
+  const closers: (() => Promise<unknown>)[] = [];
+  if (command === 'run') {
+    try { return await run(rt, args); } finally { await rt.close(); await redis.stop(); }
+  }
+  if (command === 'start' || command === 'bot') {
+    const web = await startWeb(rt);
+    closers.push(() => web.close());
+    process.stderr.write(`opsgate: web console at ${web.url}\n`);
+  }
+  if (command === 'start' || command === 'worker') {
+    const worker = startStepWorker(rt);
+    closers.push(() => worker.close());
+    log.info('worker is running');
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  log.info('shutting down');
+  for (const close of closers.reverse()) await close();
+  await rt.close();
+  await redis.stop();
+  return 0;
+}
+
+/** Starts an execution as the CLI user and prints a live progress line until it ends. */
+async function run(rt: ReturnType<typeof createRuntime>, [name, ...pairs]: string[]): Promise<number> {
+  if (!name) throw new OpsgateError('InvalidParameter', 'usage: opsgate run TEMPLATE [key=value ...]');
+  const parameters = Object.fromEntries(pairs.map((p) => {
+    const eq = p.indexOf('=');
+    if (eq < 1) throw new OpsgateError('InvalidParameter', `${JSON.stringify(p)} is not key=value`);
+    return [p.slice(0, eq), p.slice(eq + 1)];
+  }));
+  if (!(await rt.producer.steps.getWorkers()).length) process.stderr.write('opsgate: no worker is running yet; start one with `opsgate worker` or `npm start`\n');
+  const exec = await rt.executions.start({ templateName: name, parameters, owner: process.env.OPSGATE_USER, origin: { platform: 'cli' } });
+  let last = '';
+  for (;;) {
+    const e = await rt.executionStore.get(exec.id);
+    const line = `${e.id} ${e.status}${e.current ? ` at ${e.current}` : ''}${e.statusMessage ? `: ${e.statusMessage}` : ''}`;
+    if (line !== last) process.stderr.write(process.stderr.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
+    last = line;
+    if (isTerminal(e.status)) {
+      process.stdout.write(`${process.stderr.isTTY ? '\n' : ''}${describeExecution(e)}\n`);
+      return e.status === 'Success' ? 0 : 1;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+function validate(paths: string[]): number {
+  if (!paths.length) { process.stderr.write('usage: opsgate validate PATH...\n'); return 2; }
+  const files: string[] = [];
+  const walk = (p: string) => {
+    if (statSync(p).isDirectory()) readdirSync(p).sort().forEach((f) => walk(join(p, f)));
+    else if (['.yaml', '.yml', '.json'].includes(extname(p))) files.push(p);
+  };
+  paths.forEach(walk);
+  let bad = 0;
+  for (const file of files) {
+    try {
+      parseTemplate(readFileSync(file, 'utf8'), file);
+    } catch (err) {
+      bad++;
+      process.stdout.write(`${(err as Error).message}\n`);
+    }
+  }
+  process.stdout.write(`${files.length - bad} of ${files.length} templates valid\n`);
+  return bad ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
+  // A configuration problem is one line; anything else is reported by its code, never a stack.
+  const message = err instanceof ConfigError ? err.message : err instanceof OpsgateError ? `${err.code}: ${err.message}` : String((err as Error)?.stack ?? err);
+  process.stderr.write(`opsgate: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import type { AddressInfo } from 'node:net';
+import { Bot } from '../chat/bot.js';
+import { consoleAdapter, CONSOLE_CHANNEL } from '../chat/console/routes.js';
+import type { ChatPlatform } from '../chat/platform.js';
+import { createSlack } from '../chat/slack/app.js';
+import { executionPageRoute } from '../http/execution-page.js';
+import { healthRoute } from '../http/health.js';
+import { createHttpServer, type Route } from '../http/server.js';
+import { notificationDispatcher } from '../notify/dispatcher.js';
+import { ConsoleChannel } from '../store/console.js';
+import { ConfigError } from '../errors.js';
+import { startNotifyWorker, type Runtime } from './runtime.js';
+
+export { CONSOLE_CHANNEL };
+
+/** The bot process: templates loaded, HTTP (console, Slack, pages), and the notification consumer. */
+export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Promise<void> }> {
+  const { config, log } = rt;
+  const { loaded, failed } = await rt.templates.loadFolders(config.templateDirs);
+  log.info({ templates: loaded.map((t) => `${t.name} ${t.version}`) }, 'templates loaded');
+  for (const f of failed) log.error({ file: f.file }, `template not loaded: ${f.error}`);
+
+  const bot = new Bot({ templates: rt.templates, executions: rt.executions, approvals: rt.approvals });
+  const subscriber = rt.redis.duplicate();
+  const console = consoleAdapter({ bot, channel: new ConsoleChannel(rt.redis, rt.keys), directory: rt.directory, subscriber, eventsKey: rt.keys.consoleEvents });
+  const platforms: Record<string, ChatPlatform> = { console: console.platform };
+  const routes: Route[] = [healthRoute(rt.redis), executionPageRoute(rt.executionStore, rt.templates), ...console.routes];
+
+  if (config.slack) {
+    const slack = createSlack(config.slack, { bot, directory: rt.directory, log });
+    platforms.slack = slack.platform;
+    routes.push({ method: 'POST', path: /^\/slack\/events$/, handle: (req, res) => slack.requestListener(req, res) });
+    log.info('Slack over HTTP at POST /slack/events');
+  }
+
+  const server = createHttpServer(routes, log);
+  await new Promise<void>((ok, fail) => {
+    server.once('error', (err: NodeJS.ErrnoException) => fail(new ConfigError(`cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}${err.code === 'EADDRINUSE' ? ' (another process has it; set PORT)' : ''}`)));
+    server.listen(config.port, config.host, ok);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host}:${port}`;
+  log.info({ url }, 'opsgate is listening');
+  const notifier = startNotifyWorker(rt, notificationDispatcher({
+    executions: rt.executionStore, tickets: rt.tickets, platforms, publicUrl: config.publicUrl ?? url, log,
+  }));
+  return {
+    url,
+    async close() {
+      console.close();
+      await new Promise((r) => server.close(r));
+      server.closeAllConnections();
+      await notifier.close();
+      subscriber.disconnect();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import type { Approvals } from '../core/approvals.js';
+import type { Executions } from '../core/executions.js';
+import { asOpsgateError } from '../errors.js';
+import type { TemplateStore } from '../store/templates.js';
+import { describeExecution } from './describe.js';
+import type { Actor } from './platform.js';
+import { tokenize } from './tokenize.js';
+
+/** Where a command came from; replies go privately to the actor. */
+export interface CommandContext {
+  actor: Actor;
+  platform: 'slack' | 'console';
+  channel: string;
+}
+
+export interface BotDeps {
+  templates: TemplateStore;
+  executions: Executions;
+  approvals: Approvals;
+}
+
+interface Command {
+  name: string;
+  aliases?: string[];
+  usage: string;
+  summary: string;
+  run(args: string[], ctx: CommandContext, deps: BotDeps): Promise<string>;
+}
+
+class UsageError extends Error {}
+
+/** The commands, as data: the help text, the routing and the usage lines all come from here. */
+const commands: Command[] = [
+  {
+    name: 'run', aliases: ['start'], usage: 'run TEMPLATE [key=value ...]', summary: 'start a runbook',
+    async run([name, ...pairs], ctx, { templates, executions }) {
+      if (!name) throw new UsageError('which template? Name one.');
+      const parameters: Record<string, string> = {};
+      for (const pair of pairs) {
+        const eq = pair.indexOf('=');
+        if (eq < 1) throw new UsageError(`${JSON.stringify(pair)} is not key=value`);
+        parameters[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+      const { template } = await templates.get(name);
+      if (!ctx.actor.user && template.Tasks.some((t) => t.Action.toLowerCase() === 'acs::approve')) {
+        return `${name} needs approval, and you are not in the opsgate directory, so you cannot start it.`;
+      }
+      const exec = await executions.start({
+        templateName: name, parameters, owner: ctx.actor.user?.name,
+        origin: { platform: ctx.platform, channel: ctx.channel },
+      });
+      return `Started ${exec.templateName} ${exec.templateVersion} as ${exec.id}.`;
+    },
+  },
+  {
+    name: 'status', usage: 'status EXECUTION_ID', summary: "show an execution's status and tasks",
+    async run([id], _ctx, { executions }) {
+      if (!id) throw new UsageError('which execution? Give its id (exec-...).');
+      return describeExecution(await executions.get(id));
+    },
+  },
+  {
+    name: 'approve', usage: 'approve TICKET_ID [comment]', summary: 'approve an approval ticket',
+    run: (args, ctx, deps) => vote('AGREE', args, ctx, deps),
+  },
+  {
+    name: 'reject', usage: 'reject TICKET_ID [comment]', summary: 'reject an approval ticket',
+    run: (args, ctx, deps) => vote('REJECT', args, ctx, deps),
+  },
+  {
+    name: 'help', usage: 'help', summary: 'this list',
+    async run() { return helpText(); },
+  },
+];
+
+async function vote(decision: 'AGREE' | 'REJECT', [id, ...comment]: string[], ctx: CommandContext, { approvals }: BotDeps) {
+  if (!id || !/^\d+$/.test(id)) throw new UsageError('which approval? Give its ticket number.');
+  return (await approvals.vote(id, ctx.actor.user, decision, comment.join(' ') || undefined)).message;
+}
+
+function helpText(): string {
+  return ['opsgate commands:', ...commands.map((c) => `  ${c.usage}  ${c.summary}`)].join('\n');
+}
+
+export class Bot {
+  constructor(private readonly deps: BotDeps) {}
+
+  /** A typed command; the answer goes only to the one who typed it. */
+  async command(text: string, ctx: CommandContext): Promise<string> {
+    let words: string[];
+    try { words = tokenize(text.trim()); } catch (e) { return `${(e as Error).message}. Try: help`; }
+    const [name = 'help', ...args] = words;
+    const command = commands.find((c) => c.name === name.toLowerCase() || c.aliases?.includes(name.toLowerCase()));
+    if (!command) return `Unknown command ${JSON.stringify(name)}.\n${helpText()}`;
+    try {
+      return await command.run(args, ctx, this.deps);
+    } catch (err) {
+      if (err instanceof UsageError) return `${err.message}\nUsage: ${command.usage}`;
+      const e = asOpsgateError(err);
+      if (e.code === 'InternalError') throw err;
+      return `${e.message}\nUsage: ${command.usage}`;
+    }
+  }
+
+  /**
+   * An Approve or Reject button. Returns a private answer for the one who pressed it when their
+   * press changed nothing (not an approver, a second press, a closed ticket); the card itself is
+   * updated through the notification path for everyone.
+   */
+  async button(actionId: string, ticketId: string, ctx: CommandContext): Promise<string | undefined> {
+    if (actionId !== 'approve' && actionId !== 'reject') return undefined;
+    const r = await this.deps.approvals.vote(ticketId, ctx.actor.user, actionId === 'approve' ? 'AGREE' : 'REJECT');
+    return r.outcome === 'recorded' || r.outcome === 'decided' ? undefined : r.message;
+  }
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import type { Redis } from 'ioredis';
+import type { Directory } from '../../config/directory.js';
+import { OpsgateError } from '../../errors.js';
+import { readJson, sendHtml, sendJson } from '../../http/respond.js';
+import type { Route } from '../../http/server.js';
+import type { ConsoleChannel } from '../../store/console.js';
+import type { Bot, CommandContext } from '../bot.js';
+import type { ChatPlatform } from '../platform.js';
+
+const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
+export const CONSOLE_CHANNEL = 'console';
+
+/**
+ * The web console, a chat channel in the browser. Development default: the page picks which
+ * directory user it acts as; it listens on loopback unless HOST says otherwise.
+ */
+export function consoleAdapter(deps: { bot: Bot; channel: ConsoleChannel; directory: Directory; subscriber: Redis; eventsKey: string }) {
+  const { bot, channel, directory, subscriber, eventsKey } = deps;
+  const streams = new Set<ServerResponse>();
+  let subscribed: Promise<unknown> | undefined;
+  subscriber.on('message', (_ch: string, data: string) => {
+    for (const res of streams) res.write(`data: ${data}\n\n`);
+  });
+
+  const ctx = (body: Record<string, unknown>): CommandContext => {
+    const name = typeof body.user === 'string' ? body.user : '';
+    return { actor: { platform: 'console', id: name, user: directory.user(name) }, platform: 'console', channel: CONSOLE_CHANNEL };
+  };
+  const text = (body: Record<string, unknown>, field: string) => {
+    const v = body[field];
+    if (typeof v !== 'string' || v.length > 4000) throw new OpsgateError('InvalidParameter', `${field} must be a string of at most 4000 characters`);
+    return v;
+  };
+
+  const routes: Route[] = [
+    { method: 'GET', path: /^\/$/, handle: (_q, res) => sendHtml(res, 200, page) },
+    {
+      method: 'GET', path: /^\/console\/state$/,
+      async handle(_q, res) {
+        sendJson(res, 200, { users: directory.users().map((u) => u.name), messages: await channel.recent() });
+      },
+    },
+    {
+      method: 'GET', path: /^\/console\/events$/,
+      async handle(req, res) {
+        subscribed ??= subscriber.subscribe(eventsKey);
+        await subscribed;
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        res.write(': connected\n\n');
+        streams.add(res);
+        req.on('close', () => streams.delete(res));
+      },
+    },
+    {
+      method: 'POST', path: /^\/console\/command$/,
+      async handle(req, res) {
+        const body = await readJson(req);
+        sendJson(res, 200, { reply: await bot.command(text(body, 'text'), ctx(body)) });
+      },
+    },
+    {
+      method: 'POST', path: /^\/console\/action$/,
+      async handle(req, res) {
+        const body = await readJson(req);
+        sendJson(res, 200, { reply: (await bot.button(text(body, 'action'), text(body, 'value'), ctx(body))) ?? null });
+      },
+    },
+  ];
+
+  const platform: ChatPlatform = {
+    name: 'console',
+    post: (ch, message, thread) => channel.post(ch, message, thread),
+    update: (_ch, ref, message) => channel.update(ref, message),
+  };
+
+  const close = () => { for (const res of streams) res.end(); streams.clear(); };
+  return { routes, platform, close };
+}

@@ -1,0 +1,23 @@
+import type { ApprovalCard } from '../approval/card.js';
+import type { DirectoryUser } from '../config/directory.js';
+
+/** A message as the core says it; each platform renders it its own way. */
+export interface OutMessage {
+  text: string;
+  card?: ApprovalCard;
+}
+
+/** Sending side of a chat platform: what the notification dispatcher needs. */
+export interface ChatPlatform {
+  readonly name: string;
+  /** Posts to a channel (in a thread when given); returns a reference to update the message. */
+  post(channel: string, message: OutMessage, thread?: string): Promise<string>;
+  update(channel: string, ref: string, message: OutMessage): Promise<void>;
+}
+
+/** Who sent a command or pressed a button, as the platform knows them and as the directory does. */
+export interface Actor {
+  platform: string;
+  id: string;
+  user?: DirectoryUser;
+}

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+
+/** People and groups: who may approve, and how each is known on every chat platform. */
+const userSchema = z.object({
+  slack: z.string().optional(),
+  dingtalk: z.string().optional(),
+  email: z.string().optional(),
+  mobile: z.string().optional(),
+  manager: z.string().optional(),
+  groups: z.array(z.string()).default([]),
+}).strict();
+
+const fileSchema = z.object({
+  users: z.record(z.string(), userSchema.nullable().transform((u) => u ?? userSchema.parse({}))).default({}),
+  groups: z.record(z.string(), z.array(z.string())).default({}),
+}).strict();
+
+export interface DirectoryUser {
+  name: string;
+  slack?: string;
+  dingtalk?: string;
+  email?: string;
+  mobile?: string;
+  manager?: string;
+  groups: string[];
+}
+
+export type Platform = 'slack' | 'dingtalk';
+
+export class Directory {
+  private readonly byName = new Map<string, DirectoryUser>();
+  private readonly byPlatformId = new Map<string, DirectoryUser>();
+  private readonly groups = new Map<string, Set<string>>();
+
+  constructor(data: z.input<typeof fileSchema> = {}) {
+    const parsed = fileSchema.parse(data);
+    for (const [name, u] of Object.entries(parsed.users)) {
+      const user: DirectoryUser = { name, ...u };
+      this.byName.set(name, user);
+      if (u.slack) this.byPlatformId.set(`slack:${u.slack}`, user);
+      if (u.dingtalk) this.byPlatformId.set(`dingtalk:${u.dingtalk}`, user);
+      for (const g of u.groups) this.memberSet(g).add(name);
+    }
+    for (const [g, members] of Object.entries(parsed.groups)) {
+      for (const m of members) this.memberSet(g).add(m);
+    }
+  }
+
+  static load(file: string): Directory {
+    let raw: unknown;
+    try {
+      raw = parse(readFileSync(file, 'utf8')) ?? {};
+    } catch (err) {
+      throw new ConfigError(`OPSGATE_DIRECTORY ${file}: ${(err as Error).message.split('\n')[0]}`);
+    }
+    const parsed = fileSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ConfigError(`OPSGATE_DIRECTORY ${file}: ${issue.path.join('.') || '(root)'} ${issue.message}`);
+    }
+    return new Directory(parsed.data);
+  }
+
+  user(name: string): DirectoryUser | undefined { return this.byName.get(name); }
+  byPlatform(platform: Platform, id: string): DirectoryUser | undefined { return this.byPlatformId.get(`${platform}:${id}`); }
+  users(): DirectoryUser[] { return [...this.byName.values()]; }
+  members(group: string): string[] { return [...(this.groups.get(group) ?? [])]; }
+
+  private memberSet(g: string): Set<string> {
+    let s = this.groups.get(g);
+    if (!s) this.groups.set(g, (s = new Set()));
+    return s;
+  }
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+
+/**
+ * The one place that reads the environment. Each variable is documented beside its default;
+ * README.md's configuration table is this schema in prose.
+ */
+const url = () => z.string().refine((v) => { try { new URL(v); return true; } catch { return false; } }, 'must be a URL');
+
+const schema = z.object({
+  /** Redis (or Valkey) URL; absent: reuse 127.0.0.1:6379 if it answers, else spawn redis-server. */
+  REDIS_URL: url().optional(),
+  /** HTTP listen address. */
+  PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Base of links in messages; default http://HOST:PORT. */
+  PUBLIC_URL: url().optional(),
+  /** Folder(s), ':'-separated, whose templates are loaded into the store at start-up. */
+  OPSGATE_TEMPLATES: z.string().default('./runbooks'),
+  /** YAML file of people and groups; default ./directory.yaml when that file exists. */
+  OPSGATE_DIRECTORY: z.string().optional(),
+  /** Key that signs console sessions and mail links; absent: generated once and kept in Redis. */
+  OPSGATE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Prefix of every Redis key and of the BullMQ queues: lets deployments (and tests) share a Redis. */
+  OPSGATE_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, - or _').default('opsgate'),
+  /** Slack over HTTP at POST /slack/events: both must be set, or neither. */
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must start with xoxb-').optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  /** Slack Web API base (tests, proxies). */
+  SLACK_API_URL: url().default('https://slack.com/api/'),
+  /** pino log level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).superRefine((env, ctx) => {
+  if (!!env.SLACK_BOT_TOKEN !== !!env.SLACK_SIGNING_SECRET) {
+    ctx.addIssue({ code: 'custom', path: [env.SLACK_BOT_TOKEN ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN'],
+      message: 'is required when Slack is configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET together)' });
+  }
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  redisUrl?: string;
+  port: number;
+  host: string;
+  /** Absent: the address the HTTP server listens on. */
+  publicUrl?: string;
+  templateDirs: string[];
+  directoryFile?: string;
+  secret?: string;
+  keyPrefix: string;
+  slack?: { botToken: string; signingSecret: string; apiUrl: string };
+  logLevel: Env['LOG_LEVEL'];
+}
+
+/** Parses the environment; a bad value throws a ConfigError whose message is one line naming it. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means unset, as in most shells' `VAR= cmd` idiom.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const shown = name in env && !/TOKEN|SECRET|REDIS_URL/.test(name) ? ` (got ${JSON.stringify(env[name])})` : '';
+    throw new ConfigError(`${name} ${issue.message}${shown}`);
+  }
+  const e = parsed.data;
+  return {
+    redisUrl: e.REDIS_URL,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    templateDirs: e.OPSGATE_TEMPLATES.split(':').filter(Boolean),
+    directoryFile: e.OPSGATE_DIRECTORY,
+    secret: e.OPSGATE_SECRET,
+    keyPrefix: e.OPSGATE_KEY_PREFIX,
+    slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
+      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL }
+      : undefined,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,38 @@
+import type { Task } from '../../template/schema.js';
+import type { ActionResult, Execution, TaskRecord } from '../types.js';
+
+/** Approval tickets as the Approve action sees them; the worker injects the implementation. */
+export interface ApprovalPort {
+  /** Opens the ticket of (execution, task) once; later calls return the same ticket. */
+  open(request: {
+    execution: Execution;
+    taskName: string;
+    approvers: string[] | undefined;
+    minRequired: number;
+    allowSelfApproval: boolean;
+  }): Promise<{ id: string }>;
+  status(executionId: string, ticketId: string): Promise<{ status: 'AUDITING' | 'APPROVED' | 'REJECT' | 'CANCEL'; summary: string }>;
+}
+
+/** Side effects an action may use, injected so the engine imports no I/O library. */
+export interface Ports {
+  approvals: ApprovalPort;
+  fetch: typeof globalThis.fetch;
+  now(): number;
+}
+
+export interface ActionContext {
+  execution: Execution;
+  task: Task;
+  /** The task's Properties with every expression resolved. */
+  properties: Record<string, unknown>;
+  /** The task's record from an earlier run of this task (after a wait or a crash). */
+  record?: TaskRecord;
+  /** Stable across re-runs of this task: pass it on to outside systems that deduplicate. */
+  idempotencyKey: string;
+  ports: Ports;
+}
+
+export interface Action {
+  run(ctx: ActionContext): Promise<ActionResult>;
+}

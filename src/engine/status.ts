@@ -1,0 +1,25 @@
+/** Execution statuses of OOS, and which may follow which. */
+export type ExecutionStatus = 'Queued' | 'Running' | 'Waiting' | 'Success' | 'Failed' | 'Cancelled';
+export type TaskStatus = 'Running' | 'Waiting' | 'Success' | 'Failed' | 'Cancelled' | 'Skipped';
+
+const transitions: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
+  Queued: ['Running', 'Cancelled'],
+  Running: ['Running', 'Waiting', 'Success', 'Failed', 'Cancelled'],
+  Waiting: ['Running', 'Cancelled'],
+  Success: [],
+  Failed: [],
+  Cancelled: [],
+};
+
+export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boolean {
+  return transitions[from].includes(to);
+}
+
+/** The statuses an execution may be in to move to `to`: what the save script enforces in Redis. */
+export function sourcesOf(to: ExecutionStatus): ExecutionStatus[] {
+  return (Object.keys(transitions) as ExecutionStatus[]).filter((from) => canTransition(from, to));
+}
+
+export function isTerminal(s: ExecutionStatus): boolean {
+  return transitions[s].length === 0;
+}

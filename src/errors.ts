@@ -1,0 +1,70 @@
+/**
+ * Every failure opsgate reports carries a stable `code` that callers (chat replies, /api responses,
+ * tests) can rely on; the message is for people and may change.
+ */
+export class OpsgateError extends Error {
+  readonly code: string;
+  /** HTTP status the /api layer answers with. */
+  readonly status: number;
+  constructor(code: string, message: string, status = 400, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.status = status;
+  }
+}
+
+export class ConfigError extends OpsgateError {
+  constructor(message: string) { super('InvalidConfig', message, 500); }
+}
+
+/** One problem in a template, located by its path and, when known, its line and column. */
+export interface TemplateProblem { path: string; message: string; line?: number; column?: number }
+
+export class TemplateInvalidError extends OpsgateError {
+  constructor(readonly problems: TemplateProblem[], source = 'template') {
+    super('InvalidTemplate', `${source} is invalid:\n${problems.map(formatProblem).join('\n')}`);
+  }
+}
+
+export function formatProblem(p: TemplateProblem): string {
+  const at = p.line ? ` (line ${p.line}${p.column ? `, column ${p.column}` : ''})` : '';
+  return `  ${p.path || '(root)'}${at}: ${p.message}`;
+}
+
+export class TemplateNotFoundError extends OpsgateError {
+  constructor(name: string, version?: string) {
+    super('EntityNotExists.Template', `template ${name}${version ? ` ${version}` : ''} does not exist`, 404);
+  }
+}
+
+export class ExecutionNotFoundError extends OpsgateError {
+  constructor(id: string) { super('EntityNotExists.Execution', `execution ${id} does not exist`, 404); }
+}
+
+export class TicketNotFoundError extends OpsgateError {
+  constructor(id: string) { super('EntityNotExists.Ticket', `approval ticket ${id} does not exist`, 404); }
+}
+
+export class ParameterError extends OpsgateError {
+  constructor(message: string) { super('InvalidParameter', message, 400); }
+}
+
+export class ExpressionError extends OpsgateError {
+  constructor(message: string) { super('InvalidExpression', message, 400); }
+}
+
+export class ForbiddenError extends OpsgateError {
+  constructor(message: string) { super('Forbidden', message, 403); }
+}
+
+export class InvalidStatusError extends OpsgateError {
+  constructor(message: string) { super('InvalidStatus.Execution', message, 409); }
+}
+
+/** Wraps anything thrown that is not an OpsgateError, so callers see one shape. */
+export function asOpsgateError(err: unknown): OpsgateError {
+  if (err instanceof OpsgateError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new OpsgateError('InternalError', message, 500, { cause: err });
+}

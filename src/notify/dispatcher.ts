@@ -1,0 +1,66 @@
+import { approvalCard } from '../approval/card.js';
+import type { ChatPlatform } from '../chat/platform.js';
+import { describeExecution, icon } from '../chat/describe.js';
+import type { Logger } from '../log.js';
+import type { NotifyJob } from '../queue/producer.js';
+import type { ExecutionStore } from '../store/executions.js';
+import type { TicketStore } from '../store/tickets.js';
+
+export interface DispatcherDeps {
+  executions: ExecutionStore;
+  tickets: TicketStore;
+  platforms: Record<string, ChatPlatform>;
+  publicUrl: string;
+  log: Logger;
+}
+
+/**
+ * Tells people what the worker did, on the platform where the execution started: the run's first
+ * message, its progress in a thread under it, and the approval card (posted once, then updated).
+ */
+export function notificationDispatcher(deps: DispatcherDeps) {
+  const { executions, tickets, platforms, publicUrl } = deps;
+
+  return async function dispatch(job: NotifyJob): Promise<void> {
+    const executionId = job.kind === 'ticket' ? await tickets.executionOf(job.ticketId) : job.executionId;
+    const exec = executionId ? await executions.find(executionId) : undefined;
+    if (!exec) return;
+    const platform = platforms[exec.origin.platform];
+    const channel = exec.origin.channel;
+    if (!platform || !channel) return;
+    const link = `${publicUrl}/executions/${exec.id}`;
+
+    switch (job.kind) {
+      case 'started': {
+        if (await executions.thread(exec.id)) return; // already posted (a retried job)
+        const who = exec.owner ? `${exec.owner} started` : 'Started';
+        const ref = await platform.post(channel, { text: `▶ ${who} ${exec.templateName} ${exec.templateVersion}: ${exec.id}\n${link}` });
+        await executions.setThread(exec.id, ref);
+        return;
+      }
+      case 'task': {
+        const thread = await executions.thread(exec.id);
+        const verb = { Running: 'started', Success: 'finished', Failed: 'failed', Waiting: 'is waiting', Skipped: 'was skipped', Cancelled: 'was cancelled' }[job.status] ?? job.status;
+        await platform.post(channel, { text: `${icon(job.status)} ${job.task} ${verb}${job.message ? `: ${job.message}` : ''}` }, thread);
+        return;
+      }
+      case 'finished': {
+        const thread = await executions.thread(exec.id);
+        await platform.post(channel, { text: describeExecution(exec) }, thread);
+        return;
+      }
+      case 'ticket': {
+        const ticket = await tickets.get(job.ticketId);
+        const card = approvalCard(ticket, publicUrl);
+        const message = { text: `${card.title}: ${card.outcome ?? card.tally}`, card };
+        const ref = await tickets.card(ticket.id, exec.id, platform.name);
+        if (ref) {
+          await platform.update(channel, ref, message);
+        } else {
+          await tickets.setCard(ticket.id, exec.id, platform.name, await platform.post(channel, message));
+        }
+        return;
+      }
+    }
+  };
+}

@@ -1,0 +1,53 @@
+import { Queue, type ConnectionOptions } from 'bullmq';
+import type { Keys } from '../store/keys.js';
+
+export const STEPS = 'steps';
+export const NOTIFY = 'notify';
+
+export interface StepJob { executionId: string }
+
+/** What the bot process is asked to tell people; it renders it for the execution's platform. */
+export type NotifyJob =
+  | { kind: 'started'; executionId: string }
+  | { kind: 'task'; executionId: string; task: string; status: string; message?: string }
+  | { kind: 'finished'; executionId: string }
+  | { kind: 'ticket'; ticketId: string };
+
+const KEEP = { removeOnComplete: { age: 24 * 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } };
+
+/**
+ * Enqueues work with job ids derived from what the job is for, so that a second enqueue of the
+ * same step (a retry, a race between two voters) is a no-op.
+ */
+export class Producer {
+  readonly steps: Queue<StepJob>;
+  readonly notifications: Queue<NotifyJob>;
+
+  constructor(connection: ConnectionOptions, keys: Keys) {
+    const opts = { connection, prefix: keys.bullPrefix };
+    this.steps = new Queue<StepJob>(STEPS, opts);
+    this.notifications = new Queue<NotifyJob>(NOTIFY, opts);
+  }
+
+  async start(executionId: string): Promise<void> {
+    await this.steps.add('start', { executionId }, { ...KEEP, jobId: `start-${executionId}` });
+  }
+
+  /** Resumes a waiting execution once its task's wait is over (a decided ticket). */
+  async resume(executionId: string, task: string, reason: string): Promise<void> {
+    await this.steps.add('resume', { executionId }, { ...KEEP, jobId: `resume-${executionId}-${task}-${reason}` });
+  }
+
+  /** Wakes a waiting execution at a time (ACS::Sleep): a delayed job, no worker held meanwhile. */
+  async wake(executionId: string, task: string, at: number): Promise<void> {
+    await this.steps.add('wake', { executionId }, { ...KEEP, jobId: `wake-${executionId}-${task}-${at}`, delay: Math.max(0, at - Date.now()) });
+  }
+
+  async notify(job: NotifyJob): Promise<void> {
+    await this.notifications.add(job.kind, job, { removeOnComplete: true, removeOnFail: { age: 24 * 3600 }, attempts: 3, backoff: { type: 'exponential', delay: 500 } });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.steps.close(), this.notifications.close()]);
+  }
+}

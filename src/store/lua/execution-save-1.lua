@@ -1,0 +1,25 @@
+--[[
+  Saves an execution if its status may change to the new one (the transition table, enforced
+  atomically), and only by the job that holds it while it is Running.
+  KEYS[1] execution hash (fields: status, runner, doc)
+  ARGV[1] new status
+  ARGV[2] statuses it may come from, comma-separated
+  ARGV[3] runner: the id of the job saving it ('' when not a job)
+  ARGV[4] document (JSON)
+  ARGV[5] 1 to create (the key must not exist), else 0
+  returns 1 saved, 0 refused (another status or another runner)
+]]
+local status = redis.call('HGET', KEYS[1], 'status')
+if ARGV[5] == '1' then
+  if status then return 0 end
+else
+  if not status then return 0 end
+  local allowed = false
+  for s in string.gmatch(ARGV[2], '[^,]+') do
+    if s == status then allowed = true end
+  end
+  if not allowed then return 0 end
+  if status == 'Running' and ARGV[3] ~= '' and redis.call('HGET', KEYS[1], 'runner') ~= ARGV[3] then return 0 end
+end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'runner', ARGV[3], 'doc', ARGV[4])
+return 1

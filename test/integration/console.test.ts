@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Target } from '../fakes/target.js';
+import { startOpsgate, until, type Opsgate } from '../support/harness.js';
+
+interface Msg { id: string; text: string; thread?: string; card?: { ticketId: string; tally: string; pending: string[]; outcome?: string; buttons: unknown[] } }
+
+describe('the web console', () => {
+  let og: Opsgate;
+  let target: Target;
+  before(async () => {
+    target = await new Target().start();
+    og = await startOpsgate();
+  });
+  after(async () => {
+    await og.close();
+    await target.stop();
+  });
+
+  const post = async (path: string, body: unknown) => {
+    const r = await fetch(`${og.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: r.status, body: (await r.json()) as { reply?: string | null; Code?: string; Message?: string } };
+  };
+  const messages = async () => ((await (await fetch(`${og.url}/console/state`)).json()) as { messages: Msg[] }).messages;
+
+  test('serves the page and lists the directory users to act as', async () => {
+    const page = await fetch(`${og.url}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /opsgate console/);
+    const state = (await (await fetch(`${og.url}/console/state`)).json()) as { users: string[] };
+    assert.deepEqual(state.users, ['alice', 'bob', 'carol', 'dave']);
+  });
+
+  test('run, approve with the buttons, watch it finish; live events on the stream', async () => {
+    const events: Msg[] = [];
+    const abort = new AbortController();
+    const stream = await fetch(`${og.url}/console/events`, { signal: abort.signal });
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      let buf = '';
+      try {
+        for await (const chunk of stream.body!) {
+          buf += decoder.decode(chunk as Uint8Array, { stream: true });
+          let i;
+          while ((i = buf.indexOf('\n\n')) >= 0) {
+            const frame = buf.slice(0, i); buf = buf.slice(i + 2);
+            if (frame.startsWith('data: ')) events.push(JSON.parse(frame.slice(6)) as Msg);
+          }
+        }
+      } catch { /* aborted */ }
+    })();
+
+    const started = await post('/console/command', { user: 'alice', text: `run two-approvals target=${target.url}` });
+    const execId = /exec-[0-9a-f]+/.exec(started.body.reply ?? '')![0];
+    const card = await until(async () => (await messages()).find((m) => m.card && m.text.includes('two-approvals')), 'the card');
+    assert.deepEqual(card.card!.pending, ['bob', 'carol']);
+    const ticketId = card.card!.ticketId;
+
+    assert.equal((await post('/console/action', { user: 'alice', action: 'approve', value: ticketId })).body.reply, 'You are not an approver of approval ' + ticketId + '.');
+    assert.equal((await post('/console/action', { user: 'bob', action: 'approve', value: ticketId })).body.reply, null);
+    await until(async () => (await messages()).find((m) => m.id === card.id)?.card?.tally === '1 of 2 approvals', 'tally 1 of 2');
+    assert.match((await post('/console/command', { user: 'carol', text: `approve ${ticketId} ship it` })).body.reply!, /is approved/);
+    await until(async () => (await messages()).find((m) => m.id === card.id)?.card?.outcome === 'Approved by bob, carol', 'decided card');
+    await until(async () => (await og.rt.executionStore.get(execId)).status === 'Success', 'Success');
+
+    const thread = (await until(async () => { const t = (await messages()).filter((m) => m.thread && m.text.includes('is Success')); return t.length > 0 && t; }, 'the end message'))[0]!;
+    assert.ok((await messages()).some((m) => m.id === thread.thread && m.text.includes(execId)), 'progress is threaded under the first message');
+    await until(() => events.some((e) => e.card?.outcome === 'Approved by bob, carol'), 'the decided card on the event stream');
+    abort.abort();
+    await reading;
+
+    const status = await post('/console/command', { user: 'dave', text: `status ${execId}` });
+    assert.match(status.body.reply!, /is Success[\s\S]*approve Success[\s\S]*deploy Success/);
+    const page = await fetch(`${og.url}/executions/${execId}`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /deploy/);
+  });
+
+  test('bad input answers with what was wrong and never a stack', async () => {
+    const notJson = await fetch(`${og.url}/console/command`, { method: 'POST', body: '{oops' });
+    assert.equal(notJson.status, 400);
+    assert.deepEqual(await notJson.json(), { Code: 'InvalidParameter', Message: 'body is not JSON' });
+    assert.equal((await post('/console/command', { user: 'alice' })).status, 400);
+    assert.match((await post('/console/command', { user: 'alice', text: 'status exec-0000' })).body.reply!, /execution exec-0000 does not exist/);
+    assert.match((await post('/console/command', { user: 'alice', text: 'run "unclosed' })).body.reply!, /unclosed " quote/);
+    assert.equal((await fetch(`${og.url}/executions/exec-ffff`)).status, 404);
+    assert.equal((await fetch(`${og.url}/nowhere`)).status, 404);
+    const health = await fetch(`${og.url}/healthz`);
+    assert.equal(health.status, 200);
+  });
+});

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { keys } from '../../src/store/keys.js';
+import { deletePrefix } from '../../src/store/redis.js';
+import { TemplateStore } from '../../src/store/templates.js';
+import { TicketStore } from '../../src/store/tickets.js';
+import { REDIS_URL } from '../support/harness.js';
+
+const prefix = `ogt-${randomBytes(5).toString('hex')}`;
+let redis: Redis;
+before(() => { redis = new Redis(REDIS_URL); });
+after(async () => { await deletePrefix(redis, `*${prefix}*`); redis.disconnect(); });
+
+const content = (d: string) => `FormatVersion: OOS-2019-06-01\nDescription: ${d}\nTasks:\n  - Name: a\n    Action: ACS::Sleep\n    Properties: { Duration: PT1S }\n`;
+
+test('templates: versions v1, v2 on change, none for the same content; SHA-256 hash', async () => {
+  const store = new TemplateStore(redis, keys(prefix));
+  const v1 = await store.put('demo', content('one'));
+  assert.equal(v1.version, 'v1');
+  assert.equal(v1.hash, createHash('sha256').update(content('one')).digest('hex'));
+  assert.equal((await store.put('demo', content('one'))).version, 'v1');
+  assert.equal((await store.put('demo', content('two'))).version, 'v2');
+  assert.equal((await store.get('demo')).version, 'v2');
+  assert.equal((await store.get('demo', 'v1')).content, content('one'));
+  await assert.rejects(store.get('demo', 'v9'), { code: 'EntityNotExists.Template' });
+  await assert.rejects(store.get('nope'), { code: 'EntityNotExists.Template' });
+  await assert.rejects(store.put('bad name!', content('x')), { code: 'InvalidParameter' });
+  await assert.rejects(store.put('broken', 'FormatVersion: x'), { code: 'InvalidTemplate' });
+  assert.deepEqual(await store.names(), ['demo']);
+});
+
+test('templates: concurrent loads of the same content make one version', async () => {
+  const store = new TemplateStore(redis, keys(prefix));
+  const all = await Promise.all(Array.from({ length: 10 }, () => store.put('race', content('same'))));
+  assert.deepEqual(new Set(all.map((t) => t.version)), new Set(['v1']));
+});
+
+test('a folder with one bad template loads the others and names the bad one', async () => {
+  const store = new TemplateStore(redis, keys(prefix));
+  const { loaded, failed } = await store.loadFolders(['test/fixtures/runbooks', 'test/fixtures/missing']);
+  assert.deepEqual(loaded.map((t) => t.name).sort(), ['no-approval', 'two-approvals']);
+  assert.deepEqual(failed, [{ file: 'test/fixtures/missing', error: 'no such file or folder' }]);
+});
+
+test('tickets: opened once per (execution, task); votes counted once; one call decides', async () => {
+  const tickets = new TicketStore(redis, keys(prefix));
+  const doc = { executionId: 'exec-abc', taskName: 'approve', templateName: 't', approvers: ['bob', 'carol', 'dave'], required: 2, createDate: 'now' };
+  const id = await tickets.open(doc);
+  assert.equal(await tickets.open(doc), id);
+  const votes = await Promise.all(['bob', 'bob', 'carol', 'dave', 'carol'].map((v) => tickets.vote(id, v, 'AGREE', undefined, new Date().toISOString())));
+  // One connection keeps the order: the second approval decides, later votes find it closed.
+  assert.deepEqual(votes.map((v) => v.outcome), ['recorded', 'duplicate', 'decided', 'closed', 'closed']);
+  assert.equal((await tickets.vote(id, 'mallory', 'AGREE', undefined, 'x')).outcome, 'closed');
+  const t = await tickets.get(id);
+  assert.equal(t.status, 'APPROVED');
+  assert.equal(t.approvals, 2);
+  assert.equal((await tickets.vote('999999', 'bob', 'AGREE', undefined, 'x')).outcome, 'missing');
+  assert.equal((await tickets.vote('1 OR 1', 'bob', 'AGREE', undefined, 'x')).outcome, 'missing');
+});

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../src/config/env.js';
+import { createLogger } from '../../src/log.js';
+import { createRuntime, startStepWorker, type Runtime } from '../../src/bin/runtime.js';
+import { startWeb } from '../../src/bin/web.js';
+import { deletePrefix } from '../../src/store/redis.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const SIGNING_SECRET = 'test-signing-secret';
+export const BOT_TOKEN = 'xoxb-test-token';
+
+export interface Opsgate {
+  rt: Runtime;
+  url: string;
+  prefix: string;
+  /** The environment a child process needs to join this instance (same Redis, same prefix). */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real opsgate on loopback with a random key prefix on the real Redis: web (console, Slack when
+ * slackApiUrl is given) and, unless told otherwise, a worker. close() deletes every key it made.
+ */
+export async function startOpsgate(opts: { slackApiUrl?: string; worker?: boolean } = {}): Promise<Opsgate> {
+  const prefix = `ogt-${randomBytes(5).toString('hex')}`;
+  const env: Record<string, string> = {
+    REDIS_URL, OPSGATE_KEY_PREFIX: prefix, PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    OPSGATE_TEMPLATES: 'test/fixtures/runbooks', OPSGATE_DIRECTORY: 'test/fixtures/directory.yaml',
+    ...(opts.slackApiUrl ? { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: opts.slackApiUrl } : {}),
+  };
+  const config = loadConfig(env);
+  const log = createLogger(config.logLevel);
+  const rt = createRuntime(config, REDIS_URL, log);
+  const web = await startWeb(rt);
+  const worker = opts.worker === false ? undefined : startStepWorker(rt);
+  return {
+    rt, url: web.url, prefix, env: { ...env, PUBLIC_URL: web.url },
+    async close() {
+      await worker?.close();
+      await web.close();
+      await deletePrefix(rt.redis, `*${prefix}*`);
+      await rt.close();
+    },
+  };
+}
+
+/** Polls until fn returns a value (not undefined/false), or fails naming what it waited for. */
+export async function until<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) { last = err; }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

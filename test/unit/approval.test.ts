@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { approvalCard } from '../../src/approval/card.js';
+import { resolveApprovers } from '../../src/approval/resolve.js';
+import { renderSlack } from '../../src/chat/slack/render.js';
+import { tokenize } from '../../src/chat/tokenize.js';
+import { Directory } from '../../src/config/directory.js';
+import type { Ticket } from '../../src/store/tickets.js';
+
+const directory = new Directory({
+  users: { alice: { slack: 'U1', manager: 'bob', groups: ['sre'] }, bob: { slack: 'U2', groups: ['sre'] }, carol: {} },
+  groups: { dba: ['carol'] },
+});
+
+test('approvers: names, groups, the owner and their manager; the owner does not approve their own run', () => {
+  const ctx = { directory, owner: 'alice', allowSelfApproval: false };
+  assert.deepEqual(resolveApprovers(['group:sre', 'group:dba'], ctx), ['bob', 'carol']);
+  assert.deepEqual(resolveApprovers(['$request.owner.manager'], ctx), ['bob']);
+  assert.deepEqual(resolveApprovers(['group:sre'], { ...ctx, allowSelfApproval: true }), ['alice', 'bob']);
+  assert.deepEqual(resolveApprovers(undefined, ctx), ['bob', 'carol']);
+  assert.throws(() => resolveApprovers(['mallory', 'group:none'], ctx), /approvers mallory, group:none not in the directory/);
+});
+
+const ticket: Ticket = {
+  id: '7', executionId: 'exec-1', taskName: 'approve', templateName: 'deploy', requester: 'alice',
+  approvers: ['bob', 'carol'], required: 2, createDate: 'x', status: 'AUDITING', approvals: 1,
+  votes: [{ voter: 'bob', decision: 'AGREE', date: 'y' }],
+};
+
+test('one neutral card: who is still needed, the tally, the buttons; decided cards have no buttons', () => {
+  const open = approvalCard(ticket, 'http://og');
+  assert.deepEqual(open.pending, ['carol']);
+  assert.equal(open.tally, '1 of 2 approvals');
+  assert.deepEqual(open.buttons.map((b) => b.id), ['approve', 'reject']);
+  const rejected = approvalCard({ ...ticket, status: 'REJECT', votes: [...ticket.votes, { voter: 'carol', decision: 'REJECT', comment: 'not today', date: 'z' }] }, 'http://og');
+  assert.equal(rejected.outcome, 'Rejected by carol: not today');
+  assert.deepEqual(rejected.buttons, []);
+  assert.deepEqual(rejected.pending, []);
+});
+
+test('Slack renders the card as Block Kit with real @-mentions and escapes text', () => {
+  const { blocks } = renderSlack({ text: 'x', card: approvalCard({ ...ticket, votes: [], approvals: 0 }, 'http://og') }, directory);
+  const json = JSON.stringify(blocks);
+  assert.match(json, /Waiting for <@U2> carol/);
+  assert.match(json, /Requested by <@U1>/);
+  assert.match(json, /<http:\/\/og\/executions\/exec-1\|exec-1>/);
+  const actions = blocks!.find((b) => b.type === 'actions') as { elements: { action_id: string; value: string }[] };
+  assert.deepEqual(actions.elements.map((e) => [e.action_id, e.value]), [['approve', '7'], ['reject', '7']]);
+  assert.equal(renderSlack({ text: '<!channel> & co' }, directory).text, '&lt;!channel&gt; &amp; co');
+});
+
+test('command lines: quotes keep spaces, typographic quotes too', () => {
+  assert.deepEqual(tokenize('run deploy  msg="hello world" x=1'), ['run', 'deploy', 'msg=hello world', 'x=1']);
+  assert.deepEqual(tokenize('run d note=\u201cfrom slack\u201d'), ['run', 'd', 'note=from slack']);
+  assert.deepEqual(tokenize("a '' b"), ['a', '', 'b']);
+  assert.throws(() => tokenize('run "open'), /unclosed " quote/);
+});

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadConfig } from '../../src/config/env.js';
+import { Directory } from '../../src/config/directory.js';
+
+test('defaults of CONTRACT.md', () => {
+  const c = loadConfig({});
+  assert.equal(c.port, 3000);
+  assert.equal(c.host, '127.0.0.1');
+  assert.deepEqual(c.templateDirs, ['./runbooks']);
+  assert.equal(c.redisUrl, undefined);
+  assert.equal(c.slack, undefined);
+  assert.equal(c.keyPrefix, 'opsgate');
+});
+
+test('a bad value stops start-up with one line naming the variable', () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ PORT: 'abc' }, /^PORT must be a port number \(got "abc"\)$/],
+    [{ PORT: '70000' }, /^PORT /],
+    [{ REDIS_URL: 'not a url' }, /^REDIS_URL must be a URL$/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /^SLACK_SIGNING_SECRET is required when Slack is configured/],
+    [{ SLACK_BOT_TOKEN: 'nope', SLACK_SIGNING_SECRET: 's' }, /^SLACK_BOT_TOKEN must start with xoxb-$/],
+    [{ OPSGATE_KEY_PREFIX: 'a:b' }, /^OPSGATE_KEY_PREFIX must be/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(() => loadConfig(env), (e: Error) => message.test(e.message) && !e.message.includes('\n'), JSON.stringify(env));
+  }
+});
+
+test('secrets are never echoed in a configuration error', () => {
+  assert.throws(() => loadConfig({ SLACK_BOT_TOKEN: 'secret-token-value', SLACK_SIGNING_SECRET: 's' }), (e: Error) => !e.message.includes('secret-token-value'));
+  assert.throws(() => loadConfig({ OPSGATE_SECRET: 'short' }), (e: Error) => !e.message.includes('short"'));
+});
+
+test('an empty variable counts as unset', () => {
+  assert.equal(loadConfig({ PORT: '', REDIS_URL: '' }).port, 3000);
+});
+
+test('the directory maps chat ids to people and expands groups', () => {
+  const d = new Directory({ users: { alice: { slack: 'U1', groups: ['sre'] }, bob: { slack: 'U2' } }, groups: { sre: ['bob'] } });
+  assert.equal(d.byPlatform('slack', 'U2')?.name, 'bob');
+  assert.equal(d.byPlatform('slack', 'U3'), undefined);
+  assert.deepEqual(d.members('sre').sort(), ['alice', 'bob']);
+  assert.throws(() => Directory.load('test/fixtures/no-such-directory.yaml'), /OPSGATE_DIRECTORY/);
+});

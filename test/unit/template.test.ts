@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TemplateInvalidError } from '../../src/errors.js';
+import { interpolate, type Scope } from '../../src/template/expressions.js';
+import { maskParameters, resolveParameters } from '../../src/template/parameters.js';
+import { parseTemplate } from '../../src/template/parse.js';
+import { select } from '../../src/template/selector.js';
+
+const yaml = `FormatVersion: OOS-2019-06-01
+Parameters:
+  names: { Type: List, Default: [a, b] }
+  count: { Type: Number, Default: 2, MaxValue: 5 }
+  flag: { Type: Boolean, Default: false }
+  token: { Type: String, NoEcho: true, Default: s3cret }
+  region: { Type: String, Default: '{{ ACS::RegionId }}' }
+  env: { Type: String, AllowedValues: [dev, prod] }
+Tasks:
+  - Name: first
+    Action: ACS::Sleep
+    Properties: { Duration: PT1S }
+    Outputs:
+      out: { Type: List, ValueSelector: 'items[].id' }
+`;
+
+function problems(content: string): string[] {
+  try { parseTemplate(content); } catch (e) { if (e instanceof TemplateInvalidError) return e.problems.map((p) => `${p.path}@${p.line}: ${p.message}`); throw e; }
+  return [];
+}
+
+test('YAML and JSON templates parse to the same thing', () => {
+  const a = parseTemplate(yaml);
+  const b = parseTemplate(JSON.stringify(a.template));
+  assert.equal(a.format, 'YAML');
+  assert.equal(b.format, 'JSON');
+  assert.deepEqual(b.template, a.template);
+});
+
+test('problems name the path and the line', () => {
+  assert.deepEqual(problems(`FormatVersion: OOS-2019-06-01
+Tasks:
+  - Name: a
+    Action: ACS::Sleep
+    Propertes: {}
+  - Name: b
+`), ['Tasks[0]@3: unknown key Propertes', 'Tasks[1].Action@6: is required']);
+  assert.deepEqual(problems(`FormatVersion: OOS-2019-06-01
+Tasks:
+  - Name: a
+    Action: ACS::Sleep
+    OnSuccess: nowhere
+    Properties: { Duration: '{{ missing }}' }
+  - Name: a
+    Action: ACS::Sleep
+    Properties: { Duration: '{{ a.nothing }}' }
+`), [
+    'Tasks[1].Name@7: task name a is used twice',
+    'Tasks[0].OnSuccess@5: nowhere is not a task name, ACS::NEXT or ACS::END',
+    'Tasks[0].Properties.Duration@6: {{ missing }}: no parameter named missing',
+    'Tasks[1].Properties.Duration@9: {{ a.nothing }}: task a has no output nothing',
+  ]);
+  assert.deepEqual(problems('FormatVersion: 2019\nTasks: []'), ['FormatVersion@1: must be OOS-2019-06-01', 'Tasks@2: must list at least one task']);
+  assert.match(problems('a: [1')[0]!, /^@1: /);
+});
+
+const scope: Scope = {
+  parameters: { names: ['a', 'b'], count: 2, text: 'hi' },
+  outputs: { first: { out: [1, 2] } },
+  builtins: { 'ACS::ExecutionId': 'exec-1' },
+};
+
+test('a whole-value reference keeps its type; inside text it becomes text', () => {
+  assert.deepEqual(interpolate('{{ names }}', scope), ['a', 'b']);
+  assert.equal(interpolate('{{count}}', scope), 2);
+  assert.deepEqual(interpolate('{{ first.out }}', scope), [1, 2]);
+  assert.equal(interpolate('{{ text }} {{ names }} {{ count }} in {{ ACS::ExecutionId }}', scope), 'hi ["a","b"] 2 in exec-1');
+  assert.deepEqual(interpolate({ a: ['{{ count }}', { b: '{{ text }}!' }] }, scope), { a: [2, { b: 'hi!' }] });
+  assert.throws(() => interpolate('{{ nope }}', scope), /does not name a parameter/);
+  assert.throws(() => interpolate('{{ other.x }}', scope), /task other has not run/);
+  assert.throws(() => interpolate('{{ ACS::RegionId }}', scope), /not available/);
+});
+
+test('parameters: text from chat becomes typed values; defaults apply; every problem at once', () => {
+  const { template } = parseTemplate(yaml);
+  const p = resolveParameters(template, { names: 'x, y', count: '3', flag: 'true', env: 'prod' }, { 'ACS::RegionId': 'cn-hangzhou' });
+  assert.deepEqual(p, { names: ['x', 'y'], count: 3, flag: true, token: 's3cret', region: 'cn-hangzhou', env: 'prod' });
+  assert.deepEqual(resolveParameters(template, { names: '["q"]', env: 'dev' }, { 'ACS::RegionId': 'r' }).names, ['q']);
+  assert.throws(() => resolveParameters(template, { count: 'many', flag: 'yes', bogus: '1' }, { 'ACS::RegionId': 'r' }), (e: Error) =>
+    e.message === 'unknown parameter bogus (the template takes: names, count, flag, token, region, env); parameter count must be a number, got "many"; parameter flag must be true or false, got "yes"; missing required parameter env (String)');
+  assert.throws(() => resolveParameters(template, { env: 'qa' }, { 'ACS::RegionId': 'r' }), /env must be one of "dev", "prod"/);
+  assert.throws(() => resolveParameters(template, { env: 'dev', count: '9' }, { 'ACS::RegionId': 'r' }), /count must be at most 5/);
+  assert.equal(maskParameters(template, p).token, '******');
+});
+
+test('ValueSelector is real jq, with the implicit leading dot of OOS', async () => {
+  const result = { items: [{ id: 'i-1' }, { id: 'i-2' }], Body: { n: 3 } };
+  assert.deepEqual(await select(result, 'items[].id', 'List'), ['i-1', 'i-2']);
+  assert.deepEqual(await select(result, '.items | map(.id)', 'List'), ['i-1', 'i-2']);
+  assert.equal(await select(result, '.Body.n', 'Number'), 3);
+  assert.equal(await select(result, '.Body', 'String'), '{"n":3}');
+  assert.equal(await select(result, '.items[] | select(.id | test("2$")) | .id', 'String'), 'i-2');
+  await assert.rejects(select(result, '.items | nosuchfn', 'String'), /ValueSelector .items \| nosuchfn: .*nosuchfn\/0 is not defined/);
+});
+
+test('a failing selector does not leave an exit status on the process', async () => {
+  await assert.rejects(select({}, '.a | nosuchfn', 'String'));
+  assert.equal(process.exitCode, undefined);
+  assert.equal(await select('text', '.', 'String'), 'text');
+  assert.equal(await select(undefined, '.', 'String'), '');
+});
