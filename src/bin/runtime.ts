@@ -62,7 +62,10 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
     ports: { approvals: rt.approvals, fetch: globalThis.fetch, now: Date.now },
   });
   const worker = new Worker<StepJob>(STEPS, processor, { connection: rt.redis, prefix: rt.keys.bullPrefix, concurrency });
-  worker.on('failed', (job, err) => rt.log.error({ jobId: job?.id, err: err.message }, 'step job failed'));
+  worker.on('failed', (job, err) => {
+    const retrying = job && job.attemptsMade < (job.opts.attempts ?? 1);
+    rt.log[retrying ? 'debug' : 'error']({ jobId: job?.id, err: err.message }, retrying ? 'step job will retry' : 'step job failed');
+  });
   worker.on('error', (err) => rt.log.warn({ err: err.message }, 'step worker error'));
   return worker;
 }

@@ -12,6 +12,10 @@ import type { Template } from '../template/schema.js';
 import type { Producer, StepJob } from './producer.js';
 import { runTask, scopeOf } from './run-task.js';
 
+export class HeldElsewhereError extends Error {
+  constructor(id: string) { super(`execution ${id} is held by another job; will retry`); }
+}
+
 export interface ProcessorDeps {
   executions: ExecutionStore;
   templates: TemplateStore;
@@ -35,7 +39,12 @@ export function stepProcessor(deps: ProcessorDeps) {
     if (!found || isTerminal(found.status)) return 'nothing to do';
     const { template } = await templates.get(found.templateName, found.templateVersion);
     let exec: Execution = { ...found, status: 'Running' };
-    if (!(await executions.save(exec, runner))) return 'held elsewhere';
+    if (!(await executions.save(exec, runner))) {
+      // Another job is still running it: a resume can arrive before the job that parked the
+      // execution has saved it as Waiting. Retry (with backoff) rather than lose the resume.
+      if ((await executions.find(found.id))?.status === 'Running') throw new HeldElsewhereError(found.id);
+      return 'nothing to do';
+    }
     if (found.status === 'Queued') await producer.notify({ kind: 'started', executionId: exec.id });
     const builtins = builtinsFor(exec, now());
 

@@ -13,7 +13,13 @@ export type NotifyJob =
   | { kind: 'finished'; executionId: string }
   | { kind: 'ticket'; ticketId: string };
 
-const KEEP = { removeOnComplete: { age: 24 * 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } };
+const KEEP = {
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+  // A step that finds its execution held by another job retries: about 100 s in all.
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 100 },
+};
 
 /**
  * Enqueues work with job ids derived from what the job is for, so that a second enqueue of the
