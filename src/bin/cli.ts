@@ -1,26 +1,24 @@
 #!/usr/bin/env node
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
 import { loadConfig } from '../config/env.js';
 import { ConfigError, OpsgateError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { ensureRedis } from '../store/redis.js';
-import { parseTemplate } from '../template/parse.js';
 import { describeExecution } from '../chat/describe.js';
 import { isTerminal } from '../engine/status.js';
 import { createRuntime, startStepWorker } from './runtime.js';
+import { validateCommand } from './validate.js';
 import { startWeb } from './web.js';
 
 const USAGE = `usage: opsgate <command>
   start                          bot, HTTP server and worker in one process (npm start)
   bot                            bot and HTTP server only (Procfile web:)
   worker                         BullMQ worker only (Procfile worker:)
-  validate PATH...               check templates (files or folders)
+  validate PATH... [--json] [--twins]  check templates (files or folders)
   run TEMPLATE [key=value ...]   start an execution and follow it`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
-  if (command === 'validate') return validate(args);
+  if (command === 'validate') return validateCommand(args);
   if (!command || !['start', 'bot', 'worker', 'run'].includes(command)) {
     process.stderr.write(`${USAGE}\n`);
     return command === 'help' || command === '--help' ? 0 : 2;
@@ -76,27 +74,6 @@ async function run(rt: ReturnType<typeof createRuntime>, [name, ...pairs]: strin
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-}
-
-function validate(paths: string[]): number {
-  if (!paths.length) { process.stderr.write('usage: opsgate validate PATH...\n'); return 2; }
-  const files: string[] = [];
-  const walk = (p: string) => {
-    if (statSync(p).isDirectory()) readdirSync(p).sort().forEach((f) => walk(join(p, f)));
-    else if (['.yaml', '.yml', '.json'].includes(extname(p))) files.push(p);
-  };
-  paths.forEach(walk);
-  let bad = 0;
-  for (const file of files) {
-    try {
-      parseTemplate(readFileSync(file, 'utf8'), file);
-    } catch (err) {
-      bad++;
-      process.stdout.write(`${(err as Error).message}\n`);
-    }
-  }
-  process.stdout.write(`${files.length - bad} of ${files.length} templates valid\n`);
-  return bad ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {

@@ -41,7 +41,7 @@ const commands: Command[] = [
         if (eq < 1) throw new UsageError(`${JSON.stringify(pair)} is not key=value`);
         parameters[pair.slice(0, eq)] = pair.slice(eq + 1);
       }
-      const { template } = await templates.get(name);
+      const { template } = await templates.runnable(name);
       if (!ctx.actor.user && template.Tasks.some((t) => t.Action.toLowerCase() === 'acs::approve')) {
         return `${name} needs approval, and you are not in the opsgate directory, so you cannot start it.`;
       }

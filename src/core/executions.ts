@@ -25,16 +25,17 @@ export class Executions {
   ) {}
 
   async start(req: StartRequest): Promise<Execution> {
-    const stored = await this.templates.get(req.templateName, req.templateVersion);
+    const stored = await this.templates.runnable(req.templateName, req.templateVersion);
     const id = `exec-${randomBytes(10).toString('hex')}`;
     const date = this.now().toISOString();
-    const parameters = resolveParameters(stored.template, req.parameters,
+    const parameters = await resolveParameters(stored.template, req.parameters,
       builtinsFor({ id, templateName: stored.name, templateVersion: stored.version, owner: req.owner }, this.now()));
     const exec: Execution = {
       id, templateName: stored.name, templateVersion: stored.version, parameters, status: 'Queued',
       tasks: {}, owner: req.owner, origin: req.origin, createDate: date, updateDate: date,
     };
     await this.store.create(exec);
+    await this.templates.countExecution(stored.name);
     await this.producer.start(id);
     return exec;
   }

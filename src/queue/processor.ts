@@ -7,7 +7,8 @@ import { builtinsFor } from '../core/builtins.js';
 import type { Logger } from '../log.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { TemplateStore } from '../store/templates.js';
-import { interpolate } from '../template/expressions.js';
+import { evaluate } from '../template/expressions.js';
+import { coerce } from '../template/selector.js';
 import type { Template } from '../template/schema.js';
 import type { Producer, StepJob } from './producer.js';
 import { runTask, scopeOf } from './run-task.js';
@@ -37,7 +38,7 @@ export function stepProcessor(deps: ProcessorDeps) {
     const runner = job.id!;
     const found = await executions.find(job.data.executionId);
     if (!found || isTerminal(found.status)) return 'nothing to do';
-    const { template } = await templates.get(found.templateName, found.templateVersion);
+    const { template } = await templates.runnable(found.templateName, found.templateVersion);
     let exec: Execution = { ...found, status: 'Running' };
     if (!(await executions.save(exec, runner))) {
       // Another job is still running it: a resume can arrive before the job that parked the
@@ -62,7 +63,7 @@ export function stepProcessor(deps: ProcessorDeps) {
         }
         const outcome = await runTask(exec, task, scopeOf(exec, builtins), ports);
         exec = applyOutcome(template, exec, task, outcome, now().toISOString());
-        if (exec.status === 'Success') exec = withOutputs(template, exec, builtins);
+        if (exec.status === 'Success') exec = await withOutputs(template, exec, builtins);
         if (!(await executions.save(exec, runner))) return 'lost the execution';
         const rec = exec.tasks[task.Name]!;
         if (fresh || rec.status !== 'Waiting') {
@@ -82,11 +83,12 @@ export function stepProcessor(deps: ProcessorDeps) {
   };
 }
 
-function withOutputs(template: Template, exec: Execution, builtins: Record<string, unknown>): Execution {
+async function withOutputs(template: Template, exec: Execution, builtins: Record<string, unknown>): Promise<Execution> {
   if (!template.Outputs) return exec;
   try {
     const scope = scopeOf(exec, builtins);
-    const outputs = Object.fromEntries(Object.entries(template.Outputs).map(([k, o]) => [k, interpolate(o.Value, scope)]));
+    const outputs: Record<string, unknown> = {};
+    for (const [k, o] of Object.entries(template.Outputs)) outputs[k] = coerce(await evaluate(o.Value, scope), o.Type);
     return { ...exec, outputs };
   } catch (err) {
     return { ...exec, status: 'Failed', statusMessage: `Outputs: ${(err as Error).message}` };

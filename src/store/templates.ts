@@ -1,65 +1,127 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { OpsgateError, TemplateNotFoundError } from '../errors.js';
+import { OpsgateError, TemplateInvalidError, TemplateNotFoundError } from '../errors.js';
 import { parseTemplate, type TemplateFormat } from '../template/parse.js';
-import type { Template } from '../template/schema.js';
+import { isStateTemplate, type AnyTemplate, type Template } from '../template/schema.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
 
 export const TEMPLATE_NAME = /^[A-Za-z0-9_-]{1,200}$/;
+/** Names of Alibaba Cloud's own templates; users may not create templates named so. */
+export const RESERVED_PREFIX = /^(ALIYUN|ACS|ALIBABA|ALICLOUD)/i;
 const MAX_CONTENT = 64 * 1024;
+export const MAX_VERSIONS = 200;
 
 interface VersionRecord {
   hash: string;
   content: string;
   format: TemplateFormat;
+  versionName: string;
   createdBy: string;
   createdDate: string;
+}
+
+export interface TemplateMeta {
+  templateId: string;
+  createdBy: string;
+  createdDate: string;
+  updatedBy: string;
+  updatedDate: string;
+  shareType: 'Private' | 'Public';
+  tags: Record<string, string>;
+  resourceGroupId?: string;
 }
 
 export interface StoredTemplate extends VersionRecord {
   name: string;
   version: string;
-  template: Template;
+  template: AnyTemplate;
+  meta: TemplateMeta;
+  executionCount: number;
 }
 
-/** Templates by name, each with versions v1, v2, ... and the SHA-256 of each version's content. */
+export type PutMode = 'create' | 'update' | 'upsert';
+
+/** OOS dates: second precision, Z. */
+export const oosDate = (d = new Date()) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** Templates by name, each with versions v1..v200, the SHA-256 of each version, and OOS metadata. */
 export class TemplateStore {
-  private readonly parsed = new Map<string, Template>();
+  private readonly parsed = new Map<string, AnyTemplate>();
   constructor(private readonly redis: Redis, private readonly keys: Keys) {}
 
-  /** Stores content as the next version of `name`; the same content as the latest makes no version. */
-  async put(name: string, content: string, createdBy = 'opsgate'): Promise<StoredTemplate & { created: boolean }> {
-    if (!TEMPLATE_NAME.test(name)) throw new OpsgateError('InvalidParameter', `template name ${JSON.stringify(name)} must be 1-200 letters, digits, - or _`);
-    if (Buffer.byteLength(content) > MAX_CONTENT) throw new OpsgateError('InvalidParameter', `template ${name} is larger than 64 KB`);
+  /**
+   * Stores content as the next version of `name`; the same content as the latest makes no version.
+   * 'create' refuses an existing name, 'update' a missing one.
+   */
+  async put(name: string, content: string, opts: { mode?: PutMode; by?: string; versionName?: string; tags?: Record<string, string>; reservedNames?: boolean } = {})
+    : Promise<StoredTemplate & { created: boolean }> {
+    const { mode = 'upsert', by = 'opsgate' } = opts;
+    if (!TEMPLATE_NAME.test(name)) throw new OpsgateError('InvalidParameter', `TemplateName ${JSON.stringify(name)} must be 1-200 letters, digits, - or _`);
+    if (!opts.reservedNames && RESERVED_PREFIX.test(name)) throw new OpsgateError('InvalidParameter', `TemplateName ${name} may not start with ALIYUN, ACS, ALIBABA or ALICLOUD`);
+    if (Buffer.byteLength(content) > MAX_CONTENT) throw new OpsgateError('InvalidParameter', `Content of ${name} is larger than 64 KB`);
     const { template, format } = parseTemplate(content, name);
     const hash = createHash('sha256').update(content).digest('hex');
-    const record: VersionRecord = { hash, content, format, createdBy, createdDate: new Date().toISOString() };
-    const [n, created] = await runScript<[number, number]>(this.redis, 'template-put', [this.keys.template(name)], [hash, JSON.stringify(record)]);
+    const now = oosDate();
+    const reserved = RESERVED_PREFIX.test(name);
+    const meta: TemplateMeta = {
+      templateId: `t-${randomBytes(10).toString('hex')}`, createdBy: reserved ? 'ACS' : by, createdDate: now,
+      updatedBy: reserved ? 'ACS' : by, updatedDate: now, shareType: reserved ? 'Public' : 'Private', tags: opts.tags ?? {},
+    };
+    const record: VersionRecord = { hash, content, format, versionName: opts.versionName ?? '', createdBy: meta.updatedBy, createdDate: now };
+    const [outcome, n] = await runScript<[string, number]>(this.redis, 'template-put', [this.keys.template(name)],
+      [mode, hash, JSON.stringify(record), JSON.stringify(meta),
+        meta.updatedBy, now, MAX_VERSIONS, opts.tags ? JSON.stringify(opts.tags) : '']);
+    if (outcome === 'exists') throw new OpsgateError('EntityAlreadyExists.Template', `template ${name} already exists`, 409);
+    if (outcome === 'missing') throw new TemplateNotFoundError(name);
+    if (outcome === 'full') throw new OpsgateError('LimitExceeded.TemplateVersion', `template ${name} already has ${MAX_VERSIONS} versions`, 409);
     await this.redis.sadd(this.keys.templates, name);
     this.parsed.set(hash, template);
-    const stored = created ? record : await this.record(name, n);
-    return { ...stored!, name, version: `v${n}`, template, created: created === 1 };
+    return { ...(await this.get(name, `v${n}`)), created: outcome === 'created' };
   }
 
   async get(name: string, version?: string): Promise<StoredTemplate> {
-    const n = version ? Number(/^v(\d+)$/.exec(version)?.[1]) : Number(await this.redis.hget(this.keys.template(name), 'latest'));
-    const record = n ? await this.record(name, n) : undefined;
-    if (!record) throw new TemplateNotFoundError(name, version);
+    const key = this.keys.template(name);
+    const latest = Number(await this.redis.hget(key, 'latest'));
+    const n = version ? Number(/^v(\d{1,3})$/.exec(version)?.[1]) : latest;
+    const [raw, meta, count] = n ? await this.redis.hmget(key, `v${n}`, 'meta', 'executions') : [null, null, null];
+    if (!raw || !meta) throw new TemplateNotFoundError(name, version);
+    const record = JSON.parse(raw) as VersionRecord;
     let template = this.parsed.get(record.hash);
     if (!template) this.parsed.set(record.hash, (template = parseTemplate(record.content, name).template));
-    return { ...record, name, version: `v${n}`, template };
+    return { ...record, name, version: `v${n}`, template, meta: JSON.parse(meta) as TemplateMeta, executionCount: Number(count ?? 0) };
+  }
+
+  /** A template that can run (not a State template). */
+  async runnable(name: string, version?: string): Promise<StoredTemplate & { template: Template }> {
+    const stored = await this.get(name, version);
+    if (isStateTemplate(stored.template)) throw new TemplateInvalidError([{ path: 'FormatVersion', message: 'a State template is stored, not run' }], name);
+    return stored as StoredTemplate & { template: Template };
+  }
+
+  async versions(name: string): Promise<number> {
+    return Number(await this.redis.hget(this.keys.template(name), 'latest'));
+  }
+
+  async delete(name: string): Promise<void> {
+    if (!(await this.redis.del(this.keys.template(name)))) throw new TemplateNotFoundError(name);
+    await this.redis.srem(this.keys.templates, name);
+  }
+
+  async countExecution(name: string): Promise<void> {
+    await this.redis.hincrby(this.keys.template(name), 'executions', 1);
   }
 
   async names(): Promise<string[]> {
     return (await this.redis.smembers(this.keys.templates)).sort();
   }
 
-  private async record(name: string, n: number): Promise<VersionRecord | undefined> {
-    const raw = await this.redis.hget(this.keys.template(name), `v${n}`);
-    return raw ? (JSON.parse(raw) as VersionRecord) : undefined;
+  /** Every template at its latest version. */
+  async all(): Promise<StoredTemplate[]> {
+    const found = await Promise.all((await this.names()).map((n) => this.get(n).catch(() => undefined)));
+    return found.filter((t): t is StoredTemplate => !!t);
   }
 
   /**
@@ -79,7 +141,7 @@ export class TemplateStore {
       }
       for (const file of files.filter((f) => ['.yaml', '.yml', '.json'].includes(extname(f)))) {
         try {
-          loaded.push(await this.put(basename(file, extname(file)), readFileSync(file, 'utf8')));
+          loaded.push(await this.put(basename(file, extname(file)), readFileSync(file, 'utf8'), { reservedNames: true }));
         } catch (err) {
           failed.push({ file, error: (err as Error).message });
         }

@@ -1,57 +1,52 @@
 import { ParameterError } from '../errors.js';
-import { interpolate, type Scope } from './expressions.js';
-import type { ParameterDef, Template } from './schema.js';
+import { evaluate, type Scope } from './expressions.js';
+import type { ParameterDef } from './schema.js';
 
 export const MASK = '******';
+type Declared = { Parameters: Record<string, ParameterDef> };
 
 /**
  * Turns the values a user gave (typed JSON from the API, or text from a chat command) into the
- * typed parameters of a template: defaults applied, every value coerced and checked. Every problem is
- * reported at once.
+ * typed parameters of a template: defaults applied (they may be expressions), every value coerced
+ * and checked, every violation named at once (`env: must be one of dev, prod`).
  */
-export function resolveParameters(
-  template: Template,
-  given: Record<string, unknown>,
-  builtins: Scope['builtins'] = {},
-): Record<string, unknown> {
+export async function resolveParameters(template: Declared, given: Record<string, unknown>, builtins: Scope['builtins'] = {}): Promise<Record<string, unknown>> {
   const problems: string[] = [];
   const defs = template.Parameters;
+  const names = Object.keys(defs);
   for (const name of Object.keys(given)) {
-    if (!Object.hasOwn(defs, name)) problems.push(`unknown parameter ${name}${hint(Object.keys(defs))}`);
+    if (!Object.hasOwn(defs, name)) problems.push(`${name}: unknown parameter (${names.length ? `the template takes ${names.join(', ')}` : 'the template takes none'})`);
   }
   const out: Record<string, unknown> = {};
   const deferred: string[] = [];
   for (const [name, def] of Object.entries(defs)) {
     if (Object.hasOwn(given, name)) {
-      try { out[name] = check(name, def, coerce(name, def, given[name])); } catch (e) { problems.push((e as Error).message); }
+      try { out[name] = check(def, coerce(def, given[name])); } catch (e) { problems.push(`${name}: ${(e as Error).message}`); }
     } else if (def.Default !== undefined) {
       deferred.push(name);
     } else {
-      problems.push(`missing required parameter ${name} (${def.Type})`);
+      problems.push(`${name}: is required (${def.Type})`);
     }
   }
   // Defaults may refer to built-ins and to other parameters ('{{ ACS::RegionId }}', '{{a}}-{{b}}').
   for (const name of deferred) {
     const def = defs[name]!;
     try {
-      out[name] = check(name, def, coerce(name, def, interpolate(def.Default, { parameters: out, outputs: {}, builtins })));
-    } catch (e) { problems.push(`default of ${name}: ${(e as Error).message}`); }
+      const value = await evaluate(def.Default, { parameters: out, outputs: {}, builtins });
+      out[name] = check(def, coerce(def, value));
+    } catch (e) { problems.push(`${name}: default ${(e as Error).message}`); }
   }
   if (problems.length) throw new ParameterError(problems.join('; '));
   return out;
 }
 
-function hint(names: string[]): string {
-  return names.length ? ` (the template takes: ${names.join(', ')})` : ' (the template takes none)';
-}
-
-function coerce(name: string, def: ParameterDef, v: unknown): unknown {
-  const bad = (what: string) => new ParameterError(`parameter ${name} must be ${what}, got ${JSON.stringify(v)}`);
+function coerce(def: ParameterDef, v: unknown): unknown {
+  const bad = (what: string) => new Error(`must be ${what}, got ${JSON.stringify(v)}`);
   switch (def.Type) {
     case 'String':
       if (typeof v === 'string') return v;
       if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-      throw bad('a string');
+      throw bad('text');
     case 'Number': {
       const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
       if (typeof n === 'number' && Number.isFinite(n)) return n;
@@ -59,7 +54,7 @@ function coerce(name: string, def: ParameterDef, v: unknown): unknown {
     }
     case 'Boolean':
       if (typeof v === 'boolean') return v;
-      if (v === 'true' || v === 'false') return v === 'true';
+      if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
       throw bad('true or false');
     case 'List':
       if (Array.isArray(v)) return v;
@@ -73,7 +68,12 @@ function coerce(name: string, def: ParameterDef, v: unknown): unknown {
       }
       throw bad('a list');
     case 'Json':
-      return typeof v === 'string' ? (parseJson(v) ?? (() => { throw bad('JSON'); })()) : v;
+      if (typeof v !== 'string') return v;
+      {
+        const parsed = parseJson(v);
+        if (parsed === undefined) throw bad('JSON');
+        return parsed;
+      }
   }
 }
 
@@ -81,18 +81,23 @@ function parseJson(s: string): unknown {
   try { return JSON.parse(s); } catch { return undefined; }
 }
 
-function check(name: string, def: ParameterDef, v: unknown): unknown {
+function check(def: ParameterDef, v: unknown): unknown {
   const fail = (why: string) => {
-    const hint = typeof def.ConstraintDescription === 'string' ? ` (${def.ConstraintDescription})` : '';
-    return new ParameterError(`parameter ${name} ${why}${hint}`);
+    const hint = typeof def.ConstraintDescription === 'string' ? ` (${def.ConstraintDescription})`
+      : def.ConstraintDescription && typeof def.ConstraintDescription.en === 'string' ? ` (${def.ConstraintDescription.en})` : '';
+    return new Error(`${why}${hint}`);
   };
-  if (def.AllowedValues && !def.AllowedValues.some((a) => JSON.stringify(a) === JSON.stringify(v))) {
-    throw fail(`must be one of ${def.AllowedValues.map((a) => JSON.stringify(a)).join(', ')}`);
+  if (def.AllowedValues && !def.AllowedValues.some((a) => JSON.stringify(a) === JSON.stringify(v) || String(a) === String(v))) {
+    throw fail(`must be one of ${def.AllowedValues.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(', ')}`);
   }
   if (typeof v === 'string') {
-    if (def.AllowedPattern && !new RegExp(def.AllowedPattern).test(v)) throw fail(`must match ${def.AllowedPattern}`);
+    if (def.AllowedPattern && !safeRegex(def.AllowedPattern).test(v)) throw fail(`must match ${def.AllowedPattern}`);
     if (def.MinLength !== undefined && v.length < def.MinLength) throw fail(`must be at least ${def.MinLength} characters`);
     if (def.MaxLength !== undefined && v.length > def.MaxLength) throw fail(`must be at most ${def.MaxLength} characters`);
+  }
+  if (Array.isArray(v)) {
+    if (def.MinLength !== undefined && v.length < def.MinLength) throw fail(`must have at least ${def.MinLength} items`);
+    if (def.MaxLength !== undefined && v.length > def.MaxLength) throw fail(`must have at most ${def.MaxLength} items`);
   }
   if (typeof v === 'number') {
     if (def.MinValue !== undefined && v < def.MinValue) throw fail(`must be at least ${def.MinValue}`);
@@ -101,8 +106,13 @@ function check(name: string, def: ParameterDef, v: unknown): unknown {
   return v;
 }
 
+/** AllowedPattern is a whole-value pattern in OOS; an invalid pattern is the template's fault. */
+function safeRegex(pattern: string): RegExp {
+  try { return new RegExp(pattern, 'u'); } catch { try { return new RegExp(pattern); } catch { throw new Error(`AllowedPattern ${pattern} is not a valid pattern`); } }
+}
+
 /** Parameters as they may be shown to people: NoEcho values masked. */
-export function maskParameters(template: Template, params: Record<string, unknown>): Record<string, unknown> {
+export function maskParameters(template: Declared, params: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(params).map(([k, v]) => {
     const noEcho = template.Parameters[k]?.NoEcho;
     return [k, noEcho === true || noEcho === 'true' ? MASK : v];

@@ -2,6 +2,15 @@
 export const REFERENCE = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const WHOLE = /^\{\{\s*([^{}]*?)\s*\}\}$/;
 
+/** Built-in variables, `{{ ACS::Name }}`. */
+export const BUILTINS = [
+  'ACS::ExecutionId', 'ACS::RegionId', 'ACS::AccountId', 'ACS::ExecuteUser', 'ACS::TaskLoopItem',
+  'ACS::CurrentUTCTime', 'ACS::CurrentDate', 'ACS::TemplateName', 'ACS::TemplateVersion', 'ACS::OOSUtilVersion',
+];
+
+/** OOS parameter-store references (`{{ oos:Name }}`, `{{ oos-secret:Name }}`), resolved by OOS itself. */
+export const STORE_REFERENCE = /^oos(-secret)?:/i;
+
 /** The reference when the string is exactly one `{{ x }}`, which keeps the value's type. */
 export function wholeReference(s: string): string | undefined {
   return WHOLE.exec(s)?.[1];
@@ -16,4 +25,18 @@ export function* references(value: unknown, path: (string | number)[] = []): Gen
   } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) yield* references(v, [...path, k]);
   }
+}
+
+/**
+ * Finds a name the way OOS does: exactly, else ignoring case (the public templates write
+ * `{{ RegionId }}` for a parameter `regionId`, and `{{ Acs::CurrentDate }}`).
+ */
+export function findName(names: Iterable<string>, wanted: string): string | undefined {
+  let loose: string | undefined;
+  const lower = wanted.toLowerCase();
+  for (const n of names) {
+    if (n === wanted) return n;
+    if (loose === undefined && n.toLowerCase() === lower) loose = n;
+  }
+  return loose;
 }

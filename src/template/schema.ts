@@ -1,22 +1,39 @@
 import { z } from 'zod';
 
-/** The OOS template language (FormatVersion OOS-2019-06-01), as far as opsgate validates it today. */
+/**
+ * The OOS template language (FormatVersion OOS-2019-06-01), exactly as the public templates use it.
+ * Cross-references (task names, jump targets, `{{ }}` references) are checked in validate.ts.
+ */
 
 export const TASK_NAME = /^[A-Za-z0-9_-]{1,200}$/;
-const localized = z.union([z.string(), z.record(z.string(), z.unknown())]);
+/** `ACS::Name`, `ACS::Product::Name` (a product action, itself a template) or a user template's name. */
+export const ACTION_NAME = /^(ACS::[A-Za-z0-9]+(::[A-Za-z0-9_-]+)?|[A-Za-z0-9_-]{1,200})$/i;
+
+const localized = z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'must be text or a map of languages to text' });
+/** A value that may also be written as one `{{ }}` reference or an `Fn::` call. */
+const expression = z.unknown();
+const fnCall = z.record(z.string(), z.unknown()).refine((m) => Object.keys(m).length === 1 && Object.keys(m)[0]!.startsWith('Fn::'));
+const reference = z.string().regex(/\{\{.*\}\}/);
+const orExpression = <T extends z.ZodType>(s: T, what: string) =>
+  z.union([s, reference, fnCall], { error: `must be ${what}, a {{ }} reference or an Fn:: call` });
+/** A count or a percentage ('10', '10%'), or an expression. */
+const whole = orExpression(z.union([z.number(), z.string().regex(/^\s*\d+(\.\d+)?%?\s*$/)]), 'a number or a percentage');
+const pauseOption = orExpression(z.enum(['Automatic', 'FirstBatchPause', 'EveryBatchPause']), 'Automatic, FirstBatchPause or EveryBatchPause');
+const rateMode = orExpression(z.enum(['Concurrency', 'Batch']), 'Concurrency or Batch');
 
 export const parameterTypes = ['String', 'Number', 'Boolean', 'List', 'Json'] as const;
 export type ParameterType = (typeof parameterTypes)[number];
+const typeSchema = z.enum(parameterTypes, { error: `must be one of ${parameterTypes.join(', ')}` });
 
 export const parameterSchema = z.object({
-  Type: z.enum(parameterTypes).default('String'),
+  Type: typeSchema.default('String'),
   Description: localized.optional(),
   Label: localized.optional(),
   Default: z.unknown().optional(),
-  AllowedValues: z.array(z.unknown()).optional(),
+  AllowedValues: z.array(z.unknown(), { error: 'must be a list' }).optional(),
   AllowedPattern: z.string().optional(),
-  MinLength: z.number().int().optional(),
-  MaxLength: z.number().int().optional(),
+  MinLength: z.number().int().min(0).optional(),
+  MaxLength: z.number().int().min(0).optional(),
   MinValue: z.number().optional(),
   MaxValue: z.number().optional(),
   ConstraintDescription: localized.optional(),
@@ -25,38 +42,96 @@ export const parameterSchema = z.object({
   AssociationPropertyMetadata: z.record(z.string(), z.unknown()).optional(),
 }).strict();
 
-const outputTypes = z.enum(parameterTypes);
-
-export const taskSchema = z.object({
-  Name: z.string().regex(TASK_NAME, 'must be 1-200 letters, digits, - or _'),
-  Action: z.string().min(1),
-  Description: localized.optional(),
-  When: z.unknown().optional(),
-  Properties: z.record(z.string(), z.unknown()).nullish().transform((p) => p ?? {}),
-  Outputs: z.record(z.string(), z.object({
-    Type: outputTypes.default('String'),
-    ValueSelector: z.string().min(1),
-  }).strict()).optional(),
-  Loop: z.record(z.string(), z.unknown()).optional(),
-  OnError: z.string().optional(),
-  OnSuccess: z.string().optional(),
-  Retries: z.union([z.number(), z.string()]).optional(),
-  DelayType: z.enum(['Exponential', 'Constant', 'Linear']).optional(),
-  Delay: z.union([z.number(), z.string()]).optional(),
-  BackOff: z.union([z.number(), z.string()]).optional(),
-  MaxRetryInterval: z.union([z.number(), z.string()]).optional(),
+export const rateControlSchema = z.object({
+  Mode: rateMode.optional(),
+  MaxErrors: whole.optional(),
+  Concurrency: whole.optional(),
+  Batch: orExpression(z.array(whole), 'a list of batch sizes').optional(),
+  ConcurrencyInBatches: orExpression(z.array(whole), 'a list of concurrencies').optional(),
+  BatchPauseOption: pauseOption.optional(),
 }).strict();
 
-export const templateSchema = z.object({
-  FormatVersion: z.literal('OOS-2019-06-01', { error: 'must be OOS-2019-06-01' }),
+export const loopSchema = z.object({
+  Items: expression.refine((v) => v !== undefined && v !== null, 'is required'),
+  // A map, one `{{ }}` reference to a Json parameter, or null: resolved after evaluation.
+  RateControl: z.union([rateControlSchema, reference, fnCall, z.null()], { error: 'must be a map of Mode, MaxErrors, Concurrency, ... or a {{ }} reference' }).optional(),
+  // The older placement of the RateControl fields, directly on Loop.
+  Mode: rateMode.optional(),
+  Concurrency: whole.optional(),
+  MaxErrors: whole.optional(),
+  BatchPauseOption: pauseOption.optional(),
+  Outputs: z.record(z.string(), z.object({
+    AggregateType: z.enum(['Fn::ListJoin', 'Fn::Sum'], { error: 'must be Fn::ListJoin or Fn::Sum' }),
+    AggregateField: z.string().min(1),
+  }).strict()).optional(),
+}).strict();
+
+export const taskOutputSchema = z.object({
+  Type: typeSchema.default('String'),
+  // jq text, or an expression that yields it (Fn::Sub in the public templates).
+  ValueSelector: z.union([z.string().min(1), z.record(z.string(), z.unknown())], { error: 'must be a jq selector' }),
+}).strict();
+
+export const taskSchema = z.object({
+  Name: z.string({ error: 'must be a task name' }).regex(TASK_NAME, 'must be 1-200 letters, digits, - or _'),
+  Action: z.string({ error: 'must be an action name' }).regex(ACTION_NAME, 'must be ACS::Name, ACS::Product::Name or a template name'),
   Description: localized.optional(),
-  Parameters: z.record(z.string(), parameterSchema).nullish().transform((p) => p ?? {}),
+  When: expression.optional(),
+  Properties: z.record(z.string(), z.unknown()).nullish().transform((p) => p ?? {}),
+  Outputs: z.record(z.string(), taskOutputSchema).nullish().transform((o) => o ?? undefined),
+  Loop: loopSchema.optional(),
+  OnError: z.string().optional(),
+  OnSuccess: z.string().optional(),
+  Retries: whole.optional(),
+  DelayType: orExpression(z.enum(['Exponential', 'Constant', 'Linear']), 'Exponential, Constant or Linear').optional(),
+  Delay: whole.optional(),
+  BackOff: whole.optional(),
+  MaxRetryInterval: whole.optional(),
+}).strict();
+
+const templateOutputSchema = z.object({ Type: typeSchema.default('String'), Value: expression }).strict();
+const parameters = z.record(z.string(), parameterSchema).nullish().transform((p) => p ?? {});
+
+export const automationSchema = z.object({
+  FormatVersion: z.literal('OOS-2019-06-01'),
+  Description: localized.optional(),
+  Parameters: parameters,
   RamRole: z.string().optional(),
-  Tasks: z.array(taskSchema).min(1, 'must list at least one task'),
-  Outputs: z.record(z.string(), z.object({ Type: outputTypes.default('String'), Value: z.unknown() }).strict()).optional(),
+  Tasks: z.array(taskSchema, { error: 'must be a list of tasks' }).min(1, 'must list at least one task'),
+  Outputs: z.record(z.string(), templateOutputSchema).nullish().transform((o) => o ?? undefined),
   Metadata: z.record(z.string(), z.unknown()).optional(),
 }).strict();
 
-export type Template = z.infer<typeof templateSchema>;
+/** State templates (inventory) are stored and listed, not run. */
+export const stateSchema = z.object({
+  FormatVersion: z.literal('OOS-2019-06-01-State'),
+  Description: localized.optional(),
+  Parameters: parameters,
+  States: z.array(z.object({ ResourceType: z.string(), Properties: z.record(z.string(), z.unknown()).optional() }).strict()).min(1),
+  Metadata: z.record(z.string(), z.unknown()).optional(),
+}).strict();
+
+export type Template = z.infer<typeof automationSchema>;
+export type StateTemplate = z.infer<typeof stateSchema>;
+export type AnyTemplate = Template | StateTemplate;
 export type Task = z.infer<typeof taskSchema>;
 export type ParameterDef = z.infer<typeof parameterSchema>;
+
+export const FORMAT_VERSIONS = ['OOS-2019-06-01', 'OOS-2019-06-01-State'];
+
+/** The keys each kind of map may have: for "unknown key X, did you mean Y?". */
+export const KNOWN_KEYS: Record<string, string[]> = {
+  template: Object.keys(automationSchema.shape),
+  state: Object.keys(stateSchema.shape),
+  parameter: Object.keys(parameterSchema.shape),
+  task: Object.keys(taskSchema.shape),
+  loop: Object.keys(loopSchema.shape),
+  rateControl: Object.keys(rateControlSchema.shape),
+  taskOutput: Object.keys(taskOutputSchema.shape),
+  loopOutput: ['AggregateType', 'AggregateField'],
+  templateOutput: ['Type', 'Value'],
+};
+
+export function isStateTemplate(t: AnyTemplate): t is StateTemplate {
+  return t.FormatVersion === 'OOS-2019-06-01-State';
+}

@@ -146,8 +146,8 @@ describe('Slack: start a runbook, approve it with two buttons, watch it finish',
     await slack.command('U0001', 'run two-approvals target');
     const answers = await until(() => { const r = replies().slice(before); return r.length >= 5 && r; }, 'five answers');
     assert.match(answers.find((a) => a.includes('nope'))!, /template nope does not exist\nUsage: run TEMPLATE/);
-    assert.ok(answers.some((a) => /missing required parameter target \(String\)/.test(a)));
-    assert.ok(answers.some((a) => /unknown parameter colour \(the template takes: target, service\)/.test(a)));
+    assert.ok(answers.some((a) => /target: is required \(String\)/.test(a)));
+    assert.ok(answers.some((a) => /colour: unknown parameter \(the template takes target, service\)/.test(a)));
     assert.ok(answers.some((a) => /Unknown command "frobnicate"[\s\S]*run TEMPLATE/.test(a)));
     assert.ok(answers.some((a) => /"target" is not key=value/.test(a)));
     for (const a of answers) assert.doesNotMatch(a, /at .*\.ts:\d+/, 'no stack traces');

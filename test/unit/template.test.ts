@@ -42,7 +42,7 @@ Tasks:
     Action: ACS::Sleep
     Propertes: {}
   - Name: b
-`), ['Tasks[0]@3: unknown key Propertes', 'Tasks[1].Action@6: is required']);
+`), ['Tasks[0].Propertes@5: unknown key Propertes (did you mean Properties?)', 'Tasks[1].Action@6: is required']);
   assert.deepEqual(problems(`FormatVersion: OOS-2019-06-01
 Tasks:
   - Name: a
@@ -53,12 +53,12 @@ Tasks:
     Action: ACS::Sleep
     Properties: { Duration: '{{ a.nothing }}' }
 `), [
-    'Tasks[1].Name@7: task name a is used twice',
+    'Tasks[1].Name@7: task name a is already used by Tasks[0]',
     'Tasks[0].OnSuccess@5: nowhere is not a task name, ACS::NEXT or ACS::END',
     'Tasks[0].Properties.Duration@6: {{ missing }}: no parameter named missing',
     'Tasks[1].Properties.Duration@9: {{ a.nothing }}: task a has no output nothing',
   ]);
-  assert.deepEqual(problems('FormatVersion: 2019\nTasks: []'), ['FormatVersion@1: must be OOS-2019-06-01', 'Tasks@2: must list at least one task']);
+  assert.deepEqual(problems('FormatVersion: 2019\nTasks: []'), ['FormatVersion@1: must be OOS-2019-06-01, got 2019', 'Tasks@2: must list at least one task']);
   assert.match(problems('a: [1')[0]!, /^@1: /);
 });
 
@@ -75,19 +75,21 @@ test('a whole-value reference keeps its type; inside text it becomes text', () =
   assert.equal(interpolate('{{ text }} {{ names }} {{ count }} in {{ ACS::ExecutionId }}', scope), 'hi ["a","b"] 2 in exec-1');
   assert.deepEqual(interpolate({ a: ['{{ count }}', { b: '{{ text }}!' }] }, scope), { a: [2, { b: 'hi!' }] });
   assert.throws(() => interpolate('{{ nope }}', scope), /does not name a parameter/);
+  assert.equal(interpolate('{{ TEXT }}/{{ First.OUT }}/{{ acs::executionid }}', scope), 'hi/[1,2]/exec-1', 'names match ignoring case, as in OOS');
   assert.throws(() => interpolate('{{ other.x }}', scope), /task other has not run/);
   assert.throws(() => interpolate('{{ ACS::RegionId }}', scope), /not available/);
 });
 
-test('parameters: text from chat becomes typed values; defaults apply; every problem at once', () => {
+test('parameters: text from chat becomes typed values; defaults apply; every problem at once', async () => {
   const { template } = parseTemplate(yaml);
-  const p = resolveParameters(template, { names: 'x, y', count: '3', flag: 'true', env: 'prod' }, { 'ACS::RegionId': 'cn-hangzhou' });
+  const p = await resolveParameters(template, { names: 'x, y', count: '3', flag: 'true', env: 'prod' }, { 'ACS::RegionId': 'cn-hangzhou' });
   assert.deepEqual(p, { names: ['x', 'y'], count: 3, flag: true, token: 's3cret', region: 'cn-hangzhou', env: 'prod' });
-  assert.deepEqual(resolveParameters(template, { names: '["q"]', env: 'dev' }, { 'ACS::RegionId': 'r' }).names, ['q']);
-  assert.throws(() => resolveParameters(template, { count: 'many', flag: 'yes', bogus: '1' }, { 'ACS::RegionId': 'r' }), (e: Error) =>
-    e.message === 'unknown parameter bogus (the template takes: names, count, flag, token, region, env); parameter count must be a number, got "many"; parameter flag must be true or false, got "yes"; missing required parameter env (String)');
-  assert.throws(() => resolveParameters(template, { env: 'qa' }, { 'ACS::RegionId': 'r' }), /env must be one of "dev", "prod"/);
-  assert.throws(() => resolveParameters(template, { env: 'dev', count: '9' }, { 'ACS::RegionId': 'r' }), /count must be at most 5/);
+  assert.deepEqual((await resolveParameters(template, { names: '["q"]', env: 'dev' }, { 'ACS::RegionId': 'r' })).names, ['q']);
+  await assert.rejects(resolveParameters(template, { count: 'many', flag: 'maybe', bogus: '1' }, { 'ACS::RegionId': 'r' }), (e: Error) =>
+    e.message === 'bogus: unknown parameter (the template takes names, count, flag, token, region, env); count: must be a number, got "many"; flag: must be true or false, got "maybe"; env: is required (String)');
+  await assert.rejects(resolveParameters(template, { env: 'qa' }, { 'ACS::RegionId': 'r' }), /^ParameterError: env: must be one of dev, prod$|env: must be one of dev, prod/);
+  await assert.rejects(resolveParameters(template, { env: 'dev', count: '9' }, { 'ACS::RegionId': 'r' }), /count: must be at most 5/);
+  await assert.rejects(resolveParameters(template, { env: 'dev' }), /region: default \{\{ ACS::RegionId \}\} is not available here/);
   assert.equal(maskParameters(template, p).token, '******');
 });
 

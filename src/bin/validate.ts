@@ -1,0 +1,88 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { TemplateInvalidError, type TemplateProblem } from '../errors.js';
+import { parseTemplate } from '../template/parse.js';
+import type { AnyTemplate } from '../template/schema.js';
+
+const TEMPLATE_FILE = new Set(['.yaml', '.yml', '.json']);
+
+export interface FileReport { file: string; valid: boolean; format?: string; problems: TemplateProblem[] }
+
+function templateFiles(paths: string[]): string[] {
+  const files: string[] = [];
+  const walk = (p: string) => {
+    if (statSync(p).isDirectory()) readdirSync(p).sort().forEach((f) => walk(join(p, f)));
+    else if (TEMPLATE_FILE.has(extname(p))) files.push(p);
+  };
+  paths.forEach(walk);
+  return files;
+}
+
+/**
+ * `opsgate validate PATH... [--json] [--twins]`: a line per file with its problems under it, a
+ * summary, exit 1 when any is invalid. --twins also requires each YAML and JSON file of the same
+ * name (same folder, or sibling YAML/ and JSON/ folders) to hold the same template.
+ */
+export function validateCommand(args: string[], out: NodeJS.WritableStream = process.stdout): number {
+  const json = args.includes('--json');
+  const twins = args.includes('--twins');
+  const paths = args.filter((a) => !a.startsWith('--'));
+  if (!paths.length) { out.write('usage: opsgate validate PATH... [--json] [--twins]\n'); return 2; }
+  let files: string[];
+  try { files = templateFiles(paths); } catch (err) { out.write(`${(err as Error).message}\n`); return 2; }
+  const parsed = new Map<string, AnyTemplate>();
+  const reports: FileReport[] = files.map((file) => {
+    try {
+      const { template, format } = parseTemplate(readFileSync(file, 'utf8'), file);
+      parsed.set(file, template);
+      return { file, valid: true, format, problems: [] };
+    } catch (err) {
+      const problems = err instanceof TemplateInvalidError ? err.problems : [{ path: '', message: (err as Error).message }];
+      return { file, valid: false, problems };
+    }
+  });
+  const mismatched = twins ? compareTwins(parsed) : [];
+  const invalid = reports.filter((r) => !r.valid).length;
+  if (json) {
+    out.write(`${JSON.stringify({ files: reports, valid: reports.length - invalid, invalid, ...(twins ? { twinsDiffer: mismatched } : {}) }, null, 2)}\n`);
+  } else {
+    for (const r of reports) {
+      out.write(`${r.valid ? 'ok  ' : 'FAIL'} ${r.file}\n`);
+      for (const p of r.problems) out.write(`       ${p.path || '(root)'}${p.line ? ` (line ${p.line}, column ${p.column})` : ''}: ${p.message}\n`);
+    }
+    for (const m of mismatched) out.write(`DIFF ${m.yaml} and ${m.json} differ at ${m.at}\n`);
+    out.write(`${reports.length} template${reports.length === 1 ? '' : 's'}: ${reports.length - invalid} valid, ${invalid} invalid${twins ? `; ${mismatched.length} YAML/JSON pair${mismatched.length === 1 ? '' : 's'} differ` : ''}\n`);
+  }
+  return invalid || mismatched.length ? 1 : 0;
+}
+
+function compareTwins(parsed: Map<string, AnyTemplate>): { yaml: string; json: string; at: string }[] {
+  const key = (f: string) => {
+    const dir = dirname(f);
+    const parent = /^(yaml|json)$/i.test(basename(dir)) ? dirname(dir) : dir;
+    return join(parent, basename(f, extname(f)));
+  };
+  const groups = new Map<string, string[]>();
+  for (const f of parsed.keys()) groups.set(key(f), [...(groups.get(key(f)) ?? []), f]);
+  const differ: { yaml: string; json: string; at: string }[] = [];
+  for (const group of groups.values()) {
+    const yaml = group.find((f) => extname(f) !== '.json');
+    const json = group.find((f) => extname(f) === '.json');
+    if (!yaml || !json) continue;
+    const at = firstDifference(parsed.get(yaml), parsed.get(json), '');
+    if (at !== undefined) differ.push({ yaml, json, at: at || '(root)' });
+  }
+  return differ;
+}
+
+function firstDifference(a: unknown, b: unknown, path: string): string | undefined {
+  if (isDeepStrictEqual(a, b)) return undefined;
+  if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${path}[${k}]` : path ? `${path}.${k}` : k);
+      if (d !== undefined) return d;
+    }
+  }
+  return path;
+}

@@ -1,0 +1,159 @@
+import { ACTION_NAME } from './schema.js';
+import { BUILTINS, STORE_REFERENCE, findName, references } from './references.js';
+
+export interface Problem { path: (string | number)[]; message: string }
+
+const FLOW_TARGETS = new Set(['ACS::NEXT', 'ACS::END']);
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+interface TaskInfo { name: string; index: number; outputs: Set<string>; raw: Record<string, unknown> }
+
+/**
+ * What the schema cannot say: unique task names, jump targets, and `{{ }}` references to parameters,
+ * built-ins and outputs of tasks that can have run before. Works on the raw document, tolerating
+ * parts the schema rejected, so that every problem is reported at once.
+ */
+export function crossCheck(raw: unknown): Problem[] {
+  if (!isMap(raw) || !Array.isArray(raw.Tasks)) return [];
+  const problems: Problem[] = [];
+  const tasks: TaskInfo[] = [];
+  const byName = new Map<string, TaskInfo>();
+  raw.Tasks.forEach((t, index) => {
+    if (!isMap(t) || typeof t.Name !== 'string') return;
+    const outputs = new Set([
+      ...Object.keys(isMap(t.Outputs) ? t.Outputs : {}),
+      ...Object.keys(isMap(t.Loop) && isMap(t.Loop.Outputs) ? t.Loop.Outputs : {}),
+    ]);
+    const info = { name: t.Name, index, outputs, raw: t };
+    if (byName.has(t.Name)) problems.push({ path: ['Tasks', index, 'Name'], message: `task name ${t.Name} is already used by Tasks[${byName.get(t.Name)!.index}]` });
+    else byName.set(t.Name, info);
+    tasks.push(info);
+  });
+
+  const checkTarget = (target: unknown, path: (string | number)[]) => {
+    if (typeof target !== 'string') return;
+    if (!FLOW_TARGETS.has(target) && !byName.has(target)) {
+      problems.push({ path, message: `${target} is not a task name, ACS::NEXT or ACS::END${hint(target, [...byName.keys()])}` });
+    }
+  };
+  for (const t of tasks) {
+    checkTarget(t.raw.OnSuccess, ['Tasks', t.index, 'OnSuccess']);
+    checkTarget(t.raw.OnError, ['Tasks', t.index, 'OnError']);
+    const p = t.raw.Properties;
+    if (typeof t.raw.Action === 'string' && t.raw.Action.toLowerCase() === 'acs::choice' && isMap(p)) {
+      checkTarget(p.DefaultTask, ['Tasks', t.index, 'Properties', 'DefaultTask']);
+      if (Array.isArray(p.Choices)) p.Choices.forEach((c, i) => { if (isMap(c)) checkTarget(c.NextTask, ['Tasks', t.index, 'Properties', 'Choices', i, 'NextTask']); });
+    }
+  }
+
+  const canRunBefore = reachability(tasks, byName);
+  const params = Object.keys(isMap(raw.Parameters) ? raw.Parameters : {});
+  const check = (value: unknown, base: (string | number)[], at?: TaskInfo) => {
+    for (const { ref, path } of references(value, base)) {
+      const message = referenceProblem(ref, params, byName, at, canRunBefore);
+      if (message) problems.push({ path, message });
+    }
+  };
+  for (const t of tasks) {
+    for (const key of ['Properties', 'When', 'Loop', 'Outputs', 'Retries', 'Delay'] as const) check(t.raw[key], ['Tasks', t.index, key], t);
+  }
+  check(raw.Outputs, ['Outputs']);
+  check(raw.RamRole, ['RamRole']);
+  if (isMap(raw.Parameters)) {
+    for (const [name, p] of Object.entries(raw.Parameters)) if (isMap(p)) check(p.Default, ['Parameters', name, 'Default']);
+  }
+  return problems;
+}
+
+function referenceProblem(
+  ref: string, params: string[], tasks: Map<string, TaskInfo>, at: TaskInfo | undefined,
+  canRunBefore: (from: TaskInfo, to: TaskInfo) => boolean,
+): string | undefined {
+  if (STORE_REFERENCE.test(ref)) return undefined;
+  if (/^acs::/i.test(ref)) return findName(BUILTINS, ref) ? undefined : `{{ ${ref} }}: unknown built-in variable${hint(ref, BUILTINS)}`;
+  if (ref === '') return '{{ }}: empty reference';
+  const dot = ref.indexOf('.');
+  const head = dot < 0 ? ref : ref.slice(0, dot);
+  const taskName = dot < 0 ? undefined : findName(tasks.keys(), head);
+  if (taskName === undefined) {
+    if (findName(params, head)) return undefined;
+    return `{{ ${ref} }}: no parameter${dot < 0 ? '' : ' or task'} named ${head}${hint(head, [...params, ...(dot < 0 ? [] : tasks.keys())])}`;
+  }
+  const task = tasks.get(taskName)!;
+  const output = ref.slice(dot + 1);
+  if (!findName(task.outputs, output)) {
+    return `{{ ${ref} }}: task ${taskName} has no output ${output}${task.outputs.size ? ` (it has ${[...task.outputs].join(', ')})` : ''}`;
+  }
+  if (at && !canRunBefore(task, at)) return `{{ ${ref} }}: task ${taskName} cannot have run before ${at.name}`;
+  return undefined;
+}
+
+/** Which tasks can run after which, following list order, OnSuccess, OnError, When and ACS::Choice. */
+function reachability(tasks: TaskInfo[], byName: Map<string, TaskInfo>): (from: TaskInfo, to: TaskInfo) => boolean {
+  const next = (t: TaskInfo, target: unknown): TaskInfo[] => {
+    if (target === 'ACS::END') return [];
+    if (typeof target === 'string' && target !== 'ACS::NEXT') return byName.has(target) ? [byName.get(target)!] : [];
+    const n = tasks.find((x) => x.index > t.index);
+    return n ? [n] : [];
+  };
+  const edges = new Map<TaskInfo, TaskInfo[]>();
+  for (const t of tasks) {
+    const out = [...next(t, t.raw.OnSuccess)];
+    if (t.raw.OnError !== undefined) out.push(...next(t, t.raw.OnError));
+    if (t.raw.When !== undefined) out.push(...next(t, 'ACS::NEXT'));
+    const p = t.raw.Properties;
+    if (typeof t.raw.Action === 'string' && t.raw.Action.toLowerCase() === 'acs::choice' && isMap(p)) {
+      out.push(...next(t, p.DefaultTask));
+      if (Array.isArray(p.Choices)) for (const c of p.Choices) if (isMap(c)) out.push(...next(t, c.NextTask));
+    }
+    edges.set(t, out);
+  }
+  const reach = new Map<TaskInfo, Set<TaskInfo>>();
+  return (from, to) => {
+    let seen = reach.get(from);
+    if (!seen) {
+      seen = new Set();
+      const stack = [...(edges.get(from) ?? [])];
+      while (stack.length) {
+        const t = stack.pop()!;
+        if (seen.has(t)) continue;
+        seen.add(t);
+        stack.push(...(edges.get(t) ?? []));
+      }
+      reach.set(from, seen);
+    }
+    return seen.has(to);
+  };
+}
+
+/** ", did you mean X?" when a known name is close to the wrong one. */
+export function hint(wrong: string, known: Iterable<string>): string {
+  const best = closest(wrong, known);
+  return best ? ` (did you mean ${best}?)` : '';
+}
+
+export function closest(wrong: string, known: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const w = wrong.toLowerCase();
+  for (const k of known) {
+    const d = distance(w, k.toLowerCase());
+    if (d < bestDistance) { best = k; bestDistance = d; }
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(wrong.length / 4)) ? best : undefined;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
