@@ -4,6 +4,8 @@ import { consoleAdapter, CONSOLE_CHANNEL } from '../chat/console/routes.js';
 import type { ChatPlatform } from '../chat/platform.js';
 import { createSlack } from '../chat/slack/app.js';
 import { executionPageRoute } from '../http/execution-page.js';
+import { apiRoute } from '../http/api/router.js';
+import { templateActions } from '../http/api/template-actions.js';
 import { healthRoute } from '../http/health.js';
 import { createHttpServer, type Route } from '../http/server.js';
 import { notificationDispatcher } from '../notify/dispatcher.js';
@@ -24,7 +26,10 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   const subscriber = rt.redis.duplicate();
   const console = consoleAdapter({ bot, channel: new ConsoleChannel(rt.redis, rt.keys), directory: rt.directory, subscriber, eventsKey: rt.keys.consoleEvents });
   const platforms: Record<string, ChatPlatform> = { console: console.platform };
-  const routes: Route[] = [healthRoute(rt.redis), executionPageRoute(rt.executionStore, rt.templates), ...console.routes];
+  const routes: Route[] = [
+    healthRoute(rt.redis), executionPageRoute(rt.executionStore, rt.templates), ...console.routes,
+    apiRoute({ ...templateActions(rt.templates) }, config.apiTokens, log),
+  ];
 
   if (config.slack) {
     const slack = createSlack(config.slack, { bot, directory: rt.directory, log });

@@ -21,6 +21,9 @@ const schema = z.object({
   OPSGATE_DIRECTORY: z.string().optional(),
   /** Key that signs console sessions and mail links; absent: generated once and kept in Redis. */
   OPSGATE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** `name:token,...`: bearer tokens for /api, each acting as that directory user. */
+  OPSGATE_API_TOKENS: z.string().regex(/^\s*[A-Za-z0-9_.@-]+:[^,:\s]{16,}\s*(,\s*[A-Za-z0-9_.@-]+:[^,:\s]{16,}\s*)*$/,
+    'must be name:token pairs separated by commas, each token at least 16 characters').optional(),
   /** Prefix of every Redis key and of the BullMQ queues: lets deployments (and tests) share a Redis. */
   OPSGATE_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, - or _').default('opsgate'),
   /** Slack over HTTP at POST /slack/events: both must be set, or neither. */
@@ -49,6 +52,8 @@ export interface Config {
   directoryFile?: string;
   secret?: string;
   keyPrefix: string;
+  /** Bearer token to the directory user it acts as. */
+  apiTokens: Map<string, string>;
   slack?: { botToken: string; signingSecret: string; apiUrl: string };
   logLevel: Env['LOG_LEVEL'];
 }
@@ -74,6 +79,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     directoryFile: e.OPSGATE_DIRECTORY,
     secret: e.OPSGATE_SECRET,
     keyPrefix: e.OPSGATE_KEY_PREFIX,
+    apiTokens: new Map((e.OPSGATE_API_TOKENS ?? '').split(',').filter((p) => p.trim()).map((p) => {
+      const [name, token] = p.trim().split(':') as [string, string];
+      return [token, name];
+    })),
     slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL }
       : undefined,

@@ -56,7 +56,7 @@ export class TemplateStore {
    * Stores content as the next version of `name`; the same content as the latest makes no version.
    * 'create' refuses an existing name, 'update' a missing one.
    */
-  async put(name: string, content: string, opts: { mode?: PutMode; by?: string; versionName?: string; tags?: Record<string, string>; reservedNames?: boolean } = {})
+  async put(name: string, content: string, opts: { mode?: PutMode; by?: string; versionName?: string; tags?: Record<string, string>; resourceGroupId?: string; reservedNames?: boolean } = {})
     : Promise<StoredTemplate & { created: boolean }> {
     const { mode = 'upsert', by = 'opsgate' } = opts;
     if (!TEMPLATE_NAME.test(name)) throw new OpsgateError('InvalidParameter', `TemplateName ${JSON.stringify(name)} must be 1-200 letters, digits, - or _`);
@@ -69,6 +69,7 @@ export class TemplateStore {
     const meta: TemplateMeta = {
       templateId: `t-${randomBytes(10).toString('hex')}`, createdBy: reserved ? 'ACS' : by, createdDate: now,
       updatedBy: reserved ? 'ACS' : by, updatedDate: now, shareType: reserved ? 'Public' : 'Private', tags: opts.tags ?? {},
+      ...(opts.resourceGroupId ? { resourceGroupId: opts.resourceGroupId } : {}),
     };
     const record: VersionRecord = { hash, content, format, versionName: opts.versionName ?? '', createdBy: meta.updatedBy, createdDate: now };
     const [outcome, n] = await runScript<[string, number]>(this.redis, 'template-put', [this.keys.template(name)],

@@ -22,12 +22,13 @@ export interface Opsgate {
  * A real opsgate on loopback with a random key prefix on the real Redis: web (console, Slack when
  * slackApiUrl is given) and, unless told otherwise, a worker. close() deletes every key it made.
  */
-export async function startOpsgate(opts: { slackApiUrl?: string; worker?: boolean } = {}): Promise<Opsgate> {
+export async function startOpsgate(opts: { slackApiUrl?: string; worker?: boolean; env?: Record<string, string> } = {}): Promise<Opsgate> {
   const prefix = `ogt-${randomBytes(5).toString('hex')}`;
   const env: Record<string, string> = {
     REDIS_URL, OPSGATE_KEY_PREFIX: prefix, PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     OPSGATE_TEMPLATES: 'test/fixtures/runbooks', OPSGATE_DIRECTORY: 'test/fixtures/directory.yaml',
     ...(opts.slackApiUrl ? { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: opts.slackApiUrl } : {}),
+    ...opts.env,
   };
   const config = loadConfig(env);
   const log = createLogger(config.logLevel);

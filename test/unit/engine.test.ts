@@ -72,6 +72,10 @@ test('durations as OOS writes them', () => {
   assert.equal(parseDuration('PT1M30S'), 90_000);
   assert.equal(parseDuration('P1DT1H'), 90_000_000);
   assert.equal(parseDuration(5), 5000);
+  assert.equal(parseDuration('1S'), 1000);
+  assert.equal(parseDuration('1m'), 60_000);
+  assert.equal(parseDuration('1H2M'), 3_720_000);
+  assert.equal(parseDuration('pt5s'), 5000);
   assert.equal(parseDuration('PT'), undefined);
   assert.equal(parseDuration('soon'), undefined);
 });

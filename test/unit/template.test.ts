@@ -109,3 +109,46 @@ test('a failing selector does not leave an exit status on the process', async ()
   assert.equal(await select('text', '.', 'String'), 'text');
   assert.equal(await select(undefined, '.', 'String'), '');
 });
+
+test('evaluate: {{ }} first (also inside jq text), then functions; Fn::If takes one branch; inserted values stay data', async () => {
+  const { evaluate } = await import('../../src/template/expressions.js');
+  const s: Scope = {
+    parameters: { trap: '{{ secret }}', fnData: { 'Fn::Join': ['-', ['a', 'b']] }, ids: ['i-1', 'i-2'], flag: 'true' },
+    outputs: { q: { infos: [{ instanceId: 'i-1', osType: 'linux' }, { instanceId: 'i-2', osType: 'windows' }] } },
+    builtins: { 'ACS::TaskLoopItem': 'i-2' },
+  };
+  assert.equal(await evaluate({ 'Fn::Jq': ['First', '.|map(select(.instanceId == "{{ ACS::TaskLoopItem }}").osType)[]', '{{ q.infos }}'] }, s), 'windows');
+  assert.equal(await evaluate({ 'Fn::If': [{ 'Fn::Equals': ['{{ flag }}', true] }, 'yes', '{{ nothing.here }}'] }, s), 'yes');
+  assert.equal(await evaluate('{{ trap }}', s), '{{ secret }}', 'a value that contains {{ }} is never evaluated again');
+  assert.deepEqual(await evaluate('{{ fnData }}', s), { 'Fn::Join': ['-', ['a', 'b']] }, 'a value shaped like a function call is data');
+  assert.equal(await evaluate({ 'Fn::Join': [',', '{{ ids }}'] }, s), 'i-1,i-2');
+  assert.deepEqual(await evaluate({ a: [{ 'Fn::Select': [1, '{{ ids }}'] }] }, s), { a: ['i-2'] });
+  await assert.rejects(evaluate({ 'Fn::Frobnicate': [] }, s), /Fn::Frobnicate is not an OOS function/);
+  await assert.rejects(evaluate({ 'Fn::If': ['true', 1] }, s), /Fn::If: expects \[condition, valueIfTrue, valueIfFalse\]/);
+});
+
+test('YAML is read as OOS reads it (YAML 1.1, as PyYAML)', () => {
+  const t = parseTemplate(`FormatVersion: OOS-2019-06-01
+Parameters:
+  a: { Type: String, Default: No }
+  b: { Type: String, AllowedValues: [M, Y, yes, off, '1.0', 1.5, .] }
+Tasks:
+  - Name: x
+    Action: ACS::Sleep
+    Properties: { Duration: PT1S }
+    Outputs:
+      all: { Type: Json, ValueSelector: . }
+`).template as { Parameters: Record<string, { Default?: unknown; AllowedValues?: unknown[] }>; Tasks: { Outputs: Record<string, { ValueSelector: unknown }> }[] };
+  assert.equal(t.Parameters.a!.Default, false);
+  assert.deepEqual(t.Parameters.b!.AllowedValues, ['M', 'Y', true, false, '1.0', 1.5, '.']);
+  assert.equal(t.Tasks[0]!.Outputs.all!.ValueSelector, '.');
+});
+
+test('ValueSelector: a string type takes the first of many results; a List of one list is that list', async () => {
+  assert.equal(await select({ a: [{ t: 'x' }, { t: 'y' }] }, 'a[].t', 'String'), 'x');
+  assert.deepEqual(await select({ a: [1, 2] }, 'a', 'List'), [1, 2]);
+  assert.deepEqual(await select({ a: [] }, 'a[]', 'List'), []);
+  assert.equal(await select({ n: '7' }, 'n', 'Number'), 7);
+  assert.equal(await select({ b: 'True' }, 'b', 'Boolean'), true);
+  assert.deepEqual(await select({ j: '{"k":1}' }, 'j', 'Json'), { k: 1 });
+});

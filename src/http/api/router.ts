@@ -1,0 +1,67 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { z } from 'zod';
+import { asOpsgateError, OpsgateError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import { readJson, sendJson } from '../respond.js';
+import type { Route } from '../server.js';
+
+export interface ApiContext { user: string; requestId: string }
+
+/** One /api action: its input schema and what it does; errors answer in OOS or DMS shape. */
+export interface ApiAction<S extends z.ZodType = z.ZodType> {
+  input: S;
+  style?: 'oos' | 'dms';
+  run(input: z.infer<S>, ctx: ApiContext): Promise<Record<string, unknown>>;
+}
+
+export function defineAction<S extends z.ZodType>(action: ApiAction<S>): ApiAction {
+  return action as unknown as ApiAction;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Which directory user a bearer token acts as; compared in constant time. */
+function authenticate(header: string | undefined, tokens: Map<string, string>): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  if (!m) return undefined;
+  const given = digest(m[1]!);
+  let user: string | undefined;
+  for (const [token, name] of tokens) if (timingSafeEqual(given, digest(token))) user = name;
+  return user;
+}
+
+/** POST /api/{Action}: JSON in, JSON out, Alibaba-style names; every answer carries RequestId. */
+export function apiRoute(actions: Record<string, ApiAction>, tokens: Map<string, string>, log: Logger): Route {
+  return {
+    method: 'POST', path: /^\/api\/([A-Za-z]+)$/,
+    async handle(req, res, [name]) {
+      const requestId = randomUUID().toUpperCase();
+      const action = Object.hasOwn(actions, name!) ? actions[name!] : undefined;
+      const fail = (e: OpsgateError) => sendJson(res, e.status, action?.style === 'dms'
+        ? { RequestId: requestId, Success: false, ErrorCode: e.code, ErrorMessage: e.message }
+        : { RequestId: requestId, Code: e.code, Message: e.message });
+      const user = authenticate(req.headers.authorization, tokens);
+      if (!user) {
+        res.setHeader('www-authenticate', 'Bearer');
+        return fail(new OpsgateError('InvalidAuthorization', tokens.size ? 'a valid bearer token is required' : 'the API is off: set OPSGATE_API_TOKENS', 401));
+      }
+      if (!action) return fail(new OpsgateError('InvalidAction.NotFound', `there is no action ${name}`, 404));
+      try {
+        // Room for a 64 KB template escaped inside JSON; the actions check their own limits.
+        const parsed = action.input.safeParse(await readJson(req, 512 * 1024));
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          const field = issue.path.join('.');
+          throw new OpsgateError(issue.code === 'invalid_type' && issue.input === undefined ? 'MissingParameter' : 'InvalidParameter',
+            issue.code === 'invalid_type' && issue.input === undefined ? `${field} is mandatory for this action` : `${field}: ${issue.message}`);
+        }
+        const body = await action.run(parsed.data, { user, requestId });
+        sendJson(res, 200, action.style === 'dms' ? { RequestId: requestId, Success: true, ...body } : { RequestId: requestId, ...body });
+      } catch (err) {
+        const e = asOpsgateError(err);
+        if (e.status >= 500) log.error({ err: e.message, action: name, requestId }, 'api action failed');
+        fail(e.status >= 500 ? new OpsgateError(e.code, 'internal error', e.status) : e);
+      }
+    },
+  };
+}

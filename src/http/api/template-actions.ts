@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { OpsgateError, TemplateInvalidError } from '../../errors.js';
+import type { StoredTemplate, TemplateStore } from '../../store/templates.js';
+import { parseTemplate } from '../../template/parse.js';
+import { isStateTemplate } from '../../template/schema.js';
+import { count, date, flag, jsonMap, text } from './input.js';
+import { defineAction, type ApiAction } from './router.js';
+import { category, listedView, templateView } from './template-view.js';
+
+const name = z.string({ error: 'must be text' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const tags = jsonMap(z.string()).refine((t) => Object.keys(t).length <= 20, 'may have at most 20 tags');
+const sortFields = ['TotalExecutionCount', 'Popularity', 'TemplateName', 'CreatedDate', 'UpdatedDate'] as const;
+
+/** The template store as OOS's template API. */
+export function templateActions(store: TemplateStore): Record<string, ApiAction> {
+  const write = (mode: 'create' | 'update') => defineAction({
+    input: z.object({ TemplateName: name, Content: text(1024 * 1024), VersionName: text(200).optional(), Tags: tags.optional(), ResourceGroupId: text(200).optional() }),
+    async run(i, ctx) {
+      const t = await store.put(i.TemplateName, i.Content, { mode, by: ctx.user, versionName: i.VersionName, tags: i.Tags, resourceGroupId: i.ResourceGroupId });
+      return { Template: templateView(t) };
+    },
+  });
+
+  return {
+    CreateTemplate: write('create'),
+    UpdateTemplate: write('update'),
+
+    GetTemplate: defineAction({
+      input: z.object({ TemplateName: name, TemplateVersion: z.string().regex(/^v\d{1,3}$/, 'must be v1 to v200').optional() }),
+      async run(i) {
+        const t = await store.get(i.TemplateName, i.TemplateVersion);
+        return { Content: t.content, Template: templateView(t) };
+      },
+    }),
+
+    DeleteTemplate: defineAction({
+      input: z.object({ TemplateName: name }),
+      async run(i) {
+        await store.delete(i.TemplateName);
+        return {};
+      },
+    }),
+
+    ListTemplates: defineAction({
+      input: z.object({
+        TemplateName: text(200).optional(), TemplateFormat: z.enum(['JSON', 'YAML']).optional(),
+        TemplateType: z.enum(['Automation', 'State', 'Package']).optional(), ShareType: z.enum(['Public', 'Private']).optional(),
+        Category: z.enum(['TimerTrigger', 'EventTrigger', 'AlarmTrigger', 'Other']).optional(), CreatedBy: text(200).optional(),
+        CreatedDateAfter: date.optional(), CreatedDateBefore: date.optional(), HasTrigger: flag.optional(), Tags: tags.optional(),
+        SortField: z.enum(sortFields).default('TotalExecutionCount'), SortOrder: z.enum(['Ascending', 'Descending']).default('Descending'),
+        MaxResults: count(10, 100).default(50), NextToken: text(100).optional(),
+      }),
+      async run(i) {
+        const matches = (t: StoredTemplate) =>
+          (!i.TemplateName || t.name.toLowerCase().includes(i.TemplateName.toLowerCase()))
+          && (!i.TemplateFormat || t.format === i.TemplateFormat)
+          && (!i.TemplateType || (isStateTemplate(t.template) ? 'State' : 'Automation') === i.TemplateType)
+          && (!i.ShareType || t.meta.shareType === i.ShareType)
+          && (!i.Category || category(t) === i.Category)
+          && (!i.CreatedBy || t.meta.createdBy === i.CreatedBy)
+          && (!i.CreatedDateAfter || Date.parse(t.meta.createdDate) >= Date.parse(i.CreatedDateAfter))
+          && (!i.CreatedDateBefore || Date.parse(t.meta.createdDate) <= Date.parse(i.CreatedDateBefore))
+          && (i.HasTrigger === undefined || (category(t) !== 'Other') === i.HasTrigger)
+          && Object.entries(i.Tags ?? {}).every(([k, v]) => t.meta.tags[k] === v);
+        const key = (t: StoredTemplate): string | number => ({
+          TotalExecutionCount: t.executionCount, Popularity: t.executionCount, TemplateName: t.name,
+          CreatedDate: t.meta.createdDate, UpdatedDate: t.meta.updatedDate,
+        })[i.SortField];
+        const sign = i.SortOrder === 'Ascending' ? 1 : -1;
+        const all = (await store.all()).filter(matches).sort((a, b) => {
+          const [x, y] = [key(a), key(b)];
+          return (x < y ? -1 : x > y ? 1 : a.name.localeCompare(b.name)) * sign;
+        });
+        const start = i.NextToken ? decodeToken(i.NextToken) : 0;
+        const page = all.slice(start, start + i.MaxResults);
+        const next = start + page.length < all.length ? encodeToken(start + page.length) : undefined;
+        return { Templates: page.map(listedView), MaxResults: i.MaxResults, ...(next ? { NextToken: next } : {}) };
+      },
+    }),
+
+    ValidateTemplateContent: defineAction({
+      input: z.object({ Content: text(1024 * 1024) }),
+      async run(i) {
+        if (Buffer.byteLength(i.Content) > 64 * 1024) throw new OpsgateError('InvalidParameter', 'Content is larger than 64 KB');
+        let parsed;
+        try { parsed = parseTemplate(i.Content); } catch (err) {
+          if (err instanceof TemplateInvalidError) throw new OpsgateError('InvalidTemplate', err.message.replace(/^template is invalid:\n/, '').replace(/^ {2}/gm, ''));
+          throw err;
+        }
+        const t = parsed.template;
+        return {
+          Parameters: JSON.stringify(t.Parameters),
+          ...(isStateTemplate(t) ? {} : {
+            Outputs: JSON.stringify(t.Outputs ?? {}),
+            RamRole: t.RamRole ?? '',
+            Tasks: t.Tasks.map((task) => ({
+              Name: task.Name, Type: task.Action, Description: typeof task.Description === 'string' ? task.Description : JSON.stringify(task.Description ?? ''),
+              Properties: JSON.stringify(task.Properties), Outputs: JSON.stringify(task.Outputs ?? {}),
+            })),
+          }),
+        };
+      },
+    }),
+  };
+}
+
+const encodeToken = (n: number) => Buffer.from(`o:${n}`).toString('base64url');
+function decodeToken(token: string): number {
+  const m = /^o:(\d{1,9})$/.exec(Buffer.from(token, 'base64url').toString());
+  if (!m) throw new OpsgateError('InvalidParameter', 'NextToken: is not a token this API gave');
+  return Number(m[1]);
+}
