@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, isNode, type Document, type ScalarTag, type Tags } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document, type ScalarTag, type Tags, type YAMLError } from 'yaml';
 import jsYaml from 'js-yaml';
 import type { z } from 'zod';
 import { TemplateInvalidError, type TemplateProblem } from '../errors.js';
@@ -28,19 +28,21 @@ export function parseTemplate(content: string, source = 'template'): ParsedTempl
   // templates say so. strict: false accepts what the spec forbids but reads unambiguously.
   const doc = parseDocument(content, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, version: '1.1', strict: false, customTags: pyyamlTags });
   let raw: unknown;
-  if (!doc.errors.length) {
+  if (format === 'JSON') {
+    // JSON is read by a JSON parser: its errors speak JSON, and it refuses what JSON refuses
+    // (trailing commas) even where YAML would read it.
+    try { raw = JSON.parse(content); } catch (err) {
+      throw new TemplateInvalidError([jsonProblem(err as Error, content, doc, lines)], source);
+    }
+  } else if (!doc.errors.length) {
     raw = doc.toJS({ maxAliasCount: 100 });
   } else {
     // OOS reads YAML as PyYAML does, which also takes a multi-line quoted scalar that is less
     // indented than its key (public templates have one). js-yaml is PyYAML's port: when it reads
     // the content, so does opsgate; positions then come from what the yaml package could read.
     raw = pyyamlLoad(content);
-    if (raw === undefined) {
-      throw new TemplateInvalidError(doc.errors.map((e) => {
-        const pos = lines.linePos(e.pos[0]);
-        return { path: '', message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), line: pos.line, column: pos.col };
-      }), source);
-    }
+    // Later errors of a YAML parser mostly follow from the first: report that one.
+    if (raw === undefined) throw new TemplateInvalidError([yamlProblem(doc.errors[0]!, lines, content)], source);
   }
   const problems: Problem[] = [];
   const version = (raw as { FormatVersion?: unknown } | null)?.FormatVersion;
@@ -52,7 +54,7 @@ export function parseTemplate(content: string, source = 'template'): ParsedTempl
     problems.push({ path: ['FormatVersion'], message: version === undefined ? 'is required (OOS-2019-06-01)' : `must be OOS-2019-06-01, got ${JSON.stringify(version)}` });
   }
   const schema = version === 'OOS-2019-06-01-State' ? stateSchema : automationSchema;
-  const result = schema.safeParse(raw);
+  const result = schema.safeParse(raw, { reportInput: true });
   if (result.success) template = result.data;
   else problems.push(...result.error.issues.filter((i) => i.path[0] !== 'FormatVersion').flatMap((i) => zodProblems(i)));
   problems.push(...crossCheck(raw));
@@ -65,7 +67,8 @@ export function parseTemplate(content: string, source = 'template'): ParsedTempl
  * and a float needs a digit (`ValueSelector: .` is the jq program `.`).
  */
 function pyyamlTags(tags: Tags): Tags {
-  return tags.map((t) => {
+  // Dates stay text (`EndDate: 2024-12-31`): every place OOS takes a date takes the text.
+  return tags.filter((t) => (t as ScalarTag).tag !== 'tag:yaml.org,2002:timestamp').map((t) => {
     const tag = t as ScalarTag;
     if (typeof tag !== 'object' || !tag.test) return t;
     if (tag.tag === 'tag:yaml.org,2002:bool') {
@@ -77,6 +80,31 @@ function pyyamlTags(tags: Tags): Tags {
     if (tag.tag === 'tag:yaml.org,2002:float') return { ...tag, test: new RegExp(`(?=.*[0-9])(?:${tag.test.source})`) } as ScalarTag;
     return t;
   });
+}
+
+const YAML_MESSAGES: Record<string, string> = {
+  BAD_INDENT: 'bad indentation', TAB_AS_INDENT: 'tabs are not allowed as indentation; use spaces',
+  MULTILINE_IMPLICIT_KEY: 'a key must be on one line; check the indentation of this line and the one above',
+  BLOCK_AS_IMPLICIT_KEY: 'a key must be on one line; check the indentation of this line and the one above',
+  DUPLICATE_KEY: 'this key is already set in the same map', MISSING_CHAR: 'a quote or bracket is not closed',
+};
+
+function yamlProblem(e: YAMLError, lines: LineCounter, content: string): TemplateProblem {
+  const pos = lines.linePos(e.pos[0]);
+  const raw = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  const key = /^\s*["']?([^"':\n]+)/.exec(content.slice(e.pos[0]))?.[1]?.trim();
+  const message = e.code === 'MISSING_CHAR' ? raw.replace(/^Missing closing (\S+)$/, 'a $1 is not closed before the end of the file')
+    : e.code === 'DUPLICATE_KEY' && key ? `key ${key} is already set in the same map`
+    : YAML_MESSAGES[e.code] ?? raw;
+  return { path: '', message, line: pos.line, column: pos.col };
+}
+
+function jsonProblem(err: Error, content: string, doc: Document, lines: LineCounter): TemplateProblem {
+  const message = `not valid JSON: ${err.message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/, "[\s\S]*" is not valid JSON$/, '')}`;
+  const at = /position (\d+)/.exec(err.message);
+  const offset = at ? Number(at[1]) : doc.errors[0]?.pos[0] ?? content.length;
+  const pos = lines.linePos(offset);
+  return { path: '', message, line: pos.line, column: pos.col };
 }
 
 function pyyamlLoad(content: string): unknown {
@@ -92,22 +120,36 @@ export function parseRunnable(content: string, source = 'template'): ParsedTempl
   return parsed as ParsedTemplate<Template>;
 }
 
-const KIND_NAMES: Record<string, string> = { string: 'text', number: 'a number', array: 'a list', object: 'a map', boolean: 'true or false', int: 'a whole number' };
+const KIND_NAMES: Record<string, string> = { string: 'text', number: 'a number', array: 'a list', object: 'a map', record: 'a map', boolean: 'true or false', int: 'a whole number' };
+
+function orList(values: readonly unknown[]): string {
+  const shown = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+  return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}` : shown.join('');
+}
 
 function zodProblems(issue: z.core.$ZodIssue): Problem[] {
   const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
+  const got = issue.input === undefined ? '' : `, got ${describe(issue.input)}`;
+  if (issue.input === undefined && issue.code !== 'unrecognized_keys' && issue.code !== 'too_small' && issue.code !== 'custom') {
+    return [{ path, message: 'is required' }];
+  }
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key ${key}${hint(key, KNOWN_KEYS[kindAt(path)] ?? [])}` }));
+      return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key ${key}${hint(key, KNOWN_KEYS[kindAt(path)] ?? [])}`, atKey: true }));
     case 'invalid_type':
-      if (issue.input === undefined) return [{ path, message: 'is required' }];
-      if (issue.message.startsWith('Invalid input')) return [{ path, message: `must be ${KIND_NAMES[issue.expected] ?? issue.expected}, got ${describe(issue.input)}` }];
-      return [{ path, message: issue.message }];
+      if (issue.expected === 'int' || (issue.expected === 'number' && typeof issue.input === 'number')) return [{ path, message: `must be a whole number${got}` }];
+      return [{ path, message: issue.message.startsWith('Invalid input') ? `must be ${KIND_NAMES[issue.expected] ?? issue.expected}${got}` : `${issue.message}${got}` }];
+    case 'invalid_value':
+      return [{ path, message: `must be ${orList(issue.values)}${got}` }];
+    case 'invalid_union':
+      return [{ path, message: `${issue.message.startsWith('Invalid input') ? 'is not valid' : issue.message}${got}` }];
+    case 'invalid_format':
+      return [{ path, message: `${issue.message.startsWith('Invalid') ? 'is not valid' : issue.message}${got}` }];
     case 'too_small':
-      if (issue.origin === 'number') return [{ path, message: issue.message.startsWith('Too small') ? `must be at least ${issue.minimum}` : issue.message }];
+      if (issue.origin === 'number') return [{ path, message: `${issue.message.startsWith('Too small') ? `must be at least ${issue.minimum}` : issue.message}${got}` }];
       return [{ path, message: issue.message }];
     default:
-      return [{ path, message: issue.message.startsWith('Invalid') ? `is not valid (${issue.message.toLowerCase()})` : issue.message }];
+      return [{ path, message: issue.message.startsWith('Invalid') ? `is not valid${got}` : issue.message }];
   }
 }
 
@@ -132,6 +174,16 @@ function kindAt(path: (string | number)[]): string {
 
 function locate(doc: Document, lines: LineCounter, problem: Problem): TemplateProblem {
   const located: TemplateProblem = { path: formatPath(problem.path), message: problem.message };
+  if (problem.atKey) {
+    // An unknown key is pointed at where the key is written, not at its value.
+    const parent = problem.path.length > 1 ? doc.getIn(problem.path.slice(0, -1), true) : doc.contents;
+    const key = problem.path.at(-1);
+    const pair = isMap(parent) ? parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key) : undefined;
+    if (pair && isNode(pair.key) && pair.key.range) {
+      const pos = lines.linePos(pair.key.range[0]);
+      return { ...located, line: pos.line, column: pos.col };
+    }
+  }
   // Walk up until a node with a position is found (a missing key has none; its parent has).
   for (let n = problem.path.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(problem.path.slice(0, n), true);

@@ -12,14 +12,23 @@ export const ACTION_NAME = /^(ACS::[A-Za-z0-9]+(::[A-Za-z0-9_-]+)?|[A-Za-z0-9_-]
 const localized = z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'must be text or a map of languages to text' });
 /** A value that may also be written as one `{{ }}` reference or an `Fn::` call. */
 const expression = z.unknown();
-const fnCall = z.record(z.string(), z.unknown()).refine((m) => Object.keys(m).length === 1 && Object.keys(m)[0]!.startsWith('Fn::'));
-const reference = z.string().regex(/\{\{.*\}\}/);
-const orExpression = <T extends z.ZodType>(s: T, what: string) =>
-  z.union([s, reference, fnCall], { error: `must be ${what}, a {{ }} reference or an Fn:: call` });
+/** `{{ x }}` text or a one-key `Fn::` map: its value is only known when the task runs. */
+export function isExpression(v: unknown): boolean {
+  if (typeof v === 'string') return /\{\{.*\}\}/.test(v);
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && keys[0]!.startsWith('Fn::');
+}
+/** A field that takes a value of `s` or an expression; a wrong value gets `s`'s own problems. */
+const orExpression = <T extends z.ZodType>(s: T) => z.unknown().superRefine((v, ctx) => {
+  if (v === undefined || isExpression(v)) return;
+  const r = s.safeParse(v, { reportInput: true });
+  if (!r.success) for (const issue of r.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+});
 /** A count or a percentage ('10', '10%'), or an expression. */
-const whole = orExpression(z.union([z.number(), z.string().regex(/^\s*\d+(\.\d+)?%?\s*$/)]), 'a number or a percentage');
-const pauseOption = orExpression(z.enum(['Automatic', 'FirstBatchPause', 'EveryBatchPause']), 'Automatic, FirstBatchPause or EveryBatchPause');
-const rateMode = orExpression(z.enum(['Concurrency', 'Batch']), 'Concurrency or Batch');
+const whole = orExpression(z.union([z.number(), z.string().regex(/^\s*\d+(\.\d+)?%?\s*$/, 'must be a number or a percentage such as 10%')], { error: 'must be a number or a percentage such as 10%' }));
+const pauseOption = orExpression(z.enum(['Automatic', 'FirstBatchPause', 'EveryBatchPause']));
+const rateMode = orExpression(z.enum(['Concurrency', 'Batch']));
 
 export const parameterTypes = ['String', 'Number', 'Boolean', 'List', 'Json'] as const;
 export type ParameterType = (typeof parameterTypes)[number];
@@ -37,7 +46,7 @@ export const parameterSchema = z.object({
   MinValue: z.number().optional(),
   MaxValue: z.number().optional(),
   ConstraintDescription: localized.optional(),
-  NoEcho: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
+  NoEcho: z.union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' }).optional(),
   AssociationProperty: z.string().optional(),
   AssociationPropertyMetadata: z.record(z.string(), z.unknown()).optional(),
 }).strict();
@@ -46,15 +55,15 @@ export const rateControlSchema = z.object({
   Mode: rateMode.optional(),
   MaxErrors: whole.optional(),
   Concurrency: whole.optional(),
-  Batch: orExpression(z.array(whole), 'a list of batch sizes').optional(),
-  ConcurrencyInBatches: orExpression(z.array(whole), 'a list of concurrencies').optional(),
+  Batch: orExpression(z.array(whole)).optional(),
+  ConcurrencyInBatches: orExpression(z.array(whole)).optional(),
   BatchPauseOption: pauseOption.optional(),
 }).strict();
 
 export const loopSchema = z.object({
   Items: expression.refine((v) => v !== undefined && v !== null, 'is required'),
   // A map, one `{{ }}` reference to a Json parameter, or null: resolved after evaluation.
-  RateControl: z.union([rateControlSchema, reference, fnCall, z.null()], { error: 'must be a map of Mode, MaxErrors, Concurrency, ... or a {{ }} reference' }).optional(),
+  RateControl: orExpression(rateControlSchema.nullable()).optional(),
   // The older placement of the RateControl fields, directly on Loop.
   Mode: rateMode.optional(),
   Concurrency: whole.optional(),
@@ -69,7 +78,7 @@ export const loopSchema = z.object({
 export const taskOutputSchema = z.object({
   Type: typeSchema.default('String'),
   // jq text, or an expression that yields it (Fn::Sub in the public templates).
-  ValueSelector: z.union([z.string().min(1), z.record(z.string(), z.unknown())], { error: 'must be a jq selector' }),
+  ValueSelector: z.union([z.string().min(1, 'must not be empty'), z.record(z.string(), z.unknown())], { error: 'must be a jq selector' }),
 }).strict();
 
 export const taskSchema = z.object({
@@ -83,7 +92,7 @@ export const taskSchema = z.object({
   OnError: z.string().optional(),
   OnSuccess: z.string().optional(),
   Retries: whole.optional(),
-  DelayType: orExpression(z.enum(['Exponential', 'Constant', 'Linear']), 'Exponential, Constant or Linear').optional(),
+  DelayType: orExpression(z.enum(['Exponential', 'Constant', 'Linear'])).optional(),
   Delay: whole.optional(),
   BackOff: whole.optional(),
   MaxRetryInterval: whole.optional(),

@@ -1,7 +1,7 @@
 import { ACTION_NAME } from './schema.js';
 import { BUILTINS, STORE_REFERENCE, findName, references } from './references.js';
 
-export interface Problem { path: (string | number)[]; message: string }
+export interface Problem { path: (string | number)[]; message: string; atKey?: boolean }
 
 const FLOW_TARGETS = new Set(['ACS::NEXT', 'ACS::END']);
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -14,11 +14,11 @@ interface TaskInfo { name: string; index: number; outputs: Set<string>; raw: Rec
  * parts the schema rejected, so that every problem is reported at once.
  */
 export function crossCheck(raw: unknown): Problem[] {
-  if (!isMap(raw) || !Array.isArray(raw.Tasks)) return [];
+  if (!isMap(raw)) return [];
   const problems: Problem[] = [];
   const tasks: TaskInfo[] = [];
   const byName = new Map<string, TaskInfo>();
-  raw.Tasks.forEach((t, index) => {
+  (Array.isArray(raw.Tasks) ? raw.Tasks : []).forEach((t, index) => {
     if (!isMap(t) || typeof t.Name !== 'string') return;
     const outputs = new Set([
       ...Object.keys(isMap(t.Outputs) ? t.Outputs : {}),
@@ -30,19 +30,20 @@ export function crossCheck(raw: unknown): Problem[] {
     tasks.push(info);
   });
 
-  const checkTarget = (target: unknown, path: (string | number)[]) => {
+  const checkTarget = (target: unknown, path: (string | number)[], from: string) => {
     if (typeof target !== 'string') return;
     if (!FLOW_TARGETS.has(target) && !byName.has(target)) {
-      problems.push({ path, message: `${target} is not a task name, ACS::NEXT or ACS::END${hint(target, [...byName.keys()])}` });
+      const candidates = [...FLOW_TARGETS, ...[...byName.keys()].filter((n) => n !== from)];
+      problems.push({ path, message: `${target} is not a task name, ACS::NEXT or ACS::END${hint(target, candidates)}` });
     }
   };
   for (const t of tasks) {
-    checkTarget(t.raw.OnSuccess, ['Tasks', t.index, 'OnSuccess']);
-    checkTarget(t.raw.OnError, ['Tasks', t.index, 'OnError']);
+    checkTarget(t.raw.OnSuccess, ['Tasks', t.index, 'OnSuccess'], t.name);
+    checkTarget(t.raw.OnError, ['Tasks', t.index, 'OnError'], t.name);
     const p = t.raw.Properties;
     if (typeof t.raw.Action === 'string' && t.raw.Action.toLowerCase() === 'acs::choice' && isMap(p)) {
-      checkTarget(p.DefaultTask, ['Tasks', t.index, 'Properties', 'DefaultTask']);
-      if (Array.isArray(p.Choices)) p.Choices.forEach((c, i) => { if (isMap(c)) checkTarget(c.NextTask, ['Tasks', t.index, 'Properties', 'Choices', i, 'NextTask']); });
+      checkTarget(p.DefaultTask, ['Tasks', t.index, 'Properties', 'DefaultTask'], t.name);
+      if (Array.isArray(p.Choices)) p.Choices.forEach((c, i) => { if (isMap(c)) checkTarget(c.NextTask, ['Tasks', t.index, 'Properties', 'Choices', i, 'NextTask'], t.name); });
     }
   }
 
@@ -140,7 +141,11 @@ export function closest(wrong: string, known: Iterable<string>): string | undefi
     const d = distance(w, k.toLowerCase());
     if (d < bestDistance) { best = k; bestDistance = d; }
   }
-  if (best === undefined || wrong.length < 3) return undefined;
+  if (wrong.length < 3) return undefined;
+  // A known name that starts with the wrong one is what was meant (BatchPause -> BatchPauseOption).
+  const prefixed = wrong.length >= 4 ? [...known].find((k) => k.toLowerCase().startsWith(w)) : undefined;
+  if (prefixed && (best === undefined || bestDistance > 1)) return prefixed;
+  if (best === undefined) return undefined;
   return bestDistance <= Math.max(1, Math.floor(wrong.length / 3)) ? best : undefined;
 }
 

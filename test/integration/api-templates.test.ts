@@ -109,7 +109,7 @@ describe('the template store through /api', () => {
     const bad = await call('ValidateTemplateContent', { Content: 'FormatVersion: OOS-2019-06-01\nTasks:\n  - Name: a\n    Action: ACS::Sleep\n    OnSuccess: b\n    Propertiez: {}\n' });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.Code, 'InvalidTemplate');
-    assert.equal(bad.body.Message, 'Tasks[0].Propertiez (line 6, column 17): unknown key Propertiez (did you mean Properties?)\nTasks[0].OnSuccess (line 5, column 16): b is not a task name, ACS::NEXT or ACS::END');
+    assert.equal(bad.body.Message, 'Tasks[0].Propertiez (line 6, column 5): unknown key Propertiez (did you mean Properties?)\nTasks[0].OnSuccess (line 5, column 16): b is not a task name, ACS::NEXT or ACS::END');
   });
 
   test('no token, a wrong token or an unknown action: 401 / 404, nothing leaks', async () => {
