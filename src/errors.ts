@@ -68,3 +68,10 @@ export function asOpsgateError(err: unknown): OpsgateError {
   const message = err instanceof Error ? err.message : String(err);
   return new OpsgateError('InternalError', message, 500, { cause: err });
 }
+
+/** An Alibaba Cloud API answered with an error: its Code and Message, as the API gave them. */
+export class CloudApiError extends OpsgateError {
+  constructor(readonly apiCode: string, message: string, readonly requestId?: string, readonly httpStatus = 400) {
+    super(apiCode, message, 502);
+  }
+}

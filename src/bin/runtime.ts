@@ -59,7 +59,7 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
 export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> {
   const processor = stepProcessor({
     executions: rt.executionStore, templates: rt.templates, producer: rt.producer, log: rt.log,
-    ports: { approvals: rt.approvals, fetch: globalThis.fetch, now: Date.now },
+    ports: { approvals: rt.approvals, cloud: { call: async () => { throw new Error('Alibaba Cloud is not configured'); } }, fetch: globalThis.fetch, now: Date.now },
   });
   const worker = new Worker<StepJob>(STEPS, processor, { connection: rt.redis, prefix: rt.keys.bullPrefix, concurrency });
   worker.on('failed', (job, err) => {

@@ -14,9 +14,28 @@ export interface ApprovalPort {
   status(executionId: string, ticketId: string): Promise<{ status: 'AUDITING' | 'APPROVED' | 'REJECT' | 'CANCEL'; summary: string }>;
 }
 
+/** One Alibaba Cloud OpenAPI call (RPC style; ROA when Method/URI are given). */
+export interface CloudRequest {
+  service: string;
+  api: string;
+  parameters: Record<string, unknown>;
+  regionId?: string;
+  /** ROA-style APIs (a few in the corpus): HTTP method, path, headers and body. */
+  method?: string;
+  uri?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** Alibaba Cloud OpenAPI; an API error rejects with a CloudApiError (Code and Message of the API). */
+export interface CloudPort {
+  call(req: CloudRequest): Promise<unknown>;
+}
+
 /** Side effects an action may use, injected so the engine imports no I/O library. */
 export interface Ports {
   approvals: ApprovalPort;
+  cloud: CloudPort;
   fetch: typeof globalThis.fetch;
   now(): number;
 }
