@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import { NOTIFY, Producer, STEPS, type NotifyJob, type StepJob } from '../queue/producer.js';
 import { stepProcessor } from '../queue/processor.js';
 import { ExecutionStore } from '../store/executions.js';
+import { LoopStore } from '../store/loops.js';
 import { keys as buildKeys, type Keys } from '../store/keys.js';
 import { connect } from '../store/redis.js';
 import { TemplateStore } from '../store/templates.js';
@@ -58,8 +59,11 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
 /** The BullMQ worker that runs executions. Any number of these may share one Redis. */
 export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> {
   const processor = stepProcessor({
-    executions: rt.executionStore, templates: rt.templates, producer: rt.producer, log: rt.log,
-    ports: { approvals: rt.approvals, cloud: { call: async () => { throw new Error('Alibaba Cloud is not configured'); } }, fetch: globalThis.fetch, now: Date.now },
+    executions: rt.executionStore, templates: rt.templates, producer: rt.producer, log: rt.log, loops: new LoopStore(rt.redis, rt.keys),
+    ports: {
+      approvals: rt.approvals, children: rt.executions.children, fetch: globalThis.fetch, now: Date.now,
+      cloud: { call: async () => { throw new Error('Alibaba Cloud is not configured: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET'); } },
+    },
   });
   const worker = new Worker<StepJob>(STEPS, processor, { connection: rt.redis, prefix: rt.keys.bullPrefix, concurrency });
   worker.on('failed', (job, err) => {

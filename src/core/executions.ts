@@ -1,5 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import type { Execution, Origin } from '../engine/types.js';
+import { createHash, randomBytes } from 'node:crypto';
+import type { ChildrenPort } from '../engine/actions/types.js';
+import { isTerminal } from '../engine/status.js';
+import type { Execution, ExecutionMode, Origin, ParentRef } from '../engine/types.js';
+import { InvalidStatusError } from '../errors.js';
 import type { Producer } from '../queue/producer.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { TemplateStore } from '../store/templates.js';
@@ -13,9 +16,19 @@ export interface StartRequest {
   parameters: Record<string, unknown>;
   owner?: string;
   origin: Origin;
+  mode?: ExecutionMode;
+  loopMode?: string;
+  description?: string;
+  tags?: Record<string, string>;
+  parent?: ParentRef;
+  /** A fixed id (children: derived from the parent's task run, so a retry finds the same child). */
+  id?: string;
+  startAt?: string;
+  /** Outputs of tasks that ran elsewhere (a trigger's), visible to the child's references. */
+  seedOutputs?: Record<string, Record<string, unknown>>;
 }
 
-/** Starting executions: checks the template and parameters, saves, and enqueues the first step. */
+/** Starting, reading and cancelling executions; child executions for the engine. */
 export class Executions {
   constructor(
     private readonly templates: TemplateStore,
@@ -26,15 +39,22 @@ export class Executions {
 
   async start(req: StartRequest): Promise<Execution> {
     const stored = await this.templates.runnable(req.templateName, req.templateVersion);
-    const id = `exec-${randomBytes(10).toString('hex')}`;
+    const id = req.id ?? `exec-${randomBytes(10).toString('hex')}`;
     const date = this.now().toISOString();
     const parameters = await resolveParameters(stored.template, req.parameters,
       builtinsFor({ id, templateName: stored.name, templateVersion: stored.version, owner: req.owner }, this.now()));
+    const tasks: Execution['tasks'] = {};
+    for (const [name, outputs] of Object.entries(req.seedOutputs ?? {})) {
+      tasks[name] = { taskExecutionId: `task-exec-${randomBytes(10).toString('hex')}`, status: 'Success', action: 'trigger', startDate: date, endDate: date, outputs };
+    }
     const exec: Execution = {
-      id, templateName: stored.name, templateVersion: stored.version, parameters, status: 'Queued',
-      tasks: {}, owner: req.owner, origin: req.origin, createDate: date, updateDate: date,
+      id, templateName: stored.name, templateVersion: stored.version, parameters, status: 'Queued', tasks,
+      owner: req.owner, origin: req.origin, mode: req.mode ?? 'Automatic', loopMode: req.loopMode,
+      description: req.description, tags: req.tags, parent: req.parent, startAt: req.startAt,
+      createDate: date, updateDate: date,
     };
     await this.store.create(exec);
+    if (req.parent) await this.store.addChild(req.parent.executionId, id);
     await this.templates.countExecution(stored.name);
     await this.producer.start(id);
     return exec;
@@ -43,4 +63,70 @@ export class Executions {
   get(id: string): Promise<Execution> {
     return this.store.get(id);
   }
+
+  /** Cancels an execution and its children; the job running it, if any, loses its next save. */
+  async cancel(id: string, reason = 'cancelled'): Promise<Execution> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const exec = await this.store.get(id);
+      if (isTerminal(exec.status)) return exec;
+      const date = this.now().toISOString();
+      const tasks = { ...exec.tasks };
+      const current = exec.current ? tasks[exec.current] : undefined;
+      if (current && ['Running', 'Waiting'].includes(current.status)) {
+        tasks[exec.current!] = { ...current, status: 'Cancelled', endDate: date, message: reason };
+      }
+      const cancelled: Execution = { ...exec, tasks, status: 'Cancelled', statusMessage: reason, endDate: date, updateDate: date };
+      if (await this.store.save(cancelled, '')) {
+        for (const child of await this.store.children(id)) await this.cancel(child, `parent ${id} ${reason}`).catch(() => undefined);
+        await this.producer.notify({ kind: 'finished', executionId: id });
+        const p = exec.parent;
+        if (p) {
+          if (p.index !== undefined) await this.producer.item(p.executionId, p.taskExecutionId, p.index, `child-${id}`);
+          else await this.producer.resume(p.executionId, p.taskName, `child-${id}`);
+        }
+        return cancelled;
+      }
+    }
+    throw new InvalidStatusError(`execution ${id} keeps changing; try again`);
+  }
+
+  /** NotifyExecution's word to a waiting execution: recorded, then the execution resumes. */
+  async signal(id: string, name: string, value: unknown = true): Promise<void> {
+    const exec = await this.store.get(id);
+    if (isTerminal(exec.status)) throw new InvalidStatusError(`execution ${id} is ${exec.status}`);
+    await this.store.signal(id, name, value);
+    await this.producer.resume(id, name, `signal-${Date.now()}-${randomBytes(3).toString('hex')}`);
+  }
+
+  // ChildrenPort: the engine's nested runs.
+  async exists(templateName: string): Promise<boolean> {
+    return (await this.templates.versions(templateName)) > 0;
+  }
+
+  async startChild(req: Parameters<ChildrenPort['start']>[0]): Promise<{ id: string }> {
+    const id = `exec-${createHash('sha256').update(`${req.parent.id}/${req.taskExecutionId}/${req.index ?? ''}`).digest('hex').slice(0, 20)}`;
+    if (await this.store.find(id)) return { id };
+    const parent: ParentRef = { executionId: req.parent.id, taskName: req.taskName, taskExecutionId: req.taskExecutionId, index: req.index };
+    try {
+      await this.start({
+        id, templateName: req.templateName, templateVersion: req.templateVersion, parameters: req.parameters,
+        owner: req.parent.owner, origin: req.parent.origin, mode: 'Automatic', loopMode: req.parent.loopMode, parent,
+      });
+    } catch (err) {
+      if (await this.store.find(id)) return { id }; // a concurrent retry created it
+      throw err;
+    }
+    return { id };
+  }
+
+  async childOf(id: string): Promise<{ status: string; statusMessage?: string; outputs?: Record<string, unknown> } | undefined> {
+    const e = await this.store.find(id);
+    return e && { status: e.status, statusMessage: e.statusMessage, outputs: e.outputs };
+  }
+
+  /** The port the engine's actions use for children. */
+  get children(): ChildrenPort {
+    return { exists: (n) => this.exists(n), start: (r) => this.startChild(r), get: (id) => this.childOf(id) };
+  }
 }
+

@@ -1,5 +1,5 @@
 import type { Task, Template } from '../template/schema.js';
-import type { Execution, TaskOutcome } from './types.js';
+import type { Execution, TaskOutcome, TaskRecord } from './types.js';
 
 /**
  * The deterministic core: which task comes next, and the execution after a task's outcome.
@@ -8,13 +8,13 @@ import type { Execution, TaskOutcome } from './types.js';
 export type Next = { kind: 'run'; task: Task } | { kind: 'end' };
 
 export function nextTask(template: Template, exec: Execution): Next {
-  const name = exec.current ?? template.Tasks[0]?.Name;
+  const name = exec.current ?? exec.startAt ?? template.Tasks[0]?.Name;
   const task = template.Tasks.find((t) => t.Name === name);
   return task ? { kind: 'run', task } : { kind: 'end' };
 }
 
 /** Where a jump leads: a task name, the next in list order, or the end (undefined). */
-function target(template: Template, from: Task, jump: string | undefined): string | undefined {
+export function jumpTarget(template: Template, from: Task, jump: string | undefined): string | undefined {
   if (jump === 'ACS::END') return undefined;
   if (jump && jump !== 'ACS::NEXT') return jump;
   const i = template.Tasks.findIndex((t) => t.Name === from.Name);
@@ -22,45 +22,58 @@ function target(template: Template, from: Task, jump: string | undefined): strin
 }
 
 export function applyOutcome(template: Template, exec: Execution, task: Task, outcome: TaskOutcome, now: string): Execution {
-  const prev = exec.tasks[task.Name];
-  const base = { action: task.Action, startDate: prev?.startDate ?? now, endDate: now };
+  const prev = exec.tasks[task.Name]!;
+  const base: TaskRecord = { ...prev, action: task.Action, startDate: prev.startDate ?? now, endDate: now };
   const next: Execution = { ...exec, updateDate: now, tasks: { ...exec.tasks } };
   switch (outcome.kind) {
     case 'success':
     case 'skipped': {
       next.tasks[task.Name] = outcome.kind === 'success'
-        ? { ...base, status: 'Success', outputs: outcome.outputs, data: prev?.data }
-        : { ...base, status: 'Skipped' };
-      next.current = target(template, task, task.OnSuccess);
+        ? { ...base, status: 'Success', message: undefined, outputs: outcome.outputs, loop: outcome.loop ?? prev.loop }
+        : { ...base, status: 'Skipped', message: undefined };
+      // A skipped task goes on in list order; a Choice names where to go.
+      const jump = outcome.kind === 'skipped' ? 'ACS::NEXT' : outcome.next ?? task.OnSuccess;
+      next.current = jumpTarget(template, task, jump);
       next.statusMessage = undefined;
       if (!next.current) return { ...next, status: 'Success', endDate: now };
       return { ...next, status: 'Running' };
     }
     case 'failed': {
-      next.tasks[task.Name] = { ...base, status: 'Failed', message: outcome.message, data: prev?.data };
+      next.tasks[task.Name] = { ...base, status: 'Failed', message: outcome.message, loop: outcome.loop ?? prev.loop };
       const message = `task ${task.Name} failed: ${outcome.message}`;
-      if (task.OnError === undefined || task.OnError === 'ACS::END') {
+      if (task.OnError === undefined) {
+        if (exec.mode === 'FailurePause') {
+          // Suspend on failure: RetryTask or SkipTask decides, through NotifyExecution.
+          return { ...next, status: 'Waiting', statusMessage: `${message} (waiting for RetryTask or SkipTask)`, current: task.Name };
+        }
         return { ...next, status: 'Failed', statusMessage: message, endDate: now, current: task.Name };
       }
-      next.current = target(template, task, task.OnError);
+      next.current = jumpTarget(template, task, task.OnError);
       if (!next.current) return { ...next, status: 'Failed', statusMessage: message, endDate: now };
       return { ...next, status: 'Running' };
     }
     case 'wait':
-      next.tasks[task.Name] = { action: task.Action, startDate: base.startDate, status: 'Waiting', message: outcome.message, data: outcome.data };
-      return { ...next, status: 'Waiting', statusMessage: outcome.message, current: task.Name };
+      next.tasks[task.Name] = { ...prev, status: outcome.running ? 'Running' : 'Waiting', message: outcome.message, data: outcome.data };
+      return { ...next, status: outcome.running ? 'Running' : 'Waiting', statusMessage: outcome.message, current: task.Name };
     case 'cancel':
-      next.tasks[task.Name] = { ...base, status: 'Cancelled', message: outcome.message, data: prev?.data };
+      next.tasks[task.Name] = { ...base, status: 'Cancelled', message: outcome.message };
       return { ...next, status: 'Cancelled', statusMessage: outcome.message, endDate: now, current: task.Name };
   }
 }
 
-/** Marks a task as started (kept across its waits). */
-export function startTask(exec: Execution, task: Task, now: string): Execution {
+/** Marks a task as started (kept across its waits); a task run again later gets a new id. */
+export function startTask(exec: Execution, task: Task, now: string, taskExecutionId: string): Execution {
   const prev = exec.tasks[task.Name];
   if (prev?.status === 'Waiting' || prev?.status === 'Running') return { ...exec, status: 'Running', current: task.Name };
   return {
     ...exec, status: 'Running', current: task.Name, updateDate: now,
-    tasks: { ...exec.tasks, [task.Name]: { status: 'Running', action: task.Action, startDate: now } },
+    tasks: { ...exec.tasks, [task.Name]: { taskExecutionId, status: 'Running', action: task.Action, startDate: now } },
   };
+}
+
+/** Execution Counters as OOS reports them. */
+export function counters(exec: Execution): Record<string, number> {
+  const c: Record<string, number> = { Total: 0, Success: 0, Failed: 0, Running: 0, Waiting: 0, Cancelled: 0, Skipped: 0 };
+  for (const t of Object.values(exec.tasks)) { c.Total!++; c[t.status] = (c[t.status] ?? 0) + 1; }
+  return c;
 }

@@ -8,6 +8,7 @@ export interface Origin {
 }
 
 export interface TaskRecord {
+  taskExecutionId: string;
   status: TaskStatus;
   action: string;
   startDate: string;
@@ -17,7 +18,16 @@ export interface TaskRecord {
   outputs?: Record<string, unknown>;
   /** What a waiting action keeps between its runs (ticket id, wake-up time). */
   data?: Record<string, unknown>;
+  /** The resolved Properties the task ran with. */
+  properties?: Record<string, unknown>;
+  /** A loop task's counts. */
+  loop?: { Total: number; Success: number; Failed: number };
 }
+
+export type ExecutionMode = 'Automatic' | 'Debug' | 'FailurePause';
+
+/** Where a child execution reports its end: the parent's task (and loop item) waiting for it. */
+export interface ParentRef { executionId: string; taskName: string; taskExecutionId: string; index?: number }
 
 export interface Execution {
   id: string;
@@ -33,20 +43,35 @@ export interface Execution {
   /** Directory user name of who started it. */
   owner?: string;
   origin: Origin;
+  mode: ExecutionMode;
+  loopMode?: string;
+  description?: string;
+  tags?: Record<string, string>;
+  parent?: ParentRef;
+  children?: string[];
+  /** A trigger's child starts after the trigger task, with the trigger task's outputs. */
+  startAt?: string;
+  /** Mode FailurePause: a task failed and the execution waits for RetryTask or SkipTask. */
+  pausedOnFailure?: boolean;
   createDate: string;
   updateDate: string;
   endDate?: string;
 }
 
-/** What an action reports back to the engine. */
+/**
+ * What an action reports back to the engine. A wait frees the worker: with resumeAt the worker
+ * wakes the task then; without, something else resumes it (a vote, a child's end, a signal).
+ * `running` keeps the execution Running while it waits (a loop's items are under way).
+ */
 export type ActionResult =
-  | { kind: 'success'; result: unknown }
+  | { kind: 'success'; result: unknown; next?: string }
   | { kind: 'failed'; message: string }
-  | { kind: 'wait'; message: string; data?: Record<string, unknown>; resumeAt?: number }
+  | { kind: 'wait'; message: string; data?: Record<string, unknown>; resumeAt?: number; running?: boolean }
   | { kind: 'cancel'; message: string };
 
 /** An ActionResult after the worker selected the task's declared outputs from it. */
 export type TaskOutcome =
-  | { kind: 'success'; outputs: Record<string, unknown> }
+  | { kind: 'success'; outputs: Record<string, unknown>; next?: string; loop?: TaskRecord['loop'] }
   | { kind: 'skipped' }
-  | Exclude<ActionResult, { kind: 'success' }>;
+  | { kind: 'failed'; message: string; loop?: TaskRecord['loop'] }
+  | Exclude<ActionResult, { kind: 'success' } | { kind: 'failed' }>;

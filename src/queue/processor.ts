@@ -1,17 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { applyOutcome, nextTask, startTask } from '../engine/advance.js';
 import type { Ports } from '../engine/actions/types.js';
 import { isTerminal } from '../engine/status.js';
-import type { Execution } from '../engine/types.js';
+import type { Execution, TaskOutcome } from '../engine/types.js';
 import { builtinsFor } from '../core/builtins.js';
 import type { Logger } from '../log.js';
 import type { ExecutionStore } from '../store/executions.js';
+import type { LoopStore } from '../store/loops.js';
 import type { TemplateStore } from '../store/templates.js';
 import { evaluate } from '../template/expressions.js';
-import { coerce } from '../template/selector.js';
 import type { Template } from '../template/schema.js';
+import { coerce } from '../template/selector.js';
+import { runItem } from './item.js';
+import { driveLoop } from './loop-driver.js';
 import type { Producer, StepJob } from './producer.js';
-import { runTask, scopeOf } from './run-task.js';
+import { runTask, scopeOf, whenHolds } from './run-task.js';
 
 export class HeldElsewhereError extends Error {
   constructor(id: string) { super(`execution ${id} is held by another job; will retry`); }
@@ -20,21 +24,37 @@ export class HeldElsewhereError extends Error {
 export interface ProcessorDeps {
   executions: ExecutionStore;
   templates: TemplateStore;
+  loops: LoopStore;
   producer: Producer;
   ports: Ports;
   log: Logger;
 }
 
+export const newTaskExecutionId = () => `task-exec-${randomBytes(10).toString('hex')}`;
+
 /**
- * A step job advances one execution task by task, saving after each, until it ends or waits.
- * A job that finds the execution held by another runner, or already ended, does nothing: that is
- * what makes duplicate and recovered jobs harmless.
+ * Step jobs: the driver advances one execution task by task, saving after each, until it ends,
+ * waits, or parks while a loop's items run ('item' jobs, see item.ts). A job that finds the
+ * execution ended or held by another does nothing or retries: duplicate and recovered jobs are
+ * harmless.
  */
 export function stepProcessor(deps: ProcessorDeps) {
   const { executions, templates, producer, ports, log } = deps;
   const now = () => new Date(ports.now());
 
-  return async function processStep(job: Job<StepJob>): Promise<string> {
+  async function finish(exec: Execution): Promise<string> {
+    await producer.notify({ kind: 'finished', executionId: exec.id });
+    // A child's end resumes what waits for it: its parent's task, or that task's loop item.
+    const p = exec.parent;
+    if (p) {
+      if (p.index !== undefined) await producer.item(p.executionId, p.taskExecutionId, p.index, `child-${exec.id}`);
+      else await producer.resume(p.executionId, p.taskName, `child-${exec.id}`);
+    }
+    log.info({ executionId: exec.id, status: exec.status }, 'execution ended');
+    return exec.status;
+  }
+
+  async function drive(job: Job<StepJob>): Promise<string> {
     const runner = job.id!;
     const found = await executions.find(job.data.executionId);
     if (!found || isTerminal(found.status)) return 'nothing to do';
@@ -42,44 +62,93 @@ export function stepProcessor(deps: ProcessorDeps) {
     let exec: Execution = { ...found, status: 'Running' };
     if (!(await executions.save(exec, runner))) {
       // Another job is still running it: a resume can arrive before the job that parked the
-      // execution has saved it as Waiting. Retry (with backoff) rather than lose the resume.
+      // execution has saved it. Retry (with backoff) rather than lose the resume.
       if ((await executions.find(found.id))?.status === 'Running') throw new HeldElsewhereError(found.id);
       return 'nothing to do';
     }
-    if (found.status === 'Queued') await producer.notify({ kind: 'started', executionId: exec.id });
+    if (found.status === 'Queued' && !found.parent) await producer.notify({ kind: 'started', executionId: exec.id });
+    const signals = await executions.signals(exec.id);
+    const consume = async (name: string) => { delete signals[name]; await executions.clearSignal(exec.id, name); };
     const builtins = builtinsFor(exec, now());
+    const park = async (e: Execution) => (await executions.save(e, runner, true)) ? `waiting at ${e.current}` : 'lost the execution';
 
     for (;;) {
       const next = nextTask(template, exec);
       if (next.kind === 'end') {
-        exec = { ...exec, status: 'Success', endDate: now().toISOString() };
-      } else {
-        const task = next.task;
-        const fresh = !['Running', 'Waiting'].includes(exec.tasks[task.Name]?.status ?? '');
-        exec = startTask(exec, task, now().toISOString());
-        if (fresh) {
-          if (!(await executions.save(exec, runner))) return 'lost the execution';
-          await producer.notify({ kind: 'task', executionId: exec.id, task: task.Name, status: 'Running' });
-        }
-        const outcome = await runTask(exec, task, scopeOf(exec, builtins), ports);
-        exec = applyOutcome(template, exec, task, outcome, now().toISOString());
-        if (exec.status === 'Success') exec = await withOutputs(template, exec, builtins);
+        exec = await withOutputs(template, { ...exec, status: 'Success', endDate: now().toISOString() }, builtins);
         if (!(await executions.save(exec, runner))) return 'lost the execution';
-        const rec = exec.tasks[task.Name]!;
-        if (fresh || rec.status !== 'Waiting') {
-          await producer.notify({ kind: 'task', executionId: exec.id, task: task.Name, status: rec.status, message: rec.message });
-        }
-        if (exec.status === 'Waiting') {
-          if (outcome.kind === 'wait' && outcome.resumeAt !== undefined) await producer.wake(exec.id, task.Name, outcome.resumeAt);
-          return `waiting at ${task.Name}`;
-        }
-        if (exec.status === 'Running') continue;
+        return finish(exec);
       }
-      if (next.kind === 'end' && !(await executions.save(exec, runner))) return 'lost the execution';
-      await producer.notify({ kind: 'finished', executionId: exec.id });
-      log.info({ executionId: exec.id, status: exec.status }, 'execution ended');
-      return exec.status;
+      const task = next.task;
+      let rec = exec.tasks[task.Name];
+
+      // Suspended on failure (Mode FailurePause): RetryTask runs the task again, SkipTask skips it.
+      if (exec.pausedOnFailure) {
+        if (signals.skip) {
+          await consume('skip');
+          exec = applyOutcome(template, { ...exec, pausedOnFailure: undefined }, task, { kind: 'skipped' }, now().toISOString());
+          continue;
+        }
+        if (!signals.retry) return park({ ...exec, status: 'Waiting' });
+        await consume('retry');
+        exec = { ...exec, pausedOnFailure: undefined, statusMessage: undefined };
+        rec = undefined;
+      }
+      const fresh = !rec || !['Running', 'Waiting'].includes(rec.status);
+
+      // Debug mode: every task waits for ExecuteTask (which may name another task).
+      if (exec.mode === 'Debug' && fresh) {
+        const go = signals.execute as { TaskName?: string } | undefined;
+        if (!go) return park({ ...exec, status: 'Waiting', current: task.Name, statusMessage: `Debug: waiting for ExecuteTask (next: ${task.Name})` });
+        await consume('execute');
+        if (go.TaskName && go.TaskName !== task.Name) {
+          if (!template.Tasks.some((t) => t.Name === go.TaskName)) return park({ ...exec, status: 'Waiting', statusMessage: `Debug: no task ${go.TaskName}; waiting for ExecuteTask` });
+          exec = { ...exec, current: go.TaskName };
+          continue;
+        }
+      }
+
+      if (fresh || !rec) {
+        exec = startTask(exec, task, now().toISOString(), newTaskExecutionId());
+        if (!(await executions.save(exec, runner))) return 'lost the execution';
+        if (!exec.parent) await producer.notify({ kind: 'task', executionId: exec.id, task: task.Name, status: 'Running' });
+      }
+      rec = exec.tasks[task.Name]!;
+      const scope = scopeOf(exec, builtins);
+      let outcome: (TaskOutcome & { properties?: Record<string, unknown>; consumed?: string[] }) | undefined;
+      if (task.Loop) {
+        let skip = false;
+        try { skip = fresh && !(await whenHolds(task, scope)); } catch (err) { outcome = { kind: 'failed', message: (err as Error).message }; }
+        outcome ??= skip ? { kind: 'skipped' } : await driveLoop(deps, exec, task, rec, scope, signals);
+      } else {
+        outcome = await runTask({ exec, task, scope, ports, record: rec, signals, taskExecutionId: rec.taskExecutionId });
+        if (outcome.kind !== 'wait' && signals.resume) outcome.consumed = ['resume'];
+      }
+      for (const name of outcome.consumed ?? []) await consume(name);
+      exec = applyOutcome(template, exec, task, outcome, now().toISOString());
+      if (outcome.properties) exec.tasks[task.Name] = { ...exec.tasks[task.Name]!, properties: outcome.properties };
+      if (exec.status === 'Waiting' && outcome.kind === 'failed') exec = { ...exec, pausedOnFailure: true };
+      if (exec.status === 'Success') exec = await withOutputs(template, exec, builtins);
+      const parked = exec.status !== 'Running' || (outcome.kind === 'wait' && outcome.running === true);
+      if (!(await executions.save(exec, runner, parked))) return 'lost the execution';
+      const done = exec.tasks[task.Name]!;
+      await executions.recordTask(exec.id, task.Name, done);
+      if (!exec.parent && (fresh || done.status !== 'Waiting') && !(outcome.kind === 'wait' && outcome.running)) {
+        await producer.notify({ kind: 'task', executionId: exec.id, task: task.Name, status: done.status, message: done.message });
+      }
+      if (outcome.kind === 'wait') {
+        if (outcome.resumeAt !== undefined) await producer.wake(exec.id, task.Name, outcome.resumeAt);
+        return `waiting at ${task.Name}`;
+      }
+      if (exec.status === 'Running') continue;
+      if (exec.status === 'Waiting') return `waiting at ${task.Name}`;
+      return finish(exec);
     }
+  }
+
+  return async function processStep(job: Job<StepJob>): Promise<string> {
+    if (job.name === 'item') return runItem(deps, job.data as Required<StepJob>, now);
+    return drive(job);
   };
 }
 

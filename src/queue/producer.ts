@@ -4,7 +4,8 @@ import type { Keys } from '../store/keys.js';
 export const STEPS = 'steps';
 export const NOTIFY = 'notify';
 
-export interface StepJob { executionId: string }
+/** A step of an execution's driver; with taskExecutionId and index, one item of a loop. */
+export interface StepJob { executionId: string; taskExecutionId?: string; index?: number }
 
 /** What the bot process is asked to tell people; it renders it for the execution's platform. */
 export type NotifyJob =
@@ -47,6 +48,13 @@ export class Producer {
   /** Wakes a waiting execution at a time (ACS::Sleep): a delayed job, no worker held meanwhile. */
   async wake(executionId: string, task: string, at: number): Promise<void> {
     await this.steps.add('wake', { executionId }, { ...KEEP, jobId: `wake-${executionId}-${task}-${at}`, delay: Math.max(0, at - Date.now()) });
+  }
+
+  /** Runs (or wakes) one loop item; `reason` keeps retries and wake-ups apart. */
+  async item(executionId: string, taskExecutionId: string, index: number, reason = 'run', at?: number): Promise<void> {
+    await this.steps.add('item', { executionId, taskExecutionId, index }, {
+      ...KEEP, jobId: `item-${executionId}-${taskExecutionId}-${index}-${reason}`, ...(at ? { delay: Math.max(0, at - Date.now()) } : {}),
+    });
   }
 
   async notify(job: NotifyJob): Promise<void> {

@@ -1,6 +1,9 @@
 import { findAction } from '../engine/actions/registry.js';
-import type { Ports } from '../engine/actions/types.js';
-import type { Execution, TaskOutcome } from '../engine/types.js';
+import { namedTemplateAction } from '../engine/actions/child.js';
+import { shellQuote } from '../engine/actions/run-shell-script.js';
+import type { Action, Ports } from '../engine/actions/types.js';
+import { parseDuration } from '../engine/actions/sleep.js';
+import type { Execution, TaskOutcome, TaskRecord } from '../engine/types.js';
 import { evaluate, truthy, type Scope } from '../template/expressions.js';
 import type { Task } from '../template/schema.js';
 import { select } from '../template/selector.js';
@@ -11,30 +14,82 @@ export function scopeOf(exec: Execution, builtins: Scope['builtins']): Scope {
   return { parameters: exec.parameters, outputs, builtins };
 }
 
+export interface TaskRun {
+  exec: Execution;
+  task: Task;
+  scope: Scope;
+  ports: Ports;
+  record?: Pick<TaskRecord, 'data' | 'taskExecutionId'>;
+  signals: Record<string, unknown>;
+  taskExecutionId: string;
+  loop?: { item: unknown; index: number };
+  /** Whether to check When (the loop task checks it once, not per item). */
+  checkWhen?: boolean;
+}
+
+/** A task's When: absent or true runs it; false skips it (and the next task runs). */
+export async function whenHolds(task: Task, scope: Scope): Promise<boolean> {
+  return task.When === undefined || truthy(await evaluate(task.When, scope));
+}
+
+async function actionFor(task: Task, ports: Ports): Promise<Action | undefined> {
+  return findAction(task.Action) ?? ((await ports.children.exists(task.Action)) ? namedTemplateAction : undefined);
+}
+
 /**
- * Runs one task: its When, its action with resolved Properties, and the selection of its declared
- * Outputs. Every failure, bad expression included, becomes a failed outcome, never a thrown error.
+ * Runs one task (or one loop item): When, the action with evaluated Properties, the selection of
+ * declared Outputs, and task-level Retries. Every failure, a bad expression included, is an
+ * outcome, never a thrown error.
  */
-export async function runTask(exec: Execution, task: Task, scope: Scope, ports: Ports): Promise<TaskOutcome> {
+export async function runTask(run: TaskRun): Promise<TaskOutcome & { properties?: Record<string, unknown> }> {
+  const { exec, task, ports } = run;
+  const scope: Scope = run.loop ? { ...run.scope, builtins: { ...run.scope.builtins, 'ACS::TaskLoopItem': run.loop.item } } : run.scope;
+  let properties: Record<string, unknown> | undefined;
   try {
-    if (task.When !== undefined && !truthy(await evaluate(task.When, scope))) return { kind: 'skipped' };
-    if (task.Loop) return { kind: 'failed', message: 'Loop is not supported yet' };
-    const action = findAction(task.Action);
-    if (!action) return { kind: 'failed', message: `unknown action ${task.Action}` };
-    const properties = (await evaluate(task.Properties, scope)) as Record<string, unknown>;
+    if (run.checkWhen !== false && !(await whenHolds(task, scope))) return { kind: 'skipped' };
+    const action = await actionFor(task, ports);
+    if (!action) return { kind: 'failed', message: `unknown action ${task.Action}: not a built-in action nor a template in the store` };
+    properties = await evaluateProperties(task, scope);
     const result = await action.run({
-      execution: exec, task, properties, record: exec.tasks[task.Name], ports,
-      idempotencyKey: `${exec.id}/${task.Name}`,
+      execution: exec, task, properties, record: run.record as TaskRecord | undefined, ports, signals: run.signals,
+      taskExecutionId: run.taskExecutionId, loop: run.loop,
+      idempotencyKey: `${exec.id}/${task.Name}${run.loop ? `/${run.loop.index}` : ''}`,
     });
-    if (result.kind !== 'success') return result;
+    if (result.kind === 'failed') return { ...retry(task, run.record?.data, result.message, ports.now()), properties };
+    if (result.kind !== 'success') return { ...result, properties };
     const outputs: Record<string, unknown> = {};
     for (const [name, out] of Object.entries(task.Outputs ?? {})) {
       const selector = await evaluate(out.ValueSelector, scope);
-      if (typeof selector !== 'string') return { kind: 'failed', message: `Outputs.${name}.ValueSelector must be jq text` };
+      if (typeof selector !== 'string') return { kind: 'failed', message: `Outputs.${name}.ValueSelector must be jq text`, properties };
       outputs[name] = await select(result.result, selector, out.Type);
     }
-    return { kind: 'success', outputs };
+    return { kind: 'success', outputs, next: result.next, properties };
   } catch (err) {
-    return { kind: 'failed', message: (err as Error).message };
+    return { kind: 'failed', message: (err as Error).message, properties };
   }
+}
+
+async function evaluateProperties(task: Task, scope: Scope): Promise<Record<string, unknown>> {
+  if (task.Action.toLowerCase() !== 'opsgate::runshellscript') return (await evaluate(task.Properties, scope)) as Record<string, unknown>;
+  // What a reference puts into a script is one quoted word: data never runs as shell code.
+  const { Script, ...rest } = task.Properties;
+  return { ...((await evaluate(rest, scope)) as Record<string, unknown>), Script: await evaluate(Script, { ...scope, text: shellQuote }) };
+}
+
+/**
+ * Task-level Retries (ACS::WaitFor counts its own): a failed task waits and runs again, the delay
+ * by DelayType (Exponential 2^n s by default, Constant Delay, Linear Delay + BackOff*n), at most
+ * MaxRetryInterval.
+ */
+function retry(task: Task, data: Record<string, unknown> | undefined, message: string, now: number): TaskOutcome {
+  const retries = Number(task.Retries ?? 0);
+  const done = Number(data?.retries ?? 0);
+  if (task.Action.toLowerCase() === 'acs::waitfor' || !Number.isFinite(retries) || done >= retries) return { kind: 'failed', message };
+  const delay = Number(task.Delay ?? 1);
+  const backOff = Number(task.BackOff ?? 1);
+  const type = String(task.DelayType ?? 'Exponential');
+  let seconds = type === 'Constant' ? delay : type === 'Linear' ? delay + backOff * done : 2 ** done;
+  const max = parseDuration(task.MaxRetryInterval ?? '') ?? Number(task.MaxRetryInterval ?? NaN) * 1000;
+  if (Number.isFinite(max) && max > 0) seconds = Math.min(seconds, max / 1000);
+  return { kind: 'wait', message: `retry ${done + 1} of ${retries} after: ${message}`, data: { ...data, retries: done + 1 }, resumeAt: now + seconds * 1000 };
 }

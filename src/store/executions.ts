@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ExecutionNotFoundError } from '../errors.js';
 import { sourcesOf } from '../engine/status.js';
-import type { Execution } from '../engine/types.js';
+import type { Execution, TaskRecord } from '../engine/types.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
 
@@ -10,7 +10,7 @@ export class ExecutionStore {
   constructor(private readonly redis: Redis, private readonly keys: Keys) {}
 
   async create(exec: Execution): Promise<void> {
-    const ok = await runScript<number>(this.redis, 'execution-save', [this.keys.execution(exec.id)], [exec.status, '', '', JSON.stringify(exec), '1']);
+    const ok = await runScript<number>(this.redis, 'execution-save', [this.keys.execution(exec.id)], [exec.status, '', '', JSON.stringify(exec), '1', '']);
     if (!ok) throw new Error(`execution ${exec.id} already exists`);
     await this.redis.zadd(this.keys.executionIndex, Date.parse(exec.createDate), exec.id);
   }
@@ -28,12 +28,52 @@ export class ExecutionStore {
 
   /**
    * Saves `exec` if its stored status may change to exec.status and, while Running, only by the job
-   * `runner` that holds it. Returns false when another status or runner won.
+   * `saver` that holds it ('' for saves that are not a job's). The job keeps holding it after the
+   * save unless `release` (the execution waits, or is parked while its loop items run).
    */
-  async save(exec: Execution, runner: string): Promise<boolean> {
+  async save(exec: Execution, saver: string, release = false): Promise<boolean> {
+    const keep = release || exec.status !== 'Running' ? '' : saver;
     const ok = await runScript<number>(this.redis, 'execution-save', [this.keys.execution(exec.id)],
-      [exec.status, sourcesOf(exec.status).join(','), runner, JSON.stringify(exec), '0']);
+      [exec.status, sourcesOf(exec.status).join(','), saver, JSON.stringify(exec), '0', keep]);
     return ok === 1;
+  }
+
+  async addChild(parentId: string, childId: string): Promise<void> {
+    await this.redis.sadd(this.keys.children(parentId), childId);
+  }
+
+  async children(parentId: string): Promise<string[]> {
+    return this.redis.smembers(this.keys.children(parentId));
+  }
+
+  /** Keeps a task execution's record for ListTaskExecutions (every run, not only the latest). */
+  async recordTask(execId: string, name: string, rec: TaskRecord): Promise<void> {
+    await this.redis.hset(this.keys.taskExecutions(execId), rec.taskExecutionId, JSON.stringify({ ...rec, name }));
+  }
+
+  async taskRecords(execId: string): Promise<(TaskRecord & { name: string })[]> {
+    return Object.values(await this.redis.hgetall(this.keys.taskExecutions(execId))).map((v) => JSON.parse(v) as TaskRecord & { name: string });
+  }
+
+  /** NotifyExecution's word to a waiting task (Approve, ExecuteTask, RetryTask, ...). */
+  async signal(execId: string, name: string, value: unknown): Promise<void> {
+    await this.redis.hset(this.keys.signals(execId), name, JSON.stringify(value));
+  }
+
+  async signals(execId: string): Promise<Record<string, unknown>> {
+    const all = await this.redis.hgetall(this.keys.signals(execId));
+    return Object.fromEntries(Object.entries(all).map(([k, v]) => [k, JSON.parse(v) as unknown]));
+  }
+
+  async clearSignal(execId: string, name: string): Promise<void> {
+    await this.redis.hdel(this.keys.signals(execId), name);
+  }
+
+  /** An idempotent start: the first execution started with (user, token) for 25 hours. */
+  async claimClientToken(user: string, token: string, execId: string): Promise<string> {
+    const key = this.keys.clientToken(user, token);
+    const set = await this.redis.set(key, execId, 'EX', 25 * 3600, 'NX');
+    return set ? execId : (await this.redis.get(key)) ?? execId;
   }
 
   /** The chat message a run's progress is threaded under, once posted. */

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Every Redis key opsgate uses is built here. Keys of one execution share the hash tag `{exec-...}`
  * so its scripts run on one Redis Cluster slot; BullMQ's prefix is `{PREFIX}` for the same reason.
@@ -8,6 +10,12 @@ export interface Keys {
   templates: string;
   template(name: string): string;
   execution(id: string): string;
+  taskExecutions(execId: string): string;
+  signals(execId: string): string;
+  children(execId: string): string;
+  loop(execId: string, taskExecutionId: string): string;
+  loopItems(execId: string, taskExecutionId: string): string;
+  clientToken(user: string, token: string): string;
   executionIndex: string;
   ticketSeq: string;
   ticketIndex: string;
@@ -28,6 +36,12 @@ export function keys(prefix: string): Keys {
     templates: `${prefix}:templates`,
     template: (name) => `${prefix}:template:${name}`,
     execution: (id) => `${tag(id)}:execution`,
+    taskExecutions: (id) => `${tag(id)}:task-executions`,
+    signals: (id) => `${tag(id)}:signals`,
+    children: (id) => `${tag(id)}:children`,
+    loop: (id, te) => `${tag(id)}:loop:${te}`,
+    loopItems: (id, te) => `${tag(id)}:loop:${te}:items`,
+    clientToken: (user, token) => `${prefix}:client-token:${createHash('sha256').update(`${user}\n${token}`).digest('hex')}`,
     executionIndex: `${prefix}:executions`,
     ticketSeq: `${prefix}:ticket-seq`,
     ticketIndex: `${prefix}:tickets`,

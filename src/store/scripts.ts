@@ -13,7 +13,7 @@ for (const file of readdirSync(dir)) {
   if (m) sources.set(m[1]!, { keys: Number(m[2]), lua: readFileSync(dir + file, 'utf8') });
 }
 
-export type ScriptName = 'template-put' | 'execution-save' | 'ticket-open' | 'vote';
+export type ScriptName = 'template-put' | 'execution-save' | 'ticket-open' | 'vote' | 'cas';
 
 export async function runScript<T>(redis: Redis, name: ScriptName, keys: string[], args: (string | number)[]): Promise<T> {
   const source = sources.get(name);

@@ -1,15 +1,33 @@
 import { approve } from './approve.js';
+import { templateAction } from './child.js';
+import { choice } from './choice.js';
 import { httpRequest } from './http-request.js';
+import { notify } from './notify.js';
+import { pause } from './pause.js';
+import { runShellScript } from './run-shell-script.js';
 import { sleep } from './sleep.js';
 import type { Action } from './types.js';
 
-/** Built-in actions by name. OOS spells some names two ways, so built-ins match case-insensitively. */
+/**
+ * Built-in actions by name. OOS spells some names two ways (ACS::ExecuteAPI, ACS::ExecuteApi), so
+ * built-ins match case-insensitively. Any other action names a template in the store (see child.ts).
+ */
 const builtins: Record<string, Action> = {
   'acs::approve': approve,
   'acs::sleep': sleep,
+  'acs::pause': pause,
+  'acs::choice': choice,
+  'acs::template': templateAction,
+  'acs::notify': notify,
   'acs::executehttprequest': httpRequest,
+  'opsgate::runshellscript': runShellScript,
 };
 
 export function findAction(name: string): Action | undefined {
   return builtins[name.toLowerCase()];
+}
+
+/** Adds actions (the Alibaba Cloud ones are registered by the worker that has credentials). */
+export function registerActions(actions: Record<string, Action>): void {
+  for (const [name, action] of Object.entries(actions)) builtins[name.toLowerCase()] = action;
 }

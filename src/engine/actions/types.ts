@@ -32,10 +32,20 @@ export interface CloudPort {
   call(req: CloudRequest): Promise<unknown>;
 }
 
+/** Child executions (ACS::Template, product actions, templates named as actions). */
+export interface ChildrenPort {
+  /** Whether a template of this name is in the store (an action that names a template). */
+  exists(templateName: string): Promise<boolean>;
+  /** Starts the child once for (parent task run, loop item); a second call returns the same child. */
+  start(req: { parent: Execution; taskName: string; taskExecutionId: string; index?: number; templateName: string; templateVersion?: string; parameters: Record<string, unknown> }): Promise<{ id: string }>;
+  get(id: string): Promise<{ status: string; statusMessage?: string; outputs?: Record<string, unknown> } | undefined>;
+}
+
 /** Side effects an action may use, injected so the engine imports no I/O library. */
 export interface Ports {
   approvals: ApprovalPort;
   cloud: CloudPort;
+  children: ChildrenPort;
   fetch: typeof globalThis.fetch;
   now(): number;
 }
@@ -50,6 +60,12 @@ export interface ActionContext {
   /** Stable across re-runs of this task: pass it on to outside systems that deduplicate. */
   idempotencyKey: string;
   ports: Ports;
+  /** NotifyExecution's words to this execution that are not yet consumed (resume, ...). */
+  signals: Record<string, unknown>;
+  /** The task execution this run belongs to. */
+  taskExecutionId: string;
+  /** In a loop: the item (ACS::TaskLoopItem) and its index. */
+  loop?: { item: unknown; index: number };
 }
 
 export interface Action {

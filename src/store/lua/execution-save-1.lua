@@ -4,9 +4,10 @@
   KEYS[1] execution hash (fields: status, runner, doc)
   ARGV[1] new status
   ARGV[2] statuses it may come from, comma-separated
-  ARGV[3] runner: the id of the job saving it ('' when not a job)
+  ARGV[3] saver: the id of the job saving it ('' when not a job: API cancels, signals)
   ARGV[4] document (JSON)
   ARGV[5] 1 to create (the key must not exist), else 0
+  ARGV[6] the job that holds it after this save ('' releases it: a waiting or parked execution)
   returns 1 saved, 0 refused (another status or another runner)
 ]]
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -19,7 +20,8 @@ else
     if s == status then allowed = true end
   end
   if not allowed then return 0 end
-  if status == 'Running' and ARGV[3] ~= '' and redis.call('HGET', KEYS[1], 'runner') ~= ARGV[3] then return 0 end
+  local runner = redis.call('HGET', KEYS[1], 'runner') or ''
+  if status == 'Running' and ARGV[3] ~= '' and runner ~= '' and runner ~= ARGV[3] then return 0 end
 end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'runner', ARGV[3], 'doc', ARGV[4])
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'runner', ARGV[6], 'doc', ARGV[4])
 return 1
