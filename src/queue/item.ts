@@ -28,7 +28,8 @@ export async function runItem(deps: ProcessorDeps, data: { executionId: string; 
     const task = template.Tasks.find((t) => t.Name === doc.taskName)!;
     const outcome = await runTask({
       exec, task, scope: scopeOf(exec, builtinsFor(exec, now())), ports, record: rec, signals: {},
-      taskExecutionId: rec.taskExecutionId, loop: { item: doc.items[index], index }, checkWhen: false,
+      // The loop task's id with the index names this item to whatever resumes it (a child's end).
+      taskExecutionId: te, loop: { item: doc.items[index], index }, checkWhen: false,
     });
     if (outcome.kind === 'wait') {
       await loops.putItem(executionId, te, { ...rec, status: 'Waiting', message: outcome.message, data: outcome.data, properties: outcome.properties });

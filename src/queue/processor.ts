@@ -71,6 +71,7 @@ export function stepProcessor(deps: ProcessorDeps) {
     const consume = async (name: string) => { delete signals[name]; await executions.clearSignal(exec.id, name); };
     const builtins = builtinsFor(exec, now());
     const park = async (e: Execution) => (await executions.save(e, runner, true)) ? `waiting at ${e.current}` : 'lost the execution';
+    let debugGo: string | undefined;
 
     for (;;) {
       const next = nextTask(template, exec);
@@ -97,13 +98,14 @@ export function stepProcessor(deps: ProcessorDeps) {
       const fresh = !rec || !['Running', 'Waiting'].includes(rec.status);
 
       // Debug mode: every task waits for ExecuteTask (which may name another task).
-      if (exec.mode === 'Debug' && fresh) {
+      if (exec.mode === 'Debug' && fresh && debugGo !== task.Name) {
         const go = signals.execute as { TaskName?: string } | undefined;
         if (!go) return park({ ...exec, status: 'Waiting', current: task.Name, statusMessage: `Debug: waiting for ExecuteTask (next: ${task.Name})` });
         await consume('execute');
         if (go.TaskName && go.TaskName !== task.Name) {
           if (!template.Tasks.some((t) => t.Name === go.TaskName)) return park({ ...exec, status: 'Waiting', statusMessage: `Debug: no task ${go.TaskName}; waiting for ExecuteTask` });
           exec = { ...exec, current: go.TaskName };
+          debugGo = go.TaskName;
           continue;
         }
       }

@@ -10,6 +10,7 @@ import { runScript } from './scripts.js';
 
 export const TEMPLATE_NAME = /^[A-Za-z0-9_-]{1,200}$/;
 /** Names of Alibaba Cloud's own templates; users may not create templates named so. */
+export const PRODUCT_ACTION = /^ACS::[A-Za-z0-9]+::[A-Za-z0-9_-]+$/;
 export const RESERVED_PREFIX = /^(ALIYUN|ACS|ALIBABA|ALICLOUD)/i;
 const MAX_CONTENT = 64 * 1024;
 export const MAX_VERSIONS = 200;
@@ -59,7 +60,9 @@ export class TemplateStore {
   async put(name: string, content: string, opts: { mode?: PutMode; by?: string; versionName?: string; tags?: Record<string, string>; resourceGroupId?: string; reservedNames?: boolean } = {})
     : Promise<StoredTemplate & { created: boolean }> {
     const { mode = 'upsert', by = 'opsgate' } = opts;
-    if (!TEMPLATE_NAME.test(name)) throw new OpsgateError('InvalidParameter', `TemplateName ${JSON.stringify(name)} must be 1-200 letters, digits, - or _`);
+    // Product actions (ACS::ECS::RebootInstance) are templates named as the action they stand for.
+    const productAction = opts.reservedNames && PRODUCT_ACTION.test(name);
+    if (!TEMPLATE_NAME.test(name) && !productAction) throw new OpsgateError('InvalidParameter', `TemplateName ${JSON.stringify(name)} must be 1-200 letters, digits, - or _`);
     if (!opts.reservedNames && RESERVED_PREFIX.test(name)) throw new OpsgateError('InvalidParameter', `TemplateName ${name} may not start with ALIYUN, ACS, ALIBABA or ALICLOUD`);
     if (Buffer.byteLength(content) > MAX_CONTENT) throw new OpsgateError('InvalidParameter', `Content of ${name} is larger than 64 KB`);
     const { template, format } = parseTemplate(content, name);

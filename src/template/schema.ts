@@ -6,8 +6,11 @@ import { z } from 'zod';
  */
 
 export const TASK_NAME = /^[A-Za-z0-9_-]{1,200}$/;
-/** `ACS::Name`, `ACS::Product::Name` (a product action, itself a template) or a user template's name. */
-export const ACTION_NAME = /^(ACS::[A-Za-z0-9]+(::[A-Za-z0-9_-]+)?|[A-Za-z0-9_-]{1,200})$/i;
+/**
+ * `ACS::Name`, `ACS::Product::Name` (a product action, itself a template), opsgate's own
+ * `Opsgate::Name`, or a user template's name.
+ */
+export const ACTION_NAME = /^(ACS::[A-Za-z0-9]+(::[A-Za-z0-9_-]+)?|Opsgate::[A-Za-z0-9]+|[A-Za-z0-9_-]{1,200})$/i;
 
 const localized = z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'must be text or a map of languages to text' });
 /** A value that may also be written as one `{{ }}` reference or an `Fn::` call. */
@@ -83,7 +86,7 @@ export const taskOutputSchema = z.object({
 
 export const taskSchema = z.object({
   Name: z.string({ error: 'must be a task name' }).regex(TASK_NAME, 'must be 1-200 letters, digits, - or _'),
-  Action: z.string({ error: 'must be an action name' }).regex(ACTION_NAME, 'must be ACS::Name, ACS::Product::Name or a template name'),
+  Action: z.string({ error: 'must be an action name' }).regex(ACTION_NAME, 'must be ACS::Name, ACS::Product::Name, Opsgate::Name or a template name'),
   Description: localized.optional(),
   When: expression.optional(),
   Properties: z.record(z.string(), z.unknown()).nullish().transform((p) => p ?? {}),
