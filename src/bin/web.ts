@@ -4,7 +4,9 @@ import { consoleAdapter, CONSOLE_CHANNEL } from '../chat/console/routes.js';
 import type { ChatPlatform } from '../chat/platform.js';
 import { createSlack } from '../chat/slack/app.js';
 import { executionPageRoute } from '../http/execution-page.js';
+import { executionActions } from '../http/api/execution-actions.js';
 import { apiRoute } from '../http/api/router.js';
+import { LoopStore } from '../store/loops.js';
 import { templateActions } from '../http/api/template-actions.js';
 import { healthRoute } from '../http/health.js';
 import { createHttpServer, type Route } from '../http/server.js';
@@ -28,7 +30,10 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   const platforms: Record<string, ChatPlatform> = { console: console.platform };
   const routes: Route[] = [
     healthRoute(rt.redis), executionPageRoute(rt.executionStore, rt.templates), ...console.routes,
-    apiRoute({ ...templateActions(rt.templates) }, config.apiTokens, log),
+    apiRoute({
+      ...templateActions(rt.templates),
+      ...executionActions({ executions: rt.executions, store: rt.executionStore, loops: new LoopStore(rt.redis, rt.keys), templates: rt.templates, approvals: rt.approvals, directory: rt.directory }),
+    }, config.apiTokens, log),
   ];
 
   if (config.slack) {

@@ -26,6 +26,8 @@ export interface StartRequest {
   startAt?: string;
   /** Outputs of tasks that ran elsewhere (a trigger's), visible to the child's references. */
   seedOutputs?: Record<string, Record<string, unknown>>;
+  /** Runs after the execution is saved and before it is queued; a different id it returns wins. */
+  beforeQueue?: (id: string) => Promise<string>;
 }
 
 /** Starting, reading and cancelling executions; child executions for the engine. */
@@ -54,10 +56,27 @@ export class Executions {
       createDate: date, updateDate: date,
     };
     await this.store.create(exec);
+    if (req.beforeQueue) {
+      const winner = await req.beforeQueue(id);
+      if (winner !== id) {
+        await this.store.discard(id); // an earlier start with the same ClientToken won
+        return this.store.get(winner);
+      }
+    }
     if (req.parent) await this.store.addChild(req.parent.executionId, id);
     await this.templates.countExecution(stored.name);
     await this.producer.start(id);
     return exec;
+  }
+
+  /** CompleteExecution (Debug): ends a waiting execution by hand with the given status. */
+  async complete(id: string, status: 'Success' | 'Failed' | 'Cancelled', note?: string): Promise<void> {
+    if (status === 'Cancelled') { await this.cancel(id, note ?? 'completed by hand'); return; }
+    const exec = await this.store.get(id);
+    const date = this.now().toISOString();
+    const done: Execution = { ...exec, status, statusMessage: note ?? `completed by hand as ${status}`, endDate: date, updateDate: date };
+    if (!(await this.store.save(done, ''))) throw new InvalidStatusError(`execution ${id} is ${exec.status}; only a waiting execution can be completed`);
+    await this.producer.notify({ kind: 'finished', executionId: id });
   }
 
   get(id: string): Promise<Execution> {

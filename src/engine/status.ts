@@ -5,7 +5,8 @@ export type TaskStatus = 'Running' | 'Waiting' | 'Success' | 'Failed' | 'Cancell
 const transitions: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
   Queued: ['Running', 'Cancelled'],
   Running: ['Running', 'Waiting', 'Success', 'Failed', 'Cancelled'],
-  Waiting: ['Running', 'Cancelled'],
+  // Success/Failed from Waiting: CompleteExecution ends a Debug run by hand.
+  Waiting: ['Running', 'Cancelled', 'Success', 'Failed'],
   Success: [],
   Failed: [],
   Cancelled: [],

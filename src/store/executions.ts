@@ -69,11 +69,23 @@ export class ExecutionStore {
     await this.redis.hdel(this.keys.signals(execId), name);
   }
 
-  /** An idempotent start: the first execution started with (user, token) for 25 hours. */
+  /**
+   * An idempotent start: the first execution started with (user, token) for 25 hours. Returns
+   * the execution that holds the token (this one when it claimed it).
+   */
   async claimClientToken(user: string, token: string, execId: string): Promise<string> {
     const key = this.keys.clientToken(user, token);
     const set = await this.redis.set(key, execId, 'EX', 25 * 3600, 'NX');
     return set ? execId : (await this.redis.get(key)) ?? execId;
+  }
+
+  async clientTokenOwner(user: string, token: string): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.clientToken(user, token))) ?? undefined;
+  }
+
+  /** Removes an execution that never started (a lost ClientToken race). */
+  async discard(id: string): Promise<void> {
+    await this.redis.multi().del(this.keys.execution(id)).zrem(this.keys.executionIndex, id).exec();
   }
 
   /** The chat message a run's progress is threaded under, once posted. */

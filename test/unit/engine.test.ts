@@ -64,6 +64,7 @@ test('the transition table: ended executions stay ended', () => {
   assert.ok(!canTransition('Cancelled', 'Running'));
   assert.ok(!canTransition('Queued', 'Success'));
   assert.deepEqual(sourcesOf('Running'), ['Queued', 'Running', 'Waiting']);
+  assert.deepEqual(sourcesOf('Success'), ['Running', 'Waiting']);
   assert.ok(isTerminal('Failed') && !isTerminal('Waiting'));
 });
 

@@ -4,6 +4,7 @@ import type { StoredTemplate, TemplateStore } from '../../store/templates.js';
 import { parseTemplate } from '../../template/parse.js';
 import { isStateTemplate } from '../../template/schema.js';
 import { count, date, flag, jsonMap, text } from './input.js';
+import { page, sortBy } from './paging.js';
 import { defineAction, type ApiAction } from './router.js';
 import { category, listedView, templateView } from './template-view.js';
 
@@ -66,15 +67,9 @@ export function templateActions(store: TemplateStore): Record<string, ApiAction>
           TotalExecutionCount: t.executionCount, Popularity: t.executionCount, TemplateName: t.name,
           CreatedDate: t.meta.createdDate, UpdatedDate: t.meta.updatedDate,
         })[i.SortField];
-        const sign = i.SortOrder === 'Ascending' ? 1 : -1;
-        const all = (await store.all()).filter(matches).sort((a, b) => {
-          const [x, y] = [key(a), key(b)];
-          return (x < y ? -1 : x > y ? 1 : a.name.localeCompare(b.name)) * sign;
-        });
-        const start = i.NextToken ? decodeToken(i.NextToken) : 0;
-        const page = all.slice(start, start + i.MaxResults);
-        const next = start + page.length < all.length ? encodeToken(start + page.length) : undefined;
-        return { Templates: page.map(listedView), MaxResults: i.MaxResults, ...(next ? { NextToken: next } : {}) };
+        const all = sortBy((await store.all()).filter(matches), key, i.SortOrder, (t) => t.name);
+        const { items, next } = page(all, i.MaxResults, i.NextToken);
+        return { Templates: items.map(listedView), MaxResults: i.MaxResults, ...(next ? { NextToken: next } : {}) };
       },
     }),
 
@@ -104,9 +99,3 @@ export function templateActions(store: TemplateStore): Record<string, ApiAction>
   };
 }
 
-const encodeToken = (n: number) => Buffer.from(`o:${n}`).toString('base64url');
-function decodeToken(token: string): number {
-  const m = /^o:(\d{1,9})$/.exec(Buffer.from(token, 'base64url').toString());
-  if (!m) throw new OpsgateError('InvalidParameter', 'NextToken: is not a token this API gave');
-  return Number(m[1]);
-}
