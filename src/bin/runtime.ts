@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/env.js';
+import { createCloudClient } from '../cloud/client.js';
 import { Directory } from '../config/directory.js';
 import { Approvals } from '../core/approvals.js';
 import { Executions } from '../core/executions.js';
@@ -46,7 +47,7 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
   const tickets = new TicketStore(redis, keys);
   const producer = new Producer(redis, keys);
   const approvals = new Approvals(tickets, directory, producer);
-  const executions = new Executions(templates, executionStore, producer);
+  const executions = new Executions(templates, executionStore, producer, config.region);
   return {
     config, log, redis, keys, directory, templates, executionStore, tickets, producer, approvals, executions,
     async close() {
@@ -62,7 +63,9 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
     executions: rt.executionStore, templates: rt.templates, producer: rt.producer, log: rt.log, loops: new LoopStore(rt.redis, rt.keys),
     ports: {
       approvals: rt.approvals, children: rt.executions.children, fetch: globalThis.fetch, now: Date.now,
-      cloud: { call: async () => { throw new Error('Alibaba Cloud is not configured: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET'); } },
+      cloud: rt.config.cloud
+        ? createCloudClient({ ...rt.config.cloud, defaultRegion: rt.config.region })
+        : { call: async () => { throw new Error('Alibaba Cloud is not configured: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET'); } },
     },
   });
   const worker = new Worker<StepJob>(STEPS, processor, { connection: rt.redis, prefix: rt.keys.bullPrefix, concurrency });

@@ -46,8 +46,8 @@ export function createCloudClient(opts: CloudClientOptions): CloudPort {
     try {
       res = await fetchFn(http.url, { ...http.init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      throw new Error(`${what}: ${e.name === 'TimeoutError' ? `no answer in ${timeoutMs / 1000}s` : e.cause?.code ?? e.message}`);
+      const e = err as Error & { cause?: { code?: string; message?: string } };
+      throw new Error(`${what}: ${e.name === 'TimeoutError' ? `no answer in ${timeoutMs / 1000}s` : e.cause?.code ?? e.cause?.message ?? e.message}`);
     }
     return answer(res);
   }

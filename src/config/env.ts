@@ -31,9 +31,21 @@ const schema = z.object({
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   /** Slack Web API base (tests, proxies). */
   SLACK_API_URL: url().default('https://slack.com/api/'),
+  /** Alibaba Cloud credentials for ACS::ExecuteAPI and the other cloud actions; absent: those tasks fail saying so. */
+  ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1).optional(),
+  ALIBABA_CLOUD_SECURITY_TOKEN: z.string().min(1).optional(),
+  /** One base URL for every Alibaba Cloud call (a proxy; a loopback fake in tests); default: each service's endpoint. */
+  ALIBABA_CLOUD_ENDPOINT: url().optional(),
+  /** The region of {{ ACS::RegionId }} and of calls that name none. */
+  ALIBABA_CLOUD_REGION_ID: z.string().regex(/^[a-z]{2}(-[a-z0-9]+)+$/, 'must be a region id such as cn-hangzhou').default('cn-hangzhou'),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).superRefine((env, ctx) => {
+  if (!!env.ALIBABA_CLOUD_ACCESS_KEY_ID !== !!env.ALIBABA_CLOUD_ACCESS_KEY_SECRET) {
+    ctx.addIssue({ code: 'custom', path: [env.ALIBABA_CLOUD_ACCESS_KEY_ID ? 'ALIBABA_CLOUD_ACCESS_KEY_SECRET' : 'ALIBABA_CLOUD_ACCESS_KEY_ID'],
+      message: 'is required with the other Alibaba Cloud key (set both or neither)' });
+  }
   if (!!env.SLACK_BOT_TOKEN !== !!env.SLACK_SIGNING_SECRET) {
     ctx.addIssue({ code: 'custom', path: [env.SLACK_BOT_TOKEN ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN'],
       message: 'is required when Slack is configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET together)' });
@@ -55,6 +67,8 @@ export interface Config {
   /** Bearer token to the directory user it acts as. */
   apiTokens: Map<string, string>;
   slack?: { botToken: string; signingSecret: string; apiUrl: string };
+  cloud?: { accessKeyId: string; accessKeySecret: string; securityToken?: string; endpoint?: string };
+  region: string;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -66,7 +80,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
-    const shown = name in env && !/TOKEN|SECRET|REDIS_URL/.test(name) ? ` (got ${JSON.stringify(env[name])})` : '';
+    const shown = name in env && !/TOKEN|SECRET|KEY|REDIS_URL/.test(name) ? ` (got ${JSON.stringify(env[name])})` : '';
     throw new ConfigError(`${name} ${issue.message}${shown}`);
   }
   const e = parsed.data;
@@ -86,6 +100,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL }
       : undefined,
+    cloud: e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
+      ? { accessKeyId: e.ALIBABA_CLOUD_ACCESS_KEY_ID, accessKeySecret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET, securityToken: e.ALIBABA_CLOUD_SECURITY_TOKEN, endpoint: e.ALIBABA_CLOUD_ENDPOINT }
+      : undefined,
+    region: e.ALIBABA_CLOUD_REGION_ID,
     logLevel: e.LOG_LEVEL,
   };
 }

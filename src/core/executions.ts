@@ -36,6 +36,8 @@ export class Executions {
     private readonly templates: TemplateStore,
     private readonly store: ExecutionStore,
     private readonly producer: Producer,
+    /** The region of {{ ACS::RegionId }}. */
+    private readonly region = 'cn-hangzhou',
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -44,7 +46,7 @@ export class Executions {
     const id = req.id ?? `exec-${randomBytes(10).toString('hex')}`;
     const date = this.now().toISOString();
     const parameters = await resolveParameters(stored.template, req.parameters,
-      builtinsFor({ id, templateName: stored.name, templateVersion: stored.version, owner: req.owner }, this.now()));
+      builtinsFor({ id, templateName: stored.name, templateVersion: stored.version, owner: req.owner, regionId: this.region }, this.now()));
     const tasks: Execution['tasks'] = {};
     for (const [name, outputs] of Object.entries(req.seedOutputs ?? {})) {
       tasks[name] = { taskExecutionId: `task-exec-${randomBytes(10).toString('hex')}`, status: 'Success', action: 'trigger', startDate: date, endDate: date, outputs };
@@ -52,7 +54,7 @@ export class Executions {
     const exec: Execution = {
       id, templateName: stored.name, templateVersion: stored.version, parameters, status: 'Queued', tasks,
       owner: req.owner, origin: req.origin, mode: req.mode ?? 'Automatic', loopMode: req.loopMode,
-      description: req.description, tags: req.tags, parent: req.parent, startAt: req.startAt,
+      description: req.description, tags: req.tags, parent: req.parent, startAt: req.startAt, regionId: this.region,
       createDate: date, updateDate: date,
     };
     await this.store.create(exec);

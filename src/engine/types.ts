@@ -51,6 +51,8 @@ export interface Execution {
   children?: string[];
   /** A trigger's child starts after the trigger task, with the trigger task's outputs. */
   startAt?: string;
+  /** The region of {{ ACS::RegionId }}. */
+  regionId?: string;
   /** Mode FailurePause: a task failed and the execution waits for RetryTask or SkipTask. */
   pausedOnFailure?: boolean;
   createDate: string;

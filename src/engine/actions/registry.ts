@@ -6,6 +6,7 @@ import { notify } from './notify.js';
 import { pause } from './pause.js';
 import { runShellScript } from './run-shell-script.js';
 import { sleep } from './sleep.js';
+import { cloudActions } from './cloud-registry.js';
 import type { Action } from './types.js';
 
 /**
@@ -21,13 +22,10 @@ const builtins: Record<string, Action> = {
   'acs::notify': notify,
   'acs::executehttprequest': httpRequest,
   'opsgate::runshellscript': runShellScript,
+  ...cloudActions,
 };
 
 export function findAction(name: string): Action | undefined {
   return builtins[name.toLowerCase()];
 }
 
-/** Adds actions (the Alibaba Cloud ones are registered by the worker that has credentials). */
-export function registerActions(actions: Record<string, Action>): void {
-  for (const [name, action] of Object.entries(actions)) builtins[name.toLowerCase()] = action;
-}

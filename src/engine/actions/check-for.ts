@@ -1,0 +1,91 @@
+import { CloudApiError, ParameterError } from '../../errors.js';
+import { runJq } from '../../template/jq.js';
+import { cloudRequestOf, describeCloudError } from './execute-api.js';
+import type { Action, CloudPort } from './types.js';
+
+/** What one look at the API saw. */
+export interface Probe {
+  /** The API's answer; for an API error, its {Code, Message, RequestId}, which selectors may test. */
+  answer: unknown;
+  /** Every value the PropertySelector yielded, as text. */
+  values: string[];
+  /** The values for messages: one value as is, several as a list. */
+  shown: string;
+  desired: boolean;
+  stop: boolean;
+  /** The API's error, when it answered one. */
+  error?: string;
+}
+
+/** OOS compares as text: `0` matches '0', `true` matches 'true', `[]` matches []. */
+export function asText(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v ?? null);
+}
+
+/** A values list; one value written without a list (a `{{ }}` that resolved to text) counts as a list of it. */
+function list(v: unknown): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  return (Array.isArray(v) ? v : [v]).map(asText);
+}
+
+/**
+ * One call and the PropertySelector over its answer. The jq results are kept apart rather than
+ * taken through select(), which would merge a single list result into its items and so lose
+ * `NotDesiredValues: [[]]`. Several results (`Instances.Instance[].Status`) are desired when every
+ * one is, and stop when any one is a StopRetryValue; no result at all is null.
+ */
+export async function probe(properties: Record<string, unknown>, cloud: CloudPort): Promise<Probe> {
+  const req = cloudRequestOf(properties);
+  const selector = properties.PropertySelector;
+  if (typeof selector !== 'string' || !selector.trim()) throw new ParameterError('PropertySelector must be a jq selector');
+  const desired = list(properties.DesiredValues);
+  const notDesired = list(properties.NotDesiredValues);
+  if (!desired && !notDesired) throw new ParameterError('DesiredValues or NotDesiredValues is required');
+  const stopValues = list(properties.StopRetryValues) ?? [];
+  let answer: unknown;
+  let error: string | undefined;
+  try {
+    answer = await cloud.call(req);
+  } catch (err) {
+    // Templates test error codes with their selectors (`.Code|tostring`), so an API error is an answer.
+    if (!(err instanceof CloudApiError)) throw err;
+    answer = { RequestId: err.requestId, Code: err.apiCode, Message: err.message };
+    error = describeCloudError(req, err);
+  }
+  const trimmed = selector.trim();
+  // The implicit leading `.` of OOS selectors, as in template/selector.ts.
+  const program = /^[A-Za-z_]/.test(trimmed) ? `.${trimmed}` : trimmed;
+  const results = await runJq(answer, program, `PropertySelector ${trimmed}`);
+  const values = (results.length ? results : [null]).map(asText);
+  const ok = (v: string) => (!desired || desired.includes(v)) && !notDesired?.includes(v);
+  return {
+    answer, values, error,
+    shown: clip(values.length === 1 ? values[0]! : JSON.stringify(values)),
+    desired: values.every(ok),
+    stop: values.some((v) => stopValues.includes(v)),
+  };
+}
+
+/** Selected values can be whole instances; messages and task records keep a readable head. */
+function clip(s: string): string {
+  return s.length > 300 ? `${s.slice(0, 300)}…` : s;
+}
+
+/** The condition in words, for failure messages. */
+export function expectation(properties: Record<string, unknown>): string {
+  const parts: string[] = [];
+  if (properties.DesiredValues) parts.push(`wanted one of ${JSON.stringify(properties.DesiredValues)}`);
+  if (properties.NotDesiredValues) parts.push(`wanted none of ${JSON.stringify(properties.NotDesiredValues)}`);
+  return parts.join(' and ');
+}
+
+/** ACS::CheckFor: one call; succeeds when the selected value is desired, otherwise fails naming it. */
+export const checkFor: Action = {
+  async run({ properties, ports }) {
+    let seen: Probe;
+    try { seen = await probe(properties, ports.cloud); } catch (err) { return { kind: 'failed', message: (err as Error).message }; }
+    if (seen.desired) return { kind: 'success', result: seen.answer };
+    const because = seen.error ? `; ${seen.error}` : '';
+    return { kind: 'failed', message: `PropertySelector ${String(properties.PropertySelector).trim()} gave ${seen.shown}, ${expectation(properties)}${because}` };
+  },
+};

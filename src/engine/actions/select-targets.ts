@@ -1,0 +1,109 @@
+import { describeCloudError } from './execute-api.js';
+import type { Action, CloudPort } from './types.js';
+
+/** DescribeInstances takes at most 100 ids, 100 results a page and 20 tags. */
+const PAGE = 100;
+const MAX_TAGS = 20;
+/** No account has this many pages of instances; stops a misbehaving NextToken from looping forever. */
+const MAX_PAGES = 1000;
+
+type Query = Record<string, unknown>;
+type Instance = Record<string, unknown> & { InstanceId?: string };
+
+/**
+ * ACS::SelectTargets for ALIYUN::ECS::Instance: every instance the Filters pick, read with
+ * DescribeInstances page by page, in DescribeInstances' own shape so that selectors such as
+ * `Instances.Instance[].InstanceId` work. Several filters add up (union, each instance once).
+ */
+export const selectTargets: Action = {
+  async run({ properties, ports }) {
+    const type = String(properties.ResourceType ?? 'ALIYUN::ECS::Instance');
+    if (type.toUpperCase() !== 'ALIYUN::ECS::INSTANCE') return { kind: 'failed', message: `ResourceType ${type} is not supported; only ALIYUN::ECS::Instance is` };
+    const filters = properties.Filters;
+    if (!Array.isArray(filters) || filters.length === 0) return { kind: 'failed', message: 'Filters must be a list of targets such as {Type: ResourceIds, ResourceIds: [...]}' };
+    const found = new Map<string, Instance>();
+    for (const raw of filters) {
+      const filter = parseFilter(raw);
+      if (typeof filter === 'string') return { kind: 'failed', message: filter };
+      const queries = queriesOf(filter);
+      if (typeof queries === 'string') return { kind: 'failed', message: queries };
+      // The console leaves RegionId '' in a target when the template's region applies.
+      const region = [filter.RegionId, properties.RegionId].find((r): r is string => typeof r === 'string' && r !== '');
+      for (const query of queries) {
+        try {
+          for (const inst of await describeAll(ports.cloud, region, query)) {
+            if (inst.InstanceId && !found.has(inst.InstanceId)) found.set(inst.InstanceId, inst);
+          }
+        } catch (err) {
+          return { kind: 'failed', message: describeCloudError({ service: 'ECS', api: 'DescribeInstances' }, err) };
+        }
+      }
+    }
+    return { kind: 'success', result: { TotalCount: found.size, Instances: { Instance: [...found.values()] } } };
+  },
+};
+
+/** A filter map; a Json parameter may also arrive as its text. */
+function parseFilter(raw: unknown): Record<string, unknown> | string {
+  let f = raw;
+  if (typeof f === 'string') { try { f = JSON.parse(f); } catch { return `Filters item ${JSON.stringify(raw)} is not a target map`; } }
+  if (!f || typeof f !== 'object' || Array.isArray(f)) return `Filters item ${JSON.stringify(raw)} is not a target map`;
+  return f as Record<string, unknown>;
+}
+
+/** The DescribeInstances parameters of one filter; an empty id list selects nothing, never everything. */
+function queriesOf(f: Record<string, unknown>): Query[] | string {
+  switch (f.Type) {
+    case 'ResourceIds': {
+      const ids = idList(f.ResourceIds);
+      if (!ids) return 'ResourceIds must be a list of instance ids';
+      const chunks: Query[] = [];
+      for (let i = 0; i < ids.length; i += PAGE) chunks.push({ InstanceIds: ids.slice(i, i + PAGE) });
+      return chunks;
+    }
+    case 'Tags': {
+      const tags = tagList(f.Tags);
+      if (!tags || tags.length === 0) return 'a Tags target needs Tags, a list of {Key, Value}';
+      if (tags.length > MAX_TAGS) return `a Tags target takes at most ${MAX_TAGS} tags, got ${tags.length}`;
+      return [{ Tag: tags }];
+    }
+    case 'ResourceGroup':
+      if (typeof f.ResourceGroupId !== 'string' || !f.ResourceGroupId) return 'a ResourceGroup target needs ResourceGroupId';
+      return [{ ResourceGroupId: f.ResourceGroupId }];
+    default:
+      return `target Type ${JSON.stringify(f.Type)} is not supported; use ResourceIds, Tags or ResourceGroup`;
+  }
+}
+
+function idList(v: unknown): string[] | undefined {
+  let ids = v;
+  if (typeof ids === 'string') { try { ids = ids.trim().startsWith('[') ? JSON.parse(ids) : ids.split(',').filter(Boolean); } catch { return undefined; } }
+  return Array.isArray(ids) && ids.every((x) => typeof x === 'string') ? ids.map((x) => x.trim()) : undefined;
+}
+
+/** [{Key, Value}] as the console writes them; a plain {key: value} map is accepted too. */
+function tagList(v: unknown): Array<{ Key: string; Value?: string }> | undefined {
+  if (v && typeof v === 'object' && !Array.isArray(v)) return Object.entries(v).map(([Key, Value]) => ({ Key, Value: String(Value) }));
+  if (!Array.isArray(v)) return undefined;
+  const tags = v.map((t) => (t && typeof t === 'object' && typeof (t as { Key?: unknown }).Key === 'string' ? t as { Key: string; Value?: unknown } : undefined));
+  if (tags.some((t) => !t)) return undefined;
+  return tags.map((t) => (t!.Value === undefined || t!.Value === null ? { Key: t!.Key } : { Key: t!.Key, Value: String(t!.Value) }));
+}
+
+/** Every page of one DescribeInstances query, with NextToken. */
+async function describeAll(cloud: CloudPort, regionId: string | undefined, query: Query): Promise<Instance[]> {
+  const out: Instance[] = [];
+  let token: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const parameters: Query = { ...query, MaxResults: PAGE };
+    if (regionId) parameters.RegionId = regionId;
+    if (token) parameters.NextToken = token;
+    const answer = await cloud.call({ service: 'ECS', api: 'DescribeInstances', parameters, ...(regionId ? { regionId } : {}) }) as
+      { Instances?: { Instance?: Instance[] }; NextToken?: string };
+    const items = answer?.Instances?.Instance ?? [];
+    out.push(...items);
+    token = answer?.NextToken || undefined;
+    if (!token || items.length === 0) break;
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+import { OpsgateError } from '../../errors.js';
+import type { Task } from '../../template/schema.js';
+import { expectation, probe, type Probe } from './check-for.js';
+import { parseDuration } from './sleep.js';
+import type { Action } from './types.js';
+
+/** How often and how far apart a WaitFor polls: the task's Retries, DelayType, Delay, BackOff, MaxRetryInterval. */
+export interface RetryPolicy {
+  retries: number;
+  /** Milliseconds to wait after poll n (0 for the first). */
+  delayMs(n: number): number;
+}
+
+/** Defaults and ranges of the ACS::WaitFor documentation: Retries 10 in [0,300]; Delay and BackOff 2 in [1,3600]. */
+export function retryPolicy(task: Pick<Task, 'Retries' | 'DelayType' | 'Delay' | 'BackOff' | 'MaxRetryInterval'>): RetryPolicy | string {
+  const num = (v: unknown, name: string, dflt: number, min: number, max: number): number | string => {
+    if (v === undefined || v === null || v === '') return dflt;
+    const n = Number(v);
+    return Number.isFinite(n) && n >= min && n <= max ? n : `${name} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`;
+  };
+  const retries = num(task.Retries, 'Retries', 10, 0, 300);
+  const delay = num(task.Delay, 'Delay', 2, 0, 3600);
+  const backOff = num(task.BackOff, 'BackOff', 2, 0, 3600);
+  // Undocumented default: no wait longer than the longest Delay allowed, so Exponential stays sane at
+  // 300 retries. Seconds, or a duration such as PT5M as the worker's own retries accept.
+  const capMs = task.MaxRetryInterval === undefined || task.MaxRetryInterval === null ? 3_600_000 : parseDuration(task.MaxRetryInterval);
+  const cap = capMs !== undefined && capMs >= 1000 ? capMs / 1000 : `MaxRetryInterval must be seconds or a duration such as PT5M, got ${JSON.stringify(task.MaxRetryInterval)}`;
+  for (const v of [retries, delay, backOff, cap]) if (typeof v === 'string') return v;
+  const [r, d, b, c] = [retries, delay, backOff, cap] as number[] as [number, number, number, number];
+  const type = String(task.DelayType ?? 'Exponential').toLowerCase();
+  const seconds: ((n: number) => number) | undefined = { exponential: (n: number) => 2 ** n, constant: () => d, linear: (n: number) => d + b * n }[type];
+  if (!seconds) return `DelayType must be Exponential, Constant or Linear, got ${JSON.stringify(task.DelayType)}`;
+  return { retries: Math.floor(r), delayMs: (n) => Math.min(seconds(n), c) * 1000 };
+}
+
+/** What a waiting WaitFor keeps on its task record between polls. */
+interface WaitData { polls: number; nextAt: number; last: string }
+
+/**
+ * ACS::WaitFor: polls an API until the PropertySelector value is desired. Between polls it returns
+ * `wait` with resumeAt, so no worker is held; the poll count lives in the task record's data.
+ */
+export const waitFor: Action = {
+  async run({ task, properties, record, ports }) {
+    const policy = retryPolicy(task);
+    if (typeof policy === 'string') return { kind: 'failed', message: policy };
+    const data = record?.data as Partial<WaitData> | undefined;
+    const polls = typeof data?.polls === 'number' ? data.polls : 0;
+    // Woken before its time (a worker restart): keep waiting, do not poll early.
+    if (typeof data?.nextAt === 'number' && ports.now() < data.nextAt) {
+      return { kind: 'wait', message: `waiting: last value ${data.last ?? '?'}`, data: { ...data }, resumeAt: data.nextAt };
+    }
+    const selector = String(properties.PropertySelector ?? '').trim();
+    let seen: Probe | undefined;
+    let trouble: string | undefined;
+    try {
+      seen = await probe(properties, ports.cloud);
+    } catch (err) {
+      // A template mistake will not mend by waiting; a network failure may.
+      if (err instanceof OpsgateError) return { kind: 'failed', message: err.message };
+      trouble = (err as Error).message;
+    }
+    if (seen?.desired) return { kind: 'success', result: seen.answer };
+    const last = seen ? seen.shown : `no answer (${trouble})`;
+    const because = seen?.error ? `; ${seen.error}` : '';
+    if (seen?.stop) return { kind: 'failed', message: `PropertySelector ${selector} gave ${last}, one of StopRetryValues${because}` };
+    if (polls >= policy.retries) {
+      return { kind: 'failed', message: `PropertySelector ${selector} still gave ${last} after ${polls + 1} polls, ${expectation(properties)}${because}` };
+    }
+    const nextAt = ports.now() + policy.delayMs(polls);
+    const next: WaitData = { polls: polls + 1, nextAt, last };
+    return { kind: 'wait', message: `waiting: ${selector} is ${last}; poll ${polls + 2} of ${policy.retries + 1} at ${new Date(nextAt).toISOString()}`, data: { ...next }, resumeAt: nextAt };
+  },
+};
