@@ -6,6 +6,7 @@ import { createCloudClient } from '../cloud/client.js';
 import { Directory } from '../config/directory.js';
 import { Approvals } from '../core/approvals.js';
 import { Executions } from '../core/executions.js';
+import { Triggers } from '../core/triggers.js';
 import type { Logger } from '../log.js';
 import { NOTIFY, Producer, STEPS, type NotifyJob, type StepJob } from '../queue/producer.js';
 import { stepProcessor } from '../queue/processor.js';
@@ -29,6 +30,7 @@ export interface Runtime {
   producer: Producer;
   approvals: Approvals;
   executions: Executions;
+  triggers: Triggers;
   close(): Promise<void>;
 }
 
@@ -48,8 +50,9 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
   const producer = new Producer(redis, keys);
   const approvals = new Approvals(tickets, directory, producer);
   const executions = new Executions(templates, executionStore, producer, config.region);
+  const triggers = new Triggers(executions, executionStore, templates, producer);
   return {
-    config, log, redis, keys, directory, templates, executionStore, tickets, producer, approvals, executions,
+    config, log, redis, keys, directory, templates, executionStore, tickets, producer, approvals, executions, triggers,
     async close() {
       await producer.close();
       redis.disconnect();
@@ -61,8 +64,9 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
 export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> {
   const processor = stepProcessor({
     executions: rt.executionStore, templates: rt.templates, producer: rt.producer, log: rt.log, loops: new LoopStore(rt.redis, rt.keys),
+    fire: (id, jobId) => rt.triggers.fire(id, jobId),
     ports: {
-      approvals: rt.approvals, children: rt.executions.children, fetch: globalThis.fetch, now: Date.now,
+      approvals: rt.approvals, children: rt.executions.children, triggers: rt.triggers, fetch: globalThis.fetch, now: Date.now,
       cloud: rt.config.cloud
         ? createCloudClient({ ...rt.config.cloud, defaultRegion: rt.config.region })
         : { call: async () => { throw new Error('Alibaba Cloud is not configured: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET'); } },

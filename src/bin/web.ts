@@ -32,7 +32,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     healthRoute(rt.redis), executionPageRoute(rt.executionStore, rt.templates), ...console.routes,
     apiRoute({
       ...templateActions(rt.templates),
-      ...executionActions({ executions: rt.executions, store: rt.executionStore, loops: new LoopStore(rt.redis, rt.keys), templates: rt.templates, approvals: rt.approvals, directory: rt.directory }),
+      ...executionActions({ executions: rt.executions, store: rt.executionStore, loops: new LoopStore(rt.redis, rt.keys), templates: rt.templates, approvals: rt.approvals, directory: rt.directory, triggers: rt.triggers }),
     }, config.apiTokens, log),
   ];
 

@@ -101,7 +101,7 @@ export class Executions {
         for (const child of await this.store.children(id)) await this.cancel(child, `parent ${id} ${reason}`).catch(() => undefined);
         await this.producer.notify({ kind: 'finished', executionId: id });
         const p = exec.parent;
-        if (p) {
+        if (p && !p.detached) {
           if (p.index !== undefined) await this.producer.item(p.executionId, p.taskExecutionId, p.index, `child-${id}`);
           else await this.producer.resume(p.executionId, p.taskName, `child-${id}`);
         }

@@ -28,6 +28,8 @@ export interface ProcessorDeps {
   producer: Producer;
   ports: Ports;
   log: Logger;
+  /** A timer trigger's job fired: start its child. */
+  fire(executionId: string, jobId: string): Promise<string>;
 }
 
 export const newTaskExecutionId = () => `task-exec-${randomBytes(10).toString('hex')}`;
@@ -46,7 +48,7 @@ export function stepProcessor(deps: ProcessorDeps) {
     await producer.notify({ kind: 'finished', executionId: exec.id });
     // A child's end resumes what waits for it: its parent's task, or that task's loop item.
     const p = exec.parent;
-    if (p) {
+    if (p && !p.detached) {
       if (p.index !== undefined) await producer.item(p.executionId, p.taskExecutionId, p.index, `child-${exec.id}`);
       else await producer.resume(p.executionId, p.taskName, `child-${exec.id}`);
     }
@@ -150,6 +152,7 @@ export function stepProcessor(deps: ProcessorDeps) {
 
   return async function processStep(job: Job<StepJob>): Promise<string> {
     if (job.name === 'item') return runItem(deps, job.data as Required<StepJob>, now);
+    if (job.name === 'fire') return deps.fire(job.data.executionId, job.id!.replace(/:/g, '-'));
     return drive(job);
   };
 }

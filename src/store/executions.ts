@@ -83,6 +83,20 @@ export class ExecutionStore {
     return (await this.redis.get(this.keys.clientToken(user, token))) ?? undefined;
   }
 
+  /** TriggerExecution's ClientToken: true the first time for (execution, token), for 25 hours. */
+  async claimTriggerToken(execId: string, token: string): Promise<boolean> {
+    return (await this.redis.set(this.keys.clientToken(execId, `trigger/${token}`), '1', 'EX', 25 * 3600, 'NX')) === 'OK';
+  }
+
+  /** What each firing of a trigger did; the newest first, the last 100 kept. */
+  async logTrigger(execId: string, record: object): Promise<void> {
+    await this.redis.multi().lpush(this.keys.triggers(execId), JSON.stringify(record)).ltrim(this.keys.triggers(execId), 0, 99).exec();
+  }
+
+  async triggerLog(execId: string): Promise<Record<string, unknown>[]> {
+    return (await this.redis.lrange(this.keys.triggers(execId), 0, -1)).map((r) => JSON.parse(r) as Record<string, unknown>);
+  }
+
   /** Removes an execution that never started (a lost ClientToken race). */
   async discard(id: string): Promise<void> {
     await this.redis.multi().del(this.keys.execution(id)).zrem(this.keys.executionIndex, id).exec();

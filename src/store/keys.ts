@@ -13,6 +13,7 @@ export interface Keys {
   taskExecutions(execId: string): string;
   signals(execId: string): string;
   children(execId: string): string;
+  triggers(execId: string): string;
   loop(execId: string, taskExecutionId: string): string;
   loopItems(execId: string, taskExecutionId: string): string;
   clientToken(user: string, token: string): string;
@@ -39,6 +40,7 @@ export function keys(prefix: string): Keys {
     taskExecutions: (id) => `${tag(id)}:task-executions`,
     signals: (id) => `${tag(id)}:signals`,
     children: (id) => `${tag(id)}:children`,
+    triggers: (id) => `${tag(id)}:triggers`,
     loop: (id, te) => `${tag(id)}:loop:${te}`,
     loopItems: (id, te) => `${tag(id)}:loop:${te}:items`,
     clientToken: (user, token) => `${prefix}:client-token:${createHash('sha256').update(`${user}\n${token}`).digest('hex')}`,

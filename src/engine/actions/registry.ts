@@ -6,6 +6,7 @@ import { notify } from './notify.js';
 import { pause } from './pause.js';
 import { runShellScript } from './run-shell-script.js';
 import { sleep } from './sleep.js';
+import { messageTrigger, timerTrigger } from './trigger.js';
 import { cloudActions } from './cloud-registry.js';
 import type { Action } from './types.js';
 
@@ -22,6 +23,9 @@ const builtins: Record<string, Action> = {
   'acs::notify': notify,
   'acs::executehttprequest': httpRequest,
   'opsgate::runshellscript': runShellScript,
+  'acs::timertrigger': timerTrigger,
+  'acs::eventtrigger': messageTrigger('events'),
+  'acs::alarmtrigger': messageTrigger('alarms'),
   ...cloudActions,
 };
 

@@ -1,4 +1,5 @@
 import type { Task } from '../../template/schema.js';
+import type { TimerRepeat } from '../triggers/timer.js';
 import type { ActionResult, Execution, TaskRecord } from '../types.js';
 
 /** Approval tickets as the Approve action sees them; the worker injects the implementation. */
@@ -41,9 +42,16 @@ export interface ChildrenPort {
   get(id: string): Promise<{ status: string; statusMessage?: string; outputs?: Record<string, unknown> } | undefined>;
 }
 
+/** Timer triggers' schedules (BullMQ job schedulers), one per execution. */
+export interface TriggerPort {
+  schedule(executionId: string, repeat: TimerRepeat): Promise<void>;
+  unschedule(executionId: string): Promise<void>;
+}
+
 /** Side effects an action may use, injected so the engine imports no I/O library. */
 export interface Ports {
   approvals: ApprovalPort;
+  triggers: TriggerPort;
   cloud: CloudPort;
   children: ChildrenPort;
   fetch: typeof globalThis.fetch;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Directory } from '../../config/directory.js';
 import type { Approvals } from '../../core/approvals.js';
 import type { Executions } from '../../core/executions.js';
+import type { Triggers } from '../../core/triggers.js';
 import { isTerminal } from '../../engine/status.js';
 import type { Execution } from '../../engine/types.js';
 import { ForbiddenError, InvalidStatusError } from '../../errors.js';
@@ -20,6 +21,7 @@ export interface ExecutionApiDeps {
   templates: TemplateStore;
   approvals: Approvals;
   directory: Directory;
+  triggers: Triggers;
 }
 
 const executionId = z.string({ error: 'must be text' }).regex(/^exec-[0-9a-f]{1,64}$/, 'must be an execution id (exec-...)');
@@ -156,6 +158,14 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
             await d.executions.complete(exec.id, i.ExecutionStatus ?? 'Success', i.NotifyNote);
             return {};
         }
+      },
+    }),
+
+    TriggerExecution: defineAction({
+      input: z.object({ ExecutionId: executionId, Type: z.enum(['Event', 'Alarm', 'Timer']), Content: text(64 * 1024), ClientToken: text(64).optional() }),
+      async run(i) {
+        await d.triggers.trigger(i.ExecutionId, i.Type, i.Content, i.ClientToken);
+        return {};
       },
     }),
 
