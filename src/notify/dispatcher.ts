@@ -28,6 +28,8 @@ export function notificationDispatcher(deps: DispatcherDeps) {
     const platform = platforms[exec.origin.platform];
     const channel = exec.origin.channel;
     if (!platform || !channel) return;
+    // A child execution's progress belongs to its parent's run; only its approvals are posted.
+    if (exec.parent && job.kind !== 'ticket') return;
     const link = `${publicUrl}/executions/${exec.id}`;
 
     switch (job.kind) {
