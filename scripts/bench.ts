@@ -3,12 +3,15 @@
  * Template validation: the time to validate a folder of templates (default: the public OOS corpus
  * beside the project in CI, else the project's own runbooks), against only parsing the same files
  * with the yaml package. Goal: at most 3x the parse.
+ * Engine (Redis): executions/s, approval latency and bytes per Waiting execution against raw BullMQ
+ * measured in the same run; see bench-engine.ts.
  */
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseDocument } from 'yaml';
 import { parseTemplate } from '../src/template/parse.js';
+import { runEngineBench } from './bench-engine.js';
 
 const folder = process.argv[2] ?? (existsSync('../shared/corpus/oos-templates') ? '../shared/corpus/oos-templates' : 'runbooks');
 const files: string[] = [];
@@ -40,3 +43,6 @@ console.log(`templates: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB,
 console.log(row('anchor: yaml parseDocument + toJS only', parseOnly));
 console.log(row('opsgate validate (parse, schema, references)', validate));
 console.log(`per template: ${(validate / files.length).toFixed(2)} ms; goal: at most 3x the parse -> ${validate / parseOnly <= 3 ? 'met' : 'NOT met'}`);
+
+// The engine against raw BullMQ on the same Redis (scripts/bench-engine.ts); skipped without a Redis.
+await runEngineBench({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });

@@ -7,6 +7,11 @@ export interface Origin {
   channel?: string;
 }
 
+/** Whether the run's progress has somewhere to go: a chat channel where it was started. */
+export function postsProgress(o: Origin): boolean {
+  return !!o.channel && o.platform !== 'api' && o.platform !== 'cli';
+}
+
 export interface TaskRecord {
   taskExecutionId: string;
   status: TaskStatus;

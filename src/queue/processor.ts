@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { applyOutcome, nextTask, startTask } from '../engine/advance.js';
 import type { Ports } from '../engine/actions/types.js';
 import { isTerminal } from '../engine/status.js';
-import type { Execution, TaskOutcome } from '../engine/types.js';
+import { postsProgress, type Execution, type TaskOutcome } from '../engine/types.js';
 import { builtinsFor } from '../core/builtins.js';
 import type { Logger } from '../log.js';
 import type { ExecutionStore } from '../store/executions.js';
@@ -14,7 +14,7 @@ import type { Template } from '../template/schema.js';
 import { coerce } from '../template/selector.js';
 import { runItem } from './item.js';
 import { driveLoop } from './loop-driver.js';
-import type { Producer, StepJob } from './producer.js';
+import type { NotifyJob, Producer, StepJob } from './producer.js';
 import { runTask, scopeOf, whenHolds } from './run-task.js';
 
 export class HeldElsewhereError extends Error {
@@ -44,8 +44,11 @@ export function stepProcessor(deps: ProcessorDeps) {
   const { executions, templates, producer, ports, log } = deps;
   const now = () => new Date(ports.now());
 
+  // Progress goes to the chat where the run started; API and CLI runs have none to tell.
+  const tell = async (exec: Execution, job: NotifyJob) => { if (!exec.parent && postsProgress(exec.origin)) await producer.notify(job); };
+
   async function finish(exec: Execution): Promise<string> {
-    await producer.notify({ kind: 'finished', executionId: exec.id });
+    await tell(exec, { kind: 'finished', executionId: exec.id });
     // A child's end resumes what waits for it: its parent's task, or that task's loop item.
     const p = exec.parent;
     if (p && !p.detached) {
@@ -68,7 +71,7 @@ export function stepProcessor(deps: ProcessorDeps) {
       if ((await executions.find(found.id))?.status === 'Running') throw new HeldElsewhereError(found.id);
       return 'nothing to do';
     }
-    if (found.status === 'Queued' && !found.parent) await producer.notify({ kind: 'started', executionId: exec.id });
+    if (found.status === 'Queued') await tell(exec, { kind: 'started', executionId: exec.id });
     const signals = await executions.signals(exec.id);
     const consume = async (name: string) => { delete signals[name]; await executions.clearSignal(exec.id, name); };
     const builtins = builtinsFor(exec, now());
@@ -115,7 +118,7 @@ export function stepProcessor(deps: ProcessorDeps) {
       if (fresh || !rec) {
         exec = startTask(exec, task, now().toISOString(), newTaskExecutionId());
         if (!(await executions.save(exec, runner))) return 'lost the execution';
-        if (!exec.parent) await producer.notify({ kind: 'task', executionId: exec.id, task: task.Name, status: 'Running' });
+        await tell(exec, { kind: 'task', executionId: exec.id, task: task.Name, status: 'Running' });
       }
       rec = exec.tasks[task.Name]!;
       const scope = scopeOf(exec, builtins);
@@ -136,9 +139,10 @@ export function stepProcessor(deps: ProcessorDeps) {
       const parked = exec.status !== 'Running' || (outcome.kind === 'wait' && outcome.running === true);
       if (!(await executions.save(exec, runner, parked))) return 'lost the execution';
       const done = exec.tasks[task.Name]!;
-      await executions.recordTask(exec.id, task.Name, done);
-      if (!exec.parent && (fresh || done.status !== 'Waiting') && !(outcome.kind === 'wait' && outcome.running)) {
-        await producer.notify({ kind: 'task', executionId: exec.id, task: task.Name, status: done.status, message: done.message });
+      // Kept for ListTaskExecutions once it ended; the execution holds the one under way.
+      if (done.status !== 'Running' && done.status !== 'Waiting') await executions.recordTask(exec.id, task.Name, done);
+      if ((fresh || done.status !== 'Waiting') && !(outcome.kind === 'wait' && outcome.running)) {
+        await tell(exec, { kind: 'task', executionId: exec.id, task: task.Name, status: done.status, message: done.message });
       }
       if (outcome.kind === 'wait') {
         if (outcome.resumeAt !== undefined) await producer.wake(exec.id, task.Name, outcome.resumeAt);

@@ -12,10 +12,12 @@ export type NotifyJob =
   | { kind: 'started'; executionId: string }
   | { kind: 'task'; executionId: string; task: string; status: string; message?: string }
   | { kind: 'finished'; executionId: string }
-  | { kind: 'ticket'; ticketId: string };
+  | { kind: 'ticket'; ticketId: string }
+  | { kind: 'remind'; ticketId: string };
 
 const KEEP = {
-  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  // The execution keeps the state; a completed step job is only memory (about 1.2 KB each).
+  removeOnComplete: true,
   removeOnFail: { age: 7 * 24 * 3600 },
   // A step that finds its execution held by another job retries: about 100 s in all.
   attempts: 10,
@@ -31,7 +33,8 @@ export class Producer {
   readonly notifications: Queue<NotifyJob>;
 
   constructor(connection: ConnectionOptions, keys: Keys) {
-    const opts = { connection, prefix: keys.bullPrefix };
+    // BullMQ's event stream keeps 10,000 entries by default: memory for no reader of ours.
+    const opts = { connection, prefix: keys.bullPrefix, streams: { events: { maxLen: 500 } } };
     this.steps = new Queue<StepJob>(STEPS, opts);
     this.notifications = new Queue<NotifyJob>(NOTIFY, opts);
   }
@@ -55,6 +58,16 @@ export class Producer {
     await this.steps.add('item', { executionId, taskExecutionId, index }, {
       ...KEEP, jobId: `item-${executionId}-${taskExecutionId}-${index}-${reason}`, ...(at ? { delay: Math.max(0, at - Date.now()) } : {}),
     });
+  }
+
+  /** A ticket's timeout, reminder or escalation, at its time. */
+  async ticketTimer(job: { ticketId: string; kind: string; level: number }, delayMs: number): Promise<void> {
+    await this.steps.add('ticket-timer', job as unknown as StepJob, { ...KEEP, attempts: 3, jobId: `ticket-${job.kind}-${job.ticketId}-${job.level}`, delay: delayMs });
+  }
+
+  /** Tells a CreateApproval caller its decision; retried with backoff for about an hour. */
+  async callback(ticketId: string): Promise<void> {
+    await this.steps.add('callback', { ticketId } as unknown as StepJob, { ...KEEP, attempts: 12, backoff: { type: 'exponential', delay: 1000 }, jobId: `callback-${ticketId}` });
   }
 
   async notify(job: NotifyJob): Promise<void> {

@@ -51,6 +51,7 @@ export const oosDate = (d = new Date()) => d.toISOString().replace(/\.\d{3}Z$/, 
 /** Templates by name, each with versions v1..v200, the SHA-256 of each version, and OOS metadata. */
 export class TemplateStore {
   private readonly parsed = new Map<string, AnyTemplate>();
+  private readonly versionCache = new Map<string, StoredTemplate & { template: Template }>();
   constructor(private readonly redis: Redis, private readonly keys: Keys) {}
 
   /**
@@ -98,10 +99,17 @@ export class TemplateStore {
     return { ...record, name, version: `v${n}`, template, meta: JSON.parse(meta) as TemplateMeta, executionCount: Number(count ?? 0) };
   }
 
-  /** A template that can run (not a State template). */
+  /** A template that can run (not a State template). A named version never changes: it is cached. */
   async runnable(name: string, version?: string): Promise<StoredTemplate & { template: Template }> {
+    const key = version ? `${name}@${version}` : undefined;
+    const cached = key ? this.versionCache.get(key) : undefined;
+    if (cached) return cached;
     const stored = await this.get(name, version);
     if (isStateTemplate(stored.template)) throw new TemplateInvalidError([{ path: 'FormatVersion', message: 'a State template is stored, not run' }], name);
+    if (key) {
+      if (this.versionCache.size >= 1000) this.versionCache.delete(this.versionCache.keys().next().value!);
+      this.versionCache.set(key, stored as StoredTemplate & { template: Template });
+    }
     return stored as StoredTemplate & { template: Template };
   }
 
@@ -110,6 +118,7 @@ export class TemplateStore {
   }
 
   async delete(name: string): Promise<void> {
+    for (const key of this.versionCache.keys()) if (key.startsWith(`${name}@`)) this.versionCache.delete(key);
     if (!(await this.redis.del(this.keys.template(name)))) throw new TemplateNotFoundError(name);
     await this.redis.srem(this.keys.templates, name);
   }

@@ -1,3 +1,4 @@
+import { approveProblems } from './approve.js';
 import { ACTION_NAME } from './schema.js';
 import { BUILTINS, STORE_REFERENCE, findName, references } from './references.js';
 
@@ -44,6 +45,12 @@ export function crossCheck(raw: unknown): Problem[] {
     if (typeof t.raw.Action === 'string' && t.raw.Action.toLowerCase() === 'acs::choice' && isMap(p)) {
       checkTarget(p.DefaultTask, ['Tasks', t.index, 'Properties', 'DefaultTask'], t.name);
       if (Array.isArray(p.Choices)) p.Choices.forEach((c, i) => { if (isMap(c)) checkTarget(c.NextTask, ['Tasks', t.index, 'Properties', 'Choices', i, 'NextTask'], t.name); });
+    }
+  }
+
+  for (const t of tasks) {
+    if (typeof t.raw.Action === 'string' && t.raw.Action.toLowerCase() === 'acs::approve' && isMap(t.raw.Properties)) {
+      for (const p of approveProblems(t.raw.Properties)) problems.push({ path: ['Tasks', t.index, 'Properties', ...p.path], message: p.message });
     }
   }
 

@@ -1,0 +1,85 @@
+import { criteriaProblems, type Clause } from './criteria.js';
+import { parseDuration } from './duration.js';
+
+/** ACS::Approve's properties (OOS's and opsgate's Levels, Timeout, ...), read and checked. */
+
+/** One approval level as a ticket keeps it; approvers are resolved only when it becomes active. */
+export interface LevelDef {
+  name: string;
+  /** ANY: one approval; ALL: every resolved approver; MIN: `min` distinct approvers. */
+  mode: 'ANY' | 'ALL' | 'MIN';
+  min: number;
+  /** Entries as written (names, group:NAME, $request.owner...); absent: anyone in the directory. */
+  approvers?: string[];
+  criteria?: Clause;
+  escalateAfterMs?: number;
+  escalateTo?: string[];
+}
+
+export interface ApprovalSpec {
+  levels: LevelDef[];
+  timeoutMs?: number;
+  remindAfterMs?: number;
+  allowSelfApproval: boolean;
+  chat: boolean;
+}
+
+type Problem = { path: (string | number)[]; message: string };
+const LEVEL_KEYS = ['Name', 'Mode', 'Approvers', 'Criteria', 'MinRequiredApprovals', 'EscalateAfter', 'EscalateTo'];
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isExpr = (v: unknown) => typeof v === 'string' && /\{\{.*\}\}/.test(v);
+const names = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** What is wrong with ACS::Approve's Properties, for template validation (expressions pass). */
+export function approveProblems(p: Record<string, unknown>): Problem[] {
+  const out: Problem[] = [];
+  if (p.Levels !== undefined && !isExpr(p.Levels)) {
+    if (!Array.isArray(p.Levels) || !p.Levels.length) return [{ path: ['Levels'], message: 'must be a list of levels' }];
+    if (p.Approvers !== undefined) out.push({ path: ['Approvers'], message: 'give Approvers in each level when Levels is used' });
+    p.Levels.forEach((l, i) => {
+      if (!isMap(l)) { out.push({ path: ['Levels', i], message: 'must be a map with Name, Mode, Approvers' }); return; }
+      for (const k of Object.keys(l)) if (!LEVEL_KEYS.includes(k)) out.push({ path: ['Levels', i, k], message: `unknown key ${k} (a level takes ${LEVEL_KEYS.join(', ')})` });
+      if (l.Mode !== undefined && !['ANY', 'ALL'].includes(String(l.Mode))) out.push({ path: ['Levels', i, 'Mode'], message: `must be ANY or ALL, got ${JSON.stringify(l.Mode)}` });
+      if (l.Approvers !== undefined && !names(l.Approvers) && !isExpr(l.Approvers)) out.push({ path: ['Levels', i, 'Approvers'], message: 'must be a list of directory users or group:NAME' });
+      if (l.Criteria !== undefined) out.push(...criteriaProblems(l.Criteria).map((x) => ({ ...x, path: ['Levels', i, 'Criteria', ...x.path] })));
+      for (const k of ['EscalateAfter'] as const) if (l[k] !== undefined && parseDuration(l[k]) === undefined) out.push({ path: ['Levels', i, k], message: 'must be an ISO-8601 duration such as PT4H' });
+    });
+  }
+  for (const k of ['Timeout', 'RemindAfter'] as const) {
+    if (p[k] !== undefined && !isExpr(p[k]) && parseDuration(p[k]) === undefined) out.push({ path: [k], message: 'must be an ISO-8601 duration such as P2D or PT4H' });
+  }
+  return out;
+}
+
+const ms = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : parseDuration(v));
+
+/** The approval an ACS::Approve (or a policy, or CreateApproval) asks for, from its evaluated properties. */
+export function readApproval(p: Record<string, unknown>): ApprovalSpec {
+  const problems = approveProblems(p);
+  if (problems.length) throw new Error(problems.map((x) => `${x.path.join('.')}: ${x.message}`).join('; '));
+  const flag = (v: unknown, d: boolean) => (v === undefined ? d : v === true || v === 'true');
+  let levels: LevelDef[];
+  if (Array.isArray(p.Levels)) {
+    levels = (p.Levels as Record<string, unknown>[]).map((l, i) => {
+      const mode = String(l.Mode ?? 'ANY') as 'ANY' | 'ALL';
+      const min = l.MinRequiredApprovals !== undefined ? Number(l.MinRequiredApprovals) : 1;
+      return {
+        name: String(l.Name ?? `Level ${i + 1}`), mode: l.MinRequiredApprovals !== undefined && mode === 'ANY' ? 'MIN' : mode, min,
+        approvers: l.Approvers as string[] | undefined, criteria: l.Criteria as Clause | undefined,
+        escalateAfterMs: ms(l.EscalateAfter), escalateTo: l.EscalateTo as string[] | undefined,
+      };
+    });
+  } else {
+    if (p.Approvers !== undefined && !names(p.Approvers)) throw new Error('Approvers must be a list of directory user names');
+    const min = Number(p.MinRequiredApprovals ?? 1);
+    if (!Number.isInteger(min) || min < 1) throw new Error(`MinRequiredApprovals must be a whole number of at least 1, got ${JSON.stringify(p.MinRequiredApprovals)}`);
+    levels = [{ name: 'Approval', mode: 'MIN', min, approvers: p.Approvers as string[] | undefined, escalateAfterMs: ms(p.EscalateAfter), escalateTo: p.EscalateTo as string[] | undefined }];
+  }
+  for (const l of levels) if (!Number.isInteger(l.min) || l.min < 1) throw new Error(`level ${l.name}: MinRequiredApprovals must be a whole number of at least 1`);
+  return { levels, timeoutMs: ms(p.Timeout), remindAfterMs: ms(p.RemindAfter), allowSelfApproval: flag(p.AllowSelfApproval, false), chat: flag(p.Chat, true) };
+}
+
+/** How many approvals complete a level of `n` resolved approvers. */
+export function required(level: LevelDef, n: number): number {
+  return level.mode === 'ANY' ? 1 : level.mode === 'ALL' ? n : level.min;
+}
