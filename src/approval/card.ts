@@ -1,4 +1,4 @@
-import type { Ticket } from '../store/tickets.js';
+import type { Ticket } from '../store/approval-tickets.js';
 
 /**
  * The one approval card, platform-neutral: every chat adapter renders this, and a decided card
@@ -7,10 +7,12 @@ import type { Ticket } from '../store/tickets.js';
 export interface ApprovalCard {
   ticketId: string;
   title: string;
-  executionId: string;
-  executionUrl: string;
+  executionId?: string;
+  executionUrl?: string;
   requester?: string;
-  /** Directory user names still needed (the @-mentions while open). */
+  /** The active level, when the ticket has more than one. */
+  level?: string;
+  /** Directory user names still needed on the active level (the @-mentions while open). */
   pending: string[];
   approvedBy: string[];
   rejectedBy?: { voter: string; comment?: string };
@@ -26,18 +28,21 @@ export function approvalCard(ticket: Ticket, publicUrl: string): ApprovalCard {
   const rejected = ticket.votes.find((v) => v.decision === 'REJECT');
   const voted = new Set(ticket.votes.map((v) => v.voter));
   const open = ticket.status === 'AUDITING';
+  const levels = ticket.spec.levels;
+  const active = ticket.levels.find((l) => l.index === ticket.level && l.status === 'active');
   const outcome = {
     AUDITING: undefined,
     APPROVED: `Approved by ${approvedBy.join(', ')}`,
     REJECT: `Rejected by ${rejected?.voter ?? 'an approver'}${rejected?.comment ? `: ${rejected.comment}` : ''}`,
-    CANCEL: 'Cancelled',
+    CANCEL: ticket.reason === 'timed out' ? 'Timed out: the approval and its run are cancelled' : `Cancelled${ticket.reason ? `: ${ticket.reason}` : ''}`,
   }[ticket.status];
   return {
     ticketId: ticket.id,
-    title: `Approval ${ticket.id}: ${ticket.templateName} / ${ticket.taskName}`,
+    title: `Approval ${ticket.id}: ${ticket.title}`,
     executionId: ticket.executionId,
-    executionUrl: `${publicUrl}/executions/${ticket.executionId}`,
+    executionUrl: ticket.executionId ? `${publicUrl}/executions/${ticket.executionId}` : undefined,
     requester: ticket.requester,
+    level: levels.length > 1 && active ? `Level ${active.index + 1} of ${levels.length}: ${active.name} (${active.mode === 'MIN' ? `${active.required} of them` : active.mode})` : undefined,
     pending: open ? ticket.approvers.filter((a) => !voted.has(a)) : [],
     approvedBy,
     rejectedBy: rejected ? { voter: rejected.voter, comment: rejected.comment } : undefined,

@@ -3,8 +3,11 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/env.js';
 import { createCloudClient } from '../cloud/client.js';
+import { deliverCallback } from '../notify/callback.js';
+import { secretOf } from '../store/secret.js';
 import { Directory } from '../config/directory.js';
-import { Approvals } from '../core/approvals.js';
+import { ApprovalService } from '../core/approval-service.js';
+import { loadPolicies, type Policy } from '../config/policies.js';
 import { Executions } from '../core/executions.js';
 import { Triggers } from '../core/triggers.js';
 import type { Logger } from '../log.js';
@@ -15,7 +18,7 @@ import { LoopStore } from '../store/loops.js';
 import { keys as buildKeys, type Keys } from '../store/keys.js';
 import { connect } from '../store/redis.js';
 import { TemplateStore } from '../store/templates.js';
-import { TicketStore } from '../store/tickets.js';
+import { ApprovalTickets } from '../store/approval-tickets.js';
 
 /** The parts both processes are built from; composition only, no decisions. */
 export interface Runtime {
@@ -26,9 +29,10 @@ export interface Runtime {
   directory: Directory;
   templates: TemplateStore;
   executionStore: ExecutionStore;
-  tickets: TicketStore;
+  tickets: ApprovalTickets;
   producer: Producer;
-  approvals: Approvals;
+  approvals: ApprovalService;
+  policies: Policy[];
   executions: Executions;
   triggers: Triggers;
   close(): Promise<void>;
@@ -46,13 +50,14 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
   const directory = loadDirectory(config);
   const templates = new TemplateStore(redis, keys);
   const executionStore = new ExecutionStore(redis, keys);
-  const tickets = new TicketStore(redis, keys);
+  const tickets = new ApprovalTickets(redis, keys);
   const producer = new Producer(redis, keys);
-  const approvals = new Approvals(tickets, directory, producer);
-  const executions = new Executions(templates, executionStore, producer, config.region);
+  const approvals = new ApprovalService(tickets, directory, producer);
+  const policies = loadPolicies(config.policiesFile);
+  const executions = new Executions(templates, executionStore, producer, config.region, policies);
   const triggers = new Triggers(executions, executionStore, templates, producer);
   return {
-    config, log, redis, keys, directory, templates, executionStore, tickets, producer, approvals, executions, triggers,
+    config, log, redis, keys, directory, templates, executionStore, tickets, producer, approvals, executions, triggers, policies,
     async close() {
       await producer.close();
       redis.disconnect();
@@ -65,6 +70,8 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
   const processor = stepProcessor({
     executions: rt.executionStore, templates: rt.templates, producer: rt.producer, log: rt.log, loops: new LoopStore(rt.redis, rt.keys),
     fire: (id, jobId) => rt.triggers.fire(id, jobId),
+    ticketTimer: (job) => rt.approvals.onTimer(job),
+    callback: async (ticketId) => { await deliverCallback(await rt.approvals.get(ticketId), await secretOf(rt)); return 'delivered'; },
     ports: {
       approvals: rt.approvals, children: rt.executions.children, triggers: rt.triggers, fetch: globalThis.fetch, now: Date.now,
       cloud: rt.config.cloud
@@ -72,10 +79,19 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
         : { call: async () => { throw new Error('Alibaba Cloud is not configured: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET'); } },
     },
   });
-  const worker = new Worker<StepJob>(STEPS, processor, { connection: rt.redis, prefix: rt.keys.bullPrefix, concurrency });
+  // A dead worker's jobs come back after one lock period; a job may stall a few times (each a
+  // crash) before BullMQ gives up on it.
+  const worker = new Worker<StepJob>(STEPS, processor, {
+    connection: rt.redis, prefix: rt.keys.bullPrefix, concurrency,
+    lockDuration: rt.config.lockMs, stalledInterval: rt.config.lockMs, maxStalledCount: 5,
+  });
   worker.on('failed', (job, err) => {
-    const retrying = job && job.attemptsMade < (job.opts.attempts ?? 1);
+    const retrying = job && job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled more than/.test(err.message);
     rt.log[retrying ? 'debug' : 'error']({ jobId: job?.id, err: err.message }, retrying ? 'step job will retry' : 'step job failed');
+    // A job that will not run again must not keep its execution: release it and resume it anew.
+    if (job && !retrying && job.data.executionId) void rt.executionStore.release(job.data.executionId, job.id!)
+      .then(async (released) => { if (released) await rt.producer.resume(job.data.executionId, 'recover', String(Date.now())); })
+      .catch((e: Error) => rt.log.error({ err: e.message }, 'could not release an execution'));
   });
   worker.on('error', (err) => rt.log.warn({ err: err.message }, 'step worker error'));
   return worker;

@@ -4,6 +4,7 @@ import { consoleAdapter, CONSOLE_CHANNEL } from '../chat/console/routes.js';
 import type { ChatPlatform } from '../chat/platform.js';
 import { createSlack } from '../chat/slack/app.js';
 import { executionPageRoute } from '../http/execution-page.js';
+import { approvalActions } from '../http/api/approval-actions.js';
 import { executionActions } from '../http/api/execution-actions.js';
 import { apiRoute } from '../http/api/router.js';
 import { LoopStore } from '../store/loops.js';
@@ -32,6 +33,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     healthRoute(rt.redis), executionPageRoute(rt.executionStore, rt.templates), ...console.routes,
     apiRoute({
       ...templateActions(rt.templates),
+      ...approvalActions({ approvals: rt.approvals, directory: rt.directory, policies: rt.policies }),
       ...executionActions({ executions: rt.executions, store: rt.executionStore, loops: new LoopStore(rt.redis, rt.keys), templates: rt.templates, approvals: rt.approvals, directory: rt.directory, triggers: rt.triggers }),
     }, config.apiTokens, log),
   ];

@@ -1,4 +1,4 @@
-import type { Approvals } from '../core/approvals.js';
+import type { ApprovalService } from '../core/approval-service.js';
 import type { Executions } from '../core/executions.js';
 import { asOpsgateError } from '../errors.js';
 import type { TemplateStore } from '../store/templates.js';
@@ -16,7 +16,7 @@ export interface CommandContext {
 export interface BotDeps {
   templates: TemplateStore;
   executions: Executions;
-  approvals: Approvals;
+  approvals: ApprovalService;
 }
 
 interface Command {

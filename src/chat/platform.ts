@@ -5,6 +5,8 @@ import type { DirectoryUser } from '../config/directory.js';
 export interface OutMessage {
   text: string;
   card?: ApprovalCard;
+  /** Directory user names to @-mention before the text. */
+  mentions?: string[];
 }
 
 /** Sending side of a chat platform: what the notification dispatcher needs. */

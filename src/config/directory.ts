@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
@@ -31,12 +31,19 @@ export interface DirectoryUser {
 export type Platform = 'slack' | 'dingtalk';
 
 export class Directory {
-  private readonly byName = new Map<string, DirectoryUser>();
-  private readonly byPlatformId = new Map<string, DirectoryUser>();
-  private readonly groups = new Map<string, Set<string>>();
+  private byName = new Map<string, DirectoryUser>();
+  private byPlatformId = new Map<string, DirectoryUser>();
+  private groups = new Map<string, Set<string>>();
+  private file?: { path: string; mtimeMs: number };
 
   constructor(data: z.input<typeof fileSchema> = {}) {
-    const parsed = fileSchema.parse(data);
+    this.fill(fileSchema.parse(data));
+  }
+
+  private fill(parsed: z.output<typeof fileSchema>): void {
+    this.byName = new Map();
+    this.byPlatformId = new Map();
+    this.groups = new Map();
     for (const [name, u] of Object.entries(parsed.users)) {
       const user: DirectoryUser = { name, ...u };
       this.byName.set(name, user);
@@ -49,7 +56,26 @@ export class Directory {
     }
   }
 
+  /**
+   * The directory of a file, read again when the file changes: approvers resolved when a level
+   * becomes active follow the directory of that moment (lazy resolution, as vRA does).
+   */
   static load(file: string): Directory {
+    const d = new Directory(Directory.read(file));
+    d.file = { path: file, mtimeMs: statSync(file).mtimeMs };
+    return d;
+  }
+
+  private fresh(): this {
+    if (!this.file) return this;
+    try {
+      const m = statSync(this.file.path).mtimeMs;
+      if (m !== this.file.mtimeMs) { this.fill(Directory.read(this.file.path)); this.file.mtimeMs = m; }
+    } catch { /* a file being rewritten, or broken for a moment: keep the last good directory */ }
+    return this;
+  }
+
+  private static read(file: string): z.output<typeof fileSchema> {
     let raw: unknown;
     try {
       raw = parse(readFileSync(file, 'utf8')) ?? {};
@@ -61,13 +87,13 @@ export class Directory {
       const issue = parsed.error.issues[0]!;
       throw new ConfigError(`OPSGATE_DIRECTORY ${file}: ${issue.path.join('.') || '(root)'} ${issue.message}`);
     }
-    return new Directory(parsed.data);
+    return parsed.data;
   }
 
-  user(name: string): DirectoryUser | undefined { return this.byName.get(name); }
-  byPlatform(platform: Platform, id: string): DirectoryUser | undefined { return this.byPlatformId.get(`${platform}:${id}`); }
-  users(): DirectoryUser[] { return [...this.byName.values()]; }
-  members(group: string): string[] { return [...(this.groups.get(group) ?? [])]; }
+  user(name: string): DirectoryUser | undefined { return this.fresh().byName.get(name); }
+  byPlatform(platform: Platform, id: string): DirectoryUser | undefined { return this.fresh().byPlatformId.get(`${platform}:${id}`); }
+  users(): DirectoryUser[] { return [...this.fresh().byName.values()]; }
+  members(group: string): string[] { return [...(this.fresh().groups.get(group) ?? [])]; }
 
   private memberSet(g: string): Set<string> {
     let s = this.groups.get(g);

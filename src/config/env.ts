@@ -19,6 +19,8 @@ const schema = z.object({
   OPSGATE_TEMPLATES: z.string().default('./runbooks'),
   /** YAML file of people and groups; default ./directory.yaml when that file exists. */
   OPSGATE_DIRECTORY: z.string().optional(),
+  /** YAML file of approval policies (named levels with Applies criteria); none by default. */
+  OPSGATE_POLICIES: z.string().optional(),
   /** Key that signs console sessions and mail links; absent: generated once and kept in Redis. */
   OPSGATE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** `name:token,...`: bearer tokens for /api, each acting as that directory user. */
@@ -39,6 +41,8 @@ const schema = z.object({
   ALIBABA_CLOUD_ENDPOINT: url().optional(),
   /** The region of {{ ACS::RegionId }} and of calls that name none. */
   ALIBABA_CLOUD_REGION_ID: z.string().regex(/^[a-z]{2}(-[a-z0-9]+)+$/, 'must be a region id such as cn-hangzhou').default('cn-hangzhou'),
+  /** How long a worker holds a job before another may take it over (a dead worker's steps resume after this). */
+  OPSGATE_LOCK_MS: z.coerce.number({ error: 'must be milliseconds' }).int('must be whole milliseconds').min(500, 'must be at least 500').max(600_000).default(30_000),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).superRefine((env, ctx) => {
@@ -62,6 +66,7 @@ export interface Config {
   publicUrl?: string;
   templateDirs: string[];
   directoryFile?: string;
+  policiesFile?: string;
   secret?: string;
   keyPrefix: string;
   /** Bearer token to the directory user it acts as. */
@@ -69,6 +74,7 @@ export interface Config {
   slack?: { botToken: string; signingSecret: string; apiUrl: string };
   cloud?: { accessKeyId: string; accessKeySecret: string; securityToken?: string; endpoint?: string };
   region: string;
+  lockMs: number;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -91,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     templateDirs: e.OPSGATE_TEMPLATES.split(':').filter(Boolean),
     directoryFile: e.OPSGATE_DIRECTORY,
+    policiesFile: e.OPSGATE_POLICIES,
     secret: e.OPSGATE_SECRET,
     keyPrefix: e.OPSGATE_KEY_PREFIX,
     apiTokens: new Map((e.OPSGATE_API_TOKENS ?? '').split(',').filter((p) => p.trim()).map((p) => {
@@ -104,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { accessKeyId: e.ALIBABA_CLOUD_ACCESS_KEY_ID, accessKeySecret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET, securityToken: e.ALIBABA_CLOUD_SECURITY_TOKEN, endpoint: e.ALIBABA_CLOUD_ENDPOINT }
       : undefined,
     region: e.ALIBABA_CLOUD_REGION_ID,
+    lockMs: e.OPSGATE_LOCK_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -7,6 +7,7 @@ import type { Producer } from '../queue/producer.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { TemplateStore } from '../store/templates.js';
 import { resolveParameters } from '../template/parameters.js';
+import { applicable, policyGate, type Policy } from '../config/policies.js';
 import { builtinsFor } from './builtins.js';
 
 export interface StartRequest {
@@ -38,6 +39,8 @@ export class Executions {
     private readonly producer: Producer,
     /** The region of {{ ACS::RegionId }}. */
     private readonly region = 'cn-hangzhou',
+    /** Approval policies: a run one applies to waits for that approval before its first task. */
+    private readonly policies: Policy[] = [],
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -51,10 +54,12 @@ export class Executions {
     for (const [name, outputs] of Object.entries(req.seedOutputs ?? {})) {
       tasks[name] = { taskExecutionId: `task-exec-${randomBytes(10).toString('hex')}`, status: 'Success', action: 'trigger', startDate: date, endDate: date, outputs };
     }
+    const gate = req.parent || req.startAt ? [] : applicable(this.policies, { template: stored.name, parameters, owner: req.owner });
     const exec: Execution = {
       id, templateName: stored.name, templateVersion: stored.version, parameters, status: 'Queued', tasks,
       owner: req.owner, origin: req.origin, mode: req.mode ?? 'Automatic', loopMode: req.loopMode,
       description: req.description, tags: req.tags, parent: req.parent, startAt: req.startAt, regionId: this.region,
+      ...(gate.length ? { gate: policyGate(gate) } : {}),
       createDate: date, updateDate: date,
     };
     await this.store.create(exec);

@@ -7,7 +7,18 @@ import type { Execution, TaskOutcome, TaskRecord } from './types.js';
  */
 export type Next = { kind: 'run'; task: Task } | { kind: 'end' };
 
+/** The approval an approval policy asks for, run as a task before the template's first. */
+export const GATE = 'opsgate:policy';
+
+export function gateTask(exec: Execution): Task | undefined {
+  if (!exec.gate || exec.tasks[GATE]?.status === 'Success') return undefined;
+  if (exec.current !== undefined && exec.current !== GATE) return undefined;
+  return { Name: GATE, Action: 'ACS::Approve', Properties: exec.gate } as Task;
+}
+
 export function nextTask(template: Template, exec: Execution): Next {
+  const gate = gateTask(exec);
+  if (gate) return { kind: 'run', task: gate };
   const name = exec.current ?? exec.startAt ?? template.Tasks[0]?.Name;
   const task = template.Tasks.find((t) => t.Name === name);
   return task ? { kind: 'run', task } : { kind: 'end' };

@@ -62,6 +62,8 @@ export interface Execution {
   startAt?: string;
   /** The region of {{ ACS::RegionId }}. */
   regionId?: string;
+  /** An approval policy's ACS::Approve Properties, run before the first task (see config/policies.ts). */
+  gate?: Record<string, unknown>;
   /** Mode FailurePause: a task failed and the execution waits for RetryTask or SkipTask. */
   pausedOnFailure?: boolean;
   createDate: string;

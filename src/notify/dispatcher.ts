@@ -4,11 +4,11 @@ import { describeExecution, icon } from '../chat/describe.js';
 import type { Logger } from '../log.js';
 import type { NotifyJob } from '../queue/producer.js';
 import type { ExecutionStore } from '../store/executions.js';
-import type { TicketStore } from '../store/tickets.js';
+import type { ApprovalTickets } from '../store/approval-tickets.js';
 
 export interface DispatcherDeps {
   executions: ExecutionStore;
-  tickets: TicketStore;
+  tickets: ApprovalTickets;
   platforms: Record<string, ChatPlatform>;
   publicUrl: string;
   log: Logger;
@@ -22,7 +22,7 @@ export function notificationDispatcher(deps: DispatcherDeps) {
   const { executions, tickets, platforms, publicUrl } = deps;
 
   return async function dispatch(job: NotifyJob): Promise<void> {
-    const executionId = job.kind === 'ticket' ? await tickets.executionOf(job.ticketId) : job.executionId;
+    const executionId = 'ticketId' in job ? await tickets.executionOf(job.ticketId) : job.executionId;
     const exec = executionId ? await executions.find(executionId) : undefined;
     if (!exec) return;
     const platform = platforms[exec.origin.platform];
@@ -51,15 +51,20 @@ export function notificationDispatcher(deps: DispatcherDeps) {
         await platform.post(channel, { text: describeExecution(exec) }, thread);
         return;
       }
+      case 'remind': {
+        const card = approvalCard(await tickets.get(job.ticketId), publicUrl);
+        if (card.pending.length) await platform.post(channel, { text: `reminder: ${card.title} still waits for you (${card.tally})`, mentions: card.pending });
+        return;
+      }
       case 'ticket': {
         const ticket = await tickets.get(job.ticketId);
         const card = approvalCard(ticket, publicUrl);
         const message = { text: `${card.title}: ${card.outcome ?? card.tally}`, card };
-        const ref = await tickets.card(ticket.id, exec.id, platform.name);
+        const ref = await tickets.card(ticket.id, platform.name);
         if (ref) {
           await platform.update(channel, ref, message);
         } else {
-          await tickets.setCard(ticket.id, exec.id, platform.name, await platform.post(channel, message));
+          await tickets.setCard(ticket.id, platform.name, await platform.post(channel, message));
         }
         return;
       }

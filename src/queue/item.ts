@@ -1,7 +1,7 @@
 import { isTerminal } from '../engine/status.js';
 import { builtinsFor } from '../core/builtins.js';
 import type { ItemRecord } from '../store/loops.js';
-import { reportItem } from './loop-driver.js';
+import { kick, reportItem } from './loop-driver.js';
 import type { ProcessorDeps } from './processor.js';
 import { runTask, scopeOf } from './run-task.js';
 
@@ -17,7 +17,9 @@ export async function runItem(deps: ProcessorDeps, data: { executionId: string; 
   const { executionId, taskExecutionId: te, index } = data;
   const exec = await executions.find(executionId);
   const doc = await loops.get(executionId, te);
-  if (!exec || !doc || doc.state.ended[index] !== undefined) return 'nothing to do';
+  if (!exec || !doc) return 'nothing to do';
+  // Counted already (a job run again after a crash): only queue again what the count led to.
+  if (doc.state.ended[index] !== undefined) { await kick(deps, executionId, te, doc.state); return `item ${index} was counted`; }
   let rec: ItemRecord = (await loops.item(executionId, te, index))
     ?? { index, item: doc.items[index], taskExecutionId: `${te}-${index}`, status: 'Running', startDate: now().toISOString() };
   if (isTerminal(exec.status)) {

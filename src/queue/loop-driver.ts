@@ -1,4 +1,4 @@
-import { itemEnded, loopSucceeded, planLoop, resumeLoop, startLoop, type RateControl } from '../engine/loop.js';
+import { itemEnded, loopSucceeded, planLoop, resumeLoop, startLoop, type LoopState, type RateControl } from '../engine/loop.js';
 import type { Execution, TaskOutcome, TaskRecord } from '../engine/types.js';
 import type { LoopStore } from '../store/loops.js';
 import { evaluate, type Scope } from '../template/expressions.js';
@@ -45,17 +45,18 @@ export async function driveLoop(
     if (items.length > MAX_ITEMS) return { kind: 'failed', message: `Loop: ${items.length} items, more than the ${MAX_ITEMS} OOS allows` };
     let step;
     try { step = startLoop(planLoop(items.length, rc, exec.loopMode)); } catch (err) { return { kind: 'failed', message: `Loop: ${(err as Error).message}` }; }
-    if (await loops.create(exec.id, te, { state: step.state, items, taskName: task.Name })) {
-      for (const i of step.start) await producer.item(exec.id, te, i);
-    }
+    await loops.create(exec.id, te, { state: step.state, items, taskName: task.Name });
     doc = (await loops.get(exec.id, te))!;
   }
+  // Queue again what the state says runs: a job that died after changing the state (here, or in
+  // an item's end) queued nothing. Item job ids are fixed, so what is queued already stays once.
+  await kick(deps, exec.id, te, doc.state);
   const counts = { Total: doc.state.plan.total, Success: 0, Failed: doc.state.failed };
   counts.Success = Object.values(doc.state.ended).filter((s) => s === 'Success').length;
   if (doc.state.paused) {
     if (!signals.resume) return { kind: 'wait', message: `loop ${task.Name}: batch ${doc.state.batch} of ${doc.state.plan.batches.length} done, waiting for NotifyExecution to go on` };
     const step = await loops.update(exec.id, te, (d) => { const s = resumeLoop(d.state); return { doc: { ...d, state: s.state }, result: s }; });
-    for (const i of step.start) await producer.item(exec.id, te, i);
+    await kick(deps, exec.id, te, step.state);
     return { kind: 'wait', running: true, message: `loop ${task.Name}: batch ${step.state.batch + 1} running`, consumed: ['resume'] };
   }
   if (!doc.state.finished) return { kind: 'wait', running: true, message: `loop ${task.Name}: ${Object.keys(doc.state.ended).length} of ${doc.state.plan.total} items done` };
@@ -75,10 +76,19 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
 }
 
-/** An item ended: advance the loop once, start what it allows, wake the driver when it must act. */
+/** An item ended: advance the loop once, then queue what the new state says. */
 export async function reportItem(deps: { loops: LoopStore; producer: Producer }, execId: string, te: string, index: number, status: 'Success' | 'Failed' | 'Cancelled'): Promise<void> {
-  const step = await deps.loops.update(execId, te, (d) => { const s = itemEnded(d.state, index, status); return { doc: { ...d, state: s.state }, result: s }; });
-  for (const i of step.start) await deps.producer.item(execId, te, i);
-  if (step.state.finished) await deps.producer.resume(execId, te, 'loop-done');
-  else if (step.state.paused && step.state.running.length === 0) await deps.producer.resume(execId, te, `loop-batch-${step.state.batch}`);
+  const state = await deps.loops.update(execId, te, (d) => { const s = itemEnded(d.state, index, status); return { doc: { ...d, state: s.state }, result: s.state }; });
+  await kick(deps, execId, te, state);
+}
+
+/**
+ * Queues what a loop state says must happen: its running items, or the driver when it finished
+ * or paused. Safe to repeat (fixed job ids), which is what makes a crash between a state change
+ * and its jobs harmless: whoever sees the state next queues them again.
+ */
+export async function kick(deps: { producer: Producer }, execId: string, te: string, state: LoopState): Promise<void> {
+  if (state.finished) { await deps.producer.resume(execId, te, 'loop-done'); return; }
+  for (const i of state.running) await deps.producer.item(execId, te, i);
+  if (state.paused && state.running.length === 0) await deps.producer.resume(execId, te, `loop-batch-${state.batch}`);
 }

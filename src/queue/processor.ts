@@ -5,6 +5,7 @@ import type { Ports } from '../engine/actions/types.js';
 import { isTerminal } from '../engine/status.js';
 import { postsProgress, type Execution, type TaskOutcome } from '../engine/types.js';
 import { builtinsFor } from '../core/builtins.js';
+import type { TicketTimer } from '../core/approval-service.js';
 import type { Logger } from '../log.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { LoopStore } from '../store/loops.js';
@@ -30,6 +31,10 @@ export interface ProcessorDeps {
   log: Logger;
   /** A timer trigger's job fired: start its child. */
   fire(executionId: string, jobId: string): Promise<string>;
+  /** A ticket's timeout, reminder or escalation. */
+  ticketTimer(job: TicketTimer): Promise<string>;
+  /** Tells a CreateApproval caller its decision (throws to be retried). */
+  callback(ticketId: string): Promise<string>;
 }
 
 export const newTaskExecutionId = () => `task-exec-${randomBytes(10).toString('hex')}`;
@@ -157,6 +162,8 @@ export function stepProcessor(deps: ProcessorDeps) {
   return async function processStep(job: Job<StepJob>): Promise<string> {
     if (job.name === 'item') return runItem(deps, job.data as Required<StepJob>, now);
     if (job.name === 'fire') return deps.fire(job.data.executionId, job.id!.replace(/:/g, '-'));
+    if (job.name === 'ticket-timer') return deps.ticketTimer(job.data as unknown as TicketTimer);
+    if (job.name === 'callback') return deps.callback((job.data as unknown as { ticketId: string }).ticketId);
     return drive(job);
   };
 }

@@ -15,12 +15,16 @@ export type NotifyJob =
   | { kind: 'ticket'; ticketId: string }
   | { kind: 'remind'; ticketId: string };
 
+/** BullMQ job ids may not contain ':' (opsgate:policy, product action names): replaced. */
+const jobId = (...parts: (string | number)[]) => parts.join('-').replace(/:/g, '_');
+
 const KEEP = {
   // The execution keeps the state; a completed step job is only memory (about 1.2 KB each).
   removeOnComplete: true,
   removeOnFail: { age: 7 * 24 * 3600 },
-  // A step that finds its execution held by another job retries: about 100 s in all.
-  attempts: 10,
+  // A step that finds its execution held by another job retries until that job ends or BullMQ
+  // recovers it from a dead worker (one lock period): 12 attempts from 100 ms doubling, ~7 min.
+  attempts: 12,
   backoff: { type: 'exponential', delay: 100 },
 };
 
@@ -40,34 +44,34 @@ export class Producer {
   }
 
   async start(executionId: string): Promise<void> {
-    await this.steps.add('start', { executionId }, { ...KEEP, jobId: `start-${executionId}` });
+    await this.steps.add('start', { executionId }, { ...KEEP, jobId: jobId('start', executionId) });
   }
 
   /** Resumes a waiting execution once its task's wait is over (a decided ticket). */
   async resume(executionId: string, task: string, reason: string): Promise<void> {
-    await this.steps.add('resume', { executionId }, { ...KEEP, jobId: `resume-${executionId}-${task}-${reason}` });
+    await this.steps.add('resume', { executionId }, { ...KEEP, jobId: jobId('resume', executionId, task, reason) });
   }
 
   /** Wakes a waiting execution at a time (ACS::Sleep): a delayed job, no worker held meanwhile. */
   async wake(executionId: string, task: string, at: number): Promise<void> {
-    await this.steps.add('wake', { executionId }, { ...KEEP, jobId: `wake-${executionId}-${task}-${at}`, delay: Math.max(0, at - Date.now()) });
+    await this.steps.add('wake', { executionId }, { ...KEEP, jobId: jobId('wake', executionId, task, at), delay: Math.max(0, at - Date.now()) });
   }
 
   /** Runs (or wakes) one loop item; `reason` keeps retries and wake-ups apart. */
   async item(executionId: string, taskExecutionId: string, index: number, reason = 'run', at?: number): Promise<void> {
     await this.steps.add('item', { executionId, taskExecutionId, index }, {
-      ...KEEP, jobId: `item-${executionId}-${taskExecutionId}-${index}-${reason}`, ...(at ? { delay: Math.max(0, at - Date.now()) } : {}),
+      ...KEEP, jobId: jobId('item', executionId, taskExecutionId, index, reason), ...(at ? { delay: Math.max(0, at - Date.now()) } : {}),
     });
   }
 
   /** A ticket's timeout, reminder or escalation, at its time. */
   async ticketTimer(job: { ticketId: string; kind: string; level: number }, delayMs: number): Promise<void> {
-    await this.steps.add('ticket-timer', job as unknown as StepJob, { ...KEEP, attempts: 3, jobId: `ticket-${job.kind}-${job.ticketId}-${job.level}`, delay: delayMs });
+    await this.steps.add('ticket-timer', job as unknown as StepJob, { ...KEEP, attempts: 3, jobId: jobId('ticket', job.kind, job.ticketId, job.level), delay: delayMs });
   }
 
   /** Tells a CreateApproval caller its decision; retried with backoff for about an hour. */
   async callback(ticketId: string): Promise<void> {
-    await this.steps.add('callback', { ticketId } as unknown as StepJob, { ...KEEP, attempts: 12, backoff: { type: 'exponential', delay: 1000 }, jobId: `callback-${ticketId}` });
+    await this.steps.add('callback', { ticketId } as unknown as StepJob, { ...KEEP, attempts: 12, backoff: { type: 'exponential', delay: 1000 }, jobId: jobId('callback', ticketId) });
   }
 
   async notify(job: NotifyJob): Promise<void> {

@@ -46,6 +46,13 @@ export class ExecutionStore {
     return this.redis.smembers(this.keys.children(parentId));
   }
 
+  /** Lets go of an execution held by a job that will not run again; true when it held it. */
+  async release(id: string, jobId: string): Promise<boolean> {
+    const exec = await this.find(id);
+    if (!exec || exec.status !== 'Running') return false;
+    return this.save(exec, jobId, true);
+  }
+
   /** Keeps a task execution's record for ListTaskExecutions (every run, not only the latest). */
   async recordTask(execId: string, name: string, rec: TaskRecord): Promise<void> {
     await this.redis.hset(this.keys.taskExecutions(execId), rec.taskExecutionId, JSON.stringify({ ...rec, name }));

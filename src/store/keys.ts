@@ -20,10 +20,9 @@ export interface Keys {
   executionIndex: string;
   ticketSeq: string;
   ticketIndex: string;
-  ticketsOfExecution(execId: string): string;
   ticket(execId: string, ticketId: string): string;
-  ticketApprovers(execId: string, ticketId: string): string;
   ticketVotes(execId: string, ticketId: string): string;
+  ticketLevels(tag: string, ticketId: string): string;
   consoleMessages: string;
   consoleEvents: string;
   secret: string;
@@ -47,10 +46,9 @@ export function keys(prefix: string): Keys {
     executionIndex: `${prefix}:executions`,
     ticketSeq: `${prefix}:ticket-seq`,
     ticketIndex: `${prefix}:tickets`,
-    ticketsOfExecution: (execId) => `${tag(execId)}:tickets`,
     ticket: (execId, id) => `${tag(execId)}:ticket:${id}`,
-    ticketApprovers: (execId, id) => `${tag(execId)}:ticket:${id}:approvers`,
     ticketVotes: (execId, id) => `${tag(execId)}:ticket:${id}:votes`,
+    ticketLevels: (t, id) => `${tag(t)}:ticket:${id}:levels`,
     consoleMessages: `${prefix}:console:messages`,
     consoleEvents: `${prefix}:console:events`,
     secret: `${prefix}:secret`,

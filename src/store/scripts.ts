@@ -13,7 +13,8 @@ for (const file of readdirSync(dir)) {
   if (m) sources.set(m[1]!, { keys: Number(m[2]), lua: readFileSync(dir + file, 'utf8') });
 }
 
-export type ScriptName = 'template-put' | 'execution-save' | 'ticket-open' | 'vote' | 'cas';
+export type ScriptName = 'template-put' | 'execution-save' | 'cas'
+  | 'ticket-create' | 'level-activate' | 'ballot' | 'ticket-close' | 'ticket-approvers';
 
 export async function runScript<T>(redis: Redis, name: ScriptName, keys: string[], args: (string | number)[]): Promise<T> {
   const source = sources.get(name);

@@ -45,6 +45,7 @@ export function approveProblems(p: Record<string, unknown>): Problem[] {
       for (const k of ['EscalateAfter'] as const) if (l[k] !== undefined && parseDuration(l[k]) === undefined) out.push({ path: ['Levels', i, k], message: 'must be an ISO-8601 duration such as PT4H' });
     });
   }
+  if (p.Reasons !== undefined && !names(p.Reasons) && !isExpr(p.Reasons)) out.push({ path: ['Reasons'], message: 'must be a list of text (why the approval is required)' });
   for (const k of ['Timeout', 'RemindAfter'] as const) {
     if (p[k] !== undefined && !isExpr(p[k]) && parseDuration(p[k]) === undefined) out.push({ path: [k], message: 'must be an ISO-8601 duration such as P2D or PT4H' });
   }

@@ -7,7 +7,7 @@ export const OPERATORS = [
   'greaterThan', 'greaterThanOrEqual', 'lessThan', 'lessThanOrEqual', 'isDefined',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
-export const PATH_ROOTS = ['parameters', 'request', 'outputs', 'context'] as const;
+export const PATH_ROOTS = ['parameters', 'request', 'outputs', 'context', 'template'] as const;
 
 export type Clause =
   | { And: Clause[] } | { Or: Clause[] } | { Not: Clause } | { Constant: boolean }

@@ -85,7 +85,7 @@ describe('the template store through /api', () => {
 
   test('names, sizes and content are checked, with what was wrong', async () => {
     const cases: [Record<string, unknown>, string, RegExp][] = [
-      [{ Content: content('x') }, 'MissingParameter', /^TemplateName is mandatory for this action$/],
+      [{ Content: content('x') }, 'MissingParameter', /^TemplateName is mandatory for this action\.$/],
       [{ TemplateName: 'ACS-Mine', Content: content('x') }, 'InvalidParameter', /may not start with ALIYUN, ACS, ALIBABA or ALICLOUD/],
       [{ TemplateName: 'aliyun-x', Content: content('x') }, 'InvalidParameter', /may not start with/],
       [{ TemplateName: 'bad name', Content: content('x') }, 'InvalidParameter', /must be 1-200 letters, digits, - or _/],

@@ -55,7 +55,7 @@ describe('Slack: start a runbook, approve it with two buttons, watch it finish',
     assert.deepEqual(actionsOf(blocks).map((b) => [b.action_id, b.value]), [['approve', ticketId], ['reject', ticketId]]);
     assert.equal((await og.rt.executionStore.get(execId)).status, 'Waiting');
 
-    const message = { channel: 'C0001', ts: String((await until(async () => og.rt.tickets.card(ticketId, execId, 'slack'), 'card ref'))) };
+    const message = { channel: 'C0001', ts: String((await until(async () => og.rt.tickets.card(ticketId, 'slack'), 'card ref'))) };
 
     // Bob approves: the card shows 1 of 2 and still waits for Carol.
     assert.equal((await slack.click('U0002', 'approve', ticketId, message)).status, 200);
@@ -108,7 +108,7 @@ describe('Slack: start a runbook, approve it with two buttons, watch it finish',
     const execId = /exec-[0-9a-f]+/.exec(await until(() => replies().slice(repliesBefore).find((t) => t.startsWith('Started')), 'started'))![0];
     const exec = await until(async () => { const e = await og.rt.executionStore.get(execId); return e.status === 'Waiting' && e; }, 'Waiting');
     const ticketId = String(exec.tasks.approve!.data!.ticketId);
-    const ts = await until(() => og.rt.tickets.card(ticketId, execId, 'slack'), 'card');
+    const ts = await until(() => og.rt.tickets.card(ticketId, 'slack'), 'card');
     await slack.click('U0003', 'reject', ticketId, { channel: 'C0001', ts });
     const cancelled = await until(async () => { const e = await og.rt.executionStore.get(execId); return e.status === 'Cancelled' && e; }, 'Cancelled');
     assert.match(cancelled.statusMessage ?? '', /rejected: carol/);

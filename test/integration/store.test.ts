@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { keys } from '../../src/store/keys.js';
 import { deletePrefix } from '../../src/store/redis.js';
 import { TemplateStore } from '../../src/store/templates.js';
-import { TicketStore } from '../../src/store/tickets.js';
+import { ApprovalTickets } from '../../src/store/approval-tickets.js';
 import { REDIS_URL } from '../support/harness.js';
 
 const prefix = `ogt-${randomBytes(5).toString('hex')}`;
@@ -45,18 +45,23 @@ test('a folder with one bad template loads the others and names the bad one', as
   assert.deepEqual(failed, [{ file: 'test/fixtures/missing', error: 'no such file or folder' }]);
 });
 
-test('tickets: opened once per (execution, task); votes counted once; one call decides', async () => {
-  const tickets = new TicketStore(redis, keys(prefix));
-  const doc = { executionId: 'exec-abc', taskName: 'approve', templateName: 't', approvers: ['bob', 'carol', 'dave'], required: 2, createDate: 'now' };
-  const id = await tickets.open(doc);
-  assert.equal(await tickets.open(doc), id);
-  const votes = await Promise.all(['bob', 'bob', 'carol', 'dave', 'carol'].map((v) => tickets.vote(id, v, 'AGREE', undefined, new Date().toISOString())));
-  // One connection keeps the order: the second approval decides, later votes find it closed.
-  assert.deepEqual(votes.map((v) => v.outcome), ['recorded', 'duplicate', 'decided', 'closed', 'closed']);
-  assert.equal((await tickets.vote(id, 'mallory', 'AGREE', undefined, 'x')).outcome, 'closed');
+test('tickets: created once per key; a person counts once; one call completes the level', async () => {
+  const tickets = new ApprovalTickets(redis, keys(prefix));
+  const spec = { levels: [{ name: 'L1', mode: 'MIN' as const, min: 2, approvers: ['bob', 'carol', 'dave'] }], allowSelfApproval: false, chat: true };
+  const doc = { key: 'approve', executionId: 'exec-abc', taskName: 'approve', title: 't', description: '', orderType: 'RUNBOOK', spec, subject: {}, reasons: [], createDate: 'now' };
+  const id = await tickets.create(doc);
+  assert.equal(await tickets.create(doc), id);
+  assert.ok(await tickets.activate(id, -1, { index: 0, name: 'L1', mode: 'MIN', status: 'active', approvers: ['bob', 'carol', 'dave'], required: 2 }));
+  assert.ok(!(await tickets.activate(id, -1, { index: 0, name: 'L1', mode: 'MIN', status: 'active', approvers: ['x'], required: 1 })), 'activated once');
+  const votes = await Promise.all(['bob', 'bob', 'carol', 'dave', 'carol'].map((v) => tickets.ballot(id, v, 'AGREE', undefined, new Date().toISOString())));
+  // One connection keeps the order: the second approval completes the level and closes it.
+  assert.deepEqual(votes.map((v) => v.outcome), ['recorded', 'duplicate', 'level-done', 'not-approver', 'not-approver']);
+  assert.ok(await tickets.close(id, 'APPROVED', 'approved', 'now', true));
+  assert.ok(!(await tickets.close(id, 'CANCEL', 'timed out', 'now')), 'a closed ticket is not closed again');
+  assert.equal((await tickets.ballot(id, 'dave', 'AGREE', undefined, 'x')).outcome, 'closed');
   const t = await tickets.get(id);
   assert.equal(t.status, 'APPROVED');
   assert.equal(t.approvals, 2);
-  assert.equal((await tickets.vote('999999', 'bob', 'AGREE', undefined, 'x')).outcome, 'missing');
-  assert.equal((await tickets.vote('1 OR 1', 'bob', 'AGREE', undefined, 'x')).outcome, 'missing');
+  assert.equal((await tickets.ballot('999999', 'bob', 'AGREE', undefined, 'x')).outcome, 'missing');
+  assert.equal((await tickets.ballot('1 OR 1', 'bob', 'AGREE', undefined, 'x')).outcome, 'missing');
 });

@@ -5,7 +5,7 @@ import { resolveApprovers } from '../../src/approval/resolve.js';
 import { renderSlack } from '../../src/chat/slack/render.js';
 import { tokenize } from '../../src/chat/tokenize.js';
 import { Directory } from '../../src/config/directory.js';
-import type { Ticket } from '../../src/store/tickets.js';
+import type { Ticket } from '../../src/store/approval-tickets.js';
 
 const directory = new Directory({
   users: { alice: { slack: 'U1', manager: 'bob', groups: ['sre'] }, bob: { slack: 'U2', groups: ['sre'] }, carol: {} },
@@ -22,9 +22,12 @@ test('approvers: names, groups, the owner and their manager; the owner does not 
 });
 
 const ticket: Ticket = {
-  id: '7', executionId: 'exec-1', taskName: 'approve', templateName: 'deploy', requester: 'alice',
-  approvers: ['bob', 'carol'], required: 2, createDate: 'x', status: 'AUDITING', approvals: 1,
-  votes: [{ voter: 'bob', decision: 'AGREE', date: 'y' }],
+  id: '7', key: 'approve', executionId: 'exec-1', taskName: 'approve', templateName: 'deploy', requester: 'alice',
+  title: 'deploy / approve', description: '', orderType: 'RUNBOOK', reasons: [], subject: {},
+  spec: { levels: [{ name: 'Approval', mode: 'MIN', min: 2, approvers: ['bob', 'carol'] }], allowSelfApproval: false, chat: true },
+  approvers: ['bob', 'carol'], required: 2, createDate: 'x', status: 'AUDITING', approvals: 1, level: 0,
+  levels: [{ index: 0, name: 'Approval', mode: 'MIN', status: 'active', approvers: ['bob', 'carol'], required: 2 }],
+  votes: [{ voter: 'bob', decision: 'AGREE', date: 'y', level: 0 }],
 };
 
 test('one neutral card: who is still needed, the tally, the buttons; decided cards have no buttons', () => {
@@ -32,7 +35,7 @@ test('one neutral card: who is still needed, the tally, the buttons; decided car
   assert.deepEqual(open.pending, ['carol']);
   assert.equal(open.tally, '1 of 2 approvals');
   assert.deepEqual(open.buttons.map((b) => b.id), ['approve', 'reject']);
-  const rejected = approvalCard({ ...ticket, status: 'REJECT', votes: [...ticket.votes, { voter: 'carol', decision: 'REJECT', comment: 'not today', date: 'z' }] }, 'http://og');
+  const rejected = approvalCard({ ...ticket, status: 'REJECT', votes: [...ticket.votes, { voter: 'carol', decision: 'REJECT', comment: 'not today', date: 'z', level: 0 }] }, 'http://og');
   assert.equal(rejected.outcome, 'Rejected by carol: not today');
   assert.deepEqual(rejected.buttons, []);
   assert.deepEqual(rejected.pending, []);

@@ -71,7 +71,7 @@ export function consoleAdapter(deps: { bot: Bot; channel: ConsoleChannel; direct
 
   const platform: ChatPlatform = {
     name: 'console',
-    post: (ch, message, thread) => channel.post(ch, message, thread),
+    post: (ch, message, thread) => channel.post(ch, { ...message, text: [...(message.mentions ?? []).map((n) => `@${n}`), message.text].join(' ') }, thread),
     update: (_ch, ref, message) => channel.update(ref, message),
   };
 

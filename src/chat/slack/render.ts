@@ -7,7 +7,8 @@ type KnownBlock = types.KnownBlock;
 
 /** The neutral approval card as Block Kit: @-mentions of who is still needed, the tally, the buttons. */
 export function renderSlack(message: OutMessage, directory: Directory): { text: string; blocks?: KnownBlock[] } {
-  if (!message.card) return { text: escape(message.text) };
+  const mentions = (message.mentions ?? []).map((n) => { const id = directory.user(n)?.slack; return id ? `<@${id}>` : escape(n); });
+  if (!message.card) return { text: [...mentions, escape(message.text)].join(' ') };
   return { text: escape(message.text), blocks: cardBlocks(message.card, directory) };
 }
 
@@ -16,7 +17,8 @@ function cardBlocks(card: ApprovalCard, directory: Directory): KnownBlock[] {
     const id = directory.user(name)?.slack;
     return id ? `<@${id}>` : escape(name);
   };
-  const head = `*${escape(card.title)}*\n${card.requester ? `Requested by ${mention(card.requester)} · ` : ''}<${card.executionUrl}|${card.executionId}>`;
+  const link = card.executionUrl ? `<${card.executionUrl}|${card.executionId}>` : '';
+  const head = `*${escape(card.title)}*\n${[card.requester ? `Requested by ${mention(card.requester)}` : '', link].filter(Boolean).join(' · ')}${card.level ? `\n${escape(card.level)}` : ''}`;
   const state = card.outcome
     ? `${card.status === 'APPROVED' ? ':white_check_mark:' : ':no_entry:'} *${escape(card.outcome)}*`
     : `Waiting for ${card.pending.map(mention).join(' ')}`;

@@ -4,15 +4,9 @@ import type { ActionResult, Execution, TaskRecord } from '../types.js';
 
 /** Approval tickets as the Approve action sees them; the worker injects the implementation. */
 export interface ApprovalPort {
-  /** Opens the ticket of (execution, task) once; later calls return the same ticket. */
-  open(request: {
-    execution: Execution;
-    taskName: string;
-    approvers: string[] | undefined;
-    minRequired: number;
-    allowSelfApproval: boolean;
-  }): Promise<{ id: string }>;
-  status(executionId: string, ticketId: string): Promise<{ status: 'AUDITING' | 'APPROVED' | 'REJECT' | 'CANCEL'; summary: string }>;
+  /** Opens the ticket of (execution, task) once, from ACS::Approve's evaluated Properties. */
+  openForTask(execution: Execution, taskName: string, properties: Record<string, unknown>): Promise<{ id: string }>;
+  status(ticketId: string): Promise<{ status: 'AUDITING' | 'APPROVED' | 'REJECT' | 'CANCEL'; summary: string; reason?: string }>;
 }
 
 /** One Alibaba Cloud OpenAPI call (RPC style; ROA when Method/URI are given). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Directory } from '../../config/directory.js';
-import type { Approvals } from '../../core/approvals.js';
+import type { ApprovalService } from '../../core/approval-service.js';
 import type { Executions } from '../../core/executions.js';
 import type { Triggers } from '../../core/triggers.js';
 import { isTerminal } from '../../engine/status.js';
@@ -19,7 +19,7 @@ export interface ExecutionApiDeps {
   store: ExecutionStore;
   loops: LoopStore;
   templates: TemplateStore;
-  approvals: Approvals;
+  approvals: ApprovalService;
   directory: Directory;
   triggers: Triggers;
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { asOpsgateError, OpsgateError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { readJson, sendJson } from '../respond.js';
+import { toXml } from './xml.js';
 import type { Route } from '../server.js';
 
 export interface ApiContext { user: string; requestId: string }
@@ -37,7 +38,14 @@ export function apiRoute(actions: Record<string, ApiAction>, tokens: Map<string,
     async handle(req, res, [name]) {
       const requestId = randomUUID().toUpperCase();
       const action = Object.hasOwn(actions, name!) ? actions[name!] : undefined;
-      const fail = (e: OpsgateError) => sendJson(res, e.status, action?.style === 'dms'
+      let xml = false;
+      const answer = (status: number, body: Record<string, unknown>) => {
+        if (!xml) return sendJson(res, status, body);
+        const text = toXml(name!, body);
+        res.writeHead(status, { 'content-type': 'application/xml; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      };
+      const fail = (e: OpsgateError) => answer(e.status, action?.style === 'dms'
         ? { RequestId: requestId, Success: false, ErrorCode: e.code, ErrorMessage: e.message }
         : { RequestId: requestId, Code: e.code, Message: e.message });
       const user = authenticate(req.headers.authorization, tokens);
@@ -48,15 +56,20 @@ export function apiRoute(actions: Record<string, ApiAction>, tokens: Map<string,
       if (!action) return fail(new OpsgateError('InvalidAction.NotFound', `there is no action ${name}`, 404));
       try {
         // Room for a 64 KB template escaped inside JSON; the actions check their own limits.
-        const parsed = action.input.safeParse(await readJson(req, 512 * 1024));
+        const input = await readJson(req, 512 * 1024);
+        // Alibaba Cloud answers XML when asked: Format=XML.
+        xml = typeof input.Format === 'string' && input.Format.toUpperCase() === 'XML';
+        const parsed = action.input.safeParse(input, { reportInput: true });
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
           const field = issue.path.join('.');
-          throw new OpsgateError(issue.code === 'invalid_type' && issue.input === undefined ? 'MissingParameter' : 'InvalidParameter',
-            issue.code === 'invalid_type' && issue.input === undefined ? `${field} is mandatory for this action` : `${field}: ${issue.message}`);
+          const missing = issue.input === undefined && issue.code !== 'unrecognized_keys' && issue.code !== 'custom';
+          // DMS names the missing field in its code (MissingWorkflowInstanceId); OOS says MissingParameter.
+          throw new OpsgateError(missing ? (action.style === 'dms' ? `Missing${field}` : 'MissingParameter') : 'InvalidParameter',
+            missing ? `${field} is mandatory for this action.` : `${field}: ${issue.message}`);
         }
         const body = await action.run(parsed.data, { user, requestId });
-        sendJson(res, 200, action.style === 'dms' ? { RequestId: requestId, Success: true, ...body } : { RequestId: requestId, ...body });
+        answer(200, action.style === 'dms' ? { RequestId: requestId, ...body, Success: true } : { RequestId: requestId, ...body });
       } catch (err) {
         const e = asOpsgateError(err);
         if (e.status >= 500) log.error({ err: e.message, action: name, requestId }, 'api action failed');

@@ -1,0 +1,214 @@
+import type { Directory, DirectoryUser } from '../config/directory.js';
+import { resolveApprovers } from '../approval/resolve.js';
+import type { Execution } from '../engine/types.js';
+import type { Producer } from '../queue/producer.js';
+import type { ApprovalTickets, LevelRecord, Ticket, TicketDoc, VoteDecision } from '../store/approval-tickets.js';
+import { holds } from '../template/criteria.js';
+import { readApproval, required, type ApprovalSpec } from '../template/approve.js';
+
+export type VoteOutcome = 'missing' | 'closed' | 'not-approver' | 'duplicate' | 'recorded' | 'decided' | 'unknown-user';
+
+export interface VoteResult {
+  outcome: VoteOutcome;
+  /** What to tell the voter (privately). */
+  message: string;
+  ticket?: Ticket;
+}
+
+/** Jobs the service schedules on itself: timeouts, reminders, escalations. */
+export interface TicketTimer { ticketId: string; kind: 'timeout' | 'remind' | 'escalate'; level: number }
+
+/**
+ * Approvals: tickets with levels (ANY, ALL, MinRequiredApprovals), criteria, lazy approver
+ * resolution, and the vote, the one entry point every channel (chat button, chat command, mail
+ * link, API) goes through. Exactly one caller sees a ticket decided; it resumes what waits.
+ */
+export class ApprovalService {
+  constructor(
+    private readonly tickets: ApprovalTickets,
+    private readonly directory: Directory,
+    private readonly producer: Producer,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  // --- opening -------------------------------------------------------------------------------
+
+  /** ACS::Approve: the ticket of (execution, task), opened once, its first level active. */
+  async openForTask(execution: Execution, taskName: string, properties: Record<string, unknown>): Promise<{ id: string }> {
+    const spec = readApproval(properties);
+    const reasons = Array.isArray(properties.Reasons) ? properties.Reasons.map(String) : undefined;
+    const outputs = Object.fromEntries(Object.entries(execution.tasks).filter(([, t]) => t.outputs).map(([n, t]) => [n, t.outputs]));
+    return this.open({
+      key: taskName, executionId: execution.id, taskName, templateName: execution.templateName,
+      title: `${execution.templateName} / ${taskName}`, description: `Execution ${execution.id} of ${execution.templateName} ${execution.templateVersion} waits for approval at ${taskName}.`,
+      orderType: 'RUNBOOK', requester: execution.owner, spec,
+      subject: { parameters: execution.parameters, outputs, context: {}, request: { owner: execution.owner } },
+      reasons: reasons ?? [`${execution.templateName} asks for approval at ${taskName}`],
+    });
+  }
+
+  async open(doc: Omit<TicketDoc, 'id' | 'createDate'>): Promise<{ id: string }> {
+    const id = await this.tickets.create({ ...doc, createDate: this.now().toISOString() });
+    const t = await this.tickets.get(id);
+    if (t.level === -1 && t.status === 'AUDITING') {
+      if (doc.spec.timeoutMs) await this.timer({ ticketId: id, kind: 'timeout', level: -1 }, doc.spec.timeoutMs);
+      await this.advance(id, -1);
+    }
+    return { id };
+  }
+
+  // --- the vote path ---------------------------------------------------------------------------
+
+  async vote(id: string, voter: DirectoryUser | undefined, decision: VoteDecision, comment?: string): Promise<VoteResult> {
+    if (!voter) return { outcome: 'unknown-user', message: 'You are not in the opsgate directory, so you cannot approve.' };
+    const r = await this.tickets.ballot(id, voter.name, decision, comment, this.now().toISOString());
+    if (r.outcome === 'missing') return { outcome: 'missing', message: `There is no approval ticket ${id}.` };
+    let decided = r.outcome === 'decided';
+    if (r.outcome === 'level-done') decided = (await this.advance(id, r.level)) === 'decided';
+    if (r.outcome === 'decided') await this.finish(id);
+    else if (r.outcome === 'recorded' || r.outcome === 'level-done') await this.producer.notify({ kind: 'ticket', ticketId: id });
+    const ticket = await this.tickets.get(id);
+    // Someone who voted on an earlier level is no approver of this one: they counted already.
+    if (r.outcome === 'not-approver' && ticket.votes.some((v) => v.voter === voter.name)) r.outcome = 'duplicate';
+    const tally = `${r.approvals} of ${ticket.required}`;
+    const message = decided
+      ? (ticket.status === 'APPROVED' ? `Approval ${id} is approved.` : `Approval ${id} is rejected.`)
+      : {
+        closed: `Approval ${id} is already ${describeStatus(ticket)}.`,
+        'not-approver': `You are not an approver of approval ${id}${ticket.spec.levels.length > 1 && ticket.level >= 0 ? ` at its current level (${ticket.levels.find((l) => l.index === ticket.level)?.name ?? ticket.level + 1})` : ''}.`,
+        duplicate: `You already voted on approval ${id}; a person counts once per ticket.`,
+        recorded: `Your approval of ${id} is recorded (${tally} approvals).`,
+        'level-done': `Level ${r.level + 1} of approval ${id} is approved; ${ticket.levels.find((l) => l.index === ticket.level && l.status === 'active')?.name ?? 'the next level'} is asked now.`,
+        decided: '',
+      }[r.outcome];
+    return { outcome: decided ? 'decided' : r.outcome === 'level-done' ? 'recorded' : r.outcome, message, ticket };
+  }
+
+  /**
+   * Moves past level `from`: skips levels whose criteria are false, resolves the next level's
+   * approvers (the directory of now, without those who voted already), and activates it; with no
+   * level left the ticket is approved. Only the caller that completed `from` gets here.
+   */
+  private async advance(id: string, from: number): Promise<'active' | 'decided' | 'raced'> {
+    const t = await this.tickets.get(id);
+    if (t.status !== 'AUDITING') return 'raced';
+    const date = this.now().toISOString();
+    const prev = t.levels.find((l) => l.index === from);
+    if (prev && prev.status === 'active') await this.tickets.putLevel(id, { ...prev, status: 'approved' });
+    const voted = new Set(t.votes.map((v) => v.voter));
+    for (let i = from + 1; i < t.spec.levels.length; i++) {
+      const level = t.spec.levels[i]!;
+      const base = { index: i, name: level.name, mode: level.mode, approvers: [] as string[], required: 0 };
+      if (level.criteria && !holds(level.criteria, t.subject)) {
+        await this.tickets.putLevel(id, { ...base, status: 'skipped', note: 'its criteria do not hold' });
+        continue;
+      }
+      let approvers: string[];
+      try {
+        approvers = resolveApprovers(level.approvers, { directory: this.directory, owner: t.requester, allowSelfApproval: t.spec.allowSelfApproval })
+          .filter((a) => !voted.has(a));
+      } catch (err) {
+        return this.fail(id, t, i, base, (err as Error).message);
+      }
+      const need = required(level, approvers.length);
+      if (!approvers.length) return this.fail(id, t, i, base, `level ${level.name} has nobody who can approve`);
+      if (need > approvers.length) return this.fail(id, t, i, { ...base, approvers }, `level ${level.name} needs ${need} approvals but only ${approvers.length} can vote (${approvers.join(', ')})`);
+      const record: LevelRecord = { ...base, status: 'active', approvers, required: need, activatedAt: date };
+      if (!(await this.tickets.activate(id, from, record))) return 'raced';
+      await this.producer.notify({ kind: 'ticket', ticketId: id });
+      if (t.spec.remindAfterMs) await this.timer({ ticketId: id, kind: 'remind', level: i }, t.spec.remindAfterMs);
+      if (level.escalateAfterMs && level.escalateTo?.length) await this.timer({ ticketId: id, kind: 'escalate', level: i }, level.escalateAfterMs);
+      return 'active';
+    }
+    if (!(await this.tickets.close(id, 'APPROVED', 'approved', date, true))) return 'raced';
+    await this.finish(id);
+    return 'decided';
+  }
+
+  private async fail(id: string, t: Ticket, index: number, base: Omit<LevelRecord, 'status'>, reason: string): Promise<'decided' | 'raced'> {
+    if (!(await this.tickets.close(id, 'CANCEL', reason, this.now().toISOString(), true))) return 'raced';
+    await this.tickets.putLevel(id, { ...base, status: 'cancelled', note: reason });
+    await this.finish(id);
+    return 'decided';
+  }
+
+  /** A decided ticket: its card shows the outcome, and what waits for it goes on, once. */
+  private async finish(id: string): Promise<void> {
+    const t = await this.tickets.get(id);
+    const active = t.levels.find((l) => l.status === 'active');
+    if (active) await this.tickets.putLevel(id, { ...active, status: t.status === 'REJECT' ? 'rejected' : t.status === 'APPROVED' ? 'approved' : 'cancelled' });
+    await this.producer.notify({ kind: 'ticket', ticketId: id });
+    if (t.executionId && t.taskName) await this.producer.resume(t.executionId, t.taskName, `t${id}`);
+    if (t.callbackUrl) await this.producer.callback(id);
+  }
+
+  // --- other channels of the same path ---------------------------------------------------------
+
+  /** TRANSFER: a pending approver of the active level hands their place to someone else. */
+  async transfer(id: string, voter: DirectoryUser | undefined, newApprover: string): Promise<string> {
+    const t = await this.tickets.get(id);
+    if (!voter) return 'You are not in the opsgate directory.';
+    if (!this.directory.user(newApprover)) return `${newApprover} is not in the opsgate directory.`;
+    if (newApprover === t.requester && !t.spec.allowSelfApproval) return `${newApprover} started this run and cannot approve it.`;
+    const r = await this.tickets.changeApprovers(id, t.level, voter.name, [newApprover]);
+    if (r === 'ok') await this.producer.notify({ kind: 'ticket', ticketId: id });
+    return { ok: '', closed: `Approval ${id} is already ${describeStatus(t)}.`, moved: 'The level changed; look at the ticket again.', 'not-pending': `You have no pending approval on ticket ${id}.`, already: `${newApprover} already is an approver of this level or voted.` }[r];
+  }
+
+  /** CANCEL by the requester: the ticket is withdrawn, and the execution cancelled. */
+  async withdraw(id: string, who: DirectoryUser | undefined): Promise<string> {
+    const t = await this.tickets.get(id);
+    if (!who || who.name !== t.requester) return `Only ${t.requester ?? 'the requester'} can withdraw approval ${id}.`;
+    if (!(await this.tickets.close(id, 'CANCEL', `withdrawn by ${who.name}`, this.now().toISOString()))) return `Approval ${id} is already ${describeStatus(t)}.`;
+    await this.finish(id);
+    return '';
+  }
+
+  /** A ticket timer went off. */
+  async onTimer(job: TicketTimer): Promise<string> {
+    const t = await this.tickets.get(job.ticketId);
+    if (t.status !== 'AUDITING') return 'already decided';
+    if (job.kind === 'timeout') {
+      if (!(await this.tickets.close(t.id, 'CANCEL', 'timed out', this.now().toISOString()))) return 'decided meanwhile';
+      await this.finish(t.id);
+      return 'timed out';
+    }
+    if (t.level !== job.level) return 'level already done';
+    if (job.kind === 'remind') {
+      await this.producer.notify({ kind: 'remind', ticketId: t.id });
+      return 'reminded';
+    }
+    const level = t.spec.levels[job.level]!;
+    const joining = resolveApprovers(level.escalateTo, { directory: this.directory, owner: t.requester, allowSelfApproval: t.spec.allowSelfApproval });
+    if ((await this.tickets.changeApprovers(t.id, job.level, '', joining)) === 'ok') {
+      const rec = t.levels.find((l) => l.index === job.level)!;
+      await this.tickets.putLevel(t.id, { ...rec, approvers: [...new Set([...rec.approvers, ...joining])], note: `escalated to ${joining.join(', ')}` });
+      await this.producer.notify({ kind: 'ticket', ticketId: t.id });
+    }
+    return 'escalated';
+  }
+
+  private async timer(job: TicketTimer, delayMs: number): Promise<void> {
+    await this.producer.ticketTimer(job, delayMs);
+  }
+
+  get(id: string): Promise<Ticket> {
+    return this.tickets.get(id);
+  }
+
+  /** For the engine: a ticket's status and what to say about it. */
+  async status(id: string): Promise<{ status: Ticket['status']; summary: string; reason?: string }> {
+    const t = await this.tickets.get(id);
+    const rejected = t.votes.find((v) => v.decision === 'REJECT');
+    const summary = rejected
+      ? `${rejected.voter}${rejected.comment ? `: ${rejected.comment}` : ''}`
+      : t.votes.filter((v) => v.decision === 'AGREE').map((v) => v.voter).join(', ');
+    return { status: t.status, summary, reason: t.reason };
+  }
+}
+
+export function describeStatus(t: Pick<Ticket, 'status' | 'reason'>): string {
+  return t.status === 'APPROVED' ? 'approved' : t.status === 'REJECT' ? 'rejected' : t.reason === 'timed out' ? 'timed out' : `cancelled${t.reason ? ` (${t.reason})` : ''}`;
+}
+
+export type { ApprovalSpec };

@@ -1,0 +1,163 @@
+import type { Redis } from 'ioredis';
+import { TicketNotFoundError } from '../errors.js';
+import type { ApprovalSpec } from '../template/approve.js';
+import type { Keys } from './keys.js';
+import { runScript } from './scripts.js';
+
+export type TicketStatus = 'AUDITING' | 'APPROVED' | 'REJECT' | 'CANCEL';
+export type VoteDecision = 'AGREE' | 'REJECT';
+
+/** What a ticket was opened for; fixed once opened. */
+export interface TicketDoc {
+  id: string;
+  /** The execution's task, or the CreateApproval request, the ticket belongs to. */
+  key: string;
+  executionId?: string;
+  taskName?: string;
+  templateName?: string;
+  title: string;
+  description: string;
+  orderType: string;
+  requester?: string;
+  spec: ApprovalSpec;
+  /** What criteria and `$request` see: {parameters, outputs, context, request}. */
+  subject: Record<string, unknown>;
+  reasons: string[];
+  callbackUrl?: string;
+  createDate: string;
+}
+
+export interface LevelRecord {
+  index: number;
+  name: string;
+  mode: string;
+  status: 'active' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+  approvers: string[];
+  required: number;
+  activatedAt?: string;
+  note?: string;
+}
+
+export interface Vote { voter: string; decision: VoteDecision; comment?: string; date: string; level: number }
+
+export interface Ticket extends TicketDoc {
+  status: TicketStatus;
+  /** The active level's index (-1 before the first). */
+  level: number;
+  approvals: number;
+  required: number;
+  reason?: string;
+  decidedAt?: string;
+  votes: Vote[];
+  levels: LevelRecord[];
+  /** Who may vote on the active level now. */
+  approvers: string[];
+}
+
+export type BallotOutcome = 'missing' | 'closed' | 'not-approver' | 'duplicate' | 'recorded' | 'level-done' | 'decided';
+
+/**
+ * Approval tickets: numeric ids, kept beside their execution (same hash tag) or, for approvals of
+ * outside artifacts, under their own tag. Every change goes through a script of store/lua/.
+ */
+export class ApprovalTickets {
+  constructor(private readonly redis: Redis, private readonly keys: Keys) {}
+
+  private k(tag: string, id: string) {
+    return { ticket: this.keys.ticket(tag, id), votes: this.keys.ticketVotes(tag, id), levels: this.keys.ticketLevels(tag, id) };
+  }
+
+  private async tagOf(id: string): Promise<string | undefined> {
+    if (!/^\d{1,15}$/.test(id)) return undefined;
+    return (await this.redis.hget(this.keys.ticketIndex, id)) ?? undefined;
+  }
+
+  /** Creates the ticket of `doc.key` once; a second call returns the first ticket's id. */
+  async create(doc: Omit<TicketDoc, 'id'>): Promise<string> {
+    // An execution's task -> ticket map lives in the execution's own hash (a field, not a key of
+    // its own, and in the same Cluster slot); an artifact's ticket is its own owner.
+    if (doc.executionId) {
+      const existing = await this.redis.hget(this.keys.execution(doc.executionId), `ticket:${doc.key}`);
+      // Written again: a crash between the ticket and its index must not lose the index.
+      if (existing) { await this.redis.hset(this.keys.ticketIndex, existing, doc.executionId); return existing; }
+    }
+    const id = String(await this.redis.incr(this.keys.ticketSeq));
+    const tag = doc.executionId ?? `ticket-${id}`;
+    const k = this.k(tag, id);
+    const byKey = doc.executionId ? this.keys.execution(doc.executionId) : k.ticket;
+    const created = await runScript<string>(this.redis, 'ticket-create', [byKey, k.ticket, k.votes], [doc.key, id, JSON.stringify({ ...doc, id })]);
+    await this.redis.hset(this.keys.ticketIndex, created, doc.executionId ?? `ticket-${created}`);
+    return created;
+  }
+
+  async executionOf(id: string): Promise<string | undefined> {
+    const tag = await this.tagOf(id);
+    return tag?.startsWith('exec-') ? tag : undefined;
+  }
+
+  async get(id: string): Promise<Ticket> {
+    const tag = await this.tagOf(id);
+    if (!tag) throw new TicketNotFoundError(id);
+    const k = this.k(tag, id);
+    const [fields, votes, levels] = await Promise.all([this.redis.hgetall(k.ticket), this.redis.hgetall(k.votes), this.redis.hgetall(k.levels)]);
+    if (!fields.doc) throw new TicketNotFoundError(id);
+    return {
+      ...(JSON.parse(fields.doc) as TicketDoc),
+      status: fields.status as TicketStatus, level: Number(fields.level), approvals: Number(fields.approvals), required: Number(fields.required),
+      reason: fields.reason, decidedAt: fields.decidedAt,
+      votes: Object.entries(votes).map(([voter, v]) => ({ voter, ...(JSON.parse(v) as Omit<Vote, 'voter'>) })).sort((a, b) => a.date.localeCompare(b.date)),
+      levels: Object.values(levels).map((l) => JSON.parse(l) as LevelRecord).sort((a, b) => a.index - b.index),
+      approvers: (JSON.parse(fields.approvers ?? '[]') as string[]).sort(),
+    };
+  }
+
+  /** Activates level `to` if the ticket is still advancing from `from`; false when another caller did. */
+  async activate(id: string, from: number, record: LevelRecord): Promise<boolean> {
+    const k = this.k((await this.tagOf(id))!, id);
+    return (await runScript<number>(this.redis, 'level-activate', [k.ticket, k.levels],
+      [String(from), String(record.index), record.required, JSON.stringify(record), JSON.stringify(record.approvers)])) === 1;
+  }
+
+  /** Records a level that was not activated (skipped by its criteria), or a level's end. */
+  async putLevel(id: string, record: LevelRecord): Promise<void> {
+    const k = this.k((await this.tagOf(id))!, id);
+    await this.redis.hset(k.levels, String(record.index), JSON.stringify(record));
+  }
+
+  /** While advancing past skipped levels, the ticket's level moves on without activating them. */
+  async skipTo(id: string, index: number): Promise<void> {
+    const k = this.k((await this.tagOf(id))!, id);
+    await this.redis.hset(k.ticket, 'level', index);
+  }
+
+  async ballot(id: string, voter: string, decision: VoteDecision, comment: string | undefined, now: string)
+    : Promise<{ outcome: BallotOutcome; status: TicketStatus; approvals: number; level: number }> {
+    const tag = await this.tagOf(id);
+    if (!tag) return { outcome: 'missing', status: 'CANCEL', approvals: 0, level: -1 };
+    const k = this.k(tag, id);
+    const [outcome, status, approvals, level] = await runScript<[BallotOutcome, TicketStatus, number, number]>(this.redis, 'ballot',
+      [k.ticket, k.votes], [voter, decision, comment ?? '', now]);
+    return { outcome, status, approvals: Number(approvals), level: Number(level) };
+  }
+
+  /** Ends an open ticket; true only for the call that changed it. */
+  async close(id: string, status: TicketStatus, reason: string, now: string, mustBeAdvancing = false): Promise<boolean> {
+    const k = this.k((await this.tagOf(id))!, id);
+    return (await runScript<number>(this.redis, 'ticket-close', [k.ticket], [status, reason, now, mustBeAdvancing ? '1' : '0'])) === 1;
+  }
+
+  /** TRANSFER (one leaves, one joins) or escalation (only joining) on the active level. */
+  async changeApprovers(id: string, level: number, leaving: string, joining: string[]): Promise<'ok' | 'closed' | 'moved' | 'not-pending' | 'already'> {
+    const k = this.k((await this.tagOf(id))!, id);
+    return runScript(this.redis, 'ticket-approvers', [k.ticket, k.votes], [String(level), leaving, ...joining]);
+  }
+
+  async setCard(id: string, platform: string, ref: string): Promise<void> {
+    await this.redis.hset(this.k((await this.tagOf(id))!, id).ticket, `card:${platform}`, ref);
+  }
+
+  async card(id: string, platform: string): Promise<string | undefined> {
+    const tag = await this.tagOf(id);
+    return tag ? (await this.redis.hget(this.k(tag, id).ticket, `card:${platform}`)) ?? undefined : undefined;
+  }
+}

@@ -1,0 +1,32 @@
+--[[
+  The vote: one entry point for every channel. Checks the voter is an approver of the active level,
+  records the vote once per ticket (a person counts once, whatever levels they are on), and says
+  what it did. Only the call that completes the level gets 'level-done' (the level closes to votes
+  at once); a rejection decides the whole ticket.
+  KEYS[1] ticket hash (approvers: JSON list of who may vote now), KEYS[2] votes (hash voter -> JSON)
+  ARGV[1] voter, ARGV[2] 'AGREE' or 'REJECT', ARGV[3] comment, ARGV[4] time (ISO-8601)
+  returns {outcome, ticket status, approvals on the active level, active level}
+    outcome: 'missing' | 'closed' | 'not-approver' | 'duplicate' | 'recorded' | 'level-done' | 'decided'
+]]
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {'missing', '', 0, -1} end
+local level = tonumber(redis.call('HGET', KEYS[1], 'level'))
+local approvals = tonumber(redis.call('HGET', KEYS[1], 'approvals'))
+if status ~= 'AUDITING' then return {'closed', status, approvals, level} end
+local may = false
+for _, name in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'approvers'))) do
+  if name == ARGV[1] then may = true end
+end
+if not may then return {'not-approver', status, approvals, level} end
+local vote = cjson.encode({decision = ARGV[2], comment = ARGV[3], date = ARGV[4], level = level})
+if redis.call('HSETNX', KEYS[2], ARGV[1], vote) == 0 then return {'duplicate', status, approvals, level} end
+if ARGV[2] == 'REJECT' then
+  redis.call('HSET', KEYS[1], 'status', 'REJECT', 'decidedAt', ARGV[4], 'approvers', '[]')
+  return {'decided', 'REJECT', approvals, level}
+end
+approvals = redis.call('HINCRBY', KEYS[1], 'approvals', 1)
+if approvals >= tonumber(redis.call('HGET', KEYS[1], 'required')) then
+  redis.call('HSET', KEYS[1], 'advancing', 1, 'approvers', '[]')
+  return {'level-done', status, approvals, level}
+end
+return {'recorded', status, approvals, level}
