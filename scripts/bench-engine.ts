@@ -48,7 +48,7 @@ function percentile(values: number[], p: number): number {
 }
 
 /** Runs fn(0..n-1) with at most `width` calls in flight. */
-async function pool<T>(n: number, width: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+export async function pool<T>(n: number, width: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out = new Array<T>(n);
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(width, n) }, async () => {
@@ -96,7 +96,7 @@ async function cpuMeter(admin: Redis) {
 }
 
 /** A runtime as `opsgate start` builds it, on a fresh prefix, with the bench's templates and directory. */
-async function withRuntime<T>(redisUrl: string, fn: (rt: Runtime) => Promise<T>): Promise<T> {
+export async function withRuntime<T>(redisUrl: string, fn: (rt: Runtime) => Promise<T>): Promise<T> {
   const config = loadConfig({
     REDIS_URL: redisUrl, OPSGATE_KEY_PREFIX: newPrefix(), LOG_LEVEL: 'silent',
     OPSGATE_TEMPLATES: FIXTURES, OPSGATE_DIRECTORY: `${FIXTURES}bench-directory.yaml`,

@@ -11,6 +11,7 @@ import { extname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseDocument } from 'yaml';
 import { parseTemplate } from '../src/template/parse.js';
+import { runVoteBench } from './bench-votes.js';
 import { runEngineBench } from './bench-engine.js';
 
 const folder = process.argv[2] ?? (existsSync('../shared/corpus/oos-templates') ? '../shared/corpus/oos-templates' : 'runbooks');
@@ -46,3 +47,4 @@ console.log(`per template: ${(validate / files.length).toFixed(2)} ms; goal: at 
 
 // The engine against raw BullMQ on the same Redis (scripts/bench-engine.ts); skipped without a Redis.
 await runEngineBench({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+await runVoteBench(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');

@@ -52,7 +52,12 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
   const executionStore = new ExecutionStore(redis, keys);
   const tickets = new ApprovalTickets(redis, keys);
   const producer = new Producer(redis, keys);
-  const approvals = new ApprovalService(tickets, directory, producer);
+  const approvals = new ApprovalService(tickets, directory, producer, async (id) => {
+    const e = await executionStore.find(id);
+    if (!e) return undefined;
+    const outputs = Object.fromEntries(Object.entries(e.tasks).filter(([, t]) => t.outputs).map(([n, t]) => [n, t.outputs]));
+    return { parameters: e.parameters, outputs, request: { owner: e.owner } };
+  });
   const policies = loadPolicies(config.policiesFile);
   const executions = new Executions(templates, executionStore, producer, config.region, policies);
   const triggers = new Triggers(executions, executionStore, templates, producer);

@@ -28,6 +28,8 @@ export class ApprovalService {
     private readonly tickets: ApprovalTickets,
     private readonly directory: Directory,
     private readonly producer: Producer,
+    /** What an execution's criteria see now: {parameters, outputs, request}; read when a level is reached. */
+    private readonly subjectOf: (executionId: string) => Promise<Record<string, unknown> | undefined> = async () => undefined,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -37,13 +39,12 @@ export class ApprovalService {
   async openForTask(execution: Execution, taskName: string, properties: Record<string, unknown>): Promise<{ id: string }> {
     const spec = readApproval(properties);
     const reasons = Array.isArray(properties.Reasons) ? properties.Reasons.map(String) : undefined;
-    const outputs = Object.fromEntries(Object.entries(execution.tasks).filter(([, t]) => t.outputs).map(([n, t]) => [n, t.outputs]));
     return this.open({
       key: taskName, executionId: execution.id, taskName, templateName: execution.templateName,
-      title: `${execution.templateName} / ${taskName}`, description: `Execution ${execution.id} of ${execution.templateName} ${execution.templateVersion} waits for approval at ${taskName}.`,
-      orderType: 'RUNBOOK', requester: execution.owner, spec,
-      subject: { parameters: execution.parameters, outputs, context: {}, request: { owner: execution.owner } },
-      reasons: reasons ?? [`${execution.templateName} asks for approval at ${taskName}`],
+      // Title, description and reasons of a runbook's ticket follow from it (store/approval-tickets.ts);
+      // its parameters and outputs are read from the execution when a level needs them.
+      title: '', description: '', orderType: 'RUNBOOK', requester: execution.owner, spec, subject: {},
+      reasons: reasons ?? [],
     });
   }
 
@@ -63,10 +64,15 @@ export class ApprovalService {
     if (!voter) return { outcome: 'unknown-user', message: 'You are not in the opsgate directory, so you cannot approve.' };
     const r = await this.tickets.ballot(id, voter.name, decision, comment, this.now().toISOString());
     if (r.outcome === 'missing') return { outcome: 'missing', message: `There is no approval ticket ${id}.` };
+    if (r.outcome === 'recorded') {
+      // The common case answers from the script's own counts; the card shows the new tally.
+      if (r.executionId) await this.producer.notify({ kind: 'ticket', ticketId: id });
+      return { outcome: 'recorded', message: `Your approval of ${id} is recorded (${r.approvals} of ${r.required} approvals).` };
+    }
     let decided = r.outcome === 'decided';
     if (r.outcome === 'level-done') decided = (await this.advance(id, r.level)) === 'decided';
     if (r.outcome === 'decided') await this.finish(id);
-    else if (r.outcome === 'recorded' || r.outcome === 'level-done') await this.producer.notify({ kind: 'ticket', ticketId: id });
+    else if (r.outcome === 'level-done' && r.executionId) await this.producer.notify({ kind: 'ticket', ticketId: id });
     const ticket = await this.tickets.get(id);
     // Someone who voted on an earlier level is no approver of this one: they counted already.
     if (r.outcome === 'not-approver' && ticket.votes.some((v) => v.voter === voter.name)) r.outcome = 'duplicate';
@@ -99,7 +105,7 @@ export class ApprovalService {
     for (let i = from + 1; i < t.spec.levels.length; i++) {
       const level = t.spec.levels[i]!;
       const base = { index: i, name: level.name, mode: level.mode, approvers: [] as string[], required: 0 };
-      if (level.criteria && !holds(level.criteria, t.subject)) {
+      if (level.criteria && !holds(level.criteria, await this.subject(t))) {
         await this.tickets.putLevel(id, { ...base, status: 'skipped', note: 'its criteria do not hold' });
         continue;
       }
@@ -123,6 +129,11 @@ export class ApprovalService {
     if (!(await this.tickets.close(id, 'APPROVED', 'approved', date, true))) return 'raced';
     await this.finish(id);
     return 'decided';
+  }
+
+  private async subject(t: Ticket): Promise<Record<string, unknown>> {
+    const live = t.executionId ? await this.subjectOf(t.executionId) : undefined;
+    return { parameters: {}, outputs: {}, context: {}, request: { owner: t.requester }, ...t.subject, ...live };
   }
 
   private async fail(id: string, t: Ticket, index: number, base: Omit<LevelRecord, 'status'>, reason: string): Promise<'decided' | 'raced'> {

@@ -63,13 +63,23 @@ export type BallotOutcome = 'missing' | 'closed' | 'not-approver' | 'duplicate' 
 export class ApprovalTickets {
   constructor(private readonly redis: Redis, private readonly keys: Keys) {}
 
+  /** A ticket's id -> its owner's tag never changes: kept in memory once read. */
+  private readonly tags = new Map<string, string>();
+
   private k(tag: string, id: string) {
-    return { ticket: this.keys.ticket(tag, id), votes: this.keys.ticketVotes(tag, id), levels: this.keys.ticketLevels(tag, id) };
+    return { ticket: this.keys.ticket(tag, id), votes: this.keys.ticketVotes(tag, id), doc: this.keys.ticketDoc(tag, id), levels: this.keys.ticketLevels(tag, id) };
   }
 
   private async tagOf(id: string): Promise<string | undefined> {
     if (!/^\d{1,15}$/.test(id)) return undefined;
-    return (await this.redis.hget(this.keys.ticketIndex, id)) ?? undefined;
+    const known = this.tags.get(id);
+    if (known) return known;
+    const tag = (await this.redis.hget(this.keys.ticketIndex, id)) ?? undefined;
+    if (tag) {
+      if (this.tags.size > 10_000) this.tags.clear();
+      this.tags.set(id, tag);
+    }
+    return tag;
   }
 
   /** Creates the ticket of `doc.key` once; a second call returns the first ticket's id. */
@@ -85,7 +95,7 @@ export class ApprovalTickets {
     const tag = doc.executionId ?? `ticket-${id}`;
     const k = this.k(tag, id);
     const byKey = doc.executionId ? this.keys.execution(doc.executionId) : k.ticket;
-    const created = await runScript<string>(this.redis, 'ticket-create', [byKey, k.ticket, k.votes], [doc.key, id, JSON.stringify({ ...doc, id })]);
+    const created = await runScript<string>(this.redis, 'ticket-create', [byKey, k.ticket, k.votes, k.doc], [doc.key, id, JSON.stringify({ ...doc, id })]);
     await this.redis.hset(this.keys.ticketIndex, created, doc.executionId ?? `ticket-${created}`);
     return created;
   }
@@ -99,14 +109,16 @@ export class ApprovalTickets {
     const tag = await this.tagOf(id);
     if (!tag) throw new TicketNotFoundError(id);
     const k = this.k(tag, id);
-    const [fields, votes, levels] = await Promise.all([this.redis.hgetall(k.ticket), this.redis.hgetall(k.votes), this.redis.hgetall(k.levels)]);
-    if (!fields.doc) throw new TicketNotFoundError(id);
+    const [fields, votes, doc, levels] = await Promise.all([this.redis.hgetall(k.ticket), this.redis.hgetall(k.votes), this.redis.get(k.doc), this.redis.get(k.levels)]);
+    if (!doc) throw new TicketNotFoundError(id);
     return {
-      ...(JSON.parse(fields.doc) as TicketDoc),
+      ...withDefaults(JSON.parse(doc) as TicketDoc),
       status: fields.status as TicketStatus, level: Number(fields.level), approvals: Number(fields.approvals), required: Number(fields.required),
       reason: fields.reason, decidedAt: fields.decidedAt,
       votes: Object.entries(votes).map(([voter, v]) => ({ voter, ...(JSON.parse(v) as Omit<Vote, 'voter'>) })).sort((a, b) => a.date.localeCompare(b.date)),
-      levels: Object.values(levels).map((l) => JSON.parse(l) as LevelRecord).sort((a, b) => a.index - b.index),
+      // Lua's cjson writes an empty list as {}: lists are made lists again here.
+      levels: Object.values(JSON.parse(levels ?? '{}') as Record<string, LevelRecord>)
+        .map((l) => ({ ...l, approvers: Array.isArray(l.approvers) ? l.approvers : [] })).sort((a, b) => a.index - b.index),
       approvers: (JSON.parse(fields.approvers ?? '[]') as string[]).sort(),
     };
   }
@@ -121,7 +133,7 @@ export class ApprovalTickets {
   /** Records a level that was not activated (skipped by its criteria), or a level's end. */
   async putLevel(id: string, record: LevelRecord): Promise<void> {
     const k = this.k((await this.tagOf(id))!, id);
-    await this.redis.hset(k.levels, String(record.index), JSON.stringify(record));
+    await runScript(this.redis, 'level-put', [k.levels], [String(record.index), JSON.stringify(record)]);
   }
 
   /** While advancing past skipped levels, the ticket's level moves on without activating them. */
@@ -131,13 +143,13 @@ export class ApprovalTickets {
   }
 
   async ballot(id: string, voter: string, decision: VoteDecision, comment: string | undefined, now: string)
-    : Promise<{ outcome: BallotOutcome; status: TicketStatus; approvals: number; level: number }> {
+    : Promise<{ outcome: BallotOutcome; status: TicketStatus; approvals: number; level: number; required: number; executionId?: string }> {
     const tag = await this.tagOf(id);
-    if (!tag) return { outcome: 'missing', status: 'CANCEL', approvals: 0, level: -1 };
+    if (!tag) return { outcome: 'missing', status: 'CANCEL', approvals: 0, level: -1, required: 0 };
     const k = this.k(tag, id);
-    const [outcome, status, approvals, level] = await runScript<[BallotOutcome, TicketStatus, number, number]>(this.redis, 'ballot',
+    const [outcome, status, approvals, level, required] = await runScript<[BallotOutcome, TicketStatus, number, number, number]>(this.redis, 'ballot',
       [k.ticket, k.votes], [voter, decision, comment ?? '', now]);
-    return { outcome, status, approvals: Number(approvals), level: Number(level) };
+    return { outcome, status, approvals: Number(approvals), level: Number(level), required: Number(required), executionId: tag.startsWith('exec-') ? tag : undefined };
   }
 
   /** Ends an open ticket; true only for the call that changed it. */
@@ -160,4 +172,15 @@ export class ApprovalTickets {
     const tag = await this.tagOf(id);
     return tag ? (await this.redis.hget(this.k(tag, id).ticket, `card:${platform}`)) ?? undefined : undefined;
   }
+}
+
+/** A runbook's ticket keeps no text that follows from its execution and task. */
+function withDefaults(d: TicketDoc): TicketDoc {
+  if (!d.executionId) return d;
+  return {
+    ...d,
+    title: d.title || `${d.templateName} / ${d.taskName}`,
+    description: d.description || `Execution ${d.executionId} of ${d.templateName} waits for approval at ${d.taskName}.`,
+    reasons: d.reasons.length ? d.reasons : [`${d.templateName} asks for approval at ${d.taskName}`],
+  };
 }

@@ -9,20 +9,24 @@ import { runScript } from './scripts.js';
 export class ExecutionStore {
   constructor(private readonly redis: Redis, private readonly keys: Keys) {}
 
+  private pair(id: string): [string, string] {
+    return [this.keys.execution(id), this.keys.executionDoc(id)];
+  }
+
   async create(exec: Execution): Promise<void> {
-    const ok = await runScript<number>(this.redis, 'execution-save', [this.keys.execution(exec.id)], [exec.status, '', '', JSON.stringify(exec), '1', '']);
+    const ok = await runScript<number>(this.redis, 'execution-save', this.pair(exec.id), [exec.status, '', '', JSON.stringify(exec), '1', '']);
     if (!ok) throw new Error(`execution ${exec.id} already exists`);
     await this.redis.zadd(this.keys.executionIndex, Date.parse(exec.createDate), exec.id);
   }
 
   async get(id: string): Promise<Execution> {
-    const doc = await this.redis.hget(this.keys.execution(id), 'doc');
+    const doc = await this.redis.get(this.keys.executionDoc(id));
     if (!doc) throw new ExecutionNotFoundError(id);
     return JSON.parse(doc) as Execution;
   }
 
   async find(id: string): Promise<Execution | undefined> {
-    const doc = await this.redis.hget(this.keys.execution(id), 'doc');
+    const doc = await this.redis.get(this.keys.executionDoc(id));
     return doc ? (JSON.parse(doc) as Execution) : undefined;
   }
 
@@ -33,7 +37,7 @@ export class ExecutionStore {
    */
   async save(exec: Execution, saver: string, release = false): Promise<boolean> {
     const keep = release || exec.status !== 'Running' ? '' : saver;
-    const ok = await runScript<number>(this.redis, 'execution-save', [this.keys.execution(exec.id)],
+    const ok = await runScript<number>(this.redis, 'execution-save', this.pair(exec.id),
       [exec.status, sourcesOf(exec.status).join(','), saver, JSON.stringify(exec), '0', keep]);
     return ok === 1;
   }
@@ -106,7 +110,7 @@ export class ExecutionStore {
 
   /** Removes an execution that never started (a lost ClientToken race). */
   async discard(id: string): Promise<void> {
-    await this.redis.multi().del(this.keys.execution(id)).zrem(this.keys.executionIndex, id).exec();
+    await this.redis.multi().del(this.keys.execution(id), this.keys.executionDoc(id)).zrem(this.keys.executionIndex, id).exec();
   }
 
   /** The chat message a run's progress is threaded under, once posted. */

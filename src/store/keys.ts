@@ -10,6 +10,7 @@ export interface Keys {
   templates: string;
   template(name: string): string;
   execution(id: string): string;
+  executionDoc(id: string): string;
   taskExecutions(execId: string): string;
   signals(execId: string): string;
   children(execId: string): string;
@@ -22,6 +23,7 @@ export interface Keys {
   ticketIndex: string;
   ticket(execId: string, ticketId: string): string;
   ticketVotes(execId: string, ticketId: string): string;
+  ticketDoc(tag: string, ticketId: string): string;
   ticketLevels(tag: string, ticketId: string): string;
   consoleMessages: string;
   consoleEvents: string;
@@ -36,6 +38,7 @@ export function keys(prefix: string): Keys {
     templates: `${prefix}:templates`,
     template: (name) => `${prefix}:template:${name}`,
     execution: (id) => `${tag(id)}:execution`,
+    executionDoc: (id) => `${tag(id)}:execution:doc`,
     taskExecutions: (id) => `${tag(id)}:task-executions`,
     signals: (id) => `${tag(id)}:signals`,
     children: (id) => `${tag(id)}:children`,
@@ -48,6 +51,7 @@ export function keys(prefix: string): Keys {
     ticketIndex: `${prefix}:tickets`,
     ticket: (execId, id) => `${tag(execId)}:ticket:${id}`,
     ticketVotes: (execId, id) => `${tag(execId)}:ticket:${id}:votes`,
+    ticketDoc: (t, id) => `${tag(t)}:ticket:${id}:doc`,
     ticketLevels: (t, id) => `${tag(t)}:ticket:${id}:levels`,
     consoleMessages: `${prefix}:console:messages`,
     consoleEvents: `${prefix}:console:events`,

@@ -14,7 +14,7 @@ for (const file of readdirSync(dir)) {
 }
 
 export type ScriptName = 'template-put' | 'execution-save' | 'cas'
-  | 'ticket-create' | 'level-activate' | 'ballot' | 'ticket-close' | 'ticket-approvers';
+  | 'ticket-create' | 'level-activate' | 'level-put' | 'ballot' | 'ticket-close' | 'ticket-approvers';
 
 export async function runScript<T>(redis: Redis, name: ScriptName, keys: string[], args: (string | number)[]): Promise<T> {
   const source = sources.get(name);

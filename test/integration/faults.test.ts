@@ -138,7 +138,7 @@ class WorkerPool {
 /** What is known about an execution that did not end: its stored state and its jobs. */
 async function stuckReport(rt: Runtime, loops: LoopStore, id: string): Promise<{ kind: string; lines: string[] }> {
   const hash = await rt.redis.hgetall(rt.keys.execution(id));
-  const e = JSON.parse(hash.doc ?? '{}') as Execution;
+  const e = JSON.parse((await rt.redis.get(rt.keys.executionDoc(id))) ?? '{}') as Execution;
   const tasks = Object.fromEntries(Object.entries(e.tasks ?? {}).map(([k, t]) => [k, `${t.status}${t.data ? ` ${JSON.stringify(t.data)}` : ''}`]));
   const te = e.tasks?.touch?.taskExecutionId;
   const doc = te ? await loops.get(id, te) : undefined;

@@ -5,28 +5,29 @@
   at once); a rejection decides the whole ticket.
   KEYS[1] ticket hash (approvers: JSON list of who may vote now), KEYS[2] votes (hash voter -> JSON)
   ARGV[1] voter, ARGV[2] 'AGREE' or 'REJECT', ARGV[3] comment, ARGV[4] time (ISO-8601)
-  returns {outcome, ticket status, approvals on the active level, active level}
+  returns {outcome, ticket status, approvals on the active level, active level, approvals it needs}
     outcome: 'missing' | 'closed' | 'not-approver' | 'duplicate' | 'recorded' | 'level-done' | 'decided'
 ]]
 local status = redis.call('HGET', KEYS[1], 'status')
-if not status then return {'missing', '', 0, -1} end
+if not status then return {'missing', '', 0, -1, 0} end
 local level = tonumber(redis.call('HGET', KEYS[1], 'level'))
 local approvals = tonumber(redis.call('HGET', KEYS[1], 'approvals'))
-if status ~= 'AUDITING' then return {'closed', status, approvals, level} end
+local required = tonumber(redis.call('HGET', KEYS[1], 'required'))
+if status ~= 'AUDITING' then return {'closed', status, approvals, level, required} end
 local may = false
 for _, name in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'approvers'))) do
   if name == ARGV[1] then may = true end
 end
-if not may then return {'not-approver', status, approvals, level} end
+if not may then return {'not-approver', status, approvals, level, required} end
 local vote = cjson.encode({decision = ARGV[2], comment = ARGV[3], date = ARGV[4], level = level})
-if redis.call('HSETNX', KEYS[2], ARGV[1], vote) == 0 then return {'duplicate', status, approvals, level} end
+if redis.call('HSETNX', KEYS[2], ARGV[1], vote) == 0 then return {'duplicate', status, approvals, level, required} end
 if ARGV[2] == 'REJECT' then
   redis.call('HSET', KEYS[1], 'status', 'REJECT', 'decidedAt', ARGV[4], 'approvers', '[]')
-  return {'decided', 'REJECT', approvals, level}
+  return {'decided', 'REJECT', approvals, level, required}
 end
 approvals = redis.call('HINCRBY', KEYS[1], 'approvals', 1)
-if approvals >= tonumber(redis.call('HGET', KEYS[1], 'required')) then
+if approvals >= required then
   redis.call('HSET', KEYS[1], 'advancing', 1, 'approvers', '[]')
-  return {'level-done', status, approvals, level}
+  return {'level-done', status, approvals, level, required}
 end
-return {'recorded', status, approvals, level}
+return {'recorded', status, approvals, level, required}

@@ -1,7 +1,8 @@
 --[[
   Saves an execution if its status may change to the new one (the transition table, enforced
   atomically), and only by the job that holds it while it is Running.
-  KEYS[1] execution hash (fields: status, runner, doc)
+  KEYS[1] execution hash (small fields: status, runner, thread, ticket:<task>)
+  KEYS[2] execution document (a string: kept apart so the hash stays small and compact in Redis)
   ARGV[1] new status
   ARGV[2] statuses it may come from, comma-separated
   ARGV[3] saver: the id of the job saving it ('' when not a job: API cancels, signals)
@@ -23,5 +24,6 @@ else
   local runner = redis.call('HGET', KEYS[1], 'runner') or ''
   if status == 'Running' and ARGV[3] ~= '' and runner ~= '' and runner ~= ARGV[3] then return 0 end
 end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'runner', ARGV[6], 'doc', ARGV[4])
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'runner', ARGV[6])
+redis.call('SET', KEYS[2], ARGV[4])
 return 1
