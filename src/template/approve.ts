@@ -1,5 +1,6 @@
 import { criteriaProblems, type Clause } from './criteria.js';
 import { parseDuration } from './duration.js';
+import { hint } from './suggest.js';
 
 /** ACS::Approve's properties (OOS's and opsgate's Levels, Timeout, ...), read and checked. */
 
@@ -38,7 +39,7 @@ export function approveProblems(p: Record<string, unknown>): Problem[] {
     if (p.Approvers !== undefined) out.push({ path: ['Approvers'], message: 'give Approvers in each level when Levels is used' });
     p.Levels.forEach((l, i) => {
       if (!isMap(l)) { out.push({ path: ['Levels', i], message: 'must be a map with Name, Mode, Approvers' }); return; }
-      for (const k of Object.keys(l)) if (!LEVEL_KEYS.includes(k)) out.push({ path: ['Levels', i, k], message: `unknown key ${k} (a level takes ${LEVEL_KEYS.join(', ')})` });
+      for (const k of Object.keys(l)) if (!LEVEL_KEYS.includes(k)) out.push({ path: ['Levels', i, k], message: `unknown key ${k}${hint(k, LEVEL_KEYS) || ` (a level takes ${LEVEL_KEYS.join(', ')})`}` });
       if (l.Mode !== undefined && !['ANY', 'ALL'].includes(String(l.Mode))) out.push({ path: ['Levels', i, 'Mode'], message: `must be ANY or ALL, got ${JSON.stringify(l.Mode)}` });
       if (l.Approvers !== undefined && !names(l.Approvers) && !isExpr(l.Approvers)) out.push({ path: ['Levels', i, 'Approvers'], message: 'must be a list of directory users or group:NAME' });
       if (l.Criteria !== undefined) out.push(...criteriaProblems(l.Criteria).map((x) => ({ ...x, path: ['Levels', i, 'Criteria', ...x.path] })));
