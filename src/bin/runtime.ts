@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/env.js';
 import { createCloudClient } from '../cloud/client.js';
 import { deliverCallback } from '../notify/callback.js';
+import { Deliveries, LaterError } from '../notify/deliveries.js';
+import { renderWebhookBody, sendWebhook } from '../notify/webhook.js';
 import { secretOf } from '../store/secret.js';
 import { Directory } from '../config/directory.js';
 import { ApprovalService } from '../core/approval-service.js';
@@ -71,14 +73,36 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
 }
 
 /** The BullMQ worker that runs executions. Any number of these may share one Redis. */
+/** Where links in messages point (PUBLIC_URL, else the web process's listen address). */
+export function publicUrlOf(config: Config): string {
+  return config.publicUrl ?? `http://${config.host}:${config.port}`;
+}
+
 export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> {
+  const publicUrl = publicUrlOf(rt.config);
+  const deliveries = new Deliveries({
+    approvals: rt.approvals, directory: rt.directory, executions: rt.executionStore, redis: rt.redis, keys: rt.keys,
+    secret: () => secretOf(rt), publicUrl, fetch: globalThis.fetch, now: Date.now, log: rt.log,
+  });
   const processor = stepProcessor({
     executions: rt.executionStore, templates: rt.templates, producer: rt.producer, log: rt.log, loops: new LoopStore(rt.redis, rt.keys),
     fire: (id, jobId) => rt.triggers.fire(id, jobId),
     ticketTimer: (job) => rt.approvals.onTimer(job),
     callback: async (ticketId) => { await deliverCallback(await rt.approvals.get(ticketId), await secretOf(rt)); return 'delivered'; },
+    deliver: async (ticketId, level) => {
+      try { return await deliveries.deliver(ticketId, level); } catch (err) {
+        if (!(err instanceof LaterError)) throw err;
+        await rt.producer.deliver(ticketId, level, err.at);
+        return 'later';
+      }
+    },
     ports: {
       approvals: rt.approvals, children: rt.executions.children, triggers: rt.triggers, fetch: globalThis.fetch, now: Date.now,
+      webhook: {
+        send: ({ uri, headers, content, secret, link }) => sendWebhook(
+          { uri, headers, secret, body: renderWebhookBody(content, { link: link && link.startsWith('/') ? `${publicUrl}${link}` : link }) },
+          { fetch: globalThis.fetch, now: Date.now }),
+      },
       cloud: rt.config.cloud
         ? createCloudClient({ ...rt.config.cloud, defaultRegion: rt.config.region })
         : { call: async () => { throw new Error('Alibaba Cloud is not configured: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET'); } },
@@ -93,6 +117,11 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
   worker.on('failed', (job, err) => {
     const retrying = job && job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled more than/.test(err.message);
     rt.log[retrying ? 'debug' : 'error']({ jobId: job?.id, err: err.message }, retrying ? 'step job will retry' : 'step job failed');
+    if (job?.name === 'deliver' && !retrying) {
+      const { ticketId } = job.data as unknown as { ticketId: string };
+      void rt.tickets.executionOf(ticketId).then((executionId) => deliveries.recordFailure({ id: ticketId, executionId }, 'notification', err.message));
+      return;
+    }
     // A job that will not run again must not keep its execution: release it and resume it anew.
     if (job && !retrying && job.data.executionId) void rt.executionStore.release(job.data.executionId, job.id!)
       .then(async (released) => { if (released) await rt.producer.resume(job.data.executionId, 'recover', String(Date.now())); })

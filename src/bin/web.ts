@@ -9,12 +9,14 @@ import { executionActions } from '../http/api/execution-actions.js';
 import { apiRoute } from '../http/api/router.js';
 import { LoopStore } from '../store/loops.js';
 import { templateActions } from '../http/api/template-actions.js';
+import { approvePageRoutes } from '../http/approve-page.js';
 import { healthRoute } from '../http/health.js';
+import { secretOf } from '../store/secret.js';
 import { createHttpServer, type Route } from '../http/server.js';
 import { notificationDispatcher } from '../notify/dispatcher.js';
 import { ConsoleChannel } from '../store/console.js';
 import { ConfigError } from '../errors.js';
-import { startNotifyWorker, type Runtime } from './runtime.js';
+import { publicUrlOf, startNotifyWorker, type Runtime } from './runtime.js';
 
 export { CONSOLE_CHANNEL };
 
@@ -31,6 +33,10 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   const platforms: Record<string, ChatPlatform> = { console: console.platform };
   const routes: Route[] = [
     healthRoute(rt.redis), executionPageRoute(rt.executionStore, rt.templates), ...console.routes,
+    ...approvePageRoutes({
+      approvals: rt.approvals, directory: rt.directory, executions: rt.executionStore, templates: rt.templates,
+      redis: rt.redis, keysPrefix: rt.keys.prefix, secret: () => secretOf(rt), publicUrl: publicUrlOf(config),
+    }),
     apiRoute({
       ...templateActions(rt.templates),
       ...approvalActions({ approvals: rt.approvals, directory: rt.directory, policies: rt.policies }),

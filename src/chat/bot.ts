@@ -56,7 +56,9 @@ const commands: Command[] = [
     name: 'status', usage: 'status EXECUTION_ID', summary: "show an execution's status and tasks",
     async run([id], _ctx, { executions }) {
       if (!id) throw new UsageError('which execution? Give its id (exec-...).');
-      return describeExecution(await executions.get(id));
+      const exec = await executions.get(id);
+      const failed = await executions.deliveries(id);
+      return [describeExecution(exec), ...failed.map((f) => `  ⚠ ${String(f.channel)} for approval ${String(f.ticketId)} failed: ${String(f.message)}`)].join('\n');
     },
   },
   {

@@ -122,6 +122,7 @@ export class ApprovalService {
       const record: LevelRecord = { ...base, status: 'active', approvers, required: need, activatedAt: date };
       if (!(await this.tickets.activate(id, from, record))) return 'raced';
       await this.producer.notify({ kind: 'ticket', ticketId: id });
+      if (t.spec.notify) await this.producer.deliver(id, i);
       if (t.spec.remindAfterMs) await this.timer({ ticketId: id, kind: 'remind', level: i }, t.spec.remindAfterMs);
       if (level.escalateAfterMs && level.escalateTo?.length) await this.timer({ ticketId: id, kind: 'escalate', level: i }, level.escalateAfterMs);
       return 'active';

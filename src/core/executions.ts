@@ -90,6 +90,11 @@ export class Executions {
     return this.store.get(id);
   }
 
+  /** Notifications of this execution's approvals that could not be delivered. */
+  deliveries(id: string): Promise<Record<string, unknown>[]> {
+    return this.store.deliveries(id);
+  }
+
   /** Cancels an execution and its children; the job running it, if any, loses its next save. */
   async cancel(id: string, reason = 'cancelled'): Promise<Execution> {
     for (let attempt = 0; attempt < 20; attempt++) {

@@ -16,8 +16,8 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
   res.end(html);
 }
 
-/** Reads a JSON body of at most `limit` bytes; anything else is a 400 with what was wrong. */
-export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise<Record<string, unknown>> {
+/** A request body of at most `limit` bytes, as text; a larger one is a 413. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -25,7 +25,12 @@ export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise
     if (size > limit) throw new OpsgateError('InvalidParameter', `body larger than ${limit} bytes`, 413);
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads a JSON body of at most `limit` bytes; anything else is a 400 with what was wrong. */
+export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise<Record<string, unknown>> {
+  const text = await readBody(req, limit);
   let body: unknown;
   try { body = text ? JSON.parse(text) : {}; } catch { throw new OpsgateError('InvalidParameter', 'body is not JSON'); }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new OpsgateError('InvalidParameter', 'body must be a JSON object');

@@ -35,6 +35,8 @@ export interface ProcessorDeps {
   ticketTimer(job: TicketTimer): Promise<string>;
   /** Tells a CreateApproval caller its decision (throws to be retried). */
   callback(ticketId: string): Promise<string>;
+  /** Announces an approval level by WebHook or Mail (throws to be retried). */
+  deliver(ticketId: string, level: number): Promise<string>;
 }
 
 export const newTaskExecutionId = () => `task-exec-${randomBytes(10).toString('hex')}`;
@@ -164,6 +166,7 @@ export function stepProcessor(deps: ProcessorDeps) {
     if (job.name === 'fire') return deps.fire(job.data.executionId, job.id!.replace(/:/g, '-'));
     if (job.name === 'ticket-timer') return deps.ticketTimer(job.data as unknown as TicketTimer);
     if (job.name === 'callback') return deps.callback((job.data as unknown as { ticketId: string }).ticketId);
+    if (job.name === 'deliver') { const d = job.data as unknown as { ticketId: string; level: number }; return deps.deliver(d.ticketId, d.level); }
     return drive(job);
   };
 }

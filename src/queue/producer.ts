@@ -69,6 +69,14 @@ export class Producer {
     await this.steps.add('ticket-timer', job as unknown as StepJob, { ...KEEP, attempts: 3, jobId: jobId('ticket', job.kind, job.ticketId, job.level), delay: delayMs });
   }
 
+  /** Announces an approval level by its WebHook or Mail; retried with backoff, never blocking the vote. */
+  async deliver(ticketId: string, level: number, at?: number): Promise<void> {
+    await this.steps.add('deliver', { ticketId, level } as unknown as StepJob, {
+      ...KEEP, attempts: 5, backoff: { type: 'exponential', delay: 2000 },
+      jobId: jobId('deliver', ticketId, level, at ?? 'now'), ...(at ? { delay: Math.max(0, at - Date.now()) } : {}),
+    });
+  }
+
   /** Tells a CreateApproval caller its decision; retried with backoff for about an hour. */
   async callback(ticketId: string): Promise<void> {
     await this.steps.add('callback', { ticketId } as unknown as StepJob, { ...KEEP, attempts: 12, backoff: { type: 'exponential', delay: 1000 }, jobId: jobId('callback', ticketId) });

@@ -108,6 +108,15 @@ export class ExecutionStore {
     return (await this.redis.lrange(this.keys.triggers(execId), 0, -1)).map((r) => JSON.parse(r) as Record<string, unknown>);
   }
 
+  /** A notification that could not be delivered: the newest first, the last 20 kept. */
+  async logDelivery(execId: string, record: Record<string, unknown>): Promise<void> {
+    await this.redis.multi().lpush(this.keys.deliveries(execId), JSON.stringify(record)).ltrim(this.keys.deliveries(execId), 0, 19).exec();
+  }
+
+  async deliveries(execId: string): Promise<Record<string, unknown>[]> {
+    return (await this.redis.lrange(this.keys.deliveries(execId), 0, -1)).map((r) => JSON.parse(r) as Record<string, unknown>);
+  }
+
   /** Removes an execution that never started (a lost ClientToken race). */
   async discard(id: string): Promise<void> {
     await this.redis.multi().del(this.keys.execution(id), this.keys.executionDoc(id)).zrem(this.keys.executionIndex, id).exec();

@@ -15,6 +15,7 @@ export interface Keys {
   signals(execId: string): string;
   children(execId: string): string;
   triggers(execId: string): string;
+  deliveries(execId: string): string;
   loop(execId: string, taskExecutionId: string): string;
   loopItems(execId: string, taskExecutionId: string): string;
   clientToken(user: string, token: string): string;
@@ -43,6 +44,7 @@ export function keys(prefix: string): Keys {
     signals: (id) => `${tag(id)}:signals`,
     children: (id) => `${tag(id)}:children`,
     triggers: (id) => `${tag(id)}:triggers`,
+    deliveries: (id) => `${tag(id)}:deliveries`,
     loop: (id, te) => `${tag(id)}:loop:${te}`,
     loopItems: (id, te) => `${tag(id)}:loop:${te}:items`,
     clientToken: (user, token) => `${prefix}:client-token:${createHash('sha256').update(`${user}\n${token}`).digest('hex')}`,

@@ -17,8 +17,17 @@ export interface LevelDef {
   escalateTo?: string[];
 }
 
+/** How an approval is announced besides chat: OOS's NotifyType WebHook or Mail. */
+export interface NotifySpec {
+  type: 'WebHook' | 'Mail';
+  appendLink: boolean;
+  webhook?: { uri: string; headers?: Record<string, string>; content: unknown; secret?: string };
+  mail?: { host: string; port: number; username?: string; password?: string; from: string; to: string[]; subject?: string; body?: string };
+}
+
 export interface ApprovalSpec {
   levels: LevelDef[];
+  notify?: NotifySpec;
   timeoutMs?: number;
   remindAfterMs?: number;
   allowSelfApproval: boolean;
@@ -78,7 +87,33 @@ export function readApproval(p: Record<string, unknown>): ApprovalSpec {
     levels = [{ name: 'Approval', mode: 'MIN', min, approvers: p.Approvers as string[] | undefined, escalateAfterMs: ms(p.EscalateAfter), escalateTo: p.EscalateTo as string[] | undefined }];
   }
   for (const l of levels) if (!Number.isInteger(l.min) || l.min < 1) throw new Error(`level ${l.name}: MinRequiredApprovals must be a whole number of at least 1`);
-  return { levels, timeoutMs: ms(p.Timeout), remindAfterMs: ms(p.RemindAfter), allowSelfApproval: flag(p.AllowSelfApproval, false), chat: flag(p.Chat, true) };
+  return {
+    levels, timeoutMs: ms(p.Timeout), remindAfterMs: ms(p.RemindAfter), allowSelfApproval: flag(p.AllowSelfApproval, false), chat: flag(p.Chat, true),
+    notify: readNotify(p),
+  };
+}
+
+function readNotify(p: Record<string, unknown>): NotifySpec | undefined {
+  const type = p.NotifyType ?? (p.WebHook ? 'WebHook' : p.Mail ? 'Mail' : undefined);
+  if (type === undefined) return undefined;
+  const appendLink = p.AppendExecutionLink === undefined ? true : p.AppendExecutionLink === true || p.AppendExecutionLink === 'true';
+  if (type === 'WebHook') {
+    const w = (isMap(p.WebHook) ? p.WebHook : {}) as Record<string, unknown>;
+    if (typeof w.URI !== 'string') throw new Error('WebHook.URI is required with NotifyType WebHook');
+    return { type, appendLink, webhook: { uri: w.URI, headers: w.Headers as Record<string, string> | undefined, content: w.Content ?? {}, secret: typeof w.Secret === 'string' ? w.Secret : undefined } };
+  }
+  if (type === 'Mail') {
+    const m = (isMap(p.Mail) ? p.Mail : {}) as Record<string, unknown>;
+    if (typeof m.Host !== 'string' || !m.From) throw new Error('Mail.Host and Mail.From are required with NotifyType Mail');
+    const to = (Array.isArray(m.To) ? m.To : m.To ? [m.To] : []).flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean);
+    return {
+      type, appendLink, mail: {
+        host: m.Host, port: Number(m.Port ?? 465), username: m.Username ? String(m.Username) : undefined, password: m.Password ? String(m.Password) : undefined,
+        from: String(m.From), to, subject: m.Subject ? String(m.Subject) : undefined, body: m.Body ? String(m.Body) : undefined,
+      },
+    };
+  }
+  throw new Error(`NotifyType must be WebHook or Mail, got ${JSON.stringify(type)}`);
 }
 
 /** How many approvals complete a level of `n` resolved approvers. */

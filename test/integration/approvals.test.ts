@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Execution } from '../../src/engine/types.js';
 import { Target } from '../fakes/target.js';
 import { sleep, startOpsgate, until, type Opsgate } from '../support/harness.js';
+import { ended as endedRun, waitingTicket } from '../support/harness.js';
 
 const TOKENS: Record<string, string> = Object.fromEntries(['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map((n) => [n, `${n}-token-0123456789abcdef`]));
 
@@ -19,10 +20,10 @@ describe('approvals: levels, ANY/ALL, criteria, rules, tickets in the DMS shape'
   before(async () => {
     target = await new Target().start();
     dir = mkdtempSync(join(tmpdir(), 'opsgate-approvals-'));
-    copyFileSync('test/fixtures/approvals/directory.yaml', join(dir, 'directory.yaml'));
+    copyFileSync('test/fixtures/config/approvals-directory.yaml', join(dir, 'directory.yaml'));
     og = await startOpsgate({ env: {
       OPSGATE_TEMPLATES: 'test/fixtures/approvals', OPSGATE_DIRECTORY: join(dir, 'directory.yaml'),
-      OPSGATE_POLICIES: 'test/fixtures/approvals/policies.yaml', OPSGATE_SECRET: 'test-secret-for-callbacks-0123',
+      OPSGATE_POLICIES: 'test/fixtures/config/approvals-policies.yaml', OPSGATE_SECRET: 'test-secret-for-callbacks-0123',
       OPSGATE_API_TOKENS: Object.entries(TOKENS).map(([n, t]) => `${n}:${t}`).join(','),
     } });
   });
@@ -34,12 +35,8 @@ describe('approvals: levels, ANY/ALL, criteria, rules, tickets in the DMS shape'
   };
   const start = (templateName: string, parameters: Record<string, unknown> = {}, owner = 'alice') =>
     og.rt.executions.start({ templateName, parameters: { target: target.url, ...parameters }, owner, origin: { platform: 'console', channel: 'console' } });
-  const waiting = (id: string) => until(async () => {
-    const e = await og.rt.executionStore.get(id);
-    const t = e.current ? e.tasks[e.current] : undefined;
-    return e.status === 'Waiting' && t?.data?.ticketId ? String(t.data.ticketId) : undefined;
-  }, `${id} to wait for approval`);
-  const ended = (id: string) => until(async () => { const e = await og.rt.executionStore.get(id); return ['Success', 'Failed', 'Cancelled'].includes(e.status) && e; }, `${id} to end`, 15_000);
+  const waiting = (id: string) => waitingTicket(og, id);
+  const ended = (id: string) => endedRun(og, id);
   const vote = (ticket: string, who: string, decision: 'AGREE' | 'REJECT' = 'AGREE', comment?: string) => og.rt.approvals.vote(ticket, og.rt.directory.user(who), decision, comment);
   const detail = async (ticket: string) => (await call('GetApprovalDetail', { WorkflowInstanceId: ticket })).body;
 

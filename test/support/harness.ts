@@ -61,3 +61,17 @@ export async function until<T>(fn: () => Promise<T | undefined | false> | T | un
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The approval ticket an execution waits for, once it waits for one. */
+export function waitingTicket(og: Opsgate, id: string): Promise<string> {
+  return until(async () => {
+    const e = await og.rt.executionStore.get(id);
+    const t = e.current ? e.tasks[e.current] : undefined;
+    return e.status === 'Waiting' && t?.data?.ticketId ? String(t.data.ticketId) : undefined;
+  }, `${id} to wait for approval`);
+}
+
+/** An execution once it ended (Success, Failed or Cancelled). */
+export function ended(og: Opsgate, id: string, timeoutMs = 15_000) {
+  return until(async () => { const e = await og.rt.executionStore.get(id); return ['Success', 'Failed', 'Cancelled'].includes(e.status) && e; }, `${id} to end`, timeoutMs);
+}

@@ -42,8 +42,14 @@ export interface TriggerPort {
   unschedule(executionId: string): Promise<void>;
 }
 
+/** Posts a WebHook as OOS's notifications do (body rendered, DingTalk robots signed and checked). */
+export interface WebhookPort {
+  send(req: { uri: string; headers?: Record<string, string>; content: unknown; secret?: string; link?: string }): Promise<{ ok: true } | { ok: false; retry: boolean; message: string }>;
+}
+
 /** Side effects an action may use, injected so the engine imports no I/O library. */
 export interface Ports {
+  webhook: WebhookPort;
   approvals: ApprovalPort;
   triggers: TriggerPort;
   cloud: CloudPort;

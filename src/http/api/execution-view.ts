@@ -3,6 +3,7 @@ import type { Execution, TaskRecord } from '../../engine/types.js';
 import type { ItemRecord } from '../../store/loops.js';
 import { oosDate } from '../../store/templates.js';
 import { maskParameters } from '../../template/parameters.js';
+import { maskSecrets, maskText } from '../../notify/mask.js';
 import type { ParameterDef } from '../../template/schema.js';
 
 const date = (d?: string) => (d ? oosDate(new Date(d)) : undefined);
@@ -17,7 +18,7 @@ export function executionView(e: Execution, declared: { Parameters: Record<strin
     TemplateVersion: e.templateVersion,
     Mode: e.mode,
     LoopMode: e.loopMode ?? 'Automatic',
-    Parameters: maskParameters(declared, e.parameters),
+    Parameters: maskSecrets(maskParameters(declared, e.parameters)),
     Outputs: JSON.stringify(e.outputs ?? {}),
     Status: e.status,
     StatusMessage: e.statusMessage ?? '',
@@ -44,10 +45,10 @@ export function taskExecutionView(execId: string, name: string, t: TaskRecord | 
     ExecutionId: execId,
     TaskName: name,
     TaskAction: t.action,
-    Properties: JSON.stringify(t.properties ?? {}),
+    Properties: JSON.stringify(maskSecrets(t.properties ?? {})),
     Outputs: JSON.stringify(t.outputs ?? {}),
     Status: t.status,
-    StatusMessage: t.message ?? '',
+    StatusMessage: maskText(t.message ?? ''),
     StartDate: date(t.startDate),
     EndDate: date(t.endDate) ?? '',
     CreateDate: date(t.startDate),

@@ -1,0 +1,166 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Redis } from 'ioredis';
+import { approvalCard } from '../approval/card.js';
+import type { Directory } from '../config/directory.js';
+import type { ApprovalService } from '../core/approval-service.js';
+import { OpsgateError, TicketNotFoundError } from '../errors.js';
+import { linkUsed, readLink, releaseLink, useLink, type LinkPayload } from '../notify/approval-links.js';
+import { activeLevel } from '../notify/approval-mail.js';
+import type { Ticket } from '../store/approval-tickets.js';
+import type { ExecutionStore } from '../store/executions.js';
+import type { TemplateStore } from '../store/templates.js';
+import { maskParameters } from '../template/parameters.js';
+import { escapeHtml as e, readBody, sendHtml } from './respond.js';
+import type { Route } from './server.js';
+
+export interface ApprovePageDeps {
+  approvals: ApprovalService;
+  directory: Directory;
+  executions: ExecutionStore;
+  templates: TemplateStore;
+  redis: Redis;
+  keysPrefix: string;
+  secret: () => Promise<string>;
+  publicUrl: string;
+}
+
+type Refusal = { status: number; title: string; why: string; ticket?: Ticket };
+type Checked = { ok: true; link: LinkPayload; ticket: Ticket } | ({ ok: false } & Refusal);
+
+const PATH = /^\/approve\/([A-Za-z0-9_.-]{1,2000})$/;
+const MAX_COMMENT = 1000;
+
+/**
+ * The page a mail link opens. The token in the URL is the credential (it names the one approver
+ * it votes as), so no session or CSRF token is needed: a cross-site form cannot know it. GET only
+ * shows (mail scanners and previews follow links); the vote is a POST from the page's form, and
+ * goes through ApprovalService.vote like every other channel.
+ */
+export function approvePageRoutes(deps: ApprovePageDeps): Route[] {
+  const publicUrl = deps.publicUrl.replace(/\/+$/, '');
+
+  /** Valid, unused, and for an open ticket; otherwise why not, with the HTTP status to say it with. */
+  async function check(token: string): Promise<Checked> {
+    const read = readLink(await deps.secret(), token);
+    if (!read.ok) {
+      return read.reason === 'expired'
+        ? { ok: false, status: 410, title: 'This link has expired', why: 'Approval links stop working when their ticket times out (or after 7 days). Ask for the approval to be sent again.' }
+        : { ok: false, status: 400, title: 'This link is not valid', why: read.reason === 'forged' ? 'It was not made by opsgate, or it was changed after it was sent.' : 'It is incomplete: copy the whole link from the mail.' };
+    }
+    let ticket: Ticket;
+    try { ticket = await deps.approvals.get(read.payload.ticketId); } catch (err) {
+      if (err instanceof TicketNotFoundError) return { ok: false, status: 404, title: 'No such approval', why: `Approval ticket ${read.payload.ticketId} does not exist (any more).` };
+      throw err;
+    }
+    if (await linkUsed(deps.redis, deps.keysPrefix, token)) return { ok: false, status: 410, title: 'This link was already used', why: 'Each approval link works once.', ticket };
+    if (ticket.status !== 'AUDITING') return { ok: false, status: 409, title: 'This approval is already decided', why: approvalCard(ticket, publicUrl).outcome ?? '', ticket };
+    return { ok: true, link: read.payload, ticket };
+  }
+
+  return [
+    {
+      method: 'GET', path: PATH,
+      async handle(req, res, [token]) {
+        const c = await check(token!);
+        if (!c.ok) return refuse(res, c, await details(c.ticket));
+        const pre = new URL(req.url ?? '/', 'http://x').searchParams.get('decision');
+        const voted = c.ticket.votes.find((v) => v.voter === c.link.approver);
+        const note = voted ? `${c.link.approver} already voted on this approval.`
+          : !c.ticket.approvers.includes(c.link.approver) ? `${c.link.approver} is not asked at the current level of this approval.` : '';
+        await page(res, 200, c.ticket.title, `${await details(c.ticket)}
+${note ? `<p class="warn">${e(note)}</p>` : form(c.link.approver, pre === 'reject' ? 'reject' : pre === 'approve' ? 'approve' : undefined)}`);
+      },
+    },
+    {
+      method: 'POST', path: PATH,
+      async handle(req, res, [token]) {
+        const body = await readForm(req);
+        const decision = body.get('decision');
+        if (decision !== 'approve' && decision !== 'reject') {
+          return refuse(res, { status: 400, title: 'Choose Approve or Reject', why: 'The form was sent without a decision; nothing was recorded.' }, '');
+        }
+        const comment = (body.get('comment') ?? '').trim().slice(0, MAX_COMMENT) || undefined;
+        const c = await check(token!);
+        if (!c.ok) return refuse(res, c, await details(c.ticket));
+        // Marked before voting: of two concurrent POSTs only one gets to vote.
+        if (!(await useLink(deps.redis, deps.keysPrefix, token!))) {
+          return refuse(res, { status: 410, title: 'This link was already used', why: 'Each approval link works once.' }, await details(c.ticket));
+        }
+        const r = await deps.approvals.vote(c.ticket.id, deps.directory.user(c.link.approver), decision === 'approve' ? 'AGREE' : 'REJECT', comment);
+        const ticket = r.ticket ?? (await deps.approvals.get(c.ticket.id));
+        if (r.outcome === 'recorded' || r.outcome === 'decided') {
+          return page(res, 200, 'Your vote is recorded', `<p class="ok">${e(r.message)}</p>${await details(ticket)}`);
+        }
+        // Refused by the ticket: nothing changed, so the link is given back.
+        await releaseLink(deps.redis, deps.keysPrefix, token!);
+        const status = r.outcome === 'missing' ? 404 : r.outcome === 'closed' || r.outcome === 'duplicate' ? 409 : 403;
+        return refuse(res, { status, title: 'Your vote was not recorded', why: r.message }, await details(ticket));
+      },
+    },
+  ];
+
+  async function details(ticket?: Ticket): Promise<string> {
+    if (!ticket) return '';
+    const card = approvalCard(ticket, publicUrl);
+    const level = activeLevel(ticket);
+    const rows: [string, string][] = [
+      ['Requested by', ticket.requester ?? 'unknown'], ['Opened', ticket.createDate],
+      ['Status', card.outcome ?? `waiting${level ? ` at ${level}` : ''}`],
+      ['Tally', card.tally], ...(card.pending.length ? [['Still needed', card.pending.join(', ')] as [string, string]] : []),
+    ];
+    const levels = ticket.spec.levels.map((l, i) => {
+      const rec = ticket.levels.find((r) => r.index === i);
+      return `<tr><td>${i + 1}. ${e(l.name)}</td><td>${e(rec?.mode ?? l.mode)}</td><td class="${e(rec?.status ?? 'pending')}">${e(rec?.status ?? 'not reached')}</td><td>${e(rec?.approvers.join(', ') ?? '')}</td><td>${e(rec?.note ?? '')}</td></tr>`;
+    }).join('');
+    const votes = ticket.votes.map((v) => `<li>${e(v.voter)}: ${v.decision === 'AGREE' ? 'approved' : 'rejected'}${v.comment ? ` — ${e(v.comment)}` : ''} <small>${e(v.date)}</small></li>`).join('');
+    return `<h1>${e(card.title)}</h1><p>${e(ticket.description)}</p>
+<table>${rows.map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(v)}</td></tr>`).join('')}</table>
+${await whatRuns(ticket, card.executionUrl)}
+<h2>Levels</h2><table><tr><th>level</th><th>mode</th><th>status</th><th>approvers</th><th>note</th></tr>${levels}</table>
+${votes ? `<h2>Votes</h2><ul>${votes}</ul>` : ''}`;
+  }
+
+  /** The template, task and parameters (NoEcho masked) the approval lets run. */
+  async function whatRuns(ticket: Ticket, executionUrl?: string): Promise<string> {
+    if (!ticket.executionId) return ticket.reasons.length ? `<h2>Why</h2><ul>${ticket.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>` : '';
+    const exec = await deps.executions.find(ticket.executionId);
+    let params = '<p>(parameters not shown: the execution or its template is gone)</p>';
+    if (exec) {
+      // Without its template nothing says which values are secret: then none is shown.
+      const tpl = await deps.templates.get(exec.templateName, exec.templateVersion).catch(() => undefined);
+      if (tpl) params = `<pre>${e(JSON.stringify(maskParameters(tpl.template, exec.parameters), null, 2))}</pre>`;
+    }
+    return `<h2>What runs</h2><p>Template <b>${e(ticket.templateName ?? exec?.templateName ?? '?')}</b>${exec ? ` ${e(exec.templateVersion)}` : ''}, task <b>${e(ticket.taskName ?? '?')}</b>
+of execution <a href="${e(executionUrl ?? '#')}" rel="noreferrer">${e(ticket.executionId)}</a>${exec ? ` (${e(exec.status)})` : ''}</p>
+<h3>Parameters</h3>${params}`;
+  }
+}
+
+function form(approver: string, preselected?: 'approve' | 'reject'): string {
+  const btn = (d: 'approve' | 'reject', label: string) => `<button name="decision" value="${d}" class="${d}"${preselected === d ? ' autofocus' : ''}>${label}</button>`;
+  // No action attribute: the form posts back to this very URL, token included.
+  return `<form method="post"><h2>Your decision</h2><p>You vote as <b>${e(approver)}</b>.${preselected ? ` You chose <b>${preselected === 'approve' ? 'Approve' : 'Reject'}</b> in the mail; confirm it below.` : ''}</p>
+<p><label>Comment (optional)<br><textarea name="comment" rows="3" cols="60" maxlength="${MAX_COMMENT}"></textarea></label></p>
+<p>${btn('approve', 'Approve')} ${btn('reject', 'Reject')}</p></form>`;
+}
+
+function refuse(res: ServerResponse, r: Refusal, detailsHtml: string): Promise<void> {
+  return page(res, r.status, r.title, `<h1>${e(r.title)}</h1><p class="warn">${e(r.why)}</p><p>Nothing was changed.</p>${detailsHtml ? `<hr>${detailsHtml}` : ''}`);
+}
+
+async function page(res: ServerResponse, status: number, title: string, body: string): Promise<void> {
+  // The URL holds the credential: keep it out of Referer headers, caches and frames of other sites.
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('x-frame-options', 'DENY');
+  sendHtml(res, status, `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${e(title)} · opsgate</title>
+<style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:60rem}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}
+pre{background:#f6f6f6;padding:.6rem}.warn{color:#8a5a00}.ok,.approved{color:#137333}.rejected,.cancelled{color:#b3261e}.active{color:#8a5a00}
+button{font-size:1rem;padding:.4rem 1.2rem;border:0;color:#fff;cursor:pointer}.approve{background:#137333}.reject{background:#b3261e}</style>
+${body}`);
+}
+
+/** A small form-encoded body; anything larger than a comment needs is refused. */
+async function readForm(req: IncomingMessage, limit = 16 * 1024): Promise<URLSearchParams> {
+  return new URLSearchParams(await readBody(req, limit));
+}

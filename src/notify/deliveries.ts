@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Directory } from '../config/directory.js';
+import type { ApprovalService } from '../core/approval-service.js';
+import type { Logger } from '../log.js';
+import type { Ticket } from '../store/approval-tickets.js';
+import type { ExecutionStore } from '../store/executions.js';
+import type { Keys } from '../store/keys.js';
+import { approvalMails } from './approval-mail.js';
+import { sendMail } from './mail.js';
+import { maskText } from './mask.js';
+import { isDingTalkRobot, renderWebhookBody, sendWebhook } from './webhook.js';
+
+export interface DeliveryDeps {
+  approvals: ApprovalService;
+  directory: Directory;
+  executions: ExecutionStore;
+  redis: Redis;
+  keys: Keys;
+  secret(): Promise<string>;
+  publicUrl: string;
+  fetch: typeof fetch;
+  now(): number;
+  log: Logger;
+}
+
+/** A delivery that cannot go now (a robot's minute is full): the job comes back at `at`. */
+export class LaterError extends Error {
+  constructor(readonly at: number) { super('the robot takes 20 messages a minute: later'); }
+}
+
+const ROBOT_PER_MINUTE = 20;
+
+/**
+ * Announces an active approval level the way the template asks (OOS NotifyType WebHook or Mail):
+ * a DingTalk robot @-mentions the pending approvers, a mail goes to each with their own links. A
+ * failure is retried by its job, then recorded on the execution; it never blocks the approval,
+ * which chat and the API can still give.
+ */
+export class Deliveries {
+  constructor(private readonly d: DeliveryDeps) {}
+
+  async deliver(ticketId: string, level: number): Promise<string> {
+    const t = await this.d.approvals.get(ticketId);
+    const n = t.spec.notify;
+    if (!n || t.status !== 'AUDITING' || t.level !== level) return 'nothing to announce';
+    const voted = new Set(t.votes.map((v) => v.voter));
+    const people = t.approvers.filter((a) => !voted.has(a)).map((a) => this.d.directory.user(a) ?? { name: a, groups: [] });
+    const link = t.executionId ? `${this.d.publicUrl}/executions/${t.executionId}` : undefined;
+    if (n.type === 'WebHook' && n.webhook) {
+      const w = n.webhook;
+      const mentions = { mobiles: people.map((p) => p.mobile).filter((m): m is string => !!m), userIds: people.map((p) => p.dingtalk).filter((m): m is string => !!m) };
+      const body = renderWebhookBody(w.content, { link: n.appendLink ? link : undefined, mentions });
+      if (isDingTalkRobot(w.uri)) await this.robotSlot(w.uri);
+      const r = await sendWebhook({ uri: w.uri, headers: w.headers, body, secret: w.secret }, { fetch: this.d.fetch, now: this.d.now });
+      if (!r.ok) {
+        if (r.retry) throw new Error(r.message);
+        await this.recordFailure(t, 'WebHook', r.message);
+      }
+      return r.ok ? 'webhook sent' : 'webhook refused';
+    }
+    if (n.type === 'Mail' && n.mail) {
+      const m = n.mail;
+      const to = people.filter((p) => p.email).map((p) => ({ name: p.name, email: p.email! }));
+      const mails = approvalMails(t, to, { secret: await this.d.secret(), publicUrl: this.d.publicUrl, subject: m.subject, body: m.body });
+      for (const mail of mails) await sendMail({ host: m.host, port: m.port, username: m.username, password: m.password, from: m.from }, mail);
+      const missing = people.filter((p) => !p.email).map((p) => p.name);
+      if (missing.length) await this.recordFailure(t, 'Mail', `no e-mail in the directory for ${missing.join(', ')}`);
+      return `${mails.length} mail(s) sent`;
+    }
+    return 'nothing to announce';
+  }
+
+  /** DingTalk throttles a robot for ten minutes past 20 messages a minute: never go past them. */
+  private async robotSlot(uri: string): Promise<void> {
+    const u = new URL(uri);
+    const robot = createHash('sha256').update(`${u.host}${u.pathname}${u.searchParams.get('access_token') ?? ''}`).digest('hex').slice(0, 16);
+    const minute = Math.floor(this.d.now() / 60_000);
+    const key = `${this.d.keys.prefix}:robot:${robot}:${minute}`;
+    const n = await this.d.redis.incr(key);
+    if (n === 1) await this.d.redis.expire(key, 120);
+    if (n > ROBOT_PER_MINUTE) throw new LaterError((minute + 1) * 60_000 + Math.floor(Math.random() * 2000));
+  }
+
+  /** A delivery that failed for good, kept on the execution (status and page show it). */
+  async recordFailure(t: Pick<Ticket, 'id' | 'executionId'>, channel: string, message: string): Promise<void> {
+    this.d.log.warn({ ticketId: t.id, channel, err: maskText(message) }, 'approval notification failed');
+    if (t.executionId) await this.d.executions.logDelivery(t.executionId, { time: new Date(this.d.now()).toISOString(), channel, ticketId: t.id, message: maskText(message) });
+  }
+}
