@@ -78,6 +78,30 @@ describe('approvals announced by a DingTalk robot and by mail; a mail-only appro
     assert.ok(again.status >= 400, 'a link works once');
   });
 
+  test('ACS::Notify posts to the robot with the link in the markdown text; a refusal fails the task', async () => {
+    const before = robot.messages.length;
+    const e = await og.rt.executions.start({ templateName: 'robot-notify', parameters: { webHookUrl: robot.url }, origin: { platform: 'api' } });
+    const done = await until(async () => { const x = await og.rt.executionStore.get(e.id); return ['Success', 'Failed'].includes(x.status) && x; }, 'the notify');
+    assert.equal(done.status, 'Failed', 'the robot has a secret and the template gives none: DingTalk refuses the unsigned message');
+    assert.match(done.statusMessage!, /errcode 310000/);
+    assert.doesNotMatch(done.statusMessage!, /robot-token-123/);
+    assert.equal(robot.messages.length, before);
+  });
+
+  test('a robot gets at most 20 messages a minute: the 21st waits for the next minute instead of being throttled', async () => {
+    const busy = await new FakeDingTalkRobot({ accessToken: 'busy-robot' }).start();
+    try {
+      const runs = await Promise.all(Array.from({ length: 21 }, () => start('robot-approval', { webHookUrl: busy.url, robotSecret: '' })));
+      await until(() => busy.messages.length >= 20 && busy.messages.length, '20 messages', 20_000);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(busy.messages.length, 20);
+      const delayed = await og.rt.producer.steps.getDelayed();
+      assert.ok(delayed.some((j) => j.name === 'deliver'), 'the 21st delivery waits as a delayed job');
+      for (const r of runs) assert.deepEqual(await og.rt.executions.deliveries(r.id), [], 'nothing failed');
+      for (const r of runs) await og.rt.executions.cancel(r.id);
+    } finally { await busy.stop(); }
+  });
+
   test('a webhook that answers 500 leaves the execution Waiting, approvable in chat, and the failure is recorded', async () => {
     robot.httpStatusNext(500);
     for (let i = 0; i < 10; i++) robot.httpStatusNext(500);
