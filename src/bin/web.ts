@@ -44,11 +44,18 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     }, config.apiTokens, log),
   ];
 
+  let slack: ReturnType<typeof createSlack> | undefined;
   if (config.slack) {
-    const slack = createSlack(config.slack, { bot, directory: rt.directory, log });
+    slack = createSlack(config.slack, { bot, directory: rt.directory, log });
     platforms.slack = slack.platform;
-    routes.push({ method: 'POST', path: /^\/slack\/events$/, handle: (req, res) => slack.requestListener(req, res) });
-    log.info('Slack over HTTP at POST /slack/events');
+    const listener = slack.requestListener;
+    if (listener) {
+      routes.push({ method: 'POST', path: /^\/slack\/events$/, handle: (req, res) => listener(req, res) });
+      log.info('Slack over HTTP at POST /slack/events');
+    } else {
+      await slack.start();
+      log.info('Slack over Socket Mode');
+    }
   }
 
   const server = createHttpServer(routes, log);
@@ -65,6 +72,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   return {
     url,
     async close() {
+      await slack?.stop();
       console.close();
       await new Promise((r) => server.close(r));
       server.closeAllConnections();

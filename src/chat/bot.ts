@@ -2,7 +2,7 @@ import type { ApprovalService } from '../core/approval-service.js';
 import type { Executions } from '../core/executions.js';
 import { asOpsgateError } from '../errors.js';
 import type { TemplateStore } from '../store/templates.js';
-import { describeExecution } from './describe.js';
+import { describeExecution, describeTemplate, describeTicket } from './describe.js';
 import type { Actor } from './platform.js';
 import { tokenize } from './tokenize.js';
 
@@ -59,6 +59,30 @@ const commands: Command[] = [
       const exec = await executions.get(id);
       const failed = await executions.deliveries(id);
       return [describeExecution(exec), ...failed.map((f) => `  ⚠ ${String(f.channel)} for approval ${String(f.ticketId)} failed: ${String(f.message)}`)].join('\n');
+    },
+  },
+  {
+    name: 'list', usage: 'list', summary: 'the runbooks you can run',
+    async run(_args, _ctx, { templates }) {
+      const all = (await templates.all()).filter((t) => t.template.FormatVersion === 'OOS-2019-06-01' && !t.name.includes('::'));
+      if (!all.length) return 'No runbooks are loaded.';
+      return ['Runbooks:', ...all.map((t) => `  ${t.name} ${t.version}${describeTemplate(t.template.Description) ? `  ${describeTemplate(t.template.Description)}` : ''}`)].join('\n');
+    },
+  },
+  {
+    name: 'ticket', usage: 'ticket TICKET_ID', summary: "an approval ticket's levels, who did what and when",
+    async run([id], _ctx, { approvals }) {
+      if (!id || !/^\d+$/.test(id)) throw new UsageError('which ticket? Give its number.');
+      return describeTicket(await approvals.get(id));
+    },
+  },
+  {
+    name: 'cancel', usage: 'cancel EXECUTION_ID', summary: 'cancel a run (and its child runs)',
+    async run([id], ctx, { executions }) {
+      if (!id) throw new UsageError('which execution? Give its id (exec-...).');
+      if (!ctx.actor.user) return 'You are not in the opsgate directory, so you cannot cancel runs.';
+      const e = await executions.cancel(id, `cancelled by ${ctx.actor.user.name}`);
+      return e.statusMessage === `cancelled by ${ctx.actor.user.name}` ? `Cancelled ${id}.` : `${id} had already ended: ${e.status}.`;
     },
   },
   {

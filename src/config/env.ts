@@ -31,6 +31,8 @@ const schema = z.object({
   /** Slack over HTTP at POST /slack/events: both must be set, or neither. */
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must start with xoxb-').optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  /** With SLACK_BOT_TOKEN: Slack over Socket Mode (no public URL needed) instead of HTTP. */
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must start with xapp-').optional(),
   /** Slack Web API base (tests, proxies). */
   SLACK_API_URL: url().default('https://slack.com/api/'),
   /** Alibaba Cloud credentials for ACS::ExecuteAPI and the other cloud actions; absent: those tasks fail saying so. */
@@ -50,7 +52,10 @@ const schema = z.object({
     ctx.addIssue({ code: 'custom', path: [env.ALIBABA_CLOUD_ACCESS_KEY_ID ? 'ALIBABA_CLOUD_ACCESS_KEY_SECRET' : 'ALIBABA_CLOUD_ACCESS_KEY_ID'],
       message: 'is required with the other Alibaba Cloud key (set both or neither)' });
   }
-  if (!!env.SLACK_BOT_TOKEN !== !!env.SLACK_SIGNING_SECRET) {
+  if (env.SLACK_APP_TOKEN && !env.SLACK_BOT_TOKEN) {
+    ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required with SLACK_APP_TOKEN (Socket Mode needs both)' });
+  }
+  if (!env.SLACK_APP_TOKEN && !!env.SLACK_BOT_TOKEN !== !!env.SLACK_SIGNING_SECRET) {
     ctx.addIssue({ code: 'custom', path: [env.SLACK_BOT_TOKEN ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN'],
       message: 'is required when Slack is configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET together)' });
   }
@@ -71,7 +76,8 @@ export interface Config {
   keyPrefix: string;
   /** Bearer token to the directory user it acts as. */
   apiTokens: Map<string, string>;
-  slack?: { botToken: string; signingSecret: string; apiUrl: string };
+  /** Slack over HTTP (signingSecret) or Socket Mode (appToken). */
+  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string };
   cloud?: { accessKeyId: string; accessKeySecret: string; securityToken?: string; endpoint?: string };
   region: string;
   lockMs: number;
@@ -104,8 +110,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       const [name, token] = p.trim().split(':') as [string, string];
       return [token, name];
     })),
-    slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
-      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL }
+    slack: e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)
+      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL }
       : undefined,
     cloud: e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
       ? { accessKeyId: e.ALIBABA_CLOUD_ACCESS_KEY_ID, accessKeySecret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET, securityToken: e.ALIBABA_CLOUD_SECURITY_TOKEN, endpoint: e.ALIBABA_CLOUD_ENDPOINT }

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+export const APP_TOKEN = 'xapp-1-test-app-token';
+
 /** One call the fake received: Web API method (or `response_url`) and its decoded arguments. */
 export interface SlackCall { method: string; args: Record<string, unknown> }
 
@@ -14,6 +16,8 @@ export class FakeSlackApi {
   private server?: Server;
   private seq = 0;
   base = '';
+  /** Where apps.connections.open sends Socket Mode clients (a FakeSlackSocket's url). */
+  socketUrl?: string;
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -28,7 +32,9 @@ export class FakeSlackApi {
           return answer({ ok: true });
         }
         const method = url.pathname.replace(/^\/api\//, '');
-        if (req.headers.authorization !== 'Bearer xoxb-test-token') return answer({ ok: false, error: 'invalid_auth' });
+        // Socket Mode opens its connection with the app-level token; everything else uses the bot token.
+        const token = method === 'apps.connections.open' ? `Bearer ${APP_TOKEN}` : 'Bearer xoxb-test-token';
+        if (req.headers.authorization !== token) return answer({ ok: false, error: 'invalid_auth' });
         const args: Record<string, unknown> = {};
         const form = (req.headers['content-type'] ?? '').startsWith('application/json') ? Object.entries(JSON.parse(raw) as object) : new URLSearchParams(raw);
         for (const [k, v] of form) args[k] = typeof v === 'string' && /^[[{]/.test(v) ? JSON.parse(v) : v;
@@ -41,6 +47,9 @@ export class FakeSlackApi {
             return answer({ ok: true, channel: args.channel, ts: args.ts, message: args });
           }
           case 'chat.update': return answer({ ok: true, channel: args.channel, ts: args.ts });
+          case 'apps.connections.open':
+            if (!this.socketUrl) return answer({ ok: false, error: 'not_allowed' });
+            return answer({ ok: true, url: this.socketUrl });
           case 'chat.postEphemeral': return answer({ ok: true, message_ts: `1700000000.${String(++this.seq).padStart(6, '0')}` });
           default: return answer({ ok: false, error: 'unknown_method' });
         }

@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { Directory } from '../../config/directory.js';
 import type { Logger } from '../../log.js';
 import type { Bot } from '../bot.js';
@@ -7,8 +7,13 @@ import { renderSlack } from './render.js';
 
 export interface SlackOptions {
   botToken: string;
-  signingSecret: string;
+  /** Slack over HTTP: requests signed with this secret arrive at POST /slack/events. */
+  signingSecret?: string;
+  /** Slack over Socket Mode: opsgate connects out, no public URL needed. */
+  appToken?: string;
   apiUrl: string;
+  /** Socket Mode's ping timeout (ms); short in tests so a dropped socket reconnects fast. */
+  clientPingTimeout?: number;
 }
 
 /**
@@ -17,12 +22,13 @@ export interface SlackOptions {
  */
 export function createSlack(opts: SlackOptions, deps: { bot: Bot; directory: Directory; log: Logger }) {
   const { bot, directory, log } = deps;
-  const receiver = new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: '/slack/events', logger: boltLogger(log) });
-  const app = new App({
-    token: opts.botToken, receiver, logger: boltLogger(log),
-    // Notifications are retried by their queue; the Web API client need not retry for 30 minutes.
-    clientOptions: { slackApiUrl: opts.apiUrl, retryConfig: { retries: 2, factor: 2, maxTimeout: 2000 } },
-  });
+  // Notifications are retried by their queue; the Web API client need not retry for 30 minutes.
+  const clientOptions = { slackApiUrl: opts.apiUrl, retryConfig: { retries: 2, factor: 2, maxTimeout: 2000 } };
+  // The same handlers over either transport: only the receiver differs.
+  const receiver = opts.appToken
+    ? new SocketModeReceiver({ appToken: opts.appToken, logger: boltLogger(log), clientPingTimeout: opts.clientPingTimeout, installerOptions: { clientOptions } })
+    : new HTTPReceiver({ signingSecret: opts.signingSecret ?? '', endpoints: '/slack/events', logger: boltLogger(log) });
+  const app = new App({ token: opts.botToken, receiver, logger: boltLogger(log), clientOptions });
   const actor = (id: string): Actor => ({ platform: 'slack', id, user: directory.byPlatform('slack', id) });
 
   app.command(/^\/.+/, async ({ command, ack, respond }) => {
@@ -51,7 +57,13 @@ export function createSlack(opts: SlackOptions, deps: { bot: Bot; directory: Dir
       await app.client.chat.update({ channel, ts, ...renderSlack(message, directory) });
     },
   };
-  return { app, platform, requestListener: receiver.requestListener };
+  return {
+    app, platform,
+    requestListener: receiver instanceof HTTPReceiver ? receiver.requestListener : undefined,
+    /** Socket Mode connects when started; HTTP needs nothing (the HTTP server routes to it). */
+    start: async () => { if (opts.appToken) await app.start(); },
+    stop: async () => { if (opts.appToken) await app.stop(); },
+  };
 }
 
 function boltLogger(log: Logger): BoltLogger {

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { APP_TOKEN, FakeSlackApi } from '../fakes/slack-api.js';
+import { FakeSlackSocket } from '../fakes/slack-socket.js';
+import { Target } from '../fakes/target.js';
+import { consoleDriver, slackDriver, type ChatDriver } from '../support/chat-drivers.js';
+import { startOpsgate, until, type Opsgate } from '../support/harness.js';
+
+/** The same chat behaviours, run against every chat adapter. */
+const adapters: { name: string; setup(): Promise<{ og: Opsgate; driver: ChatDriver; close(): Promise<void> }> }[] = [
+  {
+    name: 'console',
+    async setup() {
+      const og = await startOpsgate();
+      return { og, driver: consoleDriver(og), close: () => og.close() };
+    },
+  },
+  {
+    name: 'slack over HTTP',
+    async setup() {
+      const api = await new FakeSlackApi().start();
+      const og = await startOpsgate({ slackApiUrl: api.apiUrl });
+      return { og, driver: slackDriver(og, api), close: async () => { await og.close(); await api.stop(); } };
+    },
+  },
+  {
+    name: 'slack over Socket Mode',
+    async setup() {
+      const api = await new FakeSlackApi().start();
+      const socket = await new FakeSlackSocket().start();
+      api.socketUrl = socket.url;
+      const og = await startOpsgate({ slackApiUrl: api.apiUrl, env: { SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: '' } });
+      await until(() => socket.connections > 0, 'the socket connection');
+      return { og, driver: slackDriver(og, api, socket), close: async () => { await og.close(); await socket.stop(); await api.stop(); } };
+    },
+  },
+];
+
+for (const adapter of adapters) {
+  describe(`chat conformance: ${adapter.name}`, () => {
+    let og: Opsgate;
+    let chat: ChatDriver;
+    let close: () => Promise<void>;
+    let target: Target;
+    before(async () => {
+      target = await new Target().start();
+      ({ og, driver: chat, close } = await adapter.setup());
+    });
+    after(async () => { await close(); await target.stop(); });
+
+    const ticketOf = (id: string) => until(async () => { const e = await og.rt.executionStore.get(id); return e.tasks.approve?.data?.ticketId as string | undefined; }, 'the ticket');
+
+    test('start, approve twice with a double click and a non-approver in between, finish; read the ticket', async () => {
+      const started = await chat.command('alice', `run two-approvals target=${target.url}`);
+      const execId = /exec-[0-9a-f]+/.exec(started)![0];
+      const ticket = await ticketOf(execId);
+      const card = await until(() => chat.card(ticket), 'the card');
+      assert.match(card.text, /0 of 2 approvals/);
+      assert.match(card.text, /@bob/);
+      assert.ok(card.buttons);
+      assert.equal(await chat.press('bob', 'approve', ticket), undefined);
+      await until(async () => (await chat.card(ticket))?.text.includes('1 of 2'), 'the tally');
+      assert.match((await chat.press('bob', 'approve', ticket))!, /already voted/);
+      assert.match((await chat.press('dave', 'approve', ticket))!, /not an approver/);
+      await chat.press('carol', 'approve', ticket);
+      await until(async () => { const c = await chat.card(ticket); return c && !c.buttons && /Approved by bob, carol/.test(c.text); }, 'the decided card');
+      await until(async () => (await og.rt.executionStore.get(execId)).status === 'Success', 'Success');
+      const detail = await chat.command('dave', `ticket ${ticket}`);
+      assert.match(detail, /is approved/);
+      assert.match(detail, /approved by bob at/);
+      assert.match(detail, /approved by carol at/);
+    });
+
+    test('reject cancels; cancel cancels; list and bad commands answer privately', async () => {
+      const a = /exec-[0-9a-f]+/.exec(await chat.command('alice', `run two-approvals target=${target.url}`))![0];
+      const ticket = await ticketOf(a);
+      await until(() => chat.card(ticket), 'the card');
+      await chat.press('carol', 'reject', ticket);
+      await until(async () => (await og.rt.executionStore.get(a)).status === 'Cancelled', 'Cancelled');
+      const b = /exec-[0-9a-f]+/.exec(await chat.command('alice', `run two-approvals target=${target.url}`))![0];
+      await ticketOf(b);
+      assert.match(await chat.command('bob', `cancel ${b}`), new RegExp(`Cancelled ${b}`));
+      assert.equal((await og.rt.executionStore.get(b)).status, 'Cancelled');
+      assert.match(await chat.command('alice', 'list'), /two-approvals v1/);
+      assert.match(await chat.command('alice', 'frobnicate'), /Unknown command/);
+      assert.match(await chat.command('alice', 'ticket'), /Usage: ticket TICKET_ID/);
+    });
+  });
+}

@@ -1,0 +1,82 @@
+import type { FakeSlackApi } from '../fakes/slack-api.js';
+import { SlackSender } from '../fakes/slack-client.js';
+import type { FakeSlackSocket } from '../fakes/slack-socket.js';
+import { until, type Opsgate } from './harness.js';
+
+/** What every chat adapter must let a person do, seen from outside the adapter. */
+export interface ChatDriver {
+  name: string;
+  /** Types a command as `user`; the private answer. */
+  command(user: string, text: string): Promise<string>;
+  /** The approval card as that platform shows it: its text, and whether it still has buttons. */
+  card(ticketId: string): Promise<{ text: string; buttons: boolean } | undefined>;
+  /** Presses Approve or Reject on the card; the private answer, if any. */
+  press(user: string, action: 'approve' | 'reject', ticketId: string): Promise<string | undefined>;
+}
+
+const SLACK_IDS: Record<string, string> = { alice: 'U0001', bob: 'U0002', carol: 'U0003', dave: 'U0004', mallory: 'U9999' };
+
+export function consoleDriver(og: Opsgate): ChatDriver {
+  const post = async (path: string, body: unknown) => {
+    const r = await fetch(`${og.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return ((await r.json()) as { reply?: string | null }).reply ?? undefined;
+  };
+  return {
+    name: 'console',
+    command: async (user, text) => (await post('/console/command', { user, text })) ?? '',
+    async card(ticketId) {
+      const { messages } = (await (await fetch(`${og.url}/console/state`)).json()) as { messages: { card?: { ticketId: string; tally: string; pending: string[]; outcome?: string; buttons: unknown[] } }[] };
+      const c = messages.find((m) => m.card?.ticketId === ticketId)?.card;
+      return c && { text: `${c.tally} ${c.pending.map((p) => `@${p}`).join(' ')} ${c.outcome ?? ''}`, buttons: c.buttons.length > 0 };
+    },
+    press: (user, action, ticketId) => post('/console/action', { user, action, value: ticketId }),
+  };
+}
+
+type Blocks = { type: string; text?: { text: string }; elements?: { text?: string | { text: string } }[] }[];
+
+/** Slack over HTTP (signed requests to /slack/events) or Socket Mode (envelopes on the socket). */
+export function slackDriver(og: Opsgate, api: FakeSlackApi, socket?: FakeSlackSocket, secret = 'test-signing-secret'): ChatDriver {
+  const sender = new SlackSender(`${og.url}/slack/events`, secret, api.base);
+  const replies = () => api.of('response_url').map((r) => String(r.text));
+  const deliver = async (body: string, kind: 'slash_commands' | 'interactive') => {
+    if (!socket) {
+      const r = await sender.post(body);
+      if (r.status !== 200) throw new Error(`Slack answered ${r.status}`);
+      return;
+    }
+    const payload = kind === 'slash_commands' ? Object.fromEntries(new URLSearchParams(body)) : JSON.parse(decodeURIComponent(body.slice('payload='.length)));
+    const id = socket.send(kind, payload);
+    await until(() => socket.acked(id), 'the envelope ack');
+  };
+  const answer = async (before: number, wait: boolean) => {
+    if (!wait) { await new Promise((r) => setTimeout(r, 150)); return replies().slice(before)[0]; }
+    return until(() => replies().slice(before)[0], 'a private answer');
+  };
+  const cardMessage = (ticketId: string) => {
+    const posts = api.of('chat.postMessage').filter((m) => m.blocks && JSON.stringify(m.blocks).includes(`approval-${ticketId}`));
+    const post = posts[0];
+    if (!post) return undefined;
+    return api.of('chat.update').filter((u) => u.ts === post.ts).at(-1) ?? post;
+  };
+  return {
+    name: socket ? 'slack-socket' : 'slack-http',
+    async command(user, text) {
+      const before = replies().length;
+      await deliver(sender.slashBody(SLACK_IDS[user]!, text), 'slash_commands');
+      return (await answer(before, true))!;
+    },
+    async card(ticketId) {
+      const m = cardMessage(ticketId);
+      if (!m) return undefined;
+      const blocks = m.blocks as Blocks;
+      return { text: JSON.stringify(blocks).replace(/<@U0002>/g, '@bob').replace(/<@U0003>/g, '@carol'), buttons: blocks.some((b) => b.type === 'actions') };
+    },
+    async press(user, action, ticketId) {
+      const m = cardMessage(ticketId)!;
+      const before = replies().length;
+      await deliver(sender.buttonBody(SLACK_IDS[user]!, action, ticketId, { channel: 'C0001', ts: String(m.ts) }), 'interactive');
+      return answer(before, false);
+    },
+  };
+}
