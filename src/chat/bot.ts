@@ -5,6 +5,7 @@ import type { TemplateStore } from '../store/templates.js';
 import { describeExecution, describeTemplate, describeTicket } from './describe.js';
 import type { Actor } from './platform.js';
 import { tokenize } from './tokenize.js';
+import { fieldErrors, runForm, type RunForm } from './run-form.js';
 
 /** Where a command came from; replies go privately to the actor. */
 export interface CommandContext {
@@ -125,6 +126,33 @@ export class Bot {
       const e = asOpsgateError(err);
       if (e.code === 'InternalError') throw err;
       return `${e.message}\nUsage: ${command.usage}`;
+    }
+  }
+
+  /** The form that starts `name`, when it has parameters to ask for. */
+  async form(name: string): Promise<RunForm | undefined> {
+    const t = await this.deps.templates.runnable(name).catch(() => undefined);
+    return t && Object.keys(t.template.Parameters).length ? runForm(t.name, t.version, t.template) : undefined;
+  }
+
+  /** A submitted run form: the run's private answer, or what is wrong with each field. */
+  async submit(form: { templateName: string; version: string }, values: Record<string, string>, ctx: CommandContext)
+    : Promise<{ message: string } | { errors: Record<string, string> }> {
+    const { template } = await this.deps.templates.runnable(form.templateName, form.version);
+    if (!ctx.actor.user && template.Tasks.some((t) => t.Action.toLowerCase() === 'acs::approve')) {
+      return { message: `${form.templateName} needs approval, and you are not in the opsgate directory, so you cannot start it.` };
+    }
+    const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
+    try {
+      const exec = await this.deps.executions.start({
+        templateName: form.templateName, templateVersion: form.version, parameters: given, owner: ctx.actor.user?.name,
+        origin: { platform: ctx.platform, channel: ctx.channel },
+      });
+      return { message: `Started ${exec.templateName} ${exec.templateVersion} as ${exec.id}.` };
+    } catch (err) {
+      const e = asOpsgateError(err);
+      if (e.code !== 'InvalidParameter') throw err;
+      return { errors: fieldErrors(e.message, Object.keys(template.Parameters)) ?? { [Object.keys(template.Parameters)[0] ?? 'form']: e.message } };
     }
   }
 

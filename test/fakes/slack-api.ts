@@ -47,6 +47,7 @@ export class FakeSlackApi {
             return answer({ ok: true, channel: args.channel, ts: args.ts, message: args });
           }
           case 'chat.update': return answer({ ok: true, channel: args.channel, ts: args.ts });
+          case 'views.open': return answer({ ok: true, view: { ...(args.view as object), id: `V${++this.seq}` } });
           case 'apps.connections.open':
             if (!this.socketUrl) return answer({ ok: false, error: 'not_allowed' });
             return answer({ ok: true, url: this.socketUrl });

@@ -71,6 +71,18 @@ for (const adapter of adapters) {
       assert.match(detail, /approved by carol at/);
     });
 
+    test('run TEMPLATE alone opens its form; errors show on their fields; a good submit starts it', { skip: !adapter.name.startsWith('slack') }, async () => {
+      const forms = chat.forms!;
+      const view = await forms.open('alice', 'two-approvals');
+      assert.deepEqual(view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id), ['p-target', 'p-service']);
+      assert.deepEqual(await forms.submit('alice', view, { service: 'Billing API!' }), { target: 'is required (String)' });
+      assert.equal(await forms.submit('alice', view, { target: target.url }), undefined);
+      const started = await until(() => forms.lastPrivate()?.startsWith('Started') && forms.lastPrivate(), 'the private Started');
+      const execId = /exec-[0-9a-f]+/.exec(started)![0];
+      assert.equal((await og.rt.executionStore.get(execId)).parameters.service, 'billing-api', 'the default filled in');
+      await og.rt.executions.cancel(execId);
+    });
+
     test('reject cancels; cancel cancels; list and bad commands answer privately', async () => {
       const a = /exec-[0-9a-f]+/.exec(await chat.command('alice', `run two-approvals target=${target.url}`))![0];
       const ticket = await ticketOf(a);

@@ -140,7 +140,7 @@ describe('Slack: start a runbook, approve it with two buttons, watch it finish',
   test('an unknown template, a missing parameter or a bad command answers with what was wrong', async () => {
     const before = replies().length;
     await slack.command('U0001', 'run nope');
-    await slack.command('U0001', 'run two-approvals');
+    await slack.command('U0001', 'run two-approvals service=billing-api');
     await slack.command('U0001', `run two-approvals target=${target.url} colour=blue`);
     await slack.command('U0001', 'frobnicate');
     await slack.command('U0001', 'run two-approvals target');

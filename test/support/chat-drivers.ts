@@ -12,6 +12,12 @@ export interface ChatDriver {
   card(ticketId: string): Promise<{ text: string; buttons: boolean } | undefined>;
   /** Presses Approve or Reject on the card; the private answer, if any. */
   press(user: string, action: 'approve' | 'reject', ticketId: string): Promise<string | undefined>;
+  /** Platforms with forms: `run TEMPLATE` opens one; submitting answers errors per field, or nothing. */
+  forms?: {
+    open(user: string, template: string): Promise<{ blocks: { block_id?: string; type: string }[]; private_metadata: string }>;
+    submit(user: string, view: { private_metadata: string }, values: Record<string, string>): Promise<Record<string, string> | undefined>;
+    lastPrivate(): string | undefined;
+  };
 }
 
 const SLACK_IDS: Record<string, string> = { alice: 'U0001', bob: 'U0002', carol: 'U0003', dave: 'U0004', mallory: 'U9999' };
@@ -77,6 +83,34 @@ export function slackDriver(og: Opsgate, api: FakeSlackApi, socket?: FakeSlackSo
       const before = replies().length;
       await deliver(sender.buttonBody(SLACK_IDS[user]!, action, ticketId, { channel: 'C0001', ts: String(m.ts) }), 'interactive');
       return answer(before, false);
+    },
+    forms: {
+      async open(user, template) {
+        const before = api.of('views.open').length;
+        await deliver(sender.slashBody(SLACK_IDS[user]!, `run ${template}`), 'slash_commands');
+        return until(() => api.of('views.open')[before]?.view as { blocks: { block_id?: string; type: string }[]; private_metadata: string } | undefined, 'views.open');
+      },
+      async submit(user, view, values) {
+        const state = Object.fromEntries(Object.entries(values).map(([k, v]) => [`p-${k}`, { value: { type: 'plain_text_input', value: v } }]));
+        const payload = {
+          type: 'view_submission', team: { id: 'T0001', domain: 'fake' }, user: { id: SLACK_IDS[user], username: user, name: user, team_id: 'T0001' },
+          api_app_id: 'A0001', token: 'legacy', trigger_id: '5555.6666.ijkl', is_enterprise_install: false, enterprise: null, response_urls: [],
+          view: { id: 'V1', team_id: 'T0001', type: 'modal', callback_id: 'opsgate-run', private_metadata: view.private_metadata, hash: 'h1', root_view_id: 'V1', app_id: 'A0001', bot_id: 'BBOT',
+            title: { type: 'plain_text', text: 'Run a runbook' }, blocks: [], state: { values: state } },
+        };
+        const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+        let ackBody: unknown;
+        if (socket) {
+          const id = socket.send('interactive', payload);
+          ackBody = (await until(() => socket.acked(id), 'the ack')).payload;
+        } else {
+          const r = await sender.post(body);
+          ackBody = r.text ? JSON.parse(r.text) : undefined;
+        }
+        const a = ackBody as { response_action?: string; errors?: Record<string, string> } | undefined;
+        return a?.response_action === 'errors' ? Object.fromEntries(Object.entries(a.errors ?? {}).map(([k, v]) => [k.replace(/^p-/, ''), v])) : undefined;
+      },
+      lastPrivate: () => api.of('chat.postEphemeral').map((m) => String(m.text)).at(-1),
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Directory } from '../../config/directory.js';
 import type { Logger } from '../../log.js';
 import type { Bot } from '../bot.js';
 import type { Actor, ChatPlatform } from '../platform.js';
+import { formValues, runModal, RUN_FORM } from './form.js';
 import { renderSlack } from './render.js';
 
 export interface SlackOptions {
@@ -31,14 +32,36 @@ export function createSlack(opts: SlackOptions, deps: { bot: Bot; directory: Dir
   const app = new App({ token: opts.botToken, receiver, logger: boltLogger(log), clientOptions });
   const actor = (id: string): Actor => ({ platform: 'slack', id, user: directory.byPlatform('slack', id) });
 
-  app.command(/^\/.+/, async ({ command, ack, respond }) => {
+  app.command(/^\/.+/, async ({ command, ack, respond, client, context }) => {
     await ack();
-    const answer = await bot.command(command.text, { actor: actor(command.user_id), platform: 'slack', channel: command.channel_id });
-    await respond({ response_type: 'ephemeral', text: answer });
+    if (context.retryNum) return; // a retried delivery: the first one is handled already
+    const ctx = { actor: actor(command.user_id), platform: 'slack' as const, channel: command.channel_id };
+    // `run TEMPLATE` alone opens the template's form; with key=value pairs it runs at once.
+    const bare = /^\s*(?:run|start)\s+([A-Za-z0-9_:-]+)\s*$/i.exec(command.text);
+    const form = bare ? await bot.form(bare[1]!) : undefined;
+    if (form) {
+      await client.views.open({ trigger_id: command.trigger_id, view: runModal(form, { channel: command.channel_id }) });
+      return;
+    }
+    await respond({ response_type: 'ephemeral', text: await bot.command(command.text, ctx) });
   });
 
-  app.action(/^(approve|reject)$/, async ({ action, body, ack, respond }) => {
+  app.view(RUN_FORM, async ({ ack, body, view, client }) => {
+    const meta = JSON.parse(view.private_metadata || '{}') as { t?: string; v?: string; c?: string };
+    const ctx = { actor: actor(body.user.id), platform: 'slack' as const, channel: meta.c ?? '' };
+    const r = await bot.submit({ templateName: meta.t ?? '', version: meta.v ?? '' }, formValues(view.state.values as never), ctx);
+    if ('errors' in r) {
+      // Errors show on their fields, in the form still open.
+      await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(r.errors).map(([k, v]) => [`p-${k}`, v])) });
+      return;
+    }
     await ack();
+    if (meta.c) await client.chat.postEphemeral({ channel: meta.c, user: body.user.id, text: r.message });
+  });
+
+  app.action(/^(approve|reject)$/, async ({ action, body, ack, respond, context }) => {
+    await ack();
+    if (context.retryNum) return;
     if (action.type !== 'button' || !('action_id' in action) || body.type !== 'block_actions') return;
     const channel = body.channel?.id ?? body.container?.channel_id ?? '';
     const answer = await bot.button(action.action_id, action.value ?? '', { actor: actor(body.user.id), platform: 'slack', channel });

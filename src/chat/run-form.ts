@@ -1,0 +1,58 @@
+import type { ParameterDef, Template } from '../template/schema.js';
+import { describeTemplate } from './describe.js';
+
+/** A form for starting a runbook, built from its Parameters; each platform renders it its own way. */
+export interface RunForm {
+  templateName: string;
+  version: string;
+  title: string;
+  fields: FormField[];
+}
+
+export interface FormField {
+  name: string;
+  label: string;
+  hint?: string;
+  kind: 'text' | 'multiline' | 'number' | 'boolean' | 'select';
+  required: boolean;
+  options?: string[];
+  min?: number;
+  max?: number;
+  /** A literal default, pre-filled (expressions such as '{{ ACS::RegionId }}' are left to the engine). */
+  initial?: string;
+}
+
+const literal = (v: unknown): string | undefined => {
+  if (v === undefined || v === null) return undefined;
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  return /\{\{.*\}\}/.test(text) ? undefined : text;
+};
+
+function field(name: string, p: ParameterDef): FormField {
+  const label = describeTemplate(p.Label) || name;
+  const hint = describeTemplate(p.Description) || undefined;
+  const base = { name, label: label.slice(0, 2000), hint: hint?.slice(0, 2000), required: p.Default === undefined, initial: literal(p.Default) };
+  if (p.AllowedValues?.length) return { ...base, kind: 'select', options: p.AllowedValues.map((v) => literal(v) ?? String(v)) };
+  if (p.Type === 'Boolean') return { ...base, kind: 'boolean' };
+  if (p.Type === 'Number') return { ...base, kind: 'number', min: p.MinValue, max: p.MaxValue };
+  if (p.Type === 'List' || p.Type === 'Json') return { ...base, kind: 'multiline' };
+  return { ...base, kind: 'text' };
+}
+
+export function runForm(name: string, version: string, template: Template): RunForm {
+  return {
+    templateName: name, version, title: `Run ${name}`,
+    fields: Object.entries(template.Parameters).filter(([, p]) => p.NoEcho !== true && p.NoEcho !== 'true' || p.Default === undefined).map(([n, p]) => field(n, p)),
+  };
+}
+
+/** `name: message; name2: message` (a ParameterError) as a message per field. */
+export function fieldErrors(message: string, fields: string[]): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const part of message.split('; ')) {
+    const m = /^([^:]+): (.*)$/.exec(part);
+    if (!m || !fields.includes(m[1]!)) return undefined;
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
