@@ -68,6 +68,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   log.info({ url }, 'opsgate is listening');
   const notifier = startNotifyWorker(rt, notificationDispatcher({
     executions: rt.executionStore, tickets: rt.tickets, platforms, publicUrl: config.publicUrl ?? url, log,
+    totalTasks: async (e) => (await rt.templates.runnable(e.templateName, e.templateVersion)).template.Tasks.length,
   }));
   return {
     url,

@@ -1,6 +1,7 @@
 import { approvalCard } from '../approval/card.js';
 import type { ChatPlatform } from '../chat/platform.js';
 import { describeExecution, icon } from '../chat/describe.js';
+import type { Execution } from '../engine/types.js';
 import type { Logger } from '../log.js';
 import type { NotifyJob } from '../queue/producer.js';
 import type { ExecutionStore } from '../store/executions.js';
@@ -12,6 +13,16 @@ export interface DispatcherDeps {
   platforms: Record<string, ChatPlatform>;
   publicUrl: string;
   log: Logger;
+  /** How many tasks the run's template has, for the progress line. */
+  totalTasks?: (exec: Execution) => Promise<number>;
+}
+
+/** `3/5 tasks, now rebootInstance (waiting for approval 12)`. */
+export function progressLine(exec: Execution, total?: number): string {
+  const done = Object.values(exec.tasks).filter((t) => t.status === 'Success' || t.status === 'Skipped').length;
+  const now = exec.current && ['Running', 'Waiting'].includes(exec.tasks[exec.current]?.status ?? '') ? exec.current : undefined;
+  const waiting = now && exec.tasks[now]?.status === 'Waiting' ? ` (${exec.tasks[now]!.message ?? 'waiting'})` : '';
+  return `${icon(exec.status)} ${done}${total ? `/${total}` : ''} tasks${now ? `, now ${now}${waiting}` : ''}`;
 }
 
 /**
@@ -19,7 +30,7 @@ export interface DispatcherDeps {
  * message, its progress in a thread under it, and the approval card (posted once, then updated).
  */
 export function notificationDispatcher(deps: DispatcherDeps) {
-  const { executions, tickets, platforms, publicUrl } = deps;
+  const { executions, tickets, platforms, publicUrl, totalTasks } = deps;
 
   return async function dispatch(job: NotifyJob): Promise<void> {
     const executionId = 'ticketId' in job ? await tickets.executionOf(job.ticketId) : job.executionId;
@@ -41,13 +52,19 @@ export function notificationDispatcher(deps: DispatcherDeps) {
         return;
       }
       case 'task': {
+        // One progress line in the run's thread, edited as tasks go; a failure gets its own message.
         const thread = await executions.thread(exec.id);
-        const verb = { Running: 'started', Success: 'finished', Failed: 'failed', Waiting: 'is waiting', Skipped: 'was skipped', Cancelled: 'was cancelled' }[job.status] ?? job.status;
-        await platform.post(channel, { text: `${icon(job.status)} ${job.task} ${verb}${job.message ? `: ${job.message}` : ''}` }, thread);
+        const text = progressLine(exec, totalTasks ? await totalTasks(exec) : undefined);
+        const ref = await executions.progress(exec.id);
+        if (ref) await platform.update(channel, ref, { text });
+        else await executions.setProgress(exec.id, await platform.post(channel, { text }, thread));
+        if (job.status === 'Failed') await platform.post(channel, { text: `${icon('Failed')} ${job.task} failed${job.message ? `: ${job.message}` : ''}` }, thread);
         return;
       }
       case 'finished': {
         const thread = await executions.thread(exec.id);
+        const ref = await executions.progress(exec.id);
+        if (ref) await platform.update(channel, ref, { text: progressLine(exec, totalTasks ? await totalTasks(exec) : undefined) });
         await platform.post(channel, { text: describeExecution(exec) }, thread);
         return;
       }

@@ -131,6 +131,15 @@ export class ExecutionStore {
     return (await this.redis.hget(this.keys.execution(id), 'thread')) ?? undefined;
   }
 
+  /** The progress line posted in the run's thread, edited as tasks go. */
+  async setProgress(id: string, ref: string): Promise<void> {
+    await this.redis.hset(this.keys.execution(id), 'progress', ref);
+  }
+
+  async progress(id: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys.execution(id), 'progress')) ?? undefined;
+  }
+
   async recent(count = 10): Promise<Execution[]> {
     const ids = await this.redis.zrevrange(this.keys.executionIndex, 0, count - 1);
     const all = await Promise.all(ids.map((id) => this.find(id)));

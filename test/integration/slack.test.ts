@@ -94,11 +94,15 @@ describe('Slack: start a runbook, approve it with two buttons, watch it finish',
     assert.deepEqual(hits[0]!.body, { service: 'billing-api', execution: execId });
     assert.equal(hits[0]!.idempotencyKey, `${execId}/deploy`);
 
-    // Progress went to a thread under the run's first message.
-    const thread = fake.of('chat.postMessage').filter((m) => m.thread_ts === first.ts).map((m) => String(m.text));
-    for (const line of ['approve started', 'approve is waiting', 'approve finished', 'deploy started', 'deploy finished', 'is Success']) {
-      assert.ok(thread.some((t) => t.includes(line)), `thread has "${line}": ${JSON.stringify(thread)}`);
-    }
+    // Only the first message is in the channel: progress is one line in its thread, edited as tasks
+    // go, and the end is told there too.
+    const threadPosts = fake.of('chat.postMessage').filter((m) => m.thread_ts === first.ts);
+    const progress = threadPosts[0]!;
+    assert.match(String(progress.text), /tasks/);
+    const edits = await until(() => { const u = fake.of('chat.update').filter((x) => x.ts === progress.ts).map((x) => String(x.text)); return u.some((t) => /2\/2 tasks/.test(t)) && u; }, 'the progress line at 2/2');
+    assert.ok([String(progress.text), ...edits].some((t) => /now approve \(waiting for approval/.test(t)), `the line said what it waited for: ${JSON.stringify(edits)}`);
+    await until(() => fake.of('chat.postMessage').some((m) => m.thread_ts === first.ts && String(m.text).includes('is Success')), 'the end in the thread');
+    assert.equal(fake.of('chat.postMessage').filter((m) => !m.thread_ts && String(m.text).includes(execId)).length, 1, 'one message in the channel for the run');
   });
 
   test('a rejection cancels the execution and the card says who rejected', async () => {
