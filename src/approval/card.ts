@@ -12,6 +12,12 @@ export interface ApprovalCard {
   requester?: string;
   /** The active level, when the ticket has more than one. */
   level?: string;
+  /** Every level with its mode and where it stands. */
+  levels: { name: string; mode: string; status: string }[];
+  /** What will run with which parameters (secrets masked by the caller). */
+  parameters?: Record<string, unknown>;
+  /** Who voted, how, and what they said. */
+  comments: { voter: string; decision: 'AGREE' | 'REJECT'; comment?: string }[];
   /** Directory user names still needed on the active level (the @-mentions while open). */
   pending: string[];
   approvedBy: string[];
@@ -23,7 +29,7 @@ export interface ApprovalCard {
   buttons: { id: 'approve' | 'reject'; label: string; value: string; style: 'primary' | 'danger' }[];
 }
 
-export function approvalCard(ticket: Ticket, publicUrl: string): ApprovalCard {
+export function approvalCard(ticket: Ticket, publicUrl: string, extra: { parameters?: Record<string, unknown> } = {}): ApprovalCard {
   const approvedBy = ticket.votes.filter((v) => v.decision === 'AGREE').map((v) => v.voter);
   const rejected = ticket.votes.find((v) => v.decision === 'REJECT');
   const voted = new Set(ticket.votes.map((v) => v.voter));
@@ -43,6 +49,9 @@ export function approvalCard(ticket: Ticket, publicUrl: string): ApprovalCard {
     executionUrl: ticket.executionId ? `${publicUrl}/executions/${ticket.executionId}` : undefined,
     requester: ticket.requester,
     level: levels.length > 1 && active ? `Level ${active.index + 1} of ${levels.length}: ${active.name} (${active.mode === 'MIN' ? `${active.required} of them` : active.mode})` : undefined,
+    levels: levels.map((l, i) => ({ name: l.name, mode: l.mode === 'MIN' ? `${l.min} of them` : l.mode, status: ticket.levels.find((r) => r.index === i)?.status ?? 'not reached' })),
+    parameters: extra.parameters,
+    comments: ticket.votes.map((v) => ({ voter: v.voter, decision: v.decision, comment: v.comment || undefined })),
     pending: open ? ticket.approvers.filter((a) => !voted.has(a)) : [],
     approvedBy,
     rejectedBy: rejected ? { voter: rejected.voter, comment: rejected.comment } : undefined,

@@ -12,6 +12,8 @@ import { templateActions } from '../http/api/template-actions.js';
 import { approvePageRoutes } from '../http/approve-page.js';
 import { healthRoute } from '../http/health.js';
 import { secretOf } from '../store/secret.js';
+import { maskSecrets } from '../notify/mask.js';
+import { maskParameters } from '../template/parameters.js';
 import { createHttpServer, type Route } from '../http/server.js';
 import { notificationDispatcher } from '../notify/dispatcher.js';
 import { ConsoleChannel } from '../store/console.js';
@@ -69,6 +71,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   const notifier = startNotifyWorker(rt, notificationDispatcher({
     executions: rt.executionStore, tickets: rt.tickets, platforms, publicUrl: config.publicUrl ?? url, log,
     totalTasks: async (e) => (await rt.templates.runnable(e.templateName, e.templateVersion)).template.Tasks.length,
+    shownParameters: async (e) => maskSecrets(maskParameters((await rt.templates.runnable(e.templateName, e.templateVersion)).template, e.parameters)),
   }));
   return {
     url,

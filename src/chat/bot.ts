@@ -161,9 +161,9 @@ export class Bot {
    * press changed nothing (not an approver, a second press, a closed ticket); the card itself is
    * updated through the notification path for everyone.
    */
-  async button(actionId: string, ticketId: string, ctx: CommandContext): Promise<string | undefined> {
+  async button(actionId: string, ticketId: string, ctx: CommandContext, comment?: string): Promise<string | undefined> {
     if (actionId !== 'approve' && actionId !== 'reject') return undefined;
-    const r = await this.deps.approvals.vote(ticketId, ctx.actor.user, actionId === 'approve' ? 'AGREE' : 'REJECT');
+    const r = await this.deps.approvals.vote(ticketId, ctx.actor.user, actionId === 'approve' ? 'AGREE' : 'REJECT', comment);
     return r.outcome === 'recorded' || r.outcome === 'decided' ? undefined : r.message;
   }
 }

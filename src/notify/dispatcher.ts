@@ -15,6 +15,8 @@ export interface DispatcherDeps {
   log: Logger;
   /** How many tasks the run's template has, for the progress line. */
   totalTasks?: (exec: Execution) => Promise<number>;
+  /** The run's parameters as they may be shown (NoEcho and secrets masked), for the card. */
+  shownParameters?: (exec: Execution) => Promise<Record<string, unknown>>;
 }
 
 /** `3/5 tasks, now rebootInstance (waiting for approval 12)`. */
@@ -30,7 +32,7 @@ export function progressLine(exec: Execution, total?: number): string {
  * message, its progress in a thread under it, and the approval card (posted once, then updated).
  */
 export function notificationDispatcher(deps: DispatcherDeps) {
-  const { executions, tickets, platforms, publicUrl, totalTasks } = deps;
+  const { executions, tickets, platforms, publicUrl, totalTasks, shownParameters } = deps;
 
   return async function dispatch(job: NotifyJob): Promise<void> {
     const executionId = 'ticketId' in job ? await tickets.executionOf(job.ticketId) : job.executionId;
@@ -75,7 +77,7 @@ export function notificationDispatcher(deps: DispatcherDeps) {
       }
       case 'ticket': {
         const ticket = await tickets.get(job.ticketId);
-        const card = approvalCard(ticket, publicUrl);
+        const card = approvalCard(ticket, publicUrl, { parameters: shownParameters ? await shownParameters(exec) : undefined });
         const message = { text: `${card.title}: ${card.outcome ?? card.tally}`, card };
         const ref = await tickets.card(ticket.id, platform.name);
         if (ref) {

@@ -87,8 +87,12 @@ for (const adapter of adapters) {
       const a = /exec-[0-9a-f]+/.exec(await chat.command('alice', `run two-approvals target=${target.url}`))![0];
       const ticket = await ticketOf(a);
       await until(() => chat.card(ticket), 'the card');
-      await chat.press('carol', 'reject', ticket);
+      await chat.press('carol', 'reject', ticket, 'not during the freeze');
       await until(async () => (await og.rt.executionStore.get(a)).status === 'Cancelled', 'Cancelled');
+      if (adapter.name.startsWith('slack')) {
+        await until(async () => /not during the freeze/.test((await chat.card(ticket))?.text ?? ''), 'the reason on the card');
+        assert.match(await chat.command('dave', `ticket ${ticket}`), /rejected by carol at .*: not during the freeze/);
+      }
       const b = /exec-[0-9a-f]+/.exec(await chat.command('alice', `run two-approvals target=${target.url}`))![0];
       await ticketOf(b);
       assert.match(await chat.command('bob', `cancel ${b}`), new RegExp(`Cancelled ${b}`));

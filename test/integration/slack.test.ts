@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { FakeSlackApi } from '../fakes/slack-api.js';
 import { SlackSender } from '../fakes/slack-client.js';
+import { slackDriver } from '../support/chat-drivers.js';
 import { Target } from '../fakes/target.js';
 import { SIGNING_SECRET, sleep, startOpsgate, until, type Opsgate } from '../support/harness.js';
 
@@ -113,11 +114,12 @@ describe('Slack: start a runbook, approve it with two buttons, watch it finish',
     const exec = await until(async () => { const e = await og.rt.executionStore.get(execId); return e.status === 'Waiting' && e; }, 'Waiting');
     const ticketId = String(exec.tasks.approve!.data!.ticketId);
     const ts = await until(() => og.rt.tickets.card(ticketId, 'slack'), 'card');
-    await slack.click('U0003', 'reject', ticketId, { channel: 'C0001', ts });
+    // Reject asks why (a modal); the reason goes with the vote.
+    await slackDriver(og, fake).press('carol', 'reject', ticketId, 'change freeze');
     const cancelled = await until(async () => { const e = await og.rt.executionStore.get(execId); return e.status === 'Cancelled' && e; }, 'Cancelled');
-    assert.match(cancelled.statusMessage ?? '', /rejected: carol/);
+    assert.match(cancelled.statusMessage ?? '', /rejected: carol: change freeze/);
     const decided = await until(() => { const u = lastCardUpdate(ts); return u && !actionsOf(u.blocks as Blocks).length && u; }, 'the decided card');
-    assert.match(blocksText(decided.blocks as Blocks), /Rejected by carol/);
+    assert.match(blocksText(decided.blocks as Blocks), /Rejected by carol: change freeze/);
     await slack.click('U0002', 'approve', ticketId, { channel: 'C0001', ts });
     await until(() => replies().some((t) => t.includes('already rejected')), 'answer to a vote after the rejection');
     await sleep(200);

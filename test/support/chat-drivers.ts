@@ -11,7 +11,7 @@ export interface ChatDriver {
   /** The approval card as that platform shows it: its text, and whether it still has buttons. */
   card(ticketId: string): Promise<{ text: string; buttons: boolean } | undefined>;
   /** Presses Approve or Reject on the card; the private answer, if any. */
-  press(user: string, action: 'approve' | 'reject', ticketId: string): Promise<string | undefined>;
+  press(user: string, action: 'approve' | 'reject', ticketId: string, reason?: string): Promise<string | undefined>;
   /** Platforms with forms: `run TEMPLATE` opens one; submitting answers errors per field, or nothing. */
   forms?: {
     open(user: string, template: string): Promise<{ blocks: { block_id?: string; type: string }[]; private_metadata: string }>;
@@ -55,6 +55,21 @@ export function slackDriver(og: Opsgate, api: FakeSlackApi, socket?: FakeSlackSo
     const id = socket.send(kind, payload);
     await until(() => socket.acked(id), 'the envelope ack');
   };
+  /** A view_submission as Slack sends it; the ack's body (errors, or nothing). */
+  const submitView = async (user: string, callbackId: string, privateMetadata: string, values: Record<string, unknown>): Promise<unknown> => {
+    const payload = {
+      type: 'view_submission', team: { id: 'T0001', domain: 'fake' }, user: { id: SLACK_IDS[user], username: user, name: user, team_id: 'T0001' },
+      api_app_id: 'A0001', token: 'legacy', trigger_id: '5555.6666.ijkl', is_enterprise_install: false, enterprise: null, response_urls: [],
+      view: { id: 'V1', team_id: 'T0001', type: 'modal', callback_id: callbackId, private_metadata: privateMetadata, hash: 'h1', root_view_id: 'V1', app_id: 'A0001', bot_id: 'BBOT',
+        title: { type: 'plain_text', text: 'opsgate' }, blocks: [], state: { values } },
+    };
+    if (socket) {
+      const id = socket.send('interactive', payload);
+      return (await until(() => socket.acked(id), 'the ack')).payload;
+    }
+    const r = await sender.post(`payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    return r.text ? JSON.parse(r.text) : undefined;
+  };
   const answer = async (before: number, wait: boolean) => {
     if (!wait) { await new Promise((r) => setTimeout(r, 150)); return replies().slice(before)[0]; }
     return until(() => replies().slice(before)[0], 'a private answer');
@@ -78,11 +93,18 @@ export function slackDriver(og: Opsgate, api: FakeSlackApi, socket?: FakeSlackSo
       const blocks = m.blocks as Blocks;
       return { text: JSON.stringify(blocks).replace(/<@U0002>/g, '@bob').replace(/<@U0003>/g, '@carol'), buttons: blocks.some((b) => b.type === 'actions') };
     },
-    async press(user, action, ticketId) {
+    async press(user, action, ticketId, reason) {
       const m = cardMessage(ticketId)!;
       const before = replies().length;
+      const modals = api.of('views.open').length;
       await deliver(sender.buttonBody(SLACK_IDS[user]!, action, ticketId, { channel: 'C0001', ts: String(m.ts) }), 'interactive');
-      return answer(before, false);
+      if (action === 'approve') return answer(before, false);
+      // Reject asks why in a modal; its submit casts the vote.
+      const view = await until(() => api.of('views.open')[modals]?.view as { private_metadata: string } | undefined, 'the reject modal');
+      const privates = api.of('chat.postEphemeral').length;
+      await submitView(user, 'opsgate-reject', view.private_metadata, { reason: { value: { type: 'plain_text_input', value: reason ?? '' } } });
+      await new Promise((r) => setTimeout(r, 150));
+      return api.of('chat.postEphemeral').slice(privates).map((x) => String(x.text))[0];
     },
     forms: {
       async open(user, template) {
@@ -92,22 +114,7 @@ export function slackDriver(og: Opsgate, api: FakeSlackApi, socket?: FakeSlackSo
       },
       async submit(user, view, values) {
         const state = Object.fromEntries(Object.entries(values).map(([k, v]) => [`p-${k}`, { value: { type: 'plain_text_input', value: v } }]));
-        const payload = {
-          type: 'view_submission', team: { id: 'T0001', domain: 'fake' }, user: { id: SLACK_IDS[user], username: user, name: user, team_id: 'T0001' },
-          api_app_id: 'A0001', token: 'legacy', trigger_id: '5555.6666.ijkl', is_enterprise_install: false, enterprise: null, response_urls: [],
-          view: { id: 'V1', team_id: 'T0001', type: 'modal', callback_id: 'opsgate-run', private_metadata: view.private_metadata, hash: 'h1', root_view_id: 'V1', app_id: 'A0001', bot_id: 'BBOT',
-            title: { type: 'plain_text', text: 'Run a runbook' }, blocks: [], state: { values: state } },
-        };
-        const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-        let ackBody: unknown;
-        if (socket) {
-          const id = socket.send('interactive', payload);
-          ackBody = (await until(() => socket.acked(id), 'the ack')).payload;
-        } else {
-          const r = await sender.post(body);
-          ackBody = r.text ? JSON.parse(r.text) : undefined;
-        }
-        const a = ackBody as { response_action?: string; errors?: Record<string, string> } | undefined;
+        const a = (await submitView(user, 'opsgate-run', view.private_metadata, state)) as { response_action?: string; errors?: Record<string, string> } | undefined;
         return a?.response_action === 'errors' ? Object.fromEntries(Object.entries(a.errors ?? {}).map(([k, v]) => [k.replace(/^p-/, ''), v])) : undefined;
       },
       lastPrivate: () => api.of('chat.postEphemeral').map((m) => String(m.text)).at(-1),

@@ -3,7 +3,7 @@ import type { Directory } from '../../config/directory.js';
 import type { Logger } from '../../log.js';
 import type { Bot } from '../bot.js';
 import type { Actor, ChatPlatform } from '../platform.js';
-import { formValues, runModal, RUN_FORM } from './form.js';
+import { formValues, rejectModal, REJECT_FORM, runModal, RUN_FORM } from './form.js';
 import { renderSlack } from './render.js';
 
 export interface SlackOptions {
@@ -59,13 +59,25 @@ export function createSlack(opts: SlackOptions, deps: { bot: Bot; directory: Dir
     if (meta.c) await client.chat.postEphemeral({ channel: meta.c, user: body.user.id, text: r.message });
   });
 
-  app.action(/^(approve|reject)$/, async ({ action, body, ack, respond, context }) => {
+  app.action(/^(approve|reject)$/, async ({ action, body, ack, respond, context, client }) => {
     await ack();
     if (context.retryNum) return;
     if (action.type !== 'button' || !('action_id' in action) || body.type !== 'block_actions') return;
     const channel = body.channel?.id ?? body.container?.channel_id ?? '';
+    if (action.action_id === 'reject') {
+      await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(action.value ?? '', { channel }) });
+      return;
+    }
     const answer = await bot.button(action.action_id, action.value ?? '', { actor: actor(body.user.id), platform: 'slack', channel });
     if (answer) await respond({ response_type: 'ephemeral', replace_original: false, text: answer });
+  });
+
+  app.view(REJECT_FORM, async ({ ack, body, view, client }) => {
+    await ack();
+    const meta = JSON.parse(view.private_metadata || '{}') as { id?: string; c?: string };
+    const reason = (view.state.values.reason?.value as { value?: string } | undefined)?.value ?? undefined;
+    const answer = await bot.button('reject', meta.id ?? '', { actor: actor(body.user.id), platform: 'slack', channel: meta.c ?? '' }, reason);
+    if (answer && meta.c) await client.chat.postEphemeral({ channel: meta.c, user: body.user.id, text: answer });
   });
 
   app.error(async (err) => { log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack handler failed'); });

@@ -58,3 +58,20 @@ export function formValues(state: Record<string, Record<string, Record<string, u
   }
   return out;
 }
+
+export const REJECT_FORM = 'opsgate-reject';
+
+/** Reject asks why: the reason goes with the vote and shows on the card and the ticket. */
+export function rejectModal(ticketId: string, meta: { channel: string }): View {
+  return {
+    type: 'modal', callback_id: REJECT_FORM,
+    title: { type: 'plain_text', text: 'Reject' },
+    submit: { type: 'plain_text', text: 'Reject' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    private_metadata: JSON.stringify({ id: ticketId, c: meta.channel }),
+    blocks: [{
+      type: 'input', block_id: 'reason', label: { type: 'plain_text', text: `Why reject approval ${ticketId}?` },
+      element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 500 },
+    }],
+  };
+}

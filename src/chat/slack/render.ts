@@ -25,10 +25,21 @@ function cardBlocks(card: ApprovalCard, directory: Directory): KnownBlock[] {
   const tally = [card.tally, card.approvedBy.length ? `approved by ${card.approvedBy.map(mention).join(', ')}` : '']
     .filter(Boolean).join(' · ');
   const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: head } },
-    { type: 'section', text: { type: 'mrkdwn', text: state } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: tally }] },
+    { type: 'section', text: { type: 'mrkdwn', text: cut(head) } },
+    { type: 'section', text: { type: 'mrkdwn', text: cut(state) } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: cut(tally) }] },
   ];
+  if (card.parameters && Object.keys(card.parameters).length) {
+    const lines = Object.entries(card.parameters).map(([k, v]) => `${escape(k)}: \`${escape(typeof v === 'string' ? v : JSON.stringify(v))}\``);
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(lines.join('\n')) } });
+  }
+  if (card.levels.length > 1) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(card.levels.map((l, i) => `${i + 1}. ${escape(l.name)} (${escape(l.mode)}): ${l.status}`).join('   ')) }] });
+  }
+  const said = card.comments.filter((c) => c.comment);
+  if (said.length) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(said.map((c) => `${mention(c.voter)} ${c.decision === 'AGREE' ? 'approved' : 'rejected'}: ${escape(c.comment!)}`).join('\n')) }] });
+  }
   if (card.buttons.length) {
     blocks.push({
       type: 'actions', block_id: `approval-${card.ticketId}`,
@@ -39,6 +50,11 @@ function cardBlocks(card: ApprovalCard, directory: Directory): KnownBlock[] {
     });
   }
   return blocks;
+}
+
+/** Slack takes at most 3,000 characters in a section's text. */
+function cut(s: string, n = 3000): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 
 /** Slack's three control characters in mrkdwn text. */
