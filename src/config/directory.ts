@@ -92,6 +92,10 @@ export class Directory {
 
   user(name: string): DirectoryUser | undefined { return this.fresh().byName.get(name); }
   byPlatform(platform: Platform, id: string): DirectoryUser | undefined { return this.fresh().byPlatformId.get(`${platform}:${id}`); }
+  byEmail(email: string): DirectoryUser | undefined {
+    const e = email.toLowerCase();
+    return [...this.fresh().byName.values()].find((u) => u.email?.toLowerCase() === e);
+  }
   users(): DirectoryUser[] { return [...this.fresh().byName.values()]; }
   members(group: string): string[] { return [...(this.fresh().groups.get(group) ?? [])]; }
 

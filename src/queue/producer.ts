@@ -83,7 +83,10 @@ export class Producer {
   }
 
   async notify(job: NotifyJob): Promise<void> {
-    await this.notifications.add(job.kind, job, { removeOnComplete: true, removeOnFail: { age: 24 * 3600 }, attempts: 3, backoff: { type: 'exponential', delay: 500 } });
+    // A card shows the ticket as it is when rendered: a burst of votes needs one update, not one
+    // each (at most one rendering runs and one waits per ticket).
+    const coalesce = job.kind === 'ticket' ? { deduplication: { id: `card-${job.ticketId}`, keepLastIfActive: true } } : {};
+    await this.notifications.add(job.kind, job, { removeOnComplete: true, removeOnFail: { age: 24 * 3600 }, attempts: 3, backoff: { type: 'exponential', delay: 500 }, ...coalesce });
   }
 
   async close(): Promise<void> {

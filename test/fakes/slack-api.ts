@@ -16,6 +16,8 @@ export class FakeSlackApi {
   private server?: Server;
   private seq = 0;
   base = '';
+  /** users.info's answer: the e-mail on each Slack profile. */
+  emails: Record<string, string> = { U0005: 'erin@example.com' };
   /** Where apps.connections.open sends Socket Mode clients (a FakeSlackSocket's url). */
   socketUrl?: string;
 
@@ -47,6 +49,10 @@ export class FakeSlackApi {
             return answer({ ok: true, channel: args.channel, ts: args.ts, message: args });
           }
           case 'chat.update': return answer({ ok: true, channel: args.channel, ts: args.ts });
+          case 'users.info': {
+            const email = this.emails[String(args.user)];
+            return answer(email ? { ok: true, user: { id: args.user, profile: { email } } } : { ok: false, error: 'user_not_found' });
+          }
           case 'views.open': return answer({ ok: true, view: { ...(args.view as object), id: `V${++this.seq}` } });
           case 'apps.connections.open':
             if (!this.socketUrl) return answer({ ok: false, error: 'not_allowed' });

@@ -28,7 +28,7 @@ describe('the web console', () => {
     assert.equal(page.status, 200);
     assert.match(await page.text(), /opsgate console/);
     const state = (await (await fetch(`${og.url}/console/state`)).json()) as { users: string[] };
-    assert.deepEqual(state.users, ['alice', 'bob', 'carol', 'dave']);
+    assert.deepEqual(state.users, ['alice', 'bob', 'carol', 'dave', 'erin']);
   });
 
   test('run, approve with the buttons, watch it finish; live events on the stream', async () => {

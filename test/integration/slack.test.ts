@@ -159,6 +159,13 @@ describe('Slack: start a runbook, approve it with two buttons, watch it finish',
     for (const a of answers) assert.doesNotMatch(a, /at .*\.ts:\d+/, 'no stack traces');
   });
 
+  test('a Slack user without a Slack id in the directory is known by the e-mail of their profile', async () => {
+    const before = replies().length;
+    await slack.command('U0005', `run two-approvals target=${target.url}`);
+    assert.match(await until(() => replies().slice(before)[0], 'answer'), /^Started two-approvals/);
+    assert.ok(fake.of('users.info').some((c) => c.user === 'U0005'));
+  });
+
   test('someone not in the directory can start nothing that needs approval', async () => {
     const before = replies().length;
     await slack.command('U9999', `run two-approvals target=${target.url}`);

@@ -30,12 +30,24 @@ export function createSlack(opts: SlackOptions, deps: { bot: Bot; directory: Dir
     ? new SocketModeReceiver({ appToken: opts.appToken, logger: boltLogger(log), clientPingTimeout: opts.clientPingTimeout, installerOptions: { clientOptions } })
     : new HTTPReceiver({ signingSecret: opts.signingSecret ?? '', endpoints: '/slack/events', logger: boltLogger(log) });
   const app = new App({ token: opts.botToken, receiver, logger: boltLogger(log), clientOptions });
-  const actor = (id: string): Actor => ({ platform: 'slack', id, user: directory.byPlatform('slack', id) });
+  // Slack ids from the directory; else the e-mail of the Slack profile, when the directory lists it.
+  const emails = new Map<string, { email?: string; at: number }>();
+  const actor = async (id: string): Promise<Actor> => {
+    const known = directory.byPlatform('slack', id);
+    if (known) return { platform: 'slack', id, user: known };
+    let cached = emails.get(id);
+    if (!cached || Date.now() - cached.at > 10 * 60_000) {
+      const info = await app.client.users.info({ user: id }).catch(() => undefined);
+      cached = { email: info?.user?.profile?.email, at: Date.now() };
+      emails.set(id, cached);
+    }
+    return { platform: 'slack', id, user: cached.email ? directory.byEmail(cached.email) : undefined };
+  };
 
   app.command(/^\/.+/, async ({ command, ack, respond, client, context }) => {
     await ack();
     if (context.retryNum) return; // a retried delivery: the first one is handled already
-    const ctx = { actor: actor(command.user_id), platform: 'slack' as const, channel: command.channel_id };
+    const ctx = { actor: await actor(command.user_id), platform: 'slack' as const, channel: command.channel_id };
     // `run TEMPLATE` alone opens the template's form; with key=value pairs it runs at once.
     const bare = /^\s*(?:run|start)\s+([A-Za-z0-9_:-]+)\s*$/i.exec(command.text);
     const form = bare ? await bot.form(bare[1]!) : undefined;
@@ -48,7 +60,7 @@ export function createSlack(opts: SlackOptions, deps: { bot: Bot; directory: Dir
 
   app.view(RUN_FORM, async ({ ack, body, view, client }) => {
     const meta = JSON.parse(view.private_metadata || '{}') as { t?: string; v?: string; c?: string };
-    const ctx = { actor: actor(body.user.id), platform: 'slack' as const, channel: meta.c ?? '' };
+    const ctx = { actor: await actor(body.user.id), platform: 'slack' as const, channel: meta.c ?? '' };
     const r = await bot.submit({ templateName: meta.t ?? '', version: meta.v ?? '' }, formValues(view.state.values as never), ctx);
     if ('errors' in r) {
       // Errors show on their fields, in the form still open.
@@ -68,7 +80,7 @@ export function createSlack(opts: SlackOptions, deps: { bot: Bot; directory: Dir
       await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(action.value ?? '', { channel }) });
       return;
     }
-    const answer = await bot.button(action.action_id, action.value ?? '', { actor: actor(body.user.id), platform: 'slack', channel });
+    const answer = await bot.button(action.action_id, action.value ?? '', { actor: await actor(body.user.id), platform: 'slack', channel });
     if (answer) await respond({ response_type: 'ephemeral', replace_original: false, text: answer });
   });
 
@@ -76,7 +88,7 @@ export function createSlack(opts: SlackOptions, deps: { bot: Bot; directory: Dir
     await ack();
     const meta = JSON.parse(view.private_metadata || '{}') as { id?: string; c?: string };
     const reason = (view.state.values.reason?.value as { value?: string } | undefined)?.value ?? undefined;
-    const answer = await bot.button('reject', meta.id ?? '', { actor: actor(body.user.id), platform: 'slack', channel: meta.c ?? '' }, reason);
+    const answer = await bot.button('reject', meta.id ?? '', { actor: await actor(body.user.id), platform: 'slack', channel: meta.c ?? '' }, reason);
     if (answer && meta.c) await client.chat.postEphemeral({ channel: meta.c, user: body.user.id, text: answer });
   });
 
