@@ -3,6 +3,7 @@ import { Bot } from '../chat/bot.js';
 import { consoleAdapter, CONSOLE_CHANNEL } from '../chat/console/routes.js';
 import type { ChatPlatform } from '../chat/platform.js';
 import { createSlack } from '../chat/slack/app.js';
+import { homeOf } from '../chat/home.js';
 import { executionPageRoute } from '../http/execution-page.js';
 import { approvalActions } from '../http/api/approval-actions.js';
 import { executionActions } from '../http/api/execution-actions.js';
@@ -48,7 +49,10 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
 
   let slack: ReturnType<typeof createSlack> | undefined;
   if (config.slack) {
-    slack = createSlack(config.slack, { bot, directory: rt.directory, log });
+    slack = createSlack(config.slack, {
+      bot, directory: rt.directory, log, publicUrl: publicUrlOf(config),
+      home: (user) => homeOf(user, { executions: rt.executionStore, approvals: rt.approvals }),
+    });
     platforms.slack = slack.platform;
     const listener = slack.requestListener;
     if (listener) {

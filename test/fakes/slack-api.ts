@@ -53,6 +53,7 @@ export class FakeSlackApi {
             const email = this.emails[String(args.user)];
             return answer(email ? { ok: true, user: { id: args.user, profile: { email } } } : { ok: false, error: 'user_not_found' });
           }
+          case 'views.publish': return answer({ ok: true, view: { ...(args.view as object), id: `V${++this.seq}` } });
           case 'views.open': return answer({ ok: true, view: { ...(args.view as object), id: `V${++this.seq}` } });
           case 'apps.connections.open':
             if (!this.socketUrl) return answer({ ok: false, error: 'not_allowed' });

@@ -10,7 +10,7 @@ export class SlackSender {
   }
 
   async post(body: string, headers: Record<string, string> = this.sign(body)): Promise<{ status: number; text: string }> {
-    // Bolt parses a form only when the content type is exactly this (no charset).
+    // Bolt parses a form only when the content type is exactly this (no charset); events are JSON.
     const r = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
     return { status: r.status, text: await r.text() };
   }

@@ -159,6 +159,24 @@ describe('Slack: start a runbook, approve it with two buttons, watch it finish',
     for (const a of answers) assert.doesNotMatch(a, /at .*\.ts:\d+/, 'no stack traces');
   });
 
+  test('App Home shows the approvals waiting for the person, with their buttons', async () => {
+    const before = replies().length;
+    await slack.command('U0001', `run two-approvals target=${target.url}`);
+    const execId = /exec-[0-9a-f]+/.exec(await until(() => replies().slice(before).find((t) => t.startsWith('Started')), 'started'))![0];
+    const exec = await until(async () => { const e = await og.rt.executionStore.get(execId); return e.status === 'Waiting' && e; }, 'Waiting');
+    const ticketId = String(exec.tasks.approve!.data!.ticketId);
+    const event = JSON.stringify({ type: 'event_callback', team_id: 'T0001', api_app_id: 'A0001', event_id: 'Ev1', event_time: 1700000000,
+      event: { type: 'app_home_opened', user: 'U0002', channel: 'D0002', tab: 'home', event_ts: '1700000000.1' },
+      authorizations: [{ team_id: 'T0001', user_id: 'UBOT', is_bot: true }] });
+    const r = await slack.post(event, { ...slack.sign(event), 'content-type': 'application/json' });
+    assert.equal(r.status, 200);
+    const home = await until(() => fake.of('views.publish').find((c) => c.user_id === 'U0002'), 'views.publish');
+    const text = JSON.stringify(home.view);
+    assert.match(text, new RegExp(`approval-${ticketId}`));
+    assert.match(text, /Approvals waiting for you/);
+    await og.rt.executions.cancel(execId);
+  });
+
   test('a Slack user without a Slack id in the directory is known by the e-mail of their profile', async () => {
     const before = replies().length;
     await slack.command('U0005', `run two-approvals target=${target.url}`);

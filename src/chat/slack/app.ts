@@ -3,7 +3,8 @@ import type { Directory } from '../../config/directory.js';
 import type { Logger } from '../../log.js';
 import type { Bot } from '../bot.js';
 import type { Actor, ChatPlatform } from '../platform.js';
-import { formValues, rejectModal, REJECT_FORM, runModal, RUN_FORM } from './form.js';
+import type { Home } from '../home.js';
+import { formValues, homeView, rejectModal, REJECT_FORM, runModal, RUN_FORM } from './form.js';
 import { renderSlack } from './render.js';
 
 export interface SlackOptions {
@@ -21,7 +22,7 @@ export interface SlackOptions {
  * Slack over HTTP: Bolt verifies the signature and the timestamp; this adapter only acks, maps the
  * Slack user to the directory, forwards to the bot core, and renders what comes back.
  */
-export function createSlack(opts: SlackOptions, deps: { bot: Bot; directory: Directory; log: Logger }) {
+export function createSlack(opts: SlackOptions, deps: { bot: Bot; directory: Directory; log: Logger; home?: (user: string) => Promise<Home>; publicUrl?: string }) {
   const { bot, directory, log } = deps;
   // Notifications are retried by their queue; the Web API client need not retry for 30 minutes.
   const clientOptions = { slackApiUrl: opts.apiUrl, retryConfig: { retries: 2, factor: 2, maxTimeout: 2000 } };
@@ -81,6 +82,8 @@ export function createSlack(opts: SlackOptions, deps: { bot: Bot; directory: Dir
       return;
     }
     const answer = await bot.button(action.action_id, action.value ?? '', { actor: await actor(body.user.id), platform: 'slack', channel });
+    // A press on the home tab has no channel to answer in: the tab is published again instead.
+    if (body.container?.type === 'view') { await publishHome(body.user.id); return; }
     if (answer) await respond({ response_type: 'ephemeral', replace_original: false, text: answer });
   });
 
@@ -91,6 +94,14 @@ export function createSlack(opts: SlackOptions, deps: { bot: Bot; directory: Dir
     const answer = await bot.button('reject', meta.id ?? '', { actor: await actor(body.user.id), platform: 'slack', channel: meta.c ?? '' }, reason);
     if (answer && meta.c) await client.chat.postEphemeral({ channel: meta.c, user: body.user.id, text: answer });
   });
+
+  // App Home: the approvals waiting for this person, with their buttons, and their recent runs.
+  const publishHome = async (slackId: string) => {
+    const who = await actor(slackId);
+    if (!deps.home || !who.user) return;
+    await app.client.views.publish({ user_id: slackId, view: homeView(await deps.home(who.user.name), deps.publicUrl ?? '') });
+  };
+  app.event('app_home_opened', async ({ event }) => { if (event.tab === 'home') await publishHome(event.user); });
 
   app.error(async (err) => { log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack handler failed'); });
 

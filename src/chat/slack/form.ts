@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import type { Home } from '../home.js';
 import type { FormField, RunForm } from '../run-form.js';
 
 type View = types.ModalView;
@@ -74,4 +75,21 @@ export function rejectModal(ticketId: string, meta: { channel: string }): View {
       element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 500 },
     }],
   };
+}
+
+/** The App Home tab: pending approvals with their buttons, then recent runs (at most 50 blocks). */
+export function homeView(home: Home, publicUrl: string): types.HomeView {
+  const blocks: Block[] = [{ type: 'header', text: { type: 'plain_text', text: 'Approvals waiting for you' } }];
+  if (!home.pending.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'Nothing waits for you.' } });
+  for (const t of home.pending.slice(0, 15)) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(`*Approval ${t.id}: ${t.title}*\nasked by ${t.requester ?? 'someone'} · ${t.approvals} of ${t.required} approvals`, 3000) } });
+    blocks.push({ type: 'actions', block_id: `approval-${t.id}`, elements: [
+      { type: 'button', action_id: 'approve', value: t.id, style: 'primary', text: { type: 'plain_text', text: 'Approve' } },
+      { type: 'button', action_id: 'reject', value: t.id, style: 'danger', text: { type: 'plain_text', text: 'Reject' } },
+    ] });
+  }
+  blocks.push({ type: 'header', text: { type: 'plain_text', text: 'Your recent runs' } });
+  const runs = home.runs.map((e) => `<${publicUrl}/executions/${e.id}|${e.id}> ${e.templateName} ${e.templateVersion}: ${e.status}`);
+  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(runs.join('\n') || 'No runs yet.', 3000) } });
+  return { type: 'home', blocks: blocks.slice(0, 50) };
 }
