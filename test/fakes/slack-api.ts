@@ -16,6 +16,10 @@ export class FakeSlackApi {
   private server?: Server;
   private seq = 0;
   base = '';
+  private readonly limits = new Map<string, number>();
+  /** The next call of `method` answers 429 with Retry-After `seconds`. */
+  rateLimitNext(method: string, seconds = 1): void { this.limits.set(method, seconds); }
+
   /** users.info's answer: the e-mail on each Slack profile. */
   emails: Record<string, string> = { U0005: 'erin@example.com' };
   /** Where apps.connections.open sends Socket Mode clients (a FakeSlackSocket's url). */
@@ -37,6 +41,14 @@ export class FakeSlackApi {
         // Socket Mode opens its connection with the app-level token; everything else uses the bot token.
         const token = method === 'apps.connections.open' ? `Bearer ${APP_TOKEN}` : 'Bearer xoxb-test-token';
         if (req.headers.authorization !== token) return answer({ ok: false, error: 'invalid_auth' });
+        const limited = this.limits.get(method);
+        if (limited) {
+          // As Slack answers a method called too often: 429 with Retry-After (seconds).
+          this.limits.delete(method);
+          this.calls.push({ method: `${method} (rate limited)`, args: {} });
+          res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(limited) });
+          return res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        }
         const args: Record<string, unknown> = {};
         const form = (req.headers['content-type'] ?? '').startsWith('application/json') ? Object.entries(JSON.parse(raw) as object) : new URLSearchParams(raw);
         for (const [k, v] of form) args[k] = typeof v === 'string' && /^[[{]/.test(v) ? JSON.parse(v) : v;

@@ -76,9 +76,13 @@ for (const adapter of adapters) {
       const view = await forms.open('alice', 'two-approvals');
       assert.deepEqual(view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id), ['p-target', 'p-service']);
       assert.deepEqual(await forms.submit('alice', view, { service: 'Billing API!' }), { target: 'is required (String)' });
-      assert.equal(await forms.submit('alice', view, { target: target.url }), undefined);
+      const runsBefore = await og.rt.redis.zcard(og.rt.keys.executionIndex);
+      assert.equal(await forms.submit('alice', view, { target: target.url }, 'V-same'), undefined);
+      assert.equal(await forms.submit('alice', view, { target: target.url }, 'V-same'), undefined, 'submitted twice');
       const started = await until(() => forms.lastPrivate()?.startsWith('Started') && forms.lastPrivate(), 'the private Started');
       const execId = /exec-[0-9a-f]+/.exec(started)![0];
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(await og.rt.redis.zcard(og.rt.keys.executionIndex), runsBefore + 1, 'one run for a form submitted twice');
       assert.equal((await og.rt.executionStore.get(execId)).parameters.service, 'billing-api', 'the default filled in');
       await og.rt.executions.cancel(execId);
     });

@@ -58,9 +58,12 @@ describe('Slack: start a runbook, approve it with two buttons, watch it finish',
 
     const message = { channel: 'C0001', ts: String((await until(async () => og.rt.tickets.card(ticketId, 'slack'), 'card ref'))) };
 
-    // Bob approves: the card shows 1 of 2 and still waits for Carol.
+    // Bob approves: the card shows 1 of 2 and still waits for Carol, even though Slack first
+    // answers the update with 429 (Retry-After is honoured and the update sent again).
+    fake.rateLimitNext('chat.update', 1);
     assert.equal((await slack.click('U0002', 'approve', ticketId, message)).status, 200);
     const one = await until(() => { const u = lastCardUpdate(message.ts); return u && blocksText(u.blocks as Blocks).includes('1 of 2') && u; }, 'the card at 1 of 2');
+    assert.ok(fake.calls.some((c) => c.method === 'chat.update (rate limited)'), 'the first update was rate limited');
     assert.match(blocksText(one.blocks as Blocks), /Waiting for <@U0003>/);
     assert.equal(actionsOf(one.blocks as Blocks).length, 2);
 

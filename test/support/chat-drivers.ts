@@ -15,7 +15,7 @@ export interface ChatDriver {
   /** Platforms with forms: `run TEMPLATE` opens one; submitting answers errors per field, or nothing. */
   forms?: {
     open(user: string, template: string): Promise<{ blocks: { block_id?: string; type: string }[]; private_metadata: string }>;
-    submit(user: string, view: { private_metadata: string }, values: Record<string, string>): Promise<Record<string, string> | undefined>;
+    submit(user: string, view: { private_metadata: string }, values: Record<string, string>, viewId?: string): Promise<Record<string, string> | undefined>;
     lastPrivate(): string | undefined;
   };
 }
@@ -56,11 +56,11 @@ export function slackDriver(og: Opsgate, api: FakeSlackApi, socket?: FakeSlackSo
     await until(() => socket.acked(id), 'the envelope ack');
   };
   /** A view_submission as Slack sends it; the ack's body (errors, or nothing). */
-  const submitView = async (user: string, callbackId: string, privateMetadata: string, values: Record<string, unknown>): Promise<unknown> => {
+  const submitView = async (user: string, callbackId: string, privateMetadata: string, values: Record<string, unknown>, viewId = `V${Math.random().toString(36).slice(2)}`): Promise<unknown> => {
     const payload = {
       type: 'view_submission', team: { id: 'T0001', domain: 'fake' }, user: { id: SLACK_IDS[user], username: user, name: user, team_id: 'T0001' },
       api_app_id: 'A0001', token: 'legacy', trigger_id: '5555.6666.ijkl', is_enterprise_install: false, enterprise: null, response_urls: [],
-      view: { id: 'V1', team_id: 'T0001', type: 'modal', callback_id: callbackId, private_metadata: privateMetadata, hash: 'h1', root_view_id: 'V1', app_id: 'A0001', bot_id: 'BBOT',
+      view: { id: viewId, team_id: 'T0001', type: 'modal', callback_id: callbackId, private_metadata: privateMetadata, hash: 'h1', root_view_id: 'V1', app_id: 'A0001', bot_id: 'BBOT',
         title: { type: 'plain_text', text: 'opsgate' }, blocks: [], state: { values } },
     };
     if (socket) {
@@ -112,9 +112,9 @@ export function slackDriver(og: Opsgate, api: FakeSlackApi, socket?: FakeSlackSo
         await deliver(sender.slashBody(SLACK_IDS[user]!, `run ${template}`), 'slash_commands');
         return until(() => api.of('views.open')[before]?.view as { blocks: { block_id?: string; type: string }[]; private_metadata: string } | undefined, 'views.open');
       },
-      async submit(user, view, values) {
+      async submit(user, view, values, viewId) {
         const state = Object.fromEntries(Object.entries(values).map(([k, v]) => [`p-${k}`, { value: { type: 'plain_text_input', value: v } }]));
-        const a = (await submitView(user, 'opsgate-run', view.private_metadata, state)) as { response_action?: string; errors?: Record<string, string> } | undefined;
+        const a = (await submitView(user, 'opsgate-run', view.private_metadata, state, viewId)) as { response_action?: string; errors?: Record<string, string> } | undefined;
         return a?.response_action === 'errors' ? Object.fromEntries(Object.entries(a.errors ?? {}).map(([k, v]) => [k.replace(/^p-/, ''), v])) : undefined;
       },
       lastPrivate: () => api.of('chat.postEphemeral').map((m) => String(m.text)).at(-1),

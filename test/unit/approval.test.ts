@@ -58,3 +58,24 @@ test('command lines: quotes keep spaces, typographic quotes too', () => {
   assert.deepEqual(tokenize("a '' b"), ['a', '', 'b']);
   assert.throws(() => tokenize('run "open'), /unclosed " quote/);
 });
+
+test('Block Kit stays within Slack limits with long parameter lists and many approvers', () => {
+  const people = Array.from({ length: 300 }, (_, i) => `person${i}`);
+  const big = approvalCard({
+    ...ticket, approvers: people, required: 300, approvals: 0, votes: people.slice(0, 120).map((p, i) => ({ voter: p, decision: 'AGREE' as const, date: `d${i}`, level: 0, comment: 'x'.repeat(200) })),
+    spec: { ...ticket.spec, levels: Array.from({ length: 30 }, (_, i) => ({ name: `Level ${i} ${'n'.repeat(100)}`, mode: 'ALL' as const, min: 1 })) },
+  }, 'http://og', { parameters: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`param${i}`, 'v'.repeat(100)])) });
+  const { blocks } = renderSlack({ text: 'x', card: big }, directory);
+  assert.ok(blocks!.length <= 50);
+  const texts = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap(texts)
+    : v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => (k === 'text' && typeof x === 'string' ? [x] : texts(x))) : []);
+  for (const b of blocks!) {
+    for (const t of texts(b)) assert.ok(t.length <= 3000, `a text of ${t.length} characters`);
+    if (b.type === 'actions') {
+      for (const e of (b as { elements: { value: string; text: { text: string } }[] }).elements) {
+        assert.ok(e.value.length <= 255);
+        assert.ok(e.text.text.length <= 75);
+      }
+    }
+  }
+});

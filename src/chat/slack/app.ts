@@ -22,7 +22,11 @@ export interface SlackOptions {
  * Slack over HTTP: Bolt verifies the signature and the timestamp; this adapter only acks, maps the
  * Slack user to the directory, forwards to the bot core, and renders what comes back.
  */
-export function createSlack(opts: SlackOptions, deps: { bot: Bot; directory: Directory; log: Logger; home?: (user: string) => Promise<Home>; publicUrl?: string }) {
+export function createSlack(opts: SlackOptions, deps: {
+  bot: Bot; directory: Directory; log: Logger; home?: (user: string) => Promise<Home>; publicUrl?: string;
+  /** True the first time a key is seen (for a while): a form submitted twice starts one run. */
+  once?: (key: string) => Promise<boolean>;
+}) {
   const { bot, directory, log } = deps;
   // Notifications are retried by their queue; the Web API client need not retry for 30 minutes.
   const clientOptions = { slackApiUrl: opts.apiUrl, retryConfig: { retries: 2, factor: 2, maxTimeout: 2000 } };
@@ -60,6 +64,7 @@ export function createSlack(opts: SlackOptions, deps: { bot: Bot; directory: Dir
   });
 
   app.view(RUN_FORM, async ({ ack, body, view, client }) => {
+    if (deps.once && !(await deps.once(`slack-view:${view.id}:${view.hash}`))) { await ack(); return; }
     const meta = JSON.parse(view.private_metadata || '{}') as { t?: string; v?: string; c?: string };
     const ctx = { actor: await actor(body.user.id), platform: 'slack' as const, channel: meta.c ?? '' };
     const r = await bot.submit({ templateName: meta.t ?? '', version: meta.v ?? '' }, formValues(view.state.values as never), ctx);
