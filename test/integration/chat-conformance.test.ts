@@ -65,6 +65,7 @@ for (const adapter of adapters) {
       await chat.press('carol', 'approve', ticket);
       await until(async () => { const c = await chat.card(ticket); return c && !c.buttons && /Approved by bob, carol/.test(c.text); }, 'the decided card');
       await until(async () => (await og.rt.executionStore.get(execId)).status === 'Success', 'Success');
+      await until(async () => (await chat.thread(execId)).some((t) => t.includes('is Success')), 'the end in the run\'s thread');
       const detail = await chat.command('dave', `ticket ${ticket}`);
       assert.match(detail, /is approved/);
       assert.match(detail, /approved by bob at/);

@@ -12,6 +12,8 @@ export interface ChatDriver {
   card(ticketId: string): Promise<{ text: string; buttons: boolean } | undefined>;
   /** Presses Approve or Reject on the card; the private answer, if any. */
   press(user: string, action: 'approve' | 'reject', ticketId: string, reason?: string): Promise<string | undefined>;
+  /** The messages in the thread under the run's first message. */
+  thread(execId: string): Promise<string[]>;
   /** Platforms with forms: `run TEMPLATE` opens one; submitting answers errors per field, or nothing. */
   forms?: {
     open(user: string, template: string): Promise<{ blocks: { block_id?: string; type: string }[]; private_metadata: string }>;
@@ -36,6 +38,11 @@ export function consoleDriver(og: Opsgate): ChatDriver {
       return c && { text: `${c.tally} ${c.pending.map((p) => `@${p}`).join(' ')} ${c.outcome ?? ''}`, buttons: c.buttons.length > 0 };
     },
     press: (user, action, ticketId) => post('/console/action', { user, action, value: ticketId }),
+    async thread(execId) {
+      const { messages } = (await (await fetch(`${og.url}/console/state`)).json()) as { messages: { id: string; text: string; thread?: string }[] };
+      const first = messages.find((m) => !m.thread && m.text.includes(execId));
+      return first ? messages.filter((m) => m.thread === first.id).map((m) => m.text) : [];
+    },
   };
 }
 
@@ -105,6 +112,10 @@ export function slackDriver(og: Opsgate, api: FakeSlackApi, socket?: FakeSlackSo
       await submitView(user, 'opsgate-reject', view.private_metadata, { reason: { value: { type: 'plain_text_input', value: reason ?? '' } } });
       await new Promise((r) => setTimeout(r, 150));
       return api.of('chat.postEphemeral').slice(privates).map((x) => String(x.text))[0];
+    },
+    async thread(execId) {
+      const first = api.of('chat.postMessage').find((m) => !m.thread_ts && String(m.text).includes(execId));
+      return first ? api.of('chat.postMessage').filter((m) => m.thread_ts === first.ts).map((m) => String(m.text)) : [];
     },
     forms: {
       async open(user, template) {
