@@ -129,10 +129,23 @@ export class Bot {
     }
   }
 
-  /** The form that starts `name`, when it has parameters to ask for. */
-  async form(name: string): Promise<RunForm | undefined> {
+  /**
+   * The form that starts a run, for `run TEMPLATE [key=value ...]` given without some required
+   * parameter (or none at all): what was given is filled in. Undefined when nothing is missing.
+   */
+  async form(text: string): Promise<RunForm | undefined> {
+    let words: string[];
+    try { words = tokenize(text.trim()); } catch { return undefined; }
+    const [verb, name, ...pairs] = words;
+    if (!verb || !/^(run|start)$/i.test(verb) || !name) return undefined;
     const t = await this.deps.templates.runnable(name).catch(() => undefined);
-    return t && Object.keys(t.template.Parameters).length ? runForm(t.name, t.version, t.template) : undefined;
+    if (!t || !Object.keys(t.template.Parameters).length) return undefined;
+    if (pairs.some((p) => p.indexOf('=') < 1)) return undefined; // the command answers what is wrong
+    const given = Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]).filter(([k]) => k));
+    const missing = Object.entries(t.template.Parameters).some(([k, p]) => p.Default === undefined && !(k in given));
+    if (pairs.length && !missing) return undefined;
+    const form = runForm(t.name, t.version, t.template);
+    return { ...form, fields: form.fields.map((f) => (f.name in given ? { ...f, initial: given[f.name] } : f)) };
   }
 
   /** A submitted run form: the run's private answer, or what is wrong with each field. */

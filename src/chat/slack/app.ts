@@ -53,9 +53,9 @@ export function createSlack(opts: SlackOptions, deps: {
     await ack();
     if (context.retryNum) return; // a retried delivery: the first one is handled already
     const ctx = { actor: await actor(command.user_id), platform: 'slack' as const, channel: command.channel_id };
-    // `run TEMPLATE` alone opens the template's form; with key=value pairs it runs at once.
-    const bare = /^\s*(?:run|start)\s+([A-Za-z0-9_:-]+)\s*$/i.exec(command.text);
-    const form = bare ? await bot.form(bare[1]!) : undefined;
+    // `run TEMPLATE` without (all its required) parameters opens the template's form, what was
+    // given filled in; with them it runs at once.
+    const form = await bot.form(command.text);
     if (form) {
       await client.views.open({ trigger_id: command.trigger_id, view: runModal(form, { channel: command.channel_id }) });
       return;
