@@ -108,3 +108,21 @@ for (const adapter of adapters) {
     });
   });
 }
+
+describe('Slack Socket Mode keeps working across a disconnect', () => {
+  test('a disconnect frame makes the client reconnect through apps.connections.open; commands still work', async () => {
+    const api = await new FakeSlackApi().start();
+    const socket = await new FakeSlackSocket().start();
+    api.socketUrl = socket.url;
+    const og = await startOpsgate({ slackApiUrl: api.apiUrl, env: { SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: '' } });
+    try {
+      await until(() => socket.connections > 0, 'the first connection');
+      socket.disconnect();
+      await until(() => socket.connections > 1, 'the reconnection', 20_000);
+      assert.equal(api.of('apps.connections.open').length, 2);
+      assert.match(await slackDriver(og, api, socket).command('alice', 'list'), /two-approvals/);
+    } finally {
+      await og.close(); await socket.stop(); await api.stop();
+    }
+  });
+});
