@@ -3,6 +3,7 @@ import { Bot } from '../chat/bot.js';
 import { consoleAdapter, CONSOLE_CHANNEL } from '../chat/console/routes.js';
 import type { ChatPlatform } from '../chat/platform.js';
 import { createSlack } from '../chat/slack/app.js';
+import { createDingTalk } from '../chat/dingtalk/app.js';
 import { homeOf } from '../chat/home.js';
 import { executionPageRoute } from '../http/execution-page.js';
 import { approvalActions } from '../http/api/approval-actions.js';
@@ -73,6 +74,13 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
   log.info({ url }, 'opsgate is listening');
+  let dingtalk: ReturnType<typeof createDingTalk> | undefined;
+  if (config.dingtalk) {
+    dingtalk = createDingTalk(config.dingtalk, { bot, directory: rt.directory, log });
+    platforms.dingtalk = dingtalk.platform;
+    await dingtalk.start();
+    log.info('DingTalk robot over Stream Mode');
+  }
   const notifier = startNotifyWorker(rt, notificationDispatcher({
     executions: rt.executionStore, tickets: rt.tickets, platforms, publicUrl: config.publicUrl ?? url, log,
     totalTasks: async (e) => (await rt.templates.runnable(e.templateName, e.templateVersion)).template.Tasks.length,
@@ -82,6 +90,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     url,
     async close() {
       await slack?.stop();
+      await dingtalk?.stop();
       console.close();
       await new Promise((r) => server.close(r));
       server.closeAllConnections();

@@ -10,7 +10,7 @@ import { fieldErrors, runForm, type RunForm } from './run-form.js';
 /** Where a command came from; replies go privately to the actor. */
 export interface CommandContext {
   actor: Actor;
-  platform: 'slack' | 'console';
+  platform: 'slack' | 'console' | 'dingtalk';
   channel: string;
 }
 

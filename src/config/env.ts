@@ -33,6 +33,17 @@ const schema = z.object({
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   /** With SLACK_BOT_TOKEN: Slack over Socket Mode (no public URL needed) instead of HTTP. */
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must start with xapp-').optional(),
+  /** DingTalk Stream Mode robot: both, or neither. */
+  DINGTALK_CLIENT_ID: z.string().min(1).optional(),
+  DINGTALK_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The robot that sends cards and messages; default the client id. */
+  DINGTALK_ROBOT_CODE: z.string().min(1).optional(),
+  /** An interactive card template (card.dingtalk.com) for approval cards; absent: cards are messages. */
+  DINGTALK_CARD_TEMPLATE_ID: z.string().min(1).optional(),
+  /** DingTalk endpoints (tests, proxies). */
+  DINGTALK_GATEWAY_URL: url().optional(),
+  DINGTALK_API_URL: url().default('https://api.dingtalk.com'),
+  DINGTALK_OAPI_URL: url().default('https://oapi.dingtalk.com'),
   /** Slack Web API base (tests, proxies). */
   SLACK_API_URL: url().default('https://slack.com/api/'),
   /** Alibaba Cloud credentials for ACS::ExecuteAPI and the other cloud actions; absent: those tasks fail saying so. */
@@ -51,6 +62,9 @@ const schema = z.object({
   if (!!env.ALIBABA_CLOUD_ACCESS_KEY_ID !== !!env.ALIBABA_CLOUD_ACCESS_KEY_SECRET) {
     ctx.addIssue({ code: 'custom', path: [env.ALIBABA_CLOUD_ACCESS_KEY_ID ? 'ALIBABA_CLOUD_ACCESS_KEY_SECRET' : 'ALIBABA_CLOUD_ACCESS_KEY_ID'],
       message: 'is required with the other Alibaba Cloud key (set both or neither)' });
+  }
+  if (!!env.DINGTALK_CLIENT_ID !== !!env.DINGTALK_CLIENT_SECRET) {
+    ctx.addIssue({ code: 'custom', path: [env.DINGTALK_CLIENT_ID ? 'DINGTALK_CLIENT_SECRET' : 'DINGTALK_CLIENT_ID'], message: 'is required with the other DingTalk key (set both or neither)' });
   }
   if (env.SLACK_APP_TOKEN && !env.SLACK_BOT_TOKEN) {
     ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required with SLACK_APP_TOKEN (Socket Mode needs both)' });
@@ -78,6 +92,7 @@ export interface Config {
   apiTokens: Map<string, string>;
   /** Slack over HTTP (signingSecret) or Socket Mode (appToken). */
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string };
+  dingtalk?: { clientId: string; clientSecret: string; robotCode: string; cardTemplateId?: string; gatewayUrl?: string; apiUrl: string };
   cloud?: { accessKeyId: string; accessKeySecret: string; securityToken?: string; endpoint?: string };
   region: string;
   lockMs: number;
@@ -112,6 +127,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     })),
     slack: e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL }
+      : undefined,
+    dingtalk: e.DINGTALK_CLIENT_ID && e.DINGTALK_CLIENT_SECRET
+      ? { clientId: e.DINGTALK_CLIENT_ID, clientSecret: e.DINGTALK_CLIENT_SECRET, robotCode: e.DINGTALK_ROBOT_CODE ?? e.DINGTALK_CLIENT_ID,
+          cardTemplateId: e.DINGTALK_CARD_TEMPLATE_ID, gatewayUrl: e.DINGTALK_GATEWAY_URL, apiUrl: e.DINGTALK_API_URL }
       : undefined,
     cloud: e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
       ? { accessKeyId: e.ALIBABA_CLOUD_ACCESS_KEY_ID, accessKeySecret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET, securityToken: e.ALIBABA_CLOUD_SECURITY_TOKEN, endpoint: e.ALIBABA_CLOUD_ENDPOINT }

@@ -2,7 +2,7 @@ import type { ExecutionStatus, TaskStatus } from './status.js';
 
 /** Where an execution was started, so its messages go back there. */
 export interface Origin {
-  platform: 'slack' | 'console' | 'api' | 'cli';
+  platform: 'slack' | 'console' | 'dingtalk' | 'api' | 'cli';
   /** Channel id on the platform (Slack channel, console channel name). */
   channel?: string;
 }

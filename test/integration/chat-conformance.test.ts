@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { APP_TOKEN, FakeSlackApi } from '../fakes/slack-api.js';
 import { FakeSlackSocket } from '../fakes/slack-socket.js';
 import { Target } from '../fakes/target.js';
-import { consoleDriver, slackDriver, type ChatDriver } from '../support/chat-drivers.js';
+import { consoleDriver, dingtalkDriver, slackDriver, type ChatDriver } from '../support/chat-drivers.js';
+import { DING_CLIENT_ID, DING_CLIENT_SECRET, FakeDingTalk } from '../fakes/dingtalk.js';
 import { startOpsgate, until, type Opsgate } from '../support/harness.js';
 
 /** The same chat behaviours, run against every chat adapter. */
@@ -32,6 +33,18 @@ const adapters: { name: string; setup(): Promise<{ og: Opsgate; driver: ChatDriv
       const og = await startOpsgate({ slackApiUrl: api.apiUrl, env: { SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: '' } });
       await until(() => socket.connections > 0, 'the socket connection');
       return { og, driver: slackDriver(og, api, socket), close: async () => { await og.close(); await socket.stop(); await api.stop(); } };
+    },
+  },
+  {
+    name: 'dingtalk',
+    async setup() {
+      const fake = await new FakeDingTalk().start();
+      const og = await startOpsgate({ env: {
+        DINGTALK_CLIENT_ID: DING_CLIENT_ID, DINGTALK_CLIENT_SECRET: DING_CLIENT_SECRET, DINGTALK_CARD_TEMPLATE_ID: 'tpl-approval',
+        DINGTALK_GATEWAY_URL: fake.gatewayUrl, DINGTALK_API_URL: fake.base, DINGTALK_OAPI_URL: fake.base,
+      } });
+      await fake.waitForConnections(1);
+      return { og, driver: dingtalkDriver(og, fake), close: async () => { await og.close(); await fake.stop(); } };
     },
   },
 ];

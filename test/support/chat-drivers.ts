@@ -1,6 +1,7 @@
 import type { FakeSlackApi } from '../fakes/slack-api.js';
 import { SlackSender } from '../fakes/slack-client.js';
 import type { FakeSlackSocket } from '../fakes/slack-socket.js';
+import type { FakeDingTalk } from '../fakes/dingtalk.js';
 import { until, type Opsgate } from './harness.js';
 
 /** What every chat adapter must let a person do, seen from outside the adapter. */
@@ -129,6 +130,49 @@ export function slackDriver(og: Opsgate, api: FakeSlackApi, socket?: FakeSlackSo
         return a?.response_action === 'errors' ? Object.fromEntries(Object.entries(a.errors ?? {}).map(([k, v]) => [k.replace(/^p-/, ''), v])) : undefined;
       },
       lastPrivate: () => api.of('chat.postEphemeral').map((m) => String(m.text)).at(-1),
+    },
+  };
+}
+
+/** DingTalk over Stream Mode: @-mentions in a group, card clicks, answers by session webhook or 1:1. */
+export function dingtalkDriver(og: Opsgate, fake: FakeDingTalk): ChatDriver {
+  const staff = (user: string) => `staff-${user}`;
+  const cardOf = (ticketId: string) => [...fake.cards.entries()].find(([, c]) => (c.create.cardData as { cardParamMap: Record<string, string> }).cardParamMap.ticketId === ticketId);
+  const paramsOf = (c: { create: Record<string, unknown>; updates: Record<string, unknown>[] }) =>
+    ((c.updates.at(-1) ?? c.create).cardData as { cardParamMap: Record<string, string> }).cardParamMap;
+  return {
+    name: 'dingtalk',
+    async command(user, text) {
+      const [sessions, groups] = [fake.sessionMessages.length, fake.groupMessages.length];
+      fake.robotMessage({ text: `@opsgate ${text}`, senderStaffId: staff(user) });
+      // By the message's session webhook, or by the OpenAPI once the session expired.
+      return until(() => {
+        const s = fake.sessionMessages[sessions];
+        if (s) return String((s.body as { markdown?: { text?: string } }).markdown?.text ?? '');
+        const g = fake.groupMessages.slice(groups).find((m) => !String(m.msgParam).includes('started '));
+        return g ? String(JSON.parse(String(g.msgParam)).text) : undefined;
+      }, 'the answer in the group');
+    },
+    async card(ticketId) {
+      const c = cardOf(ticketId);
+      if (!c) return undefined;
+      const p = paramsOf(c[1]);
+      const pending = (p.pending ?? '').replace(/@staff-(\w+)/g, '@$1');
+      return { text: `${p.tally} ${pending} ${p.outcome} ${p.comments}`, buttons: p.open === 'true' };
+    },
+    async press(user, action, ticketId, reason) {
+      const c = cardOf(ticketId)!;
+      const before = fake.privateMessages.length;
+      const id = fake.cardClick({ outTrackId: c[0], userId: staff(user), actionId: action, params: { ticketId, ...(reason ? { reason } : {}) } });
+      await until(() => fake.ackFor(id), 'the ack of the click');
+      await new Promise((r) => setTimeout(r, 200));
+      const m = fake.privateMessages.slice(before)[0];
+      return m ? String(JSON.parse(String(m.msgParam)).text) : undefined;
+    },
+    async thread(execId) {
+      const texts = fake.groupMessages.map((m) => String(JSON.parse(String(m.msgParam)).text));
+      const first = texts.findIndex((t) => t.includes(execId));
+      return first < 0 ? [] : texts.slice(first + 1);
     },
   };
 }

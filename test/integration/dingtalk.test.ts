@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { DING_CLIENT_ID, DING_CLIENT_SECRET, FakeDingTalk } from '../fakes/dingtalk.js';
+import { Target } from '../fakes/target.js';
+import { dingtalkDriver } from '../support/chat-drivers.js';
+import { startOpsgate, until, type Opsgate } from '../support/harness.js';
+
+describe('DingTalk robot: bad frames, expired sessions, a dropped socket', () => {
+  let og: Opsgate;
+  let fake: FakeDingTalk;
+  let target: Target;
+  before(async () => {
+    target = await new Target().start();
+    fake = await new FakeDingTalk().start();
+    og = await startOpsgate({ env: {
+      DINGTALK_CLIENT_ID: DING_CLIENT_ID, DINGTALK_CLIENT_SECRET: DING_CLIENT_SECRET, DINGTALK_CARD_TEMPLATE_ID: 'tpl-approval',
+      DINGTALK_GATEWAY_URL: fake.gatewayUrl, DINGTALK_API_URL: fake.base, DINGTALK_OAPI_URL: fake.base,
+    } });
+    await fake.waitForConnections(1);
+  });
+  after(async () => { await og.close(); await fake.stop(); await target.stop(); });
+
+  test('the card @-mentions the approvers by their DingTalk ids and calls back', async () => {
+    const chat = dingtalkDriver(og, fake);
+    const id = /exec-[0-9a-f]+/.exec(await chat.command('alice', `run two-approvals target=${target.url}`))![0];
+    const ticket = await until(async () => (await og.rt.executionStore.get(id)).tasks.approve?.data?.ticketId as string | undefined, 'ticket');
+    const card = await until(() => [...fake.cards.values()].find((c) => (c.create.cardData as { cardParamMap: Record<string, string> }).cardParamMap.ticketId === ticket), 'the card');
+    const deliver = card.create.imGroupOpenDeliverModel as { atUserIds?: Record<string, string> };
+    assert.deepEqual(Object.keys(deliver.atUserIds ?? {}).sort(), ['staff-bob', 'staff-carol']);
+    assert.equal(card.create.callbackType, 'STREAM');
+    await og.rt.executions.cancel(id);
+  });
+
+  test('malformed frames and unknown topics are ignored; the robot keeps answering', async () => {
+    fake.sendRaw('not json at all');
+    fake.sendRaw(JSON.stringify({ specVersion: '1.0', type: 'CALLBACK', headers: { topic: '/v1.0/im/bot/messages/get', messageId: 'm-bad' }, data: '{oops' }));
+    fake.callback('/v1.0/some/unknown/topic', { hello: 'world' });
+    fake.cardClick({ outTrackId: 'nope', userId: 'staff-bob', actionId: 'approve', params: {} });
+    assert.match(await dingtalkDriver(og, fake).command('alice', 'list'), /two-approvals/);
+  });
+
+  test('an expired session webhook: the answer goes through the robot OpenAPI instead', async () => {
+    fake.expiredSession();
+    const before = fake.groupMessages.length;
+    fake.robotMessage({ text: '@opsgate help', senderStaffId: 'staff-alice' });
+    await until(() => fake.groupMessages.slice(before).some((m) => String(m.msgParam).includes('opsgate commands')), 'the answer by OpenAPI');
+  });
+
+  test('a dropped socket reconnects through the gateway and no vote is lost', async () => {
+    const chat = dingtalkDriver(og, fake);
+    const execId = /exec-[0-9a-f]+/.exec(await chat.command('alice', `run two-approvals target=${target.url}`))![0];
+    const ticket = await until(async () => (await og.rt.executionStore.get(execId)).tasks.approve?.data?.ticketId as string | undefined, 'ticket');
+    await until(() => chat.card(ticket), 'the card');
+    const connections = fake.connections;
+    fake.dropSocket();
+    await fake.waitForConnections(connections + 1, 10_000);
+    await chat.press('bob', 'approve', ticket);
+    await chat.press('carol', 'approve', ticket);
+    await until(async () => (await og.rt.executionStore.get(execId)).status === 'Success', 'Success');
+    const c = await chat.card(ticket);
+    assert.equal(c!.buttons, false);
+    assert.match(c!.text, /Approved by bob, carol/);
+  });
+});
