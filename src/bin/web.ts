@@ -4,6 +4,7 @@ import { consoleAdapter, CONSOLE_CHANNEL } from '../chat/console/routes.js';
 import type { ChatPlatform } from '../chat/platform.js';
 import { createSlack } from '../chat/slack/app.js';
 import { createDingTalk } from '../chat/dingtalk/app.js';
+import { createLink, linkExpiry } from '../notify/approval-links.js';
 import { homeOf } from '../chat/home.js';
 import { executionPageRoute } from '../http/execution-page.js';
 import { approvalActions } from '../http/api/approval-actions.js';
@@ -76,7 +77,13 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   log.info({ url }, 'opsgate is listening');
   let dingtalk: ReturnType<typeof createDingTalk> | undefined;
   if (config.dingtalk) {
-    dingtalk = createDingTalk(config.dingtalk, { bot, directory: rt.directory, log });
+    dingtalk = createDingTalk(config.dingtalk, {
+      bot, directory: rt.directory, log,
+      approvalLink: async (ticketId, approver) => {
+        const token = createLink(await secretOf(rt), { ticketId, approver, expiresAt: linkExpiry(await rt.approvals.get(ticketId)) });
+        return `${publicUrlOf(config)}/approve/${token}`;
+      },
+    });
     platforms.dingtalk = dingtalk.platform;
     await dingtalk.start();
     log.info('DingTalk robot over Stream Mode');

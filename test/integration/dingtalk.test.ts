@@ -62,3 +62,30 @@ describe('DingTalk robot: bad frames, expired sessions, a dropped socket', () =>
     assert.match(c!.text, /Approved by bob, carol/);
   });
 });
+
+describe('DingTalk without a card template', () => {
+  test('the approval is an actionCard whose buttons open each approver\'s own signed link, and the link votes', async () => {
+    const target = await new Target().start();
+    const fake = await new FakeDingTalk().start();
+    const og = await startOpsgate({ env: {
+      DINGTALK_CLIENT_ID: DING_CLIENT_ID, DINGTALK_CLIENT_SECRET: DING_CLIENT_SECRET,
+      DINGTALK_GATEWAY_URL: fake.gatewayUrl, DINGTALK_API_URL: fake.base, DINGTALK_OAPI_URL: fake.base,
+    } });
+    try {
+      await fake.waitForConnections(1);
+      const chat = dingtalkDriver(og, fake);
+      const execId = /exec-[0-9a-f]+/.exec(await chat.command('alice', `run two-approvals target=${target.url}`))![0];
+      const card = await until(() => fake.groupMessages.find((m) => String(m.msgKey).startsWith('sampleActionCard')), 'the actionCard');
+      const param = JSON.parse(String(card.msgParam)) as Record<string, string>;
+      assert.deepEqual([param.actionTitle1, param.actionTitle2], ['Review as bob', 'Review as carol']);
+      for (const [n, who] of [['1', 'bob'], ['2', 'carol']] as const) {
+        const url = param[`actionURL${n}`]!.replace(/^http:\/\/[^/]+/, og.url);
+        const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve' });
+        assert.equal(r.status, 200, `${who} approved from the link`);
+      }
+      await until(async () => (await og.rt.executionStore.get(execId)).status === 'Success', 'Success');
+    } finally {
+      await og.close(); await fake.stop(); await target.stop();
+    }
+  });
+});

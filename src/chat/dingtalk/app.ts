@@ -28,7 +28,11 @@ const parse = <T>(data: string): T | undefined => { try { return JSON.parse(data
  * The DingTalk robot over Stream Mode: @-mentions become chat commands, card clicks become votes.
  * Every callback is acked at once (DingTalk redelivers unacked ones); the work comes after.
  */
-export function createDingTalk(opts: DingTalkOptions, deps: { bot: Bot; directory: Directory; log: Logger }) {
+export function createDingTalk(opts: DingTalkOptions, deps: {
+  bot: Bot; directory: Directory; log: Logger;
+  /** A pending approver's own signed approval link (the mail links' page), for cards without a template. */
+  approvalLink?: (ticketId: string, approver: string) => Promise<string>;
+}) {
   const { bot, directory, log } = deps;
   const api = new DingTalkApi({ apiUrl: opts.apiUrl, clientId: opts.clientId, clientSecret: opts.clientSecret, robotCode: opts.robotCode });
   // keepAlive off: the SDK's heartbeat timer outlives disconnect() in 2.1.5; a dropped socket is
@@ -85,7 +89,14 @@ export function createDingTalk(opts: DingTalkOptions, deps: { bot: Bot; director
         await api.sendCard(channel, outTrackId, opts.cardTemplateId, cardParams(card, directory), at);
         return outTrackId;
       }
-      // Without a card template the card is a message: approve with `@opsgate approve ID`.
+      // Without a card template: an actionCard whose buttons open each pending approver's own signed
+      // approval link (the page votes), and `@opsgate approve ID` works too.
+      if (message.card && deps.approvalLink && message.card.status === 'AUDITING' && message.card.pending.length) {
+        const card = message.card;
+        const { text } = markdown({ text: `${card.title}\n\n${card.tally}\n\nOr: @opsgate approve ${card.ticketId}`, mentions: card.pending }, directory);
+        const buttons = await Promise.all(card.pending.slice(0, 5).map(async (a) => ({ title: `Review as ${a}`, url: await deps.approvalLink!(card.ticketId, a) })));
+        return api.sendActionCard(channel, card.title, text, buttons);
+      }
       const { text } = markdown(message.card ? { ...message, text: `${message.text}\n\nApprove with @opsgate approve ${message.card.ticketId}`, mentions: message.card.pending } : message, directory);
       return api.sendGroup(channel, 'opsgate', text);
     },

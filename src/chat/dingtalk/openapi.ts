@@ -53,6 +53,19 @@ export class DingTalkApi {
     return String((r as { processQueryKey?: unknown }).processQueryKey ?? '');
   }
 
+  /**
+   * An actionCard from the robot to a group: buttons that open URLs (DingTalk's message templates
+   * sampleActionCard with one button, sampleActionCard2..5 with two to five).
+   */
+  async sendActionCard(conversationId: string, title: string, text: string, buttons: { title: string; url: string }[]): Promise<string> {
+    const n = Math.min(buttons.length, 5);
+    const [msgKey, param] = n <= 1
+      ? ['sampleActionCard', { title, text, singleTitle: buttons[0]?.title ?? 'Open', singleURL: buttons[0]?.url ?? '' }]
+      : [`sampleActionCard${n}`, { title, text, ...Object.fromEntries(buttons.slice(0, n).flatMap((b, i) => [[`actionTitle${i + 1}`, b.title], [`actionURL${i + 1}`, b.url]])) }];
+    const r = await this.raw('POST', '/v1.0/robot/groupMessages/send', { robotCode: this.o.robotCode, openConversationId: conversationId, msgKey, msgParam: JSON.stringify(param) });
+    return String((r as { processQueryKey?: unknown }).processQueryKey ?? '');
+  }
+
   /** A markdown message from the robot to one person (private answers to card clicks). */
   async sendToUser(staffId: string, title: string, text: string): Promise<void> {
     await this.raw('POST', '/v1.0/robot/oToMessages/batchSend', {
