@@ -54,7 +54,11 @@ describe('DingTalk robot: bad frames, expired sessions, a dropped socket', () =>
     const connections = fake.connections;
     fake.dropSocket();
     await fake.waitForConnections(connections + 1, 10_000);
+    // DingTalk's QPS limit answers the next card update with 429: the update is retried, not lost.
+    fake.rateLimitNext('/v1.0/card/instances');
     await chat.press('bob', 'approve', ticket);
+    await until(async () => /1 of 2/.test((await chat.card(ticket))?.text ?? ''), 'the card at 1 of 2 after the 429');
+    assert.ok(fake.apiCalls.some((c) => c.status === 429));
     await chat.press('carol', 'approve', ticket);
     await until(async () => (await og.rt.executionStore.get(execId)).status === 'Success', 'Success');
     const c = await chat.card(ticket);
