@@ -85,7 +85,8 @@ for (const adapter of adapters) {
       assert.match(detail, /approved by carol at/);
     });
 
-    test('run TEMPLATE alone opens its form; errors show on their fields; a good submit starts it', { skip: !adapter.name.startsWith('slack') }, async () => {
+    // Only Slack has forms (modals): the test is defined for the adapters that offer them.
+    if (adapter.name.startsWith('slack')) test('run TEMPLATE alone opens its form; errors show on their fields; a good submit starts it', async () => {
       const forms = chat.forms!;
       const view = await forms.open('alice', 'two-approvals');
       assert.deepEqual(view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id), ['p-target', 'p-service']);
