@@ -5,7 +5,8 @@ import { createLogger } from '../log.js';
 import { ensureRedis } from '../store/redis.js';
 import { describeExecution } from '../chat/describe.js';
 import { isTerminal } from '../engine/status.js';
-import { createRuntime, startStepWorker } from './runtime.js';
+import { startProbeServer } from '../metrics/probe-server.js';
+import { createAccess, createRuntime, startStepWorker } from './runtime.js';
 import { validateCommand } from './validate.js';
 import { startWeb } from './web.js';
 
@@ -31,10 +32,19 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'run') {
     try { return await run(rt, args); } finally { await rt.close(); await redis.stop(); }
   }
+  // Not ready until each part this process runs is up (the worker registers its live check when it starts).
+  if (command !== 'bot') rt.readiness.require('worker', () => false);
   if (command === 'start' || command === 'bot') {
+    let loaded = false;
+    rt.readiness.require('templates', () => loaded);
     const web = await startWeb(rt);
+    loaded = true;
     closers.push(() => web.close());
     process.stderr.write(`opsgate: web console at ${web.url}\n`);
+  } else {
+    // A worker alone serves only /metrics, /healthz and /readyz; `start` has them on the web server.
+    const probes = await startProbeServer({ redis: rt.redis, readiness: rt.readiness, metrics: rt.metrics, log, host: config.host, port: config.port, access: createAccess(rt) });
+    closers.push(() => probes.close());
   }
   if (command === 'start' || command === 'worker') {
     const worker = startStepWorker(rt);

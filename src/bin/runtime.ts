@@ -7,6 +7,7 @@ import { deliverCallback } from '../notify/callback.js';
 import { Deliveries, LaterError } from '../notify/deliveries.js';
 import { renderWebhookBody, sendWebhook } from '../notify/webhook.js';
 import { secretOf } from '../store/secret.js';
+import { Access, isDevMode } from '../http/auth/access.js';
 import { Directory } from '../config/directory.js';
 import { ApprovalService } from '../core/approval-service.js';
 import { loadPolicies, type Policy } from '../config/policies.js';
@@ -21,6 +22,8 @@ import { keys as buildKeys, type Keys } from '../store/keys.js';
 import { connect } from '../store/redis.js';
 import { TemplateStore } from '../store/templates.js';
 import { ApprovalTickets } from '../store/approval-tickets.js';
+import { Readiness } from '../http/health.js';
+import { createMetrics, type Metrics } from '../metrics/metrics.js';
 
 /** The parts both processes are built from; composition only, no decisions. */
 export interface Runtime {
@@ -37,6 +40,10 @@ export interface Runtime {
   policies: Policy[];
   executions: Executions;
   triggers: Triggers;
+  /** This process's metrics, shared by the bot and the worker when one process runs both. */
+  metrics: Metrics;
+  /** What /readyz waits for besides Redis; each part registers itself as it starts. */
+  readiness: Readiness;
   close(): Promise<void>;
 }
 
@@ -54,18 +61,23 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
   const executionStore = new ExecutionStore(redis, keys);
   const tickets = new ApprovalTickets(redis, keys);
   const producer = new Producer(redis, keys);
+  // Without a listener BullMQ prints each connection error's stack; the connection's own handler above logs it once.
+  for (const q of [producer.steps, producer.notifications]) q.on('error', (err) => log.debug({ err: err.message, queue: q.name }, 'queue error'));
+  const metrics = createMetrics({ redis, keys, log });
   const approvals = new ApprovalService(tickets, directory, producer, async (id) => {
     const e = await executionStore.find(id);
     if (!e) return undefined;
     const outputs = Object.fromEntries(Object.entries(e.tasks).filter(([, t]) => t.outputs).map(([n, t]) => [n, t.outputs]));
     return { parameters: e.parameters, outputs, request: { owner: e.owner } };
-  });
+  }, () => new Date(), (t) => metrics.approvalDecided(t));
   const policies = loadPolicies(config.policiesFile);
   const executions = new Executions(templates, executionStore, producer, config.region, policies);
   const triggers = new Triggers(executions, executionStore, templates, producer);
   return {
     config, log, redis, keys, directory, templates, executionStore, tickets, producer, approvals, executions, triggers, policies,
+    metrics, readiness: new Readiness(),
     async close() {
+      await metrics.close();
       await producer.close();
       redis.disconnect();
     },
@@ -73,6 +85,11 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
 }
 
 /** The BullMQ worker that runs executions. Any number of these may share one Redis. */
+/** Who may reach which route: the same rules in the bot process and a worker's probe server. */
+export function createAccess(rt: Runtime): Access {
+  return new Access({ secret: () => secretOf(rt), directory: rt.directory, apiTokens: rt.config.apiTokens, devMode: isDevMode(rt.config) });
+}
+
 /** Where links in messages point (PUBLIC_URL, else the web process's listen address). */
 export function publicUrlOf(config: Config): string {
   return config.publicUrl ?? `http://${config.host}:${config.port}`;
@@ -83,10 +100,12 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
   const deliveries = new Deliveries({
     approvals: rt.approvals, directory: rt.directory, executions: rt.executionStore, redis: rt.redis, keys: rt.keys,
     secret: () => secretOf(rt), publicUrl, fetch: globalThis.fetch, now: Date.now, log: rt.log,
+    failed: (channel) => rt.metrics.notificationFailed(channel),
   });
   const processor = stepProcessor({
     executions: rt.executionStore, templates: rt.templates, producer: rt.producer, log: rt.log, loops: new LoopStore(rt.redis, rt.keys),
     fire: (id, jobId) => rt.triggers.fire(id, jobId),
+    taskEnded: (task) => rt.metrics.taskEnded(task),
     ticketTimer: (job) => rt.approvals.onTimer(job),
     callback: async (ticketId) => { await deliverCallback(await rt.approvals.get(ticketId), await secretOf(rt)); return 'delivered'; },
     deliver: async (ticketId, level) => {
@@ -119,22 +138,35 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
     rt.log[retrying ? 'debug' : 'error']({ jobId: job?.id, err: err.message }, retrying ? 'step job will retry' : 'step job failed');
     if (job?.name === 'deliver' && !retrying) {
       const { ticketId } = job.data as unknown as { ticketId: string };
-      void rt.tickets.executionOf(ticketId).then((executionId) => deliveries.recordFailure({ id: ticketId, executionId }, 'notification', err.message));
+      void rt.approvals.get(ticketId)
+        .then((t) => deliveries.recordFailure(t, t.spec.notify?.type ?? 'notification', err.message))
+        .catch((e: Error) => { rt.metrics.notificationFailed('notification'); rt.log.error({ err: e.message, ticketId }, 'could not record a failed notification'); });
       return;
     }
+    if (job?.name === 'callback' && !retrying) rt.metrics.notificationFailed('callback');
     // A job that will not run again must not keep its execution: release it and resume it anew.
     if (job && !retrying && job.data.executionId) void rt.executionStore.release(job.data.executionId, job.id!)
       .then(async (released) => { if (released) await rt.producer.resume(job.data.executionId, 'recover', String(Date.now())); })
       .catch((e: Error) => rt.log.error({ err: e.message }, 'could not release an execution'));
   });
   worker.on('error', (err) => rt.log.warn({ err: err.message }, 'step worker error'));
+  rt.readiness.require('worker', () => worker.isRunning());
   return worker;
 }
 
 /** The bot side's consumer of notifications: one at a time, so a run's messages keep their order. */
 export function startNotifyWorker(rt: Runtime, dispatch: (job: NotifyJob) => Promise<void>): Worker<NotifyJob> {
   const worker = new Worker<NotifyJob>(NOTIFY, (job) => dispatch(job.data), { connection: rt.redis, prefix: rt.keys.bullPrefix, concurrency: 1 });
-  worker.on('failed', (job, err) => rt.log.error({ jobId: job?.id, kind: job?.data.kind, err: err.message }, 'notification failed'));
+  worker.on('failed', (job, err) => {
+    rt.log.error({ jobId: job?.id, kind: job?.data.kind, err: err.message }, 'notification failed');
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void platformOf(rt, job.data).then((p) => rt.metrics.notificationFailed(p), () => rt.metrics.notificationFailed('chat'));
+  });
   worker.on('error', (err) => rt.log.warn({ err: err.message }, 'notify worker error'));
   return worker;
+}
+
+/** The chat platform a notification was for, by its execution's origin. */
+async function platformOf(rt: Runtime, job: NotifyJob): Promise<string> {
+  const executionId = 'ticketId' in job ? await rt.tickets.executionOf(job.ticketId) : job.executionId;
+  return (executionId && (await rt.executionStore.find(executionId))?.origin.platform) || 'chat';
 }

@@ -6,22 +6,27 @@ import { createSlack } from '../chat/slack/app.js';
 import { createDingTalk } from '../chat/dingtalk/app.js';
 import { createLink, linkExpiry } from '../notify/approval-links.js';
 import { homeOf } from '../chat/home.js';
-import { executionPageRoute } from '../http/execution-page.js';
+import { executionPageRoutes } from '../http/execution-page.js';
 import { approvalActions } from '../http/api/approval-actions.js';
 import { executionActions } from '../http/api/execution-actions.js';
 import { apiRoute } from '../http/api/router.js';
 import { LoopStore } from '../store/loops.js';
 import { templateActions } from '../http/api/template-actions.js';
 import { approvePageRoutes } from '../http/approve-page.js';
-import { healthRoute } from '../http/health.js';
+import { healthRoute, readyRoute } from '../http/health.js';
+import { metricsRoute } from '../metrics/route.js';
 import { secretOf } from '../store/secret.js';
 import { maskSecrets } from '../notify/mask.js';
 import { maskParameters } from '../template/parameters.js';
 import { createHttpServer, type Route } from '../http/server.js';
+import { LoginLinks } from '../http/auth/login-links.js';
+import { loginRoutes } from '../http/auth/login-routes.js';
+import { RateLimiter } from '../http/auth/rate-limit.js';
+import { queueBoardRoute } from '../http/queue-board.js';
 import { notificationDispatcher } from '../notify/dispatcher.js';
 import { ConsoleChannel } from '../store/console.js';
 import { ConfigError } from '../errors.js';
-import { publicUrlOf, startNotifyWorker, type Runtime } from './runtime.js';
+import { createAccess, publicUrlOf, startNotifyWorker, type Runtime } from './runtime.js';
 
 export { CONSOLE_CHANNEL };
 
@@ -32,12 +37,29 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   log.info({ templates: loaded.map((t) => `${t.name} ${t.version}`) }, 'templates loaded');
   for (const f of failed) log.error({ file: f.file }, `template not loaded: ${f.error}`);
 
-  const bot = new Bot({ templates: rt.templates, executions: rt.executions, approvals: rt.approvals });
+  const secret = () => secretOf(rt);
+  let url = publicUrlOf(config);
+  const access = createAccess(rt);
+  if (access.devMode) log.warn('development mode: the console and pages need no sign-in (loopback only, no OPSGATE_API_TOKENS)');
+  const loginLinks = new LoginLinks(rt.redis, rt.keys);
+  const bot = new Bot({
+    templates: rt.templates, executions: rt.executions, approvals: rt.approvals,
+    // The listen address is known only once listening (PORT=0): read when a link is made.
+    loginLink: async (user) => `${config.publicUrl ?? url}/login/${await loginLinks.create(user)}`,
+  });
   const subscriber = rt.redis.duplicate();
-  const console = consoleAdapter({ bot, channel: new ConsoleChannel(rt.redis, rt.keys), directory: rt.directory, subscriber, eventsKey: rt.keys.consoleEvents });
+  const console = consoleAdapter({ bot, channel: new ConsoleChannel(rt.redis, rt.keys), directory: rt.directory, subscriber, eventsKey: rt.keys.consoleEvents, access });
+  const secure = publicUrlOf(config).startsWith('https:');
   const platforms: Record<string, ChatPlatform> = { console: console.platform };
+  // Pages, console and dashboard need a session; /metrics also takes an API token (Prometheus's
+  // bearer credentials); health, sign-in, Slack and mail links carry their own proof or none is needed.
+  const pages = executionPageRoutes({
+    executions: rt.executionStore, templates: rt.templates, loops: new LoopStore(rt.redis, rt.keys), approvals: rt.approvals,
+    tickets: rt.tickets, redis: rt.redis, channel: rt.keys.executionEvents,
+  });
   const routes: Route[] = [
-    healthRoute(rt.redis), executionPageRoute(rt.executionStore, rt.templates), ...console.routes,
+    healthRoute(rt.redis), readyRoute(rt.redis, rt.readiness), access.guard(metricsRoute(rt.metrics), 'metrics'),
+    ...pages.routes.map((r) => access.guard(r)), ...console.routes,
     ...approvePageRoutes({
       approvals: rt.approvals, directory: rt.directory, executions: rt.executionStore, templates: rt.templates,
       redis: rt.redis, keysPrefix: rt.keys.prefix, secret: () => secretOf(rt), publicUrl: publicUrlOf(config),
@@ -46,7 +68,12 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
       ...templateActions(rt.templates),
       ...approvalActions({ approvals: rt.approvals, directory: rt.directory, policies: rt.policies }),
       ...executionActions({ executions: rt.executions, store: rt.executionStore, loops: new LoopStore(rt.redis, rt.keys), templates: rt.templates, approvals: rt.approvals, directory: rt.directory, triggers: rt.triggers }),
-    }, config.apiTokens, log),
+    }, config.apiTokens, log, new RateLimiter(rt.redis, rt.keys, 'api', config.apiRateLimit)),
+    ...loginRoutes({
+      access, links: loginLinks, directory: rt.directory, apiTokens: config.apiTokens, secret, secure,
+      attempts: new RateLimiter(rt.redis, rt.keys, 'login', 20), publicHost: config.publicUrl ? new URL(config.publicUrl).host : undefined,
+    }),
+    access.guard(queueBoardRoute([rt.producer.steps, rt.producer.notifications]), 'admin'),
   ];
 
   let slack: ReturnType<typeof createSlack> | undefined;
@@ -73,7 +100,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     server.listen(config.port, config.host, ok);
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host}:${port}`;
+  url = `http://${config.host}:${port}`;
   log.info({ url }, 'opsgate is listening');
   let dingtalk: ReturnType<typeof createDingTalk> | undefined;
   if (config.dingtalk) {
@@ -99,6 +126,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
       await slack?.stop();
       await dingtalk?.stop();
       console.close();
+      pages.close();
       await new Promise((r) => server.close(r));
       server.closeAllConnections();
       await notifier.close();

@@ -18,13 +18,20 @@ export interface BotDeps {
   templates: TemplateStore;
   executions: Executions;
   approvals: ApprovalService;
+  /** A one-time link that signs `user` in to the web console. */
+  loginLink?: (user: string) => Promise<string>;
 }
+
+/** A command's answer; a confidential one (a sign-in link) must reach the one who asked and nobody else. */
+export interface Answer { text: string; confidential: boolean }
 
 interface Command {
   name: string;
   aliases?: string[];
   usage: string;
   summary: string;
+  /** Its answer is a credential: adapters that would answer in the channel answer 1:1 instead. */
+  confidential?: boolean;
   run(args: string[], ctx: CommandContext, deps: BotDeps): Promise<string>;
 }
 
@@ -95,6 +102,15 @@ const commands: Command[] = [
     run: (args, ctx, deps) => vote('REJECT', args, ctx, deps),
   },
   {
+    name: 'login', usage: 'login', summary: 'a one-time link that signs you in to the web console', confidential: true,
+    async run(_args, ctx, { loginLink }) {
+      if (ctx.platform === 'console') return 'You are signed in to the console already.';
+      if (!ctx.actor.user) return 'You are not in the opsgate directory, so you cannot sign in.';
+      if (!loginLink) return 'The web console is not set up here.';
+      return `Sign in to the opsgate console as ${ctx.actor.user.name}: ${await loginLink(ctx.actor.user.name)}\nThe link works once, within ten minutes; do not share it.`;
+    },
+  },
+  {
     name: 'help', usage: 'help', summary: 'this list',
     async run() { return helpText(); },
   },
@@ -114,18 +130,24 @@ export class Bot {
 
   /** A typed command; the answer goes only to the one who typed it. */
   async command(text: string, ctx: CommandContext): Promise<string> {
+    return (await this.answer(text, ctx)).text;
+  }
+
+  /** A typed command's answer, saying whether it is confidential. */
+  async answer(text: string, ctx: CommandContext): Promise<Answer> {
     let words: string[];
-    try { words = tokenize(text.trim()); } catch (e) { return `${(e as Error).message}. Try: help`; }
+    try { words = tokenize(text.trim()); } catch (e) { return { text: `${(e as Error).message}. Try: help`, confidential: false }; }
     const [name = 'help', ...args] = words;
     const command = commands.find((c) => c.name === name.toLowerCase() || c.aliases?.includes(name.toLowerCase()));
-    if (!command) return `Unknown command ${JSON.stringify(name)}.\n${helpText()}`;
+    if (!command) return { text: `Unknown command ${JSON.stringify(name)}.\n${helpText()}`, confidential: false };
+    const confidential = command.confidential ?? false;
     try {
-      return await command.run(args, ctx, this.deps);
+      return { text: await command.run(args, ctx, this.deps), confidential };
     } catch (err) {
-      if (err instanceof UsageError) return `${err.message}\nUsage: ${command.usage}`;
+      if (err instanceof UsageError) return { text: `${err.message}\nUsage: ${command.usage}`, confidential };
       const e = asOpsgateError(err);
       if (e.code === 'InternalError') throw err;
-      return `${e.message}\nUsage: ${command.usage}`;
+      return { text: `${e.message}\nUsage: ${command.usage}`, confidential };
     }
   }
 

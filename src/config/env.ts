@@ -26,6 +26,8 @@ const schema = z.object({
   /** `name:token,...`: bearer tokens for /api, each acting as that directory user. */
   OPSGATE_API_TOKENS: z.string().regex(/^\s*[A-Za-z0-9_.@-]+:[^,:\s]{16,}\s*(,\s*[A-Za-z0-9_.@-]+:[^,:\s]{16,}\s*)*$/,
     'must be name:token pairs separated by commas, each token at least 16 characters').optional(),
+  /** Requests a minute each API token may make; more answer 429 Throttling.User. */
+  OPSGATE_API_RATE_LIMIT: z.coerce.number({ error: 'must be a number of requests a minute' }).int('must be a whole number').min(1, 'must be at least 1').default(600),
   /** Prefix of every Redis key and of the BullMQ queues: lets deployments (and tests) share a Redis. */
   OPSGATE_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, - or _').default('opsgate'),
   /** Slack over HTTP at POST /slack/events: both must be set, or neither. */
@@ -90,6 +92,8 @@ export interface Config {
   keyPrefix: string;
   /** Bearer token to the directory user it acts as. */
   apiTokens: Map<string, string>;
+  /** Requests a minute per API token. */
+  apiRateLimit: number;
   /** Slack over HTTP (signingSecret) or Socket Mode (appToken). */
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string };
   dingtalk?: { clientId: string; clientSecret: string; robotCode: string; cardTemplateId?: string; gatewayUrl?: string; apiUrl: string };
@@ -125,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       const [name, token] = p.trim().split(':') as [string, string];
       return [token, name];
     })),
+    apiRateLimit: e.OPSGATE_API_RATE_LIMIT,
     slack: e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL }
       : undefined,

@@ -5,6 +5,7 @@ import type { Producer } from '../queue/producer.js';
 import type { ApprovalTickets, LevelRecord, Ticket, TicketDoc, VoteDecision } from '../store/approval-tickets.js';
 import { holds } from '../template/criteria.js';
 import { readApproval, required, type ApprovalSpec } from '../template/approve.js';
+import { addLogContext } from '../log.js';
 
 export type VoteOutcome = 'missing' | 'closed' | 'not-approver' | 'duplicate' | 'recorded' | 'decided' | 'unknown-user';
 
@@ -31,6 +32,8 @@ export class ApprovalService {
     /** What an execution's criteria see now: {parameters, outputs, request}; read when a level is reached. */
     private readonly subjectOf: (executionId: string) => Promise<Record<string, unknown> | undefined> = async () => undefined,
     private readonly now: () => Date = () => new Date(),
+    /** Told once per ticket, by the caller that decided it (metrics; must not touch Redis). */
+    private readonly decided: (ticket: Ticket) => void = () => {},
   ) {}
 
   // --- opening -------------------------------------------------------------------------------
@@ -61,6 +64,7 @@ export class ApprovalService {
   // --- the vote path ---------------------------------------------------------------------------
 
   async vote(id: string, voter: DirectoryUser | undefined, decision: VoteDecision, comment?: string): Promise<VoteResult> {
+    addLogContext({ ticketId: id });
     if (!voter) return { outcome: 'unknown-user', message: 'You are not in the opsgate directory, so you cannot approve.' };
     const r = await this.tickets.ballot(id, voter.name, decision, comment, this.now().toISOString());
     if (r.outcome === 'missing') return { outcome: 'missing', message: `There is no approval ticket ${id}.` };
@@ -147,6 +151,7 @@ export class ApprovalService {
   /** A decided ticket: its card shows the outcome, and what waits for it goes on, once. */
   private async finish(id: string): Promise<void> {
     const t = await this.tickets.get(id);
+    this.decided(t);
     const active = t.levels.find((l) => l.status === 'active');
     if (active) await this.tickets.putLevel(id, { ...active, status: t.status === 'REJECT' ? 'rejected' : t.status === 'APPROVED' ? 'approved' : 'cancelled' });
     await this.producer.notify({ kind: 'ticket', ticketId: id });

@@ -1,16 +1,16 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import { approvalCard } from '../approval/card.js';
 import type { Directory } from '../config/directory.js';
 import type { ApprovalService } from '../core/approval-service.js';
-import { OpsgateError, TicketNotFoundError } from '../errors.js';
+import { TicketNotFoundError } from '../errors.js';
 import { linkUsed, readLink, releaseLink, useLink, type LinkPayload } from '../notify/approval-links.js';
 import { activeLevel } from '../notify/approval-mail.js';
 import type { Ticket } from '../store/approval-tickets.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { TemplateStore } from '../store/templates.js';
 import { maskParameters } from '../template/parameters.js';
-import { escapeHtml as e, readBody, sendHtml } from './respond.js';
+import { escapeHtml as e, readForm, sendPage as page } from './respond.js';
 import type { Route } from './server.js';
 
 export interface ApprovePageDeps {
@@ -146,21 +146,4 @@ function form(approver: string, preselected?: 'approve' | 'reject'): string {
 
 function refuse(res: ServerResponse, r: Refusal, detailsHtml: string): Promise<void> {
   return page(res, r.status, r.title, `<h1>${e(r.title)}</h1><p class="warn">${e(r.why)}</p><p>Nothing was changed.</p>${detailsHtml ? `<hr>${detailsHtml}` : ''}`);
-}
-
-async function page(res: ServerResponse, status: number, title: string, body: string): Promise<void> {
-  // The URL holds the credential: keep it out of Referer headers, caches and frames of other sites.
-  res.setHeader('referrer-policy', 'no-referrer');
-  res.setHeader('cache-control', 'no-store');
-  res.setHeader('x-frame-options', 'DENY');
-  sendHtml(res, status, `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${e(title)} · opsgate</title>
-<style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:60rem}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}
-pre{background:#f6f6f6;padding:.6rem}.warn{color:#8a5a00}.ok,.approved{color:#137333}.rejected,.cancelled{color:#b3261e}.active{color:#8a5a00}
-button{font-size:1rem;padding:.4rem 1.2rem;border:0;color:#fff;cursor:pointer}.approve{background:#137333}.reject{background:#b3261e}</style>
-${body}`);
-}
-
-/** A small form-encoded body; anything larger than a comment needs is refused. */
-async function readForm(req: IncomingMessage, limit = 16 * 1024): Promise<URLSearchParams> {
-  return new URLSearchParams(await readBody(req, limit));
 }

@@ -1,33 +1,84 @@
-import { ExecutionNotFoundError } from '../errors.js';
-import type { ExecutionStore } from '../store/executions.js';
-import type { TemplateStore } from '../store/templates.js';
-import { maskParameters } from '../template/parameters.js';
-import { maskSecrets, maskText } from '../notify/mask.js';
-import { escapeHtml, sendHtml } from './respond.js';
+import type { ServerResponse } from 'node:http';
+import type { Redis } from 'ioredis';
+import { OpsgateError } from '../errors.js';
+import { currentVersion, loadExecutionPage, type ExecutionPageDeps } from './pages/execution-data.js';
+import { executionFragment, executionPage } from './pages/execution-html.js';
+import { notFoundPage } from './pages/layout.js';
+import { loadList, type ListDeps } from './pages/list-data.js';
+import { listPage } from './pages/list-html.js';
+import { endedStream, executionStreams, sendEvent } from './pages/live.js';
+import { sendHtml } from './respond.js';
 import type { Route } from './server.js';
 
-/** GET /executions/{id}: the page that chat messages link to. NoEcho parameters show as ******. */
-export function executionPageRoute(executions: ExecutionStore, templates: TemplateStore): Route {
-  return {
-    method: 'GET', path: /^\/executions\/(exec-[0-9a-f]{1,64})$/,
-    async handle(_req, res, [id]) {
-      const exec = await executions.find(id!);
-      if (!exec) throw new ExecutionNotFoundError(id!);
-      const { template } = await templates.get(exec.templateName, exec.templateVersion);
-      const failed = await executions.deliveries(exec.id);
-      const e = escapeHtml;
-      const rows = Object.entries(exec.tasks).map(([name, t]) =>
-        `<tr><td>${e(name)}</td><td>${e(t.action)}</td><td class="${e(t.status)}">${e(t.status)}</td><td>${e(maskText(t.message ?? ''))}</td><td>${e(t.startDate)}</td><td>${e(t.endDate ?? '')}</td></tr>`).join('');
-      sendHtml(res, 200, `<!doctype html><meta charset="utf-8"><title>${e(exec.id)} · opsgate</title>
-<style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:70rem}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}
-.Success{color:#137333}.Failed,.Cancelled{color:#b3261e}.Waiting,.Running{color:#8a5a00}pre{background:#f6f6f6;padding:.6rem}</style>
-<h1>${e(exec.templateName)} ${e(exec.templateVersion)}</h1>
-<p><b>${e(exec.id)}</b> · <span class="${e(exec.status)}">${e(exec.status)}</span>${exec.statusMessage ? ` · ${e(exec.statusMessage)}` : ''}</p>
-<p>Started by ${e(exec.owner ?? 'unknown')} from ${e(exec.origin.platform)} at ${e(exec.createDate)}${exec.endDate ? `, ended ${e(exec.endDate)}` : ''}</p>
-<h2>Parameters</h2><pre>${e(JSON.stringify(maskSecrets(maskParameters(template, exec.parameters)), null, 2))}</pre>
-<h2>Tasks</h2><table><tr><th>task</th><th>action</th><th>status</th><th>message</th><th>started</th><th>ended</th></tr>${rows}</table>
-${failed.length ? `<h2>Notifications that failed</h2><ul>${failed.map((f) => `<li>${e(String(f.time))} ${e(String(f.channel))} (approval ${e(String(f.ticketId))}): ${e(String(f.message))}</li>`).join('')}</ul>` : ''}
-${exec.outputs ? `<h2>Outputs</h2><pre>${e(JSON.stringify(exec.outputs, null, 2))}</pre>` : ''}`);
+export interface ExecutionPageRouteDeps extends ExecutionPageDeps, ListDeps {
+  /** Duplicated once for the subscriber of `channel`. */
+  redis: Redis;
+  channel: string;
+  keepaliveMs?: number;
+}
+
+const ID = /^exec-[0-9a-f]{1,64}$/;
+// Wider than an id, so that a mistyped one gets this page's 404 rather than the server's.
+const SEGMENT = '([A-Za-z0-9._~-]{1,200})';
+const ENDED = new Set(['Success', 'Failed', 'Cancelled']);
+
+function missing(res: ServerResponse, id: string): void {
+  sendHtml(res, 404, ID.test(id)
+    ? notFoundPage('No such execution', `Execution ${id} does not exist: it may have been deleted, or the link is from another opsgate.`)
+    : notFoundPage('No such execution', `“${id}” is not an execution id: those look like exec- followed by hexadecimal digits.`));
+}
+
+/**
+ * The execution pages: GET /executions (the list and the approvals waiting), /executions/{id} (a
+ * live picture of one run), its /fragment (the parts that change) and /events (server-sent events
+ * telling the page when to fetch the fragment again). close() ends the open event streams.
+ */
+export function executionPageRoutes(deps: ExecutionPageRouteDeps): { routes: Route[]; close(): void } {
+  const live = executionStreams({ redis: deps.redis, channel: deps.channel, keepaliveMs: deps.keepaliveMs });
+  const noStore = (res: ServerResponse) => res.setHeader('cache-control', 'no-store');
+
+  const routes: Route[] = [
+    {
+      method: 'GET', path: /^\/executions\/?$/,
+      async handle(req, res) {
+        const data = await loadList(deps, new URL(req.url ?? '/', 'http://x').searchParams);
+        noStore(res);
+        sendHtml(res, 200, listPage(data));
+      },
     },
-  };
+    {
+      method: 'GET', path: new RegExp(`^/executions/${SEGMENT}$`),
+      async handle(_req, res, [id]) {
+        const data = ID.test(id!) ? await loadExecutionPage(deps, id!) : undefined;
+        if (!data) return missing(res, id!);
+        noStore(res);
+        sendHtml(res, 200, executionPage(data));
+      },
+    },
+    {
+      method: 'GET', path: new RegExp(`^/executions/${SEGMENT}/fragment$`),
+      async handle(_req, res, [id]) {
+        const data = ID.test(id!) ? await loadExecutionPage(deps, id!) : undefined;
+        if (!data) return missing(res, id!);
+        noStore(res);
+        sendHtml(res, 200, executionFragment(data));
+      },
+    },
+    {
+      method: 'GET', path: new RegExp(`^/executions/${SEGMENT}/events$`),
+      async handle(req, res, [id]) {
+        const since = new URL(req.url ?? '/', 'http://x').searchParams.get('since');
+        const exec = ID.test(id!) ? await deps.executions.find(id!) : undefined;
+        if (!exec) return missing(res, id!);
+        if (ENDED.has(exec.status)) return endedStream(res, exec.status);
+        if (!live.accepting()) throw new OpsgateError('ServiceUnavailable', 'too many open event streams; reload the page later', 503);
+        await live.subscribe();
+        live.start(req, res, id!);
+        // Read after subscribing and joining: a change is then either seen here or told by an event.
+        const now = await currentVersion(deps, id!);
+        if (!now || ENDED.has(now.status) || (since !== null && since !== now.version)) sendEvent(res, 'change', id!);
+      },
+    },
+  ];
+  return { routes, close: () => live.close() };
 }

@@ -40,3 +40,25 @@ export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
+
+/** A small form-encoded body; anything larger than a form needs is refused. */
+export async function readForm(req: IncomingMessage, limit = 16 * 1024): Promise<URLSearchParams> {
+  return new URLSearchParams(await readBody(req, limit));
+}
+
+/**
+ * A page whose URL may hold a credential (mail approval links, sign-in links): kept out of
+ * Referer headers, caches and other sites' frames.
+ */
+export async function sendPage(res: ServerResponse, status: number, title: string, body: string): Promise<void> {
+  // same-origin, not no-referrer: a form posted back here must still carry its Origin (checked at sign-in).
+  res.setHeader('referrer-policy', 'same-origin');
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('x-frame-options', 'DENY');
+  sendHtml(res, status, `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)} · opsgate</title>
+<style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:60rem}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}
+pre{background:#f6f6f6;padding:.6rem}.warn{color:#8a5a00}.ok,.approved{color:#137333}.rejected,.cancelled{color:#b3261e}.active{color:#8a5a00}
+input{font:inherit;padding:.3rem .5rem}button{font-size:1rem;padding:.4rem 1.2rem;border:0;color:#fff;cursor:pointer;background:#1a73e8}
+.approve{background:#137333}.reject{background:#b3261e}</style>
+${body}`);
+}

@@ -22,6 +22,8 @@ export interface DeliveryDeps {
   fetch: typeof fetch;
   now(): number;
   log: Logger;
+  /** A delivery failed for good (metrics). */
+  failed?(channel: string): void;
 }
 
 /** A delivery that cannot go now (a robot's minute is full): the job comes back at `at`. */
@@ -85,6 +87,7 @@ export class Deliveries {
   /** A delivery that failed for good, kept on the execution (status and page show it). */
   async recordFailure(t: Pick<Ticket, 'id' | 'executionId'>, channel: string, message: string): Promise<void> {
     this.d.log.warn({ ticketId: t.id, channel, err: maskText(message) }, 'approval notification failed');
+    this.d.failed?.(channel);
     if (t.executionId) await this.d.executions.logDelivery(t.executionId, { time: new Date(this.d.now()).toISOString(), channel, ticketId: t.id, message: maskText(message) });
   }
 }

@@ -3,10 +3,10 @@ import type { Job } from 'bullmq';
 import { applyOutcome, nextTask, startTask } from '../engine/advance.js';
 import type { Ports } from '../engine/actions/types.js';
 import { isTerminal } from '../engine/status.js';
-import { postsProgress, type Execution, type TaskOutcome } from '../engine/types.js';
+import { postsProgress, type Execution, type TaskOutcome, type TaskRecord } from '../engine/types.js';
 import { builtinsFor } from '../core/builtins.js';
 import type { TicketTimer } from '../core/approval-service.js';
-import type { Logger } from '../log.js';
+import { withLogContext, type Logger } from '../log.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { LoopStore } from '../store/loops.js';
 import type { TemplateStore } from '../store/templates.js';
@@ -37,6 +37,8 @@ export interface ProcessorDeps {
   callback(ticketId: string): Promise<string>;
   /** Announces an approval level by WebHook or Mail (throws to be retried). */
   deliver(ticketId: string, level: number): Promise<string>;
+  /** A task got its final status here (metrics; must not touch Redis). */
+  taskEnded?(task: TaskRecord): void;
 }
 
 export const newTaskExecutionId = () => `task-exec-${randomBytes(10).toString('hex')}`;
@@ -147,7 +149,10 @@ export function stepProcessor(deps: ProcessorDeps) {
       if (!(await executions.save(exec, runner, parked))) return 'lost the execution';
       const done = exec.tasks[task.Name]!;
       // Kept for ListTaskExecutions once it ended; the execution holds the one under way.
-      if (done.status !== 'Running' && done.status !== 'Waiting') await executions.recordTask(exec.id, task.Name, done);
+      if (done.status !== 'Running' && done.status !== 'Waiting') {
+        await executions.recordTask(exec.id, task.Name, done);
+        deps.taskEnded?.(done);
+      }
       if ((fresh || done.status !== 'Waiting') && !(outcome.kind === 'wait' && outcome.running)) {
         await tell(exec, { kind: 'task', executionId: exec.id, task: task.Name, status: done.status, message: done.message });
       }
@@ -161,14 +166,20 @@ export function stepProcessor(deps: ProcessorDeps) {
     }
   }
 
-  return async function processStep(job: Job<StepJob>): Promise<string> {
+  // Every line a job writes names its job and what it is for (execution, ticket).
+  return (job: Job<StepJob>): Promise<string> => {
+    const d = job.data as { executionId?: string; ticketId?: string };
+    return withLogContext({ jobId: job.id, executionId: d.executionId || undefined, ticketId: d.ticketId }, () => step(job));
+  };
+
+  async function step(job: Job<StepJob>): Promise<string> {
     if (job.name === 'item') return runItem(deps, job.data as Required<StepJob>, now);
     if (job.name === 'fire') return deps.fire(job.data.executionId, job.id!.replace(/:/g, '-'));
     if (job.name === 'ticket-timer') return deps.ticketTimer(job.data as unknown as TicketTimer);
     if (job.name === 'callback') return deps.callback((job.data as unknown as { ticketId: string }).ticketId);
     if (job.name === 'deliver') { const d = job.data as unknown as { ticketId: string; level: number }; return deps.deliver(d.ticketId, d.level); }
     return drive(job);
-  };
+  }
 }
 
 async function withOutputs(template: Template, exec: Execution, builtins: Record<string, unknown>): Promise<Execution> {

@@ -125,9 +125,12 @@ export class ApprovalTickets {
 
   /** Activates level `to` if the ticket is still advancing from `from`; false when another caller did. */
   async activate(id: string, from: number, record: LevelRecord): Promise<boolean> {
-    const k = this.k((await this.tagOf(id))!, id);
-    return (await runScript<number>(this.redis, 'level-activate', [k.ticket, k.levels],
+    const tag = (await this.tagOf(id))!;
+    const k = this.k(tag, id);
+    const done = (await runScript<number>(this.redis, 'level-activate', [k.ticket, k.levels],
       [String(from), String(record.index), record.required, JSON.stringify(record), JSON.stringify(record.approvers)])) === 1;
+    if (done) await this.changed(tag);
+    return done;
   }
 
   /** Records a level that was not activated (skipped by its criteria), or a level's end. */
@@ -149,6 +152,7 @@ export class ApprovalTickets {
     const k = this.k(tag, id);
     const [outcome, status, approvals, level, required] = await runScript<[BallotOutcome, TicketStatus, number, number, number]>(this.redis, 'ballot',
       [k.ticket, k.votes], [voter, decision, comment ?? '', now]);
+    if (outcome === 'recorded' || outcome === 'level-done' || outcome === 'decided') await this.changed(tag);
     return { outcome, status, approvals: Number(approvals), level: Number(level), required: Number(required), executionId: tag.startsWith('exec-') ? tag : undefined };
   }
 
@@ -160,8 +164,30 @@ export class ApprovalTickets {
 
   /** TRANSFER (one leaves, one joins) or escalation (only joining) on the active level. */
   async changeApprovers(id: string, level: number, leaving: string, joining: string[]): Promise<'ok' | 'closed' | 'moved' | 'not-pending' | 'already'> {
-    const k = this.k((await this.tagOf(id))!, id);
-    return runScript(this.redis, 'ticket-approvers', [k.ticket, k.votes], [String(level), leaving, ...joining]);
+    const tag = (await this.tagOf(id))!;
+    const k = this.k(tag, id);
+    const r = await runScript<'ok' | 'closed' | 'moved' | 'not-pending' | 'already'>(this.redis, 'ticket-approvers', [k.ticket, k.votes], [String(level), leaving, ...joining]);
+    if (r === 'ok') await this.changed(tag);
+    return r;
+  }
+
+  /** Tells the execution's watchers (its page) that its ticket changed; the execution's own saves tell them in the save script. */
+  private async changed(tag: string): Promise<void> {
+    if (tag.startsWith('exec-')) await this.redis.publish(this.keys.executionEvents, tag);
+  }
+
+  /** Open (AUDITING) tickets, newest first. Reads each ticket's status, so its cost grows with the tickets kept. */
+  async open(limit = 100): Promise<Ticket[]> {
+    const index = await this.redis.hgetall(this.keys.ticketIndex);
+    const ids = Object.keys(index).sort((a, b) => Number(b) - Number(a));
+    const found: string[] = [];
+    for (let i = 0; i < ids.length && found.length < limit; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const statuses = await Promise.all(chunk.map((id) => this.redis.hget(this.keys.ticket(index[id]!, id), 'status')));
+      found.push(...chunk.filter((_, j) => statuses[j] === 'AUDITING'));
+    }
+    const tickets = await Promise.all(found.slice(0, limit).map((id) => this.get(id).catch(() => undefined)));
+    return tickets.filter((t): t is Ticket => t?.status === 'AUDITING');
   }
 
   async setCard(id: string, platform: string, ref: string): Promise<void> {

@@ -14,7 +14,7 @@ export class ExecutionStore {
   }
 
   async create(exec: Execution): Promise<void> {
-    const ok = await runScript<number>(this.redis, 'execution-save', this.pair(exec.id), [exec.status, '', '', JSON.stringify(exec), '1', '']);
+    const ok = await runScript<number>(this.redis, 'execution-save', this.pair(exec.id), [exec.status, '', '', JSON.stringify(exec), '1', '', this.keys.executionEvents, exec.id]);
     if (!ok) throw new Error(`execution ${exec.id} already exists`);
     await this.redis.zadd(this.keys.executionIndex, Date.parse(exec.createDate), exec.id);
   }
@@ -38,7 +38,7 @@ export class ExecutionStore {
   async save(exec: Execution, saver: string, release = false): Promise<boolean> {
     const keep = release || exec.status !== 'Running' ? '' : saver;
     const ok = await runScript<number>(this.redis, 'execution-save', this.pair(exec.id),
-      [exec.status, sourcesOf(exec.status).join(','), saver, JSON.stringify(exec), '0', keep]);
+      [exec.status, sourcesOf(exec.status).join(','), saver, JSON.stringify(exec), '0', keep, this.keys.executionEvents, exec.id]);
     return ok === 1;
   }
 
@@ -145,4 +145,43 @@ export class ExecutionStore {
     const all = await Promise.all(ids.map((id) => this.find(id)));
     return all.filter((e): e is Execution => !!e);
   }
+
+  /**
+   * Newest first, those `keep` accepts, from after `after` (the `next` of the page before). Looks
+   * at no more than `scanLimit` executions per call, so a filter that matches little stays cheap;
+   * `next` is then where it stopped. A cursor of (score, id) survives executions started meanwhile.
+   */
+  async page(keep: (e: Execution) => boolean, limit: number, after?: ExecutionCursor, scanLimit = 5000): Promise<{ items: Execution[]; next?: ExecutionCursor }> {
+    const CHUNK = 200;
+    const items: Execution[] = [];
+    let offset = 0;
+    let scanned = 0;
+    let last: ExecutionCursor | undefined;
+    for (;;) {
+      const raw = await this.redis.zrevrangebyscore(this.keys.executionIndex, after ? String(after.score) : '+inf', '-inf', 'WITHSCORES', 'LIMIT', offset, CHUNK);
+      if (!raw.length) return { items };
+      offset += raw.length / 2;
+      const entries: ExecutionCursor[] = [];
+      for (let i = 0; i < raw.length; i += 2) {
+        const entry = { id: raw[i]!, score: Number(raw[i + 1]) };
+        // Equal scores come in descending id order: those up to the cursor were on the page before.
+        if (after && entry.score === after.score && entry.id >= after.id) continue;
+        entries.push(entry);
+      }
+      const docs = await Promise.all(entries.map((e) => this.find(e.id)));
+      for (const [i, entry] of entries.entries()) {
+        last = entry;
+        scanned++;
+        const e = docs[i];
+        if (e && keep(e)) {
+          items.push(e);
+          if (items.length === limit) return { items, next: entry };
+        }
+        if (scanned >= scanLimit) return { items, next: last };
+      }
+    }
+  }
 }
+
+/** Where a page of executions ended: the index's score (creation time, ms) and id of its last one. */
+export interface ExecutionCursor { score: number; id: string }

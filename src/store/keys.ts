@@ -28,7 +28,13 @@ export interface Keys {
   ticketLevels(tag: string, ticketId: string): string;
   consoleMessages: string;
   consoleEvents: string;
+  /** Pub/Sub channel: an execution's id each time it (or its approval) changes. */
+  executionEvents: string;
   secret: string;
+  /** A one-time console sign-in link, by the hash of its token. */
+  loginToken(tokenHash: string): string;
+  /** A rate limiter's count for one caller in one window. */
+  rate(scope: string, caller: string, window: number): string;
 }
 
 export function keys(prefix: string): Keys {
@@ -57,6 +63,9 @@ export function keys(prefix: string): Keys {
     ticketLevels: (t, id) => `${tag(t)}:ticket:${id}:levels`,
     consoleMessages: `${prefix}:console:messages`,
     consoleEvents: `${prefix}:console:events`,
+    executionEvents: `${prefix}:execution-events`,
     secret: `${prefix}:secret`,
+    loginToken: (h) => `${prefix}:login:${h}`,
+    rate: (scope, caller, w) => `${prefix}:rate:${scope}:${caller}:${w}`,
   };
 }

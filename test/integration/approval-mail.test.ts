@@ -103,7 +103,7 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
     // A mail scanner following the link: a page with a form, no vote.
     const shown = await fetch(bob);
     assert.equal(shown.status, 200);
-    assert.equal(shown.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(shown.headers.get('referrer-policy'), 'same-origin');
     const html = await shown.text();
     assert.match(html, /<form method="post">/);
     assert.match(html, /You vote as <b>bob<\/b>/);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Execution } from '../../src/engine/types.js';
 import { Target } from '../fakes/target.js';
-import { sleep, startOpsgate, until, type Opsgate } from '../support/harness.js';
+import { signIn, sleep, startOpsgate, until, type Opsgate } from '../support/harness.js';
 import { ended as endedRun, waitingTicket } from '../support/harness.js';
 
 const TOKENS: Record<string, string> = Object.fromEntries(['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map((n) => [n, `${n}-token-0123456789abcdef`]));
@@ -156,8 +156,9 @@ describe('approvals: levels, ANY/ALL, criteria, rules, tickets in the DMS shape'
     const e = await start('timed', { timeout: 'PT1.5S' });
     const ticket = await waiting(e.id);
     await until(async () => (await og.rt.approvals.get(ticket)).approvers.includes('frank'), 'the escalation to frank', 5000);
+    const cookie = await signIn(og, TOKENS.dave!);
     const reminders = await until(async () => {
-      const r = await fetch(`${og.url}/console/state`);
+      const r = await fetch(`${og.url}/console/state`, { headers: { cookie } });
       const m = ((await r.json()) as { messages: { text: string }[] }).messages.filter((x) => x.text.includes(`reminder: Approval ${ticket}`));
       return m.length > 0 && m;
     }, 'a reminder in the channel', 5000);
@@ -167,7 +168,7 @@ describe('approvals: levels, ANY/ALL, criteria, rules, tickets in the DMS shape'
     assert.match(done.statusMessage!, /timed out/);
     assert.equal((await vote(ticket, 'bob')).outcome, 'closed');
     const card = await until(async () => {
-      const r = await fetch(`${og.url}/console/state`);
+      const r = await fetch(`${og.url}/console/state`, { headers: { cookie } });
       return ((await r.json()) as { messages: { card?: { ticketId: string; outcome?: string } }[] }).messages.find((m) => m.card?.ticketId === ticket && m.card.outcome)?.card;
     }, 'the card to say so');
     assert.match(card.outcome!, /Timed out/);

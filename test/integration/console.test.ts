@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Target } from '../fakes/target.js';
-import { startOpsgate, until, type Opsgate } from '../support/harness.js';
+import { consolePost, startOpsgate, until, type Opsgate } from '../support/harness.js';
 
 interface Msg { id: string; text: string; thread?: string; card?: { ticketId: string; tally: string; pending: string[]; outcome?: string; buttons: unknown[] } }
 
@@ -18,7 +18,7 @@ describe('the web console', () => {
   });
 
   const post = async (path: string, body: unknown) => {
-    const r = await fetch(`${og.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await consolePost(og, path, body);
     return { status: r.status, body: (await r.json()) as { reply?: string | null; Code?: string; Message?: string } };
   };
   const messages = async () => ((await (await fetch(`${og.url}/console/state`)).json()) as { messages: Msg[] }).messages;
@@ -77,7 +77,10 @@ describe('the web console', () => {
   });
 
   test('bad input answers with what was wrong and never a stack', async () => {
-    const notJson = await fetch(`${og.url}/console/command`, { method: 'POST', body: '{oops' });
+    const noCsrf = await fetch(`${og.url}/console/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'alice', text: 'run deploy' }) });
+    assert.equal(noCsrf.status, 403);
+    assert.equal(((await noCsrf.json()) as { Code: string }).Code, 'InvalidCsrfToken');
+    const notJson = await consolePost(og, '/console/command', '{oops');
     assert.equal(notJson.status, 400);
     assert.deepEqual(await notJson.json(), { Code: 'InvalidParameter', Message: 'body is not JSON' });
     assert.equal((await post('/console/command', { user: 'alice' })).status, 400);

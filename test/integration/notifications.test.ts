@@ -5,7 +5,7 @@ import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { FakeDingTalkRobot } from '../fakes/dingtalk-robot.js';
 import { Target } from '../fakes/target.js';
-import { startOpsgate, until, type Opsgate } from '../support/harness.js';
+import { consolePost, startOpsgate, until, type Opsgate } from '../support/harness.js';
 
 describe('approvals announced by a DingTalk robot and by mail; a mail-only approver approves from the link', () => {
   let og: Opsgate;
@@ -109,8 +109,8 @@ describe('approvals announced by a DingTalk robot and by mail; a mail-only appro
     await status(e.id, 'Waiting');
     const failures = await until(async () => { const f = await og.rt.executions.deliveries(e.id); return f.length > 0 && f; }, 'the recorded failure', 60_000);
     assert.doesNotMatch(JSON.stringify(failures), /robot-token-123/);
-    const reply = await fetch(`${og.url}/console/command`, { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: 'carol', text: `approve ${String((await og.rt.executionStore.get(e.id)).tasks.approveRestart!.data!.ticketId)}` }) });
+    const reply = await consolePost(og, '/console/command',
+      { user: 'carol', text: `approve ${String((await og.rt.executionStore.get(e.id)).tasks.approveRestart!.data!.ticketId)}` });
     assert.match(((await reply.json()) as { reply: string }).reply, /is approved/);
     await status(e.id, 'Success');
   });

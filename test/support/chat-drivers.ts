@@ -2,7 +2,7 @@ import type { FakeSlackApi } from '../fakes/slack-api.js';
 import { SlackSender } from '../fakes/slack-client.js';
 import type { FakeSlackSocket } from '../fakes/slack-socket.js';
 import type { FakeDingTalk } from '../fakes/dingtalk.js';
-import { until, type Opsgate } from './harness.js';
+import { consolePost, until, type Opsgate } from './harness.js';
 
 /** What every chat adapter must let a person do, seen from outside the adapter. */
 export interface ChatDriver {
@@ -27,7 +27,7 @@ const SLACK_IDS: Record<string, string> = { alice: 'U0001', bob: 'U0002', carol:
 
 export function consoleDriver(og: Opsgate): ChatDriver {
   const post = async (path: string, body: unknown) => {
-    const r = await fetch(`${og.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await consolePost(og, path, body);
     return ((await r.json()) as { reply?: string | null }).reply ?? undefined;
   };
   return {

@@ -75,3 +75,18 @@ export function waitingTicket(og: Opsgate, id: string): Promise<string> {
 export function ended(og: Opsgate, id: string, timeoutMs = 15_000) {
   return until(async () => { const e = await og.rt.executionStore.get(id); return ['Success', 'Failed', 'Cancelled'].includes(e.status) && e; }, `${id} to end`, timeoutMs);
 }
+
+/** POSTs JSON to the console as its page does: with the CSRF token /console/state hands out (and a session cookie, if given). */
+export async function consolePost(og: Pick<Opsgate, 'url'>, path: string, body: unknown, cookie?: string): Promise<Response> {
+  const headers: Record<string, string> = cookie ? { cookie } : {};
+  const { csrf } = (await (await fetch(`${og.url}/console/state`, { headers })).json()) as { csrf: string };
+  return fetch(`${og.url}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'x-csrf-token': csrf }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+}
+
+/** A session cookie, signed in through the sign-in form with an API token. */
+export async function signIn(og: Pick<Opsgate, 'url'>, token: string): Promise<string> {
+  const r = await fetch(`${og.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token, next: '/' }).toString() });
+  if (r.status !== 303) throw new Error(`sign-in answered ${r.status}: ${await r.text()}`);
+  return r.headers.get('set-cookie')!.split(';')[0]!;
+}

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Directory } from '../../config/directory.js';
 import { OpsgateError } from '../../errors.js';
 import { readJson, sendHtml, sendJson } from '../../http/respond.js';
 import type { Route } from '../../http/server.js';
+import type { Access } from '../../http/auth/access.js';
 import type { ConsoleChannel } from '../../store/console.js';
 import type { Bot, CommandContext } from '../bot.js';
 import type { ChatPlatform } from '../platform.js';
@@ -13,19 +14,20 @@ const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 export const CONSOLE_CHANNEL = 'console';
 
 /**
- * The web console, a chat channel in the browser. Development default: the page picks which
- * directory user it acts as; it listens on loopback unless HOST says otherwise.
+ * The web console, a chat channel in the browser, as the signed-in user. In development mode
+ * (loopback, no API tokens) the page may instead pick which directory user it acts as.
  */
-export function consoleAdapter(deps: { bot: Bot; channel: ConsoleChannel; directory: Directory; subscriber: Redis; eventsKey: string }) {
-  const { bot, channel, directory, subscriber, eventsKey } = deps;
+export function consoleAdapter(deps: { bot: Bot; channel: ConsoleChannel; directory: Directory; subscriber: Redis; eventsKey: string; access: Access }) {
+  const { bot, channel, directory, subscriber, eventsKey, access } = deps;
   const streams = new Set<ServerResponse>();
   let subscribed: Promise<unknown> | undefined;
   subscriber.on('message', (_ch: string, data: string) => {
     for (const res of streams) res.write(`data: ${data}\n\n`);
   });
 
-  const ctx = (body: Record<string, unknown>): CommandContext => {
-    const name = typeof body.user === 'string' ? body.user : '';
+  const ctx = async (req: IncomingMessage, body: Record<string, unknown>): Promise<CommandContext> => {
+    const who = await access.who(req);
+    const name = who.user ?? (who.dev && typeof body.user === 'string' ? body.user : '');
     return { actor: { platform: 'console', id: name, user: directory.user(name) }, platform: 'console', channel: CONSOLE_CHANNEL };
   };
   const text = (body: Record<string, unknown>, field: string) => {
@@ -34,12 +36,13 @@ export function consoleAdapter(deps: { bot: Bot; channel: ConsoleChannel; direct
     return v;
   };
 
-  const routes: Route[] = [
+  const routes: Route[] = ([
     { method: 'GET', path: /^\/$/, handle: (_q, res) => sendHtml(res, 200, page) },
     {
       method: 'GET', path: /^\/console\/state$/,
-      async handle(_q, res) {
-        sendJson(res, 200, { users: directory.users().map((u) => u.name), messages: await channel.recent() });
+      async handle(req, res) {
+        const { user, dev, admin, csrf } = await access.who(req);
+        sendJson(res, 200, { me: user ?? null, dev, admin, csrf, users: dev ? directory.users().map((u) => u.name) : [], messages: await channel.recent() });
       },
     },
     {
@@ -57,17 +60,17 @@ export function consoleAdapter(deps: { bot: Bot; channel: ConsoleChannel; direct
       method: 'POST', path: /^\/console\/command$/,
       async handle(req, res) {
         const body = await readJson(req);
-        sendJson(res, 200, { reply: await bot.command(text(body, 'text'), ctx(body)) });
+        sendJson(res, 200, { reply: await bot.command(text(body, 'text'), await ctx(req, body)) });
       },
     },
     {
       method: 'POST', path: /^\/console\/action$/,
       async handle(req, res) {
         const body = await readJson(req);
-        sendJson(res, 200, { reply: (await bot.button(text(body, 'action'), text(body, 'value'), ctx(body))) ?? null });
+        sendJson(res, 200, { reply: (await bot.button(text(body, 'action'), text(body, 'value'), await ctx(req, body))) ?? null });
       },
     },
-  ];
+  ] satisfies Route[]).map((r) => access.guard(r));
 
   const platform: ChatPlatform = {
     name: 'console',

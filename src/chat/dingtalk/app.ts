@@ -62,8 +62,9 @@ export function createDingTalk(opts: DingTalkOptions, deps: {
     if (!m?.conversationId || !m.text?.content) { log.warn({ messageId: frame.headers.messageId }, 'DingTalk robot message not understood'); return; }
     // The @-mention is stripped by DingTalk, mostly: drop what is left of it.
     const text = m.text.content.trim().replace(/^@\S+\s*/, '');
-    void bot.command(text, ctxOf(m.senderStaffId ?? m.senderId ?? '', m.conversationId))
-      .then((answer) => reply(m, answer))
+    void bot.answer(text, ctxOf(m.senderStaffId ?? m.senderId ?? '', m.conversationId))
+      // A group sees the session webhook's answers: a credential goes to the sender alone.
+      .then((answer) => (answer.confidential && m.senderStaffId ? api.sendToUser(m.senderStaffId, 'opsgate', answer.text) : reply(m, answer.text)))
       .catch((err: Error) => log.error({ err: err.message }, 'DingTalk command failed'));
   });
 

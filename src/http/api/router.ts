@@ -1,9 +1,11 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { asOpsgateError, OpsgateError } from '../../errors.js';
-import type { Logger } from '../../log.js';
+import { addLogContext, type Logger } from '../../log.js';
 import { readJson, sendJson } from '../respond.js';
 import { toXml } from './xml.js';
+import { bearerToken, tokenUser } from '../auth/bearer.js';
+import type { RateLimiter } from '../auth/rate-limit.js';
 import type { Route } from '../server.js';
 
 export interface ApiContext { user: string; requestId: string }
@@ -19,24 +21,14 @@ export function defineAction<S extends z.ZodType>(action: ApiAction<S>): ApiActi
   return action as unknown as ApiAction;
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** Which directory user a bearer token acts as; compared in constant time. */
-function authenticate(header: string | undefined, tokens: Map<string, string>): string | undefined {
-  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  if (!m) return undefined;
-  const given = digest(m[1]!);
-  let user: string | undefined;
-  for (const [token, name] of tokens) if (timingSafeEqual(given, digest(token))) user = name;
-  return user;
-}
-
 /** POST /api/{Action}: JSON in, JSON out, Alibaba-style names; every answer carries RequestId. */
-export function apiRoute(actions: Record<string, ApiAction>, tokens: Map<string, string>, log: Logger): Route {
+export function apiRoute(actions: Record<string, ApiAction>, tokens: Map<string, string>, log: Logger, limiter?: RateLimiter): Route {
   return {
     method: 'POST', path: /^\/api\/([A-Za-z]+)$/,
     async handle(req, res, [name]) {
-      const requestId = randomUUID().toUpperCase();
+      // The X-Request-Id of this request: one id in the answer, its header and its log lines.
+      const requestId = String(res.getHeader('x-request-id') ?? randomUUID());
+      addLogContext({ action: name! });
       const action = Object.hasOwn(actions, name!) ? actions[name!] : undefined;
       let xml = false;
       const answer = (status: number, body: Record<string, unknown>) => {
@@ -48,10 +40,16 @@ export function apiRoute(actions: Record<string, ApiAction>, tokens: Map<string,
       const fail = (e: OpsgateError) => answer(e.status, action?.style === 'dms'
         ? { RequestId: requestId, Success: false, ErrorCode: e.code, ErrorMessage: e.message }
         : { RequestId: requestId, Code: e.code, Message: e.message });
-      const user = authenticate(req.headers.authorization, tokens);
+      const token = bearerToken(req.headers.authorization);
+      const user = tokenUser(token, tokens);
       if (!user) {
         res.setHeader('www-authenticate', 'Bearer');
         return fail(new OpsgateError('InvalidAuthorization', tokens.size ? 'a valid bearer token is required' : 'the API is off: set OPSGATE_API_TOKENS', 401));
+      }
+      const limited = await limiter?.take(token!);
+      if (limited && !limited.ok) {
+        res.setHeader('retry-after', String(limited.retryAfter));
+        return fail(new OpsgateError('Throttling.User', `Request was denied due to user flow control: at most ${limiter!.limit} requests a minute per token.`, 429));
       }
       if (!action) return fail(new OpsgateError('InvalidAction.NotFound', `there is no action ${name}`, 404));
       try {

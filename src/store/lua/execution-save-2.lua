@@ -9,6 +9,7 @@
   ARGV[4] document (JSON)
   ARGV[5] 1 to create (the key must not exist), else 0
   ARGV[6] the job that holds it after this save ('' releases it: a waiting or parked execution)
+  ARGV[7] Pub/Sub channel told of the save ('' for none), ARGV[8] the execution id it is told
   returns 1 saved, 0 refused (another status or another runner)
 ]]
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -26,4 +27,6 @@ else
 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'runner', ARGV[6])
 redis.call('SET', KEYS[2], ARGV[4])
+-- In the script, so that watching pages cost the save no round trip of its own.
+if ARGV[7] ~= '' then redis.call('PUBLISH', ARGV[7], ARGV[8]) end
 return 1

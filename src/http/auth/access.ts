@@ -1,0 +1,101 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Directory } from '../../config/directory.js';
+import { sendJson } from '../respond.js';
+import type { Route } from '../server.js';
+import { bearerToken, tokenUser } from './bearer.js';
+import { cookieValue, readSession, SESSION_COOKIE, type Session } from './session.js';
+
+export const ADMIN_GROUP = 'admins';
+export const CSRF_HEADER = 'x-csrf-token';
+
+export interface AccessOptions {
+  secret: () => Promise<string>;
+  directory: Directory;
+  apiTokens: Map<string, string>;
+  /** No sign-in: anyone who reaches the port acts as any user (loopback only, no API tokens). */
+  devMode: boolean;
+}
+
+/** Who a request is: a signed-in user, or nobody; in development mode, anybody. */
+export interface Who { user?: string; csrf: string; dev: boolean; admin: boolean }
+
+type Level = 'user' | 'admin' | 'metrics';
+
+/**
+ * Who may reach which route. Pages and the console need a session (or development mode);
+ * the queue dashboard needs a member of the directory group `admins`; /metrics also takes an
+ * API token, as Prometheus sends one. Every POST behind a session carries the session's CSRF token
+ * in a header, which no other site can read or set.
+ */
+export class Access {
+  private readonly memo = new WeakMap<IncomingMessage, Promise<Who>>();
+  constructor(private readonly o: AccessOptions) {}
+
+  get devMode(): boolean { return this.o.devMode; }
+
+  who(req: IncomingMessage): Promise<Who> {
+    let w = this.memo.get(req);
+    if (!w) { w = this.resolve(req); this.memo.set(req, w); }
+    return w;
+  }
+
+  private async resolve(req: IncomingMessage): Promise<Who> {
+    const secret = await this.o.secret();
+    const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
+    const session: Session | undefined = token ? readSession(secret, token) : undefined;
+    // Someone removed from the directory is signed out at their next request.
+    const user = session && this.o.directory.user(session.user) ? session.user : undefined;
+    // Without a session (development mode), the CSRF token is one derived from the secret.
+    const csrf = user ? session!.csrf : createHmac('sha256', secret).update('opsgate/dev-csrf/v1').digest('base64url');
+    return { user, csrf, dev: this.o.devMode, admin: this.o.devMode || (!!user && this.isAdmin(user)) };
+  }
+
+  isAdmin(user: string): boolean {
+    return this.o.directory.members(ADMIN_GROUP).includes(user) || (this.o.directory.user(user)?.groups.includes(ADMIN_GROUP) ?? false);
+  }
+
+  /** The route, reachable only at `level`. */
+  guard(route: Route, level: Level = 'user'): Route {
+    return { ...route, handle: async (req, res, params) => { if (await this.admit(req, res, level)) return route.handle(req, res, params); } };
+  }
+
+  /** True when the request may go on; otherwise it has been answered. */
+  async admit(req: IncomingMessage, res: ServerResponse, level: Level): Promise<boolean> {
+    if (level === 'metrics' && tokenUser(bearerToken(req.headers.authorization), this.o.apiTokens)) return true;
+    const reading = req.method === 'GET' || req.method === 'HEAD';
+    // Development mode lets anybody read; nothing to look up (a worker's /metrics answers without Redis).
+    if (this.o.devMode && reading) return true;
+    const who = await this.who(req);
+    if (!who.user && !who.dev) {
+      if (req.method === 'GET' && /text\/html/.test(req.headers.accept ?? '')) {
+        const url = req.url ?? '/';
+        res.writeHead(303, { location: `/login${url === '/' ? '' : `?next=${encodeURIComponent(url)}`}` }).end();
+      } else {
+        if (level === 'metrics') res.setHeader('www-authenticate', 'Bearer');
+        sendJson(res, 401, { Code: 'InvalidAuthorization', Message: 'sign in first (/login)' });
+      }
+      return false;
+    }
+    if (!reading && !sameToken(req.headers[CSRF_HEADER], who.csrf)) {
+      sendJson(res, 403, { Code: 'InvalidCsrfToken', Message: `the ${CSRF_HEADER} header is missing or wrong: reload the page` });
+      return false;
+    }
+    if (level === 'admin' && !who.admin) {
+      sendJson(res, 403, { Code: 'Forbidden', Message: `only members of the directory group ${ADMIN_GROUP} may open this` });
+      return false;
+    }
+    return true;
+  }
+}
+
+function sameToken(given: string | string[] | undefined, want: string): boolean {
+  if (typeof given !== 'string' || given.length !== want.length) return false;
+  return timingSafeEqual(Buffer.from(given), Buffer.from(want));
+}
+
+/** Development mode: no API tokens, and reachable from this machine only (listen address and public URL). */
+export function isDevMode(config: { apiTokens: Map<string, string>; host: string; publicUrl?: string }): boolean {
+  const loopback = (h: string) => /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i.test(h);
+  return config.apiTokens.size === 0 && loopback(config.host) && (!config.publicUrl || loopback(new URL(config.publicUrl).hostname));
+}

@@ -1,0 +1,34 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Queue } from 'bullmq';
+import type { Route } from './server.js';
+
+export const BOARD_PATH = '/admin/queues';
+
+/**
+ * BullMQ's own dashboard (bull-board) over the step and notification queues. Read-only: a step
+ * job retried, promoted or removed by hand would go around its execution's state, which the engine
+ * alone changes (NotifyExecution's RetryTask and CancelExecution are the way to act on a run).
+ */
+export function queueBoardRoute(queues: Queue[]): Route {
+  const adapter = new ExpressAdapter().setBasePath(BOARD_PATH);
+  createBullBoard({
+    queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: true })),
+    serverAdapter: adapter,
+    options: { uiConfig: { boardTitle: 'opsgate queues' } },
+  });
+  const app = adapter.getRouter() as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+  return {
+    method: 'GET', path: new RegExp(`^${BOARD_PATH}(/.*)?$`),
+    handle: (req, res) => new Promise<void>((resolve, reject) => {
+      // Mounted as Express would mount it: the app sees paths below its base.
+      const url = new URL(req.url ?? '/', 'http://x');
+      req.url = (url.pathname.slice(BOARD_PATH.length) || '/') + url.search;
+      res.once('finish', () => resolve());
+      res.once('close', () => resolve());
+      app(req, res, (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()));
+    }),
+  };
+}
