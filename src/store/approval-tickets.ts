@@ -96,7 +96,8 @@ export class ApprovalTickets {
     const k = this.k(tag, id);
     const byKey = doc.executionId ? this.keys.execution(doc.executionId) : k.ticket;
     const created = await runScript<string>(this.redis, 'ticket-create', [byKey, k.ticket, k.votes, k.doc], [doc.key, id, JSON.stringify({ ...doc, id })]);
-    await this.redis.hset(this.keys.ticketIndex, created, doc.executionId ?? `ticket-${created}`);
+    await this.redis.multi().hset(this.keys.ticketIndex, created, doc.executionId ?? `ticket-${created}`)
+      .zadd(this.keys.openTickets, Number(created), created).exec();
     return created;
   }
 
@@ -151,15 +152,17 @@ export class ApprovalTickets {
     if (!tag) return { outcome: 'missing', status: 'CANCEL', approvals: 0, level: -1, required: 0 };
     const k = this.k(tag, id);
     const [outcome, status, approvals, level, required] = await runScript<[BallotOutcome, TicketStatus, number, number, number]>(this.redis, 'ballot',
-      [k.ticket, k.votes], [voter, decision, comment ?? '', now]);
-    if (outcome === 'recorded' || outcome === 'level-done' || outcome === 'decided') await this.changed(tag);
+      [k.ticket, k.votes], [voter, decision, comment ?? '', now, tag.startsWith('exec-') ? this.keys.executionEvents : '', tag]);
     return { outcome, status, approvals: Number(approvals), level: Number(level), required: Number(required), executionId: tag.startsWith('exec-') ? tag : undefined };
   }
 
   /** Ends an open ticket; true only for the call that changed it. */
   async close(id: string, status: TicketStatus, reason: string, now: string, mustBeAdvancing = false): Promise<boolean> {
     const k = this.k((await this.tagOf(id))!, id);
-    return (await runScript<number>(this.redis, 'ticket-close', [k.ticket], [status, reason, now, mustBeAdvancing ? '1' : '0'])) === 1;
+    const closed = (await runScript<number>(this.redis, 'ticket-close', [k.ticket], [status, reason, now, mustBeAdvancing ? '1' : '0'])) === 1;
+    // A crash before this leaves a stale hint, which open() removes when it meets it.
+    if (closed) await this.redis.zrem(this.keys.openTickets, id);
+    return closed;
   }
 
   /** TRANSFER (one leaves, one joins) or escalation (only joining) on the active level. */
@@ -176,18 +179,18 @@ export class ApprovalTickets {
     if (tag.startsWith('exec-')) await this.redis.publish(this.keys.executionEvents, tag);
   }
 
-  /** Open (AUDITING) tickets, newest first. Reads each ticket's status, so its cost grows with the tickets kept. */
+  /** Open (AUDITING) tickets, newest first; reads only the open-ticket hints, and drops the stale ones it meets. */
   async open(limit = 100): Promise<Ticket[]> {
-    const index = await this.redis.hgetall(this.keys.ticketIndex);
-    const ids = Object.keys(index).sort((a, b) => Number(b) - Number(a));
-    const found: string[] = [];
-    for (let i = 0; i < ids.length && found.length < limit; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const statuses = await Promise.all(chunk.map((id) => this.redis.hget(this.keys.ticket(index[id]!, id), 'status')));
-      found.push(...chunk.filter((_, j) => statuses[j] === 'AUDITING'));
+    const found: Ticket[] = [];
+    for (let start = 0; found.length < limit; start += limit) {
+      const ids = await this.redis.zrevrange(this.keys.openTickets, start, start + limit - 1);
+      const tickets = await Promise.all(ids.map((id) => this.get(id).catch(() => undefined)));
+      const stale = ids.filter((_, i) => tickets[i]?.status !== 'AUDITING');
+      if (stale.length) { await this.redis.zrem(this.keys.openTickets, ...stale); start -= stale.length; }
+      found.push(...tickets.filter((t): t is Ticket => t?.status === 'AUDITING'));
+      if (ids.length < limit) break;
     }
-    const tickets = await Promise.all(found.slice(0, limit).map((id) => this.get(id).catch(() => undefined)));
-    return tickets.filter((t): t is Ticket => t?.status === 'AUDITING');
+    return found.slice(0, limit);
   }
 
   async setCard(id: string, platform: string, ref: string): Promise<void> {

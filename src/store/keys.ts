@@ -22,6 +22,8 @@ export interface Keys {
   executionIndex: string;
   ticketSeq: string;
   ticketIndex: string;
+  /** Tickets that may still be open, by id: a hint that readers check and clean (a REJECT closes in the ballot). */
+  openTickets: string;
   ticket(execId: string, ticketId: string): string;
   ticketVotes(execId: string, ticketId: string): string;
   ticketDoc(tag: string, ticketId: string): string;
@@ -57,6 +59,7 @@ export function keys(prefix: string): Keys {
     executionIndex: `${prefix}:executions`,
     ticketSeq: `${prefix}:ticket-seq`,
     ticketIndex: `${prefix}:tickets`,
+    openTickets: `${prefix}:tickets:open`,
     ticket: (execId, id) => `${tag(execId)}:ticket:${id}`,
     ticketVotes: (execId, id) => `${tag(execId)}:ticket:${id}:votes`,
     ticketDoc: (t, id) => `${tag(t)}:ticket:${id}:doc`,

@@ -65,3 +65,16 @@ test('tickets: created once per key; a person counts once; one call completes th
   assert.equal((await tickets.ballot('999999', 'bob', 'AGREE', undefined, 'x')).outcome, 'missing');
   assert.equal((await tickets.ballot('1 OR 1', 'bob', 'AGREE', undefined, 'x')).outcome, 'missing');
 });
+
+test('tickets: open() lists the open ones newest first and drops hints of tickets closed any way (a rejection closes in the ballot)', async () => {
+  const tickets = new ApprovalTickets(redis, keys(prefix));
+  const spec = { levels: [{ name: 'L1', mode: 'MIN' as const, min: 1, approvers: ['bob'] }], allowSelfApproval: false, chat: true };
+  const make = (n: number) => tickets.create({ key: `approve-${n}`, executionId: `exec-open${n}`, taskName: 'approve', title: 't', description: '', orderType: 'RUNBOOK', spec, subject: {}, reasons: [], createDate: 'now' });
+  const [a, b, c] = [await make(1), await make(2), await make(3)];
+  for (const id of [a, b, c]) await tickets.activate(id, -1, { index: 0, name: 'L1', mode: 'ANY', status: 'active', approvers: ['bob'], required: 1 });
+  assert.equal((await tickets.ballot(b, 'bob', 'REJECT', 'no', 'now')).outcome, 'decided');
+  assert.ok(await tickets.close(c, 'CANCEL', 'timed out', 'now'));
+  const open = (await tickets.open(10)).map((t) => t.id);
+  assert.ok(open.includes(a) && !open.includes(b) && !open.includes(c), JSON.stringify(open));
+  assert.deepEqual(await redis.zrange(keys(prefix).openTickets, '0', '-1').then((ids) => ids.filter((id) => [a, b, c].includes(id))), [a], 'the stale hint is gone');
+});
