@@ -68,5 +68,13 @@ describe('in a real browser: sign in, run from the console, approve, watch the e
     const svg = await watch.locator('#timeline').innerHTML();
     assert.match(svg, /data-task="approve"/);
     assert.equal(target.hits.length, 1, 'the last task ran once');
+
+    // The list, filtered as a person would: from the console's link, by status.
+    await alice.click('a[href="/executions"]');
+    await alice.selectOption('select[name=status]', 'Success');
+    await alice.click('form.filters button');
+    await alice.waitForURL(/status=Success/);
+    await alice.locator(`tr[data-execution="${execId}"]`).waitFor();
+    await snap(alice, '5-executions-list');
   });
 });

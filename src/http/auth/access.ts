@@ -40,8 +40,12 @@ export class Access {
     return w;
   }
 
+  private secret?: Promise<string>;
+
   private async resolve(req: IncomingMessage): Promise<Who> {
-    const secret = await this.o.secret();
+    // The key never changes while running: read once (a failed read is tried again next time).
+    this.secret ??= this.o.secret().catch((err: unknown) => { this.secret = undefined; throw err; });
+    const secret = await this.secret;
     const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
     const session: Session | undefined = token ? readSession(secret, token) : undefined;
     // Someone removed from the directory is signed out at their next request.

@@ -99,8 +99,7 @@ const LIVE_SCRIPT = `(() => {
 
 /** GET /executions/{id}: the whole page; a live script only while the execution may change. */
 export function executionPage(d: ExecutionPageData): string {
-  return pageShell(`${d.templateName} ${d.id}`, `<p><a href="/executions">All executions</a></p>
-<h1>${e(d.templateName)} <small>${e(d.templateVersion)}</small></h1>
+  return pageShell(`${d.templateName} ${d.id}`, `<h1>${e(d.templateName)} <small>${e(d.templateVersion)}</small></h1>
 <p><b>${e(d.id)}</b>${d.parentId ? ` · child of ${link(d.parentId)}` : ''}</p>
 <p>Started by <b>${e(d.owner ?? 'unknown')}</b> from ${e(d.origin)} at ${e(showDate(d.createDate))}</p>
 <h2>Parameters</h2>${d.parameters === undefined ? '<p class="muted">(not shown: the template is gone, so nothing says which values are secret)</p>' : `<pre>${e(d.parameters)}</pre>`}
