@@ -40,8 +40,10 @@ export class LoopStore {
     return raw ? (JSON.parse(raw) as ItemRecord) : undefined;
   }
 
+  /** Keeps an item's record and tells the execution's watchers (its page), in one round trip. */
   async putItem(execId: string, te: string, rec: ItemRecord): Promise<void> {
-    await this.redis.hset(this.keys.loopItems(execId, te), String(rec.index), JSON.stringify(rec));
+    await this.redis.multi().hset(this.keys.loopItems(execId, te), String(rec.index), JSON.stringify(rec))
+      .publish(this.keys.executionEvents, execId).exec();
   }
 
   async items(execId: string, te: string): Promise<ItemRecord[]> {

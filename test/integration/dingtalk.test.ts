@@ -46,6 +46,21 @@ describe('DingTalk robot: bad frames, expired sessions, a dropped socket', () =>
     await until(() => fake.groupMessages.slice(before).some((m) => String(m.msgParam).includes('opsgate commands')), 'the answer by OpenAPI');
   });
 
+  test('`@opsgate login` answers with the sign-in link 1:1, never in the group; the link signs in once', async () => {
+    const sessions = fake.sessionMessages.length;
+    const groups = fake.groupMessages.length;
+    const before = fake.privateMessages.length;
+    fake.robotMessage({ text: '@opsgate login', senderStaffId: 'staff-bob' });
+    const sent = await until(() => fake.privateMessages.slice(before).find((m) => String(m.msgParam).includes('/login/')), 'the link sent 1:1');
+    assert.deepEqual(sent.userIds, ['staff-bob']);
+    assert.ok(!JSON.stringify([...fake.sessionMessages.slice(sessions), ...fake.groupMessages.slice(groups)]).includes('/login/'), 'nothing of it in the group');
+    const link = /(http:\/\/[^\s"\\]+\/login\/[A-Za-z0-9_-]+)/.exec(String(sent.msgParam))![1]!;
+    const used = await fetch(link, { method: 'POST', redirect: 'manual' });
+    assert.equal(used.status, 303);
+    const cookie = used.headers.get('set-cookie')!.split(';')[0]!;
+    assert.equal(((await (await fetch(`${og.url}/console/state`, { headers: { cookie } })).json()) as { me: string }).me, 'bob');
+  });
+
   test('a dropped socket reconnects through the gateway and no vote is lost', async () => {
     const chat = dingtalkDriver(og, fake);
     const execId = /exec-[0-9a-f]+/.exec(await chat.command('alice', `run two-approvals target=${target.url}`))![0];

@@ -7,6 +7,7 @@ import { keys } from '../../src/store/keys.js';
 import { deletePrefix } from '../../src/store/redis.js';
 import { TemplateStore } from '../../src/store/templates.js';
 import { ApprovalTickets } from '../../src/store/approval-tickets.js';
+import { LoopStore } from '../../src/store/loops.js';
 import { REDIS_URL } from '../support/harness.js';
 
 const prefix = `ogt-${randomBytes(5).toString('hex')}`;
@@ -77,4 +78,17 @@ test('tickets: open() lists the open ones newest first and drops hints of ticket
   const open = (await tickets.open(10)).map((t) => t.id);
   assert.ok(open.includes(a) && !open.includes(b) && !open.includes(c), JSON.stringify(open));
   assert.deepEqual(await redis.zrange(keys(prefix).openTickets, '0', '-1').then((ids) => ids.filter((id) => [a, b, c].includes(id))), [a], 'the stale hint is gone');
+});
+
+test('a loop item written tells the watchers of its execution (its page follows each item)', async () => {
+  const k = keys(prefix);
+  const sub = redis.duplicate();
+  const heard: string[] = [];
+  sub.on('message', (_c: string, m: string) => heard.push(m));
+  await sub.subscribe(k.executionEvents);
+  try {
+    await new LoopStore(redis, k).putItem('exec-loopwatch', 'te-1', { index: 0, status: 'Running', startDate: 'now' } as never);
+    for (let i = 0; i < 100 && !heard.length; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(heard, ['exec-loopwatch']);
+  } finally { sub.disconnect(); }
 });
