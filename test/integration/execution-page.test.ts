@@ -105,6 +105,9 @@ describe('execution pages', () => {
     assert.match(afterBob.text, /<tr data-level="0"><td>1\. Team lead<\/td><td>ANY<\/td><td><span class="badge approved">approved<\/span><\/td><td>bob<\/td><td><span class="badge approved">approved<\/span> bob <small>[^<]+<\/small>: “lgtm”<\/td>/);
     assert.match(afterBob.text, /<tr data-level="1"><td>2\. DBA<\/td><td>ANY<\/td><td><span class="badge active">active<\/span><\/td><td>carol<\/td>/);
     assert.doesNotMatch(afterBob.text, /<html|<script/, 'the fragment is only the changing part');
+    // The picture: each level a row under its task, bob's vote a green dot on the first.
+    assert.match(afterBob.text, /<g class="row level" data-task="approve" data-status="approved" data-level="0"[^>]*>[\s\S]*?<circle class="vote" data-voter="bob" data-decision="AGREE"[^>]*><title>bob approved at [^<]+: lgtm<\/title>/);
+    assert.match(afterBob.text, /<g class="row level" data-task="approve" data-status="active" data-level="1"[^>]*>(?:(?!<\/g>)[\s\S])*waiting for carol/);
 
     const before = stream.events.length;
     await vote(ticketId, 'carol');

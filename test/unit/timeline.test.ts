@@ -71,4 +71,19 @@ describe('the timeline SVG', () => {
     assert.deepEqual([850, 12_300, 245_000, 7_380_000].map(formatDuration), ['850 ms', '12 s', '4 min 05 s', '2 h 03 min']);
     assert.equal(formatDuration(1500), '1.5 s');
   });
+
+  test('an approval level is a row of vote dots where they fell in time; a child execution row links to its page', () => {
+    const svg = timelineSvg([
+      { task: 'approve', status: 'Success', start: T0, end: T0 + 4000 },
+      { task: 'approve', status: 'approved', start: T0, end: T0 + 4000, level: 0, label: '1. Leads (ANY)',
+        marks: [{ at: T0 + 2000, decision: 'AGREE', voter: '<b>ob', title: '<b>ob approved' }, { at: T0 + 4000, decision: 'REJECT', voter: 'carol', title: 'carol rejected' }] },
+      { task: 'call', status: 'Success', start: T0 + 4000, end: T0 + 4000, child: 'exec-1', label: 'child exec-1', href: '/executions/exec-1' },
+    ], { now: T0 + 4000, width: 1000 });
+    const dots = [...svg.matchAll(/<circle class="vote" data-voter="([^"]*)" data-decision="(\w+)" cx="([\d.]+)"[^>]*fill="([^"]+)"/g)].map((m) => [m[1], m[2], Number(m[3]), m[4]]);
+    // 240 px of labels, 530 px of chart (1000 - 240 - 230): the first vote halfway, the second at the end.
+    assert.deepEqual(dots, [['&lt;b&gt;ob', 'AGREE', 240 + 265, STATUS_COLOURS.Success], ['carol', 'REJECT', 240 + 530, STATUS_COLOURS.Failed]]);
+    assert.doesNotMatch(svg, /<b>ob/, 'escaped');
+    assert.match(svg, /<g class="row level"[^>]*data-level="0"[^>]*>(?:(?!<\/g>).)*<line[^>]*class="lane"/, 'a level has a lane, not a bar');
+    assert.match(svg, /<g class="row child" data-task="call" data-status="Success" data-child="exec-1"[^>]*>.*?<a href="\/executions\/exec-1"><text[^>]*>child exec-1<\/text><\/a>/);
+  });
 });

@@ -22,7 +22,15 @@ export function timelineRows(d: ExecutionPageData): TimelineRow[] {
       label: (runs.get(r.name) ?? 1) > 1 ? `run ${r.run}` : undefined,
       note: r.loop ? `${r.loop.success} of ${r.loop.total} ok, ${r.loop.failed} failed` : undefined,
     },
-    ...(r.loop?.items ?? []).map((i) => ({ task: r.name, status: i.status, start: i.start, end: i.end, item: i.index, label: i.item })),
+    ...(r.loop?.items ?? []).map((i) => ({ task: r.name, status: i.status, start: i.start, end: i.end, item: i.index, label: i.item, href: i.childId && `/executions/${i.childId}` })),
+    ...(r.childId ? [{ task: r.name, status: r.status, start: r.start, end: r.end, child: r.childId, label: `child ${r.childId}`, href: `/executions/${r.childId}` }] : []),
+    // Each approval level under its task, its votes where they fell in time.
+    ...(r.approval?.levels ?? []).map((l, i) => ({
+      task: r.name, status: l.status, start: r.start, end: r.end, level: i,
+      label: `${i + 1}. ${l.name} (${l.mode})`, note: l.pending.length ? `waiting for ${l.pending.join(', ')}` : undefined,
+      marks: l.votes.map((v) => ({ at: Date.parse(v.date), decision: v.decision, voter: v.voter,
+        title: `${v.voter} ${v.decision === 'AGREE' ? 'approved' : 'rejected'} at ${showDate(v.date)}${v.comment ? `: ${v.comment}` : ''}` })),
+    })),
   ]);
 }
 
