@@ -26,6 +26,8 @@ export function queueBoardRoute(queues: Queue[]): Route {
       // Mounted as Express would mount it: the app sees paths below its base.
       const url = new URL(req.url ?? '/', 'http://x');
       req.url = (url.pathname.slice(BOARD_PATH.length) || '/') + url.search;
+      // Its page asks Google for fonts: a self-hosted dashboard loads nothing from elsewhere.
+      res.setHeader('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; frame-ancestors 'none'");
       res.once('finish', () => resolve());
       res.once('close', () => resolve());
       app(req, res, (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()));

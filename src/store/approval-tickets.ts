@@ -97,7 +97,7 @@ export class ApprovalTickets {
     const byKey = doc.executionId ? this.keys.execution(doc.executionId) : k.ticket;
     const created = await runScript<string>(this.redis, 'ticket-create', [byKey, k.ticket, k.votes, k.doc], [doc.key, id, JSON.stringify({ ...doc, id })]);
     await this.redis.multi().hset(this.keys.ticketIndex, created, doc.executionId ?? `ticket-${created}`)
-      .zadd(this.keys.openTickets, Number(created), created).exec();
+      .sadd(this.keys.openTickets, created).exec();
     return created;
   }
 
@@ -161,7 +161,7 @@ export class ApprovalTickets {
     const k = this.k((await this.tagOf(id))!, id);
     const closed = (await runScript<number>(this.redis, 'ticket-close', [k.ticket], [status, reason, now, mustBeAdvancing ? '1' : '0'])) === 1;
     // A crash before this leaves a stale hint, which open() removes when it meets it.
-    if (closed) await this.redis.zrem(this.keys.openTickets, id);
+    if (closed) await this.redis.srem(this.keys.openTickets, id);
     return closed;
   }
 
@@ -179,16 +179,19 @@ export class ApprovalTickets {
     if (tag.startsWith('exec-')) await this.redis.publish(this.keys.executionEvents, tag);
   }
 
-  /** Open (AUDITING) tickets, newest first; reads only the open-ticket hints, and drops the stale ones it meets. */
+  /**
+   * Open (AUDITING) tickets, newest first; reads only the open-ticket hints (a set: ids are numbers,
+   * so newest first is a numeric sort) and drops the stale ones it meets.
+   */
   async open(limit = 100): Promise<Ticket[]> {
+    const ids = (await this.redis.smembers(this.keys.openTickets)).sort((a, b) => Number(b) - Number(a));
     const found: Ticket[] = [];
-    for (let start = 0; found.length < limit; start += limit) {
-      const ids = await this.redis.zrevrange(this.keys.openTickets, start, start + limit - 1);
-      const tickets = await Promise.all(ids.map((id) => this.get(id).catch(() => undefined)));
-      const stale = ids.filter((_, i) => tickets[i]?.status !== 'AUDITING');
-      if (stale.length) { await this.redis.zrem(this.keys.openTickets, ...stale); start -= stale.length; }
+    for (let start = 0; start < ids.length && found.length < limit; start += limit) {
+      const chunk = ids.slice(start, start + limit);
+      const tickets = await Promise.all(chunk.map((id) => this.get(id).catch(() => undefined)));
+      const stale = chunk.filter((_, i) => tickets[i]?.status !== 'AUDITING');
+      if (stale.length) await this.redis.srem(this.keys.openTickets, ...stale);
       found.push(...tickets.filter((t): t is Ticket => t?.status === 'AUDITING'));
-      if (ids.length < limit) break;
     }
     return found.slice(0, limit);
   }

@@ -5,7 +5,7 @@ import { Target } from '../fakes/target.js';
 import { launch, snap } from '../support/browser.js';
 import { ended, startOpsgate, waitingTicket, type Opsgate } from '../support/harness.js';
 
-const TOKENS = { alice: 'alice-browser-token-0123456789', bob: 'bob-browser-token-0123456789', carol: 'carol-browser-token-0123456789' };
+const TOKENS = { alice: 'alice-browser-token-0123456789', bob: 'bob-browser-token-0123456789', carol: 'carol-browser-token-0123456789', dave: 'dave-browser-token-0123456789' };
 
 describe('in a real browser: sign in, run from the console, approve, watch the execution page', () => {
   let og: Opsgate;
@@ -69,6 +69,13 @@ describe('in a real browser: sign in, run from the console, approve, watch the e
     assert.match(svg, /data-task="approve"/);
     assert.equal(target.hits.length, 1, 'the last task ran once');
 
+    // The link in a chat message is another site's link: it opens the page signed in.
+    const fromChat = await alice.context().newPage();
+    await fromChat.setContent(`<a id="link" href="${og.url}/executions/${execId}">${execId}</a>`);
+    await fromChat.click('#link');
+    await fromChat.locator('#timeline').waitFor();
+    assert.equal(fromChat.url(), `${og.url}/executions/${execId}`);
+
     // The list, filtered as a person would: from the console's link, by status.
     await alice.click('a[href="/executions"]');
     await alice.selectOption('select[name=status]', 'Success');
@@ -76,5 +83,20 @@ describe('in a real browser: sign in, run from the console, approve, watch the e
     await alice.waitForURL(/status=Success/);
     await alice.locator(`tr[data-execution="${execId}"]`).waitFor();
     await snap(alice, '5-executions-list');
+  });
+
+  test('an administrator opens the queue dashboard (bull-board) and sees both queues', async () => {
+    const dave = await signedIn('dave');
+    const elsewhere: string[] = [];
+    // What left the browser: a request the page's CSP refused never goes out.
+    dave.on('request', (r) => { if (!r.url().startsWith(og.url) && !r.url().startsWith('data:')) elsewhere.push(r.url()); });
+    dave.on('requestfailed', (r) => { const i = elsewhere.indexOf(r.url()); if (i >= 0 && r.failure()?.errorText === 'csp') elsewhere.splice(i, 1); });
+    await dave.locator('#queues').click();
+    await dave.waitForURL(`${og.url}/admin/queues`);
+    await dave.getByText('steps', { exact: false }).first().waitFor();
+    await dave.getByText('notify', { exact: false }).first().waitFor();
+    await dave.locator('text=Jobs').first().waitFor();
+    await snap(dave, '6-queue-dashboard');
+    assert.deepEqual(elsewhere, [], 'nothing is loaded from outside');
   });
 });

@@ -49,7 +49,7 @@ describe('the web side without development mode: sign-in, sessions, CSRF, roles,
     assert.equal(r.headers.get('location'), '/executions?status=Waiting');
     const setCookie = r.headers.get('set-cookie')!;
     assert.match(setCookie, /HttpOnly/);
-    assert.match(setCookie, /SameSite=Strict/);
+    assert.match(setCookie, /SameSite=Lax/);
     assert.doesNotMatch(setCookie, new RegExp(TOKENS.alice), 'the token itself is not the cookie');
     const cookie = setCookie.split(';')[0]!;
     const state = (await (await fetch(`${og.url}/console/state`, { headers: { cookie } })).json()) as { me: string; dev: boolean; users: string[]; csrf: string };
@@ -100,8 +100,12 @@ describe('the web side without development mode: sign-in, sessions, CSRF, roles,
     const shown = await fetch(link, { headers: html });
     assert.equal(shown.status, 200);
     assert.match(await shown.text(), /Sign in as carol/);
-    const used = await fetch(link, { method: 'POST', redirect: 'manual' });
+    // Sent to sign in on the way to a page, then signed in by the link in another tab: on to that page.
+    const asked = await fetch(`${og.url}/login?next=${encodeURIComponent('/executions?status=Waiting')}`);
+    const nextCookie = asked.headers.get('set-cookie')!.split(';')[0]!;
+    const used = await fetch(link, { method: 'POST', redirect: 'manual', headers: { cookie: nextCookie } });
     assert.equal(used.status, 303);
+    assert.equal(used.headers.get('location'), '/executions?status=Waiting');
     const cookie = used.headers.get('set-cookie')!.split(';')[0]!;
     assert.equal(((await (await fetch(`${og.url}/console/state`, { headers: { cookie } })).json()) as { me: string }).me, 'carol');
     const again = await fetch(link, { method: 'POST', redirect: 'manual' });
@@ -109,6 +113,11 @@ describe('the web side without development mode: sign-in, sessions, CSRF, roles,
     assert.equal(again.headers.get('set-cookie'), null);
     assert.equal((await fetch(`${og.url}/login/${'A'.repeat(43)}`)).status, 410);
     assert.match(await chat.command('mallory', 'login'), /not in the opsgate directory/);
+    for (const evil of ['//evil.example/x', 'https://evil.example', '/\\evil.example']) {
+      const r = await fetch(`${og.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: TOKENS.carol, next: evil }).toString() });
+      assert.equal(r.headers.get('location'), '/', `never sent to ${evil}`);
+    }
   });
 
   test('the queue dashboard (bull-board) is for the directory group admins only', async () => {

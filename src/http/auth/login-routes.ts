@@ -4,9 +4,9 @@ import { escapeHtml as e, readForm, sendPage } from '../respond.js';
 import type { Route } from '../server.js';
 import type { Access } from './access.js';
 import { tokenUser } from './bearer.js';
-import type { LoginLinks } from './login-links.js';
+import { LOGIN_LINK_TTL_S, type LoginLinks } from './login-links.js';
 import type { RateLimiter } from './rate-limit.js';
-import { clearedCookie, createSession, sessionCookie } from './session.js';
+import { clearedCookie, cookieValue, createSession, sessionCookie } from './session.js';
 
 export interface LoginDeps {
   access: Access;
@@ -23,6 +23,7 @@ export interface LoginDeps {
 }
 
 const LINK = /^\/login\/([A-Za-z0-9_-]{1,100})$/;
+const NEXT_COOKIE = 'opsgate_next';
 
 /** Only a path of this site: `next` must never send anyone elsewhere. */
 export function safeNext(next: string | null | undefined): string {
@@ -36,7 +37,8 @@ export function safeNext(next: string | null | undefined): string {
 export function loginRoutes(d: LoginDeps): Route[] {
   const signIn = async (res: ServerResponse, user: string, next: string) => {
     const { token } = createSession(await d.secret(), user);
-    res.writeHead(303, { location: safeNext(next), 'set-cookie': sessionCookie(token, d.secure), 'cache-control': 'no-store' }).end();
+    const forgetNext = `${NEXT_COOKIE}=; Path=/login; HttpOnly; SameSite=Lax; Max-Age=0`;
+    res.writeHead(303, { location: safeNext(next), 'set-cookie': [sessionCookie(token, d.secure), forgetNext], 'cache-control': 'no-store' }).end();
   };
   const form = (next: string, problem = '') => `<h1>Sign in to opsgate</h1>
 ${problem ? `<p class="warn" role="alert">${e(problem)}</p>` : ''}
@@ -53,6 +55,8 @@ ${d.access.devMode ? '<p class="warn">Development mode: this console also works 
       async handle(req, res) {
         const next = safeNext(new URL(req.url ?? '/', 'http://x').searchParams.get('next'));
         const who = await d.access.who(req);
+        // Kept for a sign-in by chat link, which opens in a tab of its own: it goes on to where this one was going.
+        if (next !== '/' && !who.user) res.setHeader('set-cookie', `${NEXT_COOKIE}=${encodeURIComponent(next)}; Path=/login; HttpOnly; SameSite=Lax; Max-Age=${LOGIN_LINK_TTL_S}${d.secure ? '; Secure' : ''}`);
         await sendPage(res, 200, 'Sign in', who.user ? `<p>You are signed in as <b>${e(who.user)}</b>. <a href="${e(next)}">Go on</a>.</p>` : form(next));
       },
     },
@@ -86,7 +90,9 @@ ${d.access.devMode ? '<p class="warn">Development mode: this console also works 
         if (!sameOrigin(req, d.publicHost)) return sendPage(res, 403, 'Sign in', '<p class="warn">This sign-in came from another site; nothing was done.</p>');
         const user = await d.links.redeem(token!);
         if (!user || !d.directory.user(user)) return sendPage(res, 410, 'Sign-in link', '<h1>This sign-in link does not work</h1><p class="warn">It was used already or it expired. Type <code>login</code> to the bot for a new one.</p>');
-        await signIn(res, user, '/');
+        let next = '/';
+        try { next = safeNext(decodeURIComponent(cookieValue(req.headers.cookie, NEXT_COOKIE) ?? '')); } catch { /* a mangled cookie: go to the console */ }
+        await signIn(res, user, next);
       },
     },
     d.access.guard({

@@ -25,13 +25,17 @@ export function readSession(secret: string, token: string, now = Date.now()): Se
   return { user: v.u, csrf: v.c, expiresAt: v.e };
 }
 
-/** HttpOnly (no script reads it), SameSite=Strict (no other site's request carries it), Secure behind https. */
+/**
+ * HttpOnly (no script reads it), Secure behind https, SameSite=Lax: another site's links (the
+ * execution link in a Slack or DingTalk message) open pages signed in, while no other site's POST,
+ * frame or fetch carries it; POSTs need the CSRF token besides.
+ */
 export function sessionCookie(token: string, secure: boolean): string {
-  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_TTL_MS / 1000}${secure ? '; Secure' : ''}`;
+  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_TTL_MS / 1000}${secure ? '; Secure' : ''}`;
 }
 
 export function clearedCookie(secure: boolean): string {
-  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`;
+  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`;
 }
 
 export function cookieValue(header: string | undefined, name: string): string | undefined {
