@@ -84,7 +84,6 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
   };
 }
 
-/** The BullMQ worker that runs executions. Any number of these may share one Redis. */
 /** Who may reach which route: the same rules in the bot process and a worker's probe server. */
 export function createAccess(rt: Runtime): Access {
   return new Access({ secret: () => secretOf(rt), directory: rt.directory, apiTokens: rt.config.apiTokens, devMode: isDevMode(rt.config) });
@@ -95,6 +94,7 @@ export function publicUrlOf(config: Config): string {
   return config.publicUrl ?? `http://${config.host}:${config.port}`;
 }
 
+/** The BullMQ worker that runs executions. Any number of these may share one Redis. */
 export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> {
   const publicUrl = publicUrlOf(rt.config);
   const deliveries = new Deliveries({

@@ -53,8 +53,9 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   const platforms: Record<string, ChatPlatform> = { console: console.platform };
   // Pages, console and dashboard need a session; /metrics also takes an API token (Prometheus's
   // bearer credentials); health, sign-in, Slack and mail links carry their own proof or none is needed.
+  const loops = new LoopStore(rt.redis, rt.keys);
   const pages = executionPageRoutes({
-    executions: rt.executionStore, templates: rt.templates, loops: new LoopStore(rt.redis, rt.keys), approvals: rt.approvals,
+    executions: rt.executionStore, templates: rt.templates, loops, approvals: rt.approvals,
     tickets: rt.tickets, redis: rt.redis, channel: rt.keys.executionEvents,
   });
   const routes: Route[] = [
@@ -62,12 +63,12 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     ...pages.routes.map((r) => access.guard(r)), ...console.routes,
     ...approvePageRoutes({
       approvals: rt.approvals, directory: rt.directory, executions: rt.executionStore, templates: rt.templates,
-      redis: rt.redis, keysPrefix: rt.keys.prefix, secret: () => secretOf(rt), publicUrl: publicUrlOf(config),
+      redis: rt.redis, keysPrefix: rt.keys.prefix, secret, publicUrl: publicUrlOf(config),
     }),
     apiRoute({
       ...templateActions(rt.templates),
       ...approvalActions({ approvals: rt.approvals, directory: rt.directory, policies: rt.policies }),
-      ...executionActions({ executions: rt.executions, store: rt.executionStore, loops: new LoopStore(rt.redis, rt.keys), templates: rt.templates, approvals: rt.approvals, directory: rt.directory, triggers: rt.triggers }),
+      ...executionActions({ executions: rt.executions, store: rt.executionStore, loops, templates: rt.templates, approvals: rt.approvals, directory: rt.directory, triggers: rt.triggers }),
     }, config.apiTokens, log, new RateLimiter(rt.redis, rt.keys, 'api', config.apiRateLimit)),
     ...loginRoutes({
       access, links: loginLinks, directory: rt.directory, apiTokens: config.apiTokens, secret, secure,

@@ -12,6 +12,14 @@ const transitions: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
   Cancelled: [],
 };
 
+/** Every execution status, in the order a run goes through them. */
+export const EXECUTION_STATUSES = Object.keys(transitions) as ExecutionStatus[];
+
+/** An execution status named by a caller (a query string, a Redis field), if it is one. */
+export function isExecutionStatus(s: string): s is ExecutionStatus {
+  return Object.hasOwn(transitions, s);
+}
+
 export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boolean {
   return transitions[from].includes(to);
 }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import { OpsgateError } from '../errors.js';
+import { isExecutionStatus, isTerminal } from '../engine/status.js';
 import { currentVersion, loadExecutionPage, type ExecutionPageDeps } from './pages/execution-data.js';
 import { executionFragment, executionPage } from './pages/execution-html.js';
 import { notFoundPage } from './pages/layout.js';
@@ -20,7 +21,8 @@ export interface ExecutionPageRouteDeps extends ExecutionPageDeps, ListDeps {
 const ID = /^exec-[0-9a-f]{1,64}$/;
 // Wider than an id, so that a mistyped one gets this page's 404 rather than the server's.
 const SEGMENT = '([A-Za-z0-9._~-]{1,200})';
-const ENDED = new Set(['Success', 'Failed', 'Cancelled']);
+
+const ended = (s: string) => isExecutionStatus(s) && isTerminal(s);
 
 function missing(res: ServerResponse, id: string): void {
   sendHtml(res, 404, ID.test(id)
@@ -46,37 +48,29 @@ export function executionPageRoutes(deps: ExecutionPageRouteDeps): { routes: Rou
         sendHtml(res, 200, listPage(data));
       },
     },
-    {
-      method: 'GET', path: new RegExp(`^/executions/${SEGMENT}$`),
+    // The whole page, and the parts of it that change (what the page fetches after an event).
+    ...([['', executionPage], ['/fragment', executionFragment]] as const).map(([suffix, render]): Route => ({
+      method: 'GET', path: new RegExp(`^/executions/${SEGMENT}${suffix}$`),
       async handle(_req, res, [id]) {
         const data = ID.test(id!) ? await loadExecutionPage(deps, id!) : undefined;
         if (!data) return missing(res, id!);
         noStore(res);
-        sendHtml(res, 200, executionPage(data));
+        sendHtml(res, 200, render(data));
       },
-    },
-    {
-      method: 'GET', path: new RegExp(`^/executions/${SEGMENT}/fragment$`),
-      async handle(_req, res, [id]) {
-        const data = ID.test(id!) ? await loadExecutionPage(deps, id!) : undefined;
-        if (!data) return missing(res, id!);
-        noStore(res);
-        sendHtml(res, 200, executionFragment(data));
-      },
-    },
+    })),
     {
       method: 'GET', path: new RegExp(`^/executions/${SEGMENT}/events$`),
       async handle(req, res, [id]) {
         const since = new URL(req.url ?? '/', 'http://x').searchParams.get('since');
         const exec = ID.test(id!) ? await deps.executions.find(id!) : undefined;
         if (!exec) return missing(res, id!);
-        if (ENDED.has(exec.status)) return endedStream(res, exec.status);
+        if (isTerminal(exec.status)) return endedStream(res, exec.status);
         if (!live.accepting()) throw new OpsgateError('ServiceUnavailable', 'too many open event streams; reload the page later', 503);
         await live.subscribe();
         live.start(req, res, id!);
         // Read after subscribing and joining: a change is then either seen here or told by an event.
         const now = await currentVersion(deps, id!);
-        if (!now || ENDED.has(now.status) || (since !== null && since !== now.version)) sendEvent(res, 'change', id!);
+        if (!now || ended(now.status) || (since !== null && since !== now.version)) sendEvent(res, 'change', id!);
       },
     },
   ];

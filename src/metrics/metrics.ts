@@ -1,13 +1,12 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { isTerminal, type ExecutionStatus } from '../engine/status.js';
+import { EXECUTION_STATUSES, isExecutionStatus, isTerminal } from '../engine/status.js';
 import type { Logger } from '../log.js';
 import { NOTIFY, STEPS } from '../queue/producer.js';
 import type { Keys } from '../store/keys.js';
 import { executionPages, StatusCensus, ticketPages } from './census.js';
 
-const STATUSES: ExecutionStatus[] = ['Queued', 'Running', 'Waiting', 'Success', 'Failed', 'Cancelled'];
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children'] as const;
 /** How many executions (newest first) and tickets a scrape looks at, at most. */
 export const CENSUS_CAP = 100_000;
@@ -55,7 +54,7 @@ export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger }): 
   const queues = [STEPS, NOTIFY].map((name) => new Queue(name, { connection: redis, prefix: keys.bullPrefix }));
   // Their connection is the runtime's, whose errors are logged where it is made.
   for (const q of queues) q.on('error', (err) => log.debug({ err: err.message, queue: q.name }, 'metrics queue error'));
-  const executions = new StatusCensus(redis, (s) => STATUSES.includes(s as ExecutionStatus) && isTerminal(s as ExecutionStatus));
+  const executions = new StatusCensus(redis, (s) => isExecutionStatus(s) && isTerminal(s));
   const tickets = new StatusCensus(redis, (s) => s !== 'AUDITING');
 
   /** Runs a scrape-time read of Redis; when Redis is down or slow the metric shows no samples. */
@@ -75,7 +74,7 @@ export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger }): 
     collect: () => fromRedis('opsgate_executions', async () => {
       const counts = await executions.count(executionPages(redis, keys, CENSUS_CAP));
       executionGauge.reset();
-      for (const s of new Set([...STATUSES, ...counts.keys()])) executionGauge.set({ status: s }, counts.get(s) ?? 0);
+      for (const s of new Set([...EXECUTION_STATUSES, ...counts.keys()])) executionGauge.set({ status: s }, counts.get(s) ?? 0);
     }),
   });
   const pendingGauge: Gauge = new Gauge({

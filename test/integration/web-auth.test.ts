@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FakeSlackApi } from '../fakes/slack-api.js';
 import { Target } from '../fakes/target.js';
@@ -13,14 +17,18 @@ describe('the web side without development mode: sign-in, sessions, CSRF, roles,
   let og: Opsgate;
   let slack: FakeSlackApi;
   let target: Target;
+  // A copy of the test directory: one test takes a person out of it.
+  const dir = mkdtempSync(join(tmpdir(), 'opsgate-web-'));
+  const directory = join(dir, 'directory.yaml');
   before(async () => {
+    copyFileSync('test/fixtures/directory.yaml', directory);
     slack = await new FakeSlackApi().start();
     target = await new Target().start();
     og = await startOpsgate({ slackApiUrl: slack.apiUrl, env: {
-      OPSGATE_API_TOKENS: Object.entries(TOKENS).map(([u, t]) => `${u}:${t}`).join(','), OPSGATE_API_RATE_LIMIT: '40',
+      OPSGATE_API_TOKENS: Object.entries(TOKENS).map(([u, t]) => `${u}:${t}`).join(','), OPSGATE_API_RATE_LIMIT: '40', OPSGATE_DIRECTORY: directory,
     } });
   });
-  after(async () => { await og.close(); await slack.stop(); await target.stop(); });
+  after(async () => { await og.close(); await slack.stop(); await target.stop(); rmSync(dir, { recursive: true, force: true }); });
 
   test('nothing but health, sign-in and signed links is open: pages redirect to sign-in, the rest answers 401', async () => {
     const page = await fetch(`${og.url}/`, { redirect: 'manual', headers: html });
@@ -76,6 +84,38 @@ describe('the web side without development mode: sign-in, sessions, CSRF, roles,
     const foreign = await fetch(`${og.url}/login`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${TOKENS.alice}` });
     assert.equal(foreign.status, 403, 'another site cannot sign a browser in');
     assert.equal(foreign.headers.get('set-cookie'), null);
+  });
+
+  test('someone taken out of the directory is signed out at their next request', async () => {
+    const cookie = await signIn(og, TOKENS.dave);
+    assert.equal((await fetch(`${og.url}/console/state`, { headers: { cookie } })).status, 200);
+    const before = readFileSync(directory, 'utf8');
+    try {
+      writeFileSync(directory, before.replace(/^ {2}dave:.*\n/m, '').replace('admins: [dave]', 'admins: []'));
+      utimesSync(directory, new Date(), new Date(Date.now() + 5000)); // a changed mtime even within the same millisecond
+      assert.equal((await fetch(`${og.url}/console/state`, { headers: { cookie } })).status, 401);
+    } finally {
+      writeFileSync(directory, before);
+      utimesSync(directory, new Date(), new Date(Date.now() + 10_000));
+    }
+    assert.equal((await fetch(`${og.url}/console/state`, { headers: { cookie } })).status, 200, 'back in, back signed in');
+  });
+
+  test('failed sign-ins are limited per address: after 20 in a minute even the right token waits; other addresses do not', async () => {
+    // From 127.0.0.2, so the other tests' sign-ins (from 127.0.0.1) are neither counted nor held back.
+    const post = (token: string) => new Promise<{ status: number; retryAfter?: string }>((resolve, reject) => {
+      const u = new URL(`${og.url}/login`);
+      const req = httpRequest({ host: u.hostname, port: u.port, path: '/login', method: 'POST', localAddress: '127.0.0.2',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => { res.resume(); resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'] }); });
+      req.on('error', reject);
+      req.end(new URLSearchParams({ token }).toString());
+    });
+    assert.equal((await post(TOKENS.alice)).status, 303, 'a good sign-in is not counted');
+    for (let i = 0; i < 21; i++) assert.equal((await post(`wrong-${i}-0123456789abcdef`)).status, 401);
+    const held = await post(TOKENS.alice);
+    assert.equal(held.status, 429);
+    assert.ok(Number(held.retryAfter) >= 1);
+    assert.equal((await signIn(og, TOKENS.alice)).startsWith('opsgate_session='), true, 'another address signs in');
   });
 
   test('a forged or tampered cookie is nobody; signing out clears the cookie', async () => {

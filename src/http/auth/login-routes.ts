@@ -14,7 +14,7 @@ export interface LoginDeps {
   directory: Directory;
   apiTokens: Map<string, string>;
   secret: () => Promise<string>;
-  /** Sign-in attempts per client address (a token guessed is a token stolen). */
+  /** Failed sign-ins per client address (a token guessed is a token stolen); a good one is not counted. */
   attempts: RateLimiter;
   /** Cookies marked Secure: PUBLIC_URL is https. */
   secure: boolean;
@@ -66,13 +66,17 @@ ${d.access.devMode ? '<p class="warn">Development mode: this console also works 
         if (!sameOrigin(req, d.publicHost)) return sendPage(res, 403, 'Sign in', form('/', 'This sign-in came from another site; nothing was done.'));
         const body = await readForm(req);
         const next = safeNext(body.get('next'));
-        const limited = await d.attempts.take(req.socket.remoteAddress ?? '?');
+        const address = req.socket.remoteAddress ?? '?';
+        const limited = await d.attempts.check(address);
         if (!limited.ok) {
           res.setHeader('retry-after', String(limited.retryAfter));
-          return sendPage(res, 429, 'Sign in', form(next, `Too many sign-in attempts from your address; try again in ${limited.retryAfter} s.`));
+          return sendPage(res, 429, 'Sign in', form(next, `Too many failed sign-ins from your address; try again in ${limited.retryAfter} s.`));
         }
         const user = tokenUser(body.get('token') ?? '', d.apiTokens);
-        if (!user || !d.directory.user(user)) return sendPage(res, 401, 'Sign in', form(next, 'That token is not valid here.'));
+        if (!user || !d.directory.user(user)) {
+          await d.attempts.take(address);
+          return sendPage(res, 401, 'Sign in', form(next, 'That token is not valid here.'));
+        }
         await signIn(res, user, next);
       },
     },

@@ -1,9 +1,9 @@
+import { isExecutionStatus, isTerminal } from '../../engine/status.js';
 import { escapeHtml as e } from '../respond.js';
 import type { ApprovalView, ExecutionPageData, LoopView, RunView } from './execution-data.js';
 import { badge, pageShell, showDate } from './layout.js';
 import { formatDuration, timelineSvg, type TimelineRow } from './timeline-svg.js';
 
-const ENDED = new Set(['Success', 'Failed', 'Cancelled']);
 const link = (id: string) => `<a href="/executions/${e(id)}">${e(id)}</a>`;
 
 /** How many times each task ran: a task that ran more than once names each run. */
@@ -112,5 +112,5 @@ export function executionPage(d: ExecutionPageData): string {
 <p>Started by <b>${e(d.owner ?? 'unknown')}</b> from ${e(d.origin)} at ${e(showDate(d.createDate))}</p>
 <h2>Parameters</h2>${d.parameters === undefined ? '<p class="muted">(not shown: the template is gone, so nothing says which values are secret)</p>' : `<pre>${e(d.parameters)}</pre>`}
 <div id="live" data-execution="${e(d.id)}">${executionFragment(d)}</div>
-${ENDED.has(d.status) ? '' : `<script>${LIVE_SCRIPT}</script>`}`);
+${isExecutionStatus(d.status) && isTerminal(d.status) ? '' : `<script>${LIVE_SCRIPT}</script>`}`);
 }

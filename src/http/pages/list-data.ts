@@ -2,7 +2,8 @@ import { approvalCard } from '../../approval/card.js';
 import type { Execution } from '../../engine/types.js';
 import type { ApprovalTickets } from '../../store/approval-tickets.js';
 import type { ExecutionCursor, ExecutionStore } from '../../store/executions.js';
-import { queryOf, STATUSES, type ListFilters, type ListPageData } from './list-html.js';
+import { queryOf, type ListFilters, type ListPageData } from './list-html.js';
+import { isExecutionStatus } from '../../engine/status.js';
 
 export const PAGE_SIZE = 50;
 const MAX_PENDING = 100;
@@ -14,7 +15,7 @@ const text = (v: string | null) => (v ?? '').trim().slice(0, 200) || undefined;
 /** The list's filters from the query string; an unknown status filters nothing. */
 export function filtersOf(q: URLSearchParams): ListFilters {
   const status = q.get('status') ?? '';
-  return { status: (STATUSES as readonly string[]).includes(status) ? status : undefined, template: text(q.get('template')), owner: text(q.get('owner')) };
+  return { status: status && isExecutionStatus(status) ? status : undefined, template: text(q.get('template')), owner: text(q.get('owner')) };
 }
 
 /** `score_id` of the last execution of the page before; anything else starts at the newest. */

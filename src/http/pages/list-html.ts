@@ -1,7 +1,7 @@
+import { EXECUTION_STATUSES } from '../../engine/status.js';
 import { escapeHtml as e } from '../respond.js';
 import { badge, pageShell, showDate } from './layout.js';
 
-export const STATUSES = ['Queued', 'Running', 'Waiting', 'Success', 'Failed', 'Cancelled'] as const;
 
 export interface ListFilters { status?: string; template?: string; owner?: string }
 
@@ -27,7 +27,7 @@ export interface ListPageData {
 }
 
 function form(f: ListFilters): string {
-  const options = ['', ...STATUSES].map((s) => `<option value="${s}"${(f.status ?? '') === s ? ' selected' : ''}>${s || 'any'}</option>`).join('');
+  const options = ['', ...EXECUTION_STATUSES].map((s) => `<option value="${s}"${(f.status ?? '') === s ? ' selected' : ''}>${s || 'any'}</option>`).join('');
   return `<form class="filters" method="get" action="/executions">
 <label>status<select name="status">${options}</select></label>
 <label>template<input name="template" value="${e(f.template ?? '')}" maxlength="200"></label>
