@@ -62,6 +62,11 @@ export class InvalidStatusError extends OpsgateError {
   constructor(message: string) { super('InvalidStatus.Execution', message, 409); }
 }
 
+/** A NotifyExecution word would run or pass a task before the approval that guards it (engine/gate.ts). */
+export class ApprovalGateError extends OpsgateError {
+  constructor(message: string) { super('Forbidden.ApprovalGate', message, 403); }
+}
+
 /** Wraps anything thrown that is not an OpsgateError, so callers see one shape. */
 export function asOpsgateError(err: unknown): OpsgateError {
   if (err instanceof OpsgateError) return err;

@@ -71,7 +71,7 @@ async function run(rt: ReturnType<typeof createRuntime>, [name, ...pairs]: strin
     return [p.slice(0, eq), p.slice(eq + 1)];
   }));
   if (!(await rt.producer.steps.getWorkers()).length) process.stderr.write('opsgate: no worker is running yet; start one with `opsgate worker` or `npm start`\n');
-  const exec = await rt.executions.start({ templateName: name, parameters, owner: process.env.OPSGATE_USER, origin: { platform: 'cli' } });
+  const exec = await rt.executions.start({ templateName: name, parameters, owner: rt.config.user, origin: { platform: 'cli' } });
   let last = '';
   for (;;) {
     const e = await rt.executionStore.get(exec.id);

@@ -12,6 +12,7 @@ import { Directory } from '../config/directory.js';
 import { ApprovalService } from '../core/approval-service.js';
 import { loadPolicies, type Policy } from '../config/policies.js';
 import { Executions } from '../core/executions.js';
+import { Permissions } from '../core/permissions.js';
 import { Triggers } from '../core/triggers.js';
 import type { Logger } from '../log.js';
 import { NOTIFY, Producer, STEPS, type NotifyJob, type StepJob } from '../queue/producer.js';
@@ -32,6 +33,7 @@ export interface Runtime {
   redis: Redis;
   keys: Keys;
   directory: Directory;
+  permissions: Permissions;
   templates: TemplateStore;
   executionStore: ExecutionStore;
   tickets: ApprovalTickets;
@@ -71,10 +73,11 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
     return { parameters: e.parameters, outputs, request: { owner: e.owner } };
   }, () => new Date(), (t) => metrics.approvalDecided(t));
   const policies = loadPolicies(config.policiesFile);
-  const executions = new Executions(templates, executionStore, producer, config.region, policies);
+  const permissions = new Permissions(directory, config.adminGroup);
+  const executions = new Executions(templates, executionStore, producer, config.region, policies, permissions, (e) => approvals.closeForExecution(e));
   const triggers = new Triggers(executions, executionStore, templates, producer);
   return {
-    config, log, redis, keys, directory, templates, executionStore, tickets, producer, approvals, executions, triggers, policies,
+    config, log, redis, keys, directory, templates, executionStore, tickets, producer, approvals, executions, triggers, policies, permissions,
     metrics, readiness: new Readiness(),
     async close() {
       await metrics.close();
@@ -86,7 +89,7 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
 
 /** Who may reach which route: the same rules in the bot process and a worker's probe server. */
 export function createAccess(rt: Runtime): Access {
-  return new Access({ secret: () => secretOf(rt), directory: rt.directory, apiTokens: rt.config.apiTokens, devMode: isDevMode(rt.config) });
+  return new Access({ secret: () => secretOf(rt), directory: rt.directory, apiTokens: rt.config.apiTokens, devMode: isDevMode(rt.config), permissions: rt.permissions });
 }
 
 /** Where links in messages point (PUBLIC_URL, else the web process's listen address). */
@@ -106,6 +109,7 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
     executions: rt.executionStore, templates: rt.templates, producer: rt.producer, log: rt.log, loops: new LoopStore(rt.redis, rt.keys),
     fire: (id, jobId) => rt.triggers.fire(id, jobId),
     taskEnded: (task) => rt.metrics.taskEnded(task),
+    ended: (exec) => rt.approvals.closeForExecution(exec),
     ticketTimer: (job) => rt.approvals.onTimer(job),
     callback: async (ticketId) => { await deliverCallback(await rt.approvals.get(ticketId), await secretOf(rt)); return 'delivered'; },
     deliver: async (ticketId, level) => {

@@ -66,9 +66,9 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
       redis: rt.redis, keysPrefix: rt.keys.prefix, secret, publicUrl: publicUrlOf(config),
     }),
     apiRoute({
-      ...templateActions(rt.templates),
+      ...templateActions(rt.templates, rt.permissions),
       ...approvalActions({ approvals: rt.approvals, directory: rt.directory, policies: rt.policies }),
-      ...executionActions({ executions: rt.executions, store: rt.executionStore, loops, templates: rt.templates, approvals: rt.approvals, directory: rt.directory, triggers: rt.triggers }),
+      ...executionActions({ executions: rt.executions, store: rt.executionStore, loops, templates: rt.templates, approvals: rt.approvals, directory: rt.directory, triggers: rt.triggers, permissions: rt.permissions }),
     }, config.apiTokens, log, new RateLimiter(rt.redis, rt.keys, 'api', config.apiRateLimit)),
     ...loginRoutes({
       access, links: loginLinks, directory: rt.directory, apiTokens: config.apiTokens, secret, secure,

@@ -89,7 +89,7 @@ const commands: Command[] = [
     async run([id], ctx, { executions }) {
       if (!id) throw new UsageError('which execution? Give its id (exec-...).');
       if (!ctx.actor.user) return 'You are not in the opsgate directory, so you cannot cancel runs.';
-      const e = await executions.cancel(id, `cancelled by ${ctx.actor.user.name}`);
+      const e = await executions.cancelBy(id, ctx.actor.user.name);
       return e.statusMessage === `cancelled by ${ctx.actor.user.name}` ? `Cancelled ${id}.` : `${id} had already ended: ${e.status}.`;
     },
   },
@@ -147,7 +147,8 @@ export class Bot {
       if (err instanceof UsageError) return { text: `${err.message}\nUsage: ${command.usage}`, confidential };
       const e = asOpsgateError(err);
       if (e.code === 'InternalError') throw err;
-      return { text: `${e.message}\nUsage: ${command.usage}`, confidential };
+      // A refusal (403) is no usage mistake: the command was right, the person may not.
+      return { text: e.status === 403 ? `${e.message}.` : `${e.message}\nUsage: ${command.usage}`, confidential };
     }
   }
 

@@ -28,6 +28,10 @@ const schema = z.object({
     'must be name:token pairs separated by commas, each token at least 16 characters').optional(),
   /** Requests a minute each API token may make; more answer 429 Throttling.User. */
   OPSGATE_API_RATE_LIMIT: z.coerce.number({ error: 'must be a number of requests a minute' }).int('must be a whole number').min(1, 'must be at least 1').default(600),
+  /** The directory group whose members may change anyone's templates and runs (and open the queue dashboard). */
+  OPSGATE_ADMIN_GROUP: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be a group name').default('admins'),
+  /** Who `opsgate run` acts as: a directory user name. */
+  OPSGATE_USER: z.string().min(1).max(200).optional(),
   /** Prefix of every Redis key and of the BullMQ queues: lets deployments (and tests) share a Redis. */
   OPSGATE_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, - or _').default('opsgate'),
   /** Slack over HTTP at POST /slack/events: both must be set, or neither. */
@@ -94,6 +98,10 @@ export interface Config {
   apiTokens: Map<string, string>;
   /** Requests a minute per API token. */
   apiRateLimit: number;
+  /** The directory group of admins (permissions table: src/core/permissions.ts). */
+  adminGroup: string;
+  /** Who the CLI's `opsgate run` acts as. */
+  user?: string;
   /** Slack over HTTP (signingSecret) or Socket Mode (appToken). */
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string };
   dingtalk?: { clientId: string; clientSecret: string; robotCode: string; cardTemplateId?: string; gatewayUrl?: string; apiUrl: string };
@@ -130,6 +138,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       return [token, name];
     })),
     apiRateLimit: e.OPSGATE_API_RATE_LIMIT,
+    adminGroup: e.OPSGATE_ADMIN_GROUP,
+    user: e.OPSGATE_USER,
     slack: e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL }
       : undefined,

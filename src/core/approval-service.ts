@@ -39,11 +39,11 @@ export class ApprovalService {
   // --- opening -------------------------------------------------------------------------------
 
   /** ACS::Approve: the ticket of (execution, task), opened once, its first level active. */
-  async openForTask(execution: Execution, taskName: string, properties: Record<string, unknown>): Promise<{ id: string }> {
+  async openForTask(execution: Execution, taskName: string, taskExecutionId: string, properties: Record<string, unknown>): Promise<{ id: string }> {
     const spec = readApproval(properties);
     const reasons = Array.isArray(properties.Reasons) ? properties.Reasons.map(String) : undefined;
     return this.open({
-      key: taskName, executionId: execution.id, taskName, templateName: execution.templateName,
+      key: `${taskName}/${taskExecutionId}`, executionId: execution.id, taskName, templateName: execution.templateName,
       // Title, description and reasons of a runbook's ticket follow from it (store/approval-tickets.ts);
       // its parameters and outputs are read from the execution when a level needs them.
       title: '', description: '', orderType: 'RUNBOOK', requester: execution.owner, spec, subject: {},
@@ -159,6 +159,27 @@ export class ApprovalService {
     if (t.callbackUrl) await this.producer.callback(id);
   }
 
+  /**
+   * The execution ended (cancelled, failed, completed by hand, its parent cancelled): its open
+   * tickets close as CANCEL with the reason, their cards lose their buttons and say why, later
+   * votes are refused, and their timers find them closed. Nothing resumes: the run is over.
+   */
+  async closeForExecution(exec: Pick<Execution, 'id' | 'status' | 'statusMessage'>): Promise<string[]> {
+    const closed: string[] = [];
+    const code = `EXECUTION_${exec.status.toUpperCase()}`;
+    const reason = `execution ${exec.id} ${exec.status === 'Success' ? 'ended' : exec.status.toLowerCase()}${exec.statusMessage ? `: ${exec.statusMessage}` : ''}`;
+    for (const id of await this.tickets.ofExecution(exec.id)) {
+      if (!(await this.tickets.close(id, 'CANCEL', reason, this.now().toISOString(), false, code))) continue;
+      const t = await this.tickets.get(id);
+      this.decided(t);
+      const active = t.levels.find((l) => l.status === 'active');
+      if (active) await this.tickets.putLevel(id, { ...active, status: 'cancelled', note: reason });
+      await this.producer.notify({ kind: 'ticket', ticketId: id });
+      closed.push(id);
+    }
+    return closed;
+  }
+
   // --- other channels of the same path ---------------------------------------------------------
 
   /** TRANSFER: a pending approver of the active level hands their place to someone else. */
@@ -211,6 +232,12 @@ export class ApprovalService {
 
   get(id: string): Promise<Ticket> {
     return this.tickets.get(id);
+  }
+
+  /** The tickets of an execution still waiting for votes. */
+  async openOf(executionId: string): Promise<Ticket[]> {
+    const all = await Promise.all((await this.tickets.ofExecution(executionId)).map((id) => this.tickets.get(id).catch(() => undefined)));
+    return all.filter((t): t is Ticket => t?.status === 'AUDITING');
   }
 
   /** For the engine: a ticket's status and what to say about it. */

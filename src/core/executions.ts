@@ -2,13 +2,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ChildrenPort } from '../engine/actions/types.js';
 import { isTerminal } from '../engine/status.js';
 import type { Execution, ExecutionMode, Origin, ParentRef } from '../engine/types.js';
-import { InvalidStatusError } from '../errors.js';
+import { ApprovalGateError, InvalidStatusError } from '../errors.js';
+import { decideSignal, type SteeringWord } from '../engine/signals.js';
 import type { Producer } from '../queue/producer.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { TemplateStore } from '../store/templates.js';
 import { resolveParameters } from '../template/parameters.js';
 import { applicable, policyGate, type Policy } from '../config/policies.js';
 import { builtinsFor } from './builtins.js';
+import { asksApproval } from '../engine/gate.js';
+import type { Permissions } from './permissions.js';
 
 export interface StartRequest {
   templateName: string;
@@ -41,6 +44,10 @@ export class Executions {
     private readonly region = 'cn-hangzhou',
     /** Approval policies: a run one applies to waits for that approval before its first task. */
     private readonly policies: Policy[] = [],
+    /** Who may start what needs approval (a directory user); absent: anyone (tests of the engine alone). */
+    private readonly permissions?: Permissions,
+    /** An execution ended by hand (cancel, CompleteExecution): close what it left open (its tickets). */
+    private readonly ended: (exec: Execution) => Promise<unknown> = async () => undefined,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -55,6 +62,7 @@ export class Executions {
       tasks[name] = { taskExecutionId: `task-exec-${randomBytes(10).toString('hex')}`, status: 'Success', action: 'trigger', startDate: date, endDate: date, outputs };
     }
     const gate = req.parent || req.startAt ? [] : applicable(this.policies, { template: stored.name, parameters, owner: req.owner });
+    if (gate.length || asksApproval(stored.template)) this.permissions?.checkStarter(req.owner, stored.name);
     const exec: Execution = {
       id, templateName: stored.name, templateVersion: stored.version, parameters, status: 'Queued', tasks,
       owner: req.owner, origin: req.origin, mode: req.mode ?? 'Automatic', loopMode: req.loopMode,
@@ -76,13 +84,14 @@ export class Executions {
     return exec;
   }
 
-  /** CompleteExecution (Debug): ends a waiting execution by hand with the given status. */
-  async complete(id: string, status: 'Success' | 'Failed' | 'Cancelled', note?: string): Promise<void> {
+  /** CompleteExecution (Debug, through steer): ends a waiting execution by hand with the given status. */
+  private async complete(id: string, status: 'Success' | 'Failed' | 'Cancelled', note?: string): Promise<void> {
     if (status === 'Cancelled') { await this.cancel(id, note ?? 'completed by hand'); return; }
     const exec = await this.store.get(id);
     const date = this.now().toISOString();
     const done: Execution = { ...exec, status, statusMessage: note ?? `completed by hand as ${status}`, endDate: date, updateDate: date };
     if (!(await this.store.save(done, ''))) throw new InvalidStatusError(`execution ${id} is ${exec.status}; only a waiting execution can be completed`);
+    await this.ended(done);
     await this.producer.notify({ kind: 'finished', executionId: id });
   }
 
@@ -108,6 +117,7 @@ export class Executions {
       }
       const cancelled: Execution = { ...exec, tasks, status: 'Cancelled', statusMessage: reason, endDate: date, updateDate: date };
       if (await this.store.save(cancelled, '')) {
+        await this.ended(cancelled);
         for (const child of await this.store.children(id)) await this.cancel(child, `parent ${id} ${reason}`).catch(() => undefined);
         await this.producer.notify({ kind: 'finished', executionId: id });
         const p = exec.parent;
@@ -119,6 +129,35 @@ export class Executions {
       }
     }
     throw new InvalidStatusError(`execution ${id} keeps changing; try again`);
+  }
+
+  /** CancelExecution on behalf of `user`: its starter or an admin (permissions.ts). */
+  async cancelBy(id: string, user: string | undefined): Promise<Execution> {
+    const exec = await this.store.get(id);
+    if (!isTerminal(exec.status)) this.permissions?.checkExecution(user, 'execution.steer', exec);
+    return this.cancel(id, `cancelled by ${user}`);
+  }
+
+  /**
+   * NotifyExecution's steering words on behalf of `user` (its starter or an admin): the engine
+   * decides whether the word may act now (signals.ts: the mode, and the gate), then it is recorded.
+   */
+  async steer(id: string, user: string | undefined, word: SteeringWord, args: { taskName?: string; status?: 'Success' | 'Failed' | 'Cancelled'; note?: string } = {}): Promise<void> {
+    const exec = await this.store.get(id);
+    if (isTerminal(exec.status)) throw new InvalidStatusError(`execution ${id} is ${exec.status}`);
+    this.permissions?.checkExecution(user, 'execution.steer', exec);
+    const { template } = await this.templates.runnable(exec.templateName, exec.templateVersion);
+    const d = decideSignal(template, exec, word, args);
+    if (d.kind === 'refused') throw d.reason === 'gate' ? new ApprovalGateError(d.message) : new InvalidStatusError(d.message);
+    if (d.kind === 'complete') await this.complete(id, d.status, args.note);
+    else await this.signal(id, d.name, d.value);
+  }
+
+  /** NotifyExecution Approve at a Pause on behalf of `user`: its starter, an admin, or an approver of its open ticket. */
+  async resumeBy(id: string, user: string | undefined, approvers: string[]): Promise<void> {
+    const exec = await this.store.get(id);
+    this.permissions?.checkExecution(user, 'execution.resume', exec, approvers);
+    await this.signal(id, 'resume');
   }
 
   /** NotifyExecution's word to a waiting execution: recorded, then the execution resumes. */

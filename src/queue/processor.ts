@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { applyOutcome, nextTask, startTask } from '../engine/advance.js';
+import { mayJump, maySkip, mayStart } from '../engine/gate.js';
 import type { Ports } from '../engine/actions/types.js';
 import { isTerminal } from '../engine/status.js';
 import { postsProgress, type Execution, type TaskOutcome, type TaskRecord } from '../engine/types.js';
@@ -37,6 +38,8 @@ export interface ProcessorDeps {
   callback(ticketId: string): Promise<string>;
   /** Announces an approval level by WebHook or Mail (throws to be retried). */
   deliver(ticketId: string, level: number): Promise<string>;
+  /** A run ended other than Success: close what it left open (its approval tickets). */
+  ended?(exec: Execution): Promise<unknown>;
   /** A task got its final status here (metrics; must not touch Redis). */
   taskEnded?(task: TaskRecord): void;
 }
@@ -57,6 +60,8 @@ export function stepProcessor(deps: ProcessorDeps) {
   const tell = async (exec: Execution, job: NotifyJob) => { if (!exec.parent && postsProgress(exec.origin)) await producer.notify(job); };
 
   async function finish(exec: Execution): Promise<string> {
+    // A successful run passed every approval it met; any other end may leave tickets open.
+    if (exec.status !== 'Success') await deps.ended?.(exec);
     await tell(exec, { kind: 'finished', executionId: exec.id });
     // A child's end resumes what waits for it: its parent's task, or that task's loop item.
     const p = exec.parent;
@@ -97,10 +102,13 @@ export function stepProcessor(deps: ProcessorDeps) {
       const task = next.task;
       let rec = exec.tasks[task.Name];
 
-      // Suspended on failure (Mode FailurePause): RetryTask runs the task again, SkipTask skips it.
+      // Suspended on failure (Mode FailurePause): RetryTask runs the task again, SkipTask skips it
+      // unless the gate says no (an approval is never skipped).
       if (exec.pausedOnFailure) {
         if (signals.skip) {
           await consume('skip');
+          const verdict = maySkip(template, exec, task.Name);
+          if (!verdict.ok) return park({ ...exec, status: 'Waiting', statusMessage: `SkipTask refused: ${verdict.message}` });
           exec = applyOutcome(template, { ...exec, pausedOnFailure: undefined }, task, { kind: 'skipped' }, now().toISOString());
           continue;
         }
@@ -111,16 +119,39 @@ export function stepProcessor(deps: ProcessorDeps) {
       }
       const fresh = !rec || !['Running', 'Waiting'].includes(rec.status);
 
-      // Debug mode: every task waits for ExecuteTask (which may name another task).
+      // Debug mode: every task waits for ExecuteTask (which may name another task, if the gate
+      // lets it jump there) or CancelTask (skips it, unless it is an approval).
       if (exec.mode === 'Debug' && fresh && debugGo !== task.Name) {
+        const waitHere = (why = '') => park({ ...exec, status: 'Waiting', current: task.Name, statusMessage: `Debug: ${why}waiting for ExecuteTask (next: ${task.Name})` });
+        if (signals.skip) {
+          await consume('skip');
+          const verdict = maySkip(template, exec, task.Name);
+          if (!verdict.ok) return waitHere(`CancelTask refused: ${verdict.message}; `);
+          exec = applyOutcome(template, exec, task, { kind: 'skipped' }, now().toISOString());
+          continue;
+        }
         const go = signals.execute as { TaskName?: string } | undefined;
-        if (!go) return park({ ...exec, status: 'Waiting', current: task.Name, statusMessage: `Debug: waiting for ExecuteTask (next: ${task.Name})` });
+        if (!go) return waitHere();
         await consume('execute');
         if (go.TaskName && go.TaskName !== task.Name) {
-          if (!template.Tasks.some((t) => t.Name === go.TaskName)) return park({ ...exec, status: 'Waiting', statusMessage: `Debug: no task ${go.TaskName}; waiting for ExecuteTask` });
+          const verdict = mayJump(template, exec, go.TaskName);
+          if (!verdict.ok) return waitHere(`${verdict.message}; `);
           exec = { ...exec, current: go.TaskName };
           debugGo = go.TaskName;
           continue;
+        }
+      }
+
+      // The gate, once more before any task starts: whatever led here, nothing after an approval
+      // runs before it is approved.
+      if (fresh) {
+        const verdict = mayStart(template, exec, task.Name);
+        if (!verdict.ok) {
+          exec = applyOutcome(template, startTask(exec, task, now().toISOString(), newTaskExecutionId()), task, { kind: 'failed', message: verdict.message }, now().toISOString());
+          exec = { ...exec, status: 'Failed', statusMessage: verdict.message, endDate: exec.endDate ?? now().toISOString(), pausedOnFailure: undefined };
+          if (!(await executions.save(exec, runner))) return 'lost the execution';
+          await executions.recordTask(exec.id, task.Name, exec.tasks[task.Name]!);
+          return finish(exec);
         }
       }
 

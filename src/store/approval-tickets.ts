@@ -47,6 +47,8 @@ export interface Ticket extends TicketDoc {
   approvals: number;
   required: number;
   reason?: string;
+  /** Why a ticket ended without a decision of its approvers: EXECUTION_CANCELLED, EXECUTION_FAILED, ... */
+  closeCode?: string;
   decidedAt?: string;
   votes: Vote[];
   levels: LevelRecord[];
@@ -101,6 +103,12 @@ export class ApprovalTickets {
     return created;
   }
 
+  /** Every ticket an execution's tasks opened (field ticket:<key> of its hash). */
+  async ofExecution(executionId: string): Promise<string[]> {
+    const fields = await this.redis.hgetall(this.keys.execution(executionId));
+    return Object.entries(fields).filter(([k]) => k.startsWith('ticket:')).map(([, id]) => id);
+  }
+
   async executionOf(id: string): Promise<string | undefined> {
     const tag = await this.tagOf(id);
     return tag?.startsWith('exec-') ? tag : undefined;
@@ -115,7 +123,7 @@ export class ApprovalTickets {
     return {
       ...withDefaults(JSON.parse(doc) as TicketDoc),
       status: fields.status as TicketStatus, level: Number(fields.level), approvals: Number(fields.approvals), required: Number(fields.required),
-      reason: fields.reason, decidedAt: fields.decidedAt,
+      reason: fields.reason, decidedAt: fields.decidedAt, ...(fields.closeCode ? { closeCode: fields.closeCode } : {}),
       votes: Object.entries(votes).map(([voter, v]) => ({ voter, ...(JSON.parse(v) as Omit<Vote, 'voter'>) })).sort((a, b) => a.date.localeCompare(b.date)),
       // Lua's cjson writes an empty list as {}: lists are made lists again here.
       levels: Object.values(JSON.parse(levels ?? '{}') as Record<string, LevelRecord>)
@@ -156,10 +164,10 @@ export class ApprovalTickets {
     return { outcome, status, approvals: Number(approvals), level: Number(level), required: Number(required), executionId: tag.startsWith('exec-') ? tag : undefined };
   }
 
-  /** Ends an open ticket; true only for the call that changed it. */
-  async close(id: string, status: TicketStatus, reason: string, now: string, mustBeAdvancing = false): Promise<boolean> {
+  /** Ends an open ticket; true only for the call that changed it. `code` says why in a word (CloseCode). */
+  async close(id: string, status: TicketStatus, reason: string, now: string, mustBeAdvancing = false, code = ''): Promise<boolean> {
     const k = this.k((await this.tagOf(id))!, id);
-    const closed = (await runScript<number>(this.redis, 'ticket-close', [k.ticket], [status, reason, now, mustBeAdvancing ? '1' : '0'])) === 1;
+    const closed = (await runScript<number>(this.redis, 'ticket-close', [k.ticket], [status, reason, now, mustBeAdvancing ? '1' : '0', code])) === 1;
     // A crash before this leaves a stale hint, which open() removes when it meets it.
     if (closed) await this.redis.srem(this.keys.openTickets, id);
     return closed;

@@ -33,6 +33,8 @@ export interface TemplateMeta {
   shareType: 'Private' | 'Public';
   tags: Record<string, string>;
   resourceGroupId?: string;
+  /** 'file': loaded from OPSGATE_TEMPLATES, read-only through the API. */
+  source?: 'file' | 'api';
 }
 
 export interface StoredTemplate extends VersionRecord {
@@ -58,7 +60,7 @@ export class TemplateStore {
    * Stores content as the next version of `name`; the same content as the latest makes no version.
    * 'create' refuses an existing name, 'update' a missing one.
    */
-  async put(name: string, content: string, opts: { mode?: PutMode; by?: string; versionName?: string; tags?: Record<string, string>; resourceGroupId?: string; reservedNames?: boolean } = {})
+  async put(name: string, content: string, opts: { mode?: PutMode; by?: string; versionName?: string; tags?: Record<string, string>; resourceGroupId?: string; reservedNames?: boolean; source?: 'file' | 'api' } = {})
     : Promise<StoredTemplate & { created: boolean }> {
     const { mode = 'upsert', by = 'opsgate' } = opts;
     // Product actions (ACS::ECS::RebootInstance) are templates named as the action they stand for.
@@ -74,11 +76,12 @@ export class TemplateStore {
       templateId: `t-${randomBytes(10).toString('hex')}`, createdBy: reserved ? 'ACS' : by, createdDate: now,
       updatedBy: reserved ? 'ACS' : by, updatedDate: now, shareType: reserved ? 'Public' : 'Private', tags: opts.tags ?? {},
       ...(opts.resourceGroupId ? { resourceGroupId: opts.resourceGroupId } : {}),
+      source: opts.source ?? 'api',
     };
     const record: VersionRecord = { hash, content, format, versionName: opts.versionName ?? '', createdBy: meta.updatedBy, createdDate: now };
     const [outcome, n] = await runScript<[string, number]>(this.redis, 'template-put', [this.keys.template(name)],
       [mode, hash, JSON.stringify(record), JSON.stringify(meta),
-        meta.updatedBy, now, MAX_VERSIONS, opts.tags ? JSON.stringify(opts.tags) : '']);
+        meta.updatedBy, now, MAX_VERSIONS, opts.tags ? JSON.stringify(opts.tags) : '', opts.source === 'file' ? 'file' : '']);
     if (outcome === 'exists') throw new OpsgateError('EntityAlreadyExists.Template', `template ${name} already exists`, 409);
     if (outcome === 'missing') throw new TemplateNotFoundError(name);
     if (outcome === 'full') throw new OpsgateError('LimitExceeded.TemplateVersion', `template ${name} already has ${MAX_VERSIONS} versions`, 409);
@@ -154,7 +157,7 @@ export class TemplateStore {
       }
       for (const file of files.filter((f) => ['.yaml', '.yml', '.json'].includes(extname(f)))) {
         try {
-          loaded.push(await this.put(basename(file, extname(file)), readFileSync(file, 'utf8'), { reservedNames: true }));
+          loaded.push(await this.put(basename(file, extname(file)), readFileSync(file, 'utf8'), { reservedNames: true, source: 'file' }));
         } catch (err) {
           failed.push({ file, error: (err as Error).message });
         }

@@ -114,7 +114,10 @@ for (const adapter of adapters) {
       }
       const b = /exec-[0-9a-f]+/.exec(await chat.command('alice', `run two-approvals target=${target.url}`))![0];
       await ticketOf(b);
-      assert.match(await chat.command('bob', `cancel ${b}`), new RegExp(`Cancelled ${b}`));
+      // Only the starter (or an admin) cancels a run.
+      assert.match(await chat.command('bob', `cancel ${b}`), new RegExp(`only its starter \\(alice\\) and the group admins may cancel or steer execution ${b}\\.$`));
+      assert.equal((await og.rt.executionStore.get(b)).status, 'Waiting');
+      assert.match(await chat.command('alice', `cancel ${b}`), new RegExp(`Cancelled ${b}`));
       assert.equal((await og.rt.executionStore.get(b)).status, 'Cancelled');
       assert.match(await chat.command('alice', 'list'), /two-approvals v1/);
       assert.match(await chat.command('alice', 'frobnicate'), /Unknown command/);

@@ -5,11 +5,11 @@ import type { Action } from './types.js';
  * waits; on each resume reads the ticket's decision. This action only asks and waits.
  */
 export const approve: Action = {
-  async run({ execution, task, properties, record, ports }) {
+  async run({ execution, task, properties, record, ports, taskExecutionId }) {
     let ticketId = record?.data?.ticketId as string | undefined;
     if (!ticketId) {
       try {
-        ticketId = (await ports.approvals.openForTask(execution, task.Name, properties)).id;
+        ticketId = (await ports.approvals.openForTask(execution, task.Name, taskExecutionId, properties)).id;
       } catch (err) {
         return { kind: 'failed', message: (err as Error).message };
       }

@@ -4,8 +4,11 @@ import type { ActionResult, Execution, TaskRecord } from '../types.js';
 
 /** Approval tickets as the Approve action sees them; the worker injects the implementation. */
 export interface ApprovalPort {
-  /** Opens the ticket of (execution, task) once, from ACS::Approve's evaluated Properties. */
-  openForTask(execution: Execution, taskName: string, properties: Record<string, unknown>): Promise<{ id: string }>;
+  /**
+   * Opens the ticket of (execution, task run) once, from ACS::Approve's evaluated Properties: a task
+   * run again (RetryTask, a loop back) asks afresh, a step re-run after a crash finds its ticket.
+   */
+  openForTask(execution: Execution, taskName: string, taskExecutionId: string, properties: Record<string, unknown>): Promise<{ id: string }>;
   status(ticketId: string): Promise<{ status: 'AUDITING' | 'APPROVED' | 'REJECT' | 'CANCEL'; summary: string; reason?: string }>;
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Directory } from '../../config/directory.js';
 import type { ApprovalService } from '../../core/approval-service.js';
 import type { Executions } from '../../core/executions.js';
+import type { Permissions } from '../../core/permissions.js';
 import type { Triggers } from '../../core/triggers.js';
 import { isTerminal } from '../../engine/status.js';
 import type { Execution } from '../../engine/types.js';
@@ -22,6 +23,7 @@ export interface ExecutionApiDeps {
   approvals: ApprovalService;
   directory: Directory;
   triggers: Triggers;
+  permissions: Permissions;
 }
 
 const executionId = z.string({ error: 'must be text' }).regex(/^exec-[0-9a-f]{1,64}$/, 'must be an execution id (exec-...)');
@@ -138,24 +140,16 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
               return {};
             }
             if (exec.status !== 'Waiting') throw new InvalidStatusError(`execution ${exec.id} is not waiting for an approval`);
-            if (i.NotifyType === 'Reject') await d.executions.cancel(exec.id, `rejected by ${ctx.user}${i.NotifyNote ? `: ${i.NotifyNote}` : ''}`);
-            else await d.executions.signal(exec.id, 'resume');
+            // A Pause: its starter, an admin, or whoever may vote on a ticket it has open.
+            const approvers = (await d.approvals.openOf(exec.id)).flatMap((t) => t.approvers);
+            if (i.NotifyType === 'Reject') {
+              d.permissions.checkExecution(ctx.user, 'execution.resume', exec, approvers);
+              await d.executions.cancel(exec.id, `rejected by ${ctx.user}${i.NotifyNote ? `: ${i.NotifyNote}` : ''}`);
+            } else await d.executions.resumeBy(exec.id, ctx.user, approvers);
             return {};
           }
-          case 'ExecuteTask':
-          case 'CancelTask':
-            if (exec.mode !== 'Debug') throw new InvalidStatusError(`${i.NotifyType} is for executions in Debug mode`);
-            if (i.NotifyType === 'ExecuteTask') await d.executions.signal(exec.id, 'execute', { TaskName: i.TaskName });
-            else await d.executions.signal(exec.id, 'skip');
-            return {};
-          case 'RetryTask':
-          case 'SkipTask':
-            if (!exec.pausedOnFailure) throw new InvalidStatusError(`execution ${exec.id} has no failed task waiting (Mode FailurePause)`);
-            await d.executions.signal(exec.id, i.NotifyType === 'RetryTask' ? 'retry' : 'skip');
-            return {};
-          case 'CompleteExecution':
-            if (exec.mode !== 'Debug') throw new InvalidStatusError('CompleteExecution is for executions in Debug mode');
-            await d.executions.complete(exec.id, i.ExecutionStatus ?? 'Success', i.NotifyNote);
+          default:
+            await d.executions.steer(exec.id, ctx.user, i.NotifyType, { taskName: i.TaskName, status: i.ExecutionStatus, note: i.NotifyNote });
             return {};
         }
       },
@@ -172,7 +166,7 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
     CancelExecution: defineAction({
       input: z.object({ ExecutionId: executionId }),
       async run(i, ctx) {
-        await d.executions.cancel(i.ExecutionId, `cancelled by ${ctx.user}`);
+        await d.executions.cancelBy(i.ExecutionId, ctx.user);
         return {};
       },
     }),

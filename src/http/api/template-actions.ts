@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OpsgateError, TemplateInvalidError } from '../../errors.js';
+import type { Permissions } from '../../core/permissions.js';
 import type { StoredTemplate, TemplateStore } from '../../store/templates.js';
 import { parseTemplate } from '../../template/parse.js';
 import { isStateTemplate } from '../../template/schema.js';
@@ -13,10 +14,11 @@ const tags = jsonMap(z.string()).refine((t) => Object.keys(t).length <= 20, 'may
 const sortFields = ['TotalExecutionCount', 'Popularity', 'TemplateName', 'CreatedDate', 'UpdatedDate'] as const;
 
 /** The template store as OOS's template API. */
-export function templateActions(store: TemplateStore): Record<string, ApiAction> {
+export function templateActions(store: TemplateStore, permissions: Permissions): Record<string, ApiAction> {
   const write = (mode: 'create' | 'update') => defineAction({
     input: z.object({ TemplateName: name, Content: text(1024 * 1024), VersionName: text(200).optional(), Tags: tags.optional(), ResourceGroupId: text(200).optional() }),
     async run(i, ctx) {
+      if (mode === 'update') permissions.checkTemplateWrite(ctx.user, i.TemplateName, (await store.get(i.TemplateName)).meta);
       const t = await store.put(i.TemplateName, i.Content, { mode, by: ctx.user, versionName: i.VersionName, tags: i.Tags, resourceGroupId: i.ResourceGroupId });
       return { Template: templateView(t) };
     },
@@ -36,7 +38,8 @@ export function templateActions(store: TemplateStore): Record<string, ApiAction>
 
     DeleteTemplate: defineAction({
       input: z.object({ TemplateName: name }),
-      async run(i) {
+      async run(i, ctx) {
+        permissions.checkTemplateWrite(ctx.user, i.TemplateName, (await store.get(i.TemplateName)).meta);
         await store.delete(i.TemplateName);
         return {};
       },

@@ -1,12 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Directory } from '../../config/directory.js';
+import type { Permissions } from '../../core/permissions.js';
 import { sendJson } from '../respond.js';
 import type { Route } from '../server.js';
 import { bearerToken, tokenUser } from './bearer.js';
 import { cookieValue, readSession, SESSION_COOKIE, type Session } from './session.js';
 
-export const ADMIN_GROUP = 'admins';
 export const CSRF_HEADER = 'x-csrf-token';
 
 export interface AccessOptions {
@@ -15,6 +15,8 @@ export interface AccessOptions {
   apiTokens: Map<string, string>;
   /** No sign-in: anyone who reaches the port acts as any user (loopback only, no API tokens). */
   devMode: boolean;
+  /** Who is an admin (the directory group OPSGATE_ADMIN_GROUP). */
+  permissions: Permissions;
 }
 
 /** Who a request is: a signed-in user, or nobody; in development mode, anybody. */
@@ -56,7 +58,7 @@ export class Access {
   }
 
   isAdmin(user: string): boolean {
-    return this.o.directory.members(ADMIN_GROUP).includes(user) || (this.o.directory.user(user)?.groups.includes(ADMIN_GROUP) ?? false);
+    return this.o.permissions.isAdmin(user);
   }
 
   /** The route, reachable only at `level`. */
@@ -86,7 +88,7 @@ export class Access {
       return false;
     }
     if (level === 'admin' && !who.admin) {
-      sendJson(res, 403, { Code: 'Forbidden', Message: `only members of the directory group ${ADMIN_GROUP} may open this` });
+      sendJson(res, 403, { Code: 'Forbidden', Message: `only members of the directory group ${this.o.permissions.adminGroup} may open this` });
       return false;
     }
     return true;

@@ -8,6 +8,7 @@
   ARGV[5] who, ARGV[6] when (for UpdatedBy / UpdatedDate)
   ARGV[7] most versions a template may have
   ARGV[8] tags (JSON map) to set, or '' to keep
+  ARGV[9] 'file' when the content comes from a template file: the template becomes read-only to the API
   returns {outcome, version}: outcome 'created' | 'unchanged' | 'exists' | 'missing' | 'full'
 ]]
 local latest = tonumber(redis.call('HGET', KEYS[1], 'latest') or '0')
@@ -16,6 +17,7 @@ if ARGV[1] == 'update' and latest == 0 then return {'missing', 0} end
 if latest == 0 then redis.call('HSET', KEYS[1], 'meta', ARGV[4]) end
 local meta = cjson.decode(redis.call('HGET', KEYS[1], 'meta'))
 if ARGV[8] ~= '' then meta['tags'] = cjson.decode(ARGV[8]) end
+if ARGV[9] == 'file' then meta['source'] = 'file' end
 if latest > 0 then
   local current = cjson.decode(redis.call('HGET', KEYS[1], 'v' .. latest))
   if current['hash'] == ARGV[2] then

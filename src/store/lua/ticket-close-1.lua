@@ -3,10 +3,12 @@
   that completed it), CANCEL for a timeout, a withdrawal or a level nobody can approve. Whoever
   changes the status first wins: a timeout racing the last approval ends in one outcome.
   KEYS[1] ticket hash
-  ARGV[1] new status, ARGV[2] reason, ARGV[3] time, ARGV[4] '1' when the ticket must be advancing
+  ARGV[1] new status, ARGV[2] reason, ARGV[3] time, ARGV[4] '1' when the ticket must be advancing,
+  ARGV[5] a close code ('' for none): why the ticket ended when its execution did
   returns 1 closed by this call, 0 not
 ]]
 if redis.call('HGET', KEYS[1], 'status') ~= 'AUDITING' then return 0 end
 if ARGV[4] == '1' and redis.call('HGET', KEYS[1], 'advancing') ~= '1' then return 0 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'reason', ARGV[2], 'decidedAt', ARGV[3], 'approvers', '[]')
+if ARGV[5] and ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'closeCode', ARGV[5]) end
 return 1
