@@ -8,6 +8,9 @@ import { Deliveries, LaterError } from '../notify/deliveries.js';
 import { renderWebhookBody, sendWebhook } from '../notify/webhook.js';
 import { secretOf } from '../store/secret.js';
 import { Access, isDevMode } from '../http/auth/access.js';
+import { BearerAuth } from '../http/auth/bearer.js';
+import { RateLimiter } from '../http/auth/rate-limit.js';
+import { SessionRevocations } from '../http/auth/revocations.js';
 import { Directory } from '../config/directory.js';
 import { ApprovalService } from '../core/approval-service.js';
 import { loadPolicies, type Policy } from '../config/policies.js';
@@ -87,9 +90,15 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
   };
 }
 
+/** Failed bearer tokens a minute from one address before every token from there waits (as failed sign-ins). */
+export const BEARER_FAILURE_LIMIT = 20;
+
 /** Who may reach which route: the same rules in the bot process and a worker's probe server. */
 export function createAccess(rt: Runtime): Access {
-  return new Access({ secret: () => secretOf(rt), directory: rt.directory, apiTokens: rt.config.apiTokens, devMode: isDevMode(rt.config), permissions: rt.permissions });
+  const bearer = new BearerAuth(rt.config.apiTokens, rt.directory, new RateLimiter(rt.redis, rt.keys, 'bearer', BEARER_FAILURE_LIMIT));
+  return new Access({
+    secret: () => secretOf(rt), directory: rt.directory, bearer, revocations: new SessionRevocations(rt.redis, rt.keys), devMode: isDevMode(rt.config), permissions: rt.permissions,
+  });
 }
 
 /** Where links in messages point (PUBLIC_URL, else the web process's listen address). */

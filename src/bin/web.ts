@@ -23,6 +23,7 @@ import { LoginLinks } from '../http/auth/login-links.js';
 import { loginRoutes } from '../http/auth/login-routes.js';
 import { RateLimiter } from '../http/auth/rate-limit.js';
 import { queueBoardRoute } from '../http/queue-board.js';
+import { scriptRoute } from '../http/scripts.js';
 import { notificationDispatcher } from '../notify/dispatcher.js';
 import { ConsoleChannel } from '../store/console.js';
 import { ConfigError } from '../errors.js';
@@ -69,12 +70,14 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
       ...templateActions(rt.templates, rt.permissions),
       ...approvalActions({ approvals: rt.approvals, directory: rt.directory, policies: rt.policies }),
       ...executionActions({ executions: rt.executions, store: rt.executionStore, loops, templates: rt.templates, approvals: rt.approvals, directory: rt.directory, triggers: rt.triggers, permissions: rt.permissions }),
-    }, config.apiTokens, log, new RateLimiter(rt.redis, rt.keys, 'api', config.apiRateLimit)),
+    }, access.bearer, log, new RateLimiter(rt.redis, rt.keys, 'api', config.apiRateLimit)),
     ...loginRoutes({
       access, links: loginLinks, directory: rt.directory, apiTokens: config.apiTokens, secret, secure,
       attempts: new RateLimiter(rt.redis, rt.keys, 'login', 20), publicHost: config.publicUrl ? new URL(config.publicUrl).host : undefined,
     }),
     access.guard(queueBoardRoute([rt.producer.steps, rt.producer.notifications]), 'admin'),
+    // The pages' scripts: open, like the code they are (the sign-in page must load without a session).
+    scriptRoute(),
   ];
 
   let slack: ReturnType<typeof createSlack> | undefined;
@@ -83,6 +86,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
       bot, directory: rt.directory, log, publicUrl: publicUrlOf(config),
       home: (user) => homeOf(user, { executions: rt.executionStore, approvals: rt.approvals }),
       once: async (key) => (await rt.redis.set(`${rt.keys.prefix}:once:${key}`, '1', 'EX', 3600, 'NX')) === 'OK',
+      firstDelivery: async (id, ttlS) => (await rt.redis.set(rt.keys.slackDelivery(id), '1', 'EX', ttlS, 'NX')) === 'OK',
     });
     platforms.slack = slack.platform;
     const listener = slack.requestListener;

@@ -7,10 +7,18 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/**
+ * Every page: scripts from this site only (src/http/scripts, never inline, so injected markup runs
+ * nothing), never in another site's frame (clickjacking; X-Frame-Options for old browsers). Inline
+ * styles stay allowed: the pages carry their CSS in a <style>, a smaller risk than script.
+ */
+export const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 export function sendHtml(res: ServerResponse, status: number, html: string): void {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'",
+    'content-security-policy': PAGE_CSP,
+    'x-frame-options': 'DENY',
     'x-content-type-options': 'nosniff',
   });
   res.end(html);
@@ -48,13 +56,12 @@ export async function readForm(req: IncomingMessage, limit = 16 * 1024): Promise
 
 /**
  * A page whose URL may hold a credential (mail approval links, sign-in links): kept out of
- * Referer headers, caches and other sites' frames.
+ * Referer headers and caches (and, as every page, out of other sites' frames).
  */
 export async function sendPage(res: ServerResponse, status: number, title: string, body: string): Promise<void> {
   // same-origin, not no-referrer: a form posted back here must still carry its Origin (checked at sign-in).
   res.setHeader('referrer-policy', 'same-origin');
   res.setHeader('cache-control', 'no-store');
-  res.setHeader('x-frame-options', 'DENY');
   sendHtml(res, status, `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)} · opsgate</title>
 <style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:60rem}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}
 pre{background:#f6f6f6;padding:.6rem}.warn{color:#8a5a00}.ok,.approved{color:#137333}.rejected,.cancelled{color:#b3261e}.active{color:#8a5a00}

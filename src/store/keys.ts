@@ -37,6 +37,10 @@ export interface Keys {
   loginToken(tokenHash: string): string;
   /** A rate limiter's count for one caller in one window. */
   rate(scope: string, caller: string, window: number): string;
+  /** A console session ended by signing out, by its id, until the cookie would have expired. */
+  revokedSession(sessionId: string): string;
+  /** A signed Slack request already handled (replay guard), by a hash of its signature. */
+  slackDelivery(id: string): string;
 }
 
 export function keys(prefix: string): Keys {
@@ -70,5 +74,7 @@ export function keys(prefix: string): Keys {
     secret: `${prefix}:secret`,
     loginToken: (h) => `${prefix}:login:${h}`,
     rate: (scope, caller, w) => `${prefix}:rate:${scope}:${caller}:${w}`,
+    revokedSession: (id) => `${prefix}:session-revoked:${id}`,
+    slackDelivery: (id) => `${prefix}:slack-delivery:${id}`,
   };
 }

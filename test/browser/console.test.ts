@@ -22,9 +22,15 @@ describe('in a real browser: sign in, run from the console, approve, watch the e
     await target?.stop();
   });
 
+  /** What any page's Content-Security-Policy refused (the pages run only scripts of their own site). */
+  const refused: string[] = [];
+  const watchCsp = (page: Page) => page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) refused.push(`${page.url()}: ${m.text()}`); });
+
   /** A browser of its own for `user`, signed in through the sign-in form. */
   async function signedIn(user: keyof typeof TOKENS): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    context.on('page', watchCsp);
+    const page = await context.newPage();
     await page.goto(`${og.url}/`);
     assert.match(page.url(), /\/login$/, 'the console asks for sign-in first');
     await page.fill('input[name=token]', TOKENS[user]);
@@ -83,6 +89,7 @@ describe('in a real browser: sign in, run from the console, approve, watch the e
     await alice.waitForURL(/status=Success/);
     await alice.locator(`tr[data-execution="${execId}"]`).waitFor();
     await snap(alice, '5-executions-list');
+    assert.deepEqual(refused, [], 'nothing the pages need is refused by their CSP');
   });
 
   test('an administrator opens the queue dashboard (bull-board) and sees both queues', async () => {

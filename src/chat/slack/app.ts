@@ -6,6 +6,7 @@ import type { Actor, ChatPlatform } from '../platform.js';
 import type { Home } from '../home.js';
 import { formValues, homeView, rejectModal, REJECT_FORM, runModal, RUN_FORM } from './form.js';
 import { renderSlack } from './render.js';
+import { httpDelivery, replayGuard, socketDelivery } from './replay.js';
 
 export interface SlackOptions {
   botToken: string;
@@ -26,15 +27,20 @@ export function createSlack(opts: SlackOptions, deps: {
   bot: Bot; directory: Directory; log: Logger; home?: (user: string) => Promise<Home>; publicUrl?: string;
   /** True the first time a key is seen (for a while): a form submitted twice starts one run. */
   once?: (key: string) => Promise<boolean>;
+  /** True the first time a signed delivery is seen (for ttlS seconds): a replayed request does nothing. */
+  firstDelivery?: (id: string, ttlS: number) => Promise<boolean>;
 }) {
   const { bot, directory, log } = deps;
   // Notifications are retried by their queue; the Web API client need not retry for 30 minutes.
   const clientOptions = { slackApiUrl: opts.apiUrl, retryConfig: { retries: 2, factor: 2, maxTimeout: 2000 } };
   // The same handlers over either transport: only the receiver differs.
   const receiver = opts.appToken
-    ? new SocketModeReceiver({ appToken: opts.appToken, logger: boltLogger(log), clientPingTimeout: opts.clientPingTimeout, installerOptions: { clientOptions } })
-    : new HTTPReceiver({ signingSecret: opts.signingSecret ?? '', endpoints: '/slack/events', logger: boltLogger(log) });
+    ? new SocketModeReceiver({ appToken: opts.appToken, logger: boltLogger(log), clientPingTimeout: opts.clientPingTimeout, installerOptions: { clientOptions },
+      customPropertiesExtractor: socketDelivery })
+    // Called after the signature is verified: what identifies the request goes on `context`.
+    : new HTTPReceiver({ signingSecret: opts.signingSecret ?? '', endpoints: '/slack/events', logger: boltLogger(log), customPropertiesExtractor: (req) => ({ ...httpDelivery(req) }) });
   const app = new App({ token: opts.botToken, receiver, logger: boltLogger(log), clientOptions });
+  if (deps.firstDelivery) app.use(replayGuard(deps.firstDelivery, log));
   // Slack ids from the directory; else the e-mail of the Slack profile, when the directory lists it.
   const emails = new Map<string, { email?: string; at: number }>();
   const actor = async (id: string): Promise<Actor> => {

@@ -4,7 +4,7 @@ import { asOpsgateError, OpsgateError } from '../../errors.js';
 import { addLogContext, type Logger } from '../../log.js';
 import { readJson, sendJson } from '../respond.js';
 import { toXml } from './xml.js';
-import { bearerToken, tokenUser } from '../auth/bearer.js';
+import type { BearerAuth } from '../auth/bearer.js';
 import type { RateLimiter } from '../auth/rate-limit.js';
 import type { Route } from '../server.js';
 
@@ -22,7 +22,7 @@ export function defineAction<S extends z.ZodType>(action: ApiAction<S>): ApiActi
 }
 
 /** POST /api/{Action}: JSON in, JSON out, Alibaba-style names; every answer carries RequestId. */
-export function apiRoute(actions: Record<string, ApiAction>, tokens: Map<string, string>, log: Logger, limiter?: RateLimiter): Route {
+export function apiRoute(actions: Record<string, ApiAction>, auth: BearerAuth, log: Logger, limiter?: RateLimiter): Route {
   return {
     method: 'POST', path: /^\/api\/([A-Za-z]+)$/,
     async handle(req, res, [name]) {
@@ -40,13 +40,17 @@ export function apiRoute(actions: Record<string, ApiAction>, tokens: Map<string,
       const fail = (e: OpsgateError) => answer(e.status, action?.style === 'dms'
         ? { RequestId: requestId, Success: false, ErrorCode: e.code, ErrorMessage: e.message }
         : { RequestId: requestId, Code: e.code, Message: e.message });
-      const token = bearerToken(req.headers.authorization);
-      const user = tokenUser(token, tokens);
-      if (!user) {
-        res.setHeader('www-authenticate', 'Bearer');
-        return fail(new OpsgateError('InvalidAuthorization', tokens.size ? 'a valid bearer token is required' : 'the API is off: set OPSGATE_API_TOKENS', 401));
+      const bearer = await auth.check(req);
+      if (!bearer.ok && bearer.status === 429) {
+        res.setHeader('retry-after', String(bearer.retryAfter));
+        return fail(new OpsgateError('Throttling.User', `Too many wrong bearer tokens from your address: try again in ${bearer.retryAfter} s.`, 429));
       }
-      const limited = await limiter?.take(token!);
+      if (!bearer.ok) {
+        res.setHeader('www-authenticate', 'Bearer');
+        return fail(new OpsgateError('InvalidAuthorization', auth.enabled ? 'a valid bearer token is required' : 'the API is off: set OPSGATE_API_TOKENS', 401));
+      }
+      const { user, token } = bearer;
+      const limited = await limiter?.take(token);
       if (limited && !limited.ok) {
         res.setHeader('retry-after', String(limited.retryAfter));
         return fail(new OpsgateError('Throttling.User', `Request was denied due to user flow control: at most ${limiter!.limit} requests a minute per token.`, 429));

@@ -4,7 +4,8 @@ import type { Directory } from '../../config/directory.js';
 import type { Permissions } from '../../core/permissions.js';
 import { sendJson } from '../respond.js';
 import type { Route } from '../server.js';
-import { bearerToken, tokenUser } from './bearer.js';
+import type { BearerAuth } from './bearer.js';
+import type { SessionRevocations } from './revocations.js';
 import { cookieValue, readSession, SESSION_COOKIE, type Session } from './session.js';
 
 export const CSRF_HEADER = 'x-csrf-token';
@@ -12,7 +13,10 @@ export const CSRF_HEADER = 'x-csrf-token';
 export interface AccessOptions {
   secret: () => Promise<string>;
   directory: Directory;
-  apiTokens: Map<string, string>;
+  /** API tokens (OPSGATE_API_TOKENS): /api's credentials, and /metrics's besides a session. */
+  bearer: BearerAuth;
+  /** Sessions ended by signing out. */
+  revocations: SessionRevocations;
   /** No sign-in: anyone who reaches the port acts as any user (loopback only, no API tokens). */
   devMode: boolean;
   /** Who is an admin (the directory group OPSGATE_ADMIN_GROUP). */
@@ -20,7 +24,7 @@ export interface AccessOptions {
 }
 
 /** Who a request is: a signed-in user, or nobody; in development mode, anybody. */
-export interface Who { user?: string; csrf: string; dev: boolean; admin: boolean }
+export interface Who { user?: string; csrf: string; dev: boolean; admin: boolean; /** The signed-in session, to end at sign-out. */ session?: Session }
 
 type Level = 'user' | 'admin' | 'metrics';
 
@@ -35,6 +39,10 @@ export class Access {
   constructor(private readonly o: AccessOptions) {}
 
   get devMode(): boolean { return this.o.devMode; }
+  get bearer(): BearerAuth { return this.o.bearer; }
+
+  /** Ends a session: its cookie, and every copy of it, is nobody from now on. */
+  signOut(session: Session): Promise<void> { return this.o.revocations.revoke(session); }
 
   who(req: IncomingMessage): Promise<Who> {
     let w = this.memo.get(req);
@@ -50,11 +58,12 @@ export class Access {
     const secret = await this.secret;
     const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
     const session: Session | undefined = token ? readSession(secret, token) : undefined;
-    // Someone removed from the directory is signed out at their next request.
-    const user = session && this.o.directory.user(session.user) ? session.user : undefined;
+    // Someone removed from the directory is signed out at their next request; a signed-out session at once.
+    const live = session && this.o.directory.user(session.user) && !(await this.o.revocations.revoked(session.id)) ? session : undefined;
+    const user = live?.user;
     // Without a session (development mode), the CSRF token is one derived from the secret.
-    const csrf = user ? session!.csrf : createHmac('sha256', secret).update('opsgate/dev-csrf/v1').digest('base64url');
-    return { user, csrf, dev: this.o.devMode, admin: this.o.devMode || (!!user && this.isAdmin(user)) };
+    const csrf = live ? live.csrf : createHmac('sha256', secret).update('opsgate/dev-csrf/v1').digest('base64url');
+    return { user, csrf, dev: this.o.devMode, admin: this.o.devMode || (!!user && this.isAdmin(user)), session: live };
   }
 
   isAdmin(user: string): boolean {
@@ -68,7 +77,15 @@ export class Access {
 
   /** True when the request may go on; otherwise it has been answered. */
   async admit(req: IncomingMessage, res: ServerResponse, level: Level): Promise<boolean> {
-    if (level === 'metrics' && tokenUser(bearerToken(req.headers.authorization), this.o.apiTokens)) return true;
+    if (level === 'metrics' && req.headers.authorization) {
+      const bearer = await this.o.bearer.check(req);
+      if (bearer.ok) return true;
+      if (bearer.status === 429) {
+        res.setHeader('retry-after', String(bearer.retryAfter));
+        sendJson(res, 429, { Code: 'Throttling.User', Message: `too many wrong bearer tokens from your address; try again in ${bearer.retryAfter} s` });
+        return false;
+      }
+    }
     const reading = req.method === 'GET' || req.method === 'HEAD';
     // Development mode lets anybody read; nothing to look up (a worker's /metrics answers without Redis).
     if (this.o.devMode && reading) return true;

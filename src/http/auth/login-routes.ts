@@ -101,7 +101,12 @@ ${d.access.devMode ? '<p class="warn">Development mode: this console also works 
     },
     d.access.guard({
       method: 'POST', path: /^\/logout$/,
-      handle(_req, res) { res.writeHead(303, { location: '/login', 'set-cookie': clearedCookie(d.secure) }).end(); },
+      async handle(req, res) {
+        // The cookie is cleared, and the session revoked: a copy of the cookie (another tab, a stolen one) stops working too.
+        const { session } = await d.access.who(req);
+        if (session) await d.access.signOut(session);
+        res.writeHead(303, { location: '/login', 'set-cookie': clearedCookie(d.secure) }).end();
+      },
     }),
   ];
 }

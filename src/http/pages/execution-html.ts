@@ -82,35 +82,12 @@ ${d.deliveries.length ? `<h2>Notifications that failed</h2><ul>${d.deliveries.ma
 </div>`;
 }
 
-/**
- * Keeps the page live: each event of the stream asks for the fragment again, at most one request
- * in flight and one queued, however many events come; an ended execution closes the stream.
- */
-const LIVE_SCRIPT = `(() => {
-  const live = document.getElementById('live');
-  const id = live.dataset.execution;
-  const ended = (s) => s === 'Success' || s === 'Failed' || s === 'Cancelled';
-  const es = new EventSource('/executions/' + id + '/events?since=' + encodeURIComponent(live.firstElementChild.dataset.version));
-  let busy = false, again = false;
-  const refresh = () => {
-    if (busy) { again = true; return; }
-    busy = true;
-    fetch('/executions/' + id + '/fragment', { cache: 'no-store' })
-      .then((r) => r.ok ? r.text() : Promise.reject(new Error(String(r.status))))
-      .then((html) => { live.innerHTML = html; if (ended(live.firstElementChild.dataset.execStatus)) es.close(); })
-      .catch(() => {})
-      .finally(() => { busy = false; if (again) { again = false; refresh(); } });
-  };
-  es.addEventListener('change', refresh);
-  es.addEventListener('end', () => { es.close(); refresh(); });
-})();`;
-
-/** GET /executions/{id}: the whole page; a live script only while the execution may change. */
+/** GET /executions/{id}: the whole page; the live script (scripts/execution-live.js) only while the execution may change. */
 export function executionPage(d: ExecutionPageData): string {
   return pageShell(`${d.templateName} ${d.id}`, `<h1>${e(d.templateName)} <small>${e(d.templateVersion)}</small></h1>
 <p><b>${e(d.id)}</b>${d.parentId ? ` · child of ${link(d.parentId)}` : ''}</p>
 <p>Started by <b>${e(d.owner ?? 'unknown')}</b> from ${e(d.origin)} at ${e(showDate(d.createDate))}</p>
 <h2>Parameters</h2>${d.parameters === undefined ? '<p class="muted">(not shown: the template is gone, so nothing says which values are secret)</p>' : `<pre>${e(d.parameters)}</pre>`}
 <div id="live" data-execution="${e(d.id)}">${executionFragment(d)}</div>
-${isExecutionStatus(d.status) && isTerminal(d.status) ? '' : `<script>${LIVE_SCRIPT}</script>`}`);
+${isExecutionStatus(d.status) && isTerminal(d.status) ? '' : '<script src="/assets/execution-live.js"></script>'}`);
 }

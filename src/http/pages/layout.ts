@@ -10,7 +10,7 @@ section.task{border-top:1px solid #e0e0e0;padding:.4rem 0}section.task h3{margin
 .timeline{overflow-x:auto}form.filters{display:flex;gap:.8rem;align-items:end;flex-wrap:wrap}form.filters label{display:flex;flex-direction:column;font-size:12px}
 nav.top{font-size:13px;margin-bottom:1rem}`;
 
-/** One self-contained page: inline CSS, no outside resources (the CSP allows 'self' and inline only). */
+/** One self-contained page: inline CSS, no outside resources (the CSP allows this site's scripts and inline styles only). */
 export function pageShell(title: string, body: string): string {
   return `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>${e(title)} · opsgate</title><style>${CSS}</style>
