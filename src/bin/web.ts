@@ -16,8 +16,7 @@ import { approvePageRoutes } from '../http/approve-page.js';
 import { healthRoute, readyRoute } from '../http/health.js';
 import { metricsRoute } from '../metrics/route.js';
 import { secretOf } from '../store/secret.js';
-import { maskSecrets } from '../notify/mask.js';
-import { maskParameters } from '../template/parameters.js';
+import { executionMasker } from '../engine/mask.js';
 import { createHttpServer, type Route } from '../http/server.js';
 import { LoginLinks } from '../http/auth/login-links.js';
 import { loginRoutes } from '../http/auth/login-routes.js';
@@ -66,7 +65,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
       redis: rt.redis, keysPrefix: rt.keys.prefix, secret, publicUrl: publicUrlOf(config),
     }),
     apiRoute({
-      ...templateActions(rt.templates),
+      ...templateActions(rt.templates, rt.directory),
       ...approvalActions({ approvals: rt.approvals, directory: rt.directory, policies: rt.policies }),
       ...executionActions({ executions: rt.executions, store: rt.executionStore, loops, templates: rt.templates, approvals: rt.approvals, directory: rt.directory, triggers: rt.triggers }),
     }, config.apiTokens, log, new RateLimiter(rt.redis, rt.keys, 'api', config.apiRateLimit)),
@@ -119,7 +118,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   const notifier = startNotifyWorker(rt, notificationDispatcher({
     executions: rt.executionStore, tickets: rt.tickets, platforms, publicUrl: config.publicUrl ?? url, log,
     totalTasks: async (e) => (await rt.templates.runnable(e.templateName, e.templateVersion)).template.Tasks.length,
-    shownParameters: async (e) => maskSecrets(maskParameters((await rt.templates.runnable(e.templateName, e.templateVersion)).template, e.parameters)),
+    maskerOf: async (e) => executionMasker(e, (await rt.templates.get(e.templateName, e.templateVersion).catch(() => undefined))?.template),
   }));
   return {
     url,

@@ -7,6 +7,7 @@ import type { Producer } from '../queue/producer.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { TemplateStore } from '../store/templates.js';
 import { resolveParameters } from '../template/parameters.js';
+import { noEchoNames } from '../engine/mask.js';
 import { applicable, policyGate, type Policy } from '../config/policies.js';
 import { builtinsFor } from './builtins.js';
 
@@ -55,8 +56,9 @@ export class Executions {
       tasks[name] = { taskExecutionId: `task-exec-${randomBytes(10).toString('hex')}`, status: 'Success', action: 'trigger', startDate: date, endDate: date, outputs };
     }
     const gate = req.parent || req.startAt ? [] : applicable(this.policies, { template: stored.name, parameters, owner: req.owner });
+    const noEcho = noEchoNames(stored.template);
     const exec: Execution = {
-      id, templateName: stored.name, templateVersion: stored.version, parameters, status: 'Queued', tasks,
+      id, templateName: stored.name, templateVersion: stored.version, parameters, ...(noEcho.length ? { noEcho } : {}), status: 'Queued', tasks,
       owner: req.owner, origin: req.origin, mode: req.mode ?? 'Automatic', loopMode: req.loopMode,
       description: req.description, tags: req.tags, parent: req.parent, startAt: req.startAt, regionId: this.region,
       ...(gate.length ? { gate: policyGate(gate) } : {}),

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Directory } from '../../config/directory.js';
+import { maskTemplateContent } from '../../engine/mask-template.js';
 import { OpsgateError, TemplateInvalidError } from '../../errors.js';
 import type { StoredTemplate, TemplateStore } from '../../store/templates.js';
 import { parseTemplate } from '../../template/parse.js';
@@ -6,6 +8,7 @@ import { isStateTemplate } from '../../template/schema.js';
 import { count, date, flag, jsonMap, text } from './input.js';
 import { page, sortBy } from './paging.js';
 import { defineAction, type ApiAction } from './router.js';
+import { mayReadSecrets } from './template-access.js';
 import { category, listedView, templateView } from './template-view.js';
 
 const name = z.string({ error: 'must be text' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters');
@@ -13,7 +16,7 @@ const tags = jsonMap(z.string()).refine((t) => Object.keys(t).length <= 20, 'may
 const sortFields = ['TotalExecutionCount', 'Popularity', 'TemplateName', 'CreatedDate', 'UpdatedDate'] as const;
 
 /** The template store as OOS's template API. */
-export function templateActions(store: TemplateStore): Record<string, ApiAction> {
+export function templateActions(store: TemplateStore, directory: Directory): Record<string, ApiAction> {
   const write = (mode: 'create' | 'update') => defineAction({
     input: z.object({ TemplateName: name, Content: text(1024 * 1024), VersionName: text(200).optional(), Tags: tags.optional(), ResourceGroupId: text(200).optional() }),
     async run(i, ctx) {
@@ -28,9 +31,9 @@ export function templateActions(store: TemplateStore): Record<string, ApiAction>
 
     GetTemplate: defineAction({
       input: z.object({ TemplateName: name, TemplateVersion: z.string().regex(/^v\d{1,3}$/, 'must be v1 to v200').optional() }),
-      async run(i) {
+      async run(i, ctx) {
         const t = await store.get(i.TemplateName, i.TemplateVersion);
-        return { Content: t.content, Template: templateView(t) };
+        return { Content: mayReadSecrets(ctx.user, t, directory) ? t.content : maskTemplateContent(t.content, t.format), Template: templateView(t) };
       },
     }),
 
