@@ -7,7 +7,7 @@ import type { Producer } from '../queue/producer.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { TemplateStore } from '../store/templates.js';
 import { resolveParameters } from '../template/parameters.js';
-import { noEchoNames } from '../engine/mask.js';
+import { noEchoNames, secretMasker } from '../engine/mask.js';
 import { applicable, policyGate, type Policy } from '../config/policies.js';
 import { builtinsFor } from './builtins.js';
 
@@ -30,6 +30,8 @@ export interface StartRequest {
   seedOutputs?: Record<string, Record<string, unknown>>;
   /** Runs after the execution is saved and before it is queued; a different id it returns wins. */
   beforeQueue?: (id: string) => Promise<string>;
+  /** A parent's NoEcho values: a child's parameter that carries one is NoEcho in the child too. */
+  inheritedSecrets?: unknown[];
 }
 
 /** Starting, reading and cancelling executions; child executions for the engine. */
@@ -56,7 +58,9 @@ export class Executions {
       tasks[name] = { taskExecutionId: `task-exec-${randomBytes(10).toString('hex')}`, status: 'Success', action: 'trigger', startDate: date, endDate: date, outputs };
     }
     const gate = req.parent || req.startAt ? [] : applicable(this.policies, { template: stored.name, parameters, owner: req.owner });
-    const noEcho = noEchoNames(stored.template);
+    const inherited = secretMasker(req.inheritedSecrets ?? []);
+    const carries = (v: unknown) => { const t = typeof v === 'string' ? v : JSON.stringify(v) ?? ''; return inherited.noEcho(t) !== t; };
+    const noEcho = [...new Set([...noEchoNames(stored.template), ...Object.keys(parameters).filter((k) => req.inheritedSecrets?.length && carries(parameters[k]))])];
     const exec: Execution = {
       id, templateName: stored.name, templateVersion: stored.version, parameters, ...(noEcho.length ? { noEcho } : {}), status: 'Queued', tasks,
       owner: req.owner, origin: req.origin, mode: req.mode ?? 'Automatic', loopMode: req.loopMode,
@@ -144,6 +148,7 @@ export class Executions {
       await this.start({
         id, templateName: req.templateName, templateVersion: req.templateVersion, parameters: req.parameters,
         owner: req.parent.owner, origin: req.parent.origin, mode: 'Automatic', loopMode: req.parent.loopMode, parent,
+        inheritedSecrets: (req.parent.noEcho ?? []).map((n) => req.parent.parameters[n]),
       });
     } catch (err) {
       if (await this.store.find(id)) return { id }; // a concurrent retry created it

@@ -1,4 +1,3 @@
-import { MASK } from '../template/parameters.js';
 import type { ParameterDef } from '../template/schema.js';
 import type { Execution } from './types.js';
 
@@ -13,7 +12,7 @@ import type { Execution } from './types.js';
  *   URL-encoded. Values shorter than MIN_SCANNED characters are masked only where a whole field
  *   equals them: searching free text for "ab" would wreck every message and hide nothing worth it.
  */
-export { MASK };
+export const MASK = '******';
 export const MIN_SCANNED = 4;
 
 const SECRET_KEY = /pass(word)?|secret|token|accesskey|signature|^sign$/i;

@@ -154,6 +154,46 @@ describe('NoEcho values and inline secrets never show', () => {
     noLeak('the run thread', thread.map((m) => m.text).join('\n'));
   });
 
+  test('a NoEcho value passed to a child execution is masked in the child too', async () => {
+    const child = `FormatVersion: OOS-2019-06-01
+Parameters:
+  word: { Type: String }
+Tasks:
+  - Name: say
+    Action: Opsgate::RunShellScript
+    Properties: { Script: 'echo child says {{ word }}' }
+    Outputs:
+      said: { Type: String, ValueSelector: .Stdout }
+Outputs:
+  said: { Type: String, Value: '{{ say.said }}' }
+`;
+    const parent = `FormatVersion: OOS-2019-06-01
+Parameters:
+  password: { Type: String, NoEcho: true }
+Tasks:
+  - Name: nested
+    Action: ACS::Template
+    Properties:
+      TemplateName: child-says
+      Parameters: { word: 'pw={{ password }}' }
+`;
+    assert.equal((await call('CreateTemplate', { TemplateName: 'child-says', Content: child })).status, 200);
+    assert.equal((await call('CreateTemplate', { TemplateName: 'parent-passes', Content: parent })).status, 200);
+    const started = await call('StartExecution', { TemplateName: 'parent-passes', Parameters: { password: SECRET } });
+    const id = started.body.Execution.ExecutionId as string;
+    await ended(og, id);
+    const [childId] = await og.rt.executionStore.children(id);
+    assert.ok(childId, 'the child ran');
+    const c = await ended(og, childId);
+    assert.equal(c.status, 'Success', c.statusMessage);
+    for (const [what, r] of [['child tasks', await call('ListTaskExecutions', { ExecutionId: childId })], ['child', await call('ListExecutions', { ExecutionId: childId })],
+      ['parent tasks', await call('ListTaskExecutions', { ExecutionId: id })]] as const) {
+      assert.equal(r.status, 200);
+      noLeak(what, r.text);
+    }
+    noLeak('the child page', (await (await fetch(`${og.url}/executions/${childId}`, { headers: { cookie } })).text()).replace(/&#39;|&quot;|&amp;/g, ''));
+  });
+
   test('GetTemplate masks inline Password, Secret and access_token for all but the owner and admins', async () => {
     const created = await call('CreateTemplate', { TemplateName: 'inline-secrets', Content: INLINE });
     assert.equal(created.status, 200, created.text);
