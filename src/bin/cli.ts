@@ -4,6 +4,7 @@ import { ConfigError, OpsgateError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { ensureRedis } from '../store/redis.js';
 import { describeExecution } from '../chat/describe.js';
+import { executionMasker } from '../engine/mask.js';
 import { isTerminal } from '../engine/status.js';
 import { startProbeServer } from '../metrics/probe-server.js';
 import { createAccess, createRuntime, startStepWorker } from './runtime.js';
@@ -75,11 +76,12 @@ async function run(rt: ReturnType<typeof createRuntime>, [name, ...pairs]: strin
   let last = '';
   for (;;) {
     const e = await rt.executionStore.get(exec.id);
-    const line = `${e.id} ${e.status}${e.current ? ` at ${e.current}` : ''}${e.statusMessage ? `: ${e.statusMessage}` : ''}`;
+    const line = `${e.id} ${e.status}${e.current ? ` at ${e.current}` : ''}${e.statusMessage ? `: ${executionMasker(e).text(e.statusMessage)}` : ''}`;
     if (line !== last) process.stderr.write(process.stderr.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
     last = line;
     if (isTerminal(e.status)) {
-      process.stdout.write(`${process.stderr.isTTY ? '\n' : ''}${describeExecution(e)}\n`);
+      const mask = executionMasker(e, (await rt.templates.get(e.templateName, e.templateVersion).catch(() => undefined))?.template);
+      process.stdout.write(`${process.stderr.isTTY ? '\n' : ''}${describeExecution(e, mask)}\n`);
       return e.status === 'Success' ? 0 : 1;
     }
     await new Promise((r) => setTimeout(r, 300));

@@ -16,8 +16,7 @@ import { approvePageRoutes } from '../http/approve-page.js';
 import { healthRoute, readyRoute } from '../http/health.js';
 import { metricsRoute } from '../metrics/route.js';
 import { secretOf } from '../store/secret.js';
-import { maskSecrets } from '../notify/mask.js';
-import { maskParameters } from '../template/parameters.js';
+import { executionMasker } from '../engine/mask.js';
 import { createHttpServer, type Route } from '../http/server.js';
 import { LoginLinks } from '../http/auth/login-links.js';
 import { loginRoutes } from '../http/auth/login-routes.js';
@@ -123,7 +122,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   const notifier = startNotifyWorker(rt, notificationDispatcher({
     executions: rt.executionStore, tickets: rt.tickets, platforms, publicUrl: config.publicUrl ?? url, log,
     totalTasks: async (e) => (await rt.templates.runnable(e.templateName, e.templateVersion)).template.Tasks.length,
-    shownParameters: async (e) => maskSecrets(maskParameters((await rt.templates.runnable(e.templateName, e.templateVersion)).template, e.parameters)),
+    maskerOf: async (e) => executionMasker(e, (await rt.templates.get(e.templateName, e.templateVersion).catch(() => undefined))?.template),
   }));
   return {
     url,

@@ -1,5 +1,6 @@
 import type { ApprovalService } from '../core/approval-service.js';
 import type { Executions } from '../core/executions.js';
+import { executionMasker } from '../engine/mask.js';
 import { asOpsgateError } from '../errors.js';
 import type { TemplateStore } from '../store/templates.js';
 import { describeExecution, describeTemplate, describeTicket } from './describe.js';
@@ -62,11 +63,12 @@ const commands: Command[] = [
   },
   {
     name: 'status', usage: 'status EXECUTION_ID', summary: "show an execution's status and tasks",
-    async run([id], _ctx, { executions }) {
+    async run([id], _ctx, { executions, templates }) {
       if (!id) throw new UsageError('which execution? Give its id (exec-...).');
       const exec = await executions.get(id);
       const failed = await executions.deliveries(id);
-      return [describeExecution(exec), ...failed.map((f) => `  ⚠ ${String(f.channel)} for approval ${String(f.ticketId)} failed: ${String(f.message)}`)].join('\n');
+      const mask = executionMasker(exec, (await templates.get(exec.templateName, exec.templateVersion).catch(() => undefined))?.template);
+      return [describeExecution(exec, mask), ...failed.map((f) => `  ⚠ ${String(f.channel)} for approval ${String(f.ticketId)} failed: ${mask.text(String(f.message))}`)].join('\n');
     },
   },
   {

@@ -1,3 +1,4 @@
+import type { Masker } from '../engine/mask.js';
 import type { Execution } from '../engine/types.js';
 import type { Ticket } from '../store/approval-tickets.js';
 
@@ -9,13 +10,13 @@ export function icon(status: string): string {
   return ICON[status] ?? '•';
 }
 
-/** An execution in a few lines of chat text. */
-export function describeExecution(e: Execution): string {
-  const lines = [`${icon(e.status)} ${e.id}: ${e.templateName} ${e.templateVersion} is ${e.status}${e.statusMessage ? ` (${e.statusMessage})` : ''}`];
+/** An execution in a few lines of chat text, its secrets masked (engine/mask.ts). */
+export function describeExecution(e: Execution, mask: Masker): string {
+  const lines = [`${icon(e.status)} ${e.id}: ${e.templateName} ${e.templateVersion} is ${e.status}${e.statusMessage ? ` (${mask.text(e.statusMessage)})` : ''}`];
   for (const [name, t] of Object.entries(e.tasks)) {
-    lines.push(`  ${icon(t.status)} ${name} ${t.status}${t.message ? `: ${t.message}` : ''}`);
+    lines.push(`  ${icon(t.status)} ${name} ${t.status}${t.message ? `: ${mask.text(t.message)}` : ''}`);
   }
-  if (e.outputs) lines.push(`  outputs: ${JSON.stringify(e.outputs)}`);
+  if (e.outputs) lines.push(`  outputs: ${JSON.stringify(mask.value(e.outputs))}`);
   return lines.join('\n');
 }
 

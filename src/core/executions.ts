@@ -8,6 +8,7 @@ import type { Producer } from '../queue/producer.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { TemplateStore } from '../store/templates.js';
 import { resolveParameters } from '../template/parameters.js';
+import { noEchoNames, secretMasker } from '../engine/mask.js';
 import { applicable, policyGate, type Policy } from '../config/policies.js';
 import { builtinsFor } from './builtins.js';
 import { asksApproval } from '../engine/gate.js';
@@ -32,6 +33,8 @@ export interface StartRequest {
   seedOutputs?: Record<string, Record<string, unknown>>;
   /** Runs after the execution is saved and before it is queued; a different id it returns wins. */
   beforeQueue?: (id: string) => Promise<string>;
+  /** A parent's NoEcho values: a child's parameter that carries one is NoEcho in the child too. */
+  inheritedSecrets?: unknown[];
 }
 
 /** Starting, reading and cancelling executions; child executions for the engine. */
@@ -63,8 +66,11 @@ export class Executions {
     }
     const gate = req.parent || req.startAt ? [] : applicable(this.policies, { template: stored.name, parameters, owner: req.owner });
     if (gate.length || asksApproval(stored.template)) this.permissions?.checkStarter(req.owner, stored.name);
+    const inherited = secretMasker(req.inheritedSecrets ?? []);
+    const carries = (v: unknown) => { const t = typeof v === 'string' ? v : JSON.stringify(v) ?? ''; return inherited.noEcho(t) !== t; };
+    const noEcho = [...new Set([...noEchoNames(stored.template), ...Object.keys(parameters).filter((k) => req.inheritedSecrets?.length && carries(parameters[k]))])];
     const exec: Execution = {
-      id, templateName: stored.name, templateVersion: stored.version, parameters, status: 'Queued', tasks,
+      id, templateName: stored.name, templateVersion: stored.version, parameters, ...(noEcho.length ? { noEcho } : {}), status: 'Queued', tasks,
       owner: req.owner, origin: req.origin, mode: req.mode ?? 'Automatic', loopMode: req.loopMode,
       description: req.description, tags: req.tags, parent: req.parent, startAt: req.startAt, regionId: this.region,
       ...(gate.length ? { gate: policyGate(gate) } : {}),
@@ -181,6 +187,7 @@ export class Executions {
       await this.start({
         id, templateName: req.templateName, templateVersion: req.templateVersion, parameters: req.parameters,
         owner: req.parent.owner, origin: req.parent.origin, mode: 'Automatic', loopMode: req.parent.loopMode, parent,
+        inheritedSecrets: (req.parent.noEcho ?? []).map((n) => req.parent.parameters[n]),
       });
     } catch (err) {
       if (await this.store.find(id)) return { id }; // a concurrent retry created it

@@ -43,6 +43,8 @@ export interface Execution {
   templateName: string;
   templateVersion: string;
   parameters: Record<string, unknown>;
+  /** Names of its NoEcho parameters, recorded at start: what engine/mask.ts hides wherever shown. */
+  noEcho?: string[];
   status: ExecutionStatus;
   statusMessage?: string;
   /** Name of the task to run next, or the one running or waiting; absent before the first. */

@@ -3,13 +3,13 @@ import type { Redis } from 'ioredis';
 import { approvalCard } from '../approval/card.js';
 import type { Directory } from '../config/directory.js';
 import type { ApprovalService } from '../core/approval-service.js';
+import { executionMasker } from '../engine/mask.js';
 import { TicketNotFoundError } from '../errors.js';
 import { linkUsed, readLink, releaseLink, useLink, type LinkPayload } from '../notify/approval-links.js';
 import { activeLevel } from '../notify/approval-mail.js';
 import type { Ticket } from '../store/approval-tickets.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { TemplateStore } from '../store/templates.js';
-import { maskParameters } from '../template/parameters.js';
 import { escapeHtml as e, readForm, sendPage as page } from './respond.js';
 import type { Route } from './server.js';
 
@@ -126,9 +126,9 @@ ${votes ? `<h2>Votes</h2><ul>${votes}</ul>` : ''}`;
     const exec = await deps.executions.find(ticket.executionId);
     let params = '<p>(parameters not shown: the execution or its template is gone)</p>';
     if (exec) {
-      // Without its template nothing says which values are secret: then none is shown.
+      // Without its template (or the names recorded at start) nothing says which values are secret: then none is shown.
       const tpl = await deps.templates.get(exec.templateName, exec.templateVersion).catch(() => undefined);
-      if (tpl) params = `<pre>${e(JSON.stringify(maskParameters(tpl.template, exec.parameters), null, 2))}</pre>`;
+      if (tpl || exec.noEcho) params = `<pre>${e(JSON.stringify(executionMasker(exec, tpl?.template).parameters(exec.parameters), null, 2))}</pre>`;
     }
     return `<h2>What runs</h2><p>Template <b>${e(ticket.templateName ?? exec?.templateName ?? '?')}</b>${exec ? ` ${e(exec.templateVersion)}` : ''}, task <b>${e(ticket.taskName ?? '?')}</b>
 of execution <a href="${e(executionUrl ?? '#')}" rel="noreferrer">${e(ticket.executionId)}</a>${exec ? ` (${e(exec.status)})` : ''}</p>

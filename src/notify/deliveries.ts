@@ -8,7 +8,7 @@ import type { ExecutionStore } from '../store/executions.js';
 import type { Keys } from '../store/keys.js';
 import { approvalMails } from './approval-mail.js';
 import { sendMail } from './mail.js';
-import { maskText } from './mask.js';
+import { executionMasker, type Masker } from '../engine/mask.js';
 import { isDingTalkRobot, renderWebhookBody, sendWebhook } from './webhook.js';
 
 export interface DeliveryDeps {
@@ -49,10 +49,12 @@ export class Deliveries {
     const voted = new Set(t.votes.map((v) => v.voter));
     const people = t.approvers.filter((a) => !voted.has(a)).map((a) => this.d.directory.user(a) ?? { name: a, groups: [] });
     const link = t.executionId ? `${this.d.publicUrl}/executions/${t.executionId}` : undefined;
+    // People read these (a robot's group chat, a mailbox): the run's NoEcho values stay out of them.
+    const mask = await this.maskerOf(t);
     if (n.type === 'WebHook' && n.webhook) {
       const w = n.webhook;
       const mentions = { mobiles: people.map((p) => p.mobile).filter((m): m is string => !!m), userIds: people.map((p) => p.dingtalk).filter((m): m is string => !!m) };
-      const body = renderWebhookBody(w.content, { link: n.appendLink ? link : undefined, mentions });
+      const body = renderWebhookBody(mask.noEcho(w.content), { link: n.appendLink ? link : undefined, mentions });
       if (isDingTalkRobot(w.uri)) await this.robotSlot(w.uri);
       const r = await sendWebhook({ uri: w.uri, headers: w.headers, body, secret: w.secret }, { fetch: this.d.fetch, now: this.d.now });
       if (!r.ok) {
@@ -64,7 +66,7 @@ export class Deliveries {
     if (n.type === 'Mail' && n.mail) {
       const m = n.mail;
       const to = people.filter((p) => p.email).map((p) => ({ name: p.name, email: p.email! }));
-      const mails = approvalMails(t, to, { secret: await this.d.secret(), publicUrl: this.d.publicUrl, subject: m.subject, body: m.body });
+      const mails = approvalMails(t, to, { secret: await this.d.secret(), publicUrl: this.d.publicUrl, subject: mask.noEcho(m.subject), body: mask.noEcho(m.body) });
       for (const mail of mails) await sendMail({ host: m.host, port: m.port, username: m.username, password: m.password, from: m.from }, mail);
       const missing = people.filter((p) => !p.email).map((p) => p.name);
       if (missing.length) await this.recordFailure(t, 'Mail', `no e-mail in the directory for ${missing.join(', ')}`);
@@ -84,10 +86,17 @@ export class Deliveries {
     if (n > ROBOT_PER_MINUTE) throw new LaterError((minute + 1) * 60_000 + Math.floor(Math.random() * 2000));
   }
 
+  /** The masker of the ticket's execution (NoEcho names recorded at its start); credentials only without one. */
+  private async maskerOf(t: Pick<Ticket, 'executionId'>): Promise<Masker> {
+    const exec = t.executionId ? await this.d.executions.find(t.executionId).catch(() => undefined) : undefined;
+    return executionMasker(exec ?? { parameters: {} });
+  }
+
   /** A delivery that failed for good, kept on the execution (status and page show it). */
   async recordFailure(t: Pick<Ticket, 'id' | 'executionId'>, channel: string, message: string): Promise<void> {
-    this.d.log.warn({ ticketId: t.id, channel, err: maskText(message) }, 'approval notification failed');
+    const masked = (await this.maskerOf(t)).text(message);
+    this.d.log.warn({ ticketId: t.id, channel, err: masked }, 'approval notification failed');
     this.d.failed?.(channel);
-    if (t.executionId) await this.d.executions.logDelivery(t.executionId, { time: new Date(this.d.now()).toISOString(), channel, ticketId: t.id, message: maskText(message) });
+    if (t.executionId) await this.d.executions.logDelivery(t.executionId, { time: new Date(this.d.now()).toISOString(), channel, ticketId: t.id, message: masked });
   }
 }

@@ -1,6 +1,7 @@
 import { approvalCard } from '../approval/card.js';
 import type { ChatPlatform } from '../chat/platform.js';
 import { describeExecution, icon } from '../chat/describe.js';
+import type { Masker } from '../engine/mask.js';
 import type { Execution } from '../engine/types.js';
 import type { Logger } from '../log.js';
 import type { NotifyJob } from '../queue/producer.js';
@@ -15,15 +16,15 @@ export interface DispatcherDeps {
   log: Logger;
   /** How many tasks the run's template has, for the progress line. */
   totalTasks?: (exec: Execution) => Promise<number>;
-  /** The run's parameters as they may be shown (NoEcho and secrets masked), for the card. */
-  shownParameters?: (exec: Execution) => Promise<Record<string, unknown>>;
+  /** What hides the run's NoEcho values and credentials in every message and card (engine/mask.ts). */
+  maskerOf: (exec: Execution) => Promise<Masker>;
 }
 
 /** `3/5 tasks, now rebootInstance (waiting for approval 12)`. */
-export function progressLine(exec: Execution, total?: number): string {
+export function progressLine(exec: Execution, mask: Masker, total?: number): string {
   const done = Object.values(exec.tasks).filter((t) => t.status === 'Success' || t.status === 'Skipped').length;
   const now = exec.current && ['Running', 'Waiting'].includes(exec.tasks[exec.current]?.status ?? '') ? exec.current : undefined;
-  const waiting = now && exec.tasks[now]?.status === 'Waiting' ? ` (${exec.tasks[now]!.message ?? 'waiting'})` : '';
+  const waiting = now && exec.tasks[now]?.status === 'Waiting' ? ` (${mask.text(exec.tasks[now]!.message ?? 'waiting')})` : '';
   return `${icon(exec.status)} ${done}${total ? `/${total}` : ''} tasks${now ? `, now ${now}${waiting}` : ''}`;
 }
 
@@ -32,7 +33,7 @@ export function progressLine(exec: Execution, total?: number): string {
  * message, its progress in a thread under it, and the approval card (posted once, then updated).
  */
 export function notificationDispatcher(deps: DispatcherDeps) {
-  const { executions, tickets, platforms, publicUrl, totalTasks, shownParameters } = deps;
+  const { executions, tickets, platforms, publicUrl, totalTasks, maskerOf } = deps;
 
   return async function dispatch(job: NotifyJob): Promise<void> {
     const executionId = 'ticketId' in job ? await tickets.executionOf(job.ticketId) : job.executionId;
@@ -44,6 +45,7 @@ export function notificationDispatcher(deps: DispatcherDeps) {
     // A child execution's progress belongs to its parent's run; only its approvals are posted.
     if (exec.parent && job.kind !== 'ticket') return;
     const link = `${publicUrl}/executions/${exec.id}`;
+    const mask = await maskerOf(exec);
 
     switch (job.kind) {
       case 'started': {
@@ -56,18 +58,18 @@ export function notificationDispatcher(deps: DispatcherDeps) {
       case 'task': {
         // One progress line in the run's thread, edited as tasks go; a failure gets its own message.
         const thread = await executions.thread(exec.id);
-        const text = progressLine(exec, totalTasks ? await totalTasks(exec) : undefined);
+        const text = progressLine(exec, mask, totalTasks ? await totalTasks(exec) : undefined);
         const ref = await executions.progress(exec.id);
         if (ref) await platform.update(channel, ref, { text });
         else await executions.setProgress(exec.id, await platform.post(channel, { text }, thread));
-        if (job.status === 'Failed') await platform.post(channel, { text: `${icon('Failed')} ${job.task} failed${job.message ? `: ${job.message}` : ''}` }, thread);
+        if (job.status === 'Failed') await platform.post(channel, { text: `${icon('Failed')} ${job.task} failed${job.message ? `: ${mask.text(job.message)}` : ''}` }, thread);
         return;
       }
       case 'finished': {
         const thread = await executions.thread(exec.id);
         const ref = await executions.progress(exec.id);
-        if (ref) await platform.update(channel, ref, { text: progressLine(exec, totalTasks ? await totalTasks(exec) : undefined) });
-        await platform.post(channel, { text: describeExecution(exec) }, thread);
+        if (ref) await platform.update(channel, ref, { text: progressLine(exec, mask, totalTasks ? await totalTasks(exec) : undefined) });
+        await platform.post(channel, { text: describeExecution(exec, mask) }, thread);
         return;
       }
       case 'remind': {
@@ -77,7 +79,7 @@ export function notificationDispatcher(deps: DispatcherDeps) {
       }
       case 'ticket': {
         const ticket = await tickets.get(job.ticketId);
-        const card = approvalCard(ticket, publicUrl, { parameters: shownParameters ? await shownParameters(exec) : undefined });
+        const card = approvalCard(ticket, publicUrl, { parameters: mask.parameters(exec.parameters) });
         const message = { text: `${card.title}: ${card.outcome ?? card.tally}`, card };
         const ref = await tickets.card(ticket.id, platform.name);
         if (ref) {

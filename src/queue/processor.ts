@@ -8,6 +8,7 @@ import { postsProgress, type Execution, type TaskOutcome, type TaskRecord } from
 import { builtinsFor } from '../core/builtins.js';
 import type { TicketTimer } from '../core/approval-service.js';
 import { withLogContext, type Logger } from '../log.js';
+import { executionMasker } from '../engine/mask.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { LoopStore } from '../store/loops.js';
 import type { TemplateStore } from '../store/templates.js';
@@ -185,7 +186,8 @@ export function stepProcessor(deps: ProcessorDeps) {
         deps.taskEnded?.(done);
       }
       if ((fresh || done.status !== 'Waiting') && !(outcome.kind === 'wait' && outcome.running)) {
-        await tell(exec, { kind: 'task', executionId: exec.id, task: task.Name, status: done.status, message: done.message });
+        // The job sits in Redis (and the queue dashboard): it carries the message already masked.
+        await tell(exec, { kind: 'task', executionId: exec.id, task: task.Name, status: done.status, message: done.message && executionMasker(exec, template).text(done.message) });
       }
       if (outcome.kind === 'wait') {
         if (outcome.resumeAt !== undefined) await producer.wake(exec.id, task.Name, outcome.resumeAt);

@@ -2,7 +2,6 @@ import { ParameterError } from '../errors.js';
 import { evaluate, type Scope } from './expressions.js';
 import type { ParameterDef } from './schema.js';
 
-export const MASK = '******';
 type Declared = { Parameters: Record<string, ParameterDef> };
 
 /**
@@ -109,12 +108,4 @@ function check(def: ParameterDef, v: unknown): unknown {
 /** AllowedPattern is a whole-value pattern in OOS; an invalid pattern is the template's fault. */
 function safeRegex(pattern: string): RegExp {
   try { return new RegExp(pattern, 'u'); } catch { try { return new RegExp(pattern); } catch { throw new Error(`AllowedPattern ${pattern} is not a valid pattern`); } }
-}
-
-/** Parameters as they may be shown to people: NoEcho values masked. */
-export function maskParameters(template: Declared, params: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => {
-    const noEcho = template.Parameters[k]?.NoEcho;
-    return [k, noEcho === true || noEcho === 'true' ? MASK : v];
-  }));
 }

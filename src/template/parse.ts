@@ -107,6 +107,13 @@ function jsonProblem(err: Error, content: string, doc: Document, lines: LineCoun
   return { path: '', message, line: pos.line, column: pos.col };
 }
 
+/** The content as data, read as parseTemplate reads it, without validating; undefined when unreadable. */
+export function readContent(content: string): unknown {
+  if (detectFormat(content) === 'JSON') { try { return JSON.parse(content); } catch { return undefined; } }
+  const doc = parseDocument(content, { uniqueKeys: true, prettyErrors: false, version: '1.1', strict: false, customTags: pyyamlTags });
+  try { return doc.errors.length ? pyyamlLoad(content) : doc.toJS({ maxAliasCount: 100 }); } catch { return undefined; }
+}
+
 function pyyamlLoad(content: string): unknown {
   try { return jsYaml.load(content, { schema: jsYaml.JSON_SCHEMA }); } catch { return undefined; }
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TemplateInvalidError } from '../../src/errors.js';
 import { interpolate, type Scope } from '../../src/template/expressions.js';
-import { maskParameters, resolveParameters } from '../../src/template/parameters.js';
+import { resolveParameters } from '../../src/template/parameters.js';
+import { executionMasker } from '../../src/engine/mask.js';
 import { parseTemplate } from '../../src/template/parse.js';
 import { select } from '../../src/template/selector.js';
 
@@ -90,7 +91,7 @@ test('parameters: text from chat becomes typed values; defaults apply; every pro
   await assert.rejects(resolveParameters(template, { env: 'qa' }, { 'ACS::RegionId': 'r' }), /^ParameterError: env: must be one of dev, prod$|env: must be one of dev, prod/);
   await assert.rejects(resolveParameters(template, { env: 'dev', count: '9' }, { 'ACS::RegionId': 'r' }), /count: must be at most 5/);
   await assert.rejects(resolveParameters(template, { env: 'dev' }), /region: default \{\{ ACS::RegionId \}\} is not available here/);
-  assert.equal(maskParameters(template, p).token, '******');
+  assert.equal(executionMasker({ parameters: p }, template).parameters(p).token, '******');
 });
 
 test('ValueSelector is real jq, with the implicit leading dot of OOS', async () => {

@@ -4,6 +4,7 @@ import type { ApprovalService } from '../../core/approval-service.js';
 import type { Executions } from '../../core/executions.js';
 import type { Permissions } from '../../core/permissions.js';
 import type { Triggers } from '../../core/triggers.js';
+import { executionMasker, type Masker } from '../../engine/mask.js';
 import { isTerminal } from '../../engine/status.js';
 import type { Execution } from '../../engine/types.js';
 import { ForbiddenError, InvalidStatusError } from '../../errors.js';
@@ -35,10 +36,9 @@ const exact = (v: Record<string, unknown>, r: { startDate: string; endDate?: str
 
 /** Executions through OOS's execution API. */
 export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction> {
-  const view = async (e: Execution) => {
-    const t = await d.templates.get(e.templateName, e.templateVersion).catch(() => undefined);
-    return executionView(e, t?.template ?? { Parameters: {} }, (await d.store.children(e.id)).length);
-  };
+  const maskerOf = async (e: Execution): Promise<Masker> =>
+    executionMasker(e, (await d.templates.get(e.templateName, e.templateVersion).catch(() => undefined))?.template);
+  const view = async (e: Execution) => executionView(e, await maskerOf(e), (await d.store.children(e.id)).length);
 
   return {
     StartExecution: defineAction({
@@ -96,14 +96,15 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
       }),
       async run(i) {
         const exec = await d.store.get(i.ExecutionId);
+        const mask = await maskerOf(exec);
         const records = new Map<string, Record<string, unknown>>();
-        for (const r of await d.store.taskRecords(exec.id)) records.set(r.taskExecutionId, exact(taskExecutionView(exec.id, r.name, r), r));
-        for (const [name, r] of Object.entries(exec.tasks)) records.set(r.taskExecutionId, exact(taskExecutionView(exec.id, name, r), r));
+        for (const r of await d.store.taskRecords(exec.id)) records.set(r.taskExecutionId, exact(taskExecutionView(exec.id, r.name, r, mask), r));
+        for (const [name, r] of Object.entries(exec.tasks)) records.set(r.taskExecutionId, exact(taskExecutionView(exec.id, name, r, mask), r));
         if (i.IncludeChildTaskExecution || i.ParentTaskExecutionId) {
           for (const [name, r] of Object.entries(exec.tasks)) {
             if (!r.loop && !(await d.loops.get(exec.id, r.taskExecutionId))) continue;
             for (const item of await d.loops.items(exec.id, r.taskExecutionId)) {
-              records.set(item.taskExecutionId, exact(taskExecutionView(exec.id, name, { ...item, action: r.action }, r.taskExecutionId), item));
+              records.set(item.taskExecutionId, exact(taskExecutionView(exec.id, name, { ...item, action: r.action }, mask, r.taskExecutionId), item));
             }
           }
         }

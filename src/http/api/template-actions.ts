@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maskTemplateContent } from '../../engine/mask-template.js';
 import { OpsgateError, TemplateInvalidError } from '../../errors.js';
 import type { Permissions } from '../../core/permissions.js';
 import type { StoredTemplate, TemplateStore } from '../../store/templates.js';
@@ -30,9 +31,9 @@ export function templateActions(store: TemplateStore, permissions: Permissions):
 
     GetTemplate: defineAction({
       input: z.object({ TemplateName: name, TemplateVersion: z.string().regex(/^v\d{1,3}$/, 'must be v1 to v200').optional() }),
-      async run(i) {
+      async run(i, ctx) {
         const t = await store.get(i.TemplateName, i.TemplateVersion);
-        return { Content: t.content, Template: templateView(t) };
+        return { Content: permissions.mayOnTemplate(ctx.user, 'template.secrets', t.meta) ? t.content : maskTemplateContent(t.content, t.format), Template: templateView(t) };
       },
     }),
 

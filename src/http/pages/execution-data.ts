@@ -1,11 +1,10 @@
 import type { ApprovalService } from '../../core/approval-service.js';
 import type { Execution, TaskRecord } from '../../engine/types.js';
-import { maskSecrets, maskText } from '../../notify/mask.js';
+import { executionMasker, type Masker } from '../../engine/mask.js';
 import type { Ticket } from '../../store/approval-tickets.js';
 import type { ExecutionStore } from '../../store/executions.js';
 import type { ItemRecord, LoopStore } from '../../store/loops.js';
 import type { TemplateStore } from '../../store/templates.js';
-import { MASK, maskParameters } from '../../template/parameters.js';
 
 export interface ExecutionPageDeps {
   executions: ExecutionStore;
@@ -45,19 +44,6 @@ export interface ExecutionPageData {
   /** What the page shows of the parts that change, to tell a stream opened late what it missed. */
   version: string;
   now: number;
-}
-
-/**
- * Hides NoEcho values wherever they turn up (a task that echoes one, an error that quotes it),
- * besides the masking by key and URL that maskSecrets does.
- */
-function scrubberOf(secrets: string[]): { text(s: string): string; value<T>(v: T): T } {
-  const sorted = [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
-  const text = (s: string) => sorted.reduce((acc, secret) => acc.split(secret).join(MASK), maskText(s));
-  const deep = (v: unknown): unknown => typeof v === 'string' ? text(v)
-    : Array.isArray(v) ? v.map(deep)
-    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)])) : v;
-  return { text, value: <T>(v: T) => deep(maskSecrets(v)) as T };
 }
 
 const time = (d?: string) => (d ? Date.parse(d) : undefined);
@@ -105,10 +91,7 @@ export async function loadExecutionPage(deps: ExecutionPageDeps, id: string, now
   if (!exec) return undefined;
   const stored = await deps.templates.get(exec.templateName, exec.templateVersion).catch(() => undefined);
   const declared = stored?.template;
-  const secrets = Object.entries(declared?.Parameters ?? {})
-    .filter(([, p]) => p.NoEcho === true || p.NoEcho === 'true')
-    .map(([k]) => exec.parameters[k]).filter((v) => v !== undefined && v !== null).map((v) => typeof v === 'string' ? v : JSON.stringify(v));
-  const scrub = scrubberOf(secrets);
+  const scrub = executionMasker(exec, declared);
   const json = (v: unknown) => JSON.stringify(scrub.value(v), null, 2);
   const loopTasks = new Set(declared && 'Tasks' in declared ? declared.Tasks.filter((t) => t.Loop).map((t) => t.Name) : []);
 
@@ -153,7 +136,7 @@ export async function loadExecutionPage(deps: ExecutionPageDeps, id: string, now
     statusMessage: exec.statusMessage ? scrub.text(exec.statusMessage) : undefined,
     owner: exec.owner, origin: `${exec.origin.platform}${exec.origin.channel ? ` (${exec.origin.channel})` : ''}`,
     createDate: exec.createDate, endDate: exec.endDate, parentId: exec.parent?.executionId,
-    parameters: declared ? JSON.stringify(maskSecrets(maskParameters(declared, exec.parameters)), null, 2) : undefined,
+    parameters: declared || exec.noEcho ? JSON.stringify(scrub.parameters(exec.parameters), null, 2) : undefined,
     outputs: exec.outputs && Object.keys(exec.outputs).length ? json(exec.outputs) : undefined,
     runs, children, childCount: allChildren.length,
     deliveries: deliveries.map((f) => ({ time: String(f.time ?? ''), channel: String(f.channel ?? ''), ticketId: String(f.ticketId ?? ''), message: scrub.text(String(f.message ?? '')) })),
@@ -162,7 +145,7 @@ export async function loadExecutionPage(deps: ExecutionPageDeps, id: string, now
   };
 }
 
-async function loopView(deps: ExecutionPageDeps, execId: string, r: TaskRecord, scrub: ReturnType<typeof scrubberOf>, json: (v: unknown) => string): Promise<LoopView | undefined> {
+async function loopView(deps: ExecutionPageDeps, execId: string, r: TaskRecord, scrub: Masker, json: (v: unknown) => string): Promise<LoopView | undefined> {
   const doc = await deps.loops.get(execId, r.taskExecutionId);
   if (!doc && !r.loop) return undefined;
   const items: ItemRecord[] = doc ? await deps.loops.items(execId, r.taskExecutionId) : [];
