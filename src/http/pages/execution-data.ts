@@ -101,7 +101,13 @@ export async function loadExecutionPage(deps: ExecutionPageDeps, id: string, now
   const records = new Map<string, TaskRecord & { name: string }>();
   for (const r of recorded) records.set(r.taskExecutionId, r);
   for (const [name, r] of Object.entries(exec.tasks)) records.set(r.taskExecutionId, { ...r, name });
-  const ordered = [...records.values()].sort((a, b) => a.startDate.localeCompare(b.startDate) || a.taskExecutionId.localeCompare(b.taskExecutionId));
+  // Runs that start in the same millisecond (a skipped task and the next) keep the order they ran
+  // in: the one that ended first, then the template's order; the random id only breaks what is left.
+  const place = new Map(declared && 'Tasks' in declared ? declared.Tasks.map((t, i) => [t.Name, i]) : []);
+  const ordered = [...records.values()].sort((a, b) => a.startDate.localeCompare(b.startDate)
+    || (a.endDate ?? '\uffff').localeCompare(b.endDate ?? '\uffff')
+    || (place.get(a.name) ?? 0) - (place.get(b.name) ?? 0)
+    || a.taskExecutionId.localeCompare(b.taskExecutionId));
 
   const runsOf = new Map<string, number>();
   const runs = await Promise.all(ordered.map(async (r): Promise<RunView> => {
