@@ -84,7 +84,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     slack = createSlack(config.slack, {
       bot, directory: rt.directory, log, publicUrl: publicUrlOf(config),
       home: (user) => homeOf(user, { executions: rt.executionStore, approvals: rt.approvals }),
-      once: async (key) => (await rt.redis.set(`${rt.keys.prefix}:once:${key}`, '1', 'EX', 3600, 'NX')) === 'OK',
+      once: async (key) => (await rt.redis.set(rt.keys.once(key), '1', 'EX', 3600, 'NX')) === 'OK',
       firstDelivery: async (id, ttlS) => (await rt.redis.set(rt.keys.slackDelivery(id), '1', 'EX', ttlS, 'NX')) === 'OK',
     });
     platforms.slack = slack.platform;

@@ -35,6 +35,8 @@ export interface Keys {
   secret: string;
   /** A one-time console sign-in link, by the hash of its token. */
   loginToken(tokenHash: string): string;
+  /** Marks something done once (a chat event delivered twice), by its id. */
+  once(id: string): string;
   /** A rate limiter's count for one caller in one window. */
   rate(scope: string, caller: string, window: number): string;
   /** A console session ended by signing out, by its id, until the cookie would have expired. */
@@ -73,6 +75,7 @@ export function keys(prefix: string): Keys {
     executionEvents: `${prefix}:execution-events`,
     secret: `${prefix}:secret`,
     loginToken: (h) => `${prefix}:login:${h}`,
+    once: (id) => `${prefix}:once:${id}`,
     rate: (scope, caller, w) => `${prefix}:rate:${scope}:${caller}:${w}`,
     revokedSession: (id) => `${prefix}:session-revoked:${id}`,
     slackDelivery: (id) => `${prefix}:slack-delivery:${id}`,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { consolePost, ended, signIn, startOpsgate, until, type Opsgate } from '../support/harness.js';
@@ -206,6 +207,9 @@ Tasks:
     assert.match(asBob.body.Content, /Secret: "?\*\*\*\*\*\*/);
     assert.match(asBob.body.Content, /Password: "?\*\*\*\*\*\*/);
     assert.match(asBob.body.Content, /Username: opsgate/, 'the rest is as written');
+    // The hash bob gets is of what he sees: the real one would let a weak secret be guessed offline.
+    assert.equal(asBob.body.Template.Hash, createHash('sha256').update(asBob.body.Content).digest('hex'));
+    assert.notEqual(asBob.body.Template.Hash, created.body.Template.Hash);
 
     for (const who of ['alice', 'dave'] as const) {
       const r = await call('GetTemplate', { TemplateName: 'inline-secrets' }, TOKENS[who]);

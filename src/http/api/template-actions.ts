@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { maskTemplateContent } from '../../engine/mask-template.js';
 import { OpsgateError, TemplateInvalidError } from '../../errors.js';
@@ -33,7 +34,10 @@ export function templateActions(store: TemplateStore, permissions: Permissions):
       input: z.object({ TemplateName: name, TemplateVersion: z.string().regex(/^v\d{1,3}$/, 'must be v1 to v200').optional() }),
       async run(i, ctx) {
         const t = await store.get(i.TemplateName, i.TemplateVersion);
-        return { Content: permissions.mayOnTemplate(ctx.user, 'template.secrets', t.meta) ? t.content : maskTemplateContent(t.content, t.format), Template: templateView(t) };
+        if (permissions.mayOnTemplate(ctx.user, 'template.secrets', t.meta)) return { Content: t.content, Template: templateView(t) };
+        // The hash of what this caller sees: the real content's hash would let a weak secret be guessed offline.
+        const content = maskTemplateContent(t.content, t.format);
+        return { Content: content, Template: templateView(content === t.content ? t : { ...t, hash: createHash('sha256').update(content).digest('hex') }) };
       },
     }),
 
