@@ -83,6 +83,13 @@ describe('NoEcho values and inline secrets never show', () => {
     return { status: r.status, text, body: JSON.parse(text) as Record<string, any> };
   };
   const consoleState = async () => (await (await fetch(`${og.url}/console/state`, { headers: { cookie } })).json()) as { messages: { id: string; text: string; thread?: string }[] };
+  /** The messages in a run's thread, once its end message is there. */
+  const runThread = (id: string) => until(async () => {
+    const { messages } = await consoleState();
+    const first = messages.find((m) => !m.thread && m.text.includes(id));
+    const inThread = first ? messages.filter((m) => m.thread === first.id) : [];
+    return inThread.some((m) => m.text.includes(`${id}: echoes-secret`)) && inThread;
+  }, 'the end message in the thread');
 
   test('a NoEcho value echoed by a script, kept in outputs and quoted in a failure is ****** in the API, the page and chat', async () => {
     assert.equal((await call('CreateTemplate', { TemplateName: 'echoes-secret', Content: ECHOES })).status, 200);
@@ -123,12 +130,7 @@ describe('NoEcho values and inline secrets never show', () => {
     assert.match(status.reply, /bad password \*\*\*\*\*\*/);
     assert.match(status.reply, /outputs: .*\*\*\*\*\*\*/);
 
-    const thread = await until(async () => {
-      const { messages } = await consoleState();
-      const first = messages.find((m) => !m.thread && m.text.includes(id));
-      const inThread = first ? messages.filter((m) => m.thread === first.id) : [];
-      return inThread.some((m) => m.text.includes(`${id}: echoes-secret`)) && inThread;
-    }, 'the end message in the thread');
+    const thread = await runThread(id);
     const all = thread.map((m) => m.text).join('\n');
     noLeak('the run thread', all);
     assert.match(all, /failIt failed: .*\*\*\*\*\*\*/);
@@ -146,12 +148,7 @@ describe('NoEcho values and inline secrets never show', () => {
     assert.match(list.body.Executions[0].StatusMessage, /final \*\*\*\*\*\*/);
     const status = await (await consolePost(og, '/console/command', { text: `status ${id}` }, cookie)).json() as { reply: string };
     noLeak('the status reply', status.reply);
-    const thread = await until(async () => {
-      const { messages } = await consoleState();
-      const first = messages.find((m) => !m.thread && m.text.includes(id));
-      const inThread = first ? messages.filter((m) => m.thread === first.id) : [];
-      return inThread.some((m) => m.text.includes(`${id}: echoes-secret`)) && inThread;
-    }, 'the end message in the thread');
+    const thread = await runThread(id);
     noLeak('the run thread', thread.map((m) => m.text).join('\n'));
   });
 
