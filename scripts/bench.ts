@@ -48,7 +48,7 @@ console.log(row('opsgate validate (parse, schema, references)', validate));
 console.log(`per template: ${(validate / files.length).toFixed(2)} ms; goal: at most 3x the parse -> ${validate / parseOnly <= 3 ? 'met' : 'NOT met'}`);
 
 // Hostile input refused (scripts/bench-limits.ts): no anchor, milliseconds are the point.
-runLimitsBench();
+await runLimitsBench();
 
 // The engine against raw BullMQ on the same Redis (scripts/bench-engine.ts); skipped without a Redis.
 await runEngineBench({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });

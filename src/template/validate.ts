@@ -1,4 +1,5 @@
 import { approveProblems } from './approve.js';
+import { compilePattern } from './pattern.js';
 import { hint } from './suggest.js';
 import { ACTION_NAME } from './schema.js';
 import { BUILTINS, STORE_REFERENCE, findName, references } from './references.js';
@@ -12,8 +13,9 @@ interface TaskInfo { name: string; index: number; outputs: Set<string>; raw: Rec
 
 /**
  * What the schema cannot say: unique task names, jump targets, and `{{ }}` references to parameters,
- * built-ins and outputs of tasks that can have run before. Works on the raw document, tolerating
- * parts the schema rejected, so that every problem is reported at once.
+ * built-ins and outputs of tasks that can have run before, AllowedPatterns that run in linear time.
+ * Works on the raw document, tolerating parts the schema rejected, so that every problem is reported
+ * at once.
  */
 export function crossCheck(raw: unknown): Problem[] {
   if (!isMap(raw)) return [];
@@ -70,6 +72,11 @@ export function crossCheck(raw: unknown): Problem[] {
   check(raw.RamRole, ['RamRole']);
   if (isMap(raw.Parameters)) {
     for (const [name, p] of Object.entries(raw.Parameters)) if (isMap(p)) check(p.Default, ['Parameters', name, 'Default']);
+    // An AllowedPattern that cannot run in linear time is refused now, not when someone starts a run.
+    for (const [name, p] of Object.entries(raw.Parameters)) {
+      if (!isMap(p) || typeof p.AllowedPattern !== 'string') continue;
+      try { compilePattern(p.AllowedPattern); } catch (err) { problems.push({ path: ['Parameters', name, 'AllowedPattern'], message: (err as Error).message }); }
+    }
   }
   return problems;
 }
