@@ -1,5 +1,6 @@
 import { approveProblems } from './approve.js';
 import { compilePattern } from './pattern.js';
+import { SCRIPT_NOT_ONE_STRING, scanScript } from './shell-script.js';
 import { hint } from './suggest.js';
 import { ACTION_NAME } from './schema.js';
 import { BUILTINS, STORE_REFERENCE, findName, references } from './references.js';
@@ -13,7 +14,8 @@ interface TaskInfo { name: string; index: number; outputs: Set<string>; raw: Rec
 
 /**
  * What the schema cannot say: unique task names, jump targets, and `{{ }}` references to parameters,
- * built-ins and outputs of tasks that can have run before, AllowedPatterns that run in linear time.
+ * built-ins and outputs of tasks that can have run before, AllowedPatterns that run in linear time,
+ * references a shell Script can take safely.
  * Works on the raw document, tolerating parts the schema rejected, so that every problem is reported
  * at once.
  */
@@ -55,6 +57,15 @@ export function crossCheck(raw: unknown): Problem[] {
     if (typeof t.raw.Action === 'string' && t.raw.Action.toLowerCase() === 'acs::approve' && isMap(t.raw.Properties)) {
       for (const p of approveProblems(t.raw.Properties)) problems.push({ path: ['Tasks', t.index, 'Properties', ...p.path], message: p.message });
     }
+  }
+
+  for (const t of tasks) {
+    if (typeof t.raw.Action !== 'string' || t.raw.Action.toLowerCase() !== 'opsgate::runshellscript' || !isMap(t.raw.Properties)) continue;
+    const script = t.raw.Properties.Script;
+    const path = ['Tasks', t.index, 'Properties', 'Script'];
+    if (typeof script === 'string') {
+      for (const r of scanScript(script)) if (r.placement.kind === 'refused') problems.push({ path, message: `line ${r.line} of the script: ${r.placement.message}` });
+    } else if (!references(script).next().done) problems.push({ path, message: SCRIPT_NOT_ONE_STRING });
   }
 
   const canRunBefore = reachability(tasks, byName);
