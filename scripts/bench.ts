@@ -3,6 +3,7 @@
  * Template validation: the time to validate a folder of templates (default: the public OOS corpus
  * beside the project in CI, else the project's own runbooks), against only parsing the same files
  * with the yaml package. Goal: at most 3x the parse.
+ * Limits: the time to refuse hostile template and parameter input; see bench-limits.ts.
  * Engine (Redis): executions/s, approval latency and bytes per Waiting execution against raw BullMQ
  * measured in the same run; see bench-engine.ts.
  */
@@ -11,6 +12,7 @@ import { extname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseDocument } from 'yaml';
 import { parseTemplate } from '../src/template/parse.js';
+import { runLimitsBench } from './bench-limits.js';
 import { runVoteBench } from './bench-votes.js';
 import { runEngineBench } from './bench-engine.js';
 
@@ -44,6 +46,9 @@ console.log(`templates: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB,
 console.log(row('anchor: yaml parseDocument + toJS only', parseOnly));
 console.log(row('opsgate validate (parse, schema, references)', validate));
 console.log(`per template: ${(validate / files.length).toFixed(2)} ms; goal: at most 3x the parse -> ${validate / parseOnly <= 3 ? 'met' : 'NOT met'}`);
+
+// Hostile input refused (scripts/bench-limits.ts): no anchor, milliseconds are the point.
+await runLimitsBench();
 
 // The engine against raw BullMQ on the same Redis (scripts/bench-engine.ts); skipped without a Redis.
 await runEngineBench({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });

@@ -1,10 +1,11 @@
 import { findAction } from '../engine/actions/registry.js';
 import { namedTemplateAction } from '../engine/actions/child.js';
-import { shellQuote } from '../engine/actions/run-shell-script.js';
 import type { Action, Ports } from '../engine/actions/types.js';
 import { parseDuration } from '../engine/actions/sleep.js';
 import type { Execution, TaskOutcome, TaskRecord } from '../engine/types.js';
-import { evaluate, truthy, type Scope } from '../template/expressions.js';
+import { evaluate, lookup, truthy, type Scope } from '../template/expressions.js';
+import { references } from '../template/references.js';
+import { bindScript, SCRIPT_NOT_ONE_STRING } from '../template/shell-script.js';
 import type { Task } from '../template/schema.js';
 import { select } from '../template/selector.js';
 
@@ -71,9 +72,16 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome & { properties?
 
 async function evaluateProperties(task: Task, scope: Scope): Promise<Record<string, unknown>> {
   if (task.Action.toLowerCase() !== 'opsgate::runshellscript') return (await evaluate(task.Properties, scope)) as Record<string, unknown>;
-  // What a reference puts into a script is one quoted word: data never runs as shell code.
+  // A reference's value reaches the script as a variable, never as its text (shell-script.ts);
+  // validate refuses what cannot be placed safely, and so does this, should a template get here.
   const { Script, ...rest } = task.Properties;
-  return { ...((await evaluate(rest, scope)) as Record<string, unknown>), Script: await evaluate(Script, { ...scope, text: shellQuote }) };
+  const properties = (await evaluate(rest, scope)) as Record<string, unknown>;
+  if (typeof Script !== 'string') {
+    if (!references(Script).next().done) throw new Error(SCRIPT_NOT_ONE_STRING);
+    return { ...properties, Script: await evaluate(Script, scope) };
+  }
+  const bound = bindScript(Script, (ref) => lookup(ref, scope));
+  return { ...properties, Script: bound.script, ScriptArguments: bound.env };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ParameterError } from '../errors.js';
 import { evaluate, type Scope } from './expressions.js';
+import { compilePattern } from './pattern.js';
 import type { ParameterDef } from './schema.js';
 
 type Declared = { Parameters: Record<string, ParameterDef> };
@@ -90,9 +91,10 @@ function check(def: ParameterDef, v: unknown): unknown {
     throw fail(`must be one of ${def.AllowedValues.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(', ')}`);
   }
   if (typeof v === 'string') {
-    if (def.AllowedPattern && !safeRegex(def.AllowedPattern).test(v)) throw fail(`must match ${def.AllowedPattern}`);
+    // Lengths first: a value too long for the parameter never reaches the pattern.
     if (def.MinLength !== undefined && v.length < def.MinLength) throw fail(`must be at least ${def.MinLength} characters`);
     if (def.MaxLength !== undefined && v.length > def.MaxLength) throw fail(`must be at most ${def.MaxLength} characters`);
+    if (def.AllowedPattern && !allowedPattern(def.AllowedPattern).test(v)) throw fail(`must match ${def.AllowedPattern} (the whole value)`);
   }
   if (Array.isArray(v)) {
     if (def.MinLength !== undefined && v.length < def.MinLength) throw fail(`must have at least ${def.MinLength} items`);
@@ -105,7 +107,7 @@ function check(def: ParameterDef, v: unknown): unknown {
   return v;
 }
 
-/** AllowedPattern is a whole-value pattern in OOS; an invalid pattern is the template's fault. */
-function safeRegex(pattern: string): RegExp {
-  try { return new RegExp(pattern, 'u'); } catch { try { return new RegExp(pattern); } catch { throw new Error(`AllowedPattern ${pattern} is not a valid pattern`); } }
+/** A whole-value, linear-time pattern (pattern.ts); validate refuses the ones it cannot run. */
+function allowedPattern(pattern: string): { test(v: string): boolean } {
+  try { return compilePattern(pattern); } catch (err) { throw new Error(`AllowedPattern ${(err as Error).message}`); }
 }

@@ -3,6 +3,7 @@ import jsYaml from 'js-yaml';
 import type { z } from 'zod';
 import { TemplateInvalidError, type TemplateProblem } from '../errors.js';
 import { FORMAT_VERSIONS, KNOWN_KEYS, automationSchema, stateSchema, type AnyTemplate, type Template } from './schema.js';
+import { LimitExceeded, MAX_ALIASES, checkFlowDepth, checkSize, checkValue, depthMessage } from './limits.js';
 import { crossCheck, hint, type Problem } from './validate.js';
 
 export type TemplateFormat = 'YAML' | 'JSON';
@@ -22,6 +23,8 @@ export function detectFormat(content: string): TemplateFormat {
  */
 export function parseTemplate(content: string, source = 'template'): ParsedTemplate {
   const format = detectFormat(content);
+  // Size and flow nesting are checked on the text, before any parser runs.
+  try { checkSize(content); checkFlowDepth(content); } catch (err) { throw limitError(err, source); }
   const lines = new LineCounter();
   // The YAML parser reads JSON too, and gives positions for both.
   // OOS reads YAML 1.1 (PyYAML): `Default: No` is false there, and the JSON twins of the public
@@ -35,7 +38,11 @@ export function parseTemplate(content: string, source = 'template'): ParsedTempl
       throw new TemplateInvalidError([jsonProblem(err as Error, content, doc, lines)], source);
     }
   } else if (!doc.errors.length) {
-    raw = doc.toJS({ maxAliasCount: 100 });
+    try { raw = doc.toJS({ maxAliasCount: MAX_ALIASES }); } catch (err) {
+      // The yaml package's own guard against alias bombs (a ReferenceError) is a template problem.
+      if (err instanceof ReferenceError) throw limitError(new LimitExceeded(`YAML aliases are used more than ${MAX_ALIASES} times (the limit)`), source);
+      throw limitError(err, source);
+    }
   } else {
     // OOS reads YAML as PyYAML does, which also takes a multi-line quoted scalar that is less
     // indented than its key (public templates have one). js-yaml is PyYAML's port: when it reads
@@ -44,6 +51,9 @@ export function parseTemplate(content: string, source = 'template'): ParsedTempl
     // Later errors of a YAML parser mostly follow from the first: report that one.
     if (raw === undefined) throw new TemplateInvalidError([yamlProblem(doc.errors[0]!, lines, content)], source);
   }
+  // Whatever path read it, aliases (shared objects in raw), self-reference and depth are bounded
+  // before zod or the cross-checks walk it.
+  try { checkValue(raw); } catch (err) { throw limitError(err, source); }
   const problems: Problem[] = [];
   const version = (raw as { FormatVersion?: unknown } | null)?.FormatVersion;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -89,8 +99,16 @@ const YAML_MESSAGES: Record<string, string> = {
   DUPLICATE_KEY: 'this key is already set in the same map', MISSING_CHAR: 'a quote or bracket is not closed',
 };
 
+/** A limit hit is a template problem at the root; anything else is rethrown as it is. */
+function limitError(err: unknown, source: string): unknown {
+  if (err instanceof RangeError) return new TemplateInvalidError([{ path: '', message: depthMessage }], source);
+  return err instanceof LimitExceeded ? new TemplateInvalidError([{ path: '', message: err.message }], source) : err;
+}
+
 function yamlProblem(e: YAMLError, lines: LineCounter, content: string): TemplateProblem {
   const pos = lines.linePos(e.pos[0]);
+  // A parser that ran out of stack met nesting deeper than any limit.
+  if (/call stack/.test(e.message)) return { path: '', message: depthMessage, line: pos.line, column: pos.col };
   const raw = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   const key = /^\s*["']?([^"':\n]+)/.exec(content.slice(e.pos[0]))?.[1]?.trim();
   const message = e.code === 'MISSING_CHAR' ? raw.replace(/^Missing closing (\S+)$/, 'a $1 is not closed before the end of the file')

@@ -1,4 +1,6 @@
 import { approveProblems } from './approve.js';
+import { compilePattern } from './pattern.js';
+import { SCRIPT_NOT_ONE_STRING, scanScript } from './shell-script.js';
 import { hint } from './suggest.js';
 import { ACTION_NAME } from './schema.js';
 import { BUILTINS, STORE_REFERENCE, findName, references } from './references.js';
@@ -12,8 +14,10 @@ interface TaskInfo { name: string; index: number; outputs: Set<string>; raw: Rec
 
 /**
  * What the schema cannot say: unique task names, jump targets, and `{{ }}` references to parameters,
- * built-ins and outputs of tasks that can have run before. Works on the raw document, tolerating
- * parts the schema rejected, so that every problem is reported at once.
+ * built-ins and outputs of tasks that can have run before, AllowedPatterns that run in linear time,
+ * references a shell Script can take safely.
+ * Works on the raw document, tolerating parts the schema rejected, so that every problem is reported
+ * at once.
  */
 export function crossCheck(raw: unknown): Problem[] {
   if (!isMap(raw)) return [];
@@ -55,6 +59,15 @@ export function crossCheck(raw: unknown): Problem[] {
     }
   }
 
+  for (const t of tasks) {
+    if (typeof t.raw.Action !== 'string' || t.raw.Action.toLowerCase() !== 'opsgate::runshellscript' || !isMap(t.raw.Properties)) continue;
+    const script = t.raw.Properties.Script;
+    const path = ['Tasks', t.index, 'Properties', 'Script'];
+    if (typeof script === 'string') {
+      for (const r of scanScript(script)) if (r.placement.kind === 'refused') problems.push({ path, message: `line ${r.line} of the script: ${r.placement.message}` });
+    } else if (!references(script).next().done) problems.push({ path, message: SCRIPT_NOT_ONE_STRING });
+  }
+
   const canRunBefore = reachability(tasks, byName);
   const params = Object.keys(isMap(raw.Parameters) ? raw.Parameters : {});
   const check = (value: unknown, base: (string | number)[], at?: TaskInfo) => {
@@ -70,6 +83,11 @@ export function crossCheck(raw: unknown): Problem[] {
   check(raw.RamRole, ['RamRole']);
   if (isMap(raw.Parameters)) {
     for (const [name, p] of Object.entries(raw.Parameters)) if (isMap(p)) check(p.Default, ['Parameters', name, 'Default']);
+    // An AllowedPattern that cannot run in linear time is refused now, not when someone starts a run.
+    for (const [name, p] of Object.entries(raw.Parameters)) {
+      if (!isMap(p) || typeof p.AllowedPattern !== 'string') continue;
+      try { compilePattern(p.AllowedPattern); } catch (err) { problems.push({ path: ['Parameters', name, 'AllowedPattern'], message: (err as Error).message }); }
+    }
   }
   return problems;
 }

@@ -1,18 +1,15 @@
 import { spawn } from 'node:child_process';
+import { ARG_VARIABLE } from '../../template/shell-script.js';
 import { parseDuration } from './sleep.js';
 import type { Action } from './types.js';
 
 const MAX_OUTPUT = 64 * 1024;
 
-/** A value as one shell word: what `{{ }}` inside a script becomes, so data never runs as code. */
-export function shellQuote(v: unknown): string {
-  const text = typeof v === 'string' ? v : JSON.stringify(v) ?? '';
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * Opsgate::RunShellScript {Script, Timeout, Env}: runs the script with /bin/sh on the worker host.
- * The result is {ExitCode, Stdout, Stderr}; a non-zero exit or the timeout fails the task.
+ * The values of the Script's `{{ }}` references come as ScriptArguments (OPSGATE_ARG_n variables,
+ * see template/shell-script.ts). The result is {ExitCode, Stdout, Stderr}; a non-zero exit or the
+ * timeout fails the task.
  */
 export const runShellScript: Action = {
   async run({ properties, idempotencyKey }) {
@@ -21,8 +18,10 @@ export const runShellScript: Action = {
     const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', OPSGATE_IDEMPOTENCY_KEY: idempotencyKey };
     for (const [k, v] of Object.entries((properties.Env as Record<string, unknown>) ?? {})) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) return { kind: 'failed', message: `Env: ${k} is not a variable name` };
+      if (ARG_VARIABLE.test(k)) return { kind: 'failed', message: `Env: ${k} is reserved for the values of the Script's {{ }} references` };
       env[k] = typeof v === 'string' ? v : JSON.stringify(v);
     }
+    for (const [k, v] of Object.entries((properties.ScriptArguments as Record<string, string>) ?? {})) if (ARG_VARIABLE.test(k)) env[k] = v;
     return new Promise((resolve) => {
       const child = spawn('/bin/sh', ['-c', properties.Script as string], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       const out = { stdout: '', stderr: '' };
