@@ -10,8 +10,6 @@ export interface Scope {
   /** Built-ins by full name, e.g. `ACS::ExecutionId`. */
   builtins: Record<string, unknown>;
   now?: () => Date;
-  /** How a reference inside longer text reads (shell scripts quote it); default asText. */
-  text?: (v: unknown) => string;
 }
 
 /** A reference's value. Names match as OOS matches them: exactly, else ignoring case. */
@@ -61,7 +59,7 @@ export function asText(v: unknown): string {
 export function interpolateString(value: string, scope: Scope): unknown {
   const whole = wholeReference(value);
   if (whole !== undefined) return lookup(whole, scope);
-  return value.replace(REFERENCE, (_, ref: string) => (scope.text ?? asText)(lookup(ref, scope)));
+  return value.replace(REFERENCE, (_, ref: string) => asText(lookup(ref, scope)));
 }
 
 /** Resolves `{{ }}` everywhere in a value without evaluating functions (e.g. for display). */
