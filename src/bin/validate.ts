@@ -31,10 +31,12 @@ export function validateCommand(args: string[], out: NodeJS.WritableStream = pro
   if (!paths.length) { out.write('usage: opsgate validate PATH... [--json] [--twins]\n'); return 2; }
   let files: string[];
   try { files = templateFiles(paths); } catch (err) { out.write(`${(err as Error).message}\n`); return 2; }
+  // Templates validated together may name each other as actions, as they would once loaded.
+  const knownTemplates = new Set(files.map((f) => basename(f, extname(f))));
   const parsed = new Map<string, AnyTemplate>();
   const reports: FileReport[] = files.map((file) => {
     try {
-      const { template, format } = parseTemplate(readFileSync(file, 'utf8'), file);
+      const { template, format } = parseTemplate(readFileSync(file, 'utf8'), file, { knownTemplates });
       parsed.set(file, template);
       return { file, valid: true, format, problems: [] };
     } catch (err) {

@@ -60,15 +60,19 @@ export class TemplateStore {
    * Stores content as the next version of `name`; the same content as the latest makes no version.
    * 'create' refuses an existing name, 'update' a missing one.
    */
-  async put(name: string, content: string, opts: { mode?: PutMode; by?: string; versionName?: string; tags?: Record<string, string>; resourceGroupId?: string; reservedNames?: boolean; source?: 'file' | 'api' } = {})
-    : Promise<StoredTemplate & { created: boolean }> {
+  async put(name: string, content: string, opts: {
+    mode?: PutMode; by?: string; versionName?: string; tags?: Record<string, string>; resourceGroupId?: string; reservedNames?: boolean; source?: 'file' | 'api';
+    /** Templates an Action may name; default: those in the store, and this one. */
+    knownTemplates?: ReadonlySet<string>;
+  } = {}): Promise<StoredTemplate & { created: boolean }> {
     const { mode = 'upsert', by = 'opsgate' } = opts;
     // Product actions (ACS::ECS::RebootInstance) are templates named as the action they stand for.
     const productAction = opts.reservedNames && PRODUCT_ACTION.test(name);
     if (!TEMPLATE_NAME.test(name) && !productAction) throw new OpsgateError('InvalidParameter', `TemplateName ${JSON.stringify(name)} must be 1-200 letters, digits, - or _`);
     if (!opts.reservedNames && RESERVED_PREFIX.test(name)) throw new OpsgateError('InvalidParameter', `TemplateName ${name} may not start with ALIYUN, ACS, ALIBABA or ALICLOUD`);
     if (Buffer.byteLength(content) > MAX_CONTENT) throw new OpsgateError('InvalidParameter', `Content of ${name} is larger than 64 KB`);
-    const { template, format } = parseTemplate(content, name);
+    const knownTemplates = opts.knownTemplates ?? new Set([...(await this.names()), name]);
+    const { template, format } = parseTemplate(content, name, { knownTemplates });
     const hash = createHash('sha256').update(content).digest('hex');
     const now = oosDate();
     const reserved = RESERVED_PREFIX.test(name);
@@ -147,20 +151,22 @@ export class TemplateStore {
   async loadFolders(folders: string[]): Promise<{ loaded: StoredTemplate[]; failed: { file: string; error: string }[] }> {
     const loaded: StoredTemplate[] = [];
     const failed: { file: string; error: string }[] = [];
+    const files: string[] = [];
     for (const folder of folders) {
-      let files: string[];
       try {
-        files = statSync(folder).isDirectory() ? readdirSync(folder).sort().map((f) => join(folder, f)) : [folder];
+        files.push(...(statSync(folder).isDirectory() ? readdirSync(folder).sort().map((f) => join(folder, f)) : [folder]).filter((f) => ['.yaml', '.yml', '.json'].includes(extname(f))));
       } catch {
         failed.push({ file: folder, error: 'no such file or folder' });
-        continue;
       }
-      for (const file of files.filter((f) => ['.yaml', '.yml', '.json'].includes(extname(f)))) {
-        try {
-          loaded.push(await this.put(basename(file, extname(file)), readFileSync(file, 'utf8'), { reservedNames: true, source: 'file' }));
-        } catch (err) {
-          failed.push({ file, error: (err as Error).message });
-        }
+    }
+    const nameOf = (file: string) => basename(file, extname(file));
+    // A template may name another loaded later, as its Action.
+    const knownTemplates = new Set([...(await this.names()), ...files.map(nameOf)]);
+    for (const file of files) {
+      try {
+        loaded.push(await this.put(nameOf(file), readFileSync(file, 'utf8'), { reservedNames: true, knownTemplates, source: 'file' }));
+      } catch (err) {
+        failed.push({ file, error: (err as Error).message });
       }
     }
     return { loaded, failed };

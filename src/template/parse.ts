@@ -1,10 +1,10 @@
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document, type ScalarTag, type Tags, type YAMLError } from 'yaml';
 import jsYaml from 'js-yaml';
-import type { z } from 'zod';
 import { TemplateInvalidError, type TemplateProblem } from '../errors.js';
 import { FORMAT_VERSIONS, KNOWN_KEYS, automationSchema, stateSchema, type AnyTemplate, type Template } from './schema.js';
 import { LimitExceeded, MAX_ALIASES, checkFlowDepth, checkSize, checkValue, depthMessage } from './limits.js';
 import { crossCheck, hint, type Problem } from './validate.js';
+import { zodProblems } from './zod-problems.js';
 
 export type TemplateFormat = 'YAML' | 'JSON';
 
@@ -21,7 +21,12 @@ export function detectFormat(content: string): TemplateFormat {
  * Parses a YAML or JSON template and validates it, reporting every problem at once, each with its
  * path, its line and column in the source, and a plain message.
  */
-export function parseTemplate(content: string, source = 'template'): ParsedTemplate {
+export interface ParseOptions {
+  /** Names of the templates in the store: an Action naming none of them (nor a built-in) is a problem. */
+  knownTemplates?: ReadonlySet<string>;
+}
+
+export function parseTemplate(content: string, source = 'template', opts: ParseOptions = {}): ParsedTemplate {
   const format = detectFormat(content);
   // Size and flow nesting are checked on the text, before any parser runs.
   try { checkSize(content); checkFlowDepth(content); } catch (err) { throw limitError(err, source); }
@@ -66,8 +71,8 @@ export function parseTemplate(content: string, source = 'template'): ParsedTempl
   const schema = version === 'OOS-2019-06-01-State' ? stateSchema : automationSchema;
   const result = schema.safeParse(raw, { reportInput: true });
   if (result.success) template = result.data;
-  else problems.push(...result.error.issues.filter((i) => i.path[0] !== 'FormatVersion').flatMap((i) => zodProblems(i)));
-  problems.push(...crossCheck(raw));
+  else problems.push(...result.error.issues.filter((i) => i.path[0] !== 'FormatVersion').flatMap((i) => zodProblems(i, (path) => KNOWN_KEYS[kindAt(path)] ?? [])));
+  problems.push(...crossCheck(raw, opts.knownTemplates));
   if (problems.length || !template) throw new TemplateInvalidError(problems.map((p) => locate(doc, lines, p)), source);
   return { template, format };
 }
@@ -137,52 +142,12 @@ function pyyamlLoad(content: string): unknown {
 }
 
 /** An automation template (one that can run), or a TemplateInvalidError saying why not. */
-export function parseRunnable(content: string, source = 'template'): ParsedTemplate<Template> {
-  const parsed = parseTemplate(content, source);
+export function parseRunnable(content: string, source = 'template', opts: ParseOptions = {}): ParsedTemplate<Template> {
+  const parsed = parseTemplate(content, source, opts);
   if (parsed.template.FormatVersion !== 'OOS-2019-06-01') {
     throw new TemplateInvalidError([{ path: 'FormatVersion', message: 'a State template is stored, not run' }], source);
   }
   return parsed as ParsedTemplate<Template>;
-}
-
-const KIND_NAMES: Record<string, string> = { string: 'text', number: 'a number', array: 'a list', object: 'a map', record: 'a map', boolean: 'true or false', int: 'a whole number' };
-
-function orList(values: readonly unknown[]): string {
-  const shown = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
-  return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}` : shown.join('');
-}
-
-function zodProblems(issue: z.core.$ZodIssue): Problem[] {
-  const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
-  const got = issue.input === undefined ? '' : `, got ${describe(issue.input)}`;
-  if (issue.input === undefined && issue.code !== 'unrecognized_keys' && issue.code !== 'too_small' && issue.code !== 'custom') {
-    return [{ path, message: 'is required' }];
-  }
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key ${key}${hint(key, KNOWN_KEYS[kindAt(path)] ?? [])}`, atKey: true }));
-    case 'invalid_type':
-      if (issue.expected === 'int' || (issue.expected === 'number' && typeof issue.input === 'number')) return [{ path, message: `must be a whole number${got}` }];
-      return [{ path, message: issue.message.startsWith('Invalid input') ? `must be ${KIND_NAMES[issue.expected] ?? issue.expected}${got}` : `${issue.message}${got}` }];
-    case 'invalid_value':
-      return [{ path, message: `must be ${orList(issue.values)}${got}` }];
-    case 'invalid_union':
-      return [{ path, message: `${issue.message.startsWith('Invalid input') ? 'is not valid' : issue.message}${got}` }];
-    case 'invalid_format':
-      return [{ path, message: `${issue.message.startsWith('Invalid') ? 'is not valid' : issue.message}${got}` }];
-    case 'too_small':
-      if (issue.origin === 'number') return [{ path, message: `${issue.message.startsWith('Too small') ? `must be at least ${issue.minimum}` : issue.message}${got}` }];
-      return [{ path, message: issue.message }];
-    default:
-      return [{ path, message: issue.message.startsWith('Invalid') ? `is not valid${got}` : issue.message }];
-  }
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a map';
-  return JSON.stringify(v);
 }
 
 /** Which kind of map a path points at, to suggest its known keys. */

@@ -1,8 +1,9 @@
+import { actionNameProblem, propertiesProblems } from './actions/index.js';
 import { approveProblems } from './approve.js';
 import { compilePattern } from './pattern.js';
 import { SCRIPT_NOT_ONE_STRING, scanScript } from './shell-script.js';
 import { hint } from './suggest.js';
-import { ACTION_NAME } from './schema.js';
+import { ACTION_NAME, KNOWN_KEYS } from './schema.js';
 import { BUILTINS, STORE_REFERENCE, findName, references } from './references.js';
 
 export interface Problem { path: (string | number)[]; message: string; atKey?: boolean }
@@ -15,11 +16,11 @@ interface TaskInfo { name: string; index: number; outputs: Set<string>; raw: Rec
 /**
  * What the schema cannot say: unique task names, jump targets, and `{{ }}` references to parameters,
  * built-ins and outputs of tasks that can have run before, AllowedPatterns that run in linear time,
- * references a shell Script can take safely.
- * Works on the raw document, tolerating parts the schema rejected, so that every problem is reported
- * at once.
+ * references a shell Script can take safely. Works on the raw document, tolerating parts the schema
+ * rejected, so that every problem is reported at once. Actions: each is built in, a product action or
+ * one of `knownTemplates` (when given), and built-ins' Properties fit their schema.
  */
-export function crossCheck(raw: unknown): Problem[] {
+export function crossCheck(raw: unknown, knownTemplates?: ReadonlySet<string>): Problem[] {
   if (!isMap(raw)) return [];
   const problems: Problem[] = [];
   const tasks: TaskInfo[] = [];
@@ -53,6 +54,16 @@ export function crossCheck(raw: unknown): Problem[] {
     }
   }
 
+  for (const t of tasks) {
+    const action = t.raw.Action;
+    // A malformed name is the schema's problem already.
+    if (typeof action !== 'string' || !ACTION_NAME.test(action)) continue;
+    // `Propertys:` instead of Properties is reported as an unknown key; its keys would only repeat it.
+    if (t.raw.Properties === undefined && Object.keys(t.raw).some((k) => !KNOWN_KEYS.task!.includes(k))) continue;
+    const unknown = actionNameProblem(action, knownTemplates);
+    if (unknown) problems.push({ path: ['Tasks', t.index, 'Action'], message: unknown });
+    else for (const p of propertiesProblems(action, t.raw.Properties)) problems.push({ ...p, path: ['Tasks', t.index, 'Properties', ...p.path] });
+  }
   for (const t of tasks) {
     if (typeof t.raw.Action === 'string' && t.raw.Action.toLowerCase() === 'acs::approve' && isMap(t.raw.Properties)) {
       for (const p of approveProblems(t.raw.Properties)) problems.push({ path: ['Tasks', t.index, 'Properties', ...p.path], message: p.message });

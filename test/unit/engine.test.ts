@@ -10,12 +10,15 @@ const { template } = parseTemplate(`FormatVersion: OOS-2019-06-01
 Tasks:
   - Name: a
     Action: ACS::Sleep
+    Properties: { Duration: PT1S }
     OnError: c
   - Name: b
     Action: ACS::Sleep
+    Properties: { Duration: PT1S }
     OnSuccess: ACS::END
   - Name: c
     Action: ACS::Sleep
+    Properties: { Duration: PT1S }
     OnSuccess: b
 `);
 const task = (n: string) => template.Tasks.find((t) => t.Name === n)!;

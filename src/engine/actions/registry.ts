@@ -29,6 +29,9 @@ const builtins: Record<string, Action> = {
   ...cloudActions,
 };
 
+/** The lower-case names of the built-ins (template/actions/index.ts checks their Properties). */
+export const builtinNames = (): string[] => Object.keys(builtins);
+
 export function findAction(name: string): Action | undefined {
   return builtins[name.toLowerCase()];
 }

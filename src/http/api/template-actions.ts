@@ -86,7 +86,7 @@ export function templateActions(store: TemplateStore, permissions: Permissions):
       async run(i) {
         if (Buffer.byteLength(i.Content) > 64 * 1024) throw new OpsgateError('InvalidParameter', 'Content is larger than 64 KB');
         let parsed;
-        try { parsed = parseTemplate(i.Content); } catch (err) {
+        try { parsed = parseTemplate(i.Content, 'template', { knownTemplates: new Set(await store.names()) }); } catch (err) {
           if (err instanceof TemplateInvalidError) throw new OpsgateError('InvalidTemplate', err.message.replace(/^template is invalid:\n/, '').replace(/^ {2}/gm, ''));
           throw err;
         }

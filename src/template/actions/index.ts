@@ -1,0 +1,94 @@
+import type { z } from 'zod';
+import { closest } from '../suggest.js';
+import type { Problem } from '../validate.js';
+import { zodProblems } from '../zod-problems.js';
+import { approveSchema } from './approve.js';
+import { executeApiSchema, probeNeeds, probeSchema } from './cloud-api.js';
+import { choiceSchema, pauseSchema, sleepSchema } from './control.js';
+import { keysAt } from './fields.js';
+import { httpRequestSchema, httpRequestUnsupported } from './http-request.js';
+import { notifyNeeds, notifySchema } from './notify.js';
+import { runShellScriptSchema } from './run-shell-script.js';
+import { selectTargetsSchema } from './select-targets.js';
+import { templateSchema, templateUnsupported } from './template.js';
+import { alarmTriggerSchema, eventTriggerSchema, timerTriggerSchema } from './triggers.js';
+
+interface ActionSpec {
+  schema: z.ZodType;
+  /** Keys required only together with others (NotifyType WebHook needs WebHook). */
+  needs?: (p: Record<string, unknown>) => Problem[];
+  /** Keys OOS documents that opsgate would ignore: refused with the reason rather than dropped. */
+  unsupported?: Record<string, string>;
+}
+
+/**
+ * The built-in actions by their spelling in OOS's documentation. engine/actions/registry.ts holds the
+ * same names (test/unit/action-validation.test.ts keeps the two lists together); both match ignoring case.
+ */
+export const BUILTIN_ACTIONS: Record<string, ActionSpec> = {
+  'ACS::Approve': { schema: approveSchema, needs: (p) => notifyNeeds(p) },
+  'ACS::ExecuteHttpRequest': { schema: httpRequestSchema, unsupported: httpRequestUnsupported },
+  'ACS::ExecuteAPI': { schema: executeApiSchema },
+  'ACS::WaitFor': { schema: probeSchema, needs: probeNeeds },
+  'ACS::CheckFor': { schema: probeSchema, needs: probeNeeds },
+  'ACS::SelectTargets': { schema: selectTargetsSchema },
+  'ACS::Sleep': { schema: sleepSchema },
+  'ACS::Pause': { schema: pauseSchema },
+  'ACS::Choice': { schema: choiceSchema },
+  'ACS::Notify': { schema: notifySchema, needs: (p) => notifyNeeds(p, 'WebHook') },
+  'ACS::Template': { schema: templateSchema, unsupported: templateUnsupported },
+  'ACS::TimerTrigger': { schema: timerTriggerSchema },
+  'ACS::EventTrigger': { schema: eventTriggerSchema },
+  'ACS::AlarmTrigger': { schema: alarmTriggerSchema },
+  'Opsgate::RunShellScript': { schema: runShellScriptSchema },
+};
+
+const byLowerCase = new Map(Object.entries(BUILTIN_ACTIONS).map(([name, spec]) => [name.toLowerCase(), spec]));
+/** `ACS::<Product>::<Name>`: Alibaba's own templates, such as ACS::ECS::RebootInstance. */
+const PRODUCT_ACTION = /^ACS::[A-Za-z0-9]+::[A-Za-z0-9_-]+$/i;
+const NAMESPACED = /^(ACS|Opsgate)::/i;
+
+/**
+ * What is wrong with a task's Action: not built in, not a product action and not a known template.
+ * Without `knownTemplates` (the store is not at hand) a plain template name is taken on trust;
+ * template names match exactly, as the store finds them when the task runs.
+ */
+export function actionNameProblem(action: string, knownTemplates?: ReadonlySet<string>): string | undefined {
+  if (byLowerCase.has(action.toLowerCase()) || PRODUCT_ACTION.test(action)) return undefined;
+  const namespaced = NAMESPACED.test(action);
+  if (!namespaced && (!knownTemplates || knownTemplates.has(action))) return undefined;
+  // Compared without the shared ACS:: prefix, which would make ACS::Loop look close to ACS::Sleep.
+  const tail = (n: string) => n.replace(NAMESPACED, '');
+  const builtins = new Map(Object.keys(BUILTIN_ACTIONS).map((n) => [tail(n), n]));
+  const near = namespaced ? builtins.get(closest(tail(action), builtins.keys()) ?? '') : closest(action, [...builtins.values(), ...(knownTemplates ?? [])]);
+  if (near) return `unknown action ${action} (did you mean ${near}?)`;
+  return namespaced
+    ? `unknown action ${action}: not a built-in action (${Object.keys(BUILTIN_ACTIONS).join(', ')}) nor ACS::Product::Name`
+    : `unknown action ${action}: not a built-in action, ACS::Product::Name or a template in the store`;
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Every problem of a built-in action's Properties, with paths below Properties; other actions: none. */
+export function propertiesProblems(action: string, properties: unknown): Problem[] {
+  const spec = byLowerCase.get(action.toLowerCase());
+  const p = properties ?? {};
+  if (!spec || !isMap(p)) return [];
+  const problems: Problem[] = [];
+  let checked = p;
+  for (const [key, why] of Object.entries(spec.unsupported ?? {})) {
+    if (!(key in p)) continue;
+    problems.push({ path: [key], message: `${key} is not supported: ${why}`, atKey: true });
+    checked = { ...checked };
+    delete checked[key];
+  }
+  const r = spec.schema.safeParse(checked, { reportInput: true });
+  if (!r.success) for (const issue of r.error.issues) problems.push(...zodProblems(issue, (path) => keysAt(spec.schema, path), true));
+  problems.push(...(spec.needs?.(p) ?? []));
+  // `Duraton: PT1M` is one mistake: the did-you-mean says it, "Duration is required" would repeat it.
+  const meant = new Set(problems.flatMap((x) => {
+    const m = x.atKey ? / \(did you mean (\S+)\?\)$/.exec(x.message) : null;
+    return m ? [[...x.path.slice(0, -1), m[1]].join('.')] : [];
+  }));
+  return problems.filter((x) => !(x.message.startsWith('is required') && meant.has(x.path.join('.'))));
+}
