@@ -19,6 +19,8 @@ export interface AccessOptions {
   revocations: SessionRevocations;
   /** No sign-in: anyone who reaches the port acts as any user (loopback only, no API tokens). */
   devMode: boolean;
+  /** How often an open event stream checks that its session still holds; default 15 s. */
+  streamCheckMs?: number;
   /** Who is an admin (the directory group OPSGATE_ADMIN_GROUP). */
   permissions: Permissions;
 }
@@ -72,7 +74,27 @@ export class Access {
 
   /** The route, reachable only at `level`. */
   guard(route: Route, level: Level = 'user'): Route {
-    return { ...route, handle: async (req, res, params) => { if (await this.admit(req, res, level)) return route.handle(req, res, params); } };
+    return {
+      ...route,
+      handle: async (req, res, params) => {
+        if (!(await this.admit(req, res, level))) return;
+        if (/text\/event-stream/.test(req.headers.accept ?? '')) this.endWithSession(req, res);
+        return route.handle(req, res, params);
+      },
+    };
+  }
+
+  /**
+   * An event stream lives no longer than its session: once signed out (anywhere: the revocation is
+   * in Redis) or once its user left the directory, the next check ends it.
+   */
+  private endWithSession(req: IncomingMessage, res: ServerResponse): void {
+    if (this.o.devMode) return;
+    const timer = setInterval(() => {
+      this.resolve(req).then((w) => { if (!w.user) { clearInterval(timer); res.end(); } }, () => undefined);
+    }, this.o.streamCheckMs ?? 15_000);
+    timer.unref();
+    res.on('close', () => clearInterval(timer));
   }
 
   /** True when the request may go on; otherwise it has been answered. */
