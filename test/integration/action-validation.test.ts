@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startOpsgate, type Opsgate } from '../support/harness.js';
+import { callApi, startOpsgate, type Opsgate } from '../support/harness.js';
 
 const TOKEN = 'api-token-for-tests-0123456789';
 const approval = (props: string) => `FormatVersion: OOS-2019-06-01\nTasks:\n  - Name: approveDeploy\n    Action: ACS::Approve\n    Properties:\n${props}  - Name: deploy\n    Action: ACS::Sleep\n    Properties: { Duration: PT1S }\n`;
@@ -12,10 +12,7 @@ describe('the template API checks every action and its Properties', () => {
   before(async () => { og = await startOpsgate({ worker: false, env: { OPSGATE_API_TOKENS: `alice:${TOKEN}` } }); });
   after(async () => { await og.close(); });
 
-  const call = async (action: string, body: unknown) => {
-    const r = await fetch(`${og.url}/api/${action}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: r.status, body: (await r.json()) as Record<string, any> };
-  };
+  const call = (action: string, body: unknown) => callApi(og, TOKEN, action, body);
 
   test('CreateTemplate refuses MinRequiredApprovls: 2 (a typo that would lower the approval to one person)', async () => {
     const r = await call('CreateTemplate', { TemplateName: 'typo-approval', Content: approval('      Approvers: [bob, carol]\n      MinRequiredApprovls: 2\n') });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Target } from '../fakes/target.js';
-import { consolePost, signIn, sleep, startOpsgate, until, waitingTicket, type Opsgate } from '../support/harness.js';
+import { callApi, consolePost, signIn, sleep, startOpsgate, until, waitingTicket, type Opsgate } from '../support/harness.js';
 
 const TOKENS = { alice: 'alice-token-0123456789', bob: 'bob-token-0123456789ab', carol: 'carol-token-0123456789', dave: 'dave-token-0123456789a' };
 
@@ -23,10 +23,7 @@ describe('no way around an approval', () => {
   });
   after(async () => { await og.close(); await target.stop(); });
 
-  const call = async (action: string, body: unknown, who: keyof typeof TOKENS = 'alice') => {
-    const r = await fetch(`${og.url}/api/${action}`, { method: 'POST', headers: { authorization: `Bearer ${TOKENS[who]}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: r.status, body: (await r.json()) as Record<string, any> };
-  };
+  const call = (action: string, body: unknown, who: keyof typeof TOKENS = 'alice') => callApi(og, TOKENS[who], action, body);
   const start = async (template: string, extra: Record<string, unknown> = {}, who: keyof typeof TOKENS = 'alice') => {
     const r = await call('StartExecution', { TemplateName: template, Parameters: { target: target.base }, ...extra }, who);
     assert.equal(r.status, 200, JSON.stringify(r.body));

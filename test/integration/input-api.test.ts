@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startOpsgate, type Opsgate } from '../support/harness.js';
+import { callApi, startOpsgate, type Opsgate } from '../support/harness.js';
 import { aliasBomb } from '../support/yaml-bomb.js';
 
 const TOKEN = 'api-token-for-input-tests-0123';
@@ -10,10 +10,7 @@ describe('hostile template input through /api', () => {
   before(async () => { og = await startOpsgate({ worker: false, env: { OPSGATE_API_TOKENS: `alice:${TOKEN}` } }); });
   after(async () => { await og.close(); });
 
-  const call = async (action: string, body: unknown) => {
-    const r = await fetch(`${og.url}/api/${action}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: r.status, body: (await r.json()) as Record<string, any> };
-  };
+  const call = (action: string, body: unknown) => callApi(og, TOKEN, action, body);
 
   test('an alias bomb is answered 400 InvalidTemplate naming the limit, by CreateTemplate and ValidateTemplateContent', async () => {
     for (const brokenIndent of [true, false]) {

@@ -90,3 +90,9 @@ export async function signIn(og: Pick<Opsgate, 'url'>, token: string): Promise<s
   if (r.status !== 303) throw new Error(`sign-in answered ${r.status}: ${await r.text()}`);
   return r.headers.get('set-cookie')!.split(';')[0]!;
 }
+
+/** POSTs JSON to /api/{action} with a bearer token: the answer's status and body. */
+export async function callApi(og: Pick<Opsgate, 'url'>, token: string, action: string, body: unknown): Promise<{ status: number; body: Record<string, any> }> {
+  const r = await fetch(`${og.url}/api/${action}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: r.status, body: (await r.json()) as Record<string, any> };
+}
