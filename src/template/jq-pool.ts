@@ -1,0 +1,130 @@
+import { Worker } from 'node:worker_threads';
+import type { JqReply, JqRequest } from './jq-thread.js';
+
+/** How the pool bounds a program: time, the thread's JS heap, and the output it may give. */
+export interface JqLimits { timeoutMs: number; memoryMb: number; threads: number; maxOutput: number }
+
+/** A failure of the program's own making (syntax, runtime error, a limit), in words for the caller. */
+export class JqRunError extends Error {}
+
+interface Job { req: JqRequest; resolve(text: string): void; reject(err: Error): void }
+
+interface Thread { worker: Worker; job?: Job; timer?: NodeJS.Timeout; started: boolean; ready: Promise<void> }
+
+/**
+ * The thread's script. Compiled (dist) it is jq-thread.js; run from sources under tsx (tests,
+ * bench) a thread does not inherit tsx's loader, so it registers tsx before importing jq-thread.ts.
+ */
+function threadScript(): { script: string | URL; eval: boolean } {
+  if (!import.meta.url.endsWith('.ts')) return { script: new URL('./jq-thread.js', import.meta.url), eval: false };
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const thread = new URL('./jq-thread.ts', import.meta.url).href;
+  return { script: `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(thread)}); })`, eval: true };
+}
+
+/**
+ * A few warm worker threads that run jq programs, so a program that never ends or eats memory can
+ * be stopped (the thread is terminated and replaced) while the event loop keeps serving.
+ * Threads are unref'd: an idle pool never keeps the process alive; a running job's timer does.
+ */
+export class JqPool {
+  private readonly threads: Thread[] = [];
+  private readonly queue: Job[] = [];
+  private closed = false;
+
+  constructor(readonly limits: JqLimits) {}
+
+  run(input: string, program: string): Promise<string> {
+    if (this.closed) return Promise.reject(new Error('the jq pool is closed'));
+    return new Promise<string>((resolve, reject) => {
+      this.queue.push({ req: { input, program, maxOutput: this.limits.maxOutput }, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Starts the threads ahead of the first program (bench, start-up). */
+  async warm(): Promise<void> {
+    while (this.threads.length < this.limits.threads) this.threads.push(this.spawn());
+    await Promise.all(this.threads.map((t) => t.ready));
+  }
+
+  /** Stops every thread; programs still queued or running fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new Error('the jq pool is closed'));
+    await Promise.all(this.threads.splice(0).map((t) => this.stop(t, new Error('the jq pool is closed'))));
+  }
+
+  private dispatch(): void {
+    while (this.queue.length) {
+      const thread = this.threads.find((t) => t.started && !t.job);
+      if (!thread) {
+        // A thread still loading jq takes the job once ready; the limit does not count its start.
+        if (this.threads.length < this.limits.threads && this.threads.every((t) => t.started)) this.threads.push(this.spawn());
+        return;
+      }
+      const job = this.queue.shift()!;
+      thread.job = job;
+      // The limit counts from when a thread takes the program, not while it queues behind others.
+      thread.timer = setTimeout(() => this.replace(thread, new JqRunError(`jq program did not finish within ${this.limits.timeoutMs} ms`)), this.limits.timeoutMs);
+      thread.worker.postMessage(job.req);
+    }
+  }
+
+  private spawn(): Thread {
+    const { script, eval: isEval } = threadScript();
+    const worker = new Worker(script, {
+      eval: isEval,
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb, maxYoungGenerationSizeMb: Math.min(16, this.limits.memoryMb / 4) },
+      stdout: true, stderr: true,
+    });
+    worker.unref();
+    let ready!: () => void;
+    const thread: Thread = { worker, started: false, ready: new Promise<void>((r) => { ready = r; }) };
+    worker.on('message', (reply: JqReply | { ready: true }) => {
+      if ('ready' in reply) {
+        thread.started = true;
+        ready();
+        return this.dispatch();
+      }
+      const job = thread.job;
+      if (!job) return;
+      clearTimeout(thread.timer);
+      thread.job = undefined;
+      if (reply.ok) job.resolve(reply.text); else job.reject(new JqRunError(reply.message));
+      // An instance that hit the memory cap is replaced rather than trusted again.
+      if (!reply.ok && reply.outOfMemory) void this.replace(thread);
+      else this.dispatch();
+    });
+    // ERR_WORKER_OUT_OF_MEMORY (the JS heap limit) or any crash of the thread.
+    worker.on('error', (err: Error & { code?: string }) => {
+      void this.replace(thread, new JqRunError(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'jq program ran out of memory' : `jq stopped: ${err.message}`));
+    });
+    worker.on('exit', () => { void this.replace(thread, new JqRunError('jq stopped unexpectedly')); });
+    // Emscripten prints jq's errors on stderr too; the reply carries them.
+    worker.stdout.resume();
+    worker.stderr.resume();
+    return thread;
+  }
+
+  /** Takes a thread out of the pool, failing its job, and lets the next program start a fresh one. */
+  private async replace(thread: Thread, err?: Error): Promise<void> {
+    const i = this.threads.indexOf(thread);
+    if (i < 0) return;
+    this.threads.splice(i, 1);
+    const stopped = this.stop(thread, err);
+    if (!this.closed && this.threads.length < this.limits.threads) this.threads.push(this.spawn());
+    this.dispatch();
+    await stopped;
+  }
+
+  private async stop(thread: Thread, err?: Error): Promise<void> {
+    clearTimeout(thread.timer);
+    const job = thread.job;
+    thread.job = undefined;
+    thread.worker.removeAllListeners('exit');
+    thread.worker.on('error', () => {});
+    if (job) job.reject(err ?? new JqRunError('jq stopped'));
+    await thread.worker.terminate();
+  }
+}
