@@ -5,6 +5,8 @@
  * with the yaml package. Goal: at most 3x the parse.
  * Engine (Redis): executions/s, approval latency and bytes per Waiting execution against raw BullMQ
  * measured in the same run; see bench-engine.ts.
+ * jq: a runaway program refused at the time limit, and a ValueSelector through the pool of jq
+ * threads against the in-process call; see bench-jq.ts.
  */
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -13,6 +15,7 @@ import { parseDocument } from 'yaml';
 import { parseTemplate } from '../src/template/parse.js';
 import { runVoteBench } from './bench-votes.js';
 import { runEngineBench } from './bench-engine.js';
+import { runJqBench } from './bench-jq.js';
 
 const folder = process.argv[2] ?? (existsSync('../shared/corpus/oos-templates') ? '../shared/corpus/oos-templates' : 'runbooks');
 const files: string[] = [];
@@ -48,3 +51,4 @@ console.log(`per template: ${(validate / files.length).toFixed(2)} ms; goal: at 
 // The engine against raw BullMQ on the same Redis (scripts/bench-engine.ts); skipped without a Redis.
 await runEngineBench({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
 await runVoteBench(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+await runJqBench();
