@@ -25,7 +25,7 @@ function threadScript(): { script: string | URL; eval: boolean } {
 /**
  * A few warm worker threads that run jq programs, so a program that never ends or eats memory can
  * be stopped (the thread is terminated and replaced) while the event loop keeps serving.
- * Threads are unref'd: an idle pool never keeps the process alive; a running job's timer does.
+ * Idle threads are unref'd: an idle pool never keeps the process alive.
  */
 export class JqPool {
   private readonly threads: Thread[] = [];
@@ -56,6 +56,12 @@ export class JqPool {
   }
 
   private dispatch(): void {
+    this.assign();
+    // A thread keeps the process alive while it starts (a few hundred ms) or runs a program; idle, it does not.
+    for (const t of this.threads) (t.job || !t.started ? t.worker.ref() : t.worker.unref());
+  }
+
+  private assign(): void {
     while (this.queue.length) {
       const thread = this.threads.find((t) => t.started && !t.job);
       if (!thread) {
@@ -76,9 +82,7 @@ export class JqPool {
     const worker = new Worker(script, {
       eval: isEval,
       resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb, maxYoungGenerationSizeMb: Math.min(16, this.limits.memoryMb / 4) },
-      stdout: true, stderr: true,
     });
-    worker.unref();
     let ready!: () => void;
     const thread: Thread = { worker, started: false, ready: new Promise<void>((r) => { ready = r; }) };
     worker.on('message', (reply: JqReply | { ready: true }) => {
@@ -101,9 +105,6 @@ export class JqPool {
       void this.replace(thread, new JqRunError(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'jq program ran out of memory' : `jq stopped: ${err.message}`));
     });
     worker.on('exit', () => { void this.replace(thread, new JqRunError('jq stopped unexpectedly')); });
-    // Emscripten prints jq's errors on stderr too; the reply carries them.
-    worker.stdout.resume();
-    worker.stderr.resume();
     return thread;
   }
 

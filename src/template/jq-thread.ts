@@ -9,6 +9,10 @@ export interface JqRequest { input: string; program: string; maxOutput: number }
 export type JqReply = { ok: true; text: string } | { ok: false; message: string; outOfMemory?: boolean };
 
 const port = parentPort!;
+// Emscripten also prints its aborts on the console; the reply carries every message to the caller.
+// (The thread's own stdio streams would keep the parent process alive, so they are not piped.)
+console.error = () => {};
+console.warn = () => {};
 
 async function answer(req: JqRequest): Promise<JqReply> {
   try {
