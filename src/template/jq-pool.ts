@@ -31,11 +31,14 @@ export class JqPool {
   private readonly threads: Thread[] = [];
   private readonly queue: Job[] = [];
   private closed = false;
+  /** Threads being terminated, and who waits for the last thread of a closed pool to go. */
+  private readonly stopping = new Set<Promise<void>>();
+  private emptied?: () => void;
 
   constructor(readonly limits: JqLimits) {}
 
   run(input: string, program: string): Promise<string> {
-    if (this.closed) return Promise.reject(new Error('the jq pool is closed'));
+    if (this.closed) return Promise.reject(new JqRunError('the jq pool is closed'));
     return new Promise<string>((resolve, reject) => {
       this.queue.push({ req: { input, program, maxOutput: this.limits.maxOutput }, resolve, reject });
       this.dispatch();
@@ -48,15 +51,25 @@ export class JqPool {
     await Promise.all(this.threads.map((t) => t.ready));
   }
 
-  /** Stops every thread; programs still queued or running fail. */
+  /**
+   * Takes no more programs; those already given still finish (each within its limit), then every
+   * thread stops. So a pool replaced by new limits, or closed by one of several runtimes in a
+   * process, fails nobody's program.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new Error('the jq pool is closed'));
-    await Promise.all(this.threads.splice(0).map((t) => this.stop(t, new Error('the jq pool is closed'))));
+    const empty = new Promise<void>((r) => { this.emptied = r; });
+    this.dispatch();
+    await empty;
+    await Promise.all(this.stopping);
   }
 
   private dispatch(): void {
     this.assign();
+    if (this.closed && !this.queue.length) {
+      for (const t of this.threads.filter((x) => !x.job)) { this.threads.splice(this.threads.indexOf(t), 1); this.stop(t); }
+      if (!this.threads.length) this.emptied?.();
+    }
     // A thread keeps the process alive while it starts (a few hundred ms) or runs a program; idle, it does not.
     for (const t of this.threads) (t.job || !t.started ? t.worker.ref() : t.worker.unref());
   }
@@ -97,35 +110,37 @@ export class JqPool {
       thread.job = undefined;
       if (reply.ok) job.resolve(reply.text); else job.reject(new JqRunError(reply.message));
       // An instance that hit the memory cap is replaced rather than trusted again.
-      if (!reply.ok && reply.outOfMemory) void this.replace(thread);
+      if (!reply.ok && reply.outOfMemory) this.replace(thread);
       else this.dispatch();
     });
     // ERR_WORKER_OUT_OF_MEMORY (the JS heap limit) or any crash of the thread.
     worker.on('error', (err: Error & { code?: string }) => {
-      void this.replace(thread, new JqRunError(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'jq program ran out of memory' : `jq stopped: ${err.message}`));
+      this.replace(thread, new JqRunError(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'jq program ran out of memory' : `jq stopped: ${err.message}`));
     });
-    worker.on('exit', () => { void this.replace(thread, new JqRunError('jq stopped unexpectedly')); });
+    worker.on('exit', () => { this.replace(thread, new JqRunError('jq stopped unexpectedly')); });
     return thread;
   }
 
   /** Takes a thread out of the pool, failing its job, and lets the next program start a fresh one. */
-  private async replace(thread: Thread, err?: Error): Promise<void> {
+  private replace(thread: Thread, err?: Error): void {
     const i = this.threads.indexOf(thread);
     if (i < 0) return;
     this.threads.splice(i, 1);
-    const stopped = this.stop(thread, err);
+    this.stop(thread, err);
     if (!this.closed && this.threads.length < this.limits.threads) this.threads.push(this.spawn());
     this.dispatch();
-    await stopped;
   }
 
-  private async stop(thread: Thread, err?: Error): Promise<void> {
+  /** Fails the thread's program, if any, and terminates it. */
+  private stop(thread: Thread, err?: Error): void {
     clearTimeout(thread.timer);
     const job = thread.job;
     thread.job = undefined;
     thread.worker.removeAllListeners('exit');
     thread.worker.on('error', () => {});
     if (job) job.reject(err ?? new JqRunError('jq stopped'));
-    await thread.worker.terminate();
+    const stopped = thread.worker.terminate().then(() => undefined, () => undefined);
+    this.stopping.add(stopped);
+    void stopped.finally(() => this.stopping.delete(stopped));
   }
 }

@@ -7,9 +7,11 @@ const DEFAULTS: JqLimits = { timeoutMs: 5000, memoryMb: 64, threads: 2, maxOutpu
 let limits: JqLimits = DEFAULTS;
 let pool: JqPool | undefined;
 
-/** Sets the limits (OPSGATE_JQ_TIMEOUT_MS, OPSGATE_JQ_MEMORY_MB); threads already running are replaced. */
+/** Sets the limits (OPSGATE_JQ_TIMEOUT_MS, OPSGATE_JQ_MEMORY_MB); new limits get new threads. */
 export function configureJq(opts: Partial<JqLimits>): void {
-  limits = { ...limits, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) };
+  const next = { ...limits, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) };
+  if (JSON.stringify(next) === JSON.stringify(limits)) return;
+  limits = next;
   const old = pool;
   pool = undefined;
   void old?.close();
@@ -20,7 +22,7 @@ export async function warmJq(): Promise<void> {
   await (pool ??= new JqPool(limits)).warm();
 }
 
-/** Stops the pool's threads (tests, shutdown); the next program starts a new pool. */
+/** Stops the pool's threads once their programs finish (tests, shutdown); the next program starts a new pool. */
 export async function closeJq(): Promise<void> {
   const old = pool;
   pool = undefined;
