@@ -6,6 +6,8 @@
  * Limits: the time to refuse hostile template and parameter input; see bench-limits.ts.
  * Engine (Redis): executions/s, approval latency and bytes per Waiting execution against raw BullMQ
  * measured in the same run; see bench-engine.ts.
+ * jq: a runaway program refused at the time limit, and a ValueSelector through the pool of jq
+ * threads against the in-process call; see bench-jq.ts.
  */
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -15,6 +17,7 @@ import { parseTemplate } from '../src/template/parse.js';
 import { runLimitsBench } from './bench-limits.js';
 import { runVoteBench } from './bench-votes.js';
 import { runEngineBench } from './bench-engine.js';
+import { runJqBench } from './bench-jq.js';
 
 const folder = process.argv[2] ?? (existsSync('../shared/corpus/oos-templates') ? '../shared/corpus/oos-templates' : 'runbooks');
 const files: string[] = [];
@@ -53,3 +56,4 @@ await runLimitsBench();
 // The engine against raw BullMQ on the same Redis (scripts/bench-engine.ts); skipped without a Redis.
 await runEngineBench({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
 await runVoteBench(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+await runJqBench();

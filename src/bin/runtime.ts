@@ -28,6 +28,7 @@ import { TemplateStore } from '../store/templates.js';
 import { ApprovalTickets } from '../store/approval-tickets.js';
 import { Readiness } from '../http/health.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
+import { closeJq, configureJq } from '../template/jq.js';
 
 /** The parts both processes are built from; composition only, no decisions. */
 export interface Runtime {
@@ -58,6 +59,8 @@ export function loadDirectory(config: Config): Directory {
 }
 
 export function createRuntime(config: Config, redisUrl: string, log: Logger): Runtime {
+  // jq programs run in this process's pool of jq threads, within these limits.
+  configureJq(config.jq);
   const redis = connect(redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const keys = buildKeys(config.keyPrefix);
@@ -85,6 +88,7 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
     async close() {
       await metrics.close();
       await producer.close();
+      await closeJq();
       redis.disconnect();
     },
   };

@@ -62,6 +62,10 @@ const schema = z.object({
   ALIBABA_CLOUD_REGION_ID: z.string().regex(/^[a-z]{2}(-[a-z0-9]+)+$/, 'must be a region id such as cn-hangzhou').default('cn-hangzhou'),
   /** How long a worker holds a job before another may take it over (a dead worker's steps resume after this). */
   OPSGATE_LOCK_MS: z.coerce.number({ error: 'must be milliseconds' }).int('must be whole milliseconds').min(500, 'must be at least 500').max(600_000).default(30_000),
+  /** How long one jq program (ValueSelector, PropertySelector, Fn::Jq) may run before it is stopped. */
+  OPSGATE_JQ_TIMEOUT_MS: z.coerce.number({ error: 'must be milliseconds' }).int('must be whole milliseconds').min(10, 'must be at least 10').max(600_000).default(5000),
+  /** The JavaScript heap of each jq thread (jq's own heap is capped at 256 MB by its build). */
+  OPSGATE_JQ_MEMORY_MB: z.coerce.number({ error: 'must be megabytes' }).int('must be whole megabytes').min(16, 'must be at least 16').max(4096).default(64),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).superRefine((env, ctx) => {
@@ -108,6 +112,8 @@ export interface Config {
   cloud?: { accessKeyId: string; accessKeySecret: string; securityToken?: string; endpoint?: string };
   region: string;
   lockMs: number;
+  /** Limits of every jq program. */
+  jq: { timeoutMs: number; memoryMb: number };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -152,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : undefined,
     region: e.ALIBABA_CLOUD_REGION_ID,
     lockMs: e.OPSGATE_LOCK_MS,
+    jq: { timeoutMs: e.OPSGATE_JQ_TIMEOUT_MS, memoryMb: e.OPSGATE_JQ_MEMORY_MB },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -8,6 +8,7 @@ import { references } from '../template/references.js';
 import { bindScript, SCRIPT_NOT_ONE_STRING } from '../template/shell-script.js';
 import type { Task } from '../template/schema.js';
 import { select } from '../template/selector.js';
+import { JqProgram, jqProgram } from '../template/jq-program.js';
 
 export function scopeOf(exec: Execution, builtins: Scope['builtins']): Scope {
   const outputs: Scope['outputs'] = {};
@@ -60,8 +61,9 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome & { properties?
     if (result.kind !== 'success') return { ...result, properties };
     const outputs: Record<string, unknown> = {};
     for (const [name, out] of Object.entries(task.Outputs ?? {})) {
-      const selector = await evaluate(out.ValueSelector, scope);
-      if (typeof selector !== 'string') return { kind: 'failed', message: `Outputs.${name}.ValueSelector must be jq text`, properties };
+      // Written as text, its references reach jq as variables; computed by a function, it is that text.
+      const selector = typeof out.ValueSelector === 'string' ? jqProgram(out.ValueSelector, scope) : await evaluate(out.ValueSelector, scope);
+      if (typeof selector !== 'string' && !(selector instanceof JqProgram)) return { kind: 'failed', message: `Outputs.${name}.ValueSelector must be jq text`, properties };
       outputs[name] = await select(result.result, selector, out.Type);
     }
     return { kind: 'success', outputs, next: result.next, properties };
@@ -71,6 +73,13 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome & { properties?
 }
 
 async function evaluateProperties(task: Task, scope: Scope): Promise<Record<string, unknown>> {
+  const { PropertySelector } = task.Properties;
+  if (typeof PropertySelector === 'string') {
+    // A PropertySelector is jq code: its references become jq variables (shown filled in on the record).
+    const { PropertySelector: _, ...rest } = task.Properties;
+    const evaluated = (await evaluate(rest, scope)) as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(task.Properties).map((k) => [k, k === 'PropertySelector' ? jqProgram(PropertySelector, scope) : evaluated[k]]));
+  }
   if (task.Action.toLowerCase() !== 'opsgate::runshellscript') return (await evaluate(task.Properties, scope)) as Record<string, unknown>;
   // A reference's value reaches the script as a variable, never as its text (shell-script.ts);
   // validate refuses what cannot be placed safely, and so does this, should a template get here.

@@ -1,6 +1,7 @@
 import { ExpressionError } from '../errors.js';
 import { functions } from './functions/index.js';
 import { REFERENCE, STORE_REFERENCE, findName, wholeReference } from './references.js';
+import { jqProgram } from './jq-program.js';
 
 /** What `{{ }}` references resolve against while an execution runs. */
 export interface Scope {
@@ -100,6 +101,11 @@ export async function evaluate(value: unknown, scope: Scope, path = ''): Promise
   }
   const fn = functions[name] ?? functions[findName(Object.keys(functions), name) ?? ''];
   if (!fn) throw new ExpressionError(`Fn::${name} is not an OOS function`);
+  // Fn::Jq's script as written is jq code: its references become jq variables, never pasted text.
+  if (fn === functions.Jq && Array.isArray(raw) && typeof raw[1] === 'string') {
+    const [method, , object, ...more] = await evaluate([raw[0], null, ...raw.slice(2)], scope, path) as unknown[];
+    return fn([method, jqProgram(raw[1], scope), object, ...more], { now: scope.now ?? (() => new Date()) });
+  }
   return fn(await evaluate(raw, scope, path), { now: scope.now ?? (() => new Date()) });
 }
 

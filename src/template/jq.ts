@@ -1,56 +1,55 @@
-import createJq from 'jq-wasm/dist/build/jq.js';
 import { ExpressionError } from '../errors.js';
+import { JqPool, type JqLimits } from './jq-pool.js';
+import { literalProgram, type JqProgram } from './jq-program.js';
 
-interface JqModule { raw(input: string, program: string, flags: string[]): Promise<string> }
+/** The limits of every jq program; the composition roots set them from the configuration. */
+const DEFAULTS: JqLimits = { timeoutMs: 5000, memoryMb: 64, threads: 2, maxOutput: 8 * 1024 * 1024 };
+let limits: JqLimits = DEFAULTS;
+let pool: JqPool | undefined;
 
-/**
- * One instance of jq-wasm's Emscripten module serves about 310 successful runs; the next one
- * corrupts its memory ("memory access out of bounds", or an abort in compile.c) and every later
- * run fails. So an instance is replaced after RUNS_PER_INSTANCE runs (a new one takes ~6 ms), and
- * a run that hits a broken instance anyway is retried once on a fresh one.
- */
-const RUNS_PER_INSTANCE = 200;
-let instance: Promise<JqModule> | undefined;
-let runs = 0;
-
-function fresh(): Promise<JqModule> {
-  runs = 0;
-  instance = createJq() as Promise<JqModule>;
-  return instance;
+/** Sets the limits (OPSGATE_JQ_TIMEOUT_MS, OPSGATE_JQ_MEMORY_MB); new limits get new threads. */
+export function configureJq(opts: Partial<JqLimits>): void {
+  const next = { ...limits, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) };
+  if (JSON.stringify(next) === JSON.stringify(limits)) return;
+  limits = next;
+  const old = pool;
+  pool = undefined;
+  void old?.close();
 }
 
-async function raw(input: string, program: string): Promise<string> {
-  const jq = runs >= RUNS_PER_INSTANCE || !instance ? fresh() : instance;
-  runs++;
-  try {
-    return await (await jq).raw(input, program, ['-c']);
-  } catch (err) {
-    if (!isBroken(err)) throw err;
-    return (await fresh()).raw(input, program, ['-c']);
-  }
+/** Starts the pool's threads ahead of the first program. */
+export async function warmJq(): Promise<void> {
+  await (pool ??= new JqPool(limits)).warm();
 }
 
-/** The module's own failure (a WebAssembly trap or an Emscripten abort), not jq's answer about the program. */
-function isBroken(err: unknown): boolean {
-  return (err as Error)?.name === 'RuntimeError' || /^Aborted\(|memory access out of bounds/.test((err as Error)?.message ?? '');
+/** Stops the pool's threads once their programs finish (tests, shutdown); the next program starts a new pool. */
+export async function closeJq(): Promise<void> {
+  const old = pool;
+  pool = undefined;
+  await old?.close();
 }
 
 /**
- * Runs a jq program over a JSON value with a real jq (jq-wasm, Emscripten's build of jq) and
- * returns every result. `what` names the caller in error messages (`ValueSelector x`, `Fn::Jq`).
+ * Runs a jq program over a JSON value with a real jq (jq-wasm, Emscripten's build of jq) on a pool
+ * thread, within the time and memory limits, and returns every result. `what` names the caller in
+ * error messages (`ValueSelector x`, `Fn::Jq`). The program's variables ($__v0, ...) reach jq inside
+ * the input document, never as program text: `.[1] as [$__v0] | .[0] | (program)`.
  */
-export async function runJq(input: unknown, program: string, what: string): Promise<unknown[]> {
-  let text: string;
-  // Emscripten records jq's exit status in process.exitCode (3 for a compile error), which would
-  // make this whole process exit non-zero later. Keep ours.
-  const exitCode = process.exitCode;
-  try {
-    text = await raw(JSON.stringify(input ?? null), program);
-  } catch (err) {
-    const message = (err as Error).message.replace(/^jq: error: /, '').split('\n')[0];
-    throw new ExpressionError(`${what}: ${message}`);
-  } finally {
-    process.exitCode = exitCode;
+export async function runJq(input: unknown, program: string | JqProgram, what: string): Promise<unknown[]> {
+  const p = typeof program === 'string' ? literalProgram(program) : program;
+  let doc = JSON.stringify(input ?? null);
+  let text = p.text;
+  if (p.vars.length) {
+    doc = `[${doc},${JSON.stringify(p.vars.map((v) => v ?? null))}]`;
+    // The newline ends a trailing `# comment` before the closing parenthesis.
+    text = `.[1] as [${p.vars.map((_, i) => `$__v${i}`).join(', ')}] | .[0] | (${text}\n)`;
   }
-  return text.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as unknown);
+  let out: string;
+  try {
+    out = await (pool ??= new JqPool(limits)).run(doc, text);
+  } catch (err) {
+    // jq's own message is its first line, without its `jq: error: ` prefix.
+    throw new ExpressionError(`${what}: ${(err as Error).message.replace(/^jq: error: /, '').split('\n')[0]}`);
+  }
+  return out.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as unknown);
 }

@@ -1,4 +1,5 @@
 import { runJq } from './jq.js';
+import { JqProgram, literalProgram } from './jq-program.js';
 import type { ParameterType } from './schema.js';
 
 /**
@@ -6,12 +7,17 @@ import type { ParameterType } from './schema.js';
  * leading `.` of OOS (`Instances.Instance[].InstanceId`). Type List gathers every result; other
  * types take the first, then the value is coerced to the declared type.
  */
-export async function select(result: unknown, selector: string, type: ParameterType, what = 'ValueSelector'): Promise<unknown> {
-  const trimmed = selector.trim();
-  const program = /^[A-Za-z_]/.test(trimmed) ? `.${trimmed}` : trimmed;
-  const values = await runJq(result, program, `${what} ${selector}`);
+export async function select(result: unknown, selector: string | JqProgram, type: ParameterType, what = 'ValueSelector'): Promise<unknown> {
+  const values = await runJq(result, withLeadingDot(selector), `${what} ${String(selector)}`);
   if (type === 'List') return values.length === 1 && Array.isArray(values[0]) ? values[0] : values;
   return coerce(values[0] ?? null, type);
+}
+
+/** OOS's implicit leading `.`: `Instances.Instance[].InstanceId` is `.Instances.Instance[].InstanceId`. */
+export function withLeadingDot(selector: string | JqProgram): JqProgram {
+  const p = typeof selector === 'string' ? literalProgram(selector) : selector;
+  const trimmed = p.text.trim();
+  return /^[A-Za-z_]/.test(trimmed) ? new JqProgram(`.${trimmed}`, p.vars, String(p).trim()) : p;
 }
 
 /** A selected value as the declared output type. */

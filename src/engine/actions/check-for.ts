@@ -1,5 +1,7 @@
 import { CloudApiError, ParameterError } from '../../errors.js';
 import { runJq } from '../../template/jq.js';
+import { JqProgram } from '../../template/jq-program.js';
+import { withLeadingDot } from '../../template/selector.js';
 import { cloudRequestOf, describeCloudError } from './execute-api.js';
 import type { Action, CloudPort } from './types.js';
 
@@ -37,7 +39,7 @@ function list(v: unknown): string[] | undefined {
 export async function probe(properties: Record<string, unknown>, cloud: CloudPort): Promise<Probe> {
   const req = cloudRequestOf(properties);
   const selector = properties.PropertySelector;
-  if (typeof selector !== 'string' || !selector.trim()) throw new ParameterError('PropertySelector must be a jq selector');
+  if (!(selector instanceof JqProgram) && (typeof selector !== 'string' || !selector.trim())) throw new ParameterError('PropertySelector must be a jq selector');
   const desired = list(properties.DesiredValues);
   const notDesired = list(properties.NotDesiredValues);
   if (!desired && !notDesired) throw new ParameterError('DesiredValues or NotDesiredValues is required');
@@ -52,10 +54,7 @@ export async function probe(properties: Record<string, unknown>, cloud: CloudPor
     answer = { RequestId: err.requestId, Code: err.apiCode, Message: err.message };
     error = describeCloudError(req, err);
   }
-  const trimmed = selector.trim();
-  // The implicit leading `.` of OOS selectors, as in template/selector.ts.
-  const program = /^[A-Za-z_]/.test(trimmed) ? `.${trimmed}` : trimmed;
-  const results = await runJq(answer, program, `PropertySelector ${trimmed}`);
+  const results = await runJq(answer, withLeadingDot(selector), `PropertySelector ${String(selector).trim()}`);
   const values = (results.length ? results : [null]).map(asText);
   const ok = (v: string) => (!desired || desired.includes(v)) && !notDesired?.includes(v);
   return {

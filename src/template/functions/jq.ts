@@ -1,4 +1,5 @@
 import { runJq } from '../jq.js';
+import { JqProgram } from '../jq-program.js';
 import { asString, describe, fail, positional } from './args.js';
 
 /** Jq: [First|All, script, object] with a real jq; First gives the first result (null if none). */
@@ -13,7 +14,9 @@ async function Jq(args: unknown): Promise<unknown> {
   const [m, s, object] = positional('Jq', args, '[method, script, object]', 3);
   const method = typeof m === 'string' ? m.trim().toLowerCase() : '';
   if (method !== 'first' && method !== 'all') fail('Jq', `method must be First or All, got ${describe(m)}`);
-  const results = await runJq(input(object), asString('Jq', s, 'the script'), 'Fn::Jq');
+  // The script arrives as a JqProgram when written in the template (its references are jq variables).
+  const script = s instanceof JqProgram ? s : asString('Jq', s, 'the script');
+  const results = await runJq(input(object), script, 'Fn::Jq');
   return method === 'all' ? results : results[0] ?? null;
 }
 
