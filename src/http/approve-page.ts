@@ -7,7 +7,7 @@ import { executionMasker } from '../engine/mask.js';
 import { TicketNotFoundError } from '../errors.js';
 import { linkUsed, readLink, releaseLink, useLink, type LinkPayload } from '../notify/approval-links.js';
 import { activeLevel } from '../notify/approval-mail.js';
-import type { Ticket } from '../store/approval-tickets.js';
+import type { Ticket } from '../approval/ticket.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { TemplateStore } from '../store/templates.js';
 import { escapeHtml as e, readForm, sendPage as page } from './respond.js';

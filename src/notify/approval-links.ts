@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { peek, seal, unseal } from '../sealed.js';
-import type { Ticket } from '../store/approval-tickets.js';
+import type { Ticket } from '../approval/ticket.js';
 
 /**
  * Mail approval links: `base64url(payload).base64url(HMAC-SHA256)`. The token is the credential

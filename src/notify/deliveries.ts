@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Directory } from '../config/directory.js';
 import type { ApprovalService } from '../core/approval-service.js';
 import type { Logger } from '../log.js';
-import type { Ticket } from '../store/approval-tickets.js';
+import type { Ticket } from '../approval/ticket.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { Keys } from '../store/keys.js';
 import { approvalMails } from './approval-mail.js';
