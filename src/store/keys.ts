@@ -29,6 +29,9 @@ export interface Keys {
   ticketDoc(tag: string, ticketId: string): string;
   ticketLevels(tag: string, ticketId: string): string;
   consoleMessages: string;
+  /** The console's message counter, and its messages' ids by that count (oldest first). */
+  consoleSeq: string;
+  consoleOrder: string;
   consoleEvents: string;
   /** Pub/Sub channel: an execution's id each time it (or its approval) changes. */
   executionEvents: string;
@@ -71,6 +74,8 @@ export function keys(prefix: string): Keys {
     ticketDoc: (t, id) => `${tag(t)}:ticket:${id}:doc`,
     ticketLevels: (t, id) => `${tag(t)}:ticket:${id}:levels`,
     consoleMessages: `${prefix}:console:messages`,
+    consoleSeq: `${prefix}:console:messages:seq`,
+    consoleOrder: `${prefix}:console:messages:order`,
     consoleEvents: `${prefix}:console:events`,
     executionEvents: `${prefix}:execution-events`,
     secret: `${prefix}:secret`,
