@@ -10,7 +10,8 @@ import { activeLevel } from '../notify/approval-mail.js';
 import type { Ticket } from '../approval/ticket.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { TemplateStore } from '../store/templates.js';
-import { escapeHtml as e, readForm, sendPage as page } from './respond.js';
+import { escapeHtml as e } from '../html.js';
+import { readForm, sendPage as page } from './respond.js';
 import type { Route } from './server.js';
 
 export interface ApprovePageDeps {
