@@ -1,4 +1,4 @@
-import type { Ticket } from '../store/approval-tickets.js';
+import type { Ticket } from './ticket.js';
 
 /**
  * The one approval card, platform-neutral: every chat adapter renders this, and a decided card

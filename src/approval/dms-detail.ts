@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Ticket } from '../store/approval-tickets.js';
+import type { Ticket } from './ticket.js';
 
 /** DMS times: `2021-10-29 14:17:25` (UTC here). */
 export const dmsTime = (iso?: string) => (iso ? iso.replace('T', ' ').replace(/\.\d{3}Z$|Z$/, '') : '');

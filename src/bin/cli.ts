@@ -4,6 +4,7 @@ import { ConfigError, OpsgateError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { ensureRedis } from '../store/redis.js';
 import { describeExecution } from '../chat/describe.js';
+import { keyValues } from '../chat/tokenize.js';
 import { executionMasker } from '../engine/mask.js';
 import { isTerminal } from '../engine/status.js';
 import { startProbeServer } from '../metrics/probe-server.js';
@@ -66,11 +67,9 @@ async function main(argv: string[]): Promise<number> {
 /** Starts an execution as the CLI user and prints a live progress line until it ends. */
 async function run(rt: ReturnType<typeof createRuntime>, [name, ...pairs]: string[]): Promise<number> {
   if (!name) throw new OpsgateError('InvalidParameter', 'usage: opsgate run TEMPLATE [key=value ...]');
-  const parameters = Object.fromEntries(pairs.map((p) => {
-    const eq = p.indexOf('=');
-    if (eq < 1) throw new OpsgateError('InvalidParameter', `${JSON.stringify(p)} is not key=value`);
-    return [p.slice(0, eq), p.slice(eq + 1)];
-  }));
+  const given = keyValues(pairs);
+  if (!given.ok) throw new OpsgateError('InvalidParameter', `${JSON.stringify(given.word)} is not key=value`);
+  const parameters = given.value;
   if (!(await rt.producer.steps.getWorkers()).length) process.stderr.write('opsgate: no worker is running yet; start one with `opsgate worker` or `npm start`\n');
   const exec = await rt.executions.start({ templateName: name, parameters, owner: rt.config.user, origin: { platform: 'cli' } });
   let last = '';

@@ -63,7 +63,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     ...pages.routes.map((r) => access.guard(r)), ...console.routes,
     ...approvePageRoutes({
       approvals: rt.approvals, directory: rt.directory, executions: rt.executionStore, templates: rt.templates,
-      redis: rt.redis, keysPrefix: rt.keys.prefix, secret, publicUrl: publicUrlOf(config),
+      redis: rt.redis, keys: rt.keys, secret, publicUrl: publicUrlOf(config),
     }),
     apiRoute({
       ...templateActions(rt.templates, rt.permissions),

@@ -5,7 +5,7 @@ import { asOpsgateError } from '../errors.js';
 import type { TemplateStore } from '../store/templates.js';
 import { describeExecution, describeTemplate, describeTicket } from './describe.js';
 import type { Actor } from './platform.js';
-import { tokenize } from './tokenize.js';
+import { keyValues, tokenize } from './tokenize.js';
 import { fieldErrors, runForm, type RunForm } from './run-form.js';
 
 /** Where a command came from; replies go privately to the actor. */
@@ -44,12 +44,9 @@ const commands: Command[] = [
     name: 'run', aliases: ['start'], usage: 'run TEMPLATE [key=value ...]', summary: 'start a runbook',
     async run([name, ...pairs], ctx, { templates, executions }) {
       if (!name) throw new UsageError('which template? Name one.');
-      const parameters: Record<string, string> = {};
-      for (const pair of pairs) {
-        const eq = pair.indexOf('=');
-        if (eq < 1) throw new UsageError(`${JSON.stringify(pair)} is not key=value`);
-        parameters[pair.slice(0, eq)] = pair.slice(eq + 1);
-      }
+      const given = keyValues(pairs);
+      if (!given.ok) throw new UsageError(`${JSON.stringify(given.word)} is not key=value`);
+      const parameters = given.value;
       const { template } = await templates.runnable(name);
       if (!ctx.actor.user && template.Tasks.some((t) => t.Action.toLowerCase() === 'acs::approve')) {
         return `${name} needs approval, and you are not in the opsgate directory, so you cannot start it.`;
@@ -165,8 +162,9 @@ export class Bot {
     if (!verb || !/^(run|start)$/i.test(verb) || !name) return undefined;
     const t = await this.deps.templates.runnable(name).catch(() => undefined);
     if (!t || !Object.keys(t.template.Parameters).length) return undefined;
-    if (pairs.some((p) => p.indexOf('=') < 1)) return undefined; // the command answers what is wrong
-    const given = Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]).filter(([k]) => k));
+    const pairsGiven = keyValues(pairs);
+    if (!pairsGiven.ok) return undefined; // the command answers what is wrong
+    const given = pairsGiven.value;
     const missing = Object.entries(t.template.Parameters).some(([k, p]) => p.Default === undefined && !(k in given));
     if (pairs.length && !missing) return undefined;
     const form = runForm(t.name, t.version, t.template);

@@ -1,6 +1,6 @@
 import type { Masker } from '../engine/mask.js';
 import type { Execution } from '../engine/types.js';
-import type { Ticket } from '../store/approval-tickets.js';
+import type { Ticket } from '../approval/ticket.js';
 
 const ICON: Record<string, string> = {
   Queued: '⏸', Running: '▶', Waiting: '⏳', Success: '✅', Failed: '❌', Cancelled: '⛔', Skipped: '↷',

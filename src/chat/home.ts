@@ -1,6 +1,6 @@
 import type { ApprovalService } from '../core/approval-service.js';
 import type { Execution } from '../engine/types.js';
-import type { Ticket } from '../store/approval-tickets.js';
+import type { Ticket } from '../approval/ticket.js';
 import type { ExecutionStore } from '../store/executions.js';
 
 /** What a person's home tab shows: approvals waiting for them, and their recent runs. */

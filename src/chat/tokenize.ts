@@ -21,3 +21,16 @@ export function tokenize(line: string): string[] {
   if (inWord) words.push(word);
   return words;
 }
+
+export type KeyValues = { ok: true; value: Record<string, string> } | { ok: false; word: string };
+
+/**
+ * `key=value` words as parameters (chat `run`, its form, `opsgate run`): the first `=` splits, the key is
+ * not empty, a later key wins. A bad word is returned, not thrown, so each caller answers in its own way.
+ */
+export function keyValues(words: string[]): KeyValues {
+  const bad = words.find((w) => w.indexOf('=') < 1);
+  if (bad !== undefined) return { ok: false, word: bad };
+  const split = (w: string, eq = w.indexOf('=')) => [w.slice(0, eq), w.slice(eq + 1)];
+  return { ok: true, value: Object.fromEntries(words.map((w) => split(w))) };
+}

@@ -7,10 +7,12 @@ import { executionMasker } from '../engine/mask.js';
 import { TicketNotFoundError } from '../errors.js';
 import { linkUsed, readLink, releaseLink, useLink, type LinkPayload } from '../notify/approval-links.js';
 import { activeLevel } from '../notify/approval-mail.js';
-import type { Ticket } from '../store/approval-tickets.js';
+import type { Ticket } from '../approval/ticket.js';
 import type { ExecutionStore } from '../store/executions.js';
+import type { Keys } from '../store/keys.js';
 import type { TemplateStore } from '../store/templates.js';
-import { escapeHtml as e, readForm, sendPage as page } from './respond.js';
+import { escapeHtml as e } from '../html.js';
+import { readForm, sendPage as page } from './respond.js';
 import type { Route } from './server.js';
 
 export interface ApprovePageDeps {
@@ -19,7 +21,7 @@ export interface ApprovePageDeps {
   executions: ExecutionStore;
   templates: TemplateStore;
   redis: Redis;
-  keysPrefix: string;
+  keys: Pick<Keys, 'usedApprovalLink'>;
   secret: () => Promise<string>;
   publicUrl: string;
 }
@@ -52,7 +54,7 @@ export function approvePageRoutes(deps: ApprovePageDeps): Route[] {
       if (err instanceof TicketNotFoundError) return { ok: false, status: 404, title: 'No such approval', why: `Approval ticket ${read.payload.ticketId} does not exist (any more).` };
       throw err;
     }
-    if (await linkUsed(deps.redis, deps.keysPrefix, token)) return { ok: false, status: 410, title: 'This link was already used', why: 'Each approval link works once.', ticket };
+    if (await linkUsed(deps.redis, deps.keys, token)) return { ok: false, status: 410, title: 'This link was already used', why: 'Each approval link works once.', ticket };
     if (ticket.status !== 'AUDITING') return { ok: false, status: 409, title: 'This approval is already decided', why: approvalCard(ticket, publicUrl).outcome ?? '', ticket };
     return { ok: true, link: read.payload, ticket };
   }
@@ -83,7 +85,7 @@ ${note ? `<p class="warn">${e(note)}</p>` : form(c.link.approver, pre === 'rejec
         const c = await check(token!);
         if (!c.ok) return refuse(res, c, await details(c.ticket));
         // Marked before voting: of two concurrent POSTs only one gets to vote.
-        if (!(await useLink(deps.redis, deps.keysPrefix, token!))) {
+        if (!(await useLink(deps.redis, deps.keys, token!))) {
           return refuse(res, { status: 410, title: 'This link was already used', why: 'Each approval link works once.' }, await details(c.ticket));
         }
         const r = await deps.approvals.vote(c.ticket.id, deps.directory.user(c.link.approver), decision === 'approve' ? 'AGREE' : 'REJECT', comment);
@@ -92,7 +94,7 @@ ${note ? `<p class="warn">${e(note)}</p>` : form(c.link.approver, pre === 'rejec
           return page(res, 200, 'Your vote is recorded', `<p class="ok">${e(r.message)}</p>${await details(ticket)}`);
         }
         // Refused by the ticket: nothing changed, so the link is given back.
-        await releaseLink(deps.redis, deps.keysPrefix, token!);
+        await releaseLink(deps.redis, deps.keys, token!);
         const status = r.outcome === 'missing' ? 404 : r.outcome === 'closed' || r.outcome === 'duplicate' ? 409 : 403;
         return refuse(res, { status, title: 'Your vote was not recorded', why: r.message }, await details(ticket));
       },

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OpsgateError } from '../errors.js';
+import { escapeHtml } from '../html.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -43,10 +44,6 @@ export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise
   try { body = text ? JSON.parse(text) : {}; } catch { throw new OpsgateError('InvalidParameter', 'body is not JSON'); }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new OpsgateError('InvalidParameter', 'body must be a JSON object');
   return body as Record<string, unknown>;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** A small form-encoded body; anything larger than a form needs is refused. */

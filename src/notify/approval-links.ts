@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { peek, seal, unseal } from '../sealed.js';
-import type { Ticket } from '../store/approval-tickets.js';
+import type { Ticket } from '../approval/ticket.js';
+import type { Keys } from '../store/keys.js';
 
 /**
  * Mail approval links: `base64url(payload).base64url(HMAC-SHA256)`. The token is the credential
@@ -11,6 +11,9 @@ import type { Ticket } from '../store/approval-tickets.js';
 export interface LinkPayload { ticketId: string; approver: string; /** epoch ms */ expiresAt: number }
 export type LinkProblem = 'forged' | 'expired' | 'malformed';
 export type ReadLink = { ok: true; payload: LinkPayload } | { ok: false; reason: LinkProblem };
+
+/** Where a used link is marked: keys.ts keeps only the hash of its token, a credential. */
+type LinkKeys = Pick<Keys, 'usedApprovalLink'>;
 
 const DEFAULT_TTL_MS = 7 * 24 * 3600_000;
 // The same secret signs console sessions and callbacks: a context label keeps a signature made
@@ -43,26 +46,21 @@ export function linkExpiry(ticket: Pick<Ticket, 'createDate' | 'spec'>, now = Da
   return Math.ceil(at / 1000) * 1000; // tokens keep whole seconds: what a mail says is what the link holds
 }
 
-/** `{prefix}:approval-link:{sha256(token)}`: the token is a credential, so only its hash is kept. */
-export function usedLinkKey(prefix: string, token: string): string {
-  return `${prefix}:approval-link:${createHash('sha256').update(token).digest('hex')}`;
-}
-
 /**
  * Marks a link used: true for the first caller only (SET NX). The mark outlives the token's
  * expiry by a minute (clocks of several processes), after which readLink refuses it anyway.
  */
-export async function useLink(redis: Redis, prefix: string, token: string, now = Date.now()): Promise<boolean> {
+export async function useLink(redis: Redis, keys: LinkKeys, token: string, now = Date.now()): Promise<boolean> {
   const expiresAt = decode(peek(token))?.expiresAt ?? now + DEFAULT_TTL_MS;
   const ttl = Math.max(expiresAt - now, 0) + 60_000;
-  return (await redis.set(usedLinkKey(prefix, token), String(now), 'PX', ttl, 'NX')) === 'OK';
+  return (await redis.set(keys.usedApprovalLink(token), String(now), 'PX', ttl, 'NX')) === 'OK';
 }
 
-export async function linkUsed(redis: Redis, prefix: string, token: string): Promise<boolean> {
-  return (await redis.exists(usedLinkKey(prefix, token))) === 1;
+export async function linkUsed(redis: Redis, keys: LinkKeys, token: string): Promise<boolean> {
+  return (await redis.exists(keys.usedApprovalLink(token))) === 1;
 }
 
 /** Gives a link back when its vote changed nothing (refused by the ticket), so it may be tried again. */
-export async function releaseLink(redis: Redis, prefix: string, token: string): Promise<void> {
-  await redis.del(usedLinkKey(prefix, token));
+export async function releaseLink(redis: Redis, keys: LinkKeys, token: string): Promise<void> {
+  await redis.del(keys.usedApprovalLink(token));
 }

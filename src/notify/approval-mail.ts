@@ -1,6 +1,6 @@
 import { approvalCard } from '../approval/card.js';
-import { escapeHtml as e } from '../http/respond.js';
-import type { Ticket } from '../store/approval-tickets.js';
+import { escapeHtml as e } from '../html.js';
+import type { Ticket } from '../approval/ticket.js';
 import { createLink, linkExpiry } from './approval-links.js';
 import type { MailMessage } from './mail.js';
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { approvalDetail } from '../approval/dms-detail.js';
-import type { Ticket } from '../store/approval-tickets.js';
+import type { Ticket } from '../approval/ticket.js';
 
 /**
  * A CreateApproval caller's decision, POSTed to its CallbackUrl as JSON signed with the opsgate

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Directory } from '../config/directory.js';
 import type { ApprovalService } from '../core/approval-service.js';
 import type { Logger } from '../log.js';
-import type { Ticket } from '../store/approval-tickets.js';
+import type { Ticket } from '../approval/ticket.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { Keys } from '../store/keys.js';
 import { approvalMails } from './approval-mail.js';
@@ -80,7 +80,7 @@ export class Deliveries {
     const u = new URL(uri);
     const robot = createHash('sha256').update(`${u.host}${u.pathname}${u.searchParams.get('access_token') ?? ''}`).digest('hex').slice(0, 16);
     const minute = Math.floor(this.d.now() / 60_000);
-    const key = `${this.d.keys.prefix}:robot:${robot}:${minute}`;
+    const key = this.d.keys.robotMinute(robot, minute);
     const n = await this.d.redis.incr(key);
     if (n === 1) await this.d.redis.expire(key, 120);
     if (n > ROBOT_PER_MINUTE) throw new LaterError((minute + 1) * 60_000 + Math.floor(Math.random() * 2000));

@@ -1,60 +1,9 @@
 import type { Redis } from 'ioredis';
+import type { LevelRecord, Ticket, TicketDoc, TicketStatus, Vote, VoteDecision } from '../approval/ticket.js';
 import { TicketNotFoundError } from '../errors.js';
 import type { ApprovalSpec } from '../template/approve.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
-
-export type TicketStatus = 'AUDITING' | 'APPROVED' | 'REJECT' | 'CANCEL';
-export type VoteDecision = 'AGREE' | 'REJECT';
-
-/** What a ticket was opened for; fixed once opened. */
-export interface TicketDoc {
-  id: string;
-  /** The execution's task, or the CreateApproval request, the ticket belongs to. */
-  key: string;
-  executionId?: string;
-  taskName?: string;
-  templateName?: string;
-  title: string;
-  description: string;
-  orderType: string;
-  requester?: string;
-  spec: ApprovalSpec;
-  /** What criteria and `$request` see: {parameters, outputs, context, request}. */
-  subject: Record<string, unknown>;
-  reasons: string[];
-  callbackUrl?: string;
-  createDate: string;
-}
-
-export interface LevelRecord {
-  index: number;
-  name: string;
-  mode: string;
-  status: 'active' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
-  approvers: string[];
-  required: number;
-  activatedAt?: string;
-  note?: string;
-}
-
-export interface Vote { voter: string; decision: VoteDecision; comment?: string; date: string; level: number }
-
-export interface Ticket extends TicketDoc {
-  status: TicketStatus;
-  /** The active level's index (-1 before the first). */
-  level: number;
-  approvals: number;
-  required: number;
-  reason?: string;
-  /** Why a ticket ended without a decision of its approvers: EXECUTION_CANCELLED, EXECUTION_FAILED, ... */
-  closeCode?: string;
-  decidedAt?: string;
-  votes: Vote[];
-  levels: LevelRecord[];
-  /** Who may vote on the active level now. */
-  approvers: string[];
-}
 
 export type BallotOutcome = 'missing' | 'closed' | 'not-approver' | 'duplicate' | 'recorded' | 'level-done' | 'decided';
 

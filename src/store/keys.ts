@@ -29,10 +29,17 @@ export interface Keys {
   ticketDoc(tag: string, ticketId: string): string;
   ticketLevels(tag: string, ticketId: string): string;
   consoleMessages: string;
+  /** The console's message counter, and its messages' ids by that count (oldest first). */
+  consoleSeq: string;
+  consoleOrder: string;
   consoleEvents: string;
   /** Pub/Sub channel: an execution's id each time it (or its approval) changes. */
   executionEvents: string;
   secret: string;
+  /** A mail approval link already used, by the hash of its token (the token is a credential). */
+  usedApprovalLink(token: string): string;
+  /** A DingTalk robot's messages in one minute (its rate limit), by a hash of its address. */
+  robotMinute(robot: string, minute: number): string;
   /** A one-time console sign-in link, by the hash of its token. */
   loginToken(tokenHash: string): string;
   /** Marks something done once (a chat event delivered twice), by its id. */
@@ -71,9 +78,13 @@ export function keys(prefix: string): Keys {
     ticketDoc: (t, id) => `${tag(t)}:ticket:${id}:doc`,
     ticketLevels: (t, id) => `${tag(t)}:ticket:${id}:levels`,
     consoleMessages: `${prefix}:console:messages`,
+    consoleSeq: `${prefix}:console:messages:seq`,
+    consoleOrder: `${prefix}:console:messages:order`,
     consoleEvents: `${prefix}:console:events`,
     executionEvents: `${prefix}:execution-events`,
     secret: `${prefix}:secret`,
+    usedApprovalLink: (token) => `${prefix}:approval-link:${createHash('sha256').update(token).digest('hex')}`,
+    robotMinute: (robot, minute) => `${prefix}:robot:${robot}:${minute}`,
     loginToken: (h) => `${prefix}:login:${h}`,
     once: (id) => `${prefix}:once:${id}`,
     rate: (scope, caller, w) => `${prefix}:rate:${scope}:${caller}:${w}`,

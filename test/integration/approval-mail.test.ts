@@ -6,7 +6,7 @@ import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { approvePageRoutes } from '../../src/http/approve-page.js';
 import { createHttpServer, type Route } from '../../src/http/server.js';
-import { createLink, linkExpiry, readLink, useLink, usedLinkKey } from '../../src/notify/approval-links.js';
+import { createLink, linkExpiry, readLink, useLink } from '../../src/notify/approval-links.js';
 import { approvalMails } from '../../src/notify/approval-mail.js';
 import { sendMail } from '../../src/notify/mail.js';
 import { secretOf } from '../../src/store/secret.js';
@@ -53,7 +53,7 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
     pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
     routes.push(...approvePageRoutes({
       approvals: og.rt.approvals, directory: og.rt.directory, executions: og.rt.executionStore, templates: og.rt.templates,
-      redis: og.rt.redis, keysPrefix: og.rt.keys.prefix, secret: () => secretOf(og.rt), publicUrl: pageUrl,
+      redis: og.rt.redis, keys: og.rt.keys, secret: () => secretOf(og.rt), publicUrl: pageUrl,
     }));
   });
   after(async () => { page.closeAllConnections(); await new Promise((r) => page.close(r)); await open.close(); await og.close(); });
@@ -144,7 +144,7 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
     const late = await post(expired, { decision: 'approve' });
     assert.equal(late.status, 410);
     assert.match(await late.text(), /expired/);
-    assert.equal(await og.rt.redis.exists(usedLinkKey(og.rt.keys.prefix, tokenOf(expired))), 0, 'a refused link is not marked');
+    assert.equal(await og.rt.redis.exists(og.rt.keys.usedApprovalLink(tokenOf(expired))), 0, 'a refused link is not marked');
     t = await og.rt.approvals.get(ticketId);
     assert.equal(t.votes.length, 1);
     assert.equal(t.status, 'AUDITING');
@@ -193,9 +193,9 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
     const token = createLink(SECRET, { ticketId: '1', approver: 'bob', expiresAt: Date.now() + 60_000 });
     assert.match(token, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     assert.deepEqual(readLink(SECRET, `${token}x`), { ok: false, reason: 'malformed' });
-    assert.equal(await useLink(og.rt.redis, og.rt.keys.prefix, token), true);
-    assert.equal(await useLink(og.rt.redis, og.rt.keys.prefix, token), false);
-    const ttl = await og.rt.redis.pttl(usedLinkKey(og.rt.keys.prefix, token));
+    assert.equal(await useLink(og.rt.redis, og.rt.keys, token), true);
+    assert.equal(await useLink(og.rt.redis, og.rt.keys, token), false);
+    const ttl = await og.rt.redis.pttl(og.rt.keys.usedApprovalLink(token));
     assert.ok(ttl > 60_000 && ttl <= 121_000, `the mark lives as long as the link (${ttl} ms)`);
     const spec = { levels: [], allowSelfApproval: false, chat: true };
     const createDate = '2030-01-01T00:00:00.000Z';

@@ -5,7 +5,7 @@ import { resolveApprovers } from '../../src/approval/resolve.js';
 import { renderSlack } from '../../src/chat/slack/render.js';
 import { tokenize } from '../../src/chat/tokenize.js';
 import { Directory } from '../../src/config/directory.js';
-import type { Ticket } from '../../src/store/approval-tickets.js';
+import type { Ticket } from '../../src/approval/ticket.js';
 
 const directory = new Directory({
   users: { alice: { slack: 'U1', manager: 'bob', groups: ['sre'] }, bob: { slack: 'U2', groups: ['sre'] }, carol: {} },

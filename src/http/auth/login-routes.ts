@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Directory } from '../../config/directory.js';
-import { escapeHtml as e, readForm, sendPage } from '../respond.js';
+import { escapeHtml as e } from '../../html.js';
+import { readForm, sendPage } from '../respond.js';
 import type { Route } from '../server.js';
 import type { Access } from './access.js';
 import { tokenUser } from './bearer.js';

@@ -1,7 +1,7 @@
 import type { ApprovalService } from '../../core/approval-service.js';
 import type { Execution, TaskRecord } from '../../engine/types.js';
 import { executionMasker, type Masker } from '../../engine/mask.js';
-import type { Ticket } from '../../store/approval-tickets.js';
+import type { Ticket } from '../../approval/ticket.js';
 import type { ExecutionStore } from '../../store/executions.js';
 import type { ItemRecord, LoopStore } from '../../store/loops.js';
 import type { TemplateStore } from '../../store/templates.js';

@@ -1,5 +1,5 @@
 import { isExecutionStatus, isTerminal } from '../../engine/status.js';
-import { escapeHtml as e } from '../respond.js';
+import { escapeHtml as e } from '../../html.js';
 import type { ApprovalView, ExecutionPageData, LoopView, RunView } from './execution-data.js';
 import { badge, pageShell, showDate } from './layout.js';
 import { formatDuration, timelineSvg, type TimelineRow } from './timeline-svg.js';

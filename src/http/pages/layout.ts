@@ -1,4 +1,4 @@
-import { escapeHtml as e } from '../respond.js';
+import { escapeHtml as e } from '../../html.js';
 
 const CSS = `body{font:14px system-ui,sans-serif;margin:2rem;max-width:72rem;color:#202124}
 a{color:#1a73e8}td,th{padding:.3rem .6rem;border-bottom:1px solid #e0e0e0;text-align:left;vertical-align:top}

@@ -1,5 +1,5 @@
 import { EXECUTION_STATUSES } from '../../engine/status.js';
-import { escapeHtml as e } from '../respond.js';
+import { escapeHtml as e } from '../../html.js';
 import { badge, pageShell, showDate } from './layout.js';
 
 

@@ -1,4 +1,4 @@
-import { escapeHtml as e } from '../respond.js';
+import { escapeHtml as e } from '../../html.js';
 
 /** One bar of the timeline: a task execution, or one item of a loop task. */
 export interface TimelineRow {
