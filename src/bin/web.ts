@@ -54,7 +54,8 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     once: async (key) => (await rt.redis.set(rt.keys.once(key), '1', 'EX', 3600, 'NX')) === 'OK',
     firstDelivery: async (id, ttlS) => (await rt.redis.set(rt.keys.slackDelivery(id), '1', 'EX', ttlS, 'NX')) === 'OK',
     approvalLink: async (ticketId, approver) => {
-      const token = createLink(await secretOf(rt), { ticketId, approver, expiresAt: linkExpiry(await rt.approvals.get(ticketId)) });
+      const expiresAt = linkExpiry(await rt.approvals.get(ticketId));
+      const token = createLink(await secretOf(rt), { ticketId, approver, expiresAt });
       return `${publicUrlOf(config)}/approve/${token}`;
     },
   });

@@ -52,7 +52,8 @@ export function notificationDispatcher(deps: DispatcherDeps) {
       case 'started': {
         if (await executions.thread(exec.id)) return; // already posted (a retried job)
         const who = exec.owner ? `${exec.owner} started` : 'Started';
-        const ref = await sender.post(channel, { text: `▶ ${who} ${exec.templateName} ${exec.templateVersion}: ${exec.id}\n${link}` });
+        const first = `▶ ${who} ${exec.templateName} ${exec.templateVersion}: ${exec.id}\n${link}`;
+        const ref = await sender.post(channel, { text: first });
         await executions.setThread(exec.id, ref);
         return;
       }
@@ -63,19 +64,26 @@ export function notificationDispatcher(deps: DispatcherDeps) {
         const ref = await executions.progress(exec.id);
         if (ref) await sender.update(channel, ref, { text });
         else await executions.setProgress(exec.id, await sender.post(channel, { text }, thread));
-        if (job.status === 'Failed') await sender.post(channel, { text: `${icon('Failed')} ${job.task} failed${job.message ? `: ${mask.text(job.message)}` : ''}` }, thread);
+        if (job.status === 'Failed') {
+          const why = job.message ? `: ${mask.text(job.message)}` : '';
+          await sender.post(channel, { text: `${icon('Failed')} ${job.task} failed${why}` }, thread);
+        }
         return;
       }
       case 'finished': {
         const thread = await executions.thread(exec.id);
         const ref = await executions.progress(exec.id);
-        if (ref) await sender.update(channel, ref, { text: progressLine(exec, mask, totalTasks ? await totalTasks(exec) : undefined) });
+        if (ref) {
+          const total = totalTasks ? await totalTasks(exec) : undefined;
+          await sender.update(channel, ref, { text: progressLine(exec, mask, total) });
+        }
         await sender.post(channel, { text: describeExecution(exec, mask) }, thread);
         return;
       }
       case 'remind': {
         const card = approvalCard(await tickets.get(job.ticketId), publicUrl);
-        if (card.pending.length) await sender.post(channel, { text: `reminder: ${card.title} still waits for you (${card.tally})`, mentions: card.pending });
+        const text = `reminder: ${card.title} still waits for you (${card.tally})`;
+        if (card.pending.length) await sender.post(channel, { text, mentions: card.pending });
         return;
       }
       case 'ticket': {

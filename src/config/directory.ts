@@ -89,7 +89,9 @@ export class Directory {
   }
 
   user(name: string): DirectoryUser | undefined { return this.fresh().byName.get(name); }
-  byPlatform(platform: PeoplePlatform, id: string): DirectoryUser | undefined { return this.fresh().byPlatformId.get(`${platform}:${id}`); }
+  byPlatform(platform: PeoplePlatform, id: string): DirectoryUser | undefined {
+    return this.fresh().byPlatformId.get(`${platform}:${id}`);
+  }
   byEmail(email: string): DirectoryUser | undefined {
     const e = email.toLowerCase();
     return [...this.fresh().byName.values()].find((u) => u.email?.toLowerCase() === e);

@@ -15,7 +15,10 @@ import { REDIS_URL, until } from '../support/harness.js';
 // The adapters are built, never started: DingTalk's addresses have nothing listening. Bolt asks Slack's
 // auth.test as soon as its app is built, so Slack gets the loopback fake.
 const OFF = 'http://127.0.0.1:9/';
-const DINGTALK = { DINGTALK_CLIENT_ID: 'ding-id', DINGTALK_CLIENT_SECRET: 'ding-secret', DINGTALK_GATEWAY_URL: OFF, DINGTALK_API_URL: OFF };
+const DINGTALK = {
+  DINGTALK_CLIENT_ID: 'ding-id', DINGTALK_CLIENT_SECRET: 'ding-secret',
+  DINGTALK_GATEWAY_URL: OFF, DINGTALK_API_URL: OFF,
+};
 
 describe('chat adapters from the registry', () => {
   const prefix = `ogt-${randomBytes(5).toString('hex')}`;
@@ -62,9 +65,12 @@ describe('chat adapters from the registry', () => {
     assert.deepEqual(all.map((a) => a.platform), CHAT_ADAPTERS.map((f) => f.platform));
     for (const a of all) {
       assert.ok(a.name.length > 0, `${a.platform} has a name`);
-      for (const fn of ['start', 'stop', 'post', 'update'] as const) assert.equal(typeof a[fn], 'function', `${a.platform}.${fn}`);
+      for (const fn of ['start', 'stop', 'post', 'update'] as const) {
+        assert.equal(typeof a[fn], 'function', `${a.platform}.${fn}`);
+      }
       for (const r of a.routes) {
-        assert.ok(['GET', 'POST'].includes(r.method) && r.path instanceof RegExp && typeof r.handle === 'function', `${a.platform} route ${String(r.path)}`);
+        const whole = ['GET', 'POST'].includes(r.method) && r.path instanceof RegExp && typeof r.handle === 'function';
+        assert.ok(whole, `${a.platform} route ${String(r.path)}`);
       }
     }
     const routes = (p: string) => all.find((a) => a.platform === p)!.routes.map((r) => `${r.method} ${r.path.source}`);

@@ -17,7 +17,9 @@ export const CONSOLE_CHANNEL = 'console';
  * The web console, a chat channel in the browser, as the signed-in user. In development mode
  * (loopback, no API tokens) the page may instead pick which directory user it acts as.
  */
-export function consoleAdapter(deps: { bot: Bot; channel: ConsoleChannel; directory: Directory; subscriber: Redis; eventsKey: string; access: Access }): ChatAdapter {
+export function consoleAdapter(deps: {
+  bot: Bot; channel: ConsoleChannel; directory: Directory; subscriber: Redis; eventsKey: string; access: Access;
+}): ChatAdapter {
   const { bot, channel, directory, subscriber, eventsKey, access } = deps;
   const streams = new Set<ServerResponse>();
   let subscribed: Promise<unknown> | undefined;

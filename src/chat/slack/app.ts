@@ -141,7 +141,8 @@ export function createSlack(opts: SlackOptions, deps: {
 export const slackChat: ChatAdapterFactory = {
   platform: 'slack',
   create: (p) => p.config.slack && createSlack(p.config.slack, {
-    bot: p.bot, directory: p.directory, log: p.log, publicUrl: p.publicUrl, home: p.home, once: p.once, firstDelivery: p.firstDelivery,
+    bot: p.bot, directory: p.directory, log: p.log, publicUrl: p.publicUrl,
+    home: p.home, once: p.once, firstDelivery: p.firstDelivery,
   }),
 };
 
