@@ -1,9 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Bot } from '../chat/bot.js';
-import { consoleAdapter, CONSOLE_CHANNEL } from '../chat/console/routes.js';
-import type { ChatPlatform } from '../chat/platform.js';
-import { createSlack } from '../chat/slack/app.js';
-import { createDingTalk } from '../chat/dingtalk/app.js';
+import { createChatAdapters } from '../chat/adapters.js';
+import { CONSOLE_CHANNEL } from '../chat/console/routes.js';
 import { createLink, linkExpiry } from '../notify/approval-links.js';
 import { homeOf } from '../chat/home.js';
 import { executionPageRoutes } from '../http/execution-page.js';
@@ -23,7 +21,7 @@ import { loginRoutes } from '../http/auth/login-routes.js';
 import { RateLimiter } from '../http/auth/rate-limit.js';
 import { queueBoardRoute } from '../http/queue-board.js';
 import { scriptRoute } from '../http/scripts.js';
-import { notificationDispatcher } from '../notify/dispatcher.js';
+import { notificationDispatcher } from '../chat/dispatcher.js';
 import { ConsoleChannel } from '../store/console.js';
 import { ConfigError } from '../errors.js';
 import { createAccess, publicUrlOf, startNotifyWorker, type Runtime } from './runtime.js';
@@ -48,9 +46,20 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     loginLink: async (user) => `${config.publicUrl ?? url}/login/${await loginLinks.create(user)}`,
   });
   const subscriber = rt.redis.duplicate();
-  const console = consoleAdapter({ bot, channel: new ConsoleChannel(rt.redis, rt.keys), directory: rt.directory, subscriber, eventsKey: rt.keys.consoleEvents, access });
+  // Each chat platform the configuration turns on (chat/adapters.ts), given the ports it may need.
+  const chats = createChatAdapters({
+    config, bot, directory: rt.directory, log, publicUrl: publicUrlOf(config), access,
+    console: { channel: new ConsoleChannel(rt.redis, rt.keys), subscriber, eventsKey: rt.keys.consoleEvents },
+    home: (user) => homeOf(user, { executions: rt.executionStore, approvals: rt.approvals }),
+    once: async (key) => (await rt.redis.set(rt.keys.once(key), '1', 'EX', 3600, 'NX')) === 'OK',
+    firstDelivery: async (id, ttlS) => (await rt.redis.set(rt.keys.slackDelivery(id), '1', 'EX', ttlS, 'NX')) === 'OK',
+    approvalLink: async (ticketId, approver) => {
+      const expiresAt = linkExpiry(await rt.approvals.get(ticketId));
+      const token = createLink(await secretOf(rt), { ticketId, approver, expiresAt });
+      return `${publicUrlOf(config)}/approve/${token}`;
+    },
+  });
   const secure = publicUrlOf(config).startsWith('https:');
-  const platforms: Record<string, ChatPlatform> = { console: console.platform };
   // Pages, console and dashboard need a session; /metrics also takes an API token (Prometheus's
   // bearer credentials); health, sign-in, Slack and mail links carry their own proof or none is needed.
   const loops = new LoopStore(rt.redis, rt.keys);
@@ -60,7 +69,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   });
   const routes: Route[] = [
     healthRoute(rt.redis), readyRoute(rt.redis, rt.readiness), access.guard(metricsRoute(rt.metrics), 'metrics'),
-    ...pages.routes.map((r) => access.guard(r)), ...console.routes,
+    ...pages.routes.map((r) => access.guard(r)), ...chats.flatMap((c) => c.routes),
     ...approvePageRoutes({
       approvals: rt.approvals, directory: rt.directory, executions: rt.executionStore, templates: rt.templates,
       redis: rt.redis, keys: rt.keys, secret, publicUrl: publicUrlOf(config),
@@ -79,25 +88,6 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     scriptRoute(),
   ];
 
-  let slack: ReturnType<typeof createSlack> | undefined;
-  if (config.slack) {
-    slack = createSlack(config.slack, {
-      bot, directory: rt.directory, log, publicUrl: publicUrlOf(config),
-      home: (user) => homeOf(user, { executions: rt.executionStore, approvals: rt.approvals }),
-      once: async (key) => (await rt.redis.set(rt.keys.once(key), '1', 'EX', 3600, 'NX')) === 'OK',
-      firstDelivery: async (id, ttlS) => (await rt.redis.set(rt.keys.slackDelivery(id), '1', 'EX', ttlS, 'NX')) === 'OK',
-    });
-    platforms.slack = slack.platform;
-    const listener = slack.requestListener;
-    if (listener) {
-      routes.push({ method: 'POST', path: /^\/slack\/events$/, handle: (req, res) => listener(req, res) });
-      log.info('Slack over HTTP at POST /slack/events');
-    } else {
-      await slack.start();
-      log.info('Slack over Socket Mode');
-    }
-  }
-
   const server = createHttpServer(routes, log);
   await new Promise<void>((ok, fail) => {
     server.once('error', (err: NodeJS.ErrnoException) => fail(new ConfigError(`cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}${err.code === 'EADDRINUSE' ? ' (another process has it; set PORT)' : ''}`)));
@@ -106,30 +96,19 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   const { port } = server.address() as AddressInfo;
   url = `http://${config.host}:${port}`;
   log.info({ url }, 'opsgate is listening');
-  let dingtalk: ReturnType<typeof createDingTalk> | undefined;
-  if (config.dingtalk) {
-    dingtalk = createDingTalk(config.dingtalk, {
-      bot, directory: rt.directory, log,
-      approvalLink: async (ticketId, approver) => {
-        const token = createLink(await secretOf(rt), { ticketId, approver, expiresAt: linkExpiry(await rt.approvals.get(ticketId)) });
-        return `${publicUrlOf(config)}/approve/${token}`;
-      },
-    });
-    platforms.dingtalk = dingtalk.platform;
-    await dingtalk.start();
-    log.info('DingTalk robot over Stream Mode');
+  for (const chat of chats) {
+    await chat.start();
+    log.info({ platform: chat.platform }, chat.name);
   }
   const notifier = startNotifyWorker(rt, notificationDispatcher({
-    executions: rt.executionStore, tickets: rt.tickets, platforms, publicUrl: config.publicUrl ?? url, log,
+    executions: rt.executionStore, tickets: rt.tickets, senders: chats, publicUrl: config.publicUrl ?? url, log,
     totalTasks: async (e) => (await rt.templates.runnable(e.templateName, e.templateVersion)).template.Tasks.length,
     maskerOf: async (e) => executionMasker(e, (await rt.templates.get(e.templateName, e.templateVersion).catch(() => undefined))?.template),
   }));
   return {
     url,
     async close() {
-      await slack?.stop();
-      await dingtalk?.stop();
-      console.close();
+      for (const chat of chats) await chat.stop();
       pages.close();
       await new Promise((r) => server.close(r));
       server.closeAllConnections();

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { PEOPLE_PLATFORMS, type PeoplePlatform } from './platforms.js';
 
 /** People and groups: who may approve, and how each is known on every chat platform. */
 const userSchema = z.object({
@@ -28,8 +29,6 @@ export interface DirectoryUser {
   groups: string[];
 }
 
-export type Platform = 'slack' | 'dingtalk';
-
 export class Directory {
   private byName = new Map<string, DirectoryUser>();
   private byPlatformId = new Map<string, DirectoryUser>();
@@ -47,8 +46,7 @@ export class Directory {
     for (const [name, u] of Object.entries(parsed.users)) {
       const user: DirectoryUser = { name, ...u };
       this.byName.set(name, user);
-      if (u.slack) this.byPlatformId.set(`slack:${u.slack}`, user);
-      if (u.dingtalk) this.byPlatformId.set(`dingtalk:${u.dingtalk}`, user);
+      for (const p of PEOPLE_PLATFORMS) if (u[p]) this.byPlatformId.set(`${p}:${u[p]}`, user);
       for (const g of u.groups) this.memberSet(g).add(name);
     }
     for (const [g, members] of Object.entries(parsed.groups)) {
@@ -91,7 +89,9 @@ export class Directory {
   }
 
   user(name: string): DirectoryUser | undefined { return this.fresh().byName.get(name); }
-  byPlatform(platform: Platform, id: string): DirectoryUser | undefined { return this.fresh().byPlatformId.get(`${platform}:${id}`); }
+  byPlatform(platform: PeoplePlatform, id: string): DirectoryUser | undefined {
+    return this.fresh().byPlatformId.get(`${platform}:${id}`);
+  }
   byEmail(email: string): DirectoryUser | undefined {
     const e = email.toLowerCase();
     return [...this.fresh().byName.values()].find((u) => u.email?.toLowerCase() === e);

@@ -1,8 +1,9 @@
+import type { Platform } from '../config/platforms.js';
 import type { ExecutionStatus, TaskStatus } from './status.js';
 
 /** Where an execution was started, so its messages go back there. */
 export interface Origin {
-  platform: 'slack' | 'console' | 'dingtalk' | 'api' | 'cli';
+  platform: Platform;
   /** Channel id on the platform (Slack channel, console channel name). */
   channel?: string;
 }

@@ -6,17 +6,21 @@ import { Target } from '../fakes/target.js';
 import { consoleDriver, dingtalkDriver, slackDriver, type ChatDriver } from '../support/chat-drivers.js';
 import { DING_CLIENT_ID, DING_CLIENT_SECRET, FakeDingTalk } from '../fakes/dingtalk.js';
 import { startOpsgate, until, type Opsgate } from '../support/harness.js';
+import { CHAT_ADAPTERS } from '../../src/chat/adapters.js';
+import type { ChatPlatform } from '../../src/config/platforms.js';
 
-/** The same chat behaviours, run against every chat adapter. */
-const adapters: { name: string; setup(): Promise<{ og: Opsgate; driver: ChatDriver; close(): Promise<void> }> }[] = [
-  {
+type Setup = { name: string; setup(): Promise<{ og: Opsgate; driver: ChatDriver; close(): Promise<void> }> };
+
+/** How each platform is driven from outside, per transport: a platform without one does not compile. */
+const setups: Record<ChatPlatform, Setup[]> = {
+  console: [{
     name: 'console',
     async setup() {
       const og = await startOpsgate();
       return { og, driver: consoleDriver(og), close: () => og.close() };
     },
-  },
-  {
+  }],
+  slack: [{
     name: 'slack over HTTP',
     async setup() {
       const api = await new FakeSlackApi().start();
@@ -34,8 +38,8 @@ const adapters: { name: string; setup(): Promise<{ og: Opsgate; driver: ChatDriv
       await until(() => socket.connections > 0, 'the socket connection');
       return { og, driver: slackDriver(og, api, socket), close: async () => { await og.close(); await socket.stop(); await api.stop(); } };
     },
-  },
-  {
+  }],
+  dingtalk: [{
     name: 'dingtalk',
     async setup() {
       const fake = await new FakeDingTalk().start();
@@ -46,8 +50,11 @@ const adapters: { name: string; setup(): Promise<{ og: Opsgate; driver: ChatDriv
       await fake.waitForConnections(1);
       return { og, driver: dingtalkDriver(og, fake), close: async () => { await og.close(); await fake.stop(); } };
     },
-  },
-];
+  }],
+};
+
+/** The same chat behaviours, run against every adapter of the registry, over each of its transports. */
+const adapters = CHAT_ADAPTERS.flatMap((a) => setups[a.platform]);
 
 for (const adapter of adapters) {
   describe(`chat conformance: ${adapter.name}`, () => {

@@ -8,7 +8,7 @@ import type { Route } from '../../http/server.js';
 import type { Access } from '../../http/auth/access.js';
 import type { ConsoleChannel } from '../../store/console.js';
 import type { Bot, CommandContext } from '../bot.js';
-import type { ChatPlatform } from '../platform.js';
+import type { ChatAdapter, ChatAdapterFactory } from '../adapter.js';
 
 const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 export const CONSOLE_CHANNEL = 'console';
@@ -17,7 +17,9 @@ export const CONSOLE_CHANNEL = 'console';
  * The web console, a chat channel in the browser, as the signed-in user. In development mode
  * (loopback, no API tokens) the page may instead pick which directory user it acts as.
  */
-export function consoleAdapter(deps: { bot: Bot; channel: ConsoleChannel; directory: Directory; subscriber: Redis; eventsKey: string; access: Access }) {
+export function consoleAdapter(deps: {
+  bot: Bot; channel: ConsoleChannel; directory: Directory; subscriber: Redis; eventsKey: string; access: Access;
+}): ChatAdapter {
   const { bot, channel, directory, subscriber, eventsKey, access } = deps;
   const streams = new Set<ServerResponse>();
   let subscribed: Promise<unknown> | undefined;
@@ -72,12 +74,20 @@ export function consoleAdapter(deps: { bot: Bot; channel: ConsoleChannel; direct
     },
   ] satisfies Route[]).map((r) => access.guard(r));
 
-  const platform: ChatPlatform = {
-    name: 'console',
+  return {
+    platform: 'console',
+    name: 'the web console at /',
+    routes,
     post: (ch, message, thread) => channel.post(ch, { ...message, text: [...(message.mentions ?? []).map((n) => `@${n}`), message.text].join(' ') }, thread),
     update: (_ch, ref, message) => channel.update(ref, message),
+    start: async () => {},
+    // Open event streams would keep the HTTP server from closing.
+    stop: async () => { for (const res of streams) res.end(); streams.clear(); },
   };
-
-  const close = () => { for (const res of streams) res.end(); streams.clear(); };
-  return { routes, platform, close };
 }
+
+/** The console is always on: in development mode without sign-in, else behind it. */
+export const consoleChat: ChatAdapterFactory = {
+  platform: 'console',
+  create: (p) => consoleAdapter({ bot: p.bot, directory: p.directory, access: p.access, ...p.console }),
+};

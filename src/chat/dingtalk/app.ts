@@ -3,7 +3,7 @@ import { TOPIC_CARD, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-strea
 import type { Directory } from '../../config/directory.js';
 import type { Logger } from '../../log.js';
 import type { Bot, CommandContext } from '../bot.js';
-import type { ChatPlatform } from '../platform.js';
+import type { ChatAdapter, ChatAdapterFactory } from '../adapter.js';
 import { GatewayClient } from './client.js';
 import { DingTalkApi } from './openapi.js';
 import { cardParams, markdown } from './render.js';
@@ -32,7 +32,7 @@ export function createDingTalk(opts: DingTalkOptions, deps: {
   bot: Bot; directory: Directory; log: Logger;
   /** A pending approver's own signed approval link (the mail links' page), for cards without a template. */
   approvalLink?: (ticketId: string, approver: string) => Promise<string>;
-}) {
+}): ChatAdapter {
   const { bot, directory, log } = deps;
   const api = new DingTalkApi({ apiUrl: opts.apiUrl, clientId: opts.clientId, clientSecret: opts.clientSecret, robotCode: opts.robotCode });
   // keepAlive off: the SDK's heartbeat timer outlives disconnect() in 2.1.5; a dropped socket is
@@ -80,8 +80,10 @@ export function createDingTalk(opts: DingTalkOptions, deps: {
       .catch((err: Error) => log.error({ err: err.message }, 'DingTalk vote failed'));
   });
 
-  const platform: ChatPlatform = {
-    name: 'dingtalk',
+  const adapter: ChatAdapter = {
+    platform: 'dingtalk',
+    name: 'DingTalk robot over Stream Mode',
+    routes: [],
     async post(channel, message) {
       if (message.card && opts.cardTemplateId) {
         const card = message.card;
@@ -104,13 +106,18 @@ export function createDingTalk(opts: DingTalkOptions, deps: {
     async update(channel, ref, message) {
       if (ref.startsWith('og-card-') && message.card) { await api.updateCard(ref, cardParams(message.card, directory)); return; }
       // A robot's group messages cannot be edited; a changed card without a template is posted again.
-      if (message.card) await platform.post(channel, message);
+      if (message.card) await adapter.post(channel, message);
     },
-  };
-
-  return {
-    platform,
     start: async () => { await client.connect(); },
     stop: async () => { client.disconnect(); },
   };
+  return adapter;
 }
+
+/** DingTalk is on when its client id and secret are set. */
+export const dingtalkChat: ChatAdapterFactory = {
+  platform: 'dingtalk',
+  create: (p) => p.config.dingtalk && createDingTalk(p.config.dingtalk, {
+    bot: p.bot, directory: p.directory, log: p.log, approvalLink: p.approvalLink,
+  }),
+};

@@ -2,7 +2,8 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLog
 import type { Directory } from '../../config/directory.js';
 import type { Logger } from '../../log.js';
 import type { Bot } from '../bot.js';
-import type { Actor, ChatPlatform } from '../platform.js';
+import type { ChatAdapter, ChatAdapterFactory } from '../adapter.js';
+import type { Actor } from '../platform.js';
 import type { Home } from '../home.js';
 import { formValues, homeView, rejectModal, REJECT_FORM, runModal, RUN_FORM } from './form.js';
 import { renderSlack } from './render.js';
@@ -29,7 +30,7 @@ export function createSlack(opts: SlackOptions, deps: {
   once?: (key: string) => Promise<boolean>;
   /** True the first time a signed delivery is seen (for ttlS seconds): a replayed request does nothing. */
   firstDelivery?: (id: string, ttlS: number) => Promise<boolean>;
-}) {
+}): ChatAdapter {
   const { bot, directory, log } = deps;
   // Notifications are retried by their queue; the Web API client need not retry for 30 minutes.
   const clientOptions = { slackApiUrl: opts.apiUrl, retryConfig: { retries: 2, factor: 2, maxTimeout: 2000 } };
@@ -116,8 +117,12 @@ export function createSlack(opts: SlackOptions, deps: {
 
   app.error(async (err) => { log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack handler failed'); });
 
-  const platform: ChatPlatform = {
-    name: 'slack',
+  const listener = receiver instanceof HTTPReceiver ? receiver.requestListener : undefined;
+  const adapter: ChatAdapter = {
+    platform: 'slack',
+    name: listener ? 'Slack over HTTP at POST /slack/events' : 'Slack over Socket Mode',
+    // Over HTTP the server routes to Bolt's receiver; Socket Mode needs no route.
+    routes: listener ? [{ method: 'POST', path: /^\/slack\/events$/, handle: (req, res) => listener(req, res) }] : [],
     async post(channel, message, thread) {
       const r = await app.client.chat.postMessage({ channel, thread_ts: thread, ...renderSlack(message, directory) });
       return r.ts!;
@@ -125,15 +130,21 @@ export function createSlack(opts: SlackOptions, deps: {
     async update(channel, ts, message) {
       await app.client.chat.update({ channel, ts, ...renderSlack(message, directory) });
     },
-  };
-  return {
-    app, platform,
-    requestListener: receiver instanceof HTTPReceiver ? receiver.requestListener : undefined,
     /** Socket Mode connects when started; HTTP needs nothing (the HTTP server routes to it). */
     start: async () => { if (opts.appToken) await app.start(); },
     stop: async () => { if (opts.appToken) await app.stop(); },
   };
+  return adapter;
 }
+
+/** Slack is on when its credentials are set (config/env.ts checks they come in pairs). */
+export const slackChat: ChatAdapterFactory = {
+  platform: 'slack',
+  create: (p) => p.config.slack && createSlack(p.config.slack, {
+    bot: p.bot, directory: p.directory, log: p.log, publicUrl: p.publicUrl,
+    home: p.home, once: p.once, firstDelivery: p.firstDelivery,
+  }),
+};
 
 function boltLogger(log: Logger): BoltLogger {
   const child = log.child({ component: 'slack' });

@@ -1,6 +1,6 @@
 import { approvalCard } from '../approval/card.js';
-import type { ChatPlatform } from '../chat/platform.js';
-import { describeExecution, icon } from '../chat/describe.js';
+import { describeExecution, icon } from './describe.js';
+import type { ChatSender } from './platform.js';
 import type { Masker } from '../engine/mask.js';
 import type { Execution } from '../engine/types.js';
 import type { Logger } from '../log.js';
@@ -11,7 +11,8 @@ import type { ApprovalTickets } from '../store/approval-tickets.js';
 export interface DispatcherDeps {
   executions: ExecutionStore;
   tickets: ApprovalTickets;
-  platforms: Record<string, ChatPlatform>;
+  /** Where messages go: the sender of each platform that is on. */
+  senders: readonly ChatSender[];
   publicUrl: string;
   log: Logger;
   /** How many tasks the run's template has, for the progress line. */
@@ -33,15 +34,15 @@ export function progressLine(exec: Execution, mask: Masker, total?: number): str
  * message, its progress in a thread under it, and the approval card (posted once, then updated).
  */
 export function notificationDispatcher(deps: DispatcherDeps) {
-  const { executions, tickets, platforms, publicUrl, totalTasks, maskerOf } = deps;
+  const { executions, tickets, senders, publicUrl, totalTasks, maskerOf } = deps;
 
   return async function dispatch(job: NotifyJob): Promise<void> {
     const executionId = 'ticketId' in job ? await tickets.executionOf(job.ticketId) : job.executionId;
     const exec = executionId ? await executions.find(executionId) : undefined;
     if (!exec) return;
-    const platform = platforms[exec.origin.platform];
+    const sender = senders.find((s) => s.platform === exec.origin.platform);
     const channel = exec.origin.channel;
-    if (!platform || !channel) return;
+    if (!sender || !channel) return;
     // A child execution's progress belongs to its parent's run; only its approvals are posted.
     if (exec.parent && job.kind !== 'ticket') return;
     const link = `${publicUrl}/executions/${exec.id}`;
@@ -51,7 +52,8 @@ export function notificationDispatcher(deps: DispatcherDeps) {
       case 'started': {
         if (await executions.thread(exec.id)) return; // already posted (a retried job)
         const who = exec.owner ? `${exec.owner} started` : 'Started';
-        const ref = await platform.post(channel, { text: `▶ ${who} ${exec.templateName} ${exec.templateVersion}: ${exec.id}\n${link}` });
+        const first = `▶ ${who} ${exec.templateName} ${exec.templateVersion}: ${exec.id}\n${link}`;
+        const ref = await sender.post(channel, { text: first });
         await executions.setThread(exec.id, ref);
         return;
       }
@@ -60,32 +62,39 @@ export function notificationDispatcher(deps: DispatcherDeps) {
         const thread = await executions.thread(exec.id);
         const text = progressLine(exec, mask, totalTasks ? await totalTasks(exec) : undefined);
         const ref = await executions.progress(exec.id);
-        if (ref) await platform.update(channel, ref, { text });
-        else await executions.setProgress(exec.id, await platform.post(channel, { text }, thread));
-        if (job.status === 'Failed') await platform.post(channel, { text: `${icon('Failed')} ${job.task} failed${job.message ? `: ${mask.text(job.message)}` : ''}` }, thread);
+        if (ref) await sender.update(channel, ref, { text });
+        else await executions.setProgress(exec.id, await sender.post(channel, { text }, thread));
+        if (job.status === 'Failed') {
+          const why = job.message ? `: ${mask.text(job.message)}` : '';
+          await sender.post(channel, { text: `${icon('Failed')} ${job.task} failed${why}` }, thread);
+        }
         return;
       }
       case 'finished': {
         const thread = await executions.thread(exec.id);
         const ref = await executions.progress(exec.id);
-        if (ref) await platform.update(channel, ref, { text: progressLine(exec, mask, totalTasks ? await totalTasks(exec) : undefined) });
-        await platform.post(channel, { text: describeExecution(exec, mask) }, thread);
+        if (ref) {
+          const total = totalTasks ? await totalTasks(exec) : undefined;
+          await sender.update(channel, ref, { text: progressLine(exec, mask, total) });
+        }
+        await sender.post(channel, { text: describeExecution(exec, mask) }, thread);
         return;
       }
       case 'remind': {
         const card = approvalCard(await tickets.get(job.ticketId), publicUrl);
-        if (card.pending.length) await platform.post(channel, { text: `reminder: ${card.title} still waits for you (${card.tally})`, mentions: card.pending });
+        const text = `reminder: ${card.title} still waits for you (${card.tally})`;
+        if (card.pending.length) await sender.post(channel, { text, mentions: card.pending });
         return;
       }
       case 'ticket': {
         const ticket = await tickets.get(job.ticketId);
         const card = approvalCard(ticket, publicUrl, { parameters: mask.parameters(exec.parameters) });
         const message = { text: `${card.title}: ${card.outcome ?? card.tally}`, card };
-        const ref = await tickets.card(ticket.id, platform.name);
+        const ref = await tickets.card(ticket.id, sender.platform);
         if (ref) {
-          await platform.update(channel, ref, message);
+          await sender.update(channel, ref, message);
         } else {
-          await tickets.setCard(ticket.id, platform.name, await platform.post(channel, message));
+          await tickets.setCard(ticket.id, sender.platform, await sender.post(channel, message));
         }
         return;
       }

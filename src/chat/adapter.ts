@@ -1,0 +1,54 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/env.js';
+import type { Directory } from '../config/directory.js';
+import type { ChatPlatform } from '../config/platforms.js';
+import type { Access } from '../http/auth/access.js';
+import type { Route } from '../http/server.js';
+import type { Logger } from '../log.js';
+import type { ConsoleChannel } from '../store/console.js';
+import type { Bot } from './bot.js';
+import type { Home } from './home.js';
+import type { ChatSender } from './platform.js';
+
+/**
+ * One chat platform, as the bot process runs it: the routes it answers, what it connects to, and how it
+ * renders a neutral message (post, update). It parses, acks and forwards to the bot; it decides nothing.
+ */
+export interface ChatAdapter extends ChatSender {
+  /** How it is connected, for the log: `Slack over Socket Mode`. */
+  readonly name: string;
+  /** HTTP routes it answers (the console, Slack's events endpoint); none when it connects out. */
+  readonly routes: readonly Route[];
+  /** Connects out (Socket Mode, Stream Mode); called once the HTTP server listens. */
+  start(): Promise<void>;
+  /** Disconnects and ends its open streams. */
+  stop(): Promise<void>;
+}
+
+/** What the composition root hands every adapter factory; each takes the parts its platform needs. */
+export interface ChatPorts {
+  config: Config;
+  bot: Bot;
+  directory: Directory;
+  log: Logger;
+  /** Base of links in messages (PUBLIC_URL, else the listen address). */
+  publicUrl: string;
+  /** Who a browser request is (the console signs people in). */
+  access: Access;
+  /** The console's stored channel and its live feed. */
+  console: { channel: ConsoleChannel; subscriber: Redis; eventsKey: string };
+  /** A person's home tab: approvals waiting for them, their recent runs. */
+  home(user: string): Promise<Home>;
+  /** True the first time a key is seen (for a while): a form submitted twice starts one run. */
+  once(key: string): Promise<boolean>;
+  /** True the first time a signed delivery is seen (for ttlS seconds): a replayed request does nothing. */
+  firstDelivery(id: string, ttlS: number): Promise<boolean>;
+  /** A pending approver's own signed approval link (the mail links' page). */
+  approvalLink(ticketId: string, approver: string): Promise<string>;
+}
+
+/** One line of the registry (adapters.ts): a platform, and its adapter when the configuration turns it on. */
+export interface ChatAdapterFactory {
+  readonly platform: ChatPlatform;
+  create(ports: ChatPorts): ChatAdapter | undefined;
+}
