@@ -27,7 +27,6 @@ const ORDER = [
 // branch that fixes it, and the lead deletes its line here after merging that branch.
 const ALLOWED = new Set([
   'queue->core', // issue 14: the step function branch injects builtinsFor and TicketTimer from bin
-  'notify->chat', // issue 14: the chat adapter branch moves the dispatcher into chat/
 ]);
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
