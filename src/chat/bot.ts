@@ -190,7 +190,7 @@ export class Bot {
     } catch (err) {
       const e = asOpsgateError(err);
       if (e.code !== 'InvalidParameter') throw err;
-      return { errors: fieldErrors(e.message, Object.keys(template.Parameters)) ?? { [Object.keys(template.Parameters)[0] ?? 'form']: e.message } };
+      return { errors: fieldErrors(e, Object.keys(template.Parameters)) ?? { [Object.keys(template.Parameters)[0] ?? 'form']: e.message } };
     }
   }
 
