@@ -207,7 +207,8 @@ export class ApprovalService {
     const t = await this.tickets.get(job.ticketId);
     if (t.status !== 'AUDITING') return 'already decided';
     if (job.kind === 'timeout') {
-      if (!(await this.tickets.close(t.id, 'timed-out', 'timed out', this.now().toISOString()))) return 'decided meanwhile';
+      const closed = await this.tickets.close(t.id, 'timed-out', 'timed out', this.now().toISOString());
+      if (!closed) return 'decided meanwhile';
       await this.finish(t.id);
       return 'timed out';
     }

@@ -11,7 +11,8 @@ export type { CloseCode };
 
 /** The status each close code leaves: only the approvers' own decisions are not CANCEL. */
 const STATUS_OF: Record<CloseCode, TicketStatus> = {
-  approved: 'APPROVED', rejected: 'REJECT', 'timed-out': 'CANCEL', withdrawn: 'CANCEL', cancelled: 'CANCEL', unresolvable: 'CANCEL',
+  approved: 'APPROVED', rejected: 'REJECT',
+  'timed-out': 'CANCEL', withdrawn: 'CANCEL', cancelled: 'CANCEL', unresolvable: 'CANCEL',
 };
 
 /** What a ticket was opened for; fixed once opened. */
@@ -224,7 +225,9 @@ export class ApprovalTickets {
 }
 
 const CLOSE_CODES = new Set<string>(Object.keys(STATUS_OF));
-const CODE_OF_STATUS = new Map<string, CloseCode>([['APPROVED', 'approved'], ['REJECT', 'rejected'], ['CANCEL', 'cancelled']]);
+const CODE_OF_STATUS = new Map<string, CloseCode>([
+  ['APPROVED', 'approved'], ['REJECT', 'rejected'], ['CANCEL', 'cancelled'],
+]);
 
 /**
  * A closed ticket's code. Tickets closed before codes were stored (or with the old EXECUTION_*

@@ -17,7 +17,8 @@ export async function resolveParameters(template: Declared, given: Record<string
   const names = Object.keys(defs);
   for (const name of Object.keys(given)) {
     if (!Object.hasOwn(defs, name)) {
-      problem(name, `unknown parameter (${names.length ? `the template takes ${names.join(', ')}` : 'the template takes none'})`);
+      const takes = names.length ? `the template takes ${names.join(', ')}` : 'the template takes none';
+      problem(name, `unknown parameter (${takes})`);
     }
   }
   const out: Record<string, unknown> = {};

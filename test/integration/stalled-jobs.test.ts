@@ -25,7 +25,7 @@ function failedOnce(worker: Worker<unknown, void>): Promise<{ job: Job; err: Err
   return new Promise((resolve) => worker.once('failed', (job, err) => { if (job) resolve({ job, err }); }));
 }
 
-test('a job stalled past maxStalledCount will not retry, though it has attempts left; a plain failure will', async () => {
+test('a job stalled past maxStalledCount will not retry, with attempts left; a plain failure will', async () => {
   const queue = new Queue('steps', { connection: redis, prefix });
   closers.push(() => queue.close());
   await queue.add('step', {}, { attempts: 3, jobId: 'stalls' });

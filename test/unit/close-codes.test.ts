@@ -12,7 +12,8 @@ import type { Ticket } from '../../src/store/approval-tickets.js';
 const ticket: Ticket = {
   id: '7', key: 'approve', executionId: 'exec-1', taskName: 'approve', templateName: 'deploy', requester: 'alice',
   title: 'deploy / approve', description: '', orderType: 'RUNBOOK', reasons: [], subject: {},
-  spec: { levels: [{ name: 'Approval', mode: 'ANY', min: 1, approvers: ['bob'] }], allowSelfApproval: false, chat: true },
+  spec: { levels: [{ name: 'Approval', mode: 'ANY', min: 1, approvers: ['bob'] }], allowSelfApproval: false,
+    chat: true },
   approvers: [], required: 1, createDate: 'x', status: 'CANCEL', approvals: 0, level: 0, levels: [], votes: [],
 };
 const closed = (closeCode: CloseCode, reason: string): Ticket => ({ ...ticket, closeCode, reason });
@@ -39,8 +40,11 @@ const unused = () => { throw new Error('not used by ACS::Approve'); };
 async function run(status: Awaited<ReturnType<ApprovalPort['status']>>) {
   const approvals: ApprovalPort = { openForTask: async () => ({ id: '7' }), status: async () => status };
   const ctx: ActionContext = {
-    execution, task: { Name: 'approve', Action: 'ACS::Approve', Properties: {}, Outputs: undefined }, properties: {}, idempotencyKey: 'k', signals: {},
-    record: { taskExecutionId: 't-1', status: 'Waiting', action: 'ACS::Approve', startDate: 'x', data: { ticketId: '7' } },
+    execution, task: { Name: 'approve', Action: 'ACS::Approve', Properties: {}, Outputs: undefined },
+    properties: {}, idempotencyKey: 'k', signals: {},
+    record: {
+      taskExecutionId: 't-1', status: 'Waiting', action: 'ACS::Approve', startDate: 'x', data: { ticketId: '7' },
+    },
     taskExecutionId: 't-1',
     ports: {
       approvals, webhook: { send: unused }, triggers: { schedule: unused, unschedule: unused }, cloud: { call: unused },
@@ -50,7 +54,7 @@ async function run(status: Awaited<ReturnType<ApprovalPort['status']>>) {
   return approve.run(ctx);
 }
 
-test('ACS::Approve fails an unresolvable ticket and cancels on every other CANCEL, whatever the reason says', async () => {
+test('ACS::Approve fails an unresolvable ticket, cancels on every other CANCEL, whatever the reason says', async () => {
   const base = { status: 'CANCEL' as const, summary: '' };
   const unresolvable = await run({ ...base, closeCode: 'unresolvable', reason: 'level L has an odd problem' });
   assert.deepEqual(unresolvable, { kind: 'failed', message: 'approval 7: level L has an odd problem' });

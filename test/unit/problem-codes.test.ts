@@ -21,7 +21,8 @@ function problems(content: string): string[] {
 test('a misspelt key says what was meant, and the key it meant is not also "required"', () => {
   assert.deepEqual(problems(task('ACS::Sleep', '      Duraton: PT1M\n')),
     ['Tasks[0].Properties.Duraton: unknown key Duraton (did you mean Duration?)']);
-  assert.deepEqual(propertiesProblems('ACS::Sleep', { Duraton: 'PT1M' }).map((p) => [p.path, p.meant]), [[['Duraton'], 'Duration']]);
+  const found = propertiesProblems('ACS::Sleep', { Duraton: 'PT1M' });
+  assert.deepEqual(found.map((p) => [p.path, p.meant]), [[['Duraton'], 'Duration']]);
   // Needed keys that no typo explains are still reported.
   assert.deepEqual(problems(task('ACS::Sleep', '      Other: 1\n')).length, 2);
 });
