@@ -46,8 +46,12 @@ export class TicketNotFoundError extends OpsgateError {
   constructor(id: string) { super('EntityNotExists.Ticket', `approval ticket ${id} does not exist`, 404); }
 }
 
+/** One template parameter's problem, for forms that show it beside its field. */
+export interface ParameterProblem { name: string; problem: string }
+
 export class ParameterError extends OpsgateError {
-  constructor(message: string) { super('InvalidParameter', message, 400); }
+  /** The parameters the error is about (none when it is about no one parameter). */
+  constructor(message: string, readonly fields: ParameterProblem[] = []) { super('InvalidParameter', message, 400); }
 }
 
 export class ExpressionError extends OpsgateError {

@@ -40,7 +40,9 @@ export function approvalCard(ticket: Ticket, publicUrl: string, extra: { paramet
     AUDITING: undefined,
     APPROVED: `Approved by ${approvedBy.join(', ')}`,
     REJECT: `Rejected by ${rejected?.voter ?? 'an approver'}${rejected?.comment ? `: ${rejected.comment}` : ''}`,
-    CANCEL: ticket.reason === 'timed out' ? 'Timed out: the approval and its run are cancelled' : `Cancelled${ticket.reason ? `: ${ticket.reason}` : ''}`,
+    CANCEL: ticket.closeCode === 'timed-out'
+      ? 'Timed out: the approval and its run are cancelled'
+      : `Cancelled${ticket.reason ? `: ${ticket.reason}` : ''}`,
   }[ticket.status];
   return {
     ticketId: ticket.id,

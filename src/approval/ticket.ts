@@ -1,3 +1,4 @@
+import type { CloseCode } from '../engine/actions/types.js';
 import type { ApprovalSpec } from '../template/approve.js';
 
 // A ticket as every layer sees it; store/approval-tickets.ts keeps it in Redis.
@@ -45,8 +46,8 @@ export interface Ticket extends TicketDoc {
   approvals: number;
   required: number;
   reason?: string;
-  /** Why a ticket ended without a decision of its approvers: EXECUTION_CANCELLED, EXECUTION_FAILED, ... */
-  closeCode?: string;
+  /** Why it closed, set on every close (undefined while AUDITING); code decides on it, never on `reason`. */
+  closeCode?: CloseCode;
   decidedAt?: string;
   votes: Vote[];
   levels: LevelRecord[];

@@ -20,6 +20,7 @@ import { Triggers } from '../core/triggers.js';
 import type { Logger } from '../log.js';
 import { NOTIFY, Producer, STEPS, type NotifyJob, type StepJob } from '../queue/producer.js';
 import { stepProcessor } from '../queue/processor.js';
+import { MAX_STALLED_COUNT, willRetry } from '../queue/will-retry.js';
 import { ExecutionStore } from '../store/executions.js';
 import { LoopStore } from '../store/loops.js';
 import { keys as buildKeys, type Keys } from '../store/keys.js';
@@ -148,10 +149,10 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
   // crash) before BullMQ gives up on it.
   const worker = new Worker<StepJob>(STEPS, processor, {
     connection: rt.redis, prefix: rt.keys.bullPrefix, concurrency,
-    lockDuration: rt.config.lockMs, stalledInterval: rt.config.lockMs, maxStalledCount: 5,
+    lockDuration: rt.config.lockMs, stalledInterval: rt.config.lockMs, maxStalledCount: MAX_STALLED_COUNT,
   });
   worker.on('failed', (job, err) => {
-    const retrying = job && job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled more than/.test(err.message);
+    const retrying = job !== undefined && willRetry(job, err);
     rt.log[retrying ? 'debug' : 'error']({ jobId: job?.id, err: err.message }, retrying ? 'step job will retry' : 'step job failed');
     if (job?.name === 'deliver' && !retrying) {
       const { ticketId } = job.data as unknown as { ticketId: string };

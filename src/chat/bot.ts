@@ -189,7 +189,8 @@ export class Bot {
     } catch (err) {
       const e = asOpsgateError(err);
       if (e.code !== 'InvalidParameter') throw err;
-      return { errors: fieldErrors(e.message, Object.keys(template.Parameters)) ?? { [Object.keys(template.Parameters)[0] ?? 'form']: e.message } };
+      const names = Object.keys(template.Parameters);
+      return { errors: fieldErrors(e, names) ?? { [names[0] ?? 'form']: e.message } };
     }
   }
 

@@ -1,3 +1,4 @@
+import { ParameterError, type OpsgateError } from '../errors.js';
 import type { ParameterDef, Template } from '../template/schema.js';
 import { describeTemplate } from './describe.js';
 
@@ -46,13 +47,9 @@ export function runForm(name: string, version: string, template: Template): RunF
   };
 }
 
-/** `name: message; name2: message` (a ParameterError) as a message per field. */
-export function fieldErrors(message: string, fields: string[]): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
-  for (const part of message.split('; ')) {
-    const m = /^([^:]+): (.*)$/.exec(part);
-    if (!m || !fields.includes(m[1]!)) return undefined;
-    out[m[1]!] = m[2]!;
-  }
-  return out;
+/** A ParameterError's problems as a message per field; undefined when one is not about a field of the form. */
+export function fieldErrors(err: OpsgateError, fields: string[]): Record<string, string> | undefined {
+  const about = err instanceof ParameterError ? err.fields : [];
+  if (!about.length || about.some((f) => !fields.includes(f.name))) return undefined;
+  return Object.fromEntries(about.map((f) => [f.name, f.problem]));
 }

@@ -132,7 +132,7 @@ export class ApprovalService {
       if (level.escalateAfterMs && level.escalateTo?.length) await this.timer({ ticketId: id, kind: 'escalate', level: i }, level.escalateAfterMs);
       return 'active';
     }
-    if (!(await this.tickets.close(id, 'APPROVED', 'approved', date, true))) return 'raced';
+    if (!(await this.tickets.close(id, 'approved', 'approved', date, true))) return 'raced';
     await this.finish(id);
     return 'decided';
   }
@@ -143,7 +143,7 @@ export class ApprovalService {
   }
 
   private async fail(id: string, t: Ticket, index: number, base: Omit<LevelRecord, 'status'>, reason: string): Promise<'decided' | 'raced'> {
-    if (!(await this.tickets.close(id, 'CANCEL', reason, this.now().toISOString(), true))) return 'raced';
+    if (!(await this.tickets.close(id, 'unresolvable', reason, this.now().toISOString(), true))) return 'raced';
     await this.tickets.putLevel(id, { ...base, status: 'cancelled', note: reason });
     await this.finish(id);
     return 'decided';
@@ -162,15 +162,14 @@ export class ApprovalService {
 
   /**
    * The execution ended (cancelled, failed, completed by hand, its parent cancelled): its open
-   * tickets close as CANCEL with the reason, their cards lose their buttons and say why, later
+   * tickets close as CANCEL (code `cancelled`) with the reason, their cards lose their buttons and say why, later
    * votes are refused, and their timers find them closed. Nothing resumes: the run is over.
    */
   async closeForExecution(exec: Pick<Execution, 'id' | 'status' | 'statusMessage'>): Promise<string[]> {
     const closed: string[] = [];
-    const code = `EXECUTION_${exec.status.toUpperCase()}`;
     const reason = `execution ${exec.id} ${exec.status === 'Success' ? 'ended' : exec.status.toLowerCase()}${exec.statusMessage ? `: ${exec.statusMessage}` : ''}`;
     for (const id of await this.tickets.ofExecution(exec.id)) {
-      if (!(await this.tickets.close(id, 'CANCEL', reason, this.now().toISOString(), false, code))) continue;
+      if (!(await this.tickets.close(id, 'cancelled', reason, this.now().toISOString()))) continue;
       const t = await this.tickets.get(id);
       this.decided(t);
       const active = t.levels.find((l) => l.status === 'active');
@@ -198,7 +197,8 @@ export class ApprovalService {
   async withdraw(id: string, who: DirectoryUser | undefined): Promise<string> {
     const t = await this.tickets.get(id);
     if (!who || who.name !== t.requester) return `Only ${t.requester ?? 'the requester'} can withdraw approval ${id}.`;
-    if (!(await this.tickets.close(id, 'CANCEL', `withdrawn by ${who.name}`, this.now().toISOString()))) return `Approval ${id} is already ${describeStatus(t)}.`;
+    const closed = await this.tickets.close(id, 'withdrawn', `withdrawn by ${who.name}`, this.now().toISOString());
+    if (!closed) return `Approval ${id} is already ${describeStatus(t)}.`;
     await this.finish(id);
     return '';
   }
@@ -208,7 +208,8 @@ export class ApprovalService {
     const t = await this.tickets.get(job.ticketId);
     if (t.status !== 'AUDITING') return 'already decided';
     if (job.kind === 'timeout') {
-      if (!(await this.tickets.close(t.id, 'CANCEL', 'timed out', this.now().toISOString()))) return 'decided meanwhile';
+      const closed = await this.tickets.close(t.id, 'timed-out', 'timed out', this.now().toISOString());
+      if (!closed) return 'decided meanwhile';
       await this.finish(t.id);
       return 'timed out';
     }
@@ -242,18 +243,20 @@ export class ApprovalService {
   }
 
   /** For the engine: a ticket's status and what to say about it. */
-  async status(id: string): Promise<{ status: Ticket['status']; summary: string; reason?: string }> {
+  async status(id: string): Promise<Pick<Ticket, 'status' | 'reason' | 'closeCode'> & { summary: string }> {
     const t = await this.tickets.get(id);
     const rejected = t.votes.find((v) => v.decision === 'REJECT');
     const summary = rejected
       ? `${rejected.voter}${rejected.comment ? `: ${rejected.comment}` : ''}`
       : t.votes.filter((v) => v.decision === 'AGREE').map((v) => v.voter).join(', ');
-    return { status: t.status, summary, reason: t.reason };
+    return { status: t.status, summary, reason: t.reason, closeCode: t.closeCode };
   }
 }
 
-export function describeStatus(t: Pick<Ticket, 'status' | 'reason'>): string {
-  return t.status === 'APPROVED' ? 'approved' : t.status === 'REJECT' ? 'rejected' : t.reason === 'timed out' ? 'timed out' : `cancelled${t.reason ? ` (${t.reason})` : ''}`;
+export function describeStatus(t: Pick<Ticket, 'status' | 'reason' | 'closeCode'>): string {
+  if (t.status === 'APPROVED') return 'approved';
+  if (t.status === 'REJECT') return 'rejected';
+  return t.closeCode === 'timed-out' ? 'timed out' : `cancelled${t.reason ? ` (${t.reason})` : ''}`;
 }
 
 export type { ApprovalSpec };

@@ -1,9 +1,18 @@
 import type { Redis } from 'ioredis';
 import type { LevelRecord, Ticket, TicketDoc, TicketStatus, Vote, VoteDecision } from '../approval/ticket.js';
 import { TicketNotFoundError } from '../errors.js';
+import type { CloseCode } from '../engine/actions/types.js';
 import type { ApprovalSpec } from '../template/approve.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
+
+export type { CloseCode };
+
+/** The status each close code leaves: only the approvers' own decisions are not CANCEL. */
+const STATUS_OF: Record<CloseCode, TicketStatus> = {
+  approved: 'APPROVED', rejected: 'REJECT',
+  'timed-out': 'CANCEL', withdrawn: 'CANCEL', cancelled: 'CANCEL', unresolvable: 'CANCEL',
+};
 
 export type BallotOutcome = 'missing' | 'closed' | 'not-approver' | 'duplicate' | 'recorded' | 'level-done' | 'decided';
 
@@ -72,7 +81,7 @@ export class ApprovalTickets {
     return {
       ...withDefaults(JSON.parse(doc) as TicketDoc),
       status: fields.status as TicketStatus, level: Number(fields.level), approvals: Number(fields.approvals), required: Number(fields.required),
-      reason: fields.reason, decidedAt: fields.decidedAt, ...(fields.closeCode ? { closeCode: fields.closeCode } : {}),
+      reason: fields.reason, decidedAt: fields.decidedAt, ...closeCodeOf(fields),
       votes: Object.entries(votes).map(([voter, v]) => ({ voter, ...(JSON.parse(v) as Omit<Vote, 'voter'>) })).sort((a, b) => a.date.localeCompare(b.date)),
       // Lua's cjson writes an empty list as {}: lists are made lists again here.
       levels: Object.values(JSON.parse(levels ?? '{}') as Record<string, LevelRecord>)
@@ -113,10 +122,11 @@ export class ApprovalTickets {
     return { outcome, status, approvals: Number(approvals), level: Number(level), required: Number(required), executionId: tag.startsWith('exec-') ? tag : undefined };
   }
 
-  /** Ends an open ticket; true only for the call that changed it. `code` says why in a word (CloseCode). */
-  async close(id: string, status: TicketStatus, reason: string, now: string, mustBeAdvancing = false, code = ''): Promise<boolean> {
+  /** Ends an open ticket with the status its code implies; true only for the call that changed it. */
+  async close(id: string, code: CloseCode, reason: string, now: string, mustBeAdvancing = false): Promise<boolean> {
     const k = this.k((await this.tagOf(id))!, id);
-    const closed = (await runScript<number>(this.redis, 'ticket-close', [k.ticket], [status, reason, now, mustBeAdvancing ? '1' : '0', code])) === 1;
+    const args = [STATUS_OF[code], reason, now, mustBeAdvancing ? '1' : '0', code];
+    const closed = (await runScript<number>(this.redis, 'ticket-close', [k.ticket], args)) === 1;
     // A crash before this leaves a stale hint, which open() removes when it meets it.
     if (closed) await this.redis.srem(this.keys.openTickets, id);
     return closed;
@@ -161,6 +171,21 @@ export class ApprovalTickets {
     const tag = await this.tagOf(id);
     return tag ? (await this.redis.hget(this.k(tag, id).ticket, `card:${platform}`)) ?? undefined : undefined;
   }
+}
+
+const CLOSE_CODES = new Set<string>(Object.keys(STATUS_OF));
+const CODE_OF_STATUS = new Map<string, CloseCode>([
+  ['APPROVED', 'approved'], ['REJECT', 'rejected'], ['CANCEL', 'cancelled'],
+]);
+
+/**
+ * A closed ticket's code. Tickets closed before codes were stored (or with the old EXECUTION_*
+ * codes) get the one their status implies: their CANCEL reads as `cancelled`.
+ */
+function closeCodeOf(fields: Record<string, string>): { closeCode?: CloseCode } {
+  if (fields.closeCode && CLOSE_CODES.has(fields.closeCode)) return { closeCode: fields.closeCode as CloseCode };
+  const byStatus = CODE_OF_STATUS.get(fields.status ?? '');
+  return byStatus ? { closeCode: byStatus } : {};
 }
 
 /** A runbook's ticket keeps no text that follows from its execution and task. */

@@ -1,4 +1,4 @@
-import { ParameterError } from '../errors.js';
+import { ParameterError, type ParameterProblem } from '../errors.js';
 import { evaluate, type Scope } from './expressions.js';
 import { compilePattern } from './pattern.js';
 import type { ParameterDef } from './schema.js';
@@ -11,21 +11,25 @@ type Declared = { Parameters: Record<string, ParameterDef> };
  * and checked, every violation named at once (`env: must be one of dev, prod`).
  */
 export async function resolveParameters(template: Declared, given: Record<string, unknown>, builtins: Scope['builtins'] = {}): Promise<Record<string, unknown>> {
-  const problems: string[] = [];
+  const problems: ParameterProblem[] = [];
+  const problem = (name: string, text: string) => problems.push({ name, problem: text });
   const defs = template.Parameters;
   const names = Object.keys(defs);
   for (const name of Object.keys(given)) {
-    if (!Object.hasOwn(defs, name)) problems.push(`${name}: unknown parameter (${names.length ? `the template takes ${names.join(', ')}` : 'the template takes none'})`);
+    if (!Object.hasOwn(defs, name)) {
+      const takes = names.length ? `the template takes ${names.join(', ')}` : 'the template takes none';
+      problem(name, `unknown parameter (${takes})`);
+    }
   }
   const out: Record<string, unknown> = {};
   const deferred: string[] = [];
   for (const [name, def] of Object.entries(defs)) {
     if (Object.hasOwn(given, name)) {
-      try { out[name] = check(def, coerce(def, given[name])); } catch (e) { problems.push(`${name}: ${(e as Error).message}`); }
+      try { out[name] = check(def, coerce(def, given[name])); } catch (e) { problem(name, (e as Error).message); }
     } else if (def.Default !== undefined) {
       deferred.push(name);
     } else {
-      problems.push(`${name}: is required (${def.Type})`);
+      problem(name, `is required (${def.Type})`);
     }
   }
   // Defaults may refer to built-ins and to other parameters ('{{ ACS::RegionId }}', '{{a}}-{{b}}').
@@ -34,9 +38,9 @@ export async function resolveParameters(template: Declared, given: Record<string
     try {
       const value = await evaluate(def.Default, { parameters: out, outputs: {}, builtins });
       out[name] = check(def, coerce(def, value));
-    } catch (e) { problems.push(`${name}: default ${(e as Error).message}`); }
+    } catch (e) { problem(name, `default ${(e as Error).message}`); }
   }
-  if (problems.length) throw new ParameterError(problems.join('; '));
+  if (problems.length) throw new ParameterError(problems.map((p) => `${p.name}: ${p.problem}`).join('; '), problems);
   return out;
 }
 

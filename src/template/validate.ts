@@ -6,7 +6,11 @@ import { hint } from './suggest.js';
 import { ACTION_NAME, KNOWN_KEYS } from './schema.js';
 import { BUILTINS, STORE_REFERENCE, findName, references } from './references.js';
 
-export interface Problem { path: (string | number)[]; message: string; atKey?: boolean }
+export interface Problem {
+  path: (string | number)[]; message: string; atKey?: boolean;
+  /** An unknown key's near known key: what was meant (`Duraton` -> `Duration`). */
+  meant?: string;
+}
 
 const FLOW_TARGETS = new Set(['ACS::NEXT', 'ACS::END']);
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { hint } from './suggest.js';
+import { closest } from './suggest.js';
 import type { Problem } from './validate.js';
 
 /** zod's issues as plain problems: `unknown key X (did you mean Y?)`, `must be a list, got a map`. */
@@ -25,7 +25,11 @@ export function zodProblems(issue: z.core.$ZodIssue, knownKeys: (path: (string |
     case 'unrecognized_keys': {
       const known = knownKeys(path);
       const none = listKnown ? (known.length ? ` (known keys: ${known.join(', ')})` : ' (it takes no properties)') : '';
-      return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key ${key}${hint(key, known) || none}`, atKey: true }));
+      return issue.keys.map((key) => {
+        const meant = closest(key, known);
+        const message = `unknown key ${key}${meant ? ` (did you mean ${meant}?)` : none}`;
+        return { path: [...path, key], message, atKey: true, ...(meant ? { meant } : {}) };
+      });
     }
     case 'invalid_type':
       if (issue.expected === 'int' || (issue.expected === 'number' && typeof issue.input === 'number')) return [{ path, message: `must be a whole number${got}` }];

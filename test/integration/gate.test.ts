@@ -170,7 +170,7 @@ describe('no way around an approval', () => {
     assert.equal((await call('CancelExecution', { ExecutionId: started.id })).status, 200);
     const closed = await og.rt.approvals.get(ticket);
     assert.equal(closed.status, 'CANCEL');
-    assert.equal(closed.closeCode, 'EXECUTION_CANCELLED');
+    assert.equal(closed.closeCode, 'cancelled');
     assert.match(closed.reason!, /cancelled by alice/);
     assert.ok(!(await og.rt.tickets.open()).some((t) => t.id === ticket));
     const vote = await call('ApproveOrder', { WorkflowInstanceId: ticket, ApprovalType: 'AGREE' }, 'bob');

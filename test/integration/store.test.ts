@@ -57,8 +57,8 @@ test('tickets: created once per key; a person counts once; one call completes th
   const votes = await Promise.all(['bob', 'bob', 'carol', 'dave', 'carol'].map((v) => tickets.ballot(id, v, 'AGREE', undefined, new Date().toISOString())));
   // One connection keeps the order: the second approval completes the level and closes it.
   assert.deepEqual(votes.map((v) => v.outcome), ['recorded', 'duplicate', 'level-done', 'not-approver', 'not-approver']);
-  assert.ok(await tickets.close(id, 'APPROVED', 'approved', 'now', true));
-  assert.ok(!(await tickets.close(id, 'CANCEL', 'timed out', 'now')), 'a closed ticket is not closed again');
+  assert.ok(await tickets.close(id, 'approved', 'approved', 'now', true));
+  assert.ok(!(await tickets.close(id, 'timed-out', 'timed out', 'now')), 'a closed ticket is not closed again');
   assert.equal((await tickets.ballot(id, 'dave', 'AGREE', undefined, 'x')).outcome, 'closed');
   const t = await tickets.get(id);
   assert.equal(t.status, 'APPROVED');
@@ -74,7 +74,7 @@ test('tickets: open() lists the open ones newest first and drops hints of ticket
   const [a, b, c] = [await make(1), await make(2), await make(3)];
   for (const id of [a, b, c]) await tickets.activate(id, -1, { index: 0, name: 'L1', mode: 'ANY', status: 'active', approvers: ['bob'], required: 1 });
   assert.equal((await tickets.ballot(b, 'bob', 'REJECT', 'no', 'now')).outcome, 'decided');
-  assert.ok(await tickets.close(c, 'CANCEL', 'timed out', 'now'));
+  assert.ok(await tickets.close(c, 'timed-out', 'timed out', 'now'));
   const open = (await tickets.open(10)).map((t) => t.id);
   assert.ok(open.includes(a) && !open.includes(b) && !open.includes(c), JSON.stringify(open));
   assert.deepEqual(await redis.smembers(keys(prefix).openTickets).then((ids) => ids.filter((id) => [a, b, c].includes(id))), [a], 'the stale hint is gone');

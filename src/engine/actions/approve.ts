@@ -20,7 +20,7 @@ export const approve: Action = {
       case 'REJECT': return { kind: 'cancel', message: `approval ${ticketId} rejected: ${ticket.summary}` };
       case 'CANCEL':
         // Nobody could approve a level: the approval failed; a timeout or a withdrawal cancels.
-        if (ticket.reason && /nobody|needs \d+ approvals|not in the directory/.test(ticket.reason)) {
+        if (ticket.closeCode === 'unresolvable') {
           return { kind: 'failed', message: `approval ${ticketId}: ${ticket.reason}` };
         }
         return { kind: 'cancel', message: `approval ${ticketId} ${ticket.reason ?? 'cancelled'}` };

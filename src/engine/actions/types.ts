@@ -2,6 +2,12 @@ import type { Task } from '../../template/schema.js';
 import type { TimerRepeat } from '../triggers/timer.js';
 import type { ActionResult, Execution, TaskRecord } from '../types.js';
 
+/**
+ * Why a ticket closed, in a word the code decides on (its `reason` is text for people):
+ * `cancelled` is the ticket's execution ending first; `unresolvable` a level nobody can approve.
+ */
+export type CloseCode = 'approved' | 'rejected' | 'timed-out' | 'withdrawn' | 'cancelled' | 'unresolvable';
+
 /** Approval tickets as the Approve action sees them; the worker injects the implementation. */
 export interface ApprovalPort {
   /**
@@ -9,7 +15,9 @@ export interface ApprovalPort {
    * run again (RetryTask, a loop back) asks afresh, a step re-run after a crash finds its ticket.
    */
   openForTask(execution: Execution, taskName: string, taskExecutionId: string, properties: Record<string, unknown>): Promise<{ id: string }>;
-  status(ticketId: string): Promise<{ status: 'AUDITING' | 'APPROVED' | 'REJECT' | 'CANCEL'; summary: string; reason?: string }>;
+  status(ticketId: string): Promise<{
+    status: 'AUDITING' | 'APPROVED' | 'REJECT' | 'CANCEL'; summary: string; reason?: string; closeCode?: CloseCode;
+  }>;
 }
 
 /** One Alibaba Cloud OpenAPI call (RPC style; ROA when Method/URI are given). */

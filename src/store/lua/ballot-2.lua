@@ -2,7 +2,7 @@
   The vote: one entry point for every channel. Checks the voter is an approver of the active level,
   records the vote once per ticket (a person counts once, whatever levels they are on), and says
   what it did. Only the call that completes the level gets 'level-done' (the level closes to votes
-  at once); a rejection decides the whole ticket.
+  at once); a rejection decides the whole ticket (close code 'rejected').
   KEYS[1] ticket hash (approvers: JSON list of who may vote now), KEYS[2] votes (hash voter -> JSON)
   ARGV[1] voter, ARGV[2] 'AGREE' or 'REJECT', ARGV[3] comment, ARGV[4] time (ISO-8601)
   ARGV[5] Pub/Sub channel told of a counted vote ('' for none), ARGV[6] what it is told (the execution id)
@@ -25,7 +25,7 @@ if redis.call('HSETNX', KEYS[2], ARGV[1], vote) == 0 then return {'duplicate', s
 -- Counted: whatever follows changes the ticket. Told from here, so watching pages cost no round trip.
 if ARGV[5] and ARGV[5] ~= '' then redis.call('PUBLISH', ARGV[5], ARGV[6]) end
 if ARGV[2] == 'REJECT' then
-  redis.call('HSET', KEYS[1], 'status', 'REJECT', 'decidedAt', ARGV[4], 'approvers', '[]')
+  redis.call('HSET', KEYS[1], 'status', 'REJECT', 'closeCode', 'rejected', 'decidedAt', ARGV[4], 'approvers', '[]')
   return {'decided', 'REJECT', approvals, level, required}
 end
 approvals = redis.call('HINCRBY', KEYS[1], 'approvals', 1)

@@ -1,10 +1,11 @@
 --[[
-  Ends an open ticket with a status and a reason: APPROVED when its last level is done (the caller
-  that completed it), CANCEL for a timeout, a withdrawal or a level nobody can approve. Whoever
-  changes the status first wins: a timeout racing the last approval ends in one outcome.
+  Ends an open ticket with a status, a close code and a reason: APPROVED when its last level is done
+  (the caller that completed it), CANCEL for a timeout, a withdrawal, a level nobody can approve or
+  the end of its execution. Whoever changes the status first wins: a timeout racing the last
+  approval ends in one outcome.
   KEYS[1] ticket hash
-  ARGV[1] new status, ARGV[2] reason, ARGV[3] time, ARGV[4] '1' when the ticket must be advancing,
-  ARGV[5] a close code ('' for none): why the ticket ended when its execution did
+  ARGV[1] new status, ARGV[2] reason (for people), ARGV[3] time, ARGV[4] '1' when the ticket must be
+  advancing, ARGV[5] close code (approved, timed-out, withdrawn, cancelled, unresolvable): what code reads
   returns 1 closed by this call, 0 not
 ]]
 if redis.call('HGET', KEYS[1], 'status') ~= 'AUDITING' then return 0 end

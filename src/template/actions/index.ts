@@ -69,6 +69,16 @@ export function actionNameProblem(action: string, knownTemplates?: ReadonlySet<s
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
+/** Whether the Properties have a value at `path` (a problem at a path not written is about a missing key). */
+function written(p: unknown, path: (string | number)[]): boolean {
+  let at = p;
+  for (const k of path) {
+    if (!at || typeof at !== 'object' || !Object.hasOwn(at, k)) return false;
+    at = (at as Record<string | number, unknown>)[k];
+  }
+  return at !== undefined;
+}
+
 /** Every problem of a built-in action's Properties, with paths below Properties; other actions: none. */
 export function propertiesProblems(action: string, properties: unknown): Problem[] {
   const spec = byLowerCase.get(action.toLowerCase());
@@ -86,9 +96,6 @@ export function propertiesProblems(action: string, properties: unknown): Problem
   if (!r.success) for (const issue of r.error.issues) problems.push(...zodProblems(issue, (path) => keysAt(spec.schema, path), true));
   problems.push(...(spec.needs?.(p) ?? []));
   // `Duraton: PT1M` is one mistake: the did-you-mean says it, "Duration is required" would repeat it.
-  const meant = new Set(problems.flatMap((x) => {
-    const m = x.atKey ? / \(did you mean (\S+)\?\)$/.exec(x.message) : null;
-    return m ? [[...x.path.slice(0, -1), m[1]].join('.')] : [];
-  }));
-  return problems.filter((x) => !(x.message.startsWith('is required') && meant.has(x.path.join('.'))));
+  const meant = new Set(problems.flatMap((x) => (x.meant ? [[...x.path.slice(0, -1), x.meant].join('.')] : [])));
+  return problems.filter((x) => !(meant.has(x.path.join('.')) && !written(p, x.path)));
 }
