@@ -89,7 +89,9 @@ function advance(template: Template, start: Execution, cont: Continuation, ctx: 
         consume('skip');
         const verdict = maySkip(template, exec, task.Name);
         if (!verdict.ok) return waitHere(`CancelTask refused: ${verdict.message}; `);
-        exec = applyOutcome(template, exec, task, { kind: 'skipped' }, iso(ctx));
+        // A task skipped before it ever ran still gets a task run of its own (as a false When does).
+        const started = exec.tasks[task.Name] ? exec : startTask(exec, task, iso(ctx), ctx.newId());
+        exec = applyOutcome(template, started, task, { kind: 'skipped' }, iso(ctx));
         continue;
       }
       const go = signals.execute as { TaskName?: string } | undefined;
