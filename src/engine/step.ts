@@ -28,9 +28,10 @@ export function step(template: Template, execution: Execution, event: StepEvent,
     case 'ran':
       return ran(template, execution, event.outcome, event.cont, ctx, new Batch());
     case 'outputs': {
-      const exec: Execution = event.error === undefined
-        ? { ...execution, outputs: event.outputs }
-        : { ...execution, status: 'Failed', statusMessage: `Outputs: ${event.error}` };
+      const exec: Execution =
+        event.error === undefined
+          ? { ...execution, outputs: event.outputs }
+          : { ...execution, status: 'Failed', statusMessage: `Outputs: ${event.error}` };
       const b = new Batch();
       if (!event.cont.settle || !event.cont.task) {
         b.save(exec, false);
@@ -46,19 +47,28 @@ const iso = (ctx: StepContext) => new Date(ctx.now).toISOString();
 /** The task the execution stands at (the policy's gate included), checked against what ran. */
 function taskOf(template: Template, exec: Execution, name: string): Task {
   const next = nextTask(template, exec);
-  if (next.kind !== 'run' || next.task.Name !== name) throw new Error(`step: the execution stands at ${exec.current}, not at ${name}`);
+  if (next.kind !== 'run' || next.task.Name !== name)
+    throw new Error(`step: the execution stands at ${exec.current}, not at ${name}`);
   return next.task;
 }
 
 /** Goes from task to task until one must run (an effect for the runner), the run waits, or it ends. */
 function advance(template: Template, start: Execution, cont: Continuation, ctx: StepContext, b: Batch): StepResult {
   let exec = start;
-  const { signals } = cont;
-  const consume = (name: string) => { delete signals[name]; b.push({ kind: 'clear-signal', name }); };
-  const park = (e: Execution): StepResult => { b.save(e, true); b.push({ kind: 'wait', at: e.current }); return { execution: e, effects: b.effects }; };
+  const signals = { ...cont.signals };
+  const consume = (name: string) => {
+    delete signals[name];
+    b.push({ kind: 'clear-signal', name });
+  };
+  const park = (e: Execution): StepResult => {
+    b.save(e, true);
+    b.push({ kind: 'wait', at: e.current });
+    return { execution: e, effects: b.effects };
+  };
   for (;;) {
     const next = nextTask(template, exec);
-    if (next.kind === 'end') return outputsThen(template, { ...exec, status: 'Success', endDate: iso(ctx) }, cont, ctx, b);
+    if (next.kind === 'end')
+      return outputsThen(template, { ...exec, status: 'Success', endDate: iso(ctx) }, cont, ctx, b);
     const task = next.task;
     let rec = exec.tasks[task.Name];
 
@@ -68,7 +78,8 @@ function advance(template: Template, start: Execution, cont: Continuation, ctx: 
       if (signals.skip) {
         consume('skip');
         const verdict = maySkip(template, exec, task.Name);
-        if (!verdict.ok) return park({ ...exec, status: 'Waiting', statusMessage: `SkipTask refused: ${verdict.message}` });
+        if (!verdict.ok)
+          return park({ ...exec, status: 'Waiting', statusMessage: `SkipTask refused: ${verdict.message}` });
         exec = applyOutcome(template, { ...exec, pausedOnFailure: undefined }, task, { kind: 'skipped' }, iso(ctx));
         continue;
       }
@@ -84,7 +95,12 @@ function advance(template: Template, start: Execution, cont: Continuation, ctx: 
     if (exec.mode === 'Debug' && fresh && cont.debugGo !== task.Name) {
       const here = exec;
       const waitHere = (why = '') =>
-        park({ ...here, status: 'Waiting', current: task.Name, statusMessage: `Debug: ${why}waiting for ExecuteTask (next: ${task.Name})` });
+        park({
+          ...here,
+          status: 'Waiting',
+          current: task.Name,
+          statusMessage: `Debug: ${why}waiting for ExecuteTask (next: ${task.Name})`,
+        });
       if (signals.skip) {
         consume('skip');
         const verdict = maySkip(template, exec, task.Name);
@@ -113,7 +129,13 @@ function advance(template: Template, start: Execution, cont: Continuation, ctx: 
       if (!verdict.ok) {
         exec = startTask(exec, task, iso(ctx), ctx.newId());
         exec = applyOutcome(template, exec, task, { kind: 'failed', message: verdict.message }, iso(ctx));
-        exec = { ...exec, status: 'Failed', statusMessage: verdict.message, endDate: exec.endDate ?? iso(ctx), pausedOnFailure: undefined };
+        exec = {
+          ...exec,
+          status: 'Failed',
+          statusMessage: verdict.message,
+          endDate: exec.endDate ?? iso(ctx),
+          pausedOnFailure: undefined,
+        };
         b.save(exec, false);
         b.push({ kind: 'record-task', name: task.Name, record: exec.tasks[task.Name]!, count: false });
         return finish(exec, b);
@@ -130,24 +152,45 @@ function advance(template: Template, start: Execution, cont: Continuation, ctx: 
 }
 
 /** A task's outcome: retries, the signals it used, the execution after it, then settle. */
-function ran(template: Template, before: Execution, reported: RunOutcome, cont: Continuation, ctx: StepContext, b: Batch): StepResult {
+function ran(
+  template: Template,
+  before: Execution,
+  reported: RunOutcome,
+  cont: Continuation,
+  ctx: StepContext,
+  b: Batch,
+): StepResult {
   const task = taskOf(template, before, cont.task!.name);
   const outcome = retryOrFail(task, before.tasks[task.Name]?.data, reported, ctx.now);
   // A Pause (or any task) that ended used NotifyExecution's go-ahead; a loop says what it used.
-  const used = task.Loop ? outcome.consumed ?? [] : outcome.kind !== 'wait' && cont.signals.resume ? ['resume'] : [];
+  const used = task.Loop ? (outcome.consumed ?? []) : outcome.kind !== 'wait' && cont.signals.resume ? ['resume'] : [];
   const signals = { ...cont.signals };
-  for (const name of used) { delete signals[name]; b.push({ kind: 'clear-signal', name }); }
+  for (const name of used) {
+    delete signals[name];
+    b.push({ kind: 'clear-signal', name });
+  }
   let exec = applyOutcome(template, before, task, outcome, iso(ctx));
   if (outcome.properties) exec.tasks[task.Name] = { ...exec.tasks[task.Name]!, properties: outcome.properties };
   if (exec.status === 'Waiting' && outcome.kind === 'failed') exec = { ...exec, pausedOnFailure: true };
   const wait = outcome.kind === 'wait' ? outcome : undefined;
-  const next: Continuation = { ...cont, signals, settle: { kind: outcome.kind, running: wait?.running, resumeAt: wait?.resumeAt } };
+  const next: Continuation = {
+    ...cont,
+    signals,
+    settle: { kind: outcome.kind, running: wait?.running, resumeAt: wait?.resumeAt },
+  };
   if (exec.status === 'Success') return outputsThen(template, exec, next, ctx, b, task.Name);
   return settle(template, exec, task.Name, next, ctx, b);
 }
 
 /** A run that succeeded gets its template's Outputs (evaluated by the runner) before it is saved. */
-function outputsThen(template: Template, exec: Execution, cont: Continuation, ctx: StepContext, b: Batch, task?: string): StepResult {
+function outputsThen(
+  template: Template,
+  exec: Execution,
+  cont: Continuation,
+  ctx: StepContext,
+  b: Batch,
+  task?: string,
+): StepResult {
   if (template.Outputs) {
     b.push({ kind: 'outputs', execution: exec, cont });
     return { execution: exec, effects: b.effects };
@@ -160,13 +203,21 @@ function outputsThen(template: Template, exec: Execution, cont: Continuation, ct
 }
 
 /** Saves the execution after a task's outcome, records and tells it, then goes on, waits or ends. */
-function settle(template: Template, exec: Execution, task: string, cont: Continuation, ctx: StepContext, b: Batch): StepResult {
+function settle(
+  template: Template,
+  exec: Execution,
+  task: string,
+  cont: Continuation,
+  ctx: StepContext,
+  b: Batch,
+): StepResult {
   const s = cont.settle!;
   const runningWait = s.kind === 'wait' && s.running === true;
   b.save(exec, exec.status !== 'Running' || runningWait);
   const done = exec.tasks[task]!;
   // Kept for ListTaskExecutions once it ended; the execution holds the one under way.
-  if (done.status !== 'Running' && done.status !== 'Waiting') b.push({ kind: 'record-task', name: task, record: done, count: true });
+  if (done.status !== 'Running' && done.status !== 'Waiting')
+    b.push({ kind: 'record-task', name: task, record: done, count: true });
   if ((cont.task!.fresh || done.status !== 'Waiting') && !runningWait) {
     // The job sits in Redis (and the queue dashboard): it carries the message already masked.
     const message = done.message && executionMasker(exec, template).text(done.message);
@@ -177,7 +228,8 @@ function settle(template: Template, exec: Execution, task: string, cont: Continu
     b.push({ kind: 'wait', at: task });
     return { execution: exec, effects: b.effects };
   }
-  if (exec.status === 'Running') return advance(template, exec, { signals: cont.signals, debugGo: cont.debugGo }, ctx, b);
+  if (exec.status === 'Running')
+    return advance(template, exec, { signals: cont.signals, debugGo: cont.debugGo }, ctx, b);
   if (exec.status === 'Waiting') {
     b.push({ kind: 'wait', at: task });
     return { execution: exec, effects: b.effects };

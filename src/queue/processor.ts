@@ -97,10 +97,16 @@ export function stepProcessor(deps: ProcessorDeps) {
           const scope = scopeOf(e.execution, builtins);
           const outcome = e.task.Loop
             ? await runLoopTask(deps, e.execution, e.task, e.record, scope, e.signals, e.checkWhen)
-            : await runTask({ exec: e.execution, task: e.task, scope, ports, record: e.record, signals: e.signals, taskExecutionId: e.record.taskExecutionId });
+            : await runTask({
+                exec: e.execution, task: e.task, scope, ports, record: e.record, signals: e.signals,
+                taskExecutionId: e.record.taskExecutionId,
+              });
           return { kind: 'ran', outcome, cont: e.cont };
         }
-        case 'outputs': return { kind: 'outputs', ...(await evaluateOutputs(template, scopeOf(e.execution, builtins))), cont: e.cont };
+        case 'outputs': {
+          const evaluated = await evaluateOutputs(template, scopeOf(e.execution, builtins));
+          return { kind: 'outputs', ...evaluated, cont: e.cont };
+        }
         case 'wait': return `waiting at ${e.at}`;
         case 'finish':
           log.info({ executionId: exec.id, status: e.status }, 'execution ended');
@@ -112,7 +118,8 @@ export function stepProcessor(deps: ProcessorDeps) {
   // Every line a job writes names its job and what it is for (execution, ticket).
   return (job: Job<StepJob>): Promise<string> => {
     const d = job.data as { executionId?: string; ticketId?: string };
-    return withLogContext({ jobId: job.id, executionId: d.executionId || undefined, ticketId: d.ticketId }, () => dispatch(job));
+    const context = { jobId: job.id, executionId: d.executionId || undefined, ticketId: d.ticketId };
+    return withLogContext(context, () => dispatch(job));
   };
 
   async function dispatch(job: Job<StepJob>): Promise<string> {

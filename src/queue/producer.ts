@@ -59,7 +59,8 @@ export class Producer {
 
   /** A child ended (engine/step/parent.ts says which parent waits): resume its task, or its loop item. */
   async resumeParent(parent: ParentRef, childId: string): Promise<void> {
-    if (parent.index !== undefined) await this.item(parent.executionId, parent.taskExecutionId, parent.index, `child-${childId}`);
+    const { executionId, taskExecutionId, index } = parent;
+    if (index !== undefined) await this.item(executionId, taskExecutionId, index, `child-${childId}`);
     else await this.resume(parent.executionId, parent.taskName, `child-${childId}`);
   }
 

@@ -56,7 +56,9 @@ export async function runTask(run: TaskRun): Promise<RunOutcome> {
       idempotencyKey: `${exec.id}/${task.Name}${run.loop ? `/${run.loop.index}` : ''}`,
     });
     // Task Retries are the engine's to decide (engine/retry.ts), unless the action counts its own.
-    if (result.kind === 'failed') return { ...result, properties, ...(action.retries === false ? {} : { retryable: true }) };
+    if (result.kind === 'failed') {
+      return { ...result, properties, ...(action.retries === false ? {} : { retryable: true }) };
+    }
     if (result.kind !== 'success') return { ...result, properties };
     const outputs: Record<string, unknown> = {};
     for (const [name, out] of Object.entries(task.Outputs ?? {})) {
@@ -85,10 +87,14 @@ async function evaluateProperties(task: Task, action: Action, scope: Scope): Pro
 }
 
 /** The template's Outputs on a finished run, or the error that stopped them. */
-export async function evaluateOutputs(template: Template, scope: Scope): Promise<{ outputs?: Record<string, unknown>; error?: string }> {
+export async function evaluateOutputs(
+  template: Template, scope: Scope,
+): Promise<{ outputs?: Record<string, unknown>; error?: string }> {
   try {
     const outputs: Record<string, unknown> = {};
-    for (const [k, o] of Object.entries(template.Outputs ?? {})) outputs[k] = coerce(await evaluate(o.Value, scope), o.Type);
+    for (const [k, o] of Object.entries(template.Outputs ?? {})) {
+      outputs[k] = coerce(await evaluate(o.Value, scope), o.Type);
+    }
     return { outputs };
   } catch (err) {
     return { error: (err as Error).message };

@@ -7,7 +7,11 @@ import type { Execution, ParentRef, TaskOutcome, TaskRecord } from '../types.js'
  * Properties it ran with, the signals the action used, and whether task Retries may repeat a failure
  * (the action failed by itself, and does not count its own retries as ACS::WaitFor does).
  */
-export type RunOutcome = TaskOutcome & { properties?: Record<string, unknown>; consumed?: string[]; retryable?: boolean };
+export type RunOutcome = TaskOutcome & {
+  properties?: Record<string, unknown>;
+  consumed?: string[];
+  retryable?: boolean;
+};
 
 /** What the bot process is asked to tell the chat a run was started from. */
 export type ProgressMessage =
@@ -52,7 +56,15 @@ export type Effect =
   | { kind: 'clear-signal'; name: string }
   | { kind: 'notify'; message: ProgressMessage }
   /** Run the task's action (a loop task: drive its loop), then answer with a `ran` event. */
-  | { kind: 'run'; execution: Execution; task: Task; record: TaskRecord; checkWhen: boolean; signals: Record<string, unknown>; cont: Continuation }
+  | {
+      kind: 'run';
+      execution: Execution;
+      task: Task;
+      record: TaskRecord;
+      checkWhen: boolean;
+      signals: Record<string, unknown>;
+      cont: Continuation;
+    }
   /** Evaluate the template's Outputs on this execution, then answer with an `outputs` event. */
   | { kind: 'outputs'; execution: Execution; cont: Continuation }
   /** Keep an ended task run for ListTaskExecutions; `count` it in the metrics. */
@@ -74,4 +86,7 @@ export interface StepContext {
   newId(): string;
 }
 
-export interface StepResult { execution: Execution; effects: Effect[] }
+export interface StepResult {
+  execution: Execution;
+  effects: Effect[];
+}
