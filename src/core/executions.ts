@@ -12,6 +12,7 @@ import { noEchoNames, secretMasker } from '../engine/mask.js';
 import { applicable, policyGate, type Policy } from '../config/policies.js';
 import { builtinsFor } from './builtins.js';
 import { asksApproval } from '../engine/gate.js';
+import { waitingParent } from '../engine/step.js';
 import type { Permissions } from './permissions.js';
 
 export interface StartRequest {
@@ -126,11 +127,8 @@ export class Executions {
         await this.ended(cancelled);
         for (const child of await this.store.children(id)) await this.cancel(child, `parent ${id} ${reason}`).catch(() => undefined);
         await this.producer.notify({ kind: 'finished', executionId: id });
-        const p = exec.parent;
-        if (p && !p.detached) {
-          if (p.index !== undefined) await this.producer.item(p.executionId, p.taskExecutionId, p.index, `child-${id}`);
-          else await this.producer.resume(p.executionId, p.taskName, `child-${id}`);
-        }
+        const parent = waitingParent(exec);
+        if (parent) await this.producer.resumeParent(parent, id);
         return cancelled;
       }
     }

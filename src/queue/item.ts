@@ -1,3 +1,4 @@
+import { retryOrFail } from '../engine/retry.js';
 import { isTerminal } from '../engine/status.js';
 import { builtinsFor } from '../core/builtins.js';
 import type { ItemRecord } from '../store/loops.js';
@@ -28,11 +29,12 @@ export async function runItem(deps: ProcessorDeps, data: { executionId: string; 
     await loops.putItem(executionId, te, rec);
     const { template } = await templates.runnable(exec.templateName, exec.templateVersion);
     const task = template.Tasks.find((t) => t.Name === doc.taskName)!;
-    const outcome = await runTask({
+    const ran = await runTask({
       exec, task, scope: scopeOf(exec, builtinsFor(exec, now())), ports, record: rec, signals: {},
       // The loop task's id with the index names this item to whatever resumes it (a child's end).
       taskExecutionId: te, loop: { item: doc.items[index], index }, checkWhen: false,
     });
+    const outcome = retryOrFail(task, rec.data, ran, ports.now());
     if (outcome.kind === 'wait') {
       await loops.putItem(executionId, te, { ...rec, status: 'Waiting', message: outcome.message, data: outcome.data, properties: outcome.properties });
       if (outcome.resumeAt !== undefined) await deps.producer.item(executionId, te, index, `at-${outcome.resumeAt}`, outcome.resumeAt);

@@ -4,6 +4,7 @@ import type { LoopStore } from '../store/loops.js';
 import { evaluate, type Scope } from '../template/expressions.js';
 import type { Task } from '../template/schema.js';
 import type { Producer } from './producer.js';
+import { whenHolds } from './run-task.js';
 
 export const MAX_ITEMS = 1000;
 
@@ -15,6 +16,19 @@ function asItems(v: unknown): unknown[] {
   }
   if (v === null || v === undefined || v === '') return [];
   return [v];
+}
+
+/** A loop task run by the step function's `run` effect: its When (checked once, not per item), then its loop. */
+export async function runLoopTask(
+  deps: { loops: LoopStore; producer: Producer },
+  exec: Execution, task: Task, rec: TaskRecord, scope: Scope, signals: Record<string, unknown>, checkWhen: boolean,
+): Promise<TaskOutcome & { consumed?: string[] }> {
+  try {
+    if (checkWhen && !(await whenHolds(task, scope))) return { kind: 'skipped' };
+  } catch (err) {
+    return { kind: 'failed', message: (err as Error).message };
+  }
+  return driveLoop(deps, exec, task, rec, scope, signals);
 }
 
 /**

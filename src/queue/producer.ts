@@ -1,4 +1,6 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
+import type { ProgressMessage } from '../engine/step.js';
+import type { ParentRef } from '../engine/types.js';
 import type { Keys } from '../store/keys.js';
 
 export const STEPS = 'steps';
@@ -9,9 +11,7 @@ export interface StepJob { executionId: string; taskExecutionId?: string; index?
 
 /** What the bot process is asked to tell people; it renders it for the execution's platform. */
 export type NotifyJob =
-  | { kind: 'started'; executionId: string }
-  | { kind: 'task'; executionId: string; task: string; status: string; message?: string }
-  | { kind: 'finished'; executionId: string }
+  | ProgressMessage
   | { kind: 'ticket'; ticketId: string }
   | { kind: 'remind'; ticketId: string };
 
@@ -55,6 +55,13 @@ export class Producer {
   /** Wakes a waiting execution at a time (ACS::Sleep): a delayed job, no worker held meanwhile. */
   async wake(executionId: string, task: string, at: number): Promise<void> {
     await this.steps.add('wake', { executionId }, { ...KEEP, jobId: jobId('wake', executionId, task, at), delay: Math.max(0, at - Date.now()) });
+  }
+
+  /** A child ended (engine/step/parent.ts says which parent waits): resume its task, or its loop item. */
+  async resumeParent(parent: ParentRef, childId: string): Promise<void> {
+    const { executionId, taskExecutionId, index } = parent;
+    if (index !== undefined) await this.item(executionId, taskExecutionId, index, `child-${childId}`);
+    else await this.resume(parent.executionId, parent.taskName, `child-${childId}`);
   }
 
   /** Runs (or wakes) one loop item; `reason` keeps retries and wake-ups apart. */

@@ -1,13 +1,11 @@
 import { findAction } from '../engine/actions/registry.js';
 import { namedTemplateAction } from '../engine/actions/child.js';
 import type { Action, Ports } from '../engine/actions/types.js';
-import { parseDuration } from '../engine/actions/sleep.js';
-import type { Execution, TaskOutcome, TaskRecord } from '../engine/types.js';
-import { evaluate, lookup, truthy, type Scope } from '../template/expressions.js';
-import { references } from '../template/references.js';
-import { bindScript, SCRIPT_NOT_ONE_STRING } from '../template/shell-script.js';
-import type { Task } from '../template/schema.js';
-import { select } from '../template/selector.js';
+import type { RunOutcome } from '../engine/step.js';
+import type { Execution, TaskRecord } from '../engine/types.js';
+import { evaluate, truthy, type Scope } from '../template/expressions.js';
+import type { Task, Template } from '../template/schema.js';
+import { coerce, select } from '../template/selector.js';
 import { JqProgram, jqProgram } from '../template/jq-program.js';
 
 export function scopeOf(exec: Execution, builtins: Scope['builtins']): Scope {
@@ -40,10 +38,10 @@ async function actionFor(task: Task, ports: Ports): Promise<Action | undefined> 
 
 /**
  * Runs one task (or one loop item): When, the action with evaluated Properties, the selection of
- * declared Outputs, and task-level Retries. Every failure, a bad expression included, is an
- * outcome, never a thrown error.
+ * declared Outputs. Every failure, a bad expression included, is an outcome, never a thrown error;
+ * whether a failure is retried is the engine's decision (step.ts).
  */
-export async function runTask(run: TaskRun): Promise<TaskOutcome & { properties?: Record<string, unknown> }> {
+export async function runTask(run: TaskRun): Promise<RunOutcome> {
   const { exec, task, ports } = run;
   const scope: Scope = run.loop ? { ...run.scope, builtins: { ...run.scope.builtins, 'ACS::TaskLoopItem': run.loop.item } } : run.scope;
   let properties: Record<string, unknown> | undefined;
@@ -51,13 +49,16 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome & { properties?
     if (run.checkWhen !== false && !(await whenHolds(task, scope))) return { kind: 'skipped' };
     const action = await actionFor(task, ports);
     if (!action) return { kind: 'failed', message: `unknown action ${task.Action}: not a built-in action nor a template in the store` };
-    properties = await evaluateProperties(task, scope);
+    properties = await evaluateProperties(task, action, scope);
     const result = await action.run({
       execution: exec, task, properties, record: run.record as TaskRecord | undefined, ports, signals: run.signals,
       taskExecutionId: run.taskExecutionId, loop: run.loop,
       idempotencyKey: `${exec.id}/${task.Name}${run.loop ? `/${run.loop.index}` : ''}`,
     });
-    if (result.kind === 'failed') return { ...retry(task, run.record?.data, result.message, ports.now()), properties };
+    // Task Retries are the engine's to decide (engine/retry.ts), unless the action counts its own.
+    if (result.kind === 'failed') {
+      return { ...result, properties, ...(action.retries === false ? {} : { retryable: true }) };
+    }
     if (result.kind !== 'success') return { ...result, properties };
     const outputs: Record<string, unknown> = {};
     for (const [name, out] of Object.entries(task.Outputs ?? {})) {
@@ -72,7 +73,7 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome & { properties?
   }
 }
 
-async function evaluateProperties(task: Task, scope: Scope): Promise<Record<string, unknown>> {
+async function evaluateProperties(task: Task, action: Action, scope: Scope): Promise<Record<string, unknown>> {
   const { PropertySelector } = task.Properties;
   if (typeof PropertySelector === 'string') {
     // A PropertySelector is jq code: its references become jq variables (shown filled in on the record).
@@ -80,33 +81,22 @@ async function evaluateProperties(task: Task, scope: Scope): Promise<Record<stri
     const evaluated = (await evaluate(rest, scope)) as Record<string, unknown>;
     return Object.fromEntries(Object.keys(task.Properties).map((k) => [k, k === 'PropertySelector' ? jqProgram(PropertySelector, scope) : evaluated[k]]));
   }
-  if (task.Action.toLowerCase() !== 'opsgate::runshellscript') return (await evaluate(task.Properties, scope)) as Record<string, unknown>;
-  // A reference's value reaches the script as a variable, never as its text (shell-script.ts);
-  // validate refuses what cannot be placed safely, and so does this, should a template get here.
-  const { Script, ...rest } = task.Properties;
-  const properties = (await evaluate(rest, scope)) as Record<string, unknown>;
-  if (typeof Script !== 'string') {
-    if (!references(Script).next().done) throw new Error(SCRIPT_NOT_ONE_STRING);
-    return { ...properties, Script: await evaluate(Script, scope) };
-  }
-  const bound = bindScript(Script, (ref) => lookup(ref, scope));
-  return { ...properties, Script: bound.script, ScriptArguments: bound.env };
+  // An action that places values itself (a shell script's arguments) evaluates its own Properties.
+  if (action.evaluateProperties) return action.evaluateProperties(task.Properties, scope);
+  return (await evaluate(task.Properties, scope)) as Record<string, unknown>;
 }
 
-/**
- * Task-level Retries (ACS::WaitFor counts its own): a failed task waits and runs again, the delay
- * by DelayType (Exponential 2^n s by default, Constant Delay, Linear Delay + BackOff*n), at most
- * MaxRetryInterval.
- */
-function retry(task: Task, data: Record<string, unknown> | undefined, message: string, now: number): TaskOutcome {
-  const retries = Number(task.Retries ?? 0);
-  const done = Number(data?.retries ?? 0);
-  if (task.Action.toLowerCase() === 'acs::waitfor' || !Number.isFinite(retries) || done >= retries) return { kind: 'failed', message };
-  const delay = Number(task.Delay ?? 1);
-  const backOff = Number(task.BackOff ?? 1);
-  const type = String(task.DelayType ?? 'Exponential');
-  let seconds = type === 'Constant' ? delay : type === 'Linear' ? delay + backOff * done : 2 ** done;
-  const max = parseDuration(task.MaxRetryInterval ?? '') ?? Number(task.MaxRetryInterval ?? NaN) * 1000;
-  if (Number.isFinite(max) && max > 0) seconds = Math.min(seconds, max / 1000);
-  return { kind: 'wait', message: `retry ${done + 1} of ${retries} after: ${message}`, data: { ...data, retries: done + 1 }, resumeAt: now + seconds * 1000 };
+/** The template's Outputs on a finished run, or the error that stopped them. */
+export async function evaluateOutputs(
+  template: Template, scope: Scope,
+): Promise<{ outputs?: Record<string, unknown>; error?: string }> {
+  try {
+    const outputs: Record<string, unknown> = {};
+    for (const [k, o] of Object.entries(template.Outputs ?? {})) {
+      outputs[k] = coerce(await evaluate(o.Value, scope), o.Type);
+    }
+    return { outputs };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
 }

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { ARG_VARIABLE } from '../../template/shell-script.js';
+import { evaluate, lookup } from '../../template/expressions.js';
+import { references } from '../../template/references.js';
+import { ARG_VARIABLE, bindScript, SCRIPT_NOT_ONE_STRING } from '../../template/shell-script.js';
 import { parseDuration } from './sleep.js';
 import type { Action } from './types.js';
 
@@ -12,6 +14,18 @@ const MAX_OUTPUT = 64 * 1024;
  * timeout fails the task.
  */
 export const runShellScript: Action = {
+  // A reference's value reaches the script as a variable, never as its text (shell-script.ts);
+  // validate refuses what cannot be placed safely, and so does this, should a template get here.
+  async evaluateProperties(raw, scope) {
+    const { Script, ...rest } = raw;
+    const properties = (await evaluate(rest, scope)) as Record<string, unknown>;
+    if (typeof Script !== 'string') {
+      if (!references(Script).next().done) throw new Error(SCRIPT_NOT_ONE_STRING);
+      return { ...properties, Script: await evaluate(Script, scope) };
+    }
+    const bound = bindScript(Script, (ref) => lookup(ref, scope));
+    return { ...properties, Script: bound.script, ScriptArguments: bound.env };
+  },
   async run({ properties, idempotencyKey }) {
     if (typeof properties.Script !== 'string' || !properties.Script.trim()) return { kind: 'failed', message: 'Script must be shell text' };
     const timeout = parseDuration(properties.Timeout ?? 'PT10M') ?? 600_000;

@@ -1,3 +1,4 @@
+import type { Scope } from '../../template/expressions.js';
 import type { Task } from '../../template/schema.js';
 import type { TimerRepeat } from '../triggers/timer.js';
 import type { ActionResult, Execution, TaskRecord } from '../types.js';
@@ -89,4 +90,8 @@ export interface ActionContext {
 
 export interface Action {
   run(ctx: ActionContext): Promise<ActionResult>;
+  /** false: the action counts its own attempts (ACS::WaitFor's polls); task Retries do not repeat it. */
+  retries?: false;
+  /** Evaluates the task's Properties itself, when plain evaluation is not safe for it (a shell script). */
+  evaluateProperties?(properties: Record<string, unknown>, scope: Scope): Promise<Record<string, unknown>>;
 }

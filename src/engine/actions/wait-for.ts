@@ -1,6 +1,7 @@
 import { OpsgateError } from '../../errors.js';
 import type { Task } from '../../template/schema.js';
 import { expectation, probe, type Probe } from './check-for.js';
+import { retryDelaySeconds } from '../retry.js';
 import { parseDuration } from './sleep.js';
 import type { Action } from './types.js';
 
@@ -27,10 +28,10 @@ export function retryPolicy(task: Pick<Task, 'Retries' | 'DelayType' | 'Delay' |
   const cap = capMs !== undefined && capMs >= 1000 ? capMs / 1000 : `MaxRetryInterval must be seconds or a duration such as PT5M, got ${JSON.stringify(task.MaxRetryInterval)}`;
   for (const v of [retries, delay, backOff, cap]) if (typeof v === 'string') return v;
   const [r, d, b, c] = [retries, delay, backOff, cap] as number[] as [number, number, number, number];
-  const type = String(task.DelayType ?? 'Exponential').toLowerCase();
-  const seconds: ((n: number) => number) | undefined = { exponential: (n: number) => 2 ** n, constant: () => d, linear: (n: number) => d + b * n }[type];
-  if (!seconds) return `DelayType must be Exponential, Constant or Linear, got ${JSON.stringify(task.DelayType)}`;
-  return { retries: Math.floor(r), delayMs: (n) => Math.min(seconds(n), c) * 1000 };
+  const named = String(task.DelayType ?? 'Exponential').toLowerCase();
+  const type = ({ exponential: 'Exponential', constant: 'Constant', linear: 'Linear' } as const)[named];
+  if (!type) return `DelayType must be Exponential, Constant or Linear, got ${JSON.stringify(task.DelayType)}`;
+  return { retries: Math.floor(r), delayMs: (n) => retryDelaySeconds(type, n, d, b, c) * 1000 };
 }
 
 /** What a waiting WaitFor keeps on its task record between polls. */
@@ -41,6 +42,7 @@ interface WaitData { polls: number; nextAt: number; last: string }
  * `wait` with resumeAt, so no worker is held; the poll count lives in the task record's data.
  */
 export const waitFor: Action = {
+  retries: false,
   async run({ task, properties, record, ports }) {
     const policy = retryPolicy(task);
     if (typeof policy === 'string') return { kind: 'failed', message: policy };

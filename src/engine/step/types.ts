@@ -1,0 +1,92 @@
+import type { Task } from '../../template/schema.js';
+import type { ExecutionStatus } from '../status.js';
+import type { Execution, ParentRef, TaskOutcome, TaskRecord } from '../types.js';
+
+/**
+ * What the runner reports after running a task's action (or driving its loop): the outcome, the
+ * Properties it ran with, the signals the action used, and whether task Retries may repeat a failure
+ * (the action failed by itself, and does not count its own retries as ACS::WaitFor does).
+ */
+export type RunOutcome = TaskOutcome & {
+  properties?: Record<string, unknown>;
+  consumed?: string[];
+  retryable?: boolean;
+};
+
+/** What the bot process is asked to tell the chat a run was started from. */
+export type ProgressMessage =
+  | { kind: 'started'; executionId: string }
+  | { kind: 'task'; executionId: string; task: string; status: string; message?: string }
+  | { kind: 'finished'; executionId: string };
+
+/**
+ * What the step function remembers between the effect that asks the runner for something (run an
+ * action, evaluate the Outputs) and the event that answers it. The runner passes it back unread.
+ */
+export interface Continuation {
+  /** The NotifyExecution words still pending in this job (those used were cleared). */
+  signals: Record<string, unknown>;
+  /** Debug: the task ExecuteTask jumped to in this job, which then runs without waiting again. */
+  debugGo?: string;
+  /** The task that ran, and whether it started afresh (not resumed from a wait). */
+  task?: { name: string; fresh: boolean };
+  /** After the Outputs: how the task's outcome settles (absent: the run reached its end). */
+  settle?: { kind: TaskOutcome['kind']; running?: boolean; resumeAt?: number };
+}
+
+export type StepEvent =
+  /**
+   * A step job picked the execution up: its start, a decided vote, a child's end, a wake-up time, a
+   * NotifyExecution word. They are one event: a waiting action reads what it waited for when run again.
+   */
+  | { kind: 'resumed'; signals: Record<string, unknown> }
+  /** The action (or loop) of the `run` effect ended or waits. */
+  | { kind: 'ran'; outcome: RunOutcome; cont: Continuation }
+  /** The template's Outputs, evaluated (or the error that stopped them). */
+  | { kind: 'outputs'; outputs?: Record<string, unknown>; error?: string; cont: Continuation };
+
+export type Effect =
+  /**
+   * Save the execution through the transition table; `park` lets go of it while it stays Running
+   * (its loop items run). `claim`: the first save of the job, which takes the execution; refused, the
+   * job retries when another holds it. Any other refused save means the execution was lost.
+   */
+  | { kind: 'save'; execution: Execution; park: boolean; claim?: boolean }
+  /** A NotifyExecution word was used: delete it. */
+  | { kind: 'clear-signal'; name: string }
+  | { kind: 'notify'; message: ProgressMessage }
+  /** Run the task's action (a loop task: drive its loop), then answer with a `ran` event. */
+  | {
+      kind: 'run';
+      execution: Execution;
+      task: Task;
+      record: TaskRecord;
+      checkWhen: boolean;
+      signals: Record<string, unknown>;
+      cont: Continuation;
+    }
+  /** Evaluate the template's Outputs on this execution, then answer with an `outputs` event. */
+  | { kind: 'outputs'; execution: Execution; cont: Continuation }
+  /** Keep an ended task run for ListTaskExecutions; `count` it in the metrics. */
+  | { kind: 'record-task'; name: string; record: TaskRecord; count: boolean }
+  /** Resume the execution at a time (ACS::Sleep, WaitFor's next poll, a task's retry). */
+  | { kind: 'wake'; task: string; at: number }
+  /** The run ended other than by success: close what it left open (its approval tickets). */
+  | { kind: 'close-tickets'; execution: Execution }
+  /** A child ended: resume the parent's task, or loop item, that waits for it. */
+  | { kind: 'resume-parent'; parent: ParentRef; childId: string }
+  /** The job is done: the execution waits (at a task) or ended. */
+  | { kind: 'wait'; at: string | undefined }
+  | { kind: 'finish'; status: ExecutionStatus };
+
+export interface StepContext {
+  /** Milliseconds since the epoch: the only clock the step function reads. */
+  now: number;
+  /** A new task execution id (a task started afresh). */
+  newId(): string;
+}
+
+export interface StepResult {
+  execution: Execution;
+  effects: Effect[];
+}
