@@ -23,11 +23,8 @@ const ORDER = [
   ['.'],
 ];
 
-// Edges still against the order while issue 14 is being built in parallel: each is removed by the
-// branch that fixes it, and the lead deletes its line here after merging that branch.
-const ALLOWED = new Set([
-  'queue->core', // issue 14: the step function branch injects builtinsFor and TicketTimer from bin
-]);
+// Edges allowed against the order, each with its reason; none today.
+const ALLOWED = new Set([]);
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');

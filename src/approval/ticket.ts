@@ -54,3 +54,6 @@ export interface Ticket extends TicketDoc {
   /** Who may vote on the active level now. */
   approvers: string[];
 }
+
+/** Jobs the approval service schedules on itself (a ticket's timeout, reminder, escalation). */
+export interface TicketTimer { ticketId: string; kind: 'timeout' | 'remind' | 'escalate'; level: number }

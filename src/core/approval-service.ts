@@ -2,7 +2,7 @@ import type { Directory, DirectoryUser } from '../config/directory.js';
 import { resolveApprovers } from '../approval/resolve.js';
 import type { Execution } from '../engine/types.js';
 import type { Producer } from '../queue/producer.js';
-import type { LevelRecord, Ticket, TicketDoc, VoteDecision } from '../approval/ticket.js';
+import type { LevelRecord, Ticket, TicketDoc, TicketTimer, VoteDecision } from '../approval/ticket.js';
 import type { ApprovalTickets } from '../store/approval-tickets.js';
 import { holds } from '../template/criteria.js';
 import { readApproval, required, type ApprovalSpec } from '../template/approve.js';
@@ -17,8 +17,7 @@ export interface VoteResult {
   ticket?: Ticket;
 }
 
-/** Jobs the service schedules on itself: timeouts, reminders, escalations. */
-export interface TicketTimer { ticketId: string; kind: 'timeout' | 'remind' | 'escalate'; level: number }
+export type { TicketTimer };
 
 /**
  * Approvals: tickets with levels (ANY, ALL, MinRequiredApprovals), criteria, lazy approver

@@ -10,7 +10,7 @@ import type { TemplateStore } from '../store/templates.js';
 import { resolveParameters } from '../template/parameters.js';
 import { noEchoNames, secretMasker } from '../engine/mask.js';
 import { applicable, policyGate, type Policy } from '../config/policies.js';
-import { builtinsFor } from './builtins.js';
+import { builtinsFor } from '../engine/builtins.js';
 import { asksApproval } from '../engine/gate.js';
 import { waitingParent } from '../engine/step.js';
 import type { Permissions } from './permissions.js';

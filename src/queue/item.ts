@@ -1,6 +1,6 @@
 import { retryOrFail } from '../engine/retry.js';
 import { isTerminal } from '../engine/status.js';
-import { builtinsFor } from '../core/builtins.js';
+import { builtinsFor } from '../engine/builtins.js';
 import type { ItemRecord } from '../store/loops.js';
 import { kick, reportItem } from './loop-driver.js';
 import type { ProcessorDeps } from './processor.js';
