@@ -1,3 +1,4 @@
+import { executionOf } from '../src/queue/processor.js';
 /**
  * The engine's figures for `npm run bench`, each against a raw BullMQ anchor measured in the same run
  * on the same Redis: executions/s of a 3-task template against raw 3-job chains, Redis bytes per
@@ -243,7 +244,7 @@ export async function approvalLatency(redisUrl: string, n: number, warmup = 20):
     const total = warmup + n;
     const parked = countdown(total, 'executions waiting at the approval');
     const worker = startStepWorker(rt, 10);
-    worker.on('completed', (job) => { if (job.name === 'start') parked.tick(); else jobDone.get(job.data.executionId)?.(); });
+    worker.on('completed', (job) => { if (job.name === 'start') parked.tick(); else jobDone.get(executionOf(job.data) ?? '')?.(); });
     try {
       const ids = (await pool(total, 20, () => startNoop(rt, APPROVAL))).map((e) => e.id);
       await parked.done;
@@ -430,7 +431,7 @@ export async function callCounts(redisUrl: string): Promise<{ engine: Calls; cha
   return withRuntime(redisUrl, async (rt) => {
     const done = new Map<string, () => void>();
     const worker = startStepWorker(rt, 10);
-    worker.on('completed', (job) => done.get(job.data.executionId)?.());
+    worker.on('completed', (job) => done.get(executionOf(job.data) ?? '')?.());
     const ended = (id: string) => new Promise<void>((r) => done.set(id, r));
     try {
       await worker.waitUntilReady();

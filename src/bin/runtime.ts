@@ -18,8 +18,8 @@ import { Executions } from '../core/executions.js';
 import { Permissions } from '../core/permissions.js';
 import { Triggers } from '../core/triggers.js';
 import type { Logger } from '../log.js';
-import { NOTIFY, Producer, STEPS, type NotifyJob, type StepJob } from '../queue/producer.js';
-import { stepProcessor } from '../queue/processor.js';
+import { NOTIFY, Producer, STEPS, type NotifyJob, type StepJob, type StepJobs } from '../queue/producer.js';
+import { executionOf, stepProcessor } from '../queue/processor.js';
 import { MAX_STALLED_COUNT, willRetry } from '../queue/will-retry.js';
 import { ExecutionStore } from '../store/executions.js';
 import { LoopStore } from '../store/loops.js';
@@ -155,7 +155,7 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
     const retrying = job !== undefined && willRetry(job, err);
     rt.log[retrying ? 'debug' : 'error']({ jobId: job?.id, err: err.message }, retrying ? 'step job will retry' : 'step job failed');
     if (job?.name === 'deliver' && !retrying) {
-      const { ticketId } = job.data as unknown as { ticketId: string };
+      const { ticketId } = job.data as StepJobs['deliver'];
       void rt.approvals.get(ticketId)
         .then((t) => deliveries.recordFailure(t, t.spec.notify?.type ?? 'notification', err.message))
         .catch((e: Error) => { rt.metrics.notificationFailed('notification'); rt.log.error({ err: e.message, ticketId }, 'could not record a failed notification'); });
@@ -163,8 +163,9 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
     }
     if (job?.name === 'callback' && !retrying) rt.metrics.notificationFailed('callback');
     // A job that will not run again must not keep its execution: release it and resume it anew.
-    if (job && !retrying && job.data.executionId) void rt.executionStore.release(job.data.executionId, job.id!)
-      .then(async (released) => { if (released) await rt.producer.resume(job.data.executionId, 'recover', String(Date.now())); })
+    const executionId = job && executionOf(job.data);
+    if (job && !retrying && executionId) void rt.executionStore.release(executionId, job.id!)
+      .then(async (released) => { if (released) await rt.producer.resume(executionId, 'recover', String(Date.now())); })
       .catch((e: Error) => rt.log.error({ err: e.message }, 'could not release an execution'));
   });
   worker.on('error', (err) => rt.log.warn({ err: err.message }, 'step worker error'));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { Ports } from '../engine/actions/types.js';
 import { isTerminal } from '../engine/status.js';
 import { step, type Effect, type StepEvent } from '../engine/step.js';
@@ -12,7 +12,7 @@ import type { LoopStore } from '../store/loops.js';
 import type { TemplateStore } from '../store/templates.js';
 import { runItem } from './item.js';
 import { runLoopTask } from './loop-driver.js';
-import type { Producer, StepJob } from './producer.js';
+import type { Producer, StepJob, StepJobName, StepJobs } from './producer.js';
 import { evaluateOutputs, runTask, scopeOf } from './run-task.js';
 
 export class HeldElsewhereError extends Error {
@@ -53,9 +53,8 @@ export function stepProcessor(deps: ProcessorDeps) {
   const { executions, templates, producer, ports, log } = deps;
   const now = () => new Date(ports.now());
 
-  async function drive(job: Job<StepJob>): Promise<string> {
-    const runner = job.id!;
-    const found = await executions.find(job.data.executionId);
+  async function drive(executionId: string, runner: string): Promise<string> {
+    const found = await executions.find(executionId);
     if (!found || isTerminal(found.status)) return 'nothing to do';
     const { template } = await templates.runnable(found.templateName, found.templateVersion);
     const builtins = builtinsFor(found, now());
@@ -115,19 +114,33 @@ export function stepProcessor(deps: ProcessorDeps) {
     }
   }
 
-  // Every line a job writes names its job and what it is for (execution, ticket).
-  return (job: Job<StepJob>): Promise<string> => {
-    const d = job.data as { executionId?: string; ticketId?: string };
-    const context = { jobId: job.id, executionId: d.executionId || undefined, ticketId: d.ticketId };
-    return withLogContext(context, () => dispatch(job));
+  // What each kind of step job does; a name added by a newer version answers with a clear error.
+  const handlers: { [K in StepJobName]: (data: StepJobs[K], job: Job<StepJob>) => Promise<string> } = {
+    start: (d, job) => drive(d.executionId, job.id!),
+    resume: (d, job) => drive(d.executionId, job.id!),
+    wake: (d, job) => drive(d.executionId, job.id!),
+    item: (d) => runItem(deps, d, now),
+    fire: (d, job) => deps.fire(d.executionId, job.id!.replace(/:/g, '-')),
+    'ticket-timer': (d) => deps.ticketTimer(d),
+    callback: (d) => deps.callback(d.ticketId),
+    deliver: (d) => deps.deliver(d.ticketId, d.level),
   };
 
-  async function dispatch(job: Job<StepJob>): Promise<string> {
-    if (job.name === 'item') return runItem(deps, job.data as Required<StepJob>, now);
-    if (job.name === 'fire') return deps.fire(job.data.executionId, job.id!.replace(/:/g, '-'));
-    if (job.name === 'ticket-timer') return deps.ticketTimer(job.data as unknown as TicketTimer);
-    if (job.name === 'callback') return deps.callback((job.data as unknown as { ticketId: string }).ticketId);
-    if (job.name === 'deliver') { const d = job.data as unknown as { ticketId: string; level: number }; return deps.deliver(d.ticketId, d.level); }
-    return drive(job);
+  // Every line a job writes names its job and what it is for (execution, ticket).
+  return (job: Job<StepJob>): Promise<string> => {
+    const context = { jobId: job.id, executionId: executionOf(job.data), ticketId: 'ticketId' in job.data ? job.data.ticketId : undefined };
+    return withLogContext(context, () => dispatch(job.name, job.data, job));
+  };
+
+  /** Producer.add is the one place a name is given its data, so here they go together again. */
+  function dispatch(name: string, data: StepJob, job: Job<StepJob>): Promise<string> {
+    if (!Object.hasOwn(handlers, name)) throw new UnrecoverableError(`unknown step job ${name}`);
+    const handler = handlers[name as StepJobName] as (data: StepJob, job: Job<StepJob>) => Promise<string>;
+    return handler(data, job);
   }
+}
+
+/** The execution a step job is about, when it is about one. */
+export function executionOf(data: StepJob): string | undefined {
+  return 'executionId' in data && data.executionId ? data.executionId : undefined;
 }

@@ -1,4 +1,5 @@
-import { Queue, type ConnectionOptions } from 'bullmq';
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { TicketTimer } from '../approval/ticket.js';
 import type { ProgressMessage } from '../engine/step.js';
 import type { ParentRef } from '../engine/types.js';
 import type { Keys } from '../store/keys.js';
@@ -6,8 +7,23 @@ import type { Keys } from '../store/keys.js';
 export const STEPS = 'steps';
 export const NOTIFY = 'notify';
 
-/** A step of an execution's driver; with taskExecutionId and index, one item of a loop. */
-export interface StepJob { executionId: string; taskExecutionId?: string; index?: number }
+/** Every kind of job on the steps queue, by its name: the data it carries. */
+export interface StepJobs {
+  /** The driver of an execution: its first step, a resume after a wait, a wake-up at a time. */
+  start: { executionId: string };
+  resume: { executionId: string };
+  wake: { executionId: string };
+  /** One item of a loop. */
+  item: { executionId: string; taskExecutionId: string; index: number };
+  /** A timer trigger's schedule went off (core/triggers.ts adds it as a job scheduler). */
+  fire: { executionId: string };
+  'ticket-timer': TicketTimer;
+  deliver: { ticketId: string; level: number };
+  callback: { ticketId: string };
+}
+export type StepJobName = keyof StepJobs;
+/** The data of any step job (which one its name says: see StepJobs). */
+export type StepJob = StepJobs[StepJobName];
 
 /** What the bot process is asked to tell people; it renders it for the execution's platform. */
 export type NotifyJob =
@@ -43,18 +59,23 @@ export class Producer {
     this.notifications = new Queue<NotifyJob>(NOTIFY, opts);
   }
 
+  /** The one place step jobs are added: a job's name and its data go together. */
+  private add<K extends StepJobName>(name: K, data: StepJobs[K], opts: JobsOptions): Promise<unknown> {
+    return this.steps.add(name, data, opts);
+  }
+
   async start(executionId: string): Promise<void> {
-    await this.steps.add('start', { executionId }, { ...KEEP, jobId: jobId('start', executionId) });
+    await this.add('start', { executionId }, { ...KEEP, jobId: jobId('start', executionId) });
   }
 
   /** Resumes a waiting execution once its task's wait is over (a decided ticket). */
   async resume(executionId: string, task: string, reason: string): Promise<void> {
-    await this.steps.add('resume', { executionId }, { ...KEEP, jobId: jobId('resume', executionId, task, reason) });
+    await this.add('resume', { executionId }, { ...KEEP, jobId: jobId('resume', executionId, task, reason) });
   }
 
   /** Wakes a waiting execution at a time (ACS::Sleep): a delayed job, no worker held meanwhile. */
   async wake(executionId: string, task: string, at: number): Promise<void> {
-    await this.steps.add('wake', { executionId }, { ...KEEP, jobId: jobId('wake', executionId, task, at), delay: Math.max(0, at - Date.now()) });
+    await this.add('wake', { executionId }, { ...KEEP, jobId: jobId('wake', executionId, task, at), delay: Math.max(0, at - Date.now()) });
   }
 
   /** A child ended (engine/step/parent.ts says which parent waits): resume its task, or its loop item. */
@@ -66,19 +87,19 @@ export class Producer {
 
   /** Runs (or wakes) one loop item; `reason` keeps retries and wake-ups apart. */
   async item(executionId: string, taskExecutionId: string, index: number, reason = 'run', at?: number): Promise<void> {
-    await this.steps.add('item', { executionId, taskExecutionId, index }, {
+    await this.add('item', { executionId, taskExecutionId, index }, {
       ...KEEP, jobId: jobId('item', executionId, taskExecutionId, index, reason), ...(at ? { delay: Math.max(0, at - Date.now()) } : {}),
     });
   }
 
   /** A ticket's timeout, reminder or escalation, at its time. */
-  async ticketTimer(job: { ticketId: string; kind: string; level: number }, delayMs: number): Promise<void> {
-    await this.steps.add('ticket-timer', job as unknown as StepJob, { ...KEEP, attempts: 3, jobId: jobId('ticket', job.kind, job.ticketId, job.level), delay: delayMs });
+  async ticketTimer(job: TicketTimer, delayMs: number): Promise<void> {
+    await this.add('ticket-timer', job, { ...KEEP, attempts: 3, jobId: jobId('ticket', job.kind, job.ticketId, job.level), delay: delayMs });
   }
 
   /** Announces an approval level by its WebHook or Mail; retried with backoff, never blocking the vote. */
   async deliver(ticketId: string, level: number, at?: number): Promise<void> {
-    await this.steps.add('deliver', { ticketId, level } as unknown as StepJob, {
+    await this.add('deliver', { ticketId, level }, {
       ...KEEP, attempts: 5, backoff: { type: 'exponential', delay: 2000 },
       jobId: jobId('deliver', ticketId, level, at ?? 'now'), ...(at ? { delay: Math.max(0, at - Date.now()) } : {}),
     });
@@ -86,7 +107,7 @@ export class Producer {
 
   /** Tells a CreateApproval caller its decision; retried with backoff for about an hour. */
   async callback(ticketId: string): Promise<void> {
-    await this.steps.add('callback', { ticketId } as unknown as StepJob, { ...KEEP, attempts: 12, backoff: { type: 'exponential', delay: 1000 }, jobId: jobId('callback', ticketId) });
+    await this.add('callback', { ticketId }, { ...KEEP, attempts: 12, backoff: { type: 'exponential', delay: 1000 }, jobId: jobId('callback', ticketId) });
   }
 
   async notify(job: NotifyJob): Promise<void> {

@@ -1,3 +1,4 @@
+import { executionOf } from '../../src/queue/processor.js';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -145,7 +146,7 @@ async function stuckReport(rt: Runtime, loops: LoopStore, id: string): Promise<{
   const items = te ? (await loops.items(id, te)).map((i) => `${i.index}:${i.status}`) : [];
   const tickets = Object.fromEntries(Object.entries(hash).filter(([k]) => k.startsWith('ticket:')));
   const jobs = (await rt.producer.steps.getJobs(['active', 'wait', 'waiting', 'delayed', 'failed', 'completed', 'prioritized'], 0, -1))
-    .filter((j) => j?.data?.executionId === id);
+    .filter((j) => j?.data && executionOf(j.data) === id);
   const jobLines = await Promise.all(jobs.map(async (j) => `${j.id} ${await j.getState()} attempts=${j.attemptsMade} stalled=${j.stalledCounter}${j.failedReason ? ` reason=${j.failedReason}` : ''}`));
   const unqueued = doc ? doc.state.running.filter((i) => !items.some((r) => r.startsWith(`${i}:`)) && !jobs.some((j) => j.id?.endsWith(`-${i}-run`))) : [];
   const kind = !doc ? `${hash.status} at ${e.current}, no loop`
