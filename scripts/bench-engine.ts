@@ -23,7 +23,11 @@ const FIXTURES = fileURLToPath(new URL('./bench-fixtures/', import.meta.url));
 const NOOP = 'bench-noop-3';
 const APPROVAL = 'bench-approval';
 /** The job options opsgate's Producer gives step jobs, so raw jobs do the same Redis work. */
-const KEEP = { removeOnComplete: { age: 24 * 3600, count: 10_000 }, attempts: 10, backoff: { type: 'exponential', delay: 100 } };
+const KEEP = {
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 100 },
+};
 const TIMEOUT_MS = 120_000;
 
 export interface EngineBenchOptions {
@@ -52,9 +56,14 @@ function percentile(values: number[], p: number): number {
 export async function pool<T>(n: number, width: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out = new Array<T>(n);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, n) }, async () => {
-    while (next < n) { const i = next++; out[i] = await fn(i); }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(width, n) }, async () => {
+      while (next < n) {
+        const i = next++;
+        out[i] = await fn(i);
+      }
+    }),
+  );
   return out;
 }
 
@@ -63,10 +72,24 @@ function countdown(n: number, what: string) {
   let left = n;
   let resolve!: () => void;
   let reject!: (err: Error) => void;
-  const done = new Promise<void>((ok, fail) => { resolve = ok; reject = fail; });
+  const done = new Promise<void>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
   done.catch(() => undefined); // awaited later; a timeout before then must not be an unhandled rejection
-  const timer = setTimeout(() => reject(new Error(`timed out after ${TIMEOUT_MS / 1000} s: ${n - left} of ${n} ${what}`)), TIMEOUT_MS);
-  return { tick() { if (--left === 0) { clearTimeout(timer); resolve(); } }, done };
+  const timer = setTimeout(
+    () => reject(new Error(`timed out after ${TIMEOUT_MS / 1000} s: ${n - left} of ${n} ${what}`)),
+    TIMEOUT_MS,
+  );
+  return {
+    tick() {
+      if (--left === 0) {
+        clearTimeout(timer);
+        resolve();
+      }
+    },
+    done,
+  };
 }
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>): Promise<T> {
@@ -99,8 +122,11 @@ async function cpuMeter(admin: Redis) {
 /** A runtime as `opsgate start` builds it, on a fresh prefix, with the bench's templates and directory. */
 export async function withRuntime<T>(redisUrl: string, fn: (rt: Runtime) => Promise<T>): Promise<T> {
   const config = loadConfig({
-    REDIS_URL: redisUrl, OPSGATE_KEY_PREFIX: newPrefix(), LOG_LEVEL: 'silent',
-    OPSGATE_TEMPLATES: FIXTURES, OPSGATE_DIRECTORY: `${FIXTURES}bench-directory.yaml`,
+    REDIS_URL: redisUrl,
+    OPSGATE_KEY_PREFIX: newPrefix(),
+    LOG_LEVEL: 'silent',
+    OPSGATE_TEMPLATES: FIXTURES,
+    OPSGATE_DIRECTORY: `${FIXTURES}bench-directory.yaml`,
   });
   const rt = createRuntime(config, redisUrl, createLogger(config.logLevel));
   try {
@@ -114,7 +140,10 @@ export async function withRuntime<T>(redisUrl: string, fn: (rt: Runtime) => Prom
 }
 
 /** A raw BullMQ queue on its own prefix, on one connection as opsgate's runtime uses one. */
-async function withRawQueue<T>(redisUrl: string, fn: (q: { queue: Queue; connection: Redis; prefix: string }) => Promise<T>): Promise<T> {
+async function withRawQueue<T>(
+  redisUrl: string,
+  fn: (q: { queue: Queue; connection: Redis; prefix: string }) => Promise<T>,
+): Promise<T> {
   const name = newPrefix();
   const connection = connect(redisUrl);
   const queue = new Queue('raw', { connection, prefix: `{${name}}` });
@@ -143,23 +172,43 @@ async function statuses(rt: Runtime, ids: string[]): Promise<Map<string, number>
 // ---------------------------------------------------------------- rate
 
 /** When the worker's first job started: rates are timed from there, leaving out its connecting. */
-const firstActive = (worker: Worker) => new Promise<number>((r) => { worker.once('active', () => r(performance.now())); });
+const firstActive = (worker: Worker) =>
+  new Promise<number>((r) => {
+    worker.once('active', () => r(performance.now()));
+  });
 
-export interface Rate { perSecond: number; seconds: number; cpu: { node: number; redis: number }; startsPerSecond?: number }
+export interface Rate {
+  perSecond: number;
+  seconds: number;
+  cpu: { node: number; redis: number };
+  startsPerSecond?: number;
+}
 
 /** Raw BullMQ: n chains of 3 jobs, each job adding the next, first jobs queued before the worker starts. */
 export async function rawChainRate(redisUrl: string, admin: Redis, n: number, concurrency: number): Promise<Rate> {
   return withRawQueue(redisUrl, async ({ queue, connection, prefix }) => {
     for (let i = 0; i < n; i += 1000) {
-      await queue.addBulk(Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ name: 'chain', data: { chain: i + k, step: 1 }, opts: KEEP })));
+      await queue.addBulk(
+        Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({
+          name: 'chain',
+          data: { chain: i + k, step: 1 },
+          opts: KEEP,
+        })),
+      );
     }
     const finished = countdown(n, 'raw chains finished');
     const cpu = await cpuMeter(admin);
-    const worker = new Worker('raw', async (job: Job<{ chain: number; step: number }>) => {
-      if (job.data.step < 3) await queue.add('chain', { chain: job.data.chain, step: job.data.step + 1 }, KEEP);
-    }, { connection, prefix, concurrency });
+    const worker = new Worker(
+      'raw',
+      async (job: Job<{ chain: number; step: number }>) => {
+        if (job.data.step < 3) await queue.add('chain', { chain: job.data.chain, step: job.data.step + 1 }, KEEP);
+      },
+      { connection, prefix, concurrency },
+    );
     const first = firstActive(worker);
-    worker.on('completed', (job) => { if (job.data.step === 3) finished.tick(); });
+    worker.on('completed', (job) => {
+      if (job.data.step === 3) finished.tick();
+    });
     try {
       await finished.done;
       const seconds = (performance.now() - (await first)) / 1000;
@@ -196,14 +245,25 @@ export async function engineRate(redisUrl: string, admin: Redis, n: number, conc
 
 // ---------------------------------------------------------------- latency
 
-export interface Latency { p50: number; p99: number; alt: { p50: number; p99: number }; extra?: { p50: number; p99: number } }
+export interface Latency {
+  p50: number;
+  p99: number;
+  alt: { p50: number; p99: number };
+  extra?: { p50: number; p99: number };
+}
 const summary = (xs: number[]) => ({ p50: percentile(xs, 0.5), p99: percentile(xs, 0.99) });
 
 /** Raw BullMQ: queue.add (from the call) to the processor's start, one job at a time on an idle worker. */
 export async function rawAddLatency(redisUrl: string, n: number, warmup = 20): Promise<Latency> {
   return withRawQueue(redisUrl, async ({ queue, connection, prefix }) => {
     const started = new Map<number, (t: number) => void>();
-    const worker = new Worker('raw', async (job: Job<{ i: number }>) => { started.get(job.data.i)?.(performance.now()); }, { connection, prefix, concurrency: 10 });
+    const worker = new Worker(
+      'raw',
+      async (job: Job<{ i: number }>) => {
+        started.get(job.data.i)?.(performance.now());
+      },
+      { connection, prefix, concurrency: 10 },
+    );
     const fromCall: number[] = [];
     const fromReturn: number[] = [];
     try {
@@ -214,7 +274,10 @@ export async function rawAddLatency(redisUrl: string, n: number, warmup = 20): P
         await queue.add('one', { i }, KEEP);
         const t1 = performance.now();
         const t2 = await seen;
-        if (i >= warmup) { fromCall.push(t2 - t0); fromReturn.push(Math.max(0, t2 - t1)); }
+        if (i >= warmup) {
+          fromCall.push(t2 - t0);
+          fromReturn.push(Math.max(0, t2 - t1));
+        }
         await sleep(2); // let the worker go idle again
       }
     } finally {
@@ -237,14 +300,18 @@ export async function approvalLatency(redisUrl: string, n: number, warmup = 20):
     store.save = async (exec: Execution, saver: string, release?: boolean) => {
       const ok = await save(exec, saver, release);
       const after = exec.tasks.after;
-      if (ok && after && (after.status === 'Running' || after.status === 'Success')) nextStarted.get(exec.id)?.(performance.now());
+      if (ok && after && (after.status === 'Running' || after.status === 'Success'))
+        nextStarted.get(exec.id)?.(performance.now());
       return ok;
     };
     const jobDone = new Map<string, () => void>();
     const total = warmup + n;
     const parked = countdown(total, 'executions waiting at the approval');
     const worker = startStepWorker(rt, 10);
-    worker.on('completed', (job) => { if (job.name === 'start') parked.tick(); else jobDone.get(executionOf(job.data) ?? '')?.(); });
+    worker.on('completed', (job) => {
+      if (job.name === 'start') parked.tick();
+      else jobDone.get(executionOf(job.data) ?? '')?.();
+    });
     try {
       const ids = (await pool(total, 20, () => startNoop(rt, APPROVAL))).map((e) => e.id);
       await parked.done;
@@ -255,7 +322,8 @@ export async function approvalLatency(redisUrl: string, n: number, warmup = 20):
       for (const [i, id] of ids.entries()) {
         const exec = await rt.executions.get(id);
         const ticketId = exec.tasks.approve?.data?.ticketId;
-        if (exec.status !== 'Waiting' || typeof ticketId !== 'string') throw new Error(`execution ${id} is ${exec.status}, not waiting at its approval`);
+        if (exec.status !== 'Waiting' || typeof ticketId !== 'string')
+          throw new Error(`execution ${id} is ${exec.status}, not waiting at its approval`);
         const seen = new Promise<number>((r) => nextStarted.set(id, r));
         const finished = new Promise<void>((r) => jobDone.set(id, r));
         const t0 = performance.now();
@@ -281,10 +349,18 @@ export async function approvalLatency(redisUrl: string, n: number, warmup = 20):
 
 // ---------------------------------------------------------------- memory
 
-export interface Memory { bytesPerItem: number; keys: number; infoDeltaPerItem: number; byKind: [string, number][] }
+export interface Memory {
+  bytesPerItem: number;
+  keys: number;
+  infoDeltaPerItem: number;
+  byKind: [string, number][];
+}
 
 /** MEMORY USAGE (exact: SAMPLES 0) over every key containing the prefix, grouped by kind of key. */
-async function prefixMemory(admin: Redis, prefix: string): Promise<{ total: number; keys: number; byKind: Map<string, number> }> {
+async function prefixMemory(
+  admin: Redis,
+  prefix: string,
+): Promise<{ total: number; keys: number; byKind: Map<string, number> }> {
   const byKind = new Map<string, number>();
   let total = 0;
   let keys = 0;
@@ -315,7 +391,10 @@ function kindOf(key: string, prefix: string): string {
     const r = rest.join(':');
     return `bullmq ${queue}:${/^(start|resume|wake|item)-|^\d+$/.test(r) ? '<job>' : r}`;
   }
-  return key.slice(prefix.length + 1).replace(/\{exec-[0-9a-f]+\}/, '{exec}').replace(/:ticket:\d+/, ':ticket:<id>');
+  return key
+    .slice(prefix.length + 1)
+    .replace(/\{exec-[0-9a-f]+\}/, '{exec}')
+    .replace(/:ticket:\d+/, ':ticket:<id>');
 }
 
 async function usedMemory(admin: Redis): Promise<number> {
@@ -328,10 +407,17 @@ export async function rawJobMemory(redisUrl: string, admin: Redis, n: number): P
     const before = await usedMemory(admin);
     const payload = 'x'.repeat(488); // {"payload":"..."}: 500 bytes of JSON
     for (let i = 0; i < n; i += 1000) {
-      await queue.addBulk(Array.from({ length: Math.min(1000, n - i) }, () => ({ name: 'job', data: { payload }, opts: KEEP })));
+      await queue.addBulk(
+        Array.from({ length: Math.min(1000, n - i) }, () => ({ name: 'job', data: { payload }, opts: KEEP })),
+      );
     }
     const m = await prefixMemory(admin, prefix.slice(1, -1));
-    return { bytesPerItem: m.total / n, keys: m.keys, infoDeltaPerItem: ((await usedMemory(admin)) - before) / n, byKind: perItem(m.byKind, n) };
+    return {
+      bytesPerItem: m.total / n,
+      keys: m.keys,
+      infoDeltaPerItem: ((await usedMemory(admin)) - before) / n,
+      byKind: perItem(m.byKind, n),
+    };
   });
 }
 
@@ -348,7 +434,11 @@ export async function waitingMemory(redisUrl: string, admin: Redis, n: number): 
     const parked = countdown(n, 'executions waiting at the approval');
     const worker = startStepWorker(rt, 50);
     worker.on('completed', () => parked.tick());
-    const bot = new Worker(NOTIFY, async () => undefined, { connection: rt.redis, prefix: rt.keys.bullPrefix, concurrency: 50 });
+    const bot = new Worker(NOTIFY, async () => undefined, {
+      connection: rt.redis,
+      prefix: rt.keys.bullPrefix,
+      concurrency: 50,
+    });
     try {
       const ids = (await pool(n, 50, () => startNoop(rt, APPROVAL))).map((e) => e.id);
       await parked.done;
@@ -362,29 +452,49 @@ export async function waitingMemory(redisUrl: string, admin: Redis, n: number): 
       await Promise.all([worker.close(), bot.close()]);
     }
     const m = await prefixMemory(admin, rt.keys.prefix);
-    return { bytesPerItem: m.total / n, keys: m.keys, infoDeltaPerItem: ((await usedMemory(admin)) - before) / n, byKind: perItem(m.byKind, n) };
+    return {
+      bytesPerItem: m.total / n,
+      keys: m.keys,
+      infoDeltaPerItem: ((await usedMemory(admin)) - before) / n,
+      byKind: perItem(m.byKind, n),
+    };
   });
 }
 
 // ---------------------------------------------------------------- Redis calls (MONITOR)
 
-export interface Calls { top: number; inScripts: number; byCommand: [string, number][] }
+export interface Calls {
+  top: number;
+  inScripts: number;
+  byCommand: [string, number][];
+}
 
 /** sha1 of every Lua script either side defines, to name EVALSHA calls. */
 async function scriptNames(): Promise<Map<string, string>> {
   const sha = (s: string) => createHash('sha1').update(s).digest('hex');
   const names = new Map<string, string>();
   const lua = fileURLToPath(new URL('../src/store/lua/', import.meta.url));
-  for (const f of readdirSync(lua)) names.set(sha(readFileSync(lua + f, 'utf8')), `opsgate:${f.replace(/-\d+\.lua$/, '')}`);
+  for (const f of readdirSync(lua))
+    names.set(sha(readFileSync(lua + f, 'utf8')), `opsgate:${f.replace(/-\d+\.lua$/, '')}`);
   try {
-    const bull = await import('bullmq/dist/esm/scripts/index.js') as Record<string, { name?: string; content?: string }>;
+    const bull = (await import('bullmq/dist/esm/scripts/index.js')) as Record<
+      string,
+      { name?: string; content?: string }
+    >;
     for (const s of Object.values(bull)) if (s.name && s.content) names.set(sha(s.content), `bullmq:${s.name}`);
-  } catch { /* unnamed: shown by sha */ }
+  } catch {
+    /* unnamed: shown by sha */
+  }
   return names;
 }
 
 /** Redis commands run for one unit of work, seen with MONITOR: those naming `prefix` in their arguments. */
-async function countCalls(redisUrl: string, prefix: string, names: Map<string, string>, work: () => Promise<void>): Promise<Calls> {
+async function countCalls(
+  redisUrl: string,
+  prefix: string,
+  names: Map<string, string>,
+  work: () => Promise<void>,
+): Promise<Calls> {
   // monitor() opens a connection of its own; the lazy client it is made from never connects.
   const monitor = await new Redis(redisUrl, { lazyConnect: true }).monitor();
   const byCommand = new Map<string, number>();
@@ -392,7 +502,10 @@ async function countCalls(redisUrl: string, prefix: string, names: Map<string, s
   let inScripts = 0;
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     if (!args.some((a) => a.includes(prefix))) return;
-    if (source === 'lua') { inScripts++; return; }
+    if (source === 'lua') {
+      inScripts++;
+      return;
+    }
     top++;
     let cmd = String(args[0]).toLowerCase();
     if (cmd === 'evalsha') cmd = names.get(String(args[1])) ?? `evalsha ${String(args[1]).slice(0, 8)}`;
@@ -414,13 +527,25 @@ export async function callCounts(redisUrl: string): Promise<{ engine: Calls; cha
   const names = await scriptNames();
   const chain = await withRawQueue(redisUrl, async ({ queue, connection, prefix }) => {
     let end = () => {};
-    const worker = new Worker('raw', async (job: Job<{ step: number }>) => {
-      if (job.data.step < 3) await queue.add('chain', { step: job.data.step + 1 }, KEEP);
-    }, { connection, prefix, concurrency: 10 });
-    worker.on('completed', (job) => { if (job.data.step === 3) end(); });
+    const worker = new Worker(
+      'raw',
+      async (job: Job<{ step: number }>) => {
+        if (job.data.step < 3) await queue.add('chain', { step: job.data.step + 1 }, KEEP);
+      },
+      { connection, prefix, concurrency: 10 },
+    );
+    worker.on('completed', (job) => {
+      if (job.data.step === 3) end();
+    });
     try {
       await worker.waitUntilReady();
-      const chain = async () => { const done = new Promise<void>((r) => { end = r; }); await queue.add('chain', { step: 1 }, KEEP); await done; };
+      const chain = async () => {
+        const done = new Promise<void>((r) => {
+          end = r;
+        });
+        await queue.add('chain', { step: 1 }, KEEP);
+        await done;
+      };
       await chain(); // warm: scripts loaded on this connection
       await sleep(100);
       return await countCalls(redisUrl, prefix.slice(1, -1), names, chain);
@@ -438,7 +563,9 @@ export async function callCounts(redisUrl: string): Promise<{ engine: Calls; cha
       await startNoop(rt).then((e) => ended(e.id)); // warm: templates parsed, scripts loaded
       await sleep(100);
       const engine = await countCalls(redisUrl, rt.keys.prefix, names, async () => {
-        const seen = new Promise<void>((r) => { worker.once('completed', () => r()); });
+        const seen = new Promise<void>((r) => {
+          worker.once('completed', () => r());
+        });
         await startNoop(rt);
         await seen;
       });
@@ -460,15 +587,22 @@ export async function callCounts(redisUrl: string): Promise<{ engine: Calls; cha
 
 // ---------------------------------------------------------------- the report
 
-const medianRate = (rates: Rate[]) => [...rates].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(rates.length / 2)]!;
-const num = (v: number, digits = 0) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const medianRate = (rates: Rate[]) =>
+  [...rates].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(rates.length / 2)]!;
+const num = (v: number, digits = 0) =>
+  v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 export const row = (what: string, anchor: string, opsgate: string, ratio: string) =>
   `${what.padEnd(48)} ${anchor.padStart(14)} ${opsgate.padStart(14)} ${ratio.padStart(7)}`;
 const x = (r: number) => `${r.toFixed(2)}x`;
 const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
 async function redisAnswers(url: string): Promise<string | undefined> {
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const r = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   r.on('error', () => undefined);
   try {
     await r.connect();
@@ -481,18 +615,32 @@ async function redisAnswers(url: string): Promise<string | undefined> {
 }
 
 export async function runEngineBench(opts: EngineBenchOptions): Promise<void> {
-  const { redisUrl, rateCount = 2000, concurrencies = [10, 50], memoryCount = 10_000, approvals = 200, print = console.log } = opts;
+  const {
+    redisUrl,
+    rateCount = 2000,
+    concurrencies = [10, 50],
+    memoryCount = 10_000,
+    approvals = 200,
+    print = console.log,
+  } = opts;
   const version = await redisAnswers(redisUrl);
-  if (!version) { print(`\nengine: skipped, no Redis answers at ${redisUrl} (set REDIS_URL)`); return; }
+  if (!version) {
+    print(`\nengine: skipped, no Redis answers at ${redisUrl} (set REDIS_URL)`);
+    return;
+  }
   const admin = connect(redisUrl);
   try {
-    print(`\nengine: Redis ${version} at ${redisUrl}, ${cpus().length} cores; anchors are raw BullMQ on the same Redis, in this run`);
+    print(
+      `\nengine: Redis ${version} at ${redisUrl}, ${cpus().length} cores; anchors are raw BullMQ on the same Redis, in this run`,
+    );
 
     // Warm-up (JIT, script cache), not reported.
     await rawChainRate(redisUrl, admin, 200, 10);
     await engineRate(redisUrl, admin, 200, 10);
 
-    print(`rate: ${num(rateCount)} executions of ${NOOP} (3 x ACS::Sleep PT0S) vs ${num(rateCount)} raw 3-job chains (each job adds the next), queued before the worker starts, timed from its first job; median of 3`);
+    print(
+      `rate: ${num(rateCount)} executions of ${NOOP} (3 x ACS::Sleep PT0S) vs ${num(rateCount)} raw 3-job chains (each job adds the next), queued before the worker starts, timed from its first job; median of 3`,
+    );
     print(row('what', 'anchor', 'opsgate', 'ratio'));
     const goals: string[] = [];
     const notes: string[] = [];
@@ -507,17 +655,27 @@ export async function runEngineBench(opts: EngineBenchOptions): Promise<void> {
       const raw = medianRate(raws);
       const eng = medianRate(engs);
       const r = eng.perSecond / raw.perSecond;
-      print(row(`executions/s vs chains/s, concurrency ${c}`, `${num(raw.perSecond)}/s`, `${num(eng.perSecond)}/s`, x(r)));
+      print(
+        row(`executions/s vs chains/s, concurrency ${c}`, `${num(raw.perSecond)}/s`, `${num(eng.perSecond)}/s`, x(r)),
+      );
       goals.push(`c${c} ${met(r >= 0.5)}`);
-      notes.push(`c${c}: CPU node ${num(raw.cpu.node)}% redis ${num(raw.cpu.redis)}% (raw) / node ${num(eng.cpu.node)}% redis ${num(eng.cpu.redis)}% (opsgate); executions.start ${num(eng.startsPerSecond ?? 0)}/s`);
+      notes.push(
+        `c${c}: CPU node ${num(raw.cpu.node)}% redis ${num(raw.cpu.redis)}% (raw) / node ${num(eng.cpu.node)}% redis ${num(eng.cpu.redis)}% (opsgate); executions.start ${num(eng.startsPerSecond ?? 0)}/s`,
+      );
     }
     for (const n of notes) print(`  ${n}`);
     print(`goal: at least 0.5x the raw chain rate -> ${goals.join(', ')}`);
 
     const calls = await callCounts(redisUrl);
-    const top = (c: Calls) => c.byCommand.slice(0, 8).map(([k, v]) => `${k} ${v}`).join(', ');
-    print(`Redis calls (MONITOR, commands naming the prefix): raw 3-job chain ${calls.chain.top} (+${calls.chain.inScripts} inside scripts); `
-      + `opsgate 3-task execution ${calls.engine.top} (+${calls.engine.inScripts}); approval vote to end ${calls.approval.top} (+${calls.approval.inScripts})`);
+    const top = (c: Calls) =>
+      c.byCommand
+        .slice(0, 8)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+    print(
+      `Redis calls (MONITOR, commands naming the prefix): raw 3-job chain ${calls.chain.top} (+${calls.chain.inScripts} inside scripts); ` +
+        `opsgate 3-task execution ${calls.engine.top} (+${calls.engine.inScripts}); approval vote to end ${calls.approval.top} (+${calls.approval.inScripts})`,
+    );
     print(`  opsgate execution: ${top(calls.engine)}`);
     print(`  raw chain: ${top(calls.chain)}`);
 
@@ -525,21 +683,58 @@ export async function runEngineBench(opts: EngineBenchOptions): Promise<void> {
     print(row('what', 'anchor', 'opsgate', 'ratio'));
     const add = await rawAddLatency(redisUrl, approvals);
     const appr = await approvalLatency(redisUrl, approvals);
-    print(row('decided vote returned -> next task Running, p50', `${add.p50.toFixed(2)} ms`, `${appr.p50.toFixed(2)} ms`, x(appr.p50 / add.p50)));
-    print(row('decided vote returned -> next task Running, p99', `${add.p99.toFixed(2)} ms`, `${appr.p99.toFixed(2)} ms`, x(appr.p99 / add.p99)));
-    print(`  anchor: queue.add called -> processor start (from add's return: p50 ${add.alt.p50.toFixed(2)}, p99 ${add.alt.p99.toFixed(2)} ms); `
-      + `opsgate from the vote's call: p50 ${appr.alt.p50.toFixed(2)}, p99 ${appr.alt.p99.toFixed(2)} ms; `
-      + `by the task's startDate (1 ms steps): p50 ${appr.extra!.p50.toFixed(0)}, p99 ${appr.extra!.p99.toFixed(0)} ms`);
+    print(
+      row(
+        'decided vote returned -> next task Running, p50',
+        `${add.p50.toFixed(2)} ms`,
+        `${appr.p50.toFixed(2)} ms`,
+        x(appr.p50 / add.p50),
+      ),
+    );
+    print(
+      row(
+        'decided vote returned -> next task Running, p99',
+        `${add.p99.toFixed(2)} ms`,
+        `${appr.p99.toFixed(2)} ms`,
+        x(appr.p99 / add.p99),
+      ),
+    );
+    print(
+      `  anchor: queue.add called -> processor start (from add's return: p50 ${add.alt.p50.toFixed(2)}, p99 ${add.alt.p99.toFixed(2)} ms); ` +
+        `opsgate from the vote's call: p50 ${appr.alt.p50.toFixed(2)}, p99 ${appr.alt.p99.toFixed(2)} ms; ` +
+        `by the task's startDate (1 ms steps): p50 ${appr.extra!.p50.toFixed(0)}, p99 ${appr.extra!.p99.toFixed(0)} ms`,
+    );
 
-    print(`memory: ${num(memoryCount)} executions Waiting at ACS::Approve (${APPROVAL}) vs ${num(memoryCount)} raw waiting jobs (500 B payload); MEMORY USAGE over the prefix's keys`);
+    print(
+      `memory: ${num(memoryCount)} executions Waiting at ACS::Approve (${APPROVAL}) vs ${num(memoryCount)} raw waiting jobs (500 B payload); MEMORY USAGE over the prefix's keys`,
+    );
     print(row('what', 'anchor', 'opsgate', 'ratio'));
     const job = await rawJobMemory(redisUrl, admin, memoryCount);
     const mem = await waitingMemory(redisUrl, admin, memoryCount);
-    print(row('Redis bytes per Waiting execution', `${num(job.bytesPerItem)} B`, `${num(mem.bytesPerItem)} B`, x(mem.bytesPerItem / job.bytesPerItem)));
+    print(
+      row(
+        'Redis bytes per Waiting execution',
+        `${num(job.bytesPerItem)} B`,
+        `${num(mem.bytesPerItem)} B`,
+        x(mem.bytesPerItem / job.bytesPerItem),
+      ),
+    );
     const kinds = mem.byKind.filter(([, v]) => v >= 1);
-    print(`  opsgate by key (bytes per execution): ${kinds.slice(0, 6).map(([k, v]) => `${k} ${num(v)}`).join(', ')},`);
-    print(`    ${kinds.slice(6).map(([k, v]) => `${k} ${num(v)}`).join(', ')}`);
-    print(`  INFO used_memory delta per item (noisy if others share the Redis): raw ${num(job.infoDeltaPerItem)} B, opsgate ${num(mem.infoDeltaPerItem)} B; keys: raw ${num(job.keys)}, opsgate ${num(mem.keys)}`);
+    print(
+      `  opsgate by key (bytes per execution): ${kinds
+        .slice(0, 6)
+        .map(([k, v]) => `${k} ${num(v)}`)
+        .join(', ')},`,
+    );
+    print(
+      `    ${kinds
+        .slice(6)
+        .map(([k, v]) => `${k} ${num(v)}`)
+        .join(', ')}`,
+    );
+    print(
+      `  INFO used_memory delta per item (noisy if others share the Redis): raw ${num(job.infoDeltaPerItem)} B, opsgate ${num(mem.infoDeltaPerItem)} B; keys: raw ${num(job.keys)}, opsgate ${num(mem.keys)}`,
+    );
     print(`goal: under 2 KB per Waiting execution -> ${met(mem.bytesPerItem < 2048)}`);
   } finally {
     admin.disconnect();

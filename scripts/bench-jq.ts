@@ -15,12 +15,30 @@ const SELECTOR = 'Instances.Instance[].InstanceId';
 /** A DescribeInstances answer of about 2 KB. */
 function document(): unknown {
   const instance = (i: number) => ({
-    InstanceId: `i-bp1${String(i).padStart(17, '0')}`, InstanceName: `web-${i}`, Status: 'Running', RegionId: 'cn-hangzhou',
-    ZoneId: 'cn-hangzhou-h', InstanceType: 'ecs.g6.large', Cpu: 2, Memory: 8192, OSName: 'Alibaba Cloud Linux 3',
+    InstanceId: `i-bp1${String(i).padStart(17, '0')}`,
+    InstanceName: `web-${i}`,
+    Status: 'Running',
+    RegionId: 'cn-hangzhou',
+    ZoneId: 'cn-hangzhou-h',
+    InstanceType: 'ecs.g6.large',
+    Cpu: 2,
+    Memory: 8192,
+    OSName: 'Alibaba Cloud Linux 3',
     VpcAttributes: { VpcId: 'vpc-bp1abc', VSwitchId: 'vsw-bp1def', PrivateIpAddress: { IpAddress: [`172.16.0.${i}`] } },
-    Tags: { Tag: [{ TagKey: 'env', TagValue: 'prod' }, { TagKey: 'team', TagValue: 'sre' }] },
+    Tags: {
+      Tag: [
+        { TagKey: 'env', TagValue: 'prod' },
+        { TagKey: 'team', TagValue: 'sre' },
+      ],
+    },
   });
-  return { RequestId: 'B0D2C5F1-0000-4000-8000-000000000000', TotalCount: 5, PageNumber: 1, PageSize: 10, Instances: { Instance: [0, 1, 2, 3, 4].map(instance) } };
+  return {
+    RequestId: 'B0D2C5F1-0000-4000-8000-000000000000',
+    TotalCount: 5,
+    PageNumber: 1,
+    PageSize: 10,
+    Instances: { Instance: [0, 1, 2, 3, 4].map(instance) },
+  };
 }
 
 function median(xs: number[]): number {
@@ -30,7 +48,8 @@ function median(xs: number[]): number {
 export async function runJqBench(selectors = 2000): Promise<void> {
   const doc = document();
   const text = JSON.stringify(doc);
-  const print = (what: string, anchor: string, ours: string, ratio: string) => console.log(row(what, anchor, ours, ratio));
+  const print = (what: string, anchor: string, ours: string, ratio: string) =>
+    console.log(row(what, anchor, ours, ratio));
   console.log(`jq: a ${(text.length / 1024).toFixed(1)} KB answer, selector ${SELECTOR}`);
   console.log(row('what', 'anchor', 'opsgate', 'ratio'));
 
@@ -40,7 +59,12 @@ export async function runJqBench(selectors = 2000): Promise<void> {
   const refusals: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    await runJq(doc, 'until(false; .)', 'bench').then(() => { throw new Error('a runaway program finished'); }, () => undefined);
+    await runJq(doc, 'until(false; .)', 'bench').then(
+      () => {
+        throw new Error('a runaway program finished');
+      },
+      () => undefined,
+    );
     refusals.push(performance.now() - t);
     await warmJq();
   }
@@ -52,20 +76,38 @@ export async function runJqBench(selectors = 2000): Promise<void> {
   await warmJq();
   await warm();
   const program = `.${SELECTOR}`;
-  for (let i = 0; i < 100; i++) { await rawJq(text, program); await select(doc, SELECTOR, 'List'); }
+  for (let i = 0; i < 100; i++) {
+    await rawJq(text, program);
+    await select(doc, SELECTOR, 'List');
+  }
   let t = performance.now();
-  for (let i = 0; i < selectors; i++) JSON.parse(`[${(await rawJq(JSON.stringify(doc), program)).split('\n').join(',')}]`);
+  for (let i = 0; i < selectors; i++)
+    JSON.parse(`[${(await rawJq(JSON.stringify(doc), program)).split('\n').join(',')}]`);
   const inProcess = (performance.now() - t) / selectors;
   t = performance.now();
   for (let i = 0; i < selectors; i++) await select(doc, SELECTOR, 'List');
   const pooled = (performance.now() - t) / selectors;
-  print('ValueSelector, one at a time', `in-process ${(inProcess * 1000).toFixed(0)} µs`, `pool ${(pooled * 1000).toFixed(0)} µs`, `${(pooled / inProcess).toFixed(2)}x (goal: at most 1.5x)`);
+  print(
+    'ValueSelector, one at a time',
+    `in-process ${(inProcess * 1000).toFixed(0)} µs`,
+    `pool ${(pooled * 1000).toFixed(0)} µs`,
+    `${(pooled / inProcess).toFixed(2)}x (goal: at most 1.5x)`,
+  );
 
   // Ten callers at once (a worker at concurrency 10): the pool's threads run side by side.
   t = performance.now();
-  await Promise.all(Array.from({ length: 10 }, async () => { for (let i = 0; i < selectors / 10; i++) await select(doc, SELECTOR, 'List'); }));
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      for (let i = 0; i < selectors / 10; i++) await select(doc, SELECTOR, 'List');
+    }),
+  );
   const concurrent = (performance.now() - t) / selectors;
-  print('ValueSelector, 10 callers at once', `in-process ${(inProcess * 1000).toFixed(0)} µs`, `pool ${(concurrent * 1000).toFixed(0)} µs`, `${(concurrent / inProcess).toFixed(2)}x`);
+  print(
+    'ValueSelector, 10 callers at once',
+    `in-process ${(inProcess * 1000).toFixed(0)} µs`,
+    `pool ${(concurrent * 1000).toFixed(0)} µs`,
+    `${(concurrent / inProcess).toFixed(2)}x`,
+  );
   await closeJq();
 }
 

@@ -19,9 +19,13 @@ import { runVoteBench } from './bench-votes.js';
 import { runEngineBench } from './bench-engine.js';
 import { runJqBench } from './bench-jq.js';
 
-const folder = process.argv[2] ?? (existsSync('../shared/corpus/oos-templates') ? '../shared/corpus/oos-templates' : 'runbooks');
+const folder =
+  process.argv[2] ?? (existsSync('../shared/corpus/oos-templates') ? '../shared/corpus/oos-templates' : 'runbooks');
 const files: string[] = [];
-const walk = (p: string) => (statSync(p).isDirectory() ? readdirSync(p).forEach((f) => walk(join(p, f))) : ['.yaml', '.yml', '.json'].includes(extname(p)) && files.push(p));
+const walk = (p: string) =>
+  statSync(p).isDirectory()
+    ? readdirSync(p).forEach((f) => walk(join(p, f)))
+    : ['.yaml', '.yml', '.json'].includes(extname(p)) && files.push(p);
 walk(folder);
 const contents = files.map((f) => readFileSync(f, 'utf8'));
 const bytes = contents.reduce((n, c) => n + Buffer.byteLength(c), 0);
@@ -37,18 +41,29 @@ function median(run: () => void, rounds = 7): number {
   return times.sort((a, b) => a - b)[Math.floor(rounds / 2)]!;
 }
 
-const parseOnly = median(() => { for (const c of contents) parseDocument(c).toJS(); });
+const parseOnly = median(() => {
+  for (const c of contents) parseDocument(c).toJS();
+});
 let invalid = 0;
 const validate = median(() => {
   invalid = 0;
-  for (const c of contents) { try { parseTemplate(c); } catch { invalid++; } }
+  for (const c of contents) {
+    try {
+      parseTemplate(c);
+    } catch {
+      invalid++;
+    }
+  }
 });
 
-const row = (what: string, ms: number) => `${what.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  ${(ms / parseOnly).toFixed(2)}x`;
+const row = (what: string, ms: number) =>
+  `${what.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  ${(ms / parseOnly).toFixed(2)}x`;
 console.log(`templates: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB, from ${folder} (${invalid} invalid)`);
 console.log(row('anchor: yaml parseDocument + toJS only', parseOnly));
 console.log(row('opsgate validate (parse, schema, references)', validate));
-console.log(`per template: ${(validate / files.length).toFixed(2)} ms; goal: at most 3x the parse -> ${validate / parseOnly <= 3 ? 'met' : 'NOT met'}`);
+console.log(
+  `per template: ${(validate / files.length).toFixed(2)} ms; goal: at most 3x the parse -> ${validate / parseOnly <= 3 ? 'met' : 'NOT met'}`,
+);
 
 // Hostile input refused (scripts/bench-limits.ts): no anchor, milliseconds are the point.
 await runLimitsBench();

@@ -30,8 +30,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 const rank = new Map(ORDER.flatMap((line, i) => line.map((folder) => [folder, i])));
 
-const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-  e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+const files = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 
 const folderOf = (file) => {
   const parts = relative(src, file).split(sep);
@@ -39,12 +41,15 @@ const folderOf = (file) => {
 };
 
 // Static imports and re-exports (type-only ones too), side-effect imports, and import('...') with a literal.
-const IMPORT = new RegExp([
-  String.raw`^[ \t]*(?:import|export)\s+(?:type\s+)?(?:[\w$]+\s*,?\s*)?` + // keyword, default name
-    String.raw`(?:\{[^}]*\}|\*(?:\s+as\s+[\w$]+)?)?\s*from\s*(['"])([^'"]+)\1`, // { names } or * as x
-  String.raw`^[ \t]*import\s*(['"])([^'"]+)\3`,
-  String.raw`\bimport\(\s*(['"])([^'"]+)\5\s*\)`,
-].join('|'), 'gm');
+const IMPORT = new RegExp(
+  [
+    String.raw`^[ \t]*(?:import|export)\s+(?:type\s+)?(?:[\w$]+\s*,?\s*)?` + // keyword, default name
+      String.raw`(?:\{[^}]*\}|\*(?:\s+as\s+[\w$]+)?)?\s*from\s*(['"])([^'"]+)\1`, // { names } or * as x
+    String.raw`^[ \t]*import\s*(['"])([^'"]+)\3`,
+    String.raw`\bimport\(\s*(['"])([^'"]+)\5\s*\)`,
+  ].join('|'),
+  'gm',
+);
 
 const problems = [];
 const unknown = new Set();
@@ -63,11 +68,15 @@ for (const file of files(src)) {
     if (!rank.has(from) || !rank.has(to)) continue; // reported once below
     const edge = `${from}->${to}`;
     if (rank.get(to) > rank.get(from)) continue;
-    if (ALLOWED.has(edge)) { seen.add(edge); continue; }
+    if (ALLOWED.has(edge)) {
+      seen.add(edge);
+      continue;
+    }
     const line = text.slice(0, m.index).split('\n').length;
-    const rule = rank.get(to) === rank.get(from)
-      ? `${from} and ${to} are siblings: what both need moves down a line`
-      : `${to} is above ${from} in the layer order`;
+    const rule =
+      rank.get(to) === rank.get(from)
+        ? `${from} and ${to} are siblings: what both need moves down a line`
+        : `${to} is above ${from} in the layer order`;
     problems.push(`${relative(root, file)}:${line}: ${edge} (${spec}): ${rule}`);
   }
 }

@@ -15,14 +15,24 @@ export class OpsgateError extends Error {
 }
 
 export class ConfigError extends OpsgateError {
-  constructor(message: string) { super('InvalidConfig', message, 500); }
+  constructor(message: string) {
+    super('InvalidConfig', message, 500);
+  }
 }
 
 /** One problem in a template, located by its path and, when known, its line and column. */
-export interface TemplateProblem { path: string; message: string; line?: number; column?: number }
+export interface TemplateProblem {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
 
 export class TemplateInvalidError extends OpsgateError {
-  constructor(readonly problems: TemplateProblem[], source = 'template') {
+  constructor(
+    readonly problems: TemplateProblem[],
+    source = 'template',
+  ) {
     super('InvalidTemplate', `${source} is invalid:\n${problems.map(formatProblem).join('\n')}`);
   }
 }
@@ -39,36 +49,56 @@ export class TemplateNotFoundError extends OpsgateError {
 }
 
 export class ExecutionNotFoundError extends OpsgateError {
-  constructor(id: string) { super('EntityNotExists.Execution', `execution ${id} does not exist`, 404); }
+  constructor(id: string) {
+    super('EntityNotExists.Execution', `execution ${id} does not exist`, 404);
+  }
 }
 
 export class TicketNotFoundError extends OpsgateError {
-  constructor(id: string) { super('EntityNotExists.Ticket', `approval ticket ${id} does not exist`, 404); }
+  constructor(id: string) {
+    super('EntityNotExists.Ticket', `approval ticket ${id} does not exist`, 404);
+  }
 }
 
 /** One template parameter's problem, for forms that show it beside its field. */
-export interface ParameterProblem { name: string; problem: string }
+export interface ParameterProblem {
+  name: string;
+  problem: string;
+}
 
 export class ParameterError extends OpsgateError {
   /** The parameters the error is about (none when it is about no one parameter). */
-  constructor(message: string, readonly fields: ParameterProblem[] = []) { super('InvalidParameter', message, 400); }
+  constructor(
+    message: string,
+    readonly fields: ParameterProblem[] = [],
+  ) {
+    super('InvalidParameter', message, 400);
+  }
 }
 
 export class ExpressionError extends OpsgateError {
-  constructor(message: string) { super('InvalidExpression', message, 400); }
+  constructor(message: string) {
+    super('InvalidExpression', message, 400);
+  }
 }
 
 export class ForbiddenError extends OpsgateError {
-  constructor(message: string) { super('Forbidden', message, 403); }
+  constructor(message: string) {
+    super('Forbidden', message, 403);
+  }
 }
 
 export class InvalidStatusError extends OpsgateError {
-  constructor(message: string) { super('InvalidStatus.Execution', message, 409); }
+  constructor(message: string) {
+    super('InvalidStatus.Execution', message, 409);
+  }
 }
 
 /** A NotifyExecution word would run or pass a task before the approval that guards it (engine/gate.ts). */
 export class ApprovalGateError extends OpsgateError {
-  constructor(message: string) { super('Forbidden.ApprovalGate', message, 403); }
+  constructor(message: string) {
+    super('Forbidden.ApprovalGate', message, 403);
+  }
 }
 
 /** Wraps anything thrown that is not an OpsgateError, so callers see one shape. */
@@ -80,7 +110,12 @@ export function asOpsgateError(err: unknown): OpsgateError {
 
 /** An Alibaba Cloud API answered with an error: its Code and Message, as the API gave them. */
 export class CloudApiError extends OpsgateError {
-  constructor(readonly apiCode: string, message: string, readonly requestId?: string, readonly httpStatus = 400) {
+  constructor(
+    readonly apiCode: string,
+    message: string,
+    readonly requestId?: string,
+    readonly httpStatus = 400,
+  ) {
     super(apiCode, message, 502);
   }
 }

@@ -5,8 +5,17 @@ export type Logger = PinoLogger;
 
 /** Fields that may carry secrets are censored wherever they appear in a log line. */
 const REDACT = [
-  '*.token', '*.password', '*.Password', '*.secret', '*.signingSecret', '*.botToken', '*.authorization',
-  'headers.authorization', 'headers.cookie', 'config.slack', 'config.secret',
+  '*.token',
+  '*.password',
+  '*.Password',
+  '*.secret',
+  '*.signingSecret',
+  '*.botToken',
+  '*.authorization',
+  'headers.authorization',
+  'headers.cookie',
+  'config.slack',
+  'config.secret',
 ];
 
 /**
@@ -27,6 +36,13 @@ export function addLogContext(fields: Record<string, string>): void {
 }
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  return pino({ level, base: { pid: process.pid }, redact: { paths: REDACT, censor: '******' }, mixin: () => context.getStore() ?? {} },
-    destination ?? pino.destination(2));
+  return pino(
+    {
+      level,
+      base: { pid: process.pid },
+      redact: { paths: REDACT, censor: '******' },
+      mixin: () => context.getStore() ?? {},
+    },
+    destination ?? pino.destination(2),
+  );
 }

@@ -8,7 +8,10 @@ export type Unsealed = { ok: true; value: unknown } | { ok: false; reason: 'forg
 
 const TOKEN = /^([A-Za-z0-9_-]{1,1500})\.([A-Za-z0-9_-]{43})$/;
 
-const mac = (secret: string, context: string, body: string) => createHmac('sha256', secret).update(context + body).digest();
+const mac = (secret: string, context: string, body: string) =>
+  createHmac('sha256', secret)
+    .update(context + body)
+    .digest();
 
 export function seal(secret: string, context: string, value: unknown): string {
   const body = Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -23,10 +26,18 @@ export function unseal(secret: string, context: string, token: string): Unsealed
   const want = mac(secret, context, body);
   const got = Buffer.from(given, 'base64url');
   if (got.length !== want.length || !timingSafeEqual(got, want)) return { ok: false, reason: 'forged' };
-  try { return { ok: true, value: JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as unknown }; } catch { return { ok: false, reason: 'malformed' }; }
+  try {
+    return { ok: true, value: JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as unknown };
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
 }
 
 /** The body of a sealed token, unchecked: only for what a signature check has already passed or does not need. */
 export function peek(token: string): unknown {
-  try { return JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as unknown; } catch { return undefined; }
+  try {
+    return JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -29,7 +29,11 @@ export interface ApprovalCard {
   buttons: { id: 'approve' | 'reject'; label: string; value: string; style: 'primary' | 'danger' }[];
 }
 
-export function approvalCard(ticket: Ticket, publicUrl: string, extra: { parameters?: Record<string, unknown> } = {}): ApprovalCard {
+export function approvalCard(
+  ticket: Ticket,
+  publicUrl: string,
+  extra: { parameters?: Record<string, unknown> } = {},
+): ApprovalCard {
   const approvedBy = ticket.votes.filter((v) => v.decision === 'AGREE').map((v) => v.voter);
   const rejected = ticket.votes.find((v) => v.decision === 'REJECT');
   const voted = new Set(ticket.votes.map((v) => v.voter));
@@ -40,9 +44,10 @@ export function approvalCard(ticket: Ticket, publicUrl: string, extra: { paramet
     AUDITING: undefined,
     APPROVED: `Approved by ${approvedBy.join(', ')}`,
     REJECT: `Rejected by ${rejected?.voter ?? 'an approver'}${rejected?.comment ? `: ${rejected.comment}` : ''}`,
-    CANCEL: ticket.closeCode === 'timed-out'
-      ? 'Timed out: the approval and its run are cancelled'
-      : `Cancelled${ticket.reason ? `: ${ticket.reason}` : ''}`,
+    CANCEL:
+      ticket.closeCode === 'timed-out'
+        ? 'Timed out: the approval and its run are cancelled'
+        : `Cancelled${ticket.reason ? `: ${ticket.reason}` : ''}`,
   }[ticket.status];
   return {
     ticketId: ticket.id,
@@ -50,8 +55,15 @@ export function approvalCard(ticket: Ticket, publicUrl: string, extra: { paramet
     executionId: ticket.executionId,
     executionUrl: ticket.executionId ? `${publicUrl}/executions/${ticket.executionId}` : undefined,
     requester: ticket.requester,
-    level: levels.length > 1 && active ? `Level ${active.index + 1} of ${levels.length}: ${active.name} (${active.mode === 'MIN' ? `${active.required} of them` : active.mode})` : undefined,
-    levels: levels.map((l, i) => ({ name: l.name, mode: l.mode === 'MIN' ? `${l.min} of them` : l.mode, status: ticket.levels.find((r) => r.index === i)?.status ?? 'not reached' })),
+    level:
+      levels.length > 1 && active
+        ? `Level ${active.index + 1} of ${levels.length}: ${active.name} (${active.mode === 'MIN' ? `${active.required} of them` : active.mode})`
+        : undefined,
+    levels: levels.map((l, i) => ({
+      name: l.name,
+      mode: l.mode === 'MIN' ? `${l.min} of them` : l.mode,
+      status: ticket.levels.find((r) => r.index === i)?.status ?? 'not reached',
+    })),
     parameters: extra.parameters,
     comments: ticket.votes.map((v) => ({ voter: v.voter, decision: v.decision, comment: v.comment || undefined })),
     pending: open ? ticket.approvers.filter((a) => !voted.has(a)) : [],

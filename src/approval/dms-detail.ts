@@ -9,7 +9,13 @@ export function userId(name: string): number {
   return parseInt(createHash('sha256').update(name).digest('hex').slice(0, 12), 16);
 }
 
-const NODE_STATUS: Record<string, string> = { active: 'AUDITING', approved: 'APPROVED', rejected: 'REJECT', cancelled: 'CANCEL', skipped: 'APPROVED' };
+const NODE_STATUS: Record<string, string> = {
+  active: 'AUDITING',
+  approved: 'APPROVED',
+  rejected: 'REJECT',
+  cancelled: 'CANCEL',
+  skipped: 'APPROVED',
+};
 
 /**
  * A ticket in the shape of DMS GetApprovalDetail's ApprovalDetail: one WorkflowNode per level,
@@ -22,10 +28,20 @@ export function approvalDetail(t: Ticket): Record<string, unknown> {
     const rec = t.levels.find((l) => l.index === index);
     const votes = t.votes.filter((v) => v.level === index);
     const last = votes.at(-1);
-    const status = rec ? NODE_STATUS[rec.status]! : t.status === 'AUDITING' ? 'AUDITING' : t.status === 'APPROVED' ? 'APPROVED' : 'CANCEL';
-    const comment = last ? [last.comment, last.decision === 'REJECT' ? 'rejected' : undefined].filter(Boolean).join(' ') : rec?.note ?? '';
+    const status = rec
+      ? NODE_STATUS[rec.status]!
+      : t.status === 'AUDITING'
+        ? 'AUDITING'
+        : t.status === 'APPROVED'
+          ? 'APPROVED'
+          : 'CANCEL';
+    const comment = last
+      ? [last.comment, last.decision === 'REJECT' ? 'rejected' : undefined].filter(Boolean).join(' ')
+      : (rec?.note ?? '');
     return {
-      OperateTime: dmsTime(last?.date ?? (rec?.status === 'skipped' || rec?.status === 'cancelled' ? t.decidedAt : undefined)),
+      OperateTime: dmsTime(
+        last?.date ?? (rec?.status === 'skipped' || rec?.status === 'cancelled' ? t.decidedAt : undefined),
+      ),
       WorkflowInsCode: status,
       NodeName: level.name,
       OperateComment: comment,

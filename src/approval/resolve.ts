@@ -19,17 +19,20 @@ export function resolveApprovers(
       if (!members.length) unknown.push(entry);
       members.forEach((m) => names.add(m));
     } else if (entry === '$request.owner') {
-      if (owner) names.add(owner); else unknown.push(entry);
+      if (owner) names.add(owner);
+      else unknown.push(entry);
     } else if (entry === '$request.owner.manager') {
       const manager = owner ? directory.user(owner)?.manager : undefined;
-      if (manager) names.add(manager); else unknown.push(entry);
+      if (manager) names.add(manager);
+      else unknown.push(entry);
     } else if (directory.user(entry)) {
       names.add(entry);
     } else {
       unknown.push(entry);
     }
   }
-  if (unknown.length) throw new Error(`approver${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} not in the directory`);
+  if (unknown.length)
+    throw new Error(`approver${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} not in the directory`);
   // The one who started an execution does not approve it, unless the template allows it.
   if (owner && !ctx.allowSelfApproval) names.delete(owner);
   return [...names];

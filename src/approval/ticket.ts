@@ -37,7 +37,13 @@ export interface LevelRecord {
   note?: string;
 }
 
-export interface Vote { voter: string; decision: VoteDecision; comment?: string; date: string; level: number }
+export interface Vote {
+  voter: string;
+  decision: VoteDecision;
+  comment?: string;
+  date: string;
+  level: number;
+}
 
 export interface Ticket extends TicketDoc {
   status: TicketStatus;
@@ -56,4 +62,8 @@ export interface Ticket extends TicketDoc {
 }
 
 /** Jobs the approval service schedules on itself (a ticket's timeout, reminder, escalation). */
-export interface TicketTimer { ticketId: string; kind: 'timeout' | 'remind' | 'escalate'; level: number }
+export interface TicketTimer {
+  ticketId: string;
+  kind: 'timeout' | 'remind' | 'escalate';
+  level: number;
+}

@@ -32,7 +32,12 @@ async function main(argv: string[]): Promise<number> {
   const rt = createRuntime(config, redis.url, log);
   const closers: (() => Promise<unknown>)[] = [];
   if (command === 'run') {
-    try { return await run(rt, args); } finally { await rt.close(); await redis.stop(); }
+    try {
+      return await run(rt, args);
+    } finally {
+      await rt.close();
+      await redis.stop();
+    }
   }
   // Not ready until each part this process runs is up (the worker registers its live check when it starts).
   if (command !== 'bot') rt.readiness.require('worker', () => false);
@@ -45,7 +50,15 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`opsgate: web console at ${web.url}\n`);
   } else {
     // A worker alone serves only /metrics, /healthz and /readyz; `start` has them on the web server.
-    const probes = await startProbeServer({ redis: rt.redis, readiness: rt.readiness, metrics: rt.metrics, log, host: config.host, port: config.port, access: createAccess(rt) });
+    const probes = await startProbeServer({
+      redis: rt.redis,
+      readiness: rt.readiness,
+      metrics: rt.metrics,
+      log,
+      host: config.host,
+      port: config.port,
+      access: createAccess(rt),
+    });
     closers.push(() => probes.close());
   }
   if (command === 'start' || command === 'worker') {
@@ -70,8 +83,14 @@ async function run(rt: ReturnType<typeof createRuntime>, [name, ...pairs]: strin
   const given = keyValues(pairs);
   if (!given.ok) throw new OpsgateError('InvalidParameter', `${JSON.stringify(given.word)} is not key=value`);
   const parameters = given.value;
-  if (!(await rt.producer.steps.getWorkers()).length) process.stderr.write('opsgate: no worker is running yet; start one with `opsgate worker` or `npm start`\n');
-  const exec = await rt.executions.start({ templateName: name, parameters, owner: rt.config.user, origin: { platform: 'cli' } });
+  if (!(await rt.producer.steps.getWorkers()).length)
+    process.stderr.write('opsgate: no worker is running yet; start one with `opsgate worker` or `npm start`\n');
+  const exec = await rt.executions.start({
+    templateName: name,
+    parameters,
+    owner: rt.config.user,
+    origin: { platform: 'cli' },
+  });
   let last = '';
   for (;;) {
     const e = await rt.executionStore.get(exec.id);
@@ -79,7 +98,10 @@ async function run(rt: ReturnType<typeof createRuntime>, [name, ...pairs]: strin
     if (line !== last) process.stderr.write(process.stderr.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
     last = line;
     if (isTerminal(e.status)) {
-      const mask = executionMasker(e, (await rt.templates.get(e.templateName, e.templateVersion).catch(() => undefined))?.template);
+      const mask = executionMasker(
+        e,
+        (await rt.templates.get(e.templateName, e.templateVersion).catch(() => undefined))?.template,
+      );
       process.stdout.write(`${process.stderr.isTTY ? '\n' : ''}${describeExecution(e, mask)}\n`);
       return e.status === 'Success' ? 0 : 1;
     }
@@ -87,9 +109,17 @@ async function run(rt: ReturnType<typeof createRuntime>, [name, ...pairs]: strin
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
-  // A configuration problem is one line; anything else is reported by its code, never a stack.
-  const message = err instanceof ConfigError ? err.message : err instanceof OpsgateError ? `${err.code}: ${err.message}` : String((err as Error)?.stack ?? err);
-  process.stderr.write(`opsgate: ${message}\n`);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    // A configuration problem is one line; anything else is reported by its code, never a stack.
+    const message =
+      err instanceof ConfigError
+        ? err.message
+        : err instanceof OpsgateError
+          ? `${err.code}: ${err.message}`
+          : String((err as Error)?.stack ?? err);
+    process.stderr.write(`opsgate: ${message}\n`);
+    process.exit(1);
+  },
+);

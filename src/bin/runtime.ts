@@ -71,21 +71,49 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
   const tickets = new ApprovalTickets(redis, keys);
   const producer = new Producer(redis, keys);
   // Without a listener BullMQ prints each connection error's stack; the connection's own handler above logs it once.
-  for (const q of [producer.steps, producer.notifications]) q.on('error', (err) => log.debug({ err: err.message, queue: q.name }, 'queue error'));
+  for (const q of [producer.steps, producer.notifications])
+    q.on('error', (err) => log.debug({ err: err.message, queue: q.name }, 'queue error'));
   const metrics = createMetrics({ redis, keys, log });
-  const approvals = new ApprovalService(tickets, directory, producer, async (id) => {
-    const e = await executionStore.find(id);
-    if (!e) return undefined;
-    const outputs = Object.fromEntries(Object.entries(e.tasks).filter(([, t]) => t.outputs).map(([n, t]) => [n, t.outputs]));
-    return { parameters: e.parameters, outputs, request: { owner: e.owner } };
-  }, () => new Date(), (t) => metrics.approvalDecided(t));
+  const approvals = new ApprovalService(
+    tickets,
+    directory,
+    producer,
+    async (id) => {
+      const e = await executionStore.find(id);
+      if (!e) return undefined;
+      const outputs = Object.fromEntries(
+        Object.entries(e.tasks)
+          .filter(([, t]) => t.outputs)
+          .map(([n, t]) => [n, t.outputs]),
+      );
+      return { parameters: e.parameters, outputs, request: { owner: e.owner } };
+    },
+    () => new Date(),
+    (t) => metrics.approvalDecided(t),
+  );
   const policies = loadPolicies(config.policiesFile);
   const permissions = new Permissions(directory, config.adminGroup);
-  const executions = new Executions(templates, executionStore, producer, config.region, policies, permissions, (e) => approvals.closeForExecution(e));
+  const executions = new Executions(templates, executionStore, producer, config.region, policies, permissions, (e) =>
+    approvals.closeForExecution(e),
+  );
   const triggers = new Triggers(executions, executionStore, templates, producer);
   return {
-    config, log, redis, keys, directory, templates, executionStore, tickets, producer, approvals, executions, triggers, policies, permissions,
-    metrics, readiness: new Readiness(),
+    config,
+    log,
+    redis,
+    keys,
+    directory,
+    templates,
+    executionStore,
+    tickets,
+    producer,
+    approvals,
+    executions,
+    triggers,
+    policies,
+    permissions,
+    metrics,
+    readiness: new Readiness(),
     async close() {
       await metrics.close();
       await producer.close();
@@ -100,9 +128,18 @@ export const BEARER_FAILURE_LIMIT = 20;
 
 /** Who may reach which route: the same rules in the bot process and a worker's probe server. */
 export function createAccess(rt: Runtime): Access {
-  const bearer = new BearerAuth(rt.config.apiTokens, rt.directory, new RateLimiter(rt.redis, rt.keys, 'bearer', BEARER_FAILURE_LIMIT));
+  const bearer = new BearerAuth(
+    rt.config.apiTokens,
+    rt.directory,
+    new RateLimiter(rt.redis, rt.keys, 'bearer', BEARER_FAILURE_LIMIT),
+  );
   return new Access({
-    secret: () => secretOf(rt), directory: rt.directory, bearer, revocations: new SessionRevocations(rt.redis, rt.keys), devMode: isDevMode(rt.config), permissions: rt.permissions,
+    secret: () => secretOf(rt),
+    directory: rt.directory,
+    bearer,
+    revocations: new SessionRevocations(rt.redis, rt.keys),
+    devMode: isDevMode(rt.config),
+    permissions: rt.permissions,
   });
 }
 
@@ -115,58 +152,107 @@ export function publicUrlOf(config: Config): string {
 export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> {
   const publicUrl = publicUrlOf(rt.config);
   const deliveries = new Deliveries({
-    approvals: rt.approvals, directory: rt.directory, executions: rt.executionStore, redis: rt.redis, keys: rt.keys,
-    secret: () => secretOf(rt), publicUrl, fetch: globalThis.fetch, now: Date.now, log: rt.log,
+    approvals: rt.approvals,
+    directory: rt.directory,
+    executions: rt.executionStore,
+    redis: rt.redis,
+    keys: rt.keys,
+    secret: () => secretOf(rt),
+    publicUrl,
+    fetch: globalThis.fetch,
+    now: Date.now,
+    log: rt.log,
     failed: (channel) => rt.metrics.notificationFailed(channel),
   });
   const processor = stepProcessor({
-    executions: rt.executionStore, templates: rt.templates, producer: rt.producer, log: rt.log, loops: new LoopStore(rt.redis, rt.keys),
+    executions: rt.executionStore,
+    templates: rt.templates,
+    producer: rt.producer,
+    log: rt.log,
+    loops: new LoopStore(rt.redis, rt.keys),
     fire: (id, jobId) => rt.triggers.fire(id, jobId),
     taskEnded: (task) => rt.metrics.taskEnded(task),
     ended: (exec) => rt.approvals.closeForExecution(exec),
     ticketTimer: (job) => rt.approvals.onTimer(job),
-    callback: async (ticketId) => { await deliverCallback(await rt.approvals.get(ticketId), await secretOf(rt)); return 'delivered'; },
+    callback: async (ticketId) => {
+      await deliverCallback(await rt.approvals.get(ticketId), await secretOf(rt));
+      return 'delivered';
+    },
     deliver: async (ticketId, level) => {
-      try { return await deliveries.deliver(ticketId, level); } catch (err) {
+      try {
+        return await deliveries.deliver(ticketId, level);
+      } catch (err) {
         if (!(err instanceof LaterError)) throw err;
         await rt.producer.deliver(ticketId, level, err.at);
         return 'later';
       }
     },
     ports: {
-      approvals: rt.approvals, children: rt.executions.children, triggers: rt.triggers, fetch: globalThis.fetch, now: Date.now,
+      approvals: rt.approvals,
+      children: rt.executions.children,
+      triggers: rt.triggers,
+      fetch: globalThis.fetch,
+      now: Date.now,
       webhook: {
-        send: ({ uri, headers, content, secret, link }) => sendWebhook(
-          { uri, headers, secret, body: renderWebhookBody(content, { link: link && link.startsWith('/') ? `${publicUrl}${link}` : link }) },
-          { fetch: globalThis.fetch, now: Date.now }),
+        send: ({ uri, headers, content, secret, link }) =>
+          sendWebhook(
+            {
+              uri,
+              headers,
+              secret,
+              body: renderWebhookBody(content, { link: link && link.startsWith('/') ? `${publicUrl}${link}` : link }),
+            },
+            { fetch: globalThis.fetch, now: Date.now },
+          ),
       },
       cloud: rt.config.cloud
         ? createCloudClient({ ...rt.config.cloud, defaultRegion: rt.config.region })
-        : { call: async () => { throw new Error('Alibaba Cloud is not configured: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET'); } },
+        : {
+            call: async () => {
+              throw new Error(
+                'Alibaba Cloud is not configured: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+              );
+            },
+          },
     },
   });
   // A dead worker's jobs come back after one lock period; a job may stall a few times (each a
   // crash) before BullMQ gives up on it.
   const worker = new Worker<StepJob>(STEPS, processor, {
-    connection: rt.redis, prefix: rt.keys.bullPrefix, concurrency,
-    lockDuration: rt.config.lockMs, stalledInterval: rt.config.lockMs, maxStalledCount: MAX_STALLED_COUNT,
+    connection: rt.redis,
+    prefix: rt.keys.bullPrefix,
+    concurrency,
+    lockDuration: rt.config.lockMs,
+    stalledInterval: rt.config.lockMs,
+    maxStalledCount: MAX_STALLED_COUNT,
   });
   worker.on('failed', (job, err) => {
     const retrying = job !== undefined && willRetry(job, err);
-    rt.log[retrying ? 'debug' : 'error']({ jobId: job?.id, err: err.message }, retrying ? 'step job will retry' : 'step job failed');
+    rt.log[retrying ? 'debug' : 'error'](
+      { jobId: job?.id, err: err.message },
+      retrying ? 'step job will retry' : 'step job failed',
+    );
     if (job?.name === 'deliver' && !retrying) {
       const { ticketId } = job.data as StepJobs['deliver'];
-      void rt.approvals.get(ticketId)
+      void rt.approvals
+        .get(ticketId)
         .then((t) => deliveries.recordFailure(t, t.spec.notify?.type ?? 'notification', err.message))
-        .catch((e: Error) => { rt.metrics.notificationFailed('notification'); rt.log.error({ err: e.message, ticketId }, 'could not record a failed notification'); });
+        .catch((e: Error) => {
+          rt.metrics.notificationFailed('notification');
+          rt.log.error({ err: e.message, ticketId }, 'could not record a failed notification');
+        });
       return;
     }
     if (job?.name === 'callback' && !retrying) rt.metrics.notificationFailed('callback');
     // A job that will not run again must not keep its execution: release it and resume it anew.
     const executionId = job && executionOf(job.data);
-    if (job && !retrying && executionId) void rt.executionStore.release(executionId, job.id!)
-      .then(async (released) => { if (released) await rt.producer.resume(executionId, 'recover', String(Date.now())); })
-      .catch((e: Error) => rt.log.error({ err: e.message }, 'could not release an execution'));
+    if (job && !retrying && executionId)
+      void rt.executionStore
+        .release(executionId, job.id!)
+        .then(async (released) => {
+          if (released) await rt.producer.resume(executionId, 'recover', String(Date.now()));
+        })
+        .catch((e: Error) => rt.log.error({ err: e.message }, 'could not release an execution'));
   });
   worker.on('error', (err) => rt.log.warn({ err: err.message }, 'step worker error'));
   rt.readiness.require('worker', () => worker.isRunning());
@@ -175,10 +261,18 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
 
 /** The bot side's consumer of notifications: one at a time, so a run's messages keep their order. */
 export function startNotifyWorker(rt: Runtime, dispatch: (job: NotifyJob) => Promise<void>): Worker<NotifyJob> {
-  const worker = new Worker<NotifyJob>(NOTIFY, (job) => dispatch(job.data), { connection: rt.redis, prefix: rt.keys.bullPrefix, concurrency: 1 });
+  const worker = new Worker<NotifyJob>(NOTIFY, (job) => dispatch(job.data), {
+    connection: rt.redis,
+    prefix: rt.keys.bullPrefix,
+    concurrency: 1,
+  });
   worker.on('failed', (job, err) => {
     rt.log.error({ jobId: job?.id, kind: job?.data.kind, err: err.message }, 'notification failed');
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void platformOf(rt, job.data).then((p) => rt.metrics.notificationFailed(p), () => rt.metrics.notificationFailed('chat'));
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
+      void platformOf(rt, job.data).then(
+        (p) => rt.metrics.notificationFailed(p),
+        () => rt.metrics.notificationFailed('chat'),
+      );
   });
   worker.on('error', (err) => rt.log.warn({ err: err.message }, 'notify worker error'));
   return worker;

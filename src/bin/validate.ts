@@ -7,12 +7,20 @@ import type { AnyTemplate } from '../template/schema.js';
 
 const TEMPLATE_FILE = new Set(['.yaml', '.yml', '.json']);
 
-export interface FileReport { file: string; valid: boolean; format?: string; problems: TemplateProblem[] }
+export interface FileReport {
+  file: string;
+  valid: boolean;
+  format?: string;
+  problems: TemplateProblem[];
+}
 
 function templateFiles(paths: string[]): string[] {
   const files: string[] = [];
   const walk = (p: string) => {
-    if (statSync(p).isDirectory()) readdirSync(p).sort().forEach((f) => walk(join(p, f)));
+    if (statSync(p).isDirectory())
+      readdirSync(p)
+        .sort()
+        .forEach((f) => walk(join(p, f)));
     else if (TEMPLATE_FILE.has(extname(p))) files.push(p);
   };
   paths.forEach(walk);
@@ -28,9 +36,17 @@ export function validateCommand(args: string[], out: NodeJS.WritableStream = pro
   const json = args.includes('--json');
   const twins = args.includes('--twins');
   const paths = args.filter((a) => !a.startsWith('--'));
-  if (!paths.length) { out.write('usage: opsgate validate PATH... [--json] [--twins]\n'); return 2; }
+  if (!paths.length) {
+    out.write('usage: opsgate validate PATH... [--json] [--twins]\n');
+    return 2;
+  }
   let files: string[];
-  try { files = templateFiles(paths); } catch (err) { out.write(`${(err as Error).message}\n`); return 2; }
+  try {
+    files = templateFiles(paths);
+  } catch (err) {
+    out.write(`${(err as Error).message}\n`);
+    return 2;
+  }
   // Templates validated together may name each other as actions, as they would once loaded.
   const knownTemplates = new Set(files.map((f) => basename(f, extname(f))));
   const parsed = new Map<string, AnyTemplate>();
@@ -40,21 +56,29 @@ export function validateCommand(args: string[], out: NodeJS.WritableStream = pro
       parsed.set(file, template);
       return { file, valid: true, format, problems: [] };
     } catch (err) {
-      const problems = err instanceof TemplateInvalidError ? err.problems : [{ path: '', message: (err as Error).message }];
+      const problems =
+        err instanceof TemplateInvalidError ? err.problems : [{ path: '', message: (err as Error).message }];
       return { file, valid: false, problems };
     }
   });
   const mismatched = twins ? compareTwins(parsed) : [];
   const invalid = reports.filter((r) => !r.valid).length;
   if (json) {
-    out.write(`${JSON.stringify({ files: reports, valid: reports.length - invalid, invalid, ...(twins ? { twinsDiffer: mismatched } : {}) }, null, 2)}\n`);
+    out.write(
+      `${JSON.stringify({ files: reports, valid: reports.length - invalid, invalid, ...(twins ? { twinsDiffer: mismatched } : {}) }, null, 2)}\n`,
+    );
   } else {
     for (const r of reports) {
       out.write(`${r.valid ? 'ok  ' : 'FAIL'} ${r.file}\n`);
-      for (const p of r.problems) out.write(`       ${p.path || '(root)'}${p.line ? ` (line ${p.line}, column ${p.column})` : ''}: ${p.message}\n`);
+      for (const p of r.problems)
+        out.write(
+          `       ${p.path || '(root)'}${p.line ? ` (line ${p.line}, column ${p.column})` : ''}: ${p.message}\n`,
+        );
     }
     for (const m of mismatched) out.write(`DIFF ${m.yaml} and ${m.json} differ at ${m.at}\n`);
-    out.write(`${reports.length} template${reports.length === 1 ? '' : 's'}: ${reports.length - invalid} valid, ${invalid} invalid${twins ? `; ${mismatched.length} YAML/JSON pair${mismatched.length === 1 ? '' : 's'} differ` : ''}\n`);
+    out.write(
+      `${reports.length} template${reports.length === 1 ? '' : 's'}: ${reports.length - invalid} valid, ${invalid} invalid${twins ? `; ${mismatched.length} YAML/JSON pair${mismatched.length === 1 ? '' : 's'} differ` : ''}\n`,
+    );
   }
   return invalid || mismatched.length ? 1 : 0;
 }
@@ -82,7 +106,11 @@ function firstDifference(a: unknown, b: unknown, path: string): string | undefin
   if (isDeepStrictEqual(a, b)) return undefined;
   if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
     for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${path}[${k}]` : path ? `${path}.${k}` : k);
+      const d = firstDifference(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        Array.isArray(a) ? `${path}[${k}]` : path ? `${path}.${k}` : k,
+      );
       if (d !== undefined) return d;
     }
   }

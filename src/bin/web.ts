@@ -38,17 +38,25 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   const secret = () => secretOf(rt);
   let url = publicUrlOf(config);
   const access = createAccess(rt);
-  if (access.devMode) log.warn('development mode: the console and pages need no sign-in (loopback only, no OPSGATE_API_TOKENS)');
+  if (access.devMode)
+    log.warn('development mode: the console and pages need no sign-in (loopback only, no OPSGATE_API_TOKENS)');
   const loginLinks = new LoginLinks(rt.redis, rt.keys);
   const bot = new Bot({
-    templates: rt.templates, executions: rt.executions, approvals: rt.approvals,
+    templates: rt.templates,
+    executions: rt.executions,
+    approvals: rt.approvals,
     // The listen address is known only once listening (PORT=0): read when a link is made.
     loginLink: async (user) => `${config.publicUrl ?? url}/login/${await loginLinks.create(user)}`,
   });
   const subscriber = rt.redis.duplicate();
   // Each chat platform the configuration turns on (chat/adapters.ts), given the ports it may need.
   const chats = createChatAdapters({
-    config, bot, directory: rt.directory, log, publicUrl: publicUrlOf(config), access,
+    config,
+    bot,
+    directory: rt.directory,
+    log,
+    publicUrl: publicUrlOf(config),
+    access,
     console: { channel: new ConsoleChannel(rt.redis, rt.keys), subscriber, eventsKey: rt.keys.consoleEvents },
     home: (user) => homeOf(user, { executions: rt.executionStore, approvals: rt.approvals }),
     once: async (key) => (await rt.redis.set(rt.keys.once(key), '1', 'EX', 3600, 'NX')) === 'OK',
@@ -64,24 +72,58 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   // bearer credentials); health, sign-in, Slack and mail links carry their own proof or none is needed.
   const loops = new LoopStore(rt.redis, rt.keys);
   const pages = executionPageRoutes({
-    executions: rt.executionStore, templates: rt.templates, loops, approvals: rt.approvals,
-    tickets: rt.tickets, redis: rt.redis, channel: rt.keys.executionEvents,
+    executions: rt.executionStore,
+    templates: rt.templates,
+    loops,
+    approvals: rt.approvals,
+    tickets: rt.tickets,
+    redis: rt.redis,
+    channel: rt.keys.executionEvents,
   });
   const routes: Route[] = [
-    healthRoute(rt.redis), readyRoute(rt.redis, rt.readiness), access.guard(metricsRoute(rt.metrics), 'metrics'),
-    ...pages.routes.map((r) => access.guard(r)), ...chats.flatMap((c) => c.routes),
+    healthRoute(rt.redis),
+    readyRoute(rt.redis, rt.readiness),
+    access.guard(metricsRoute(rt.metrics), 'metrics'),
+    ...pages.routes.map((r) => access.guard(r)),
+    ...chats.flatMap((c) => c.routes),
     ...approvePageRoutes({
-      approvals: rt.approvals, directory: rt.directory, executions: rt.executionStore, templates: rt.templates,
-      redis: rt.redis, keys: rt.keys, secret, publicUrl: publicUrlOf(config),
+      approvals: rt.approvals,
+      directory: rt.directory,
+      executions: rt.executionStore,
+      templates: rt.templates,
+      redis: rt.redis,
+      keys: rt.keys,
+      secret,
+      publicUrl: publicUrlOf(config),
     }),
-    apiRoute({
-      ...templateActions(rt.templates, rt.permissions),
-      ...approvalActions({ approvals: rt.approvals, directory: rt.directory, policies: rt.policies }),
-      ...executionActions({ executions: rt.executions, store: rt.executionStore, loops, templates: rt.templates, approvals: rt.approvals, directory: rt.directory, triggers: rt.triggers, permissions: rt.permissions }),
-    }, access.bearer, log, new RateLimiter(rt.redis, rt.keys, 'api', config.apiRateLimit)),
+    apiRoute(
+      {
+        ...templateActions(rt.templates, rt.permissions),
+        ...approvalActions({ approvals: rt.approvals, directory: rt.directory, policies: rt.policies }),
+        ...executionActions({
+          executions: rt.executions,
+          store: rt.executionStore,
+          loops,
+          templates: rt.templates,
+          approvals: rt.approvals,
+          directory: rt.directory,
+          triggers: rt.triggers,
+          permissions: rt.permissions,
+        }),
+      },
+      access.bearer,
+      log,
+      new RateLimiter(rt.redis, rt.keys, 'api', config.apiRateLimit),
+    ),
     ...loginRoutes({
-      access, links: loginLinks, directory: rt.directory, apiTokens: config.apiTokens, secret, secure,
-      attempts: new RateLimiter(rt.redis, rt.keys, 'login', 20), publicHost: config.publicUrl ? new URL(config.publicUrl).host : undefined,
+      access,
+      links: loginLinks,
+      directory: rt.directory,
+      apiTokens: config.apiTokens,
+      secret,
+      secure,
+      attempts: new RateLimiter(rt.redis, rt.keys, 'login', 20),
+      publicHost: config.publicUrl ? new URL(config.publicUrl).host : undefined,
     }),
     access.guard(queueBoardRoute([rt.producer.steps, rt.producer.notifications]), 'admin'),
     // The pages' scripts: open, like the code they are (the sign-in page must load without a session).
@@ -90,7 +132,13 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
 
   const server = createHttpServer(routes, log);
   await new Promise<void>((ok, fail) => {
-    server.once('error', (err: NodeJS.ErrnoException) => fail(new ConfigError(`cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}${err.code === 'EADDRINUSE' ? ' (another process has it; set PORT)' : ''}`)));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      fail(
+        new ConfigError(
+          `cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}${err.code === 'EADDRINUSE' ? ' (another process has it; set PORT)' : ''}`,
+        ),
+      ),
+    );
     server.listen(config.port, config.host, ok);
   });
   const { port } = server.address() as AddressInfo;
@@ -100,11 +148,22 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     await chat.start();
     log.info({ platform: chat.platform }, chat.name);
   }
-  const notifier = startNotifyWorker(rt, notificationDispatcher({
-    executions: rt.executionStore, tickets: rt.tickets, senders: chats, publicUrl: config.publicUrl ?? url, log,
-    totalTasks: async (e) => (await rt.templates.runnable(e.templateName, e.templateVersion)).template.Tasks.length,
-    maskerOf: async (e) => executionMasker(e, (await rt.templates.get(e.templateName, e.templateVersion).catch(() => undefined))?.template),
-  }));
+  const notifier = startNotifyWorker(
+    rt,
+    notificationDispatcher({
+      executions: rt.executionStore,
+      tickets: rt.tickets,
+      senders: chats,
+      publicUrl: config.publicUrl ?? url,
+      log,
+      totalTasks: async (e) => (await rt.templates.runnable(e.templateName, e.templateVersion)).template.Tasks.length,
+      maskerOf: async (e) =>
+        executionMasker(
+          e,
+          (await rt.templates.get(e.templateName, e.templateVersion).catch(() => undefined))?.template,
+        ),
+    }),
+  );
   return {
     url,
     async close() {

@@ -25,7 +25,10 @@ export interface BotDeps {
 }
 
 /** A command's answer; a confidential one (a sign-in link) must reach the one who asked and nobody else. */
-export interface Answer { text: string; confidential: boolean }
+export interface Answer {
+  text: string;
+  confidential: boolean;
+}
 
 interface Command {
   name: string;
@@ -42,7 +45,10 @@ class UsageError extends Error {}
 /** The commands, as data: the help text, the routing and the usage lines all come from here. */
 const commands: Command[] = [
   {
-    name: 'run', aliases: ['start'], usage: 'run TEMPLATE [key=value ...]', summary: 'start a runbook',
+    name: 'run',
+    aliases: ['start'],
+    usage: 'run TEMPLATE [key=value ...]',
+    summary: 'start a runbook',
     async run([name, ...pairs], ctx, { templates, executions }) {
       if (!name) throw new UsageError('which template? Name one.');
       const given = keyValues(pairs);
@@ -53,56 +59,91 @@ const commands: Command[] = [
         return `${name} needs approval, and you are not in the opsgate directory, so you cannot start it.`;
       }
       const exec = await executions.start({
-        templateName: name, parameters, owner: ctx.actor.user?.name,
+        templateName: name,
+        parameters,
+        owner: ctx.actor.user?.name,
         origin: { platform: ctx.platform, channel: ctx.channel },
       });
       return `Started ${exec.templateName} ${exec.templateVersion} as ${exec.id}.`;
     },
   },
   {
-    name: 'status', usage: 'status EXECUTION_ID', summary: "show an execution's status and tasks",
+    name: 'status',
+    usage: 'status EXECUTION_ID',
+    summary: "show an execution's status and tasks",
     async run([id], _ctx, { executions, templates }) {
       if (!id) throw new UsageError('which execution? Give its id (exec-...).');
       const exec = await executions.get(id);
       const failed = await executions.deliveries(id);
-      const mask = executionMasker(exec, (await templates.get(exec.templateName, exec.templateVersion).catch(() => undefined))?.template);
-      return [describeExecution(exec, mask), ...failed.map((f) => `  ⚠ ${String(f.channel)} for approval ${String(f.ticketId)} failed: ${mask.text(String(f.message))}`)].join('\n');
+      const mask = executionMasker(
+        exec,
+        (await templates.get(exec.templateName, exec.templateVersion).catch(() => undefined))?.template,
+      );
+      return [
+        describeExecution(exec, mask),
+        ...failed.map(
+          (f) => `  ⚠ ${String(f.channel)} for approval ${String(f.ticketId)} failed: ${mask.text(String(f.message))}`,
+        ),
+      ].join('\n');
     },
   },
   {
-    name: 'list', usage: 'list', summary: 'the runbooks you can run',
+    name: 'list',
+    usage: 'list',
+    summary: 'the runbooks you can run',
     async run(_args, _ctx, { templates }) {
-      const all = (await templates.all()).filter((t) => t.template.FormatVersion === 'OOS-2019-06-01' && !t.name.includes('::'));
+      const all = (await templates.all()).filter(
+        (t) => t.template.FormatVersion === 'OOS-2019-06-01' && !t.name.includes('::'),
+      );
       if (!all.length) return 'No runbooks are loaded.';
-      return ['Runbooks:', ...all.map((t) => `  ${t.name} ${t.version}${describeTemplate(t.template.Description) ? `  ${describeTemplate(t.template.Description)}` : ''}`)].join('\n');
+      return [
+        'Runbooks:',
+        ...all.map(
+          (t) =>
+            `  ${t.name} ${t.version}${describeTemplate(t.template.Description) ? `  ${describeTemplate(t.template.Description)}` : ''}`,
+        ),
+      ].join('\n');
     },
   },
   {
-    name: 'ticket', usage: 'ticket TICKET_ID', summary: "an approval ticket's levels, who did what and when",
+    name: 'ticket',
+    usage: 'ticket TICKET_ID',
+    summary: "an approval ticket's levels, who did what and when",
     async run([id], _ctx, { approvals }) {
       if (!id || !/^\d+$/.test(id)) throw new UsageError('which ticket? Give its number.');
       return describeTicket(await approvals.get(id));
     },
   },
   {
-    name: 'cancel', usage: 'cancel EXECUTION_ID', summary: 'cancel a run (and its child runs)',
+    name: 'cancel',
+    usage: 'cancel EXECUTION_ID',
+    summary: 'cancel a run (and its child runs)',
     async run([id], ctx, { executions }) {
       if (!id) throw new UsageError('which execution? Give its id (exec-...).');
       if (!ctx.actor.user) return 'You are not in the opsgate directory, so you cannot cancel runs.';
       const e = await executions.cancelBy(id, ctx.actor.user.name);
-      return e.statusMessage === `cancelled by ${ctx.actor.user.name}` ? `Cancelled ${id}.` : `${id} had already ended: ${e.status}.`;
+      return e.statusMessage === `cancelled by ${ctx.actor.user.name}`
+        ? `Cancelled ${id}.`
+        : `${id} had already ended: ${e.status}.`;
     },
   },
   {
-    name: 'approve', usage: 'approve TICKET_ID [comment]', summary: 'approve an approval ticket',
+    name: 'approve',
+    usage: 'approve TICKET_ID [comment]',
+    summary: 'approve an approval ticket',
     run: (args, ctx, deps) => vote('AGREE', args, ctx, deps),
   },
   {
-    name: 'reject', usage: 'reject TICKET_ID [comment]', summary: 'reject an approval ticket',
+    name: 'reject',
+    usage: 'reject TICKET_ID [comment]',
+    summary: 'reject an approval ticket',
     run: (args, ctx, deps) => vote('REJECT', args, ctx, deps),
   },
   {
-    name: 'login', usage: 'login', summary: 'a one-time link that signs you in to the web console', confidential: true,
+    name: 'login',
+    usage: 'login',
+    summary: 'a one-time link that signs you in to the web console',
+    confidential: true,
     async run(_args, ctx, { loginLink }) {
       if (ctx.platform === 'console') return 'You are signed in to the console already.';
       if (!ctx.actor.user) return 'You are not in the opsgate directory, so you cannot sign in.';
@@ -111,12 +152,21 @@ const commands: Command[] = [
     },
   },
   {
-    name: 'help', usage: 'help', summary: 'this list',
-    async run() { return helpText(); },
+    name: 'help',
+    usage: 'help',
+    summary: 'this list',
+    async run() {
+      return helpText();
+    },
   },
 ];
 
-async function vote(decision: 'AGREE' | 'REJECT', [id, ...comment]: string[], ctx: CommandContext, { approvals }: BotDeps) {
+async function vote(
+  decision: 'AGREE' | 'REJECT',
+  [id, ...comment]: string[],
+  ctx: CommandContext,
+  { approvals }: BotDeps,
+) {
   if (!id || !/^\d+$/.test(id)) throw new UsageError('which approval? Give its ticket number.');
   return (await approvals.vote(id, ctx.actor.user, decision, comment.join(' ') || undefined)).message;
 }
@@ -136,7 +186,11 @@ export class Bot {
   /** A typed command's answer, saying whether it is confidential. */
   async answer(text: string, ctx: CommandContext): Promise<Answer> {
     let words: string[];
-    try { words = tokenize(text.trim()); } catch (e) { return { text: `${(e as Error).message}. Try: help`, confidential: false }; }
+    try {
+      words = tokenize(text.trim());
+    } catch (e) {
+      return { text: `${(e as Error).message}. Try: help`, confidential: false };
+    }
     const [name = 'help', ...args] = words;
     const command = commands.find((c) => c.name === name.toLowerCase() || c.aliases?.includes(name.toLowerCase()));
     if (!command) return { text: `Unknown command ${JSON.stringify(name)}.\n${helpText()}`, confidential: false };
@@ -158,7 +212,11 @@ export class Bot {
    */
   async form(text: string): Promise<RunForm | undefined> {
     let words: string[];
-    try { words = tokenize(text.trim()); } catch { return undefined; }
+    try {
+      words = tokenize(text.trim());
+    } catch {
+      return undefined;
+    }
     const [verb, name, ...pairs] = words;
     if (!verb || !/^(run|start)$/i.test(verb) || !name) return undefined;
     const t = await this.deps.templates.runnable(name).catch(() => undefined);
@@ -173,16 +231,24 @@ export class Bot {
   }
 
   /** A submitted run form: the run's private answer, or what is wrong with each field. */
-  async submit(form: { templateName: string; version: string }, values: Record<string, string>, ctx: CommandContext)
-    : Promise<{ message: string } | { errors: Record<string, string> }> {
+  async submit(
+    form: { templateName: string; version: string },
+    values: Record<string, string>,
+    ctx: CommandContext,
+  ): Promise<{ message: string } | { errors: Record<string, string> }> {
     const { template } = await this.deps.templates.runnable(form.templateName, form.version);
     if (!ctx.actor.user && template.Tasks.some((t) => t.Action.toLowerCase() === 'acs::approve')) {
-      return { message: `${form.templateName} needs approval, and you are not in the opsgate directory, so you cannot start it.` };
+      return {
+        message: `${form.templateName} needs approval, and you are not in the opsgate directory, so you cannot start it.`,
+      };
     }
     const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
     try {
       const exec = await this.deps.executions.start({
-        templateName: form.templateName, templateVersion: form.version, parameters: given, owner: ctx.actor.user?.name,
+        templateName: form.templateName,
+        templateVersion: form.version,
+        parameters: given,
+        owner: ctx.actor.user?.name,
         origin: { platform: ctx.platform, channel: ctx.channel },
       });
       return { message: `Started ${exec.templateName} ${exec.templateVersion} as ${exec.id}.` };
@@ -201,7 +267,12 @@ export class Bot {
    */
   async button(actionId: string, ticketId: string, ctx: CommandContext, comment?: string): Promise<string | undefined> {
     if (actionId !== 'approve' && actionId !== 'reject') return undefined;
-    const r = await this.deps.approvals.vote(ticketId, ctx.actor.user, actionId === 'approve' ? 'AGREE' : 'REJECT', comment);
+    const r = await this.deps.approvals.vote(
+      ticketId,
+      ctx.actor.user,
+      actionId === 'approve' ? 'AGREE' : 'REJECT',
+      comment,
+    );
     return r.outcome === 'recorded' || r.outcome === 'decided' ? undefined : r.message;
   }
 }

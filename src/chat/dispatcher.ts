@@ -24,8 +24,10 @@ export interface DispatcherDeps {
 /** `3/5 tasks, now rebootInstance (waiting for approval 12)`. */
 export function progressLine(exec: Execution, mask: Masker, total?: number): string {
   const done = Object.values(exec.tasks).filter((t) => t.status === 'Success' || t.status === 'Skipped').length;
-  const now = exec.current && ['Running', 'Waiting'].includes(exec.tasks[exec.current]?.status ?? '') ? exec.current : undefined;
-  const waiting = now && exec.tasks[now]?.status === 'Waiting' ? ` (${mask.text(exec.tasks[now]!.message ?? 'waiting')})` : '';
+  const now =
+    exec.current && ['Running', 'Waiting'].includes(exec.tasks[exec.current]?.status ?? '') ? exec.current : undefined;
+  const waiting =
+    now && exec.tasks[now]?.status === 'Waiting' ? ` (${mask.text(exec.tasks[now]!.message ?? 'waiting')})` : '';
   return `${icon(exec.status)} ${done}${total ? `/${total}` : ''} tasks${now ? `, now ${now}${waiting}` : ''}`;
 }
 

@@ -32,8 +32,15 @@ const literal = (v: unknown): string | undefined => {
 function field(name: string, p: ParameterDef): FormField {
   const label = describeTemplate(p.Label) || name;
   const hint = describeTemplate(p.Description) || undefined;
-  const base = { name, label: label.slice(0, 2000), hint: hint?.slice(0, 2000), required: p.Default === undefined, initial: literal(p.Default) };
-  if (p.AllowedValues?.length) return { ...base, kind: 'select', options: p.AllowedValues.map((v) => literal(v) ?? String(v)) };
+  const base = {
+    name,
+    label: label.slice(0, 2000),
+    hint: hint?.slice(0, 2000),
+    required: p.Default === undefined,
+    initial: literal(p.Default),
+  };
+  if (p.AllowedValues?.length)
+    return { ...base, kind: 'select', options: p.AllowedValues.map((v) => literal(v) ?? String(v)) };
   if (p.Type === 'Boolean') return { ...base, kind: 'boolean' };
   if (p.Type === 'Number') return { ...base, kind: 'number', min: p.MinValue, max: p.MaxValue };
   if (p.Type === 'List' || p.Type === 'Json') return { ...base, kind: 'multiline' };
@@ -42,8 +49,12 @@ function field(name: string, p: ParameterDef): FormField {
 
 export function runForm(name: string, version: string, template: Template): RunForm {
   return {
-    templateName: name, version, title: `Run ${name}`,
-    fields: Object.entries(template.Parameters).filter(([, p]) => p.NoEcho !== true && p.NoEcho !== 'true' || p.Default === undefined).map(([n, p]) => field(n, p)),
+    templateName: name,
+    version,
+    title: `Run ${name}`,
+    fields: Object.entries(template.Parameters)
+      .filter(([, p]) => (p.NoEcho !== true && p.NoEcho !== 'true') || p.Default === undefined)
+      .map(([n, p]) => field(n, p)),
   };
 }
 

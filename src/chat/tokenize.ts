@@ -7,14 +7,18 @@ export function tokenize(line: string): string[] {
   // Chat clients turn quotes into typographic ones; treat them as plain quotes.
   for (const ch of line.replace(/[\u201c\u201d]/g, '"').replace(/[\u2018\u2019]/g, "'")) {
     if (quote) {
-      if (ch === quote) quote = undefined; else word += ch;
+      if (ch === quote) quote = undefined;
+      else word += ch;
     } else if (ch === '"' || ch === "'") {
-      quote = ch; inWord = true;
+      quote = ch;
+      inWord = true;
     } else if (/\s/.test(ch)) {
       if (inWord) words.push(word);
-      word = ''; inWord = false;
+      word = '';
+      inWord = false;
     } else {
-      word += ch; inWord = true;
+      word += ch;
+      inWord = true;
     }
   }
   if (quote) throw new Error(`unclosed ${quote} quote`);

@@ -40,14 +40,17 @@ export function createCloudClient(opts: CloudClientOptions): CloudPort {
     const region = req.regionId ?? text(req.parameters.RegionId) ?? opts.defaultRegion;
     const base = (opts.endpoint ?? `https://${service.endpoint(region)}`).replace(/\/+$/, '');
     // Built per attempt: every retry needs a fresh nonce and timestamp.
-    const http = service.style === 'rpc' ? rpcHttp(opts, service, req, base, region) : roaHttp(opts, service, req, base, region);
+    const http =
+      service.style === 'rpc' ? rpcHttp(opts, service, req, base, region) : roaHttp(opts, service, req, base, region);
     const what = `${service.name} ${req.api}`;
     let res: Response;
     try {
       res = await fetchFn(http.url, { ...http.init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
-      throw new Error(`${what}: ${e.name === 'TimeoutError' ? `no answer in ${timeoutMs / 1000}s` : e.cause?.code ?? e.cause?.message ?? e.message}`);
+      throw new Error(
+        `${what}: ${e.name === 'TimeoutError' ? `no answer in ${timeoutMs / 1000}s` : (e.cause?.code ?? e.cause?.message ?? e.message)}`,
+      );
     }
     return answer(res);
   }
@@ -68,18 +71,34 @@ export function createCloudClient(opts: CloudClientOptions): CloudPort {
 }
 
 /** RPC: every parameter, the common ones and the signature in a form-encoded POST body. */
-function rpcHttp(opts: CloudClientOptions, service: ServiceInfo, req: CloudRequest, base: string, region: string): Http {
+function rpcHttp(
+  opts: CloudClientOptions,
+  service: ServiceInfo,
+  req: CloudRequest,
+  base: string,
+  region: string,
+): Http {
   const params: Record<string, string> = {
     ...rpcParams(service, req.api, req.parameters),
-    Action: req.api, Format: 'JSON', Version: service.version, AccessKeyId: opts.accessKeyId,
-    SignatureMethod: 'HMAC-SHA1', SignatureVersion: '1.0', SignatureNonce: randomUUID(), Timestamp: rpcTimestamp(new Date()),
+    Action: req.api,
+    Format: 'JSON',
+    Version: service.version,
+    AccessKeyId: opts.accessKeyId,
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureVersion: '1.0',
+    SignatureNonce: randomUUID(),
+    Timestamp: rpcTimestamp(new Date()),
   };
   params.RegionId ??= region;
   if (opts.securityToken) params.SecurityToken = opts.securityToken;
   params.Signature = signRpc('POST', params, opts.accessKeySecret);
   return {
     url: `${base}/`,
-    init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: canonicalQuery(params) },
+    init: {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: canonicalQuery(params),
+    },
   };
 }
 
@@ -87,7 +106,11 @@ function rpcHttp(opts: CloudClientOptions, service: ServiceInfo, req: CloudReque
  * Template Parameters as RPC wants them: scalars as text, lists as repeat lists (`Tag.1.Key`) unless
  * the API takes JSON text for that name, maps as JSON text (OOS Parameters, TAG Tags).
  */
-export function rpcParams(service: ServiceInfo, api: string, parameters: Record<string, unknown>): Record<string, string> {
+export function rpcParams(
+  service: ServiceInfo,
+  api: string,
+  parameters: Record<string, unknown>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(parameters ?? {})) {
     if (value === null || value === undefined) continue;
@@ -109,9 +132,18 @@ function flatten(out: Record<string, string>, prefix: string, value: unknown): v
 }
 
 /** ROA: a REST path, Parameters in the query, Body as JSON, signed in the Authorization header. */
-function roaHttp(opts: CloudClientOptions, service: ServiceInfo, req: CloudRequest, base: string, region: string): Http {
+function roaHttp(
+  opts: CloudClientOptions,
+  service: ServiceInfo,
+  req: CloudRequest,
+  base: string,
+  region: string,
+): Http {
   const route = req.uri ? { method: req.method ?? 'GET', uri: req.uri } : service.paths?.[req.api];
-  if (!route) throw new ParameterError(`${service.name} ${req.api}: ${service.name} is a ROA API, so the task needs Method and URI`);
+  if (!route)
+    throw new ParameterError(
+      `${service.name} ${req.api}: ${service.name} is a ROA API, so the task needs Method and URI`,
+    );
   const method = route.method.toUpperCase();
   const [rawPath, rawQuery] = route.uri.split('?', 2) as [string, string | undefined];
   const path = rawPath.startsWith('/') ? rawPath : `/${rawPath}`;
@@ -119,11 +151,20 @@ function roaHttp(opts: CloudClientOptions, service: ServiceInfo, req: CloudReque
   for (const [k, v] of Object.entries(req.parameters ?? {})) {
     if (v !== null && v !== undefined) query[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
   }
-  const body = req.body === undefined || req.body === null ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+  const body =
+    req.body === undefined || req.body === null
+      ? undefined
+      : typeof req.body === 'string'
+        ? req.body
+        : JSON.stringify(req.body);
   const headers: Record<string, string> = {
-    accept: 'application/json', date: new Date().toUTCString(),
-    'x-acs-signature-method': 'HMAC-SHA1', 'x-acs-signature-nonce': randomUUID(), 'x-acs-signature-version': '1.0',
-    'x-acs-version': service.version, 'x-acs-region-id': region,
+    accept: 'application/json',
+    date: new Date().toUTCString(),
+    'x-acs-signature-method': 'HMAC-SHA1',
+    'x-acs-signature-nonce': randomUUID(),
+    'x-acs-signature-version': '1.0',
+    'x-acs-version': service.version,
+    'x-acs-region-id': region,
   };
   for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = String(v);
   if (opts.securityToken) headers['x-acs-security-token'] = opts.securityToken;
@@ -140,7 +181,11 @@ function roaHttp(opts: CloudClientOptions, service: ServiceInfo, req: CloudReque
 async function answer(res: Response): Promise<unknown> {
   const raw = await res.text();
   let body: unknown;
-  try { body = raw ? JSON.parse(raw) : {}; } catch { body = undefined; }
+  try {
+    body = raw ? JSON.parse(raw) : {};
+  } catch {
+    body = undefined;
+  }
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     if (res.ok) return body ?? raw;
     throw new CloudApiError(`HTTP.${res.status}`, raw.slice(0, 300) || res.statusText, undefined, res.status);
@@ -148,7 +193,9 @@ async function answer(res: Response): Promise<unknown> {
   const b = body as Record<string, unknown>;
   // ROA services (CS) answer errors in lower camel case.
   const code = text(b.Code ?? b.code);
-  const failed = !res.ok || (code !== undefined && !SUCCESS_CODES.has(code) && b.Success !== true && (b.Message ?? b.message) !== undefined);
+  const failed =
+    !res.ok ||
+    (code !== undefined && !SUCCESS_CODES.has(code) && b.Success !== true && (b.Message ?? b.message) !== undefined);
   if (!failed) return body;
   const message = text(b.Message ?? b.message) ?? res.statusText;
   throw new CloudApiError(code ?? `HTTP.${res.status}`, message, text(b.RequestId ?? b.requestId), res.status);

@@ -28,29 +28,59 @@ export interface ServiceInfo {
 }
 
 /** Regions where the older products answer on the central host (`rds.aliyuncs.com`), as the SDKs' endpoint table says. */
-const CENTRAL = new Set(['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-shenzhen', 'cn-qingdao', 'cn-hongkong', 'ap-southeast-1',
-  'us-east-1', 'us-west-1', 'cn-hangzhou-finance', 'cn-shanghai-finance-1', 'cn-shenzhen-finance-1', 'cn-north-2-gov-1']);
+const CENTRAL = new Set([
+  'cn-hangzhou',
+  'cn-shanghai',
+  'cn-beijing',
+  'cn-shenzhen',
+  'cn-qingdao',
+  'cn-hongkong',
+  'ap-southeast-1',
+  'us-east-1',
+  'us-west-1',
+  'cn-hangzhou-finance',
+  'cn-shanghai-finance-1',
+  'cn-shenzhen-finance-1',
+  'cn-north-2-gov-1',
+]);
 
 const regional = (prefix: string) => (region: string) => `${prefix}.${region}.aliyuncs.com`;
-const central = (prefix: string) => (region: string) => (CENTRAL.has(region) ? `${prefix}.aliyuncs.com` : `${prefix}.${region}.aliyuncs.com`);
+const central = (prefix: string) => (region: string) =>
+  CENTRAL.has(region) ? `${prefix}.aliyuncs.com` : `${prefix}.${region}.aliyuncs.com`;
 const global = (host: string) => () => host;
 /** Mainland China accounts use the first host, international ones the second. */
-const byMarket = (china: string, intl: string) => (region: string) => (region.startsWith('cn-') && region !== 'cn-hongkong' ? china : intl);
+const byMarket = (china: string, intl: string) => (region: string) =>
+  region.startsWith('cn-') && region !== 'cn-hongkong' ? china : intl;
 
-const rpc = (name: string, version: string, endpoint: (r: string) => string, extra: Partial<ServiceInfo> = {}): ServiceInfo =>
-  ({ name, version, style: 'rpc', endpoint, ...extra });
+const rpc = (
+  name: string,
+  version: string,
+  endpoint: (r: string) => string,
+  extra: Partial<ServiceInfo> = {},
+): ServiceInfo => ({ name, version, style: 'rpc', endpoint, ...extra });
 
 const SERVICES: ServiceInfo[] = [
   rpc('ECS', '2014-05-26', regional('ecs'), {
     // The older ECS APIs take these as JSON arrays: DescribeInstances InstanceIds='["i-1","i-2"]'.
-    jsonParams: ['*.InstanceIds', '*.DiskIds', '*.SnapshotIds', 'DescribeSecurityGroups.SecurityGroupIds',
-      'DescribeInstances.PrivateIpAddresses', 'DescribeInstances.PublicIpAddresses', 'DescribeInstances.InnerIpAddresses',
-      'DescribeInstances.EipAddresses', 'DescribeInstances.RdmaIpAddresses'],
+    jsonParams: [
+      '*.InstanceIds',
+      '*.DiskIds',
+      '*.SnapshotIds',
+      'DescribeSecurityGroups.SecurityGroupIds',
+      'DescribeInstances.PrivateIpAddresses',
+      'DescribeInstances.PublicIpAddresses',
+      'DescribeInstances.InnerIpAddresses',
+      'DescribeInstances.EipAddresses',
+      'DescribeInstances.RdmaIpAddresses',
+    ],
     renames: {
       '*.Tags': 'Tag',
-      'TagResources.ResourceIds': 'ResourceId', 'UntagResources.ResourceIds': 'ResourceId',
-      'RunCommand.InstanceIds': 'InstanceId', 'InvokeCommand.InstanceIds': 'InstanceId',
-      'InstallCloudAssistant.InstanceIds': 'InstanceId', 'DescribeCloudAssistantStatus.InstanceIds': 'InstanceId',
+      'TagResources.ResourceIds': 'ResourceId',
+      'UntagResources.ResourceIds': 'ResourceId',
+      'RunCommand.InstanceIds': 'InstanceId',
+      'InvokeCommand.InstanceIds': 'InstanceId',
+      'InstallCloudAssistant.InstanceIds': 'InstanceId',
+      'DescribeCloudAssistantStatus.InstanceIds': 'InstanceId',
     },
   }),
   rpc('ESS', '2014-08-28', central('ess')),
@@ -79,11 +109,18 @@ const SERVICES: ServiceInfo[] = [
   rpc('ENS', '2017-11-10', global('ens.aliyuncs.com')),
   rpc('CR', '2018-12-01', regional('cr')),
   rpc('CDN', '2018-05-10', global('cdn.aliyuncs.com')),
-  rpc('WAF-OPENAPI', '2019-09-10', byMarket('wafopenapi.cn-hangzhou.aliyuncs.com', 'wafopenapi.ap-southeast-1.aliyuncs.com')),
+  rpc(
+    'WAF-OPENAPI',
+    '2019-09-10',
+    byMarket('wafopenapi.cn-hangzhou.aliyuncs.com', 'wafopenapi.ap-southeast-1.aliyuncs.com'),
+  ),
   rpc('Actiontrail', '2020-07-06', regional('actiontrail')),
   { name: 'CS', version: '2015-12-15', style: 'roa', endpoint: regional('cs') },
   {
-    name: 'SAE', version: '2019-05-06', style: 'roa', endpoint: regional('sae'),
+    name: 'SAE',
+    version: '2019-05-06',
+    style: 'roa',
+    endpoint: regional('sae'),
     // SAE's API is ROA but the templates call it like RPC, by name only.
     paths: {
       CreateApplication: { method: 'POST', uri: '/pop/v1/sam/app/createApplication' },
@@ -95,7 +132,11 @@ const SERVICES: ServiceInfo[] = [
 
 /** Other spellings of the same service seen in templates and SDKs. */
 const ALIASES: Record<string, string> = {
-  redis: 'R-KVSTORE', kvstore: 'R-KVSTORE', mongodb: 'DDS', apigateway: 'CLOUDAPI', bss: 'BssOpenApi',
+  redis: 'R-KVSTORE',
+  kvstore: 'R-KVSTORE',
+  mongodb: 'DDS',
+  apigateway: 'CLOUDAPI',
+  bss: 'BssOpenApi',
   waf: 'WAF-OPENAPI',
 };
 
@@ -112,8 +153,11 @@ export function findService(name: string): ServiceInfo {
   const key = name.trim().toLowerCase();
   const found = byName.get(ALIASES[key]?.toLowerCase() ?? key);
   if (found) return found;
-  if (UNSUPPORTED[key]) throw new ParameterError(`Service ${name} is not supported by ACS::ExecuteAPI here: ${UNSUPPORTED[key]}`);
-  throw new ParameterError(`unknown Alibaba Cloud service ${JSON.stringify(name)}: opsgate knows ${SERVICES.map((s) => s.name).join(', ')}`);
+  if (UNSUPPORTED[key])
+    throw new ParameterError(`Service ${name} is not supported by ACS::ExecuteAPI here: ${UNSUPPORTED[key]}`);
+  throw new ParameterError(
+    `unknown Alibaba Cloud service ${JSON.stringify(name)}: opsgate knows ${SERVICES.map((s) => s.name).join(', ')}`,
+  );
 }
 
 /** Whether an RPC parameter takes a list as JSON text rather than as a repeat list. */

@@ -14,7 +14,10 @@ export function percentEncode(value: string): string {
 
 /** `k=v&...` over every parameter, keys in byte order, both sides percent-encoded. */
 export function canonicalQuery(params: Record<string, string>): string {
-  return Object.keys(params).sort().map((k) => `${percentEncode(k)}=${percentEncode(params[k]!)}`).join('&');
+  return Object.keys(params)
+    .sort()
+    .map((k) => `${percentEncode(k)}=${percentEncode(params[k]!)}`)
+    .join('&');
 }
 
 export function rpcStringToSign(method: string, params: Record<string, string>): string {
@@ -35,12 +38,28 @@ export function rpcTimestamp(date: Date): string {
  * ROA string to sign: method, Accept, Content-MD5, Content-Type, Date, the x-acs-* headers sorted,
  * then the path with its query sorted and not encoded. Header names are expected in lower case.
  */
-export function roaStringToSign(method: string, path: string, query: Record<string, string>, headers: Record<string, string>): string {
-  const head = [method.toUpperCase(), headers.accept ?? '', headers['content-md5'] ?? '', headers['content-type'] ?? '', headers.date ?? ''].join('\n');
-  const acs = Object.keys(headers).filter((k) => k.startsWith('x-acs-')).sort()
-    .map((k) => `${k}:${headers[k]!.replace(/[\t\n\r\f]/g, ' ').trim()}\n`).join('');
+export function roaStringToSign(
+  method: string,
+  path: string,
+  query: Record<string, string>,
+  headers: Record<string, string>,
+): string {
+  const head = [
+    method.toUpperCase(),
+    headers.accept ?? '',
+    headers['content-md5'] ?? '',
+    headers['content-type'] ?? '',
+    headers.date ?? '',
+  ].join('\n');
+  const acs = Object.keys(headers)
+    .filter((k) => k.startsWith('x-acs-'))
+    .sort()
+    .map((k) => `${k}:${headers[k]!.replace(/[\t\n\r\f]/g, ' ').trim()}\n`)
+    .join('');
   const keys = Object.keys(query).sort();
-  const resource = keys.length ? `${path}?${keys.map((k) => (query[k] === '' ? k : `${k}=${query[k]}`)).join('&')}` : path;
+  const resource = keys.length
+    ? `${path}?${keys.map((k) => (query[k] === '' ? k : `${k}=${query[k]}`)).join('&')}`
+    : path;
   return `${head}\n${acs}${resource}`;
 }
 

@@ -5,19 +5,28 @@ import { ConfigError } from '../errors.js';
 import { PEOPLE_PLATFORMS, type PeoplePlatform } from './platforms.js';
 
 /** People and groups: who may approve, and how each is known on every chat platform. */
-const userSchema = z.object({
-  slack: z.string().optional(),
-  dingtalk: z.string().optional(),
-  email: z.string().optional(),
-  mobile: z.string().optional(),
-  manager: z.string().optional(),
-  groups: z.array(z.string()).default([]),
-}).strict();
+const userSchema = z
+  .object({
+    slack: z.string().optional(),
+    dingtalk: z.string().optional(),
+    email: z.string().optional(),
+    mobile: z.string().optional(),
+    manager: z.string().optional(),
+    groups: z.array(z.string()).default([]),
+  })
+  .strict();
 
-const fileSchema = z.object({
-  users: z.record(z.string(), userSchema.nullable().transform((u) => u ?? userSchema.parse({}))).default({}),
-  groups: z.record(z.string(), z.array(z.string())).default({}),
-}).strict();
+const fileSchema = z
+  .object({
+    users: z
+      .record(
+        z.string(),
+        userSchema.nullable().transform((u) => u ?? userSchema.parse({})),
+      )
+      .default({}),
+    groups: z.record(z.string(), z.array(z.string())).default({}),
+  })
+  .strict();
 
 export interface DirectoryUser {
   name: string;
@@ -68,8 +77,13 @@ export class Directory {
     if (!this.file) return this;
     try {
       const m = statSync(this.file.path).mtimeMs;
-      if (m !== this.file.mtimeMs) { this.fill(Directory.read(this.file.path)); this.file.mtimeMs = m; }
-    } catch { /* a file being rewritten, or broken for a moment: keep the last good directory */ }
+      if (m !== this.file.mtimeMs) {
+        this.fill(Directory.read(this.file.path));
+        this.file.mtimeMs = m;
+      }
+    } catch {
+      /* a file being rewritten, or broken for a moment: keep the last good directory */
+    }
     return this;
   }
 
@@ -88,7 +102,9 @@ export class Directory {
     return parsed.data;
   }
 
-  user(name: string): DirectoryUser | undefined { return this.fresh().byName.get(name); }
+  user(name: string): DirectoryUser | undefined {
+    return this.fresh().byName.get(name);
+  }
   byPlatform(platform: PeoplePlatform, id: string): DirectoryUser | undefined {
     return this.fresh().byPlatformId.get(`${platform}:${id}`);
   }
@@ -96,8 +112,12 @@ export class Directory {
     const e = email.toLowerCase();
     return [...this.fresh().byName.values()].find((u) => u.email?.toLowerCase() === e);
   }
-  users(): DirectoryUser[] { return [...this.fresh().byName.values()]; }
-  members(group: string): string[] { return [...(this.fresh().groups.get(group) ?? [])]; }
+  users(): DirectoryUser[] {
+    return [...this.fresh().byName.values()];
+  }
+  members(group: string): string[] {
+    return [...(this.fresh().groups.get(group) ?? [])];
+  }
 
   private memberSet(g: string): Set<string> {
     let s = this.groups.get(g);

@@ -9,31 +9,51 @@ import { criteriaProblems, holds, type Clause } from '../template/criteria.js';
  * template, its parameters and the requester. A run a policy applies to waits for that approval
  * before its first task.
  */
-export interface Policy { name: string; applies?: Clause; properties: Record<string, unknown> }
+export interface Policy {
+  name: string;
+  applies?: Clause;
+  properties: Record<string, unknown>;
+}
 
 export function loadPolicies(file: string | undefined): Policy[] {
   if (!file) return [];
   let raw: unknown;
-  try { raw = parse(readFileSync(file, 'utf8')); } catch (err) {
+  try {
+    raw = parse(readFileSync(file, 'utf8'));
+  } catch (err) {
     throw new ConfigError(`OPSGATE_POLICIES ${file}: ${(err as Error).message.split('\n')[0]}`);
   }
   const policies = (raw as { policies?: unknown } | null)?.policies;
-  if (!policies || typeof policies !== 'object' || Array.isArray(policies)) throw new ConfigError(`OPSGATE_POLICIES ${file}: must have a map 'policies' of name to {Applies, Levels, ...}`);
+  if (!policies || typeof policies !== 'object' || Array.isArray(policies))
+    throw new ConfigError(`OPSGATE_POLICIES ${file}: must have a map 'policies' of name to {Applies, Levels, ...}`);
   return Object.entries(policies as Record<string, Record<string, unknown>>).map(([name, p]) => {
     const { Applies, ...properties } = p ?? {};
     const problems = [
       ...(Applies === undefined ? [] : criteriaProblems(Applies, ['Applies'])),
       ...approveProblems(properties),
     ];
-    if (!properties.Levels && !properties.Approvers) problems.push({ path: ['Levels'], message: 'is required (or Approvers)' });
-    if (problems.length) throw new ConfigError(`OPSGATE_POLICIES ${file}: policies.${name}.${problems[0]!.path.join('.')} ${problems[0]!.message}`);
+    if (!properties.Levels && !properties.Approvers)
+      problems.push({ path: ['Levels'], message: 'is required (or Approvers)' });
+    if (problems.length)
+      throw new ConfigError(
+        `OPSGATE_POLICIES ${file}: policies.${name}.${problems[0]!.path.join('.')} ${problems[0]!.message}`,
+      );
     return { name, applies: Applies as Clause | undefined, properties };
   });
 }
 
 /** The policies that apply to starting `template` with `parameters` as `owner`. */
-export function applicable(policies: Policy[], subject: { template: string; parameters: Record<string, unknown>; owner?: string }): Policy[] {
-  const s = { template: { name: subject.template }, parameters: subject.parameters, request: { owner: subject.owner }, outputs: {}, context: {} };
+export function applicable(
+  policies: Policy[],
+  subject: { template: string; parameters: Record<string, unknown>; owner?: string },
+): Policy[] {
+  const s = {
+    template: { name: subject.template },
+    parameters: subject.parameters,
+    request: { owner: subject.owner },
+    outputs: {},
+    context: {},
+  };
   return policies.filter((p) => !p.applies || holds(p.applies, s));
 }
 
@@ -42,11 +62,22 @@ export function applicable(policies: Policy[], subject: { template: string; para
  * after another, their names as the ticket's reasons.
  */
 export function policyGate(policies: Policy[]): Record<string, unknown> {
-  const levels = policies.flatMap((p) => (Array.isArray(p.properties.Levels) ? p.properties.Levels
-    : [{ Name: p.name, Approvers: p.properties.Approvers, MinRequiredApprovals: p.properties.MinRequiredApprovals ?? 1 }]));
+  const levels = policies.flatMap((p) =>
+    Array.isArray(p.properties.Levels)
+      ? p.properties.Levels
+      : [
+          {
+            Name: p.name,
+            Approvers: p.properties.Approvers,
+            MinRequiredApprovals: p.properties.MinRequiredApprovals ?? 1,
+          },
+        ],
+  );
   const first = policies[0]!.properties;
   return {
-    Levels: levels, ...(first.Timeout ? { Timeout: first.Timeout } : {}), ...(first.RemindAfter ? { RemindAfter: first.RemindAfter } : {}),
+    Levels: levels,
+    ...(first.Timeout ? { Timeout: first.Timeout } : {}),
+    ...(first.RemindAfter ? { RemindAfter: first.RemindAfter } : {}),
     Reasons: policies.map((p) => `approval policy ${p.name} applies`),
   };
 }

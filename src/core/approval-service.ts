@@ -30,7 +30,8 @@ export class ApprovalService {
     private readonly directory: Directory,
     private readonly producer: Producer,
     /** What an execution's criteria see now: {parameters, outputs, request}; read when a level is reached. */
-    private readonly subjectOf: (executionId: string) => Promise<Record<string, unknown> | undefined> = async () => undefined,
+    private readonly subjectOf: (executionId: string) => Promise<Record<string, unknown> | undefined> = async () =>
+      undefined,
     private readonly now: () => Date = () => new Date(),
     /** Told once per ticket, by the caller that decided it (metrics; must not touch Redis). */
     private readonly decided: (ticket: Ticket) => void = () => {},
@@ -39,14 +40,27 @@ export class ApprovalService {
   // --- opening -------------------------------------------------------------------------------
 
   /** ACS::Approve: the ticket of (execution, task), opened once, its first level active. */
-  async openForTask(execution: Execution, taskName: string, taskExecutionId: string, properties: Record<string, unknown>): Promise<{ id: string }> {
+  async openForTask(
+    execution: Execution,
+    taskName: string,
+    taskExecutionId: string,
+    properties: Record<string, unknown>,
+  ): Promise<{ id: string }> {
     const spec = readApproval(properties);
     const reasons = Array.isArray(properties.Reasons) ? properties.Reasons.map(String) : undefined;
     return this.open({
-      key: `${taskName}/${taskExecutionId}`, executionId: execution.id, taskName, templateName: execution.templateName,
+      key: `${taskName}/${taskExecutionId}`,
+      executionId: execution.id,
+      taskName,
+      templateName: execution.templateName,
       // Title, description and reasons of a runbook's ticket follow from it (store/approval-tickets.ts);
       // its parameters and outputs are read from the execution when a level needs them.
-      title: '', description: '', orderType: 'RUNBOOK', requester: execution.owner, spec, subject: {},
+      title: '',
+      description: '',
+      orderType: 'RUNBOOK',
+      requester: execution.owner,
+      spec,
+      subject: {},
       reasons: reasons ?? [],
     });
   }
@@ -63,15 +77,24 @@ export class ApprovalService {
 
   // --- the vote path ---------------------------------------------------------------------------
 
-  async vote(id: string, voter: DirectoryUser | undefined, decision: VoteDecision, comment?: string): Promise<VoteResult> {
+  async vote(
+    id: string,
+    voter: DirectoryUser | undefined,
+    decision: VoteDecision,
+    comment?: string,
+  ): Promise<VoteResult> {
     addLogContext({ ticketId: id });
-    if (!voter) return { outcome: 'unknown-user', message: 'You are not in the opsgate directory, so you cannot approve.' };
+    if (!voter)
+      return { outcome: 'unknown-user', message: 'You are not in the opsgate directory, so you cannot approve.' };
     const r = await this.tickets.ballot(id, voter.name, decision, comment, this.now().toISOString());
     if (r.outcome === 'missing') return { outcome: 'missing', message: `There is no approval ticket ${id}.` };
     if (r.outcome === 'recorded') {
       // The common case answers from the script's own counts; the card shows the new tally.
       if (r.executionId) await this.producer.notify({ kind: 'ticket', ticketId: id });
-      return { outcome: 'recorded', message: `Your approval of ${id} is recorded (${r.approvals} of ${r.required} approvals).` };
+      return {
+        outcome: 'recorded',
+        message: `Your approval of ${id} is recorded (${r.approvals} of ${r.required} approvals).`,
+      };
     }
     let decided = r.outcome === 'decided';
     if (r.outcome === 'level-done') decided = (await this.advance(id, r.level)) === 'decided';
@@ -82,15 +105,17 @@ export class ApprovalService {
     if (r.outcome === 'not-approver' && ticket.votes.some((v) => v.voter === voter.name)) r.outcome = 'duplicate';
     const tally = `${r.approvals} of ${ticket.required}`;
     const message = decided
-      ? (ticket.status === 'APPROVED' ? `Approval ${id} is approved.` : `Approval ${id} is rejected.`)
+      ? ticket.status === 'APPROVED'
+        ? `Approval ${id} is approved.`
+        : `Approval ${id} is rejected.`
       : {
-        closed: `Approval ${id} is already ${describeStatus(ticket)}.`,
-        'not-approver': `You are not an approver of approval ${id}${ticket.spec.levels.length > 1 && ticket.level >= 0 ? ` at its current level (${ticket.levels.find((l) => l.index === ticket.level)?.name ?? ticket.level + 1})` : ''}.`,
-        duplicate: `You already voted on approval ${id}; a person counts once per ticket.`,
-        recorded: `Your approval of ${id} is recorded (${tally} approvals).`,
-        'level-done': `Level ${r.level + 1} of approval ${id} is approved; ${ticket.levels.find((l) => l.index === ticket.level && l.status === 'active')?.name ?? 'the next level'} is asked now.`,
-        decided: '',
-      }[r.outcome];
+          closed: `Approval ${id} is already ${describeStatus(ticket)}.`,
+          'not-approver': `You are not an approver of approval ${id}${ticket.spec.levels.length > 1 && ticket.level >= 0 ? ` at its current level (${ticket.levels.find((l) => l.index === ticket.level)?.name ?? ticket.level + 1})` : ''}.`,
+          duplicate: `You already voted on approval ${id}; a person counts once per ticket.`,
+          recorded: `Your approval of ${id} is recorded (${tally} approvals).`,
+          'level-done': `Level ${r.level + 1} of approval ${id} is approved; ${ticket.levels.find((l) => l.index === ticket.level && l.status === 'active')?.name ?? 'the next level'} is asked now.`,
+          decided: '',
+        }[r.outcome];
     return { outcome: decided ? 'decided' : r.outcome === 'level-done' ? 'recorded' : r.outcome, message, ticket };
   }
 
@@ -115,20 +140,31 @@ export class ApprovalService {
       }
       let approvers: string[];
       try {
-        approvers = resolveApprovers(level.approvers, { directory: this.directory, owner: t.requester, allowSelfApproval: t.spec.allowSelfApproval })
-          .filter((a) => !voted.has(a));
+        approvers = resolveApprovers(level.approvers, {
+          directory: this.directory,
+          owner: t.requester,
+          allowSelfApproval: t.spec.allowSelfApproval,
+        }).filter((a) => !voted.has(a));
       } catch (err) {
         return this.fail(id, t, i, base, (err as Error).message);
       }
       const need = required(level, approvers.length);
       if (!approvers.length) return this.fail(id, t, i, base, `level ${level.name} has nobody who can approve`);
-      if (need > approvers.length) return this.fail(id, t, i, { ...base, approvers }, `level ${level.name} needs ${need} approvals but only ${approvers.length} can vote (${approvers.join(', ')})`);
+      if (need > approvers.length)
+        return this.fail(
+          id,
+          t,
+          i,
+          { ...base, approvers },
+          `level ${level.name} needs ${need} approvals but only ${approvers.length} can vote (${approvers.join(', ')})`,
+        );
       const record: LevelRecord = { ...base, status: 'active', approvers, required: need, activatedAt: date };
       if (!(await this.tickets.activate(id, from, record))) return 'raced';
       await this.producer.notify({ kind: 'ticket', ticketId: id });
       if (t.spec.notify) await this.producer.deliver(id, i);
       if (t.spec.remindAfterMs) await this.timer({ ticketId: id, kind: 'remind', level: i }, t.spec.remindAfterMs);
-      if (level.escalateAfterMs && level.escalateTo?.length) await this.timer({ ticketId: id, kind: 'escalate', level: i }, level.escalateAfterMs);
+      if (level.escalateAfterMs && level.escalateTo?.length)
+        await this.timer({ ticketId: id, kind: 'escalate', level: i }, level.escalateAfterMs);
       return 'active';
     }
     if (!(await this.tickets.close(id, 'approved', 'approved', date, true))) return 'raced';
@@ -141,7 +177,13 @@ export class ApprovalService {
     return { parameters: {}, outputs: {}, context: {}, request: { owner: t.requester }, ...t.subject, ...live };
   }
 
-  private async fail(id: string, t: Ticket, index: number, base: Omit<LevelRecord, 'status'>, reason: string): Promise<'decided' | 'raced'> {
+  private async fail(
+    id: string,
+    t: Ticket,
+    index: number,
+    base: Omit<LevelRecord, 'status'>,
+    reason: string,
+  ): Promise<'decided' | 'raced'> {
     if (!(await this.tickets.close(id, 'unresolvable', reason, this.now().toISOString(), true))) return 'raced';
     await this.tickets.putLevel(id, { ...base, status: 'cancelled', note: reason });
     await this.finish(id);
@@ -153,7 +195,11 @@ export class ApprovalService {
     const t = await this.tickets.get(id);
     this.decided(t);
     const active = t.levels.find((l) => l.status === 'active');
-    if (active) await this.tickets.putLevel(id, { ...active, status: t.status === 'REJECT' ? 'rejected' : t.status === 'APPROVED' ? 'approved' : 'cancelled' });
+    if (active)
+      await this.tickets.putLevel(id, {
+        ...active,
+        status: t.status === 'REJECT' ? 'rejected' : t.status === 'APPROVED' ? 'approved' : 'cancelled',
+      });
     await this.producer.notify({ kind: 'ticket', ticketId: id });
     if (t.executionId && t.taskName) await this.producer.resume(t.executionId, t.taskName, `t${id}`);
     if (t.callbackUrl) await this.producer.callback(id);
@@ -186,10 +232,17 @@ export class ApprovalService {
     const t = await this.tickets.get(id);
     if (!voter) return 'You are not in the opsgate directory.';
     if (!this.directory.user(newApprover)) return `${newApprover} is not in the opsgate directory.`;
-    if (newApprover === t.requester && !t.spec.allowSelfApproval) return `${newApprover} started this run and cannot approve it.`;
+    if (newApprover === t.requester && !t.spec.allowSelfApproval)
+      return `${newApprover} started this run and cannot approve it.`;
     const r = await this.tickets.changeApprovers(id, t.level, voter.name, [newApprover]);
     if (r === 'ok') await this.producer.notify({ kind: 'ticket', ticketId: id });
-    return { ok: '', closed: `Approval ${id} is already ${describeStatus(t)}.`, moved: 'The level changed; look at the ticket again.', 'not-pending': `You have no pending approval on ticket ${id}.`, already: `${newApprover} already is an approver of this level or voted.` }[r];
+    return {
+      ok: '',
+      closed: `Approval ${id} is already ${describeStatus(t)}.`,
+      moved: 'The level changed; look at the ticket again.',
+      'not-pending': `You have no pending approval on ticket ${id}.`,
+      already: `${newApprover} already is an approver of this level or voted.`,
+    }[r];
   }
 
   /** CANCEL by the requester: the ticket is withdrawn, and the execution cancelled. */
@@ -218,10 +271,18 @@ export class ApprovalService {
       return 'reminded';
     }
     const level = t.spec.levels[job.level]!;
-    const joining = resolveApprovers(level.escalateTo, { directory: this.directory, owner: t.requester, allowSelfApproval: t.spec.allowSelfApproval });
+    const joining = resolveApprovers(level.escalateTo, {
+      directory: this.directory,
+      owner: t.requester,
+      allowSelfApproval: t.spec.allowSelfApproval,
+    });
     if ((await this.tickets.changeApprovers(t.id, job.level, '', joining)) === 'ok') {
       const rec = t.levels.find((l) => l.index === job.level)!;
-      await this.tickets.putLevel(t.id, { ...rec, approvers: [...new Set([...rec.approvers, ...joining])], note: `escalated to ${joining.join(', ')}` });
+      await this.tickets.putLevel(t.id, {
+        ...rec,
+        approvers: [...new Set([...rec.approvers, ...joining])],
+        note: `escalated to ${joining.join(', ')}`,
+      });
       await this.producer.notify({ kind: 'ticket', ticketId: t.id });
     }
     return 'escalated';
@@ -237,7 +298,9 @@ export class ApprovalService {
 
   /** The tickets of an execution still waiting for votes. */
   async openOf(executionId: string): Promise<Ticket[]> {
-    const all = await Promise.all((await this.tickets.ofExecution(executionId)).map((id) => this.tickets.get(id).catch(() => undefined)));
+    const all = await Promise.all(
+      (await this.tickets.ofExecution(executionId)).map((id) => this.tickets.get(id).catch(() => undefined)),
+    );
     return all.filter((t): t is Ticket => t?.status === 'AUDITING');
   }
 
@@ -247,7 +310,10 @@ export class ApprovalService {
     const rejected = t.votes.find((v) => v.decision === 'REJECT');
     const summary = rejected
       ? `${rejected.voter}${rejected.comment ? `: ${rejected.comment}` : ''}`
-      : t.votes.filter((v) => v.decision === 'AGREE').map((v) => v.voter).join(', ');
+      : t.votes
+          .filter((v) => v.decision === 'AGREE')
+          .map((v) => v.voter)
+          .join(', ');
     return { status: t.status, summary, reason: t.reason, closeCode: t.closeCode };
   }
 }

@@ -59,23 +59,61 @@ export class Executions {
     const stored = await this.templates.runnable(req.templateName, req.templateVersion);
     const id = req.id ?? `exec-${randomBytes(10).toString('hex')}`;
     const date = this.now().toISOString();
-    const parameters = await resolveParameters(stored.template, req.parameters,
-      builtinsFor({ id, templateName: stored.name, templateVersion: stored.version, owner: req.owner, regionId: this.region }, this.now()));
+    const parameters = await resolveParameters(
+      stored.template,
+      req.parameters,
+      builtinsFor(
+        { id, templateName: stored.name, templateVersion: stored.version, owner: req.owner, regionId: this.region },
+        this.now(),
+      ),
+    );
     const tasks: Execution['tasks'] = {};
     for (const [name, outputs] of Object.entries(req.seedOutputs ?? {})) {
-      tasks[name] = { taskExecutionId: `task-exec-${randomBytes(10).toString('hex')}`, status: 'Success', action: 'trigger', startDate: date, endDate: date, outputs };
+      tasks[name] = {
+        taskExecutionId: `task-exec-${randomBytes(10).toString('hex')}`,
+        status: 'Success',
+        action: 'trigger',
+        startDate: date,
+        endDate: date,
+        outputs,
+      };
     }
-    const gate = req.parent || req.startAt ? [] : applicable(this.policies, { template: stored.name, parameters, owner: req.owner });
+    const gate =
+      req.parent || req.startAt
+        ? []
+        : applicable(this.policies, { template: stored.name, parameters, owner: req.owner });
     if (gate.length || asksApproval(stored.template)) this.permissions?.checkStarter(req.owner, stored.name);
     const inherited = secretMasker(req.inheritedSecrets ?? []);
-    const carries = (v: unknown) => { const t = typeof v === 'string' ? v : JSON.stringify(v) ?? ''; return inherited.noEcho(t) !== t; };
-    const noEcho = [...new Set([...noEchoNames(stored.template), ...Object.keys(parameters).filter((k) => req.inheritedSecrets?.length && carries(parameters[k]))])];
+    const carries = (v: unknown) => {
+      const t = typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
+      return inherited.noEcho(t) !== t;
+    };
+    const noEcho = [
+      ...new Set([
+        ...noEchoNames(stored.template),
+        ...Object.keys(parameters).filter((k) => req.inheritedSecrets?.length && carries(parameters[k])),
+      ]),
+    ];
     const exec: Execution = {
-      id, templateName: stored.name, templateVersion: stored.version, parameters, ...(noEcho.length ? { noEcho } : {}), status: 'Queued', tasks,
-      owner: req.owner, origin: req.origin, mode: req.mode ?? 'Automatic', loopMode: req.loopMode,
-      description: req.description, tags: req.tags, parent: req.parent, startAt: req.startAt, regionId: this.region,
+      id,
+      templateName: stored.name,
+      templateVersion: stored.version,
+      parameters,
+      ...(noEcho.length ? { noEcho } : {}),
+      status: 'Queued',
+      tasks,
+      owner: req.owner,
+      origin: req.origin,
+      mode: req.mode ?? 'Automatic',
+      loopMode: req.loopMode,
+      description: req.description,
+      tags: req.tags,
+      parent: req.parent,
+      startAt: req.startAt,
+      regionId: this.region,
       ...(gate.length ? { gate: policyGate(gate) } : {}),
-      createDate: date, updateDate: date,
+      createDate: date,
+      updateDate: date,
     };
     await this.store.create(exec);
     if (req.beforeQueue) {
@@ -93,11 +131,21 @@ export class Executions {
 
   /** CompleteExecution (Debug, through steer): ends a waiting execution by hand with the given status. */
   private async complete(id: string, status: 'Success' | 'Failed' | 'Cancelled', note?: string): Promise<void> {
-    if (status === 'Cancelled') { await this.cancel(id, note ?? 'completed by hand'); return; }
+    if (status === 'Cancelled') {
+      await this.cancel(id, note ?? 'completed by hand');
+      return;
+    }
     const exec = await this.store.get(id);
     const date = this.now().toISOString();
-    const done: Execution = { ...exec, status, statusMessage: note ?? `completed by hand as ${status}`, endDate: date, updateDate: date };
-    if (!(await this.store.save(done, ''))) throw new InvalidStatusError(`execution ${id} is ${exec.status}; only a waiting execution can be completed`);
+    const done: Execution = {
+      ...exec,
+      status,
+      statusMessage: note ?? `completed by hand as ${status}`,
+      endDate: date,
+      updateDate: date,
+    };
+    if (!(await this.store.save(done, '')))
+      throw new InvalidStatusError(`execution ${id} is ${exec.status}; only a waiting execution can be completed`);
     await this.ended(done);
     await this.producer.notify({ kind: 'finished', executionId: id });
   }
@@ -122,10 +170,18 @@ export class Executions {
       if (current && ['Running', 'Waiting'].includes(current.status)) {
         tasks[exec.current!] = { ...current, status: 'Cancelled', endDate: date, message: reason };
       }
-      const cancelled: Execution = { ...exec, tasks, status: 'Cancelled', statusMessage: reason, endDate: date, updateDate: date };
+      const cancelled: Execution = {
+        ...exec,
+        tasks,
+        status: 'Cancelled',
+        statusMessage: reason,
+        endDate: date,
+        updateDate: date,
+      };
       if (await this.store.save(cancelled, '')) {
         await this.ended(cancelled);
-        for (const child of await this.store.children(id)) await this.cancel(child, `parent ${id} ${reason}`).catch(() => undefined);
+        for (const child of await this.store.children(id))
+          await this.cancel(child, `parent ${id} ${reason}`).catch(() => undefined);
         await this.producer.notify({ kind: 'finished', executionId: id });
         const parent = waitingParent(exec);
         if (parent) await this.producer.resumeParent(parent, id);
@@ -146,13 +202,19 @@ export class Executions {
    * NotifyExecution's steering words on behalf of `user` (its starter or an admin): the engine
    * decides whether the word may act now (signals.ts: the mode, and the gate), then it is recorded.
    */
-  async steer(id: string, user: string | undefined, word: SteeringWord, args: { taskName?: string; status?: 'Success' | 'Failed' | 'Cancelled'; note?: string } = {}): Promise<void> {
+  async steer(
+    id: string,
+    user: string | undefined,
+    word: SteeringWord,
+    args: { taskName?: string; status?: 'Success' | 'Failed' | 'Cancelled'; note?: string } = {},
+  ): Promise<void> {
     const exec = await this.store.get(id);
     if (isTerminal(exec.status)) throw new InvalidStatusError(`execution ${id} is ${exec.status}`);
     this.permissions?.checkExecution(user, 'execution.steer', exec);
     const { template } = await this.templates.runnable(exec.templateName, exec.templateVersion);
     const d = decideSignal(template, exec, word, args);
-    if (d.kind === 'refused') throw d.reason === 'gate' ? new ApprovalGateError(d.message) : new InvalidStatusError(d.message);
+    if (d.kind === 'refused')
+      throw d.reason === 'gate' ? new ApprovalGateError(d.message) : new InvalidStatusError(d.message);
     if (d.kind === 'complete') await this.complete(id, d.status, args.note);
     else await this.signal(id, d.name, d.value);
   }
@@ -178,13 +240,28 @@ export class Executions {
   }
 
   async startChild(req: Parameters<ChildrenPort['start']>[0]): Promise<{ id: string }> {
-    const id = `exec-${createHash('sha256').update(`${req.parent.id}/${req.taskExecutionId}/${req.index ?? ''}`).digest('hex').slice(0, 20)}`;
+    const id = `exec-${createHash('sha256')
+      .update(`${req.parent.id}/${req.taskExecutionId}/${req.index ?? ''}`)
+      .digest('hex')
+      .slice(0, 20)}`;
     if (await this.store.find(id)) return { id };
-    const parent: ParentRef = { executionId: req.parent.id, taskName: req.taskName, taskExecutionId: req.taskExecutionId, index: req.index };
+    const parent: ParentRef = {
+      executionId: req.parent.id,
+      taskName: req.taskName,
+      taskExecutionId: req.taskExecutionId,
+      index: req.index,
+    };
     try {
       await this.start({
-        id, templateName: req.templateName, templateVersion: req.templateVersion, parameters: req.parameters,
-        owner: req.parent.owner, origin: req.parent.origin, mode: 'Automatic', loopMode: req.parent.loopMode, parent,
+        id,
+        templateName: req.templateName,
+        templateVersion: req.templateVersion,
+        parameters: req.parameters,
+        owner: req.parent.owner,
+        origin: req.parent.origin,
+        mode: 'Automatic',
+        loopMode: req.parent.loopMode,
+        parent,
         inheritedSecrets: (req.parent.noEcho ?? []).map((n) => req.parent.parameters[n]),
       });
     } catch (err) {
@@ -194,7 +271,9 @@ export class Executions {
     return { id };
   }
 
-  async childOf(id: string): Promise<{ status: string; statusMessage?: string; outputs?: Record<string, unknown> } | undefined> {
+  async childOf(
+    id: string,
+  ): Promise<{ status: string; statusMessage?: string; outputs?: Record<string, unknown> } | undefined> {
     const e = await this.store.find(id);
     return e && { status: e.status, statusMessage: e.statusMessage, outputs: e.outputs };
   }
@@ -204,4 +283,3 @@ export class Executions {
     return { exists: (n) => this.exists(n), start: (r) => this.startChild(r), get: (id) => this.childOf(id) };
   }
 }
-

@@ -18,47 +18,85 @@ import type { TemplateMeta } from '../store/templates.js';
 export type Act = 'template.write' | 'template.secrets' | 'execution.steer' | 'execution.resume';
 
 export class ForbiddenActError extends OpsgateError {
-  constructor(code: string, message: string) { super(code, message, 403); }
+  constructor(code: string, message: string) {
+    super(code, message, 403);
+  }
 }
 
 export class Permissions {
-  constructor(private readonly directory: Directory, readonly adminGroup = 'admins') {}
+  constructor(
+    private readonly directory: Directory,
+    readonly adminGroup = 'admins',
+  ) {}
 
   isAdmin(user: string | undefined): boolean {
     if (!user || !this.directory.user(user)) return false;
-    return this.directory.members(this.adminGroup).includes(user) || (this.directory.user(user)?.groups.includes(this.adminGroup) ?? false);
+    return (
+      this.directory.members(this.adminGroup).includes(user) ||
+      (this.directory.user(user)?.groups.includes(this.adminGroup) ?? false)
+    );
   }
 
   /** Whether `user` may act on a template (by its metadata). */
-  mayOnTemplate(user: string | undefined, act: 'template.write' | 'template.secrets', meta: Pick<TemplateMeta, 'createdBy' | 'source'>): boolean {
+  mayOnTemplate(
+    user: string | undefined,
+    act: 'template.write' | 'template.secrets',
+    meta: Pick<TemplateMeta, 'createdBy' | 'source'>,
+  ): boolean {
     if (act === 'template.write' && meta.source === 'file') return false;
     return this.isAdmin(user) || (!!user && meta.source !== 'file' && meta.createdBy === user);
   }
 
   /** Throws the 403 for writing a template `user` does not own. */
   checkTemplateWrite(user: string | undefined, name: string, meta: Pick<TemplateMeta, 'createdBy' | 'source'>): void {
-    if (meta.source === 'file') throw new ForbiddenActError('Forbidden.ReadOnlyTemplate', `template ${name} is loaded from a file (OPSGATE_TEMPLATES): change the file, not the API`);
+    if (meta.source === 'file')
+      throw new ForbiddenActError(
+        'Forbidden.ReadOnlyTemplate',
+        `template ${name} is loaded from a file (OPSGATE_TEMPLATES): change the file, not the API`,
+      );
     if (!this.mayOnTemplate(user, 'template.write', meta)) {
-      throw new ForbiddenActError('Forbidden.TemplateOwner', `template ${name} belongs to ${meta.createdBy}: only they and the group ${this.adminGroup} may change or delete it`);
+      throw new ForbiddenActError(
+        'Forbidden.TemplateOwner',
+        `template ${name} belongs to ${meta.createdBy}: only they and the group ${this.adminGroup} may change or delete it`,
+      );
     }
   }
 
   /** Whether `user` may steer (or resume) an execution; approvers are who may vote on its open tickets. */
-  mayOnExecution(user: string | undefined, act: 'execution.steer' | 'execution.resume', exec: Pick<Execution, 'owner'>, approvers: string[] = []): boolean {
+  mayOnExecution(
+    user: string | undefined,
+    act: 'execution.steer' | 'execution.resume',
+    exec: Pick<Execution, 'owner'>,
+    approvers: string[] = [],
+  ): boolean {
     if (!user || !this.directory.user(user)) return false;
     if (user === exec.owner || this.isAdmin(user)) return true;
     return act === 'execution.resume' && approvers.includes(user);
   }
 
-  checkExecution(user: string | undefined, act: 'execution.steer' | 'execution.resume', exec: Pick<Execution, 'id' | 'owner'>, approvers: string[] = []): void {
+  checkExecution(
+    user: string | undefined,
+    act: 'execution.steer' | 'execution.resume',
+    exec: Pick<Execution, 'id' | 'owner'>,
+    approvers: string[] = [],
+  ): void {
     if (this.mayOnExecution(user, act, exec, approvers)) return;
-    const who = act === 'execution.resume' ? `its starter (${exec.owner ?? 'nobody'}), the approvers of its open approval and the group ${this.adminGroup}` : `its starter (${exec.owner ?? 'nobody'}) and the group ${this.adminGroup}`;
-    throw new ForbiddenActError('Forbidden.ExecutionOwner', `only ${who} may ${act === 'execution.resume' ? 'resume' : 'cancel or steer'} execution ${exec.id}`);
+    const who =
+      act === 'execution.resume'
+        ? `its starter (${exec.owner ?? 'nobody'}), the approvers of its open approval and the group ${this.adminGroup}`
+        : `its starter (${exec.owner ?? 'nobody'}) and the group ${this.adminGroup}`;
+    throw new ForbiddenActError(
+      'Forbidden.ExecutionOwner',
+      `only ${who} may ${act === 'execution.resume' ? 'resume' : 'cancel or steer'} execution ${exec.id}`,
+    );
   }
 
   /** A runbook that asks for approval starts only for someone the directory knows: the card must reach people. */
   checkStarter(user: string | undefined, templateName: string): void {
     if (user && this.directory.user(user)) return;
-    throw new ForbiddenActError('Forbidden.DirectoryUser', `${templateName} asks for approval, so it must be started by someone in the opsgate directory${user ? ` (${user} is not)` : ' (set OPSGATE_USER for the CLI)'}`);
+    throw new ForbiddenActError(
+      'Forbidden.DirectoryUser',
+      `${templateName} asks for approval, so it must be started by someone in the opsgate directory${user ? ` (${user} is not)` : ' (set OPSGATE_USER for the CLI)'}`,
+    );
   }
 }

@@ -12,9 +12,19 @@ import { select } from '../template/selector.js';
 import type { Task } from '../template/schema.js';
 import type { Executions } from './executions.js';
 
-const KINDS: Record<string, 'Timer' | 'Event' | 'Alarm'> = { 'acs::timertrigger': 'Timer', 'acs::eventtrigger': 'Event', 'acs::alarmtrigger': 'Alarm' };
+const KINDS: Record<string, 'Timer' | 'Event' | 'Alarm'> = {
+  'acs::timertrigger': 'Timer',
+  'acs::eventtrigger': 'Event',
+  'acs::alarmtrigger': 'Alarm',
+};
 
-export interface TriggerRecord { time: string; type: string; status: 'Started' | 'Ignored'; childExecutionId?: string; reason?: string }
+export interface TriggerRecord {
+  time: string;
+  type: string;
+  status: 'Started' | 'Ignored';
+  childExecutionId?: string;
+  reason?: string;
+}
 
 /**
  * Trigger executions: the parent waits at its trigger task; each firing (a timer's job, or a
@@ -31,7 +41,10 @@ export class Triggers implements TriggerPort {
   ) {}
 
   async schedule(executionId: string, repeat: TimerRepeat): Promise<void> {
-    await this.producer.steps.upsertJobScheduler(`timer-${executionId}`, repeat, { name: 'fire', data: { executionId } });
+    await this.producer.steps.upsertJobScheduler(`timer-${executionId}`, repeat, {
+      name: 'fire',
+      data: { executionId },
+    });
   }
 
   async unschedule(executionId: string): Promise<void> {
@@ -39,7 +52,9 @@ export class Triggers implements TriggerPort {
   }
 
   /** The trigger task an execution waits at, with its type. */
-  private async waitingTrigger(exec: Execution): Promise<{ task: Task; kind: 'Timer' | 'Event' | 'Alarm' } | undefined> {
+  private async waitingTrigger(
+    exec: Execution,
+  ): Promise<{ task: Task; kind: 'Timer' | 'Event' | 'Alarm' } | undefined> {
     const rec = exec.current ? exec.tasks[exec.current] : undefined;
     const kind = rec ? KINDS[rec.action.toLowerCase()] : undefined;
     if (exec.status !== 'Waiting' || !rec || rec.status !== 'Waiting' || !kind) return undefined;
@@ -60,18 +75,29 @@ export class Triggers implements TriggerPort {
   }
 
   /** TriggerExecution: feeds a message body to a waiting Event, Alarm or Timer trigger. */
-  async trigger(executionId: string, type: 'Event' | 'Alarm' | 'Timer', content: string, clientToken?: string): Promise<TriggerRecord> {
+  async trigger(
+    executionId: string,
+    type: 'Event' | 'Alarm' | 'Timer',
+    content: string,
+    clientToken?: string,
+  ): Promise<TriggerRecord> {
     const exec = await this.store.get(executionId);
     const trigger = await this.waitingTrigger(exec);
     if (!trigger) throw new InvalidStatusError(`execution ${executionId} is not waiting at a trigger task`);
-    if (trigger.kind !== type) throw new ParameterError(`Type: execution ${executionId} waits at a ${trigger.kind} trigger, not ${type}`);
+    if (trigger.kind !== type)
+      throw new ParameterError(`Type: execution ${executionId} waits at a ${trigger.kind} trigger, not ${type}`);
     let body: unknown;
-    try { body = JSON.parse(content); } catch { throw new ParameterError('Content: must be the message body as JSON text'); }
+    try {
+      body = JSON.parse(content);
+    } catch {
+      throw new ParameterError('Content: must be the message body as JSON text');
+    }
     if (clientToken && !(await this.store.claimTriggerToken(executionId, clientToken))) {
       return { time: this.now().toISOString(), type, status: 'Ignored', reason: 'this ClientToken was used before' };
     }
     const props = exec.tasks[trigger.task.Name]!.properties ?? {};
-    const match = type === 'Event' ? matchesEvent(props, body) : type === 'Alarm' ? matchesAlarm(props, body) : { match: true };
+    const match =
+      type === 'Event' ? matchesEvent(props, body) : type === 'Alarm' ? matchesAlarm(props, body) : { match: true };
     if (!match.match) {
       const record: TriggerRecord = { time: this.now().toISOString(), type, status: 'Ignored', reason: match.reason };
       await this.store.logTrigger(executionId, record);
@@ -81,11 +107,19 @@ export class Triggers implements TriggerPort {
     for (const [name, out] of Object.entries(trigger.task.Outputs ?? {})) {
       if (typeof out.ValueSelector === 'string') outputs[name] = await select(body, out.ValueSelector, out.Type);
     }
-    const key = clientToken ? `token/${clientToken}` : `message/${createHash('sha256').update(content).digest('hex')}/${this.now().getTime()}`;
+    const key = clientToken
+      ? `token/${clientToken}`
+      : `message/${createHash('sha256').update(content).digest('hex')}/${this.now().getTime()}`;
     return this.startChild(exec, trigger.task, outputs, key, type);
   }
 
-  private async startChild(exec: Execution, task: Task, outputs: Record<string, unknown>, key: string, type: string): Promise<TriggerRecord> {
+  private async startChild(
+    exec: Execution,
+    task: Task,
+    outputs: Record<string, unknown>,
+    key: string,
+    type: string,
+  ): Promise<TriggerRecord> {
     const { template } = await this.templates.runnable(exec.templateName, exec.templateVersion);
     const rec = exec.tasks[task.Name]!;
     const startAt = jumpTarget(template, task, task.OnSuccess);
@@ -93,8 +127,15 @@ export class Triggers implements TriggerPort {
     const record: TriggerRecord = { time: this.now().toISOString(), type, status: 'Started', childExecutionId: id };
     if (!(await this.store.find(id))) {
       await this.executions.start({
-        id, templateName: exec.templateName, templateVersion: exec.templateVersion, parameters: exec.parameters,
-        owner: exec.owner, origin: exec.origin, mode: 'Automatic', loopMode: exec.loopMode, startAt,
+        id,
+        templateName: exec.templateName,
+        templateVersion: exec.templateVersion,
+        parameters: exec.parameters,
+        owner: exec.owner,
+        origin: exec.origin,
+        mode: 'Automatic',
+        loopMode: exec.loopMode,
+        startAt,
         parent: { executionId: exec.id, taskName: task.Name, taskExecutionId: rec.taskExecutionId, detached: true },
         seedOutputs: { [task.Name]: outputs },
       });

@@ -32,18 +32,31 @@ export function jumpTarget(template: Template, from: Task, jump: string | undefi
   return template.Tasks[i + 1]?.Name;
 }
 
-export function applyOutcome(template: Template, exec: Execution, task: Task, outcome: TaskOutcome, now: string): Execution {
+export function applyOutcome(
+  template: Template,
+  exec: Execution,
+  task: Task,
+  outcome: TaskOutcome,
+  now: string,
+): Execution {
   const prev = exec.tasks[task.Name]!;
   const base: TaskRecord = { ...prev, action: task.Action, startDate: prev.startDate ?? now, endDate: now };
   const next: Execution = { ...exec, updateDate: now, tasks: { ...exec.tasks } };
   switch (outcome.kind) {
     case 'success':
     case 'skipped': {
-      next.tasks[task.Name] = outcome.kind === 'success'
-        ? { ...base, status: 'Success', message: undefined, outputs: outcome.outputs, loop: outcome.loop ?? prev.loop }
-        : { ...base, status: 'Skipped', message: undefined };
+      next.tasks[task.Name] =
+        outcome.kind === 'success'
+          ? {
+              ...base,
+              status: 'Success',
+              message: undefined,
+              outputs: outcome.outputs,
+              loop: outcome.loop ?? prev.loop,
+            }
+          : { ...base, status: 'Skipped', message: undefined };
       // A skipped task goes on in list order; a Choice names where to go.
-      const jump = outcome.kind === 'skipped' ? 'ACS::NEXT' : outcome.next ?? task.OnSuccess;
+      const jump = outcome.kind === 'skipped' ? 'ACS::NEXT' : (outcome.next ?? task.OnSuccess);
       next.current = jumpTarget(template, task, jump);
       next.statusMessage = undefined;
       if (!next.current) return { ...next, status: 'Success', endDate: now };
@@ -55,7 +68,12 @@ export function applyOutcome(template: Template, exec: Execution, task: Task, ou
       if (task.OnError === undefined) {
         if (exec.mode === 'FailurePause') {
           // Suspend on failure: RetryTask or SkipTask decides, through NotifyExecution.
-          return { ...next, status: 'Waiting', statusMessage: `${message} (waiting for RetryTask or SkipTask)`, current: task.Name };
+          return {
+            ...next,
+            status: 'Waiting',
+            statusMessage: `${message} (waiting for RetryTask or SkipTask)`,
+            current: task.Name,
+          };
         }
         return { ...next, status: 'Failed', statusMessage: message, endDate: now, current: task.Name };
       }
@@ -64,8 +82,18 @@ export function applyOutcome(template: Template, exec: Execution, task: Task, ou
       return { ...next, status: 'Running' };
     }
     case 'wait':
-      next.tasks[task.Name] = { ...prev, status: outcome.running ? 'Running' : 'Waiting', message: outcome.message, data: outcome.data };
-      return { ...next, status: outcome.running ? 'Running' : 'Waiting', statusMessage: outcome.message, current: task.Name };
+      next.tasks[task.Name] = {
+        ...prev,
+        status: outcome.running ? 'Running' : 'Waiting',
+        message: outcome.message,
+        data: outcome.data,
+      };
+      return {
+        ...next,
+        status: outcome.running ? 'Running' : 'Waiting',
+        statusMessage: outcome.message,
+        current: task.Name,
+      };
     case 'cancel':
       next.tasks[task.Name] = { ...base, status: 'Cancelled', message: outcome.message };
       return { ...next, status: 'Cancelled', statusMessage: outcome.message, endDate: now, current: task.Name };
@@ -75,16 +103,31 @@ export function applyOutcome(template: Template, exec: Execution, task: Task, ou
 /** Marks a task as started (kept across its waits); a task run again later gets a new id. */
 export function startTask(exec: Execution, task: Task, now: string, taskExecutionId: string): Execution {
   const prev = exec.tasks[task.Name];
-  if (prev?.status === 'Waiting' || prev?.status === 'Running') return { ...exec, status: 'Running', current: task.Name };
+  if (prev?.status === 'Waiting' || prev?.status === 'Running')
+    return { ...exec, status: 'Running', current: task.Name };
   return {
-    ...exec, status: 'Running', current: task.Name, updateDate: now,
+    ...exec,
+    status: 'Running',
+    current: task.Name,
+    updateDate: now,
     tasks: { ...exec.tasks, [task.Name]: { taskExecutionId, status: 'Running', action: task.Action, startDate: now } },
   };
 }
 
 /** Execution Counters as OOS reports them. */
 export function counters(exec: Execution): Record<string, number> {
-  const c: Record<string, number> = { Total: 0, Success: 0, Failed: 0, Running: 0, Waiting: 0, Cancelled: 0, Skipped: 0 };
-  for (const t of Object.values(exec.tasks)) { c.Total!++; c[t.status] = (c[t.status] ?? 0) + 1; }
+  const c: Record<string, number> = {
+    Total: 0,
+    Success: 0,
+    Failed: 0,
+    Running: 0,
+    Waiting: 0,
+    Cancelled: 0,
+    Skipped: 0,
+  };
+  for (const t of Object.values(exec.tasks)) {
+    c.Total!++;
+    c[t.status] = (c[t.status] ?? 0) + 1;
+  }
   return c;
 }

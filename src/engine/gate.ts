@@ -62,7 +62,9 @@ function flowOf(template: Template): Flow {
     let onSuccess: number[];
     if (task.Action.toLowerCase() === 'acs::choice') {
       const p = (task.Properties ?? {}) as { Choices?: unknown; DefaultTask?: unknown };
-      const named = Array.isArray(p.Choices) ? p.Choices.map((c) => (c as { NextTask?: unknown } | null)?.NextTask) : [p.Choices];
+      const named = Array.isArray(p.Choices)
+        ? p.Choices.map((c) => (c as { NextTask?: unknown } | null)?.NextTask)
+        : [p.Choices];
       onSuccess = [...named, p.DefaultTask].flatMap((j) => (j === undefined ? [] : target(i, j)));
     } else onSuccess = target(i, task.OnSuccess);
     succ[out]!.push(...onSuccess);
@@ -84,8 +86,10 @@ function gatesFrom(flow: Flow, start: number): number[][] {
   const preds: number[][] = Array.from({ length: size }, () => []);
   flow.succ.forEach((s, from) => s.forEach((to) => preds[to]!.push(from)));
   const full = () => new Array<boolean>(size).fill(true);
-  const dom: boolean[][] = Array.from({ length: size }, (_, v) => (v === start ? full().map((_, k) => k === start) : full()));
-  for (let changed = true; changed;) {
+  const dom: boolean[][] = Array.from({ length: size }, (_, v) =>
+    v === start ? full().map((_, k) => k === start) : full(),
+  );
+  for (let changed = true; changed; ) {
     changed = false;
     for (let v = 0; v < size; v++) {
       if (v === start) continue;
@@ -93,7 +97,10 @@ function gatesFrom(flow: Flow, start: number): number[][] {
       const next = full();
       for (const p of ps) for (let k = 0; k < size; k++) next[k] = next[k]! && dom[p]![k]!;
       next[v] = true;
-      if (next.some((x, k) => x !== dom[v]![k])) { dom[v] = next; changed = true; }
+      if (next.some((x, k) => x !== dom[v]![k])) {
+        dom[v] = next;
+        changed = true;
+      }
     }
   }
   const approvals = flow.tasks.flatMap((t, i) => (isApproval(t) ? [i] : []));
@@ -104,7 +111,12 @@ function gatesFrom(flow: Flow, start: number): number[][] {
 
 function reachable(flow: Flow, from: number): Set<number> {
   const seen = new Set<number>([from]);
-  for (const stack = [from]; stack.length;) for (const s of flow.succ[stack.pop()!]!) if (!seen.has(s)) { seen.add(s); stack.push(s); }
+  for (const stack = [from]; stack.length; )
+    for (const s of flow.succ[stack.pop()!]!)
+      if (!seen.has(s)) {
+        seen.add(s);
+        stack.push(s);
+      }
   return seen;
 }
 
@@ -114,7 +126,7 @@ const approved = (exec: Execution, name: string) => exec.tasks[name]?.status ===
 /** The approval policy's gate, when the run has one and it is not approved yet. */
 const policyOpen = (exec: Execution) => !!exec.gate && !approved(exec, GATE);
 
-const policyMessage = 'the approval policy\'s approval is not approved yet';
+const policyMessage = "the approval policy's approval is not approved yet";
 
 function startIndex(template: Template, exec: Execution): number {
   const i = exec.startAt ? template.Tasks.findIndex((t) => t.Name === exec.startAt) : 0;
@@ -128,16 +140,23 @@ export function mayStart(template: Template, exec: Execution, taskName: string):
   const flow = flowOf(template);
   const i = flow.tasks.findIndex((t) => t.Name === taskName);
   if (i < 0) return refuse(`there is no task ${taskName}`);
-  const open = gatesFrom(flow, startIndex(template, exec))[i]!.map((a) => flow.tasks[a]!.Name).filter((a) => !approved(exec, a));
+  const open = gatesFrom(flow, startIndex(template, exec))
+    [i]!.map((a) => flow.tasks[a]!.Name)
+    .filter((a) => !approved(exec, a));
   return open.length ? refuse(`task ${taskName} comes after approval ${open.join(', ')}, which is not approved`) : OK;
 }
 
 /** The approvals not yet approved that the run can still reach from where it stands (that task included). */
 function openAhead(template: Template, exec: Execution): number[] {
   const flow = flowOf(template);
-  const from = exec.current === undefined || exec.current === GATE ? startIndex(template, exec) : flow.tasks.findIndex((t) => t.Name === exec.current);
+  const from =
+    exec.current === undefined || exec.current === GATE
+      ? startIndex(template, exec)
+      : flow.tasks.findIndex((t) => t.Name === exec.current);
   if (from < 0) return [];
-  return [...reachable(flow, from)].filter((v) => v < flow.tasks.length && isApproval(flow.tasks[v]!) && !approved(exec, flow.tasks[v]!.Name));
+  return [...reachable(flow, from)].filter(
+    (v) => v < flow.tasks.length && isApproval(flow.tasks[v]!) && !approved(exec, flow.tasks[v]!.Name),
+  );
 }
 
 /** Debug ExecuteTask naming `target`: it may not jump over or into what an open approval guards. */
@@ -147,8 +166,13 @@ export function mayJump(template: Template, exec: Execution, target: string): Ga
   if (t < 0) return refuse(`there is no task ${target}`);
   if (policyOpen(exec)) return refuse(`ExecuteTask cannot jump to ${target}: ${policyMessage}`);
   const n = flow.tasks.length;
-  const over = openAhead(template, exec).filter((a) => a !== t && reachable(flow, n + a).has(t)).map((a) => flow.tasks[a]!.Name);
-  if (over.length) return refuse(`ExecuteTask cannot jump to ${target}: it comes after approval ${over.join(', ')}, which is not approved; run the approval first`);
+  const over = openAhead(template, exec)
+    .filter((a) => a !== t && reachable(flow, n + a).has(t))
+    .map((a) => flow.tasks[a]!.Name);
+  if (over.length)
+    return refuse(
+      `ExecuteTask cannot jump to ${target}: it comes after approval ${over.join(', ')}, which is not approved; run the approval first`,
+    );
   return mayStart(template, exec, target);
 }
 
@@ -156,7 +180,10 @@ export function mayJump(template: Template, exec: Execution, target: string): Ga
 export function maySkip(template: Template, exec: Execution, taskName: string): GateVerdict {
   const flow = flowOf(template);
   const i = flow.tasks.findIndex((t) => t.Name === taskName);
-  if (taskName === GATE || (i >= 0 && isApproval(flow.tasks[i]!))) return refuse(`${taskName} is an approval step: it cannot be skipped (RetryTask asks again, CancelExecution ends the run)`);
+  if (taskName === GATE || (i >= 0 && isApproval(flow.tasks[i]!)))
+    return refuse(
+      `${taskName} is an approval step: it cannot be skipped (RetryTask asks again, CancelExecution ends the run)`,
+    );
   if (policyOpen(exec)) return refuse(`${taskName} cannot be skipped: ${policyMessage}`);
   const next = flow.tasks[i + 1];
   return next ? mayStart(template, exec, next.Name) : OK;
@@ -167,5 +194,7 @@ export function mayComplete(template: Template, exec: Execution, status: string)
   if (status !== 'Success') return OK;
   if (policyOpen(exec)) return refuse(`CompleteExecution cannot end the run as Success: ${policyMessage}`);
   const open = openAhead(template, exec).map((a) => template.Tasks[a]!.Name);
-  return open.length ? refuse(`CompleteExecution cannot end the run as Success before approval ${open.join(', ')} is approved`) : OK;
+  return open.length
+    ? refuse(`CompleteExecution cannot end the run as Success before approval ${open.join(', ')} is approved`)
+    : OK;
 }

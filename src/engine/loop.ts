@@ -29,10 +29,23 @@ export interface LoopState {
   finished: boolean;
 }
 
-export interface LoopStep { state: LoopState; start: number[] }
+export interface LoopStep {
+  state: LoopState;
+  start: number[];
+}
 
 export function startLoop(plan: LoopPlan): LoopStep {
-  const state: LoopState = { plan, batch: 0, next: plan.batches[0]?.start ?? 0, running: [], ended: {}, failed: 0, stopped: false, paused: false, finished: plan.total === 0 };
+  const state: LoopState = {
+    plan,
+    batch: 0,
+    next: plan.batches[0]?.start ?? 0,
+    running: [],
+    ended: {},
+    failed: 0,
+    stopped: false,
+    paused: false,
+    finished: plan.total === 0,
+  };
   return fill(state);
 }
 
@@ -44,7 +57,11 @@ function fill(s: LoopState): LoopStep {
   const start: number[] = [];
   let next = s.next;
   const running = [...s.running];
-  while (next < b.end && running.length < b.concurrency) { start.push(next); running.push(next); next++; }
+  while (next < b.end && running.length < b.concurrency) {
+    start.push(next);
+    running.push(next);
+    next++;
+  }
   return { state: { ...s, next, running }, start };
 }
 
@@ -52,14 +69,18 @@ export function itemEnded(s: LoopState, index: number, status: ItemStatus): Loop
   if (s.ended[index] !== undefined || !s.running.includes(index)) return { state: s, start: [] }; // a repeated report
   const failed = s.failed + (status === 'Success' ? 0 : 1);
   let state: LoopState = {
-    ...s, failed, running: s.running.filter((i) => i !== index), ended: { ...s.ended, [index]: status },
+    ...s,
+    failed,
+    running: s.running.filter((i) => i !== index),
+    ended: { ...s.ended, [index]: status },
     stopped: s.stopped || failed > s.plan.maxErrors,
   };
   const b = state.plan.batches[state.batch]!;
   if (state.running.length === 0 && (state.stopped || state.next >= b.end)) {
     const last = state.batch + 1 >= state.plan.batches.length;
     if (state.stopped || last) return { state: { ...state, finished: true }, start: [] };
-    const pause = state.plan.pause === 'EveryBatchPause' || (state.plan.pause === 'FirstBatchPause' && state.batch === 0);
+    const pause =
+      state.plan.pause === 'EveryBatchPause' || (state.plan.pause === 'FirstBatchPause' && state.batch === 0);
     state = { ...state, batch: state.batch + 1, next: state.plan.batches[state.batch + 1]!.start, paused: pause };
   }
   return fill(state);
@@ -85,7 +106,12 @@ export function amount(v: unknown, total: number, what: string): number {
 }
 
 export interface RateControl {
-  Mode?: unknown; Concurrency?: unknown; MaxErrors?: unknown; Batch?: unknown; ConcurrencyInBatches?: unknown; BatchPauseOption?: unknown;
+  Mode?: unknown;
+  Concurrency?: unknown;
+  MaxErrors?: unknown;
+  Batch?: unknown;
+  ConcurrencyInBatches?: unknown;
+  BatchPauseOption?: unknown;
 }
 
 /** The plan of a loop of `total` items from its (evaluated) RateControl, in either placement. */
@@ -93,7 +119,10 @@ export function planLoop(total: number, rc: RateControl, loopMode?: string): Loo
   const mode = String(rc.Mode ?? 'Concurrency');
   const maxErrors = amount(rc.MaxErrors ?? 0, total, 'MaxErrors');
   const pause = String(rc.BatchPauseOption ?? loopMode ?? 'Automatic') as PauseOption;
-  if (!['Automatic', 'FirstBatchPause', 'EveryBatchPause'].includes(pause)) throw new Error(`BatchPauseOption must be Automatic, FirstBatchPause or EveryBatchPause, got ${JSON.stringify(pause)}`);
+  if (!['Automatic', 'FirstBatchPause', 'EveryBatchPause'].includes(pause))
+    throw new Error(
+      `BatchPauseOption must be Automatic, FirstBatchPause or EveryBatchPause, got ${JSON.stringify(pause)}`,
+    );
   if (mode === 'Concurrency') {
     const concurrency = Math.max(1, amount(rc.Concurrency ?? 1, total, 'Concurrency'));
     return { total, batches: [{ start: 0, end: total, concurrency }], maxErrors, pause };
@@ -109,7 +138,14 @@ export function planLoop(total: number, rc: RateControl, loopMode?: string): Loo
     const n = Math.max(1, amount(size, total, `Batch[${i}]`));
     // The last size repeats until every item has a batch.
     for (let end = Math.min(total, start + n); ; end = Math.min(total, start + n)) {
-      batches.push({ start, end, concurrency: Math.max(1, amount(concurrencies[batches.length] ?? concurrencies.at(-1) ?? 20, end - start, 'ConcurrencyInBatches')) });
+      batches.push({
+        start,
+        end,
+        concurrency: Math.max(
+          1,
+          amount(concurrencies[batches.length] ?? concurrencies.at(-1) ?? 20, end - start, 'ConcurrencyInBatches'),
+        ),
+      });
       start = end;
       if (!isLast || start >= total) break;
     }

@@ -18,9 +18,16 @@ export function maskTemplateContent(content: string, format: 'YAML' | 'JSON'): s
   if (!secrets.size) return content;
 
   let text = content;
-  const forms = [...new Set([...secrets].flatMap((s) => [s, JSON.stringify(s).slice(1, -1), s.replace(/'/g, "''")]))].sort((a, b) => b.length - a.length);
+  const forms = [
+    ...new Set([...secrets].flatMap((s) => [s, JSON.stringify(s).slice(1, -1), s.replace(/'/g, "''")])),
+  ].sort((a, b) => b.length - a.length);
   // A plain YAML scalar of `******` would read as an alias: a whole value is replaced quoted (any length).
-  if (format === 'YAML') for (const f of forms) text = text.replace(new RegExp(`((?::|^[ \\t]*-)[ \\t]+)${escapeRegex(f)}(?=[ \\t]*(?:#.*)?$|[ \\t]*[,}\\]])`, 'gm'), `$1"${MASK}"`);
+  if (format === 'YAML')
+    for (const f of forms)
+      text = text.replace(
+        new RegExp(`((?::|^[ \\t]*-)[ \\t]+)${escapeRegex(f)}(?=[ \\t]*(?:#.*)?$|[ \\t]*[,}\\]])`, 'gm'),
+        `$1"${MASK}"`,
+      );
   for (const f of forms) if (f.length >= MIN_SCANNED) text = text.split(f).join(MASK);
   text = maskText(text);
   if (isDeepStrictEqual(readContent(text), masked)) return text;
@@ -36,7 +43,10 @@ function maskData(v: unknown, found: Set<string>, key = '', parent?: Record<stri
     const s = String(v);
     // A secret given by reference ({{ robotSecret }}) names a parameter: nothing to hide.
     const noEchoDefault = key === 'Default' && (parent?.NoEcho === true || parent?.NoEcho === 'true');
-    if ((isSecretKey(key) || noEchoDefault) && s !== '' && !isExpression(s)) { found.add(s); return MASK; }
+    if ((isSecretKey(key) || noEchoDefault) && s !== '' && !isExpression(s)) {
+      found.add(s);
+      return MASK;
+    }
     if (typeof v === 'number') return v;
     for (const q of secretQueryValues(v)) if (!q.startsWith('{{')) found.add(q);
     return maskText(v);

@@ -35,7 +35,8 @@ export interface Masker {
 export const isSecretKey = (k: string) => SECRET_KEY.test(k);
 
 /** The credential query values of the URLs in a text. */
-export const secretQueryValues = (s: string): string[] => [...s.matchAll(SECRET_QUERY)].map((m) => m[0].slice(m[1]!.length)).filter(Boolean);
+export const secretQueryValues = (s: string): string[] =>
+  [...s.matchAll(SECRET_QUERY)].map((m) => m[0].slice(m[1]!.length)).filter(Boolean);
 
 /** Credential query values in free text (URIs quoted in messages). */
 export function maskText(s: string): string {
@@ -49,7 +50,9 @@ export function maskSecrets<T>(value: T): T {
 
 /** Names of the NoEcho parameters a template declares. */
 export function noEchoNames(declared?: Declared): string[] {
-  return Object.entries(declared?.Parameters ?? {}).filter(([, p]) => p.NoEcho === true || p.NoEcho === 'true').map(([k]) => k);
+  return Object.entries(declared?.Parameters ?? {})
+    .filter(([, p]) => p.NoEcho === true || p.NoEcho === 'true')
+    .map(([k]) => k);
 }
 
 /**
@@ -58,7 +61,10 @@ export function noEchoNames(declared?: Declared): string[] {
  */
 export function executionMasker(exec: Pick<Execution, 'parameters' | 'noEcho'>, declared?: Declared): Masker {
   const names = [...new Set([...(exec.noEcho ?? []), ...noEchoNames(declared)])];
-  return secretMasker(names.filter((n) => Object.hasOwn(exec.parameters, n)).map((n) => exec.parameters[n]), names);
+  return secretMasker(
+    names.filter((n) => Object.hasOwn(exec.parameters, n)).map((n) => exec.parameters[n]),
+    names,
+  );
 }
 
 const jsonEscaped = (s: string) => JSON.stringify(s).slice(1, -1);
@@ -70,12 +76,23 @@ function formsOf(v: unknown): string[] {
   if (whole === undefined) return [];
   const bases = [whole, shellEscaped(whole)];
   // A List or Json value's own strings may show one by one (a loop item, a selected field).
-  if (v && typeof v === 'object') JSON.stringify(v, (_k, x: unknown) => { if (typeof x === 'string' || typeof x === 'number') bases.push(String(x)); return x; });
+  if (v && typeof v === 'object')
+    JSON.stringify(v, (_k, x: unknown) => {
+      if (typeof x === 'string' || typeof x === 'number') bases.push(String(x));
+      return x;
+    });
   bases.push(...whole.split('\n'));
   const forms = new Set<string>();
   for (const b of bases) {
-    forms.add(b).add(jsonEscaped(b)).add(jsonEscaped(jsonEscaped(b)));
-    try { forms.add(encodeURIComponent(b)); } catch { /* a lone surrogate */ }
+    forms
+      .add(b)
+      .add(jsonEscaped(b))
+      .add(jsonEscaped(jsonEscaped(b)));
+    try {
+      forms.add(encodeURIComponent(b));
+    } catch {
+      /* a lone surrogate */
+    }
   }
   return [...forms];
 }
@@ -85,21 +102,39 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A masker over the given secret values; `names` are parameter names masked as whole fields. */
 export function secretMasker(values: unknown[], names: string[] = []): Masker {
   const present = values.filter((v) => v !== undefined && v !== null && v !== '' && typeof v !== 'boolean');
-  const exact = new Set(present.map((v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v))));
-  const scanned = [...new Set(present.flatMap(formsOf))].filter((f) => f.length >= MIN_SCANNED).sort((a, b) => b.length - a.length);
+  const exact = new Set(
+    present.map((v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v))),
+  );
+  const scanned = [...new Set(present.flatMap(formsOf))]
+    .filter((f) => f.length >= MIN_SCANNED)
+    .sort((a, b) => b.length - a.length);
   const pattern = scanned.length ? new RegExp(scanned.map(escapeRegex).join('|'), 'g') : undefined;
   const nameSet = new Set(names);
 
-  const hide = (s: string): string => (exact.has(s) || exact.has(s.trim()) ? MASK : pattern ? s.replace(pattern, MASK) : s);
+  const hide = (s: string): string =>
+    exact.has(s) || exact.has(s.trim()) ? MASK : pattern ? s.replace(pattern, MASK) : s;
   const text = (s: string): string => maskText(hide(s));
-  const onlyValues = (v: unknown): unknown => typeof v === 'string' ? hide(v) : typeof v === 'number' && exact.has(String(v)) ? MASK
-    : Array.isArray(v) ? v.map(onlyValues) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, onlyValues(x)])) : v;
+  const onlyValues = (v: unknown): unknown =>
+    typeof v === 'string'
+      ? hide(v)
+      : typeof v === 'number' && exact.has(String(v))
+        ? MASK
+        : Array.isArray(v)
+          ? v.map(onlyValues)
+          : v && typeof v === 'object'
+            ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, onlyValues(x)]))
+            : v;
   const deep = (v: unknown): unknown => {
     if (typeof v === 'string') return text(v);
     if (typeof v === 'number') return exact.has(String(v)) ? MASK : v;
     if (Array.isArray(v)) return v.map(deep);
     if (v && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, SECRET_KEY.test(k) && x !== undefined && x !== '' && x !== null ? MASK : deep(x)]));
+      return Object.fromEntries(
+        Object.entries(v).map(([k, x]) => [
+          k,
+          SECRET_KEY.test(k) && x !== undefined && x !== '' && x !== null ? MASK : deep(x),
+        ]),
+      );
     }
     return v;
   };
@@ -107,6 +142,10 @@ export function secretMasker(values: unknown[], names: string[] = []): Masker {
     text,
     value: <T>(v: T) => deep(v) as T,
     noEcho: <T>(v: T) => onlyValues(v) as T,
-    parameters: (p) => deep(Object.fromEntries(Object.entries(p).map(([k, v]) => [k, nameSet.has(k) ? MASK : v]))) as Record<string, unknown>,
+    parameters: (p) =>
+      deep(Object.fromEntries(Object.entries(p).map(([k, v]) => [k, nameSet.has(k) ? MASK : v]))) as Record<
+        string,
+        unknown
+      >,
   };
 }

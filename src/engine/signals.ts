@@ -16,10 +16,15 @@ export type SignalDecision =
  * Whether a NotifyExecution word may steer this execution now, and what it becomes. The API asks
  * before it records the word; the driver asks the gate again when it acts on it (gate.ts).
  */
-export function decideSignal(template: Template, exec: Execution, word: SteeringWord, args: { taskName?: string; status?: 'Success' | 'Failed' | 'Cancelled' } = {}): SignalDecision {
+export function decideSignal(
+  template: Template,
+  exec: Execution,
+  word: SteeringWord,
+  args: { taskName?: string; status?: 'Success' | 'Failed' | 'Cancelled' } = {},
+): SignalDecision {
   const status = (message: string): SignalDecision => ({ kind: 'refused', reason: 'status', message });
   const gated = (v: { ok: true } | { ok: false; message: string }, then: SignalDecision): SignalDecision =>
-    (v.ok ? then : { kind: 'refused', reason: 'gate', message: v.message });
+    v.ok ? then : { kind: 'refused', reason: 'gate', message: v.message };
   const here = nextTask(template, exec);
   const current = here.kind === 'run' ? here.task.Name : undefined;
   switch (word) {
@@ -41,7 +46,8 @@ export function decideSignal(template: Template, exec: Execution, word: Steering
     }
     case 'RetryTask':
     case 'SkipTask':
-      if (!exec.pausedOnFailure || !current) return status(`execution ${exec.id} has no failed task waiting (Mode FailurePause)`);
+      if (!exec.pausedOnFailure || !current)
+        return status(`execution ${exec.id} has no failed task waiting (Mode FailurePause)`);
       if (word === 'RetryTask') return { kind: 'signal', name: 'retry', value: true };
       return gated(maySkip(template, exec, current), { kind: 'signal', name: 'skip', value: true });
   }

@@ -34,7 +34,10 @@ export type ExecutionMode = 'Automatic' | 'Debug' | 'FailurePause';
 
 /** Where a child execution reports its end: the parent's task (and loop item) waiting for it. */
 export interface ParentRef {
-  executionId: string; taskName: string; taskExecutionId: string; index?: number;
+  executionId: string;
+  taskName: string;
+  taskExecutionId: string;
+  index?: number;
   /** A trigger's child: its end does not resume the parent, which keeps waiting for the next. */
   detached?: boolean;
 }

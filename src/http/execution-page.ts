@@ -25,9 +25,19 @@ const SEGMENT = '([A-Za-z0-9._~-]{1,200})';
 const ended = (s: string) => isExecutionStatus(s) && isTerminal(s);
 
 function missing(res: ServerResponse, id: string): void {
-  sendHtml(res, 404, ID.test(id)
-    ? notFoundPage('No such execution', `Execution ${id} does not exist: it may have been deleted, or the link is from another opsgate.`)
-    : notFoundPage('No such execution', `“${id}” is not an execution id: those look like exec- followed by hexadecimal digits.`));
+  sendHtml(
+    res,
+    404,
+    ID.test(id)
+      ? notFoundPage(
+          'No such execution',
+          `Execution ${id} does not exist: it may have been deleted, or the link is from another opsgate.`,
+        )
+      : notFoundPage(
+          'No such execution',
+          `“${id}” is not an execution id: those look like exec- followed by hexadecimal digits.`,
+        ),
+  );
 }
 
 /**
@@ -41,7 +51,8 @@ export function executionPageRoutes(deps: ExecutionPageRouteDeps): { routes: Rou
 
   const routes: Route[] = [
     {
-      method: 'GET', path: /^\/executions\/?$/,
+      method: 'GET',
+      path: /^\/executions\/?$/,
       async handle(req, res) {
         const data = await loadList(deps, new URL(req.url ?? '/', 'http://x').searchParams);
         noStore(res);
@@ -49,23 +60,33 @@ export function executionPageRoutes(deps: ExecutionPageRouteDeps): { routes: Rou
       },
     },
     // The whole page, and the parts of it that change (what the page fetches after an event).
-    ...([['', executionPage], ['/fragment', executionFragment]] as const).map(([suffix, render]): Route => ({
-      method: 'GET', path: new RegExp(`^/executions/${SEGMENT}${suffix}$`),
-      async handle(_req, res, [id]) {
-        const data = ID.test(id!) ? await loadExecutionPage(deps, id!) : undefined;
-        if (!data) return missing(res, id!);
-        noStore(res);
-        sendHtml(res, 200, render(data));
-      },
-    })),
+    ...(
+      [
+        ['', executionPage],
+        ['/fragment', executionFragment],
+      ] as const
+    ).map(
+      ([suffix, render]): Route => ({
+        method: 'GET',
+        path: new RegExp(`^/executions/${SEGMENT}${suffix}$`),
+        async handle(_req, res, [id]) {
+          const data = ID.test(id!) ? await loadExecutionPage(deps, id!) : undefined;
+          if (!data) return missing(res, id!);
+          noStore(res);
+          sendHtml(res, 200, render(data));
+        },
+      }),
+    ),
     {
-      method: 'GET', path: new RegExp(`^/executions/${SEGMENT}/events$`),
+      method: 'GET',
+      path: new RegExp(`^/executions/${SEGMENT}/events$`),
       async handle(req, res, [id]) {
         const since = new URL(req.url ?? '/', 'http://x').searchParams.get('since');
         const exec = ID.test(id!) ? await deps.executions.find(id!) : undefined;
         if (!exec) return missing(res, id!);
         if (isTerminal(exec.status)) return endedStream(res, exec.status);
-        if (!live.accepting()) throw new OpsgateError('ServiceUnavailable', 'too many open event streams; reload the page later', 503);
+        if (!live.accepting())
+          throw new OpsgateError('ServiceUnavailable', 'too many open event streams; reload the page later', 503);
         await live.subscribe();
         live.start(req, res, id!);
         // Read after subscribing and joining: a change is then either seen here or told by an event.

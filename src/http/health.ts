@@ -6,7 +6,10 @@ import type { Route } from './server.js';
 export async function redisAnswers(redis: Redis): Promise<boolean> {
   if (redis.status !== 'ready') return false;
   return Promise.race([
-    redis.ping().then((p) => p === 'PONG', () => false),
+    redis.ping().then(
+      (p) => p === 'PONG',
+      () => false,
+    ),
     new Promise<boolean>((r) => setTimeout(() => r(false), 1000).unref()),
   ]);
 }
@@ -28,7 +31,8 @@ export class Readiness {
 /** Liveness: Redis answers. */
 export function healthRoute(redis: Redis): Route {
   return {
-    method: 'GET', path: /^\/healthz$/,
+    method: 'GET',
+    path: /^\/healthz$/,
     async handle(_req, res) {
       const ok = await redisAnswers(redis);
       sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'redis does not answer' });
@@ -39,11 +43,18 @@ export function healthRoute(redis: Redis): Route {
 /** Readiness: Redis answers and every required part is up; a 503 names what is not. */
 export function readyRoute(redis: Redis, readiness: Readiness): Route {
   return {
-    method: 'GET', path: /^\/readyz$/,
+    method: 'GET',
+    path: /^\/readyz$/,
     async handle(_req, res) {
       const parts = { redis: await redisAnswers(redis), ...readiness.state() };
       const ready = Object.values(parts).every(Boolean);
-      sendJson(res, ready ? 200 : 503, ready ? { status: 'ready', ...parts } : { status: 'not ready', ...Object.fromEntries(Object.entries(parts).filter(([, ok]) => !ok)) });
+      sendJson(
+        res,
+        ready ? 200 : 503,
+        ready
+          ? { status: 'ready', ...parts }
+          : { status: 'not ready', ...Object.fromEntries(Object.entries(parts).filter(([, ok]) => !ok)) },
+      );
     },
   };
 }

@@ -21,18 +21,25 @@ export function queueBoardRoute(queues: Queue[]): Route {
   });
   const app = adapter.getRouter() as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
   return {
-    method: 'GET', path: new RegExp(`^${BOARD_PATH}(/.*)?$`),
-    handle: (req, res) => new Promise<void>((resolve, reject) => {
-      // Mounted as Express would mount it: the app sees paths below its base.
-      const url = new URL(req.url ?? '/', 'http://x');
-      req.url = (url.pathname.slice(BOARD_PATH.length) || '/') + url.search;
-      // Its page asks Google for fonts: a self-hosted dashboard loads nothing from elsewhere.
-      // Its scripts are files (its one inline <script> is JSON data, which no CSP runs): script-src 'self' holds.
-      res.setHeader('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; object-src 'none'; frame-ancestors 'none'");
-      res.setHeader('x-frame-options', 'DENY');
-      res.once('finish', () => resolve());
-      res.once('close', () => resolve());
-      app(req, res, (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()));
-    }),
+    method: 'GET',
+    path: new RegExp(`^${BOARD_PATH}(/.*)?$`),
+    handle: (req, res) =>
+      new Promise<void>((resolve, reject) => {
+        // Mounted as Express would mount it: the app sees paths below its base.
+        const url = new URL(req.url ?? '/', 'http://x');
+        req.url = (url.pathname.slice(BOARD_PATH.length) || '/') + url.search;
+        // Its page asks Google for fonts: a self-hosted dashboard loads nothing from elsewhere.
+        // Its scripts are files (its one inline <script> is JSON data, which no CSP runs): script-src 'self' holds.
+        res.setHeader(
+          'content-security-policy',
+          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; object-src 'none'; frame-ancestors 'none'",
+        );
+        res.setHeader('x-frame-options', 'DENY');
+        res.once('finish', () => resolve());
+        res.once('close', () => resolve());
+        app(req, res, (err?: unknown) =>
+          err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(),
+        );
+      }),
   };
 }

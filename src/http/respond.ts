@@ -4,7 +4,10 @@ import { escapeHtml } from '../html.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -13,7 +16,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
  * nothing), never in another site's frame (clickjacking; X-Frame-Options for old browsers). Inline
  * styles stay allowed: the pages carry their CSS in a <style>, a smaller risk than script.
  */
-export const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export function sendHtml(res: ServerResponse, status: number, html: string): void {
   res.writeHead(status, {
@@ -41,8 +45,13 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
 export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise<Record<string, unknown>> {
   const text = await readBody(req, limit);
   let body: unknown;
-  try { body = text ? JSON.parse(text) : {}; } catch { throw new OpsgateError('InvalidParameter', 'body is not JSON'); }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new OpsgateError('InvalidParameter', 'body must be a JSON object');
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    throw new OpsgateError('InvalidParameter', 'body is not JSON');
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new OpsgateError('InvalidParameter', 'body must be a JSON object');
   return body as Record<string, unknown>;
 }
 
@@ -59,10 +68,14 @@ export async function sendPage(res: ServerResponse, status: number, title: strin
   // same-origin, not no-referrer: a form posted back here must still carry its Origin (checked at sign-in).
   res.setHeader('referrer-policy', 'same-origin');
   res.setHeader('cache-control', 'no-store');
-  sendHtml(res, status, `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)} · opsgate</title>
+  sendHtml(
+    res,
+    status,
+    `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)} · opsgate</title>
 <style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:60rem}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}
 pre{background:#f6f6f6;padding:.6rem}.warn{color:#8a5a00}.ok,.approved{color:#137333}.rejected,.cancelled{color:#b3261e}.active{color:#8a5a00}
 input{font:inherit;padding:.3rem .5rem}button{font-size:1rem;padding:.4rem 1.2rem;border:0;color:#fff;cursor:pointer;background:#1a73e8}
 .approve{background:#137333}.reject{background:#b3261e}</style>
-${body}`);
+${body}`,
+  );
 }

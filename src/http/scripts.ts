@@ -11,18 +11,36 @@ const NAME = /^[a-z][a-z0-9-]*\.js$/;
  * files are served (a name, never a path); revalidated by ETag, so a new version is seen at once.
  */
 export function scriptRoute(): Route {
-  const scripts = new Map(readdirSync(FOLDER).filter((f) => NAME.test(f)).map((f) => {
-    const body = readFileSync(new URL(f, FOLDER));
-    return [f, { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` }] as const;
-  }));
+  const scripts = new Map(
+    readdirSync(FOLDER)
+      .filter((f) => NAME.test(f))
+      .map((f) => {
+        const body = readFileSync(new URL(f, FOLDER));
+        return [f, { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` }] as const;
+      }),
+  );
   return {
-    method: 'GET', path: /^\/assets\/([^/]+)$/,
+    method: 'GET',
+    path: /^\/assets\/([^/]+)$/,
     handle(req, res, [name]) {
       const script = scripts.get(name!);
-      if (!script) { res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('no such script'); return; }
-      const headers = { 'content-type': 'text/javascript; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache', etag: script.etag };
-      if (req.headers['if-none-match'] === script.etag) { res.writeHead(304, headers).end(); return; }
-      res.writeHead(200, { ...headers, 'content-length': script.body.length }).end(req.method === 'HEAD' ? undefined : script.body);
+      if (!script) {
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('no such script');
+        return;
+      }
+      const headers = {
+        'content-type': 'text/javascript; charset=utf-8',
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-cache',
+        etag: script.etag,
+      };
+      if (req.headers['if-none-match'] === script.etag) {
+        res.writeHead(304, headers).end();
+        return;
+      }
+      res
+        .writeHead(200, { ...headers, 'content-length': script.body.length })
+        .end(req.method === 'HEAD' ? undefined : script.body);
     },
   };
 }

@@ -23,11 +23,23 @@ const CREDENTIAL_PATH = /^\/(approve|login)\/[^/]+/;
 export function createHttpServer(routes: Route[], log: Logger): Server {
   return createServer((req, res) => {
     const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID().toUpperCase();
+    const requestId =
+      typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID().toUpperCase();
     res.setHeader('x-request-id', requestId);
     const started = performance.now();
-    res.once('finish', () => withLogContext({ requestId }, () => log[PROBES.test(req.url ?? '') ? 'debug' : 'info']({ method: req.method, path: (req.url ?? '/').split('?')[0]!.replace(CREDENTIAL_PATH, '/$1/******'),
-      status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request')));
+    res.once('finish', () =>
+      withLogContext({ requestId }, () =>
+        log[PROBES.test(req.url ?? '') ? 'debug' : 'info'](
+          {
+            method: req.method,
+            path: (req.url ?? '/').split('?')[0]!.replace(CREDENTIAL_PATH, '/$1/******'),
+            status: res.statusCode,
+            ms: Math.round(performance.now() - started),
+          },
+          'request',
+        ),
+      ),
+    );
     withLogContext({ requestId }, () => handle(req, res));
   });
 
@@ -36,15 +48,33 @@ export function createHttpServer(routes: Route[], log: Logger): Server {
     const matching = routes.filter((r) => r.path.test(url.pathname));
     const route = matching.find((r) => r.method === req.method || (r.method === 'GET' && req.method === 'HEAD'));
     if (!route) {
-      sendJson(res, matching.length ? 405 : 404, { Code: matching.length ? 'MethodNotAllowed' : 'NotFound', Message: `${req.method} ${url.pathname}` });
+      sendJson(res, matching.length ? 405 : 404, {
+        Code: matching.length ? 'MethodNotAllowed' : 'NotFound',
+        Message: `${req.method} ${url.pathname}`,
+      });
       return;
     }
     // Inside the promise: a bad %-escape or a handler that throws at once answers like any other error.
-    Promise.resolve().then(() => route.handle(req, res, route.path.exec(url.pathname)!.slice(1).map((p) => decodeURIComponent(p ?? '')))).catch((err: unknown) => {
-      const e = asOpsgateError(err);
-      if (e.status >= 500) log.error({ err: e.message, path: url.pathname.replace(CREDENTIAL_PATH, '/$1/******') }, 'request failed');
-      if (res.headersSent) { res.end(); return; }
-      sendJson(res, e.status, { Code: e.code, Message: e.status >= 500 ? 'internal error' : e.message });
-    });
+    Promise.resolve()
+      .then(() =>
+        route.handle(
+          req,
+          res,
+          route.path
+            .exec(url.pathname)!
+            .slice(1)
+            .map((p) => decodeURIComponent(p ?? '')),
+        ),
+      )
+      .catch((err: unknown) => {
+        const e = asOpsgateError(err);
+        if (e.status >= 500)
+          log.error({ err: e.message, path: url.pathname.replace(CREDENTIAL_PATH, '/$1/******') }, 'request failed');
+        if (res.headersSent) {
+          res.end();
+          return;
+        }
+        sendJson(res, e.status, { Code: e.code, Message: e.status >= 500 ? 'internal error' : e.message });
+      });
   }
 }

@@ -13,7 +13,10 @@ const PAGE = 1000;
 export class StatusCensus {
   private final = new Map<string, string>();
 
-  constructor(private readonly redis: Redis, private readonly isFinal: (status: string) => boolean) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly isFinal: (status: string) => boolean,
+  ) {}
 
   async count(pages: AsyncIterable<Entry[]>): Promise<Map<string, number>> {
     const counts = new Map<string, number>();

@@ -15,7 +15,21 @@ const SCRAPE_TIMEOUT_MS = 5000;
 
 /** Seconds, from minutes-long cloud tasks down to instant built-ins; approvals wait far longer. */
 const TASK_BUCKETS = [0.005, 0.025, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 24 * 3600];
-const APPROVAL_BUCKETS = [1, 10, 60, 300, 900, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 24 * 3600, 2 * 24 * 3600, 7 * 24 * 3600];
+const APPROVAL_BUCKETS = [
+  1,
+  10,
+  60,
+  300,
+  900,
+  1800,
+  3600,
+  2 * 3600,
+  4 * 3600,
+  8 * 3600,
+  24 * 3600,
+  2 * 24 * 3600,
+  7 * 24 * 3600,
+];
 
 /** One process's metrics: its own registry, so several processes (and tests) never share series. */
 export interface Metrics {
@@ -43,7 +57,8 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
-const seconds = (from: string, to: string | undefined) => Math.max(0, ((to ? Date.parse(to) : Date.now()) - Date.parse(from)) / 1000);
+const seconds = (from: string, to: string | undefined) =>
+  Math.max(0, ((to ? Date.parse(to) : Date.now()) - Date.parse(from)) / 1000);
 
 export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger }): Metrics {
   const { redis, keys, log } = deps;
@@ -62,47 +77,73 @@ export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger }): 
     if (redis.status !== 'ready') return;
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([read(), new Promise((_, fail) => { timer = setTimeout(() => fail(new Error('timed out')), SCRAPE_TIMEOUT_MS); })]);
+      await Promise.race([
+        read(),
+        new Promise((_, fail) => {
+          timer = setTimeout(() => fail(new Error('timed out')), SCRAPE_TIMEOUT_MS);
+        }),
+      ]);
     } catch (err) {
       log.warn({ err: (err as Error).message, metric: what }, 'metric not read from Redis');
-    } finally { clearTimeout(timer); }
+    } finally {
+      clearTimeout(timer);
+    }
   };
 
   const executionGauge: Gauge<'status'> = new Gauge({
-    name: 'opsgate_executions', registers, labelNames: ['status'],
+    name: 'opsgate_executions',
+    registers,
+    labelNames: ['status'],
     help: `Executions of the whole deployment by status (the newest ${CENSUS_CAP} in the index), read from Redis at scrape time: every process reports the same figure.`,
-    collect: () => fromRedis('opsgate_executions', async () => {
-      const counts = await executions.count(executionPages(redis, keys, CENSUS_CAP));
-      executionGauge.reset();
-      for (const s of new Set([...EXECUTION_STATUSES, ...counts.keys()])) executionGauge.set({ status: s }, counts.get(s) ?? 0);
-    }),
+    collect: () =>
+      fromRedis('opsgate_executions', async () => {
+        const counts = await executions.count(executionPages(redis, keys, CENSUS_CAP));
+        executionGauge.reset();
+        for (const s of new Set([...EXECUTION_STATUSES, ...counts.keys()]))
+          executionGauge.set({ status: s }, counts.get(s) ?? 0);
+      }),
   });
   const pendingGauge: Gauge = new Gauge({
-    name: 'opsgate_approval_tickets_pending', registers,
+    name: 'opsgate_approval_tickets_pending',
+    registers,
     help: 'Approval tickets of the whole deployment still waiting for a decision (AUDITING), read from Redis at scrape time.',
-    collect: () => fromRedis('opsgate_approval_tickets_pending', async () => {
-      pendingGauge.set((await tickets.count(ticketPages(redis, keys, CENSUS_CAP))).get('AUDITING') ?? 0);
-    }),
+    collect: () =>
+      fromRedis('opsgate_approval_tickets_pending', async () => {
+        pendingGauge.set((await tickets.count(ticketPages(redis, keys, CENSUS_CAP))).get('AUDITING') ?? 0);
+      }),
   });
   const queueGauge: Gauge<'queue' | 'state'> = new Gauge({
-    name: 'opsgate_queue_jobs', registers, labelNames: ['queue', 'state'],
-    help: 'BullMQ jobs by queue (steps: the workers\' work; notify: messages for the bot) and state, read at scrape time.',
-    collect: () => fromRedis('opsgate_queue_jobs', async () => {
-      const counts = await Promise.all(queues.map((q) => q.getJobCounts(...JOB_STATES)));
-      queueGauge.reset();
-      queues.forEach((q, i) => { for (const state of JOB_STATES) queueGauge.set({ queue: q.name, state }, counts[i]![state] ?? 0); });
-    }),
+    name: 'opsgate_queue_jobs',
+    registers,
+    labelNames: ['queue', 'state'],
+    help: "BullMQ jobs by queue (steps: the workers' work; notify: messages for the bot) and state, read at scrape time.",
+    collect: () =>
+      fromRedis('opsgate_queue_jobs', async () => {
+        const counts = await Promise.all(queues.map((q) => q.getJobCounts(...JOB_STATES)));
+        queueGauge.reset();
+        queues.forEach((q, i) => {
+          for (const state of JOB_STATES) queueGauge.set({ queue: q.name, state }, counts[i]![state] ?? 0);
+        });
+      }),
   });
   const taskDuration = new Histogram({
-    name: 'opsgate_task_duration_seconds', registers, labelNames: ['action', 'status'], buckets: TASK_BUCKETS,
-    help: 'Tasks that ended in this process, by action and final status: seconds from the task\'s start to its end (waits, such as an approval\'s, included).',
+    name: 'opsgate_task_duration_seconds',
+    registers,
+    labelNames: ['action', 'status'],
+    buckets: TASK_BUCKETS,
+    help: "Tasks that ended in this process, by action and final status: seconds from the task's start to its end (waits, such as an approval's, included).",
   });
   const approvalLatency = new Histogram({
-    name: 'opsgate_approval_latency_seconds', registers, labelNames: ['outcome'], buckets: APPROVAL_BUCKETS,
-    help: 'Approval tickets decided in this process, by outcome (APPROVED, REJECT, CANCEL): seconds from the ticket\'s creation to its decision.',
+    name: 'opsgate_approval_latency_seconds',
+    registers,
+    labelNames: ['outcome'],
+    buckets: APPROVAL_BUCKETS,
+    help: "Approval tickets decided in this process, by outcome (APPROVED, REJECT, CANCEL): seconds from the ticket's creation to its decision.",
   });
   const notificationFailures = new Counter({
-    name: 'opsgate_notification_failures_total', registers, labelNames: ['channel'],
+    name: 'opsgate_notification_failures_total',
+    registers,
+    labelNames: ['channel'],
     help: 'Notifications that failed for good in this process (retries exhausted or refused), by channel: WebHook, Mail, callback, or the chat platform.',
   });
 

@@ -12,11 +12,27 @@ import { metricsRoute } from './route.js';
  * A worker process's HTTP: /metrics, /healthz and /readyz only, so Prometheus and an orchestrator
  * watch workers as they watch the bot. It listens before Redis is needed, to answer 503 meanwhile.
  */
-export async function startProbeServer(p: { redis: Redis; readiness: Readiness; metrics: Metrics; log: Logger; host: string; port: number; access: Access })
-  : Promise<{ url: string; close(): Promise<void> }> {
-  const server = createHttpServer([healthRoute(p.redis), readyRoute(p.redis, p.readiness), p.access.guard(metricsRoute(p.metrics), 'metrics')], p.log);
+export async function startProbeServer(p: {
+  redis: Redis;
+  readiness: Readiness;
+  metrics: Metrics;
+  log: Logger;
+  host: string;
+  port: number;
+  access: Access;
+}): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createHttpServer(
+    [healthRoute(p.redis), readyRoute(p.redis, p.readiness), p.access.guard(metricsRoute(p.metrics), 'metrics')],
+    p.log,
+  );
   await new Promise<void>((ok, fail) => {
-    server.once('error', (err: NodeJS.ErrnoException) => fail(new ConfigError(`cannot listen on ${p.host}:${p.port}: ${err.code ?? err.message}${err.code === 'EADDRINUSE' ? ' (another process has it; set PORT)' : ''}`)));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      fail(
+        new ConfigError(
+          `cannot listen on ${p.host}:${p.port}: ${err.code ?? err.message}${err.code === 'EADDRINUSE' ? ' (another process has it; set PORT)' : ''}`,
+        ),
+      ),
+    );
     server.listen(p.port, p.host, ok);
   });
   const url = `http://${p.host}:${(server.address() as AddressInfo).port}`;

@@ -8,7 +8,11 @@ import type { Keys } from '../store/keys.js';
  * (whoever holds it votes as its approver), so it binds ticket, approver and expiry, and is used
  * once. No nonce: one person counts once per ticket, so a re-sent mail may carry the same token.
  */
-export interface LinkPayload { ticketId: string; approver: string; /** epoch ms */ expiresAt: number }
+export interface LinkPayload {
+  ticketId: string;
+  approver: string /** epoch ms */;
+  expiresAt: number;
+}
 export type LinkProblem = 'forged' | 'expired' | 'malformed';
 export type ReadLink = { ok: true; payload: LinkPayload } | { ok: false; reason: LinkProblem };
 
@@ -36,7 +40,8 @@ export function readLink(secret: string, token: string, now = Date.now()): ReadL
 
 function decode(value: unknown): LinkPayload | undefined {
   const v = (value ?? {}) as { t?: unknown; a?: unknown; e?: unknown };
-  if (typeof v.t !== 'string' || typeof v.a !== 'string' || typeof v.e !== 'number' || !Number.isFinite(v.e)) return undefined;
+  if (typeof v.t !== 'string' || typeof v.a !== 'string' || typeof v.e !== 'number' || !Number.isFinite(v.e))
+    return undefined;
   return { ticketId: v.t, approver: v.a, expiresAt: v.e * 1000 };
 }
 

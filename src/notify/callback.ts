@@ -9,12 +9,23 @@ import type { Ticket } from '../approval/ticket.js';
  */
 export async function deliverCallback(ticket: Ticket, secret: string, fetchFn: typeof fetch = fetch): Promise<void> {
   if (!ticket.callbackUrl) return;
-  const body = JSON.stringify({ WorkflowInstanceId: ticket.id, WorkflowInsCode: ticket.status, Reason: ticket.reason ?? '', ApprovalDetail: approvalDetail(ticket) });
+  const body = JSON.stringify({
+    WorkflowInstanceId: ticket.id,
+    WorkflowInsCode: ticket.status,
+    Reason: ticket.reason ?? '',
+    ApprovalDetail: approvalDetail(ticket),
+  });
   const ts = String(Math.floor(Date.now() / 1000));
   const signature = createHmac('sha256', secret).update(`${ts}.${body}`).digest('hex');
   const res = await fetchFn(ticket.callbackUrl, {
-    method: 'POST', body, signal: AbortSignal.timeout(10_000),
-    headers: { 'content-type': 'application/json', 'x-opsgate-timestamp': ts, 'x-opsgate-signature': `sha256=${signature}` },
+    method: 'POST',
+    body,
+    signal: AbortSignal.timeout(10_000),
+    headers: {
+      'content-type': 'application/json',
+      'x-opsgate-timestamp': ts,
+      'x-opsgate-signature': `sha256=${signature}`,
+    },
   });
   if (!res.ok) throw new Error(`callback ${new URL(ticket.callbackUrl).host} answered ${res.status}`);
 }

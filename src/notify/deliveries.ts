@@ -28,7 +28,9 @@ export interface DeliveryDeps {
 
 /** A delivery that cannot go now (a robot's minute is full): the job comes back at `at`. */
 export class LaterError extends Error {
-  constructor(readonly at: number) { super('the robot takes 20 messages a minute: later'); }
+  constructor(readonly at: number) {
+    super('the robot takes 20 messages a minute: later');
+  }
 }
 
 const ROBOT_PER_MINUTE = 20;
@@ -47,16 +49,24 @@ export class Deliveries {
     const n = t.spec.notify;
     if (!n || t.status !== 'AUDITING' || t.level !== level) return 'nothing to announce';
     const voted = new Set(t.votes.map((v) => v.voter));
-    const people = t.approvers.filter((a) => !voted.has(a)).map((a) => this.d.directory.user(a) ?? { name: a, groups: [] });
+    const people = t.approvers
+      .filter((a) => !voted.has(a))
+      .map((a) => this.d.directory.user(a) ?? { name: a, groups: [] });
     const link = t.executionId ? `${this.d.publicUrl}/executions/${t.executionId}` : undefined;
     // People read these (a robot's group chat, a mailbox): the run's NoEcho values stay out of them.
     const mask = await this.maskerOf(t);
     if (n.type === 'WebHook' && n.webhook) {
       const w = n.webhook;
-      const mentions = { mobiles: people.map((p) => p.mobile).filter((m): m is string => !!m), userIds: people.map((p) => p.dingtalk).filter((m): m is string => !!m) };
+      const mentions = {
+        mobiles: people.map((p) => p.mobile).filter((m): m is string => !!m),
+        userIds: people.map((p) => p.dingtalk).filter((m): m is string => !!m),
+      };
       const body = renderWebhookBody(mask.noEcho(w.content), { link: n.appendLink ? link : undefined, mentions });
       if (isDingTalkRobot(w.uri)) await this.robotSlot(w.uri);
-      const r = await sendWebhook({ uri: w.uri, headers: w.headers, body, secret: w.secret }, { fetch: this.d.fetch, now: this.d.now });
+      const r = await sendWebhook(
+        { uri: w.uri, headers: w.headers, body, secret: w.secret },
+        { fetch: this.d.fetch, now: this.d.now },
+      );
       if (!r.ok) {
         if (r.retry) throw new Error(r.message);
         await this.recordFailure(t, 'WebHook', r.message);
@@ -66,8 +76,14 @@ export class Deliveries {
     if (n.type === 'Mail' && n.mail) {
       const m = n.mail;
       const to = people.filter((p) => p.email).map((p) => ({ name: p.name, email: p.email! }));
-      const mails = approvalMails(t, to, { secret: await this.d.secret(), publicUrl: this.d.publicUrl, subject: mask.noEcho(m.subject), body: mask.noEcho(m.body) });
-      for (const mail of mails) await sendMail({ host: m.host, port: m.port, username: m.username, password: m.password, from: m.from }, mail);
+      const mails = approvalMails(t, to, {
+        secret: await this.d.secret(),
+        publicUrl: this.d.publicUrl,
+        subject: mask.noEcho(m.subject),
+        body: mask.noEcho(m.body),
+      });
+      for (const mail of mails)
+        await sendMail({ host: m.host, port: m.port, username: m.username, password: m.password, from: m.from }, mail);
       const missing = people.filter((p) => !p.email).map((p) => p.name);
       if (missing.length) await this.recordFailure(t, 'Mail', `no e-mail in the directory for ${missing.join(', ')}`);
       return `${mails.length} mail(s) sent`;
@@ -78,7 +94,10 @@ export class Deliveries {
   /** DingTalk throttles a robot for ten minutes past 20 messages a minute: never go past them. */
   private async robotSlot(uri: string): Promise<void> {
     const u = new URL(uri);
-    const robot = createHash('sha256').update(`${u.host}${u.pathname}${u.searchParams.get('access_token') ?? ''}`).digest('hex').slice(0, 16);
+    const robot = createHash('sha256')
+      .update(`${u.host}${u.pathname}${u.searchParams.get('access_token') ?? ''}`)
+      .digest('hex')
+      .slice(0, 16);
     const minute = Math.floor(this.d.now() / 60_000);
     const key = this.d.keys.robotMinute(robot, minute);
     const n = await this.d.redis.incr(key);
@@ -97,6 +116,12 @@ export class Deliveries {
     const masked = (await this.maskerOf(t)).text(message);
     this.d.log.warn({ ticketId: t.id, channel, err: masked }, 'approval notification failed');
     this.d.failed?.(channel);
-    if (t.executionId) await this.d.executions.logDelivery(t.executionId, { time: new Date(this.d.now()).toISOString(), channel, ticketId: t.id, message: masked });
+    if (t.executionId)
+      await this.d.executions.logDelivery(t.executionId, {
+        time: new Date(this.d.now()).toISOString(),
+        channel,
+        ticketId: t.id,
+        message: masked,
+      });
   }
 }

@@ -14,18 +14,31 @@ export interface SmtpConfig {
   timeoutMs?: number;
 }
 
-export interface MailMessage { to: string[]; subject: string; text: string; html: string }
+export interface MailMessage {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
 
 export class MailError extends OpsgateError {
-  constructor(message: string) { super('MailFailed', message, 502); }
+  constructor(message: string) {
+    super('MailFailed', message, 502);
+  }
 }
 
 // nodemailer's error codes, said plainly; its messages are not passed on (see sendMail).
 const WHY: Record<string, string> = {
-  EAUTH: 'the server refused the username or password', ETLS: 'TLS failed (certificate or upgrade)',
+  EAUTH: 'the server refused the username or password',
+  ETLS: 'TLS failed (certificate or upgrade)',
   EREQUIRETLS: 'the server offers no STARTTLS, and a password is never sent unencrypted',
-  ECONNECTION: 'cannot connect', ETIMEDOUT: 'timed out', EDNS: 'host not found', EENVELOPE: 'a sender or recipient was refused',
-  EMESSAGE: 'the message was refused', EPROTOCOL: 'the server does not speak SMTP as expected', ESOCKET: 'connection error',
+  ECONNECTION: 'cannot connect',
+  ETIMEDOUT: 'timed out',
+  EDNS: 'host not found',
+  EENVELOPE: 'a sender or recipient was refused',
+  EMESSAGE: 'the message was refused',
+  EPROTOCOL: 'the server does not speak SMTP as expected',
+  ESOCKET: 'connection error',
 };
 
 /**
@@ -37,23 +50,36 @@ const WHY: Record<string, string> = {
 export async function sendMail(cfg: SmtpConfig, msg: MailMessage): Promise<void> {
   const timeout = cfg.timeoutMs ?? 10_000;
   const transport = createTransport({
-    host: cfg.host, port: cfg.port, secure: cfg.port === 465,
+    host: cfg.host,
+    port: cfg.port,
+    secure: cfg.port === 465,
     // A relay without a password may stay in plaintext; a password is only ever sent encrypted,
     // so a server (or a man in the middle) that offers no STARTTLS cannot have it.
     ...(cfg.port === 465 ? {} : cfg.username ? { requireTLS: true } : { opportunisticTLS: true }),
     auth: cfg.username ? { user: cfg.username, pass: cfg.password ?? '' } : undefined,
     tls: { rejectUnauthorized: !cfg.allowSelfSigned },
-    connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout * 3,
-    logger: false, debug: false,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout * 3,
+    logger: false,
+    debug: false,
   });
   try {
     await transport.sendMail({ from: cfg.from, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html });
   } catch (err) {
     const e = err as { code?: unknown; originalCode?: unknown; responseCode?: unknown };
     // Only codes (ESOCKET, CERT_HAS_EXPIRED, 535) are passed on: they cannot carry a password.
-    const codes = [e.code, e.originalCode, e.responseCode].filter((x) => typeof x === 'number' || (typeof x === 'string' && /^[A-Z0-9_]{1,60}$/.test(x)));
-    const why = /CERT|SELF_SIGNED|TLS/.test(String(e.originalCode)) ? 'the server\'s TLS certificate is not trusted' : typeof e.code === 'string' ? WHY[e.code] : undefined;
-    throw new MailError(`could not send mail through ${cfg.host}:${cfg.port}${why ? `: ${why}` : ''}${codes.length ? ` (${codes.join(' ')})` : ''}`);
+    const codes = [e.code, e.originalCode, e.responseCode].filter(
+      (x) => typeof x === 'number' || (typeof x === 'string' && /^[A-Z0-9_]{1,60}$/.test(x)),
+    );
+    const why = /CERT|SELF_SIGNED|TLS/.test(String(e.originalCode))
+      ? "the server's TLS certificate is not trusted"
+      : typeof e.code === 'string'
+        ? WHY[e.code]
+        : undefined;
+    throw new MailError(
+      `could not send mail through ${cfg.host}:${cfg.port}${why ? `: ${why}` : ''}${codes.length ? ` (${codes.join(' ')})` : ''}`,
+    );
   } finally {
     transport.close();
   }

@@ -6,7 +6,10 @@ import { createHmac } from 'node:crypto';
  * `sendWebhook` is pure.
  */
 
-export interface Mentions { mobiles: string[]; userIds: string[] }
+export interface Mentions {
+  mobiles: string[];
+  userIds: string[];
+}
 export type WebhookResult = { ok: true } | { ok: false; retry: boolean; message: string };
 
 type Obj = Record<string, unknown>;
@@ -18,14 +21,21 @@ const TIMEOUT_MS = 10_000;
 
 export function isDingTalkRobot(uri: string): boolean {
   let u: URL;
-  try { u = new URL(uri); } catch { return false; }
-  if (u.hostname === 'oapi.dingtalk.com' && (u.pathname === '/robot/send' || u.pathname === '/robot/sendBySession')) return true;
+  try {
+    u = new URL(uri);
+  } catch {
+    return false;
+  }
+  if (u.hostname === 'oapi.dingtalk.com' && (u.pathname === '/robot/send' || u.pathname === '/robot/sendBySession'))
+    return true;
   return u.pathname.endsWith('/robot/send'); // loopback fakes and proxies
 }
 
 /** The field that DingTalk renders as the message text, per msgtype, and whether it is markdown. */
 function dingTalkText(body: Obj): { holder: Obj; key: string; markdown: boolean } | undefined {
-  const field = { text: ['text', 'content'], markdown: ['markdown', 'text'], actionCard: ['actionCard', 'text'] }[String(body.msgtype)];
+  const field = { text: ['text', 'content'], markdown: ['markdown', 'text'], actionCard: ['actionCard', 'text'] }[
+    String(body.msgtype)
+  ];
   if (!field) return undefined; // link / feedCard have no free text that renders @mentions
   const holder = body[field[0]!];
   if (!isObj(holder) || typeof holder[field[1]!] !== 'string') return undefined;
@@ -39,7 +49,13 @@ function dingTalkText(body: Obj): { holder: Obj; key: string; markdown: boolean 
  */
 export function renderWebhookBody(content: unknown, opts: { link?: string; mentions?: Mentions }): unknown {
   let body: unknown = content;
-  if (typeof body === 'string') { try { body = JSON.parse(body); } catch { return content; } }
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      return content;
+    }
+  }
   if (!isObj(body)) return content;
   body = structuredClone(body);
   const out = body as Obj;
@@ -94,7 +110,11 @@ function scrub(text: string, uri: string, secret?: string): string {
   for (const v of values) {
     if (v.length < 4) continue;
     text = text.split(v).join('******');
-    try { text = text.split(decodeURIComponent(v)).join('******'); } catch { /* malformed escape */ }
+    try {
+      text = text.split(decodeURIComponent(v)).join('******');
+    } catch {
+      /* malformed escape */
+    }
   }
   return maskUri(text);
 }
@@ -104,10 +124,18 @@ export async function sendWebhook(
   deps: { fetch: typeof fetch; now(): number },
 ): Promise<WebhookResult> {
   const where = maskUri(req.uri);
-  const fail = (retry: boolean, detail: string): WebhookResult => ({ ok: false, retry, message: `WebHook ${where}: ${scrub(detail, req.uri, req.secret)}` });
+  const fail = (retry: boolean, detail: string): WebhookResult => ({
+    ok: false,
+    retry,
+    message: `WebHook ${where}: ${scrub(detail, req.uri, req.secret)}`,
+  });
   const dingTalk = isDingTalkRobot(req.uri);
   let url: string;
-  try { url = dingTalk && req.secret ? signDingTalkUri(req.uri, req.secret, deps.now()) : new URL(req.uri).toString(); } catch { return fail(false, 'URI is not a URL'); }
+  try {
+    url = dingTalk && req.secret ? signDingTalkUri(req.uri, req.secret, deps.now()) : new URL(req.uri).toString();
+  } catch {
+    return fail(false, 'URI is not a URL');
+  }
 
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = String(v);
@@ -122,14 +150,21 @@ export async function sendWebhook(
     text = await res.text();
   } catch (err) {
     const e = err as Error & { cause?: { message?: string } };
-    const why = e.name === 'TimeoutError' ? `no answer in ${TIMEOUT_MS / 1000} s` : [e.message, e.cause?.message].filter(Boolean).join(': ');
+    const why =
+      e.name === 'TimeoutError'
+        ? `no answer in ${TIMEOUT_MS / 1000} s`
+        : [e.message, e.cause?.message].filter(Boolean).join(': ');
     return fail(true, why);
   }
   if (status >= 400) return fail(status >= 500 || status === 429, `HTTP ${status}`);
 
   // DingTalk (and WeCom-style hooks) answer HTTP 200 with an errcode; check it on any JSON answer.
   let answer: unknown;
-  try { answer = JSON.parse(text); } catch { return { ok: true }; }
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    return { ok: true };
+  }
   if (isObj(answer) && answer.errcode !== undefined && Number(answer.errcode) !== 0) {
     const code = Number(answer.errcode);
     return fail(THROTTLED.has(code), `errcode ${String(answer.errcode)} ${String(answer.errmsg ?? '')}`.trim());

@@ -1,4 +1,12 @@
-import { itemEnded, loopSucceeded, planLoop, resumeLoop, startLoop, type LoopState, type RateControl } from '../engine/loop.js';
+import {
+  itemEnded,
+  loopSucceeded,
+  planLoop,
+  resumeLoop,
+  startLoop,
+  type LoopState,
+  type RateControl,
+} from '../engine/loop.js';
 import type { Execution, TaskOutcome, TaskRecord } from '../engine/types.js';
 import type { LoopStore } from '../store/loops.js';
 import { evaluate, type Scope } from '../template/expressions.js';
@@ -12,7 +20,12 @@ export const MAX_ITEMS = 1000;
 function asItems(v: unknown): unknown[] {
   if (Array.isArray(v)) return v;
   if (typeof v === 'string' && v.trim().startsWith('[')) {
-    try { const parsed = JSON.parse(v) as unknown; if (Array.isArray(parsed)) return parsed; } catch { /* a plain string */ }
+    try {
+      const parsed = JSON.parse(v) as unknown;
+      if (Array.isArray(parsed)) return parsed;
+    } catch {
+      /* a plain string */
+    }
   }
   if (v === null || v === undefined || v === '') return [];
   return [v];
@@ -21,7 +34,12 @@ function asItems(v: unknown): unknown[] {
 /** A loop task run by the step function's `run` effect: its When (checked once, not per item), then its loop. */
 export async function runLoopTask(
   deps: { loops: LoopStore; producer: Producer },
-  exec: Execution, task: Task, rec: TaskRecord, scope: Scope, signals: Record<string, unknown>, checkWhen: boolean,
+  exec: Execution,
+  task: Task,
+  rec: TaskRecord,
+  scope: Scope,
+  signals: Record<string, unknown>,
+  checkWhen: boolean,
 ): Promise<TaskOutcome & { consumed?: string[] }> {
   try {
     if (checkWhen && !(await whenHolds(task, scope))) return { kind: 'skipped' };
@@ -37,7 +55,11 @@ export async function runLoopTask(
  */
 export async function driveLoop(
   deps: { loops: LoopStore; producer: Producer },
-  exec: Execution, task: Task, rec: TaskRecord, scope: Scope, signals: Record<string, unknown>,
+  exec: Execution,
+  task: Task,
+  rec: TaskRecord,
+  scope: Scope,
+  signals: Record<string, unknown>,
 ): Promise<TaskOutcome & { consumed?: string[] }> {
   const { loops, producer } = deps;
   const te = rec.taskExecutionId;
@@ -49,16 +71,27 @@ export async function driveLoop(
     try {
       items = asItems(await evaluate(loop.Items, scope));
       const evaluated = (await evaluate(loop.RateControl ?? null, scope)) ?? {};
-      const rcMap = typeof evaluated === 'string' ? JSON.parse(evaluated) as RateControl : evaluated as RateControl;
+      const rcMap = typeof evaluated === 'string' ? (JSON.parse(evaluated) as RateControl) : (evaluated as RateControl);
       // The older placement of the same fields, directly on Loop.
-      rc = { Mode: loop.Mode, Concurrency: loop.Concurrency, MaxErrors: loop.MaxErrors, BatchPauseOption: loop.BatchPauseOption, ...stripUndefined(rcMap) };
+      rc = {
+        Mode: loop.Mode,
+        Concurrency: loop.Concurrency,
+        MaxErrors: loop.MaxErrors,
+        BatchPauseOption: loop.BatchPauseOption,
+        ...stripUndefined(rcMap),
+      };
       rc = (await evaluate(rc, scope)) as RateControl;
     } catch (err) {
       return { kind: 'failed', message: `Loop: ${(err as Error).message}` };
     }
-    if (items.length > MAX_ITEMS) return { kind: 'failed', message: `Loop: ${items.length} items, more than the ${MAX_ITEMS} OOS allows` };
+    if (items.length > MAX_ITEMS)
+      return { kind: 'failed', message: `Loop: ${items.length} items, more than the ${MAX_ITEMS} OOS allows` };
     let step;
-    try { step = startLoop(planLoop(items.length, rc, exec.loopMode)); } catch (err) { return { kind: 'failed', message: `Loop: ${(err as Error).message}` }; }
+    try {
+      step = startLoop(planLoop(items.length, rc, exec.loopMode));
+    } catch (err) {
+      return { kind: 'failed', message: `Loop: ${(err as Error).message}` };
+    }
     await loops.create(exec.id, te, { state: step.state, items, taskName: task.Name });
     doc = (await loops.get(exec.id, te))!;
   }
@@ -68,22 +101,45 @@ export async function driveLoop(
   const counts = { Total: doc.state.plan.total, Success: 0, Failed: doc.state.failed };
   counts.Success = Object.values(doc.state.ended).filter((s) => s === 'Success').length;
   if (doc.state.paused) {
-    if (!signals.resume) return { kind: 'wait', message: `loop ${task.Name}: batch ${doc.state.batch} of ${doc.state.plan.batches.length} done, waiting for NotifyExecution to go on` };
-    const step = await loops.update(exec.id, te, (d) => { const s = resumeLoop(d.state); return { doc: { ...d, state: s.state }, result: s }; });
+    if (!signals.resume)
+      return {
+        kind: 'wait',
+        message: `loop ${task.Name}: batch ${doc.state.batch} of ${doc.state.plan.batches.length} done, waiting for NotifyExecution to go on`,
+      };
+    const step = await loops.update(exec.id, te, (d) => {
+      const s = resumeLoop(d.state);
+      return { doc: { ...d, state: s.state }, result: s };
+    });
     await kick(deps, exec.id, te, step.state);
-    return { kind: 'wait', running: true, message: `loop ${task.Name}: batch ${step.state.batch + 1} running`, consumed: ['resume'] };
+    return {
+      kind: 'wait',
+      running: true,
+      message: `loop ${task.Name}: batch ${step.state.batch + 1} running`,
+      consumed: ['resume'],
+    };
   }
-  if (!doc.state.finished) return { kind: 'wait', running: true, message: `loop ${task.Name}: ${Object.keys(doc.state.ended).length} of ${doc.state.plan.total} items done` };
+  if (!doc.state.finished)
+    return {
+      kind: 'wait',
+      running: true,
+      message: `loop ${task.Name}: ${Object.keys(doc.state.ended).length} of ${doc.state.plan.total} items done`,
+    };
 
   const items = await loops.items(exec.id, te);
   const outputs: Record<string, unknown> = {};
   for (const [name, agg] of Object.entries(loop.Outputs ?? {})) {
-    const values = items.filter((i) => i.outputs && Object.hasOwn(i.outputs, agg.AggregateField)).map((i) => i.outputs![agg.AggregateField]);
+    const values = items
+      .filter((i) => i.outputs && Object.hasOwn(i.outputs, agg.AggregateField))
+      .map((i) => i.outputs![agg.AggregateField]);
     outputs[name] = agg.AggregateType === 'Fn::Sum' ? values.reduce((n: number, v) => n + Number(v), 0) : values;
   }
   if (loopSucceeded(doc.state)) return { kind: 'success', outputs, loop: counts };
   const firstFailure = items.find((i) => i.status === 'Failed')?.message;
-  return { kind: 'failed', loop: counts, message: `${doc.state.failed} of ${doc.state.plan.total} items failed, more than MaxErrors ${doc.state.plan.maxErrors}${firstFailure ? ` (first: ${firstFailure})` : ''}` };
+  return {
+    kind: 'failed',
+    loop: counts,
+    message: `${doc.state.failed} of ${doc.state.plan.total} items failed, more than MaxErrors ${doc.state.plan.maxErrors}${firstFailure ? ` (first: ${firstFailure})` : ''}`,
+  };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -91,8 +147,17 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 }
 
 /** An item ended: advance the loop once, then queue what the new state says. */
-export async function reportItem(deps: { loops: LoopStore; producer: Producer }, execId: string, te: string, index: number, status: 'Success' | 'Failed' | 'Cancelled'): Promise<void> {
-  const state = await deps.loops.update(execId, te, (d) => { const s = itemEnded(d.state, index, status); return { doc: { ...d, state: s.state }, result: s.state }; });
+export async function reportItem(
+  deps: { loops: LoopStore; producer: Producer },
+  execId: string,
+  te: string,
+  index: number,
+  status: 'Success' | 'Failed' | 'Cancelled',
+): Promise<void> {
+  const state = await deps.loops.update(execId, te, (d) => {
+    const s = itemEnded(d.state, index, status);
+    return { doc: { ...d, state: s.state }, result: s.state };
+  });
   await kick(deps, execId, te, state);
 }
 
@@ -102,7 +167,10 @@ export async function reportItem(deps: { loops: LoopStore; producer: Producer },
  * and its jobs harmless: whoever sees the state next queues them again.
  */
 export async function kick(deps: { producer: Producer }, execId: string, te: string, state: LoopState): Promise<void> {
-  if (state.finished) { await deps.producer.resume(execId, te, 'loop-done'); return; }
+  if (state.finished) {
+    await deps.producer.resume(execId, te, 'loop-done');
+    return;
+  }
   for (const i of state.running) await deps.producer.item(execId, te, i);
   if (state.paused && state.running.length === 0) await deps.producer.resume(execId, te, `loop-batch-${state.batch}`);
 }

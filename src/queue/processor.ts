@@ -16,7 +16,9 @@ import type { Producer, StepJob, StepJobName, StepJobs } from './producer.js';
 import { evaluateOutputs, runTask, scopeOf } from './run-task.js';
 
 export class HeldElsewhereError extends Error {
-  constructor(id: string) { super(`execution ${id} is held by another job; will retry`); }
+  constructor(id: string) {
+    super(`execution ${id} is held by another job; will retry`);
+  }
 }
 
 export interface ProcessorDeps {
@@ -83,21 +85,31 @@ export function stepProcessor(deps: ProcessorDeps) {
           // execution has saved it. Retry (with backoff) rather than lose the resume.
           if ((await executions.find(found!.id))?.status === 'Running') throw new HeldElsewhereError(found!.id);
           return 'nothing to do';
-        case 'clear-signal': return void (await executions.clearSignal(exec.id, e.name));
-        case 'notify': return void (await producer.notify(e.message));
+        case 'clear-signal':
+          return void (await executions.clearSignal(exec.id, e.name));
+        case 'notify':
+          return void (await producer.notify(e.message));
         case 'record-task':
           await executions.recordTask(exec.id, e.name, e.record);
           if (e.count) deps.taskEnded?.(e.record);
           return undefined;
-        case 'wake': return void (await producer.wake(exec.id, e.task, e.at));
-        case 'close-tickets': return void (await deps.ended?.(e.execution));
-        case 'resume-parent': return void (await producer.resumeParent(e.parent, e.childId));
+        case 'wake':
+          return void (await producer.wake(exec.id, e.task, e.at));
+        case 'close-tickets':
+          return void (await deps.ended?.(e.execution));
+        case 'resume-parent':
+          return void (await producer.resumeParent(e.parent, e.childId));
         case 'run': {
           const scope = scopeOf(e.execution, builtins);
           const outcome = e.task.Loop
             ? await runLoopTask(deps, e.execution, e.task, e.record, scope, e.signals, e.checkWhen)
             : await runTask({
-                exec: e.execution, task: e.task, scope, ports, record: e.record, signals: e.signals,
+                exec: e.execution,
+                task: e.task,
+                scope,
+                ports,
+                record: e.record,
+                signals: e.signals,
                 taskExecutionId: e.record.taskExecutionId,
               });
           return { kind: 'ran', outcome, cont: e.cont };
@@ -106,7 +118,8 @@ export function stepProcessor(deps: ProcessorDeps) {
           const evaluated = await evaluateOutputs(template, scopeOf(e.execution, builtins));
           return { kind: 'outputs', ...evaluated, cont: e.cont };
         }
-        case 'wait': return `waiting at ${e.at}`;
+        case 'wait':
+          return `waiting at ${e.at}`;
         case 'finish':
           log.info({ executionId: exec.id, status: e.status }, 'execution ended');
           return e.status;
@@ -128,7 +141,11 @@ export function stepProcessor(deps: ProcessorDeps) {
 
   // Every line a job writes names its job and what it is for (execution, ticket).
   return (job: Job<StepJob>): Promise<string> => {
-    const context = { jobId: job.id, executionId: executionOf(job.data), ticketId: 'ticketId' in job.data ? job.data.ticketId : undefined };
+    const context = {
+      jobId: job.id,
+      executionId: executionOf(job.data),
+      ticketId: 'ticketId' in job.data ? job.data.ticketId : undefined,
+    };
     return withLogContext(context, () => dispatch(job.name, job.data, job));
   };
 

@@ -26,10 +26,7 @@ export type StepJobName = keyof StepJobs;
 export type StepJob = StepJobs[StepJobName];
 
 /** What the bot process is asked to tell people; it renders it for the execution's platform. */
-export type NotifyJob =
-  | ProgressMessage
-  | { kind: 'ticket'; ticketId: string }
-  | { kind: 'remind'; ticketId: string };
+export type NotifyJob = ProgressMessage | { kind: 'ticket'; ticketId: string } | { kind: 'remind'; ticketId: string };
 
 /** BullMQ job ids may not contain ':' (opsgate:policy, product action names): replaced. */
 const jobId = (...parts: (string | number)[]) => parts.join('-').replace(/:/g, '_');
@@ -75,7 +72,11 @@ export class Producer {
 
   /** Wakes a waiting execution at a time (ACS::Sleep): a delayed job, no worker held meanwhile. */
   async wake(executionId: string, task: string, at: number): Promise<void> {
-    await this.add('wake', { executionId }, { ...KEEP, jobId: jobId('wake', executionId, task, at), delay: Math.max(0, at - Date.now()) });
+    await this.add(
+      'wake',
+      { executionId },
+      { ...KEEP, jobId: jobId('wake', executionId, task, at), delay: Math.max(0, at - Date.now()) },
+    );
   }
 
   /** A child ended (engine/step/parent.ts says which parent waits): resume its task, or its loop item. */
@@ -87,34 +88,63 @@ export class Producer {
 
   /** Runs (or wakes) one loop item; `reason` keeps retries and wake-ups apart. */
   async item(executionId: string, taskExecutionId: string, index: number, reason = 'run', at?: number): Promise<void> {
-    await this.add('item', { executionId, taskExecutionId, index }, {
-      ...KEEP, jobId: jobId('item', executionId, taskExecutionId, index, reason), ...(at ? { delay: Math.max(0, at - Date.now()) } : {}),
-    });
+    await this.add(
+      'item',
+      { executionId, taskExecutionId, index },
+      {
+        ...KEEP,
+        jobId: jobId('item', executionId, taskExecutionId, index, reason),
+        ...(at ? { delay: Math.max(0, at - Date.now()) } : {}),
+      },
+    );
   }
 
   /** A ticket's timeout, reminder or escalation, at its time. */
   async ticketTimer(job: TicketTimer, delayMs: number): Promise<void> {
-    await this.add('ticket-timer', job, { ...KEEP, attempts: 3, jobId: jobId('ticket', job.kind, job.ticketId, job.level), delay: delayMs });
+    await this.add('ticket-timer', job, {
+      ...KEEP,
+      attempts: 3,
+      jobId: jobId('ticket', job.kind, job.ticketId, job.level),
+      delay: delayMs,
+    });
   }
 
   /** Announces an approval level by its WebHook or Mail; retried with backoff, never blocking the vote. */
   async deliver(ticketId: string, level: number, at?: number): Promise<void> {
-    await this.add('deliver', { ticketId, level }, {
-      ...KEEP, attempts: 5, backoff: { type: 'exponential', delay: 2000 },
-      jobId: jobId('deliver', ticketId, level, at ?? 'now'), ...(at ? { delay: Math.max(0, at - Date.now()) } : {}),
-    });
+    await this.add(
+      'deliver',
+      { ticketId, level },
+      {
+        ...KEEP,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 2000 },
+        jobId: jobId('deliver', ticketId, level, at ?? 'now'),
+        ...(at ? { delay: Math.max(0, at - Date.now()) } : {}),
+      },
+    );
   }
 
   /** Tells a CreateApproval caller its decision; retried with backoff for about an hour. */
   async callback(ticketId: string): Promise<void> {
-    await this.add('callback', { ticketId }, { ...KEEP, attempts: 12, backoff: { type: 'exponential', delay: 1000 }, jobId: jobId('callback', ticketId) });
+    await this.add(
+      'callback',
+      { ticketId },
+      { ...KEEP, attempts: 12, backoff: { type: 'exponential', delay: 1000 }, jobId: jobId('callback', ticketId) },
+    );
   }
 
   async notify(job: NotifyJob): Promise<void> {
     // A card shows the ticket as it is when rendered: a burst of votes needs one update, not one
     // each (at most one rendering runs and one waits per ticket).
-    const coalesce = job.kind === 'ticket' ? { deduplication: { id: `card-${job.ticketId}`, keepLastIfActive: true } } : {};
-    await this.notifications.add(job.kind, job, { removeOnComplete: true, removeOnFail: { age: 24 * 3600 }, attempts: 3, backoff: { type: 'exponential', delay: 500 }, ...coalesce });
+    const coalesce =
+      job.kind === 'ticket' ? { deduplication: { id: `card-${job.ticketId}`, keepLastIfActive: true } } : {};
+    await this.notifications.add(job.kind, job, {
+      removeOnComplete: true,
+      removeOnFail: { age: 24 * 3600 },
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 500 },
+      ...coalesce,
+    });
   }
 
   async close(): Promise<void> {

@@ -43,16 +43,28 @@ async function actionFor(task: Task, ports: Ports): Promise<Action | undefined> 
  */
 export async function runTask(run: TaskRun): Promise<RunOutcome> {
   const { exec, task, ports } = run;
-  const scope: Scope = run.loop ? { ...run.scope, builtins: { ...run.scope.builtins, 'ACS::TaskLoopItem': run.loop.item } } : run.scope;
+  const scope: Scope = run.loop
+    ? { ...run.scope, builtins: { ...run.scope.builtins, 'ACS::TaskLoopItem': run.loop.item } }
+    : run.scope;
   let properties: Record<string, unknown> | undefined;
   try {
     if (run.checkWhen !== false && !(await whenHolds(task, scope))) return { kind: 'skipped' };
     const action = await actionFor(task, ports);
-    if (!action) return { kind: 'failed', message: `unknown action ${task.Action}: not a built-in action nor a template in the store` };
+    if (!action)
+      return {
+        kind: 'failed',
+        message: `unknown action ${task.Action}: not a built-in action nor a template in the store`,
+      };
     properties = await evaluateProperties(task, action, scope);
     const result = await action.run({
-      execution: exec, task, properties, record: run.record as TaskRecord | undefined, ports, signals: run.signals,
-      taskExecutionId: run.taskExecutionId, loop: run.loop,
+      execution: exec,
+      task,
+      properties,
+      record: run.record as TaskRecord | undefined,
+      ports,
+      signals: run.signals,
+      taskExecutionId: run.taskExecutionId,
+      loop: run.loop,
       idempotencyKey: `${exec.id}/${task.Name}${run.loop ? `/${run.loop.index}` : ''}`,
     });
     // Task Retries are the engine's to decide (engine/retry.ts), unless the action counts its own.
@@ -63,8 +75,12 @@ export async function runTask(run: TaskRun): Promise<RunOutcome> {
     const outputs: Record<string, unknown> = {};
     for (const [name, out] of Object.entries(task.Outputs ?? {})) {
       // Written as text, its references reach jq as variables; computed by a function, it is that text.
-      const selector = typeof out.ValueSelector === 'string' ? jqProgram(out.ValueSelector, scope) : await evaluate(out.ValueSelector, scope);
-      if (typeof selector !== 'string' && !(selector instanceof JqProgram)) return { kind: 'failed', message: `Outputs.${name}.ValueSelector must be jq text`, properties };
+      const selector =
+        typeof out.ValueSelector === 'string'
+          ? jqProgram(out.ValueSelector, scope)
+          : await evaluate(out.ValueSelector, scope);
+      if (typeof selector !== 'string' && !(selector instanceof JqProgram))
+        return { kind: 'failed', message: `Outputs.${name}.ValueSelector must be jq text`, properties };
       outputs[name] = await select(result.result, selector, out.Type);
     }
     return { kind: 'success', outputs, next: result.next, properties };
@@ -79,7 +95,12 @@ async function evaluateProperties(task: Task, action: Action, scope: Scope): Pro
     // A PropertySelector is jq code: its references become jq variables (shown filled in on the record).
     const { PropertySelector: _, ...rest } = task.Properties;
     const evaluated = (await evaluate(rest, scope)) as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(task.Properties).map((k) => [k, k === 'PropertySelector' ? jqProgram(PropertySelector, scope) : evaluated[k]]));
+    return Object.fromEntries(
+      Object.keys(task.Properties).map((k) => [
+        k,
+        k === 'PropertySelector' ? jqProgram(PropertySelector, scope) : evaluated[k],
+      ]),
+    );
   }
   // An action that places values itself (a shell script's arguments) evaluates its own Properties.
   if (action.evaluateProperties) return action.evaluateProperties(task.Properties, scope);
@@ -88,7 +109,8 @@ async function evaluateProperties(task: Task, action: Action, scope: Scope): Pro
 
 /** The template's Outputs on a finished run, or the error that stopped them. */
 export async function evaluateOutputs(
-  template: Template, scope: Scope,
+  template: Template,
+  scope: Scope,
 ): Promise<{ outputs?: Record<string, unknown>; error?: string }> {
   try {
     const outputs: Record<string, unknown> = {};

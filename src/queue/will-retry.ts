@@ -10,7 +10,9 @@ export const MAX_STALLED_COUNT = 5;
  * UnrecoverableError when next taken), whatever attempts it has left: its stalledCounter says so.
  */
 export function willRetry(
-  job: Pick<Job, 'attemptsMade' | 'opts' | 'stalledCounter'>, err: Error, maxStalledCount = MAX_STALLED_COUNT,
+  job: Pick<Job, 'attemptsMade' | 'opts' | 'stalledCounter'>,
+  err: Error,
+  maxStalledCount = MAX_STALLED_COUNT,
 ): boolean {
   // By class, as BullMQ's own shouldRetryJob does (its name too, for errors rebuilt across processes).
   if (err instanceof UnrecoverableError || err.name === 'UnrecoverableError') return false;

@@ -10,8 +10,12 @@ export type { CloseCode };
 
 /** The status each close code leaves: only the approvers' own decisions are not CANCEL. */
 const STATUS_OF: Record<CloseCode, TicketStatus> = {
-  approved: 'APPROVED', rejected: 'REJECT',
-  'timed-out': 'CANCEL', withdrawn: 'CANCEL', cancelled: 'CANCEL', unresolvable: 'CANCEL',
+  approved: 'APPROVED',
+  rejected: 'REJECT',
+  'timed-out': 'CANCEL',
+  withdrawn: 'CANCEL',
+  cancelled: 'CANCEL',
+  unresolvable: 'CANCEL',
 };
 
 export type BallotOutcome = 'missing' | 'closed' | 'not-approver' | 'duplicate' | 'recorded' | 'level-done' | 'decided';
@@ -21,13 +25,21 @@ export type BallotOutcome = 'missing' | 'closed' | 'not-approver' | 'duplicate' 
  * outside artifacts, under their own tag. Every change goes through a script of store/lua/.
  */
 export class ApprovalTickets {
-  constructor(private readonly redis: Redis, private readonly keys: Keys) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
 
   /** A ticket's id -> its owner's tag never changes: kept in memory once read. */
   private readonly tags = new Map<string, string>();
 
   private k(tag: string, id: string) {
-    return { ticket: this.keys.ticket(tag, id), votes: this.keys.ticketVotes(tag, id), doc: this.keys.ticketDoc(tag, id), levels: this.keys.ticketLevels(tag, id) };
+    return {
+      ticket: this.keys.ticket(tag, id),
+      votes: this.keys.ticketVotes(tag, id),
+      doc: this.keys.ticketDoc(tag, id),
+      levels: this.keys.ticketLevels(tag, id),
+    };
   }
 
   private async tagOf(id: string): Promise<string | undefined> {
@@ -49,22 +61,35 @@ export class ApprovalTickets {
     if (doc.executionId) {
       const existing = await this.redis.hget(this.keys.execution(doc.executionId), `ticket:${doc.key}`);
       // Written again: a crash between the ticket and its index must not lose the index.
-      if (existing) { await this.redis.hset(this.keys.ticketIndex, existing, doc.executionId); return existing; }
+      if (existing) {
+        await this.redis.hset(this.keys.ticketIndex, existing, doc.executionId);
+        return existing;
+      }
     }
     const id = String(await this.redis.incr(this.keys.ticketSeq));
     const tag = doc.executionId ?? `ticket-${id}`;
     const k = this.k(tag, id);
     const byKey = doc.executionId ? this.keys.execution(doc.executionId) : k.ticket;
-    const created = await runScript<string>(this.redis, 'ticket-create', [byKey, k.ticket, k.votes, k.doc], [doc.key, id, JSON.stringify({ ...doc, id })]);
-    await this.redis.multi().hset(this.keys.ticketIndex, created, doc.executionId ?? `ticket-${created}`)
-      .sadd(this.keys.openTickets, created).exec();
+    const created = await runScript<string>(
+      this.redis,
+      'ticket-create',
+      [byKey, k.ticket, k.votes, k.doc],
+      [doc.key, id, JSON.stringify({ ...doc, id })],
+    );
+    await this.redis
+      .multi()
+      .hset(this.keys.ticketIndex, created, doc.executionId ?? `ticket-${created}`)
+      .sadd(this.keys.openTickets, created)
+      .exec();
     return created;
   }
 
   /** Every ticket an execution's tasks opened (field ticket:<key> of its hash). */
   async ofExecution(executionId: string): Promise<string[]> {
     const fields = await this.redis.hgetall(this.keys.execution(executionId));
-    return Object.entries(fields).filter(([k]) => k.startsWith('ticket:')).map(([, id]) => id);
+    return Object.entries(fields)
+      .filter(([k]) => k.startsWith('ticket:'))
+      .map(([, id]) => id);
   }
 
   async executionOf(id: string): Promise<string | undefined> {
@@ -76,16 +101,29 @@ export class ApprovalTickets {
     const tag = await this.tagOf(id);
     if (!tag) throw new TicketNotFoundError(id);
     const k = this.k(tag, id);
-    const [fields, votes, doc, levels] = await Promise.all([this.redis.hgetall(k.ticket), this.redis.hgetall(k.votes), this.redis.get(k.doc), this.redis.get(k.levels)]);
+    const [fields, votes, doc, levels] = await Promise.all([
+      this.redis.hgetall(k.ticket),
+      this.redis.hgetall(k.votes),
+      this.redis.get(k.doc),
+      this.redis.get(k.levels),
+    ]);
     if (!doc) throw new TicketNotFoundError(id);
     return {
       ...withDefaults(JSON.parse(doc) as TicketDoc),
-      status: fields.status as TicketStatus, level: Number(fields.level), approvals: Number(fields.approvals), required: Number(fields.required),
-      reason: fields.reason, decidedAt: fields.decidedAt, ...closeCodeOf(fields),
-      votes: Object.entries(votes).map(([voter, v]) => ({ voter, ...(JSON.parse(v) as Omit<Vote, 'voter'>) })).sort((a, b) => a.date.localeCompare(b.date)),
+      status: fields.status as TicketStatus,
+      level: Number(fields.level),
+      approvals: Number(fields.approvals),
+      required: Number(fields.required),
+      reason: fields.reason,
+      decidedAt: fields.decidedAt,
+      ...closeCodeOf(fields),
+      votes: Object.entries(votes)
+        .map(([voter, v]) => ({ voter, ...(JSON.parse(v) as Omit<Vote, 'voter'>) }))
+        .sort((a, b) => a.date.localeCompare(b.date)),
       // Lua's cjson writes an empty list as {}: lists are made lists again here.
       levels: Object.values(JSON.parse(levels ?? '{}') as Record<string, LevelRecord>)
-        .map((l) => ({ ...l, approvers: Array.isArray(l.approvers) ? l.approvers : [] })).sort((a, b) => a.index - b.index),
+        .map((l) => ({ ...l, approvers: Array.isArray(l.approvers) ? l.approvers : [] }))
+        .sort((a, b) => a.index - b.index),
       approvers: (JSON.parse(fields.approvers ?? '[]') as string[]).sort(),
     };
   }
@@ -94,8 +132,13 @@ export class ApprovalTickets {
   async activate(id: string, from: number, record: LevelRecord): Promise<boolean> {
     const tag = (await this.tagOf(id))!;
     const k = this.k(tag, id);
-    const done = (await runScript<number>(this.redis, 'level-activate', [k.ticket, k.levels],
-      [String(from), String(record.index), record.required, JSON.stringify(record), JSON.stringify(record.approvers)])) === 1;
+    const done =
+      (await runScript<number>(
+        this.redis,
+        'level-activate',
+        [k.ticket, k.levels],
+        [String(from), String(record.index), record.required, JSON.stringify(record), JSON.stringify(record.approvers)],
+      )) === 1;
     if (done) await this.changed(tag);
     return done;
   }
@@ -112,14 +155,39 @@ export class ApprovalTickets {
     await this.redis.hset(k.ticket, 'level', index);
   }
 
-  async ballot(id: string, voter: string, decision: VoteDecision, comment: string | undefined, now: string)
-    : Promise<{ outcome: BallotOutcome; status: TicketStatus; approvals: number; level: number; required: number; executionId?: string }> {
+  async ballot(
+    id: string,
+    voter: string,
+    decision: VoteDecision,
+    comment: string | undefined,
+    now: string,
+  ): Promise<{
+    outcome: BallotOutcome;
+    status: TicketStatus;
+    approvals: number;
+    level: number;
+    required: number;
+    executionId?: string;
+  }> {
     const tag = await this.tagOf(id);
     if (!tag) return { outcome: 'missing', status: 'CANCEL', approvals: 0, level: -1, required: 0 };
     const k = this.k(tag, id);
-    const [outcome, status, approvals, level, required] = await runScript<[BallotOutcome, TicketStatus, number, number, number]>(this.redis, 'ballot',
-      [k.ticket, k.votes], [voter, decision, comment ?? '', now, tag.startsWith('exec-') ? this.keys.executionEvents : '', tag]);
-    return { outcome, status, approvals: Number(approvals), level: Number(level), required: Number(required), executionId: tag.startsWith('exec-') ? tag : undefined };
+    const [outcome, status, approvals, level, required] = await runScript<
+      [BallotOutcome, TicketStatus, number, number, number]
+    >(
+      this.redis,
+      'ballot',
+      [k.ticket, k.votes],
+      [voter, decision, comment ?? '', now, tag.startsWith('exec-') ? this.keys.executionEvents : '', tag],
+    );
+    return {
+      outcome,
+      status,
+      approvals: Number(approvals),
+      level: Number(level),
+      required: Number(required),
+      executionId: tag.startsWith('exec-') ? tag : undefined,
+    };
   }
 
   /** Ends an open ticket with the status its code implies; true only for the call that changed it. */
@@ -133,10 +201,20 @@ export class ApprovalTickets {
   }
 
   /** TRANSFER (one leaves, one joins) or escalation (only joining) on the active level. */
-  async changeApprovers(id: string, level: number, leaving: string, joining: string[]): Promise<'ok' | 'closed' | 'moved' | 'not-pending' | 'already'> {
+  async changeApprovers(
+    id: string,
+    level: number,
+    leaving: string,
+    joining: string[],
+  ): Promise<'ok' | 'closed' | 'moved' | 'not-pending' | 'already'> {
     const tag = (await this.tagOf(id))!;
     const k = this.k(tag, id);
-    const r = await runScript<'ok' | 'closed' | 'moved' | 'not-pending' | 'already'>(this.redis, 'ticket-approvers', [k.ticket, k.votes], [String(level), leaving, ...joining]);
+    const r = await runScript<'ok' | 'closed' | 'moved' | 'not-pending' | 'already'>(
+      this.redis,
+      'ticket-approvers',
+      [k.ticket, k.votes],
+      [String(level), leaving, ...joining],
+    );
     if (r === 'ok') await this.changed(tag);
     return r;
   }
@@ -169,13 +247,15 @@ export class ApprovalTickets {
 
   async card(id: string, platform: string): Promise<string | undefined> {
     const tag = await this.tagOf(id);
-    return tag ? (await this.redis.hget(this.k(tag, id).ticket, `card:${platform}`)) ?? undefined : undefined;
+    return tag ? ((await this.redis.hget(this.k(tag, id).ticket, `card:${platform}`)) ?? undefined) : undefined;
   }
 }
 
 const CLOSE_CODES = new Set<string>(Object.keys(STATUS_OF));
 const CODE_OF_STATUS = new Map<string, CloseCode>([
-  ['APPROVED', 'approved'], ['REJECT', 'rejected'], ['CANCEL', 'cancelled'],
+  ['APPROVED', 'approved'],
+  ['REJECT', 'rejected'],
+  ['CANCEL', 'cancelled'],
 ]);
 
 /**
@@ -194,7 +274,8 @@ function withDefaults(d: TicketDoc): TicketDoc {
   return {
     ...d,
     title: d.title || `${d.templateName} / ${d.taskName}`,
-    description: d.description || `Execution ${d.executionId} of ${d.templateName} waits for approval at ${d.taskName}.`,
+    description:
+      d.description || `Execution ${d.executionId} of ${d.templateName} waits for approval at ${d.taskName}.`,
     reasons: d.reasons.length ? d.reasons : [`${d.templateName} asks for approval at ${d.taskName}`],
   };
 }

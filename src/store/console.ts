@@ -17,12 +17,16 @@ const KEEP = 500;
  * store keeps it as it is.
  */
 export class ConsoleChannel<M extends object = object> {
-  constructor(private readonly redis: Redis, private readonly keys: Keys) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
 
   async post(channel: string, message: M, thread?: string): Promise<string> {
     const seq = await this.redis.incr(this.keys.consoleSeq);
     const msg: ConsoleMessage<M> = { ...message, id: `m${seq}`, channel, thread, date: new Date().toISOString() };
-    await this.redis.multi()
+    await this.redis
+      .multi()
       .hset(this.keys.consoleMessages, msg.id, JSON.stringify(msg))
       .zadd(this.keys.consoleOrder, seq, msg.id)
       .exec();
@@ -51,6 +55,10 @@ export class ConsoleChannel<M extends object = object> {
     const excess = (await this.redis.zcard(order)) - KEEP;
     if (excess <= 0) return;
     const old = await this.redis.zrange(order, '0', String(excess - 1));
-    await this.redis.multi().zrem(order, ...old).hdel(this.keys.consoleMessages, ...old).exec();
+    await this.redis
+      .multi()
+      .zrem(order, ...old)
+      .hdel(this.keys.consoleMessages, ...old)
+      .exec();
   }
 }

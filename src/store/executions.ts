@@ -7,14 +7,26 @@ import { runScript } from './scripts.js';
 
 /** Executions in Redis: one hash each (status, runner, doc, thread), saved through the transition table. */
 export class ExecutionStore {
-  constructor(private readonly redis: Redis, private readonly keys: Keys) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
 
   private pair(id: string): [string, string] {
     return [this.keys.execution(id), this.keys.executionDoc(id)];
   }
 
   async create(exec: Execution): Promise<void> {
-    const ok = await runScript<number>(this.redis, 'execution-save', this.pair(exec.id), [exec.status, '', '', JSON.stringify(exec), '1', '', this.keys.executionEvents, exec.id]);
+    const ok = await runScript<number>(this.redis, 'execution-save', this.pair(exec.id), [
+      exec.status,
+      '',
+      '',
+      JSON.stringify(exec),
+      '1',
+      '',
+      this.keys.executionEvents,
+      exec.id,
+    ]);
     if (!ok) throw new Error(`execution ${exec.id} already exists`);
     await this.redis.zadd(this.keys.executionIndex, Date.parse(exec.createDate), exec.id);
   }
@@ -37,8 +49,16 @@ export class ExecutionStore {
    */
   async save(exec: Execution, saver: string, release = false): Promise<boolean> {
     const keep = release || exec.status !== 'Running' ? '' : saver;
-    const ok = await runScript<number>(this.redis, 'execution-save', this.pair(exec.id),
-      [exec.status, sourcesOf(exec.status).join(','), saver, JSON.stringify(exec), '0', keep, this.keys.executionEvents, exec.id]);
+    const ok = await runScript<number>(this.redis, 'execution-save', this.pair(exec.id), [
+      exec.status,
+      sourcesOf(exec.status).join(','),
+      saver,
+      JSON.stringify(exec),
+      '0',
+      keep,
+      this.keys.executionEvents,
+      exec.id,
+    ]);
     return ok === 1;
   }
 
@@ -63,7 +83,9 @@ export class ExecutionStore {
   }
 
   async taskRecords(execId: string): Promise<(TaskRecord & { name: string })[]> {
-    return Object.values(await this.redis.hgetall(this.keys.taskExecutions(execId))).map((v) => JSON.parse(v) as TaskRecord & { name: string });
+    return Object.values(await this.redis.hgetall(this.keys.taskExecutions(execId))).map(
+      (v) => JSON.parse(v) as TaskRecord & { name: string },
+    );
   }
 
   /** NotifyExecution's word to a waiting task (Approve, ExecuteTask, RetryTask, ...). */
@@ -87,7 +109,7 @@ export class ExecutionStore {
   async claimClientToken(user: string, token: string, execId: string): Promise<string> {
     const key = this.keys.clientToken(user, token);
     const set = await this.redis.set(key, execId, 'EX', 25 * 3600, 'NX');
-    return set ? execId : (await this.redis.get(key)) ?? execId;
+    return set ? execId : ((await this.redis.get(key)) ?? execId);
   }
 
   async clientTokenOwner(user: string, token: string): Promise<string | undefined> {
@@ -96,30 +118,48 @@ export class ExecutionStore {
 
   /** TriggerExecution's ClientToken: true the first time for (execution, token), for 25 hours. */
   async claimTriggerToken(execId: string, token: string): Promise<boolean> {
-    return (await this.redis.set(this.keys.clientToken(execId, `trigger/${token}`), '1', 'EX', 25 * 3600, 'NX')) === 'OK';
+    return (
+      (await this.redis.set(this.keys.clientToken(execId, `trigger/${token}`), '1', 'EX', 25 * 3600, 'NX')) === 'OK'
+    );
   }
 
   /** What each firing of a trigger did; the newest first, the last 100 kept. */
   async logTrigger(execId: string, record: object): Promise<void> {
-    await this.redis.multi().lpush(this.keys.triggers(execId), JSON.stringify(record)).ltrim(this.keys.triggers(execId), 0, 99).exec();
+    await this.redis
+      .multi()
+      .lpush(this.keys.triggers(execId), JSON.stringify(record))
+      .ltrim(this.keys.triggers(execId), 0, 99)
+      .exec();
   }
 
   async triggerLog(execId: string): Promise<Record<string, unknown>[]> {
-    return (await this.redis.lrange(this.keys.triggers(execId), 0, -1)).map((r) => JSON.parse(r) as Record<string, unknown>);
+    return (await this.redis.lrange(this.keys.triggers(execId), 0, -1)).map(
+      (r) => JSON.parse(r) as Record<string, unknown>,
+    );
   }
 
   /** A notification that could not be delivered: the newest first, the last 20 kept. */
   async logDelivery(execId: string, record: Record<string, unknown>): Promise<void> {
-    await this.redis.multi().lpush(this.keys.deliveries(execId), JSON.stringify(record)).ltrim(this.keys.deliveries(execId), 0, 19).exec();
+    await this.redis
+      .multi()
+      .lpush(this.keys.deliveries(execId), JSON.stringify(record))
+      .ltrim(this.keys.deliveries(execId), 0, 19)
+      .exec();
   }
 
   async deliveries(execId: string): Promise<Record<string, unknown>[]> {
-    return (await this.redis.lrange(this.keys.deliveries(execId), 0, -1)).map((r) => JSON.parse(r) as Record<string, unknown>);
+    return (await this.redis.lrange(this.keys.deliveries(execId), 0, -1)).map(
+      (r) => JSON.parse(r) as Record<string, unknown>,
+    );
   }
 
   /** Removes an execution that never started (a lost ClientToken race). */
   async discard(id: string): Promise<void> {
-    await this.redis.multi().del(this.keys.execution(id), this.keys.executionDoc(id)).zrem(this.keys.executionIndex, id).exec();
+    await this.redis
+      .multi()
+      .del(this.keys.execution(id), this.keys.executionDoc(id))
+      .zrem(this.keys.executionIndex, id)
+      .exec();
   }
 
   /** The chat message a run's progress is threaded under, once posted. */
@@ -151,14 +191,27 @@ export class ExecutionStore {
    * at no more than `scanLimit` executions per call, so a filter that matches little stays cheap;
    * `next` is then where it stopped. A cursor of (score, id) survives executions started meanwhile.
    */
-  async page(keep: (e: Execution) => boolean, limit: number, after?: ExecutionCursor, scanLimit = 5000): Promise<{ items: Execution[]; next?: ExecutionCursor }> {
+  async page(
+    keep: (e: Execution) => boolean,
+    limit: number,
+    after?: ExecutionCursor,
+    scanLimit = 5000,
+  ): Promise<{ items: Execution[]; next?: ExecutionCursor }> {
     const CHUNK = 200;
     const items: Execution[] = [];
     let offset = 0;
     let scanned = 0;
     let last: ExecutionCursor | undefined;
     for (;;) {
-      const raw = await this.redis.zrevrangebyscore(this.keys.executionIndex, after ? String(after.score) : '+inf', '-inf', 'WITHSCORES', 'LIMIT', offset, CHUNK);
+      const raw = await this.redis.zrevrangebyscore(
+        this.keys.executionIndex,
+        after ? String(after.score) : '+inf',
+        '-inf',
+        'WITHSCORES',
+        'LIMIT',
+        offset,
+        CHUNK,
+      );
       if (!raw.length) return { items };
       offset += raw.length / 2;
       const entries: ExecutionCursor[] = [];
@@ -184,4 +237,7 @@ export class ExecutionStore {
 }
 
 /** Where a page of executions ended: the index's score (creation time, ms) and id of its last one. */
-export interface ExecutionCursor { score: number; id: string }
+export interface ExecutionCursor {
+  score: number;
+  id: string;
+}

@@ -68,7 +68,8 @@ export function keys(prefix: string): Keys {
     deliveries: (id) => `${tag(id)}:deliveries`,
     loop: (id, te) => `${tag(id)}:loop:${te}`,
     loopItems: (id, te) => `${tag(id)}:loop:${te}:items`,
-    clientToken: (user, token) => `${prefix}:client-token:${createHash('sha256').update(`${user}\n${token}`).digest('hex')}`,
+    clientToken: (user, token) =>
+      `${prefix}:client-token:${createHash('sha256').update(`${user}\n${token}`).digest('hex')}`,
     executionIndex: `${prefix}:executions`,
     ticketSeq: `${prefix}:ticket-seq`,
     ticketIndex: `${prefix}:tickets`,

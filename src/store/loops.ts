@@ -4,7 +4,11 @@ import type { TaskRecord } from '../engine/types.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
 
-export interface LoopDoc { state: LoopState; items: unknown[]; taskName: string }
+export interface LoopDoc {
+  state: LoopState;
+  items: unknown[];
+  taskName: string;
+}
 export type ItemRecord = Omit<TaskRecord, 'action'> & { index: number; item: unknown };
 
 /**
@@ -12,7 +16,10 @@ export type ItemRecord = Omit<TaskRecord, 'action'> & { index: number; item: unk
  * compare-and-set: items end concurrently, each advances it once.
  */
 export class LoopStore {
-  constructor(private readonly redis: Redis, private readonly keys: Keys) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
 
   async create(execId: string, te: string, doc: LoopDoc): Promise<boolean> {
     return (await runScript<number>(this.redis, 'cas', [this.keys.loop(execId, te)], ['0', JSON.stringify(doc)])) === 1;
@@ -42,12 +49,17 @@ export class LoopStore {
 
   /** Keeps an item's record and tells the execution's watchers (its page), in one round trip. */
   async putItem(execId: string, te: string, rec: ItemRecord): Promise<void> {
-    await this.redis.multi().hset(this.keys.loopItems(execId, te), String(rec.index), JSON.stringify(rec))
-      .publish(this.keys.executionEvents, execId).exec();
+    await this.redis
+      .multi()
+      .hset(this.keys.loopItems(execId, te), String(rec.index), JSON.stringify(rec))
+      .publish(this.keys.executionEvents, execId)
+      .exec();
   }
 
   async items(execId: string, te: string): Promise<ItemRecord[]> {
     const all = await this.redis.hgetall(this.keys.loopItems(execId, te));
-    return Object.values(all).map((v) => JSON.parse(v) as ItemRecord).sort((a, b) => a.index - b.index);
+    return Object.values(all)
+      .map((v) => JSON.parse(v) as ItemRecord)
+      .sort((a, b) => a.index - b.index);
   }
 }

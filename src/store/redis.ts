@@ -20,7 +20,12 @@ export function connect(url: string): Redis {
 }
 
 async function answers(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const r = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 500,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   r.on('error', () => {});
   try {
     await r.connect();
@@ -51,18 +56,35 @@ export async function ensureRedis(configured: string | undefined, log: Logger): 
   if (configured) return { url: configured, stop: async () => {} };
   if (await answers(DEFAULT_URL)) return { url: DEFAULT_URL, stop: async () => {} };
   if (spawnSync('redis-server', ['--version']).error) {
-    throw new ConfigError('no Redis answers on 127.0.0.1:6379 and redis-server is not on PATH: install it (apt install redis-server, brew install redis) or set REDIS_URL');
+    throw new ConfigError(
+      'no Redis answers on 127.0.0.1:6379 and redis-server is not on PATH: install it (apt install redis-server, brew install redis) or set REDIS_URL',
+    );
   }
   const dir = resolve('.opsgate/redis');
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
-    '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', '',
-  ], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--maxmemory-policy',
+      'noeviction',
+      '--save',
+      '',
+    ],
+    { stdio: 'ignore' },
+  );
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100 && !(await answers(url)); i++) await new Promise((r) => setTimeout(r, 50));
-  if (child.exitCode !== null || !(await answers(url))) throw new ConfigError(`redis-server did not start on port ${port}`);
+  if (child.exitCode !== null || !(await answers(url)))
+    throw new ConfigError(`redis-server did not start on port ${port}`);
   log.info({ url, dir }, 'started an embedded redis-server');
   const stopOnExit = () => child.kill('SIGTERM');
   process.once('exit', stopOnExit);

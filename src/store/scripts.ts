@@ -13,10 +13,23 @@ for (const file of readdirSync(dir)) {
   if (m) sources.set(m[1]!, { keys: Number(m[2]), lua: readFileSync(dir + file, 'utf8') });
 }
 
-export type ScriptName = 'template-put' | 'execution-save' | 'cas'
-  | 'ticket-create' | 'level-activate' | 'level-put' | 'ballot' | 'ticket-close' | 'ticket-approvers';
+export type ScriptName =
+  | 'template-put'
+  | 'execution-save'
+  | 'cas'
+  | 'ticket-create'
+  | 'level-activate'
+  | 'level-put'
+  | 'ballot'
+  | 'ticket-close'
+  | 'ticket-approvers';
 
-export async function runScript<T>(redis: Redis, name: ScriptName, keys: string[], args: (string | number)[]): Promise<T> {
+export async function runScript<T>(
+  redis: Redis,
+  name: ScriptName,
+  keys: string[],
+  args: (string | number)[],
+): Promise<T> {
   const source = sources.get(name);
   if (!source) throw new Error(`no Lua script ${name}`);
   if (keys.length !== source.keys) throw new Error(`script ${name} takes ${source.keys} keys, got ${keys.length}`);

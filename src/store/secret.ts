@@ -4,7 +4,11 @@ import type { Config } from '../config/env.js';
 import type { Keys } from './keys.js';
 
 /** What secretOf reads: a Runtime fits, without store importing bin. */
-export interface SecretSource { config: Pick<Config, 'secret'>; redis: Redis; keys: Pick<Keys, 'secret'> }
+export interface SecretSource {
+  config: Pick<Config, 'secret'>;
+  redis: Redis;
+  keys: Pick<Keys, 'secret'>;
+}
 
 /** OPSGATE_SECRET, or one generated once and kept in Redis, so every process signs alike. */
 export async function secretOf(rt: SecretSource): Promise<string> {

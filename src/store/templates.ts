@@ -54,41 +54,94 @@ export const oosDate = (d = new Date()) => d.toISOString().replace(/\.\d{3}Z$/, 
 export class TemplateStore {
   private readonly parsed = new Map<string, AnyTemplate>();
   private readonly versionCache = new Map<string, StoredTemplate & { template: Template }>();
-  constructor(private readonly redis: Redis, private readonly keys: Keys) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
 
   /**
    * Stores content as the next version of `name`; the same content as the latest makes no version.
    * 'create' refuses an existing name, 'update' a missing one.
    */
-  async put(name: string, content: string, opts: {
-    mode?: PutMode; by?: string; versionName?: string; tags?: Record<string, string>; resourceGroupId?: string; reservedNames?: boolean; source?: 'file' | 'api';
-    /** Templates an Action may name; default: those in the store, and this one. */
-    knownTemplates?: ReadonlySet<string>;
-  } = {}): Promise<StoredTemplate & { created: boolean }> {
+  async put(
+    name: string,
+    content: string,
+    opts: {
+      mode?: PutMode;
+      by?: string;
+      versionName?: string;
+      tags?: Record<string, string>;
+      resourceGroupId?: string;
+      reservedNames?: boolean;
+      source?: 'file' | 'api';
+      /** Templates an Action may name; default: those in the store, and this one. */
+      knownTemplates?: ReadonlySet<string>;
+    } = {},
+  ): Promise<StoredTemplate & { created: boolean }> {
     const { mode = 'upsert', by = 'opsgate' } = opts;
     // Product actions (ACS::ECS::RebootInstance) are templates named as the action they stand for.
     const productAction = opts.reservedNames && PRODUCT_ACTION.test(name);
-    if (!TEMPLATE_NAME.test(name) && !productAction) throw new OpsgateError('InvalidParameter', `TemplateName ${JSON.stringify(name)} must be 1-200 letters, digits, - or _`);
-    if (!opts.reservedNames && RESERVED_PREFIX.test(name)) throw new OpsgateError('InvalidParameter', `TemplateName ${name} may not start with ALIYUN, ACS, ALIBABA or ALICLOUD`);
-    if (Buffer.byteLength(content) > MAX_CONTENT) throw new OpsgateError('InvalidParameter', `Content of ${name} is larger than 64 KB`);
+    if (!TEMPLATE_NAME.test(name) && !productAction)
+      throw new OpsgateError(
+        'InvalidParameter',
+        `TemplateName ${JSON.stringify(name)} must be 1-200 letters, digits, - or _`,
+      );
+    if (!opts.reservedNames && RESERVED_PREFIX.test(name))
+      throw new OpsgateError(
+        'InvalidParameter',
+        `TemplateName ${name} may not start with ALIYUN, ACS, ALIBABA or ALICLOUD`,
+      );
+    if (Buffer.byteLength(content) > MAX_CONTENT)
+      throw new OpsgateError('InvalidParameter', `Content of ${name} is larger than 64 KB`);
     const knownTemplates = opts.knownTemplates ?? new Set([...(await this.names()), name]);
     const { template, format } = parseTemplate(content, name, { knownTemplates });
     const hash = createHash('sha256').update(content).digest('hex');
     const now = oosDate();
     const reserved = RESERVED_PREFIX.test(name);
     const meta: TemplateMeta = {
-      templateId: `t-${randomBytes(10).toString('hex')}`, createdBy: reserved ? 'ACS' : by, createdDate: now,
-      updatedBy: reserved ? 'ACS' : by, updatedDate: now, shareType: reserved ? 'Public' : 'Private', tags: opts.tags ?? {},
+      templateId: `t-${randomBytes(10).toString('hex')}`,
+      createdBy: reserved ? 'ACS' : by,
+      createdDate: now,
+      updatedBy: reserved ? 'ACS' : by,
+      updatedDate: now,
+      shareType: reserved ? 'Public' : 'Private',
+      tags: opts.tags ?? {},
       ...(opts.resourceGroupId ? { resourceGroupId: opts.resourceGroupId } : {}),
       source: opts.source ?? 'api',
     };
-    const record: VersionRecord = { hash, content, format, versionName: opts.versionName ?? '', createdBy: meta.updatedBy, createdDate: now };
-    const [outcome, n] = await runScript<[string, number]>(this.redis, 'template-put', [this.keys.template(name)],
-      [mode, hash, JSON.stringify(record), JSON.stringify(meta),
-        meta.updatedBy, now, MAX_VERSIONS, opts.tags ? JSON.stringify(opts.tags) : '', opts.source === 'file' ? 'file' : '']);
-    if (outcome === 'exists') throw new OpsgateError('EntityAlreadyExists.Template', `template ${name} already exists`, 409);
+    const record: VersionRecord = {
+      hash,
+      content,
+      format,
+      versionName: opts.versionName ?? '',
+      createdBy: meta.updatedBy,
+      createdDate: now,
+    };
+    const [outcome, n] = await runScript<[string, number]>(
+      this.redis,
+      'template-put',
+      [this.keys.template(name)],
+      [
+        mode,
+        hash,
+        JSON.stringify(record),
+        JSON.stringify(meta),
+        meta.updatedBy,
+        now,
+        MAX_VERSIONS,
+        opts.tags ? JSON.stringify(opts.tags) : '',
+        opts.source === 'file' ? 'file' : '',
+      ],
+    );
+    if (outcome === 'exists')
+      throw new OpsgateError('EntityAlreadyExists.Template', `template ${name} already exists`, 409);
     if (outcome === 'missing') throw new TemplateNotFoundError(name);
-    if (outcome === 'full') throw new OpsgateError('LimitExceeded.TemplateVersion', `template ${name} already has ${MAX_VERSIONS} versions`, 409);
+    if (outcome === 'full')
+      throw new OpsgateError(
+        'LimitExceeded.TemplateVersion',
+        `template ${name} already has ${MAX_VERSIONS} versions`,
+        409,
+      );
     await this.redis.sadd(this.keys.templates, name);
     this.parsed.set(hash, template);
     return { ...(await this.get(name, `v${n}`)), created: outcome === 'created' };
@@ -103,7 +156,14 @@ export class TemplateStore {
     const record = JSON.parse(raw) as VersionRecord;
     let template = this.parsed.get(record.hash);
     if (!template) this.parsed.set(record.hash, (template = parseTemplate(record.content, name).template));
-    return { ...record, name, version: `v${n}`, template, meta: JSON.parse(meta) as TemplateMeta, executionCount: Number(count ?? 0) };
+    return {
+      ...record,
+      name,
+      version: `v${n}`,
+      template,
+      meta: JSON.parse(meta) as TemplateMeta,
+      executionCount: Number(count ?? 0),
+    };
   }
 
   /** A template that can run (not a State template). A named version never changes: it is cached. */
@@ -112,7 +172,8 @@ export class TemplateStore {
     const cached = key ? this.versionCache.get(key) : undefined;
     if (cached) return cached;
     const stored = await this.get(name, version);
-    if (isStateTemplate(stored.template)) throw new TemplateInvalidError([{ path: 'FormatVersion', message: 'a State template is stored, not run' }], name);
+    if (isStateTemplate(stored.template))
+      throw new TemplateInvalidError([{ path: 'FormatVersion', message: 'a State template is stored, not run' }], name);
     if (key) {
       if (this.versionCache.size >= 1000) this.versionCache.delete(this.versionCache.keys().next().value!);
       this.versionCache.set(key, stored as StoredTemplate & { template: Template });
@@ -148,13 +209,22 @@ export class TemplateStore {
    * Loads every .yaml/.yml/.json file of the folders, named by file name. A bad template is
    * reported and skipped: one broken file must not keep the others from loading.
    */
-  async loadFolders(folders: string[]): Promise<{ loaded: StoredTemplate[]; failed: { file: string; error: string }[] }> {
+  async loadFolders(
+    folders: string[],
+  ): Promise<{ loaded: StoredTemplate[]; failed: { file: string; error: string }[] }> {
     const loaded: StoredTemplate[] = [];
     const failed: { file: string; error: string }[] = [];
     const files: string[] = [];
     for (const folder of folders) {
       try {
-        files.push(...(statSync(folder).isDirectory() ? readdirSync(folder).sort().map((f) => join(folder, f)) : [folder]).filter((f) => ['.yaml', '.yml', '.json'].includes(extname(f))));
+        files.push(
+          ...(statSync(folder).isDirectory()
+            ? readdirSync(folder)
+                .sort()
+                .map((f) => join(folder, f))
+            : [folder]
+          ).filter((f) => ['.yaml', '.yml', '.json'].includes(extname(f))),
+        );
       } catch {
         failed.push({ file: folder, error: 'no such file or folder' });
       }
@@ -164,7 +234,13 @@ export class TemplateStore {
     const knownTemplates = new Set([...(await this.names()), ...files.map(nameOf)]);
     for (const file of files) {
       try {
-        loaded.push(await this.put(nameOf(file), readFileSync(file, 'utf8'), { reservedNames: true, knownTemplates, source: 'file' }));
+        loaded.push(
+          await this.put(nameOf(file), readFileSync(file, 'utf8'), {
+            reservedNames: true,
+            knownTemplates,
+            source: 'file',
+          }),
+        );
       } catch (err) {
         failed.push({ file, error: (err as Error).message });
       }

@@ -22,7 +22,16 @@ export interface NotifySpec {
   type: 'WebHook' | 'Mail';
   appendLink: boolean;
   webhook?: { uri: string; headers?: Record<string, string>; content: unknown; secret?: string };
-  mail?: { host: string; port: number; username?: string; password?: string; from: string; to: string[]; subject?: string; body?: string };
+  mail?: {
+    host: string;
+    port: number;
+    username?: string;
+    password?: string;
+    from: string;
+    to: string[];
+    subject?: string;
+    body?: string;
+  };
 }
 
 export interface ApprovalSpec {
@@ -44,20 +53,37 @@ const names = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 's
 export function approveProblems(p: Record<string, unknown>): Problem[] {
   const out: Problem[] = [];
   if (p.Levels !== undefined && !isExpr(p.Levels)) {
-    if (!Array.isArray(p.Levels) || !p.Levels.length) return [{ path: ['Levels'], message: 'must be a list of levels' }];
-    if (p.Approvers !== undefined) out.push({ path: ['Approvers'], message: 'give Approvers in each level when Levels is used' });
+    if (!Array.isArray(p.Levels) || !p.Levels.length)
+      return [{ path: ['Levels'], message: 'must be a list of levels' }];
+    if (p.Approvers !== undefined)
+      out.push({ path: ['Approvers'], message: 'give Approvers in each level when Levels is used' });
     p.Levels.forEach((l, i) => {
-      if (!isMap(l)) { out.push({ path: ['Levels', i], message: 'must be a map with Name, Mode, Approvers' }); return; }
-      for (const k of Object.keys(l)) if (!LEVEL_KEYS.includes(k)) out.push({ path: ['Levels', i, k], message: `unknown key ${k}${hint(k, LEVEL_KEYS) || ` (a level takes ${LEVEL_KEYS.join(', ')})`}` });
-      if (l.Mode !== undefined && !['ANY', 'ALL'].includes(String(l.Mode))) out.push({ path: ['Levels', i, 'Mode'], message: `must be ANY or ALL, got ${JSON.stringify(l.Mode)}` });
-      if (l.Approvers !== undefined && !names(l.Approvers) && !isExpr(l.Approvers)) out.push({ path: ['Levels', i, 'Approvers'], message: 'must be a list of directory users or group:NAME' });
-      if (l.Criteria !== undefined) out.push(...criteriaProblems(l.Criteria).map((x) => ({ ...x, path: ['Levels', i, 'Criteria', ...x.path] })));
-      for (const k of ['EscalateAfter'] as const) if (l[k] !== undefined && parseDuration(l[k]) === undefined) out.push({ path: ['Levels', i, k], message: 'must be an ISO-8601 duration such as PT4H' });
+      if (!isMap(l)) {
+        out.push({ path: ['Levels', i], message: 'must be a map with Name, Mode, Approvers' });
+        return;
+      }
+      for (const k of Object.keys(l))
+        if (!LEVEL_KEYS.includes(k))
+          out.push({
+            path: ['Levels', i, k],
+            message: `unknown key ${k}${hint(k, LEVEL_KEYS) || ` (a level takes ${LEVEL_KEYS.join(', ')})`}`,
+          });
+      if (l.Mode !== undefined && !['ANY', 'ALL'].includes(String(l.Mode)))
+        out.push({ path: ['Levels', i, 'Mode'], message: `must be ANY or ALL, got ${JSON.stringify(l.Mode)}` });
+      if (l.Approvers !== undefined && !names(l.Approvers) && !isExpr(l.Approvers))
+        out.push({ path: ['Levels', i, 'Approvers'], message: 'must be a list of directory users or group:NAME' });
+      if (l.Criteria !== undefined)
+        out.push(...criteriaProblems(l.Criteria).map((x) => ({ ...x, path: ['Levels', i, 'Criteria', ...x.path] })));
+      for (const k of ['EscalateAfter'] as const)
+        if (l[k] !== undefined && parseDuration(l[k]) === undefined)
+          out.push({ path: ['Levels', i, k], message: 'must be an ISO-8601 duration such as PT4H' });
     });
   }
-  if (p.Reasons !== undefined && !names(p.Reasons) && !isExpr(p.Reasons)) out.push({ path: ['Reasons'], message: 'must be a list of text (why the approval is required)' });
+  if (p.Reasons !== undefined && !names(p.Reasons) && !isExpr(p.Reasons))
+    out.push({ path: ['Reasons'], message: 'must be a list of text (why the approval is required)' });
   for (const k of ['Timeout', 'RemindAfter'] as const) {
-    if (p[k] !== undefined && !isExpr(p[k]) && parseDuration(p[k]) === undefined) out.push({ path: [k], message: 'must be an ISO-8601 duration such as P2D or PT4H' });
+    if (p[k] !== undefined && !isExpr(p[k]) && parseDuration(p[k]) === undefined)
+      out.push({ path: [k], message: 'must be an ISO-8601 duration such as P2D or PT4H' });
   }
   return out;
 }
@@ -75,20 +101,43 @@ export function readApproval(p: Record<string, unknown>): ApprovalSpec {
       const mode = String(l.Mode ?? 'ANY') as 'ANY' | 'ALL';
       const min = l.MinRequiredApprovals !== undefined ? Number(l.MinRequiredApprovals) : 1;
       return {
-        name: String(l.Name ?? `Level ${i + 1}`), mode: l.MinRequiredApprovals !== undefined && mode === 'ANY' ? 'MIN' : mode, min,
-        approvers: l.Approvers as string[] | undefined, criteria: l.Criteria as Clause | undefined,
-        escalateAfterMs: ms(l.EscalateAfter), escalateTo: l.EscalateTo as string[] | undefined,
+        name: String(l.Name ?? `Level ${i + 1}`),
+        mode: l.MinRequiredApprovals !== undefined && mode === 'ANY' ? 'MIN' : mode,
+        min,
+        approvers: l.Approvers as string[] | undefined,
+        criteria: l.Criteria as Clause | undefined,
+        escalateAfterMs: ms(l.EscalateAfter),
+        escalateTo: l.EscalateTo as string[] | undefined,
       };
     });
   } else {
-    if (p.Approvers !== undefined && !names(p.Approvers)) throw new Error('Approvers must be a list of directory user names');
+    if (p.Approvers !== undefined && !names(p.Approvers))
+      throw new Error('Approvers must be a list of directory user names');
     const min = Number(p.MinRequiredApprovals ?? 1);
-    if (!Number.isInteger(min) || min < 1) throw new Error(`MinRequiredApprovals must be a whole number of at least 1, got ${JSON.stringify(p.MinRequiredApprovals)}`);
-    levels = [{ name: 'Approval', mode: 'MIN', min, approvers: p.Approvers as string[] | undefined, escalateAfterMs: ms(p.EscalateAfter), escalateTo: p.EscalateTo as string[] | undefined }];
+    if (!Number.isInteger(min) || min < 1)
+      throw new Error(
+        `MinRequiredApprovals must be a whole number of at least 1, got ${JSON.stringify(p.MinRequiredApprovals)}`,
+      );
+    levels = [
+      {
+        name: 'Approval',
+        mode: 'MIN',
+        min,
+        approvers: p.Approvers as string[] | undefined,
+        escalateAfterMs: ms(p.EscalateAfter),
+        escalateTo: p.EscalateTo as string[] | undefined,
+      },
+    ];
   }
-  for (const l of levels) if (!Number.isInteger(l.min) || l.min < 1) throw new Error(`level ${l.name}: MinRequiredApprovals must be a whole number of at least 1`);
+  for (const l of levels)
+    if (!Number.isInteger(l.min) || l.min < 1)
+      throw new Error(`level ${l.name}: MinRequiredApprovals must be a whole number of at least 1`);
   return {
-    levels, timeoutMs: ms(p.Timeout), remindAfterMs: ms(p.RemindAfter), allowSelfApproval: flag(p.AllowSelfApproval, false), chat: flag(p.Chat, true),
+    levels,
+    timeoutMs: ms(p.Timeout),
+    remindAfterMs: ms(p.RemindAfter),
+    allowSelfApproval: flag(p.AllowSelfApproval, false),
+    chat: flag(p.Chat, true),
     notify: readNotify(p),
   };
 }
@@ -96,20 +145,42 @@ export function readApproval(p: Record<string, unknown>): ApprovalSpec {
 function readNotify(p: Record<string, unknown>): NotifySpec | undefined {
   const type = p.NotifyType ?? (p.WebHook ? 'WebHook' : p.Mail ? 'Mail' : undefined);
   if (type === undefined) return undefined;
-  const appendLink = p.AppendExecutionLink === undefined ? true : p.AppendExecutionLink === true || p.AppendExecutionLink === 'true';
+  const appendLink =
+    p.AppendExecutionLink === undefined ? true : p.AppendExecutionLink === true || p.AppendExecutionLink === 'true';
   if (type === 'WebHook') {
     const w = (isMap(p.WebHook) ? p.WebHook : {}) as Record<string, unknown>;
     if (typeof w.URI !== 'string') throw new Error('WebHook.URI is required with NotifyType WebHook');
-    return { type, appendLink, webhook: { uri: w.URI, headers: w.Headers as Record<string, string> | undefined, content: w.Content ?? {}, secret: typeof w.Secret === 'string' ? w.Secret : undefined } };
+    return {
+      type,
+      appendLink,
+      webhook: {
+        uri: w.URI,
+        headers: w.Headers as Record<string, string> | undefined,
+        content: w.Content ?? {},
+        secret: typeof w.Secret === 'string' ? w.Secret : undefined,
+      },
+    };
   }
   if (type === 'Mail') {
     const m = (isMap(p.Mail) ? p.Mail : {}) as Record<string, unknown>;
-    if (typeof m.Host !== 'string' || !m.From) throw new Error('Mail.Host and Mail.From are required with NotifyType Mail');
-    const to = (Array.isArray(m.To) ? m.To : m.To ? [m.To] : []).flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean);
+    if (typeof m.Host !== 'string' || !m.From)
+      throw new Error('Mail.Host and Mail.From are required with NotifyType Mail');
+    const to = (Array.isArray(m.To) ? m.To : m.To ? [m.To] : [])
+      .flatMap((x) => String(x).split(','))
+      .map((x) => x.trim())
+      .filter(Boolean);
     return {
-      type, appendLink, mail: {
-        host: m.Host, port: Number(m.Port ?? 465), username: m.Username ? String(m.Username) : undefined, password: m.Password ? String(m.Password) : undefined,
-        from: String(m.From), to, subject: m.Subject ? String(m.Subject) : undefined, body: m.Body ? String(m.Body) : undefined,
+      type,
+      appendLink,
+      mail: {
+        host: m.Host,
+        port: Number(m.Port ?? 465),
+        username: m.Username ? String(m.Username) : undefined,
+        password: m.Password ? String(m.Password) : undefined,
+        from: String(m.From),
+        to,
+        subject: m.Subject ? String(m.Subject) : undefined,
+        body: m.Body ? String(m.Body) : undefined,
       },
     };
   }

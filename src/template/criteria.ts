@@ -3,42 +3,72 @@
  * Expression {Left, Operator, Right}. Left is a path into {parameters, request, outputs}.
  */
 export const OPERATORS = [
-  'equals', 'notEquals', 'in', 'notIn', 'contains', 'startsWith', 'endsWith', 'matches',
-  'greaterThan', 'greaterThanOrEqual', 'lessThan', 'lessThanOrEqual', 'isDefined',
+  'equals',
+  'notEquals',
+  'in',
+  'notIn',
+  'contains',
+  'startsWith',
+  'endsWith',
+  'matches',
+  'greaterThan',
+  'greaterThanOrEqual',
+  'lessThan',
+  'lessThanOrEqual',
+  'isDefined',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 export const PATH_ROOTS = ['parameters', 'request', 'outputs', 'context', 'template'] as const;
 
 export type Clause =
-  | { And: Clause[] } | { Or: Clause[] } | { Not: Clause } | { Constant: boolean }
+  | { And: Clause[] }
+  | { Or: Clause[] }
+  | { Not: Clause }
+  | { Constant: boolean }
   | { Expression: { Left: string; Operator: Operator; Right?: unknown } };
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** Every problem of a clause, each with its path below the clause, for template validation. */
-export function criteriaProblems(c: unknown, path: (string | number)[] = []): { path: (string | number)[]; message: string }[] {
-  if (!isMap(c) || Object.keys(c).length !== 1) return [{ path, message: 'must be one of And, Or, Not, Constant, Expression' }];
+export function criteriaProblems(
+  c: unknown,
+  path: (string | number)[] = [],
+): { path: (string | number)[]; message: string }[] {
+  if (!isMap(c) || Object.keys(c).length !== 1)
+    return [{ path, message: 'must be one of And, Or, Not, Constant, Expression' }];
   const [key, v] = Object.entries(c)[0]!;
   switch (key) {
-    case 'And': case 'Or':
+    case 'And':
+    case 'Or':
       if (!Array.isArray(v) || !v.length) return [{ path: [...path, key], message: 'must be a list of clauses' }];
       return v.flatMap((x, i) => criteriaProblems(x, [...path, key, i]));
-    case 'Not': return criteriaProblems(v, [...path, key]);
+    case 'Not':
+      return criteriaProblems(v, [...path, key]);
     case 'Constant':
-      return typeof v === 'boolean' || v === 'true' || v === 'false' ? [] : [{ path: [...path, key], message: 'must be true or false' }];
+      return typeof v === 'boolean' || v === 'true' || v === 'false'
+        ? []
+        : [{ path: [...path, key], message: 'must be true or false' }];
     case 'Expression': {
       if (!isMap(v)) return [{ path: [...path, key], message: 'must be {Left, Operator, Right}' }];
       const out: { path: (string | number)[]; message: string }[] = [];
       const root = typeof v.Left === 'string' ? v.Left.split('.')[0] : undefined;
       if (typeof v.Left !== 'string' || !PATH_ROOTS.includes(root as never)) {
-        out.push({ path: [...path, key, 'Left'], message: `must be a path starting with ${PATH_ROOTS.join(', ')}, got ${JSON.stringify(v.Left)}` });
+        out.push({
+          path: [...path, key, 'Left'],
+          message: `must be a path starting with ${PATH_ROOTS.join(', ')}, got ${JSON.stringify(v.Left)}`,
+        });
       }
-      if (!OPERATORS.includes(v.Operator as Operator)) out.push({ path: [...path, key, 'Operator'], message: `must be one of ${OPERATORS.join(', ')}, got ${JSON.stringify(v.Operator)}` });
+      if (!OPERATORS.includes(v.Operator as Operator))
+        out.push({
+          path: [...path, key, 'Operator'],
+          message: `must be one of ${OPERATORS.join(', ')}, got ${JSON.stringify(v.Operator)}`,
+        });
       const extra = Object.keys(v).filter((k) => !['Left', 'Operator', 'Right'].includes(k));
       for (const k of extra) out.push({ path: [...path, key, k], message: `unknown key ${k}` });
       return out;
     }
-    default: return [{ path: [...path, key], message: `unknown clause ${key} (And, Or, Not, Constant, Expression)` }];
+    default:
+      return [{ path: [...path, key], message: `unknown clause ${key} (And, Or, Not, Constant, Expression)` }];
   }
 }
 
@@ -64,18 +94,37 @@ export function holds(c: Clause, subject: Record<string, unknown>): boolean {
   const left = at(subject, Left);
   const list = Array.isArray(Right) ? Right : [Right];
   switch (Operator) {
-    case 'isDefined': return left !== undefined && left !== null;
-    case 'equals': return text(left) === text(Right);
-    case 'notEquals': return text(left) !== text(Right);
-    case 'in': return list.some((r) => text(r) === text(left));
-    case 'notIn': return !list.some((r) => text(r) === text(left));
-    case 'contains': return Array.isArray(left) ? left.some((x) => text(x) === text(Right)) : String(left ?? '').includes(String(Right));
-    case 'startsWith': return String(left ?? '').startsWith(String(Right));
-    case 'endsWith': return String(left ?? '').endsWith(String(Right));
-    case 'matches': try { return new RegExp(String(Right)).test(String(left ?? '')); } catch { return false; }
-    case 'greaterThan': return num(left) > num(Right);
-    case 'greaterThanOrEqual': return num(left) >= num(Right);
-    case 'lessThan': return num(left) < num(Right);
-    case 'lessThanOrEqual': return num(left) <= num(Right);
+    case 'isDefined':
+      return left !== undefined && left !== null;
+    case 'equals':
+      return text(left) === text(Right);
+    case 'notEquals':
+      return text(left) !== text(Right);
+    case 'in':
+      return list.some((r) => text(r) === text(left));
+    case 'notIn':
+      return !list.some((r) => text(r) === text(left));
+    case 'contains':
+      return Array.isArray(left)
+        ? left.some((x) => text(x) === text(Right))
+        : String(left ?? '').includes(String(Right));
+    case 'startsWith':
+      return String(left ?? '').startsWith(String(Right));
+    case 'endsWith':
+      return String(left ?? '').endsWith(String(Right));
+    case 'matches':
+      try {
+        return new RegExp(String(Right)).test(String(left ?? ''));
+      } catch {
+        return false;
+      }
+    case 'greaterThan':
+      return num(left) > num(Right);
+    case 'greaterThanOrEqual':
+      return num(left) >= num(Right);
+    case 'lessThan':
+      return num(left) < num(Right);
+    case 'lessThanOrEqual':
+      return num(left) <= num(Right);
   }
 }

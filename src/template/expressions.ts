@@ -20,7 +20,8 @@ export function lookup(ref: string, scope: Scope): unknown {
     if (name) return scope.builtins[name];
     throw new ExpressionError(`{{ ${ref} }} is not available here`);
   }
-  if (STORE_REFERENCE.test(ref)) throw new ExpressionError(`{{ ${ref} }}: OOS parameter-store references are not supported`);
+  if (STORE_REFERENCE.test(ref))
+    throw new ExpressionError(`{{ ${ref} }}: OOS parameter-store references are not supported`);
   const param = findName(Object.keys(scope.parameters), ref);
   if (param) return scope.parameters[param];
   const dot = ref.indexOf('.');
@@ -42,7 +43,8 @@ export function lookup(ref: string, scope: Scope): unknown {
 function dig(value: unknown, keys: string[], ref: string): unknown {
   let v = value;
   for (const k of keys) {
-    if (!v || typeof v !== 'object' || !Object.hasOwn(v, k)) throw new ExpressionError(`{{ ${ref} }}: no ${k} in the value`);
+    if (!v || typeof v !== 'object' || !Object.hasOwn(v, k))
+      throw new ExpressionError(`{{ ${ref} }}: no ${k} in the value`);
     v = (v as Record<string, unknown>)[k];
   }
   return v;
@@ -50,7 +52,7 @@ function dig(value: unknown, keys: string[], ref: string): unknown {
 
 /** A value as it reads inside text: strings as they are, everything else as JSON. */
 export function asText(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v) ?? '';
+  return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
 }
 
 /**
@@ -67,7 +69,8 @@ export function interpolateString(value: string, scope: Scope): unknown {
 export function interpolate(value: unknown, scope: Scope): unknown {
   if (typeof value === 'string') return interpolateString(value, scope);
   if (Array.isArray(value)) return value.map((v) => interpolate(v, scope));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, scope)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, scope)]));
   return value;
 }
 
@@ -96,14 +99,15 @@ export async function evaluate(value: unknown, scope: Scope, path = ''): Promise
   }
   const raw = (value as Record<string, unknown>)[`Fn::${name}`];
   if (name === 'If') {
-    if (!Array.isArray(raw) || raw.length !== 3) throw new ExpressionError('Fn::If: expects [condition, valueIfTrue, valueIfFalse]');
+    if (!Array.isArray(raw) || raw.length !== 3)
+      throw new ExpressionError('Fn::If: expects [condition, valueIfTrue, valueIfFalse]');
     return evaluate(truthy(await evaluate(raw[0], scope, path)) ? raw[1] : raw[2], scope, path);
   }
   const fn = functions[name] ?? functions[findName(Object.keys(functions), name) ?? ''];
   if (!fn) throw new ExpressionError(`Fn::${name} is not an OOS function`);
   // Fn::Jq's script as written is jq code: its references become jq variables, never pasted text.
   if (fn === functions.Jq && Array.isArray(raw) && typeof raw[1] === 'string') {
-    const [method, , object, ...more] = await evaluate([raw[0], null, ...raw.slice(2)], scope, path) as unknown[];
+    const [method, , object, ...more] = (await evaluate([raw[0], null, ...raw.slice(2)], scope, path)) as unknown[];
     return fn([method, jqProgram(raw[1], scope), object, ...more], { now: scope.now ?? (() => new Date()) });
   }
   return fn(await evaluate(raw, scope, path), { now: scope.now ?? (() => new Date()) });

@@ -1,6 +1,8 @@
 import createJq from 'jq-wasm/dist/build/jq.js';
 
-interface JqModule { raw(input: string, program: string, flags: string[]): Promise<string> }
+interface JqModule {
+  raw(input: string, program: string, flags: string[]): Promise<string>;
+}
 
 /**
  * One instance of jq-wasm's Emscripten module serves about 310 successful runs; the next one
@@ -49,5 +51,8 @@ export async function rawJq(input: string, program: string): Promise<string> {
 
 /** The module's own failure (a WebAssembly trap or an Emscripten abort), not jq's answer about the program. */
 export function isBroken(err: unknown): boolean {
-  return (err as Error)?.name === 'RuntimeError' || /^Aborted\(|memory access out of bounds/.test((err as Error)?.message ?? '');
+  return (
+    (err as Error)?.name === 'RuntimeError' ||
+    /^Aborted\(|memory access out of bounds/.test((err as Error)?.message ?? '')
+  );
 }

@@ -2,14 +2,29 @@ import { Worker } from 'node:worker_threads';
 import type { JqReply, JqRequest } from './jq-thread.js';
 
 /** How the pool bounds a program: time, the thread's JS heap, and the output it may give. */
-export interface JqLimits { timeoutMs: number; memoryMb: number; threads: number; maxOutput: number }
+export interface JqLimits {
+  timeoutMs: number;
+  memoryMb: number;
+  threads: number;
+  maxOutput: number;
+}
 
 /** A failure of the program's own making (syntax, runtime error, a limit), in words for the caller. */
 export class JqRunError extends Error {}
 
-interface Job { req: JqRequest; resolve(text: string): void; reject(err: Error): void }
+interface Job {
+  req: JqRequest;
+  resolve(text: string): void;
+  reject(err: Error): void;
+}
 
-interface Thread { worker: Worker; job?: Job; timer?: NodeJS.Timeout; started: boolean; ready: Promise<void> }
+interface Thread {
+  worker: Worker;
+  job?: Job;
+  timer?: NodeJS.Timeout;
+  started: boolean;
+  ready: Promise<void>;
+}
 
 /**
  * The thread's script. Compiled (dist) it is jq-thread.js; run from sources under tsx (tests,
@@ -19,7 +34,10 @@ function threadScript(): { script: string | URL; eval: boolean } {
   if (!import.meta.url.endsWith('.ts')) return { script: new URL('./jq-thread.js', import.meta.url), eval: false };
   const tsx = import.meta.resolve('tsx/esm/api');
   const thread = new URL('./jq-thread.ts', import.meta.url).href;
-  return { script: `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(thread)}); })`, eval: true };
+  return {
+    script: `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(thread)}); })`,
+    eval: true,
+  };
 }
 
 /**
@@ -58,7 +76,9 @@ export class JqPool {
    */
   async close(): Promise<void> {
     this.closed = true;
-    const empty = new Promise<void>((r) => { this.emptied = r; });
+    const empty = new Promise<void>((r) => {
+      this.emptied = r;
+    });
     this.dispatch();
     await empty;
     await Promise.all(this.stopping);
@@ -67,11 +87,14 @@ export class JqPool {
   private dispatch(): void {
     this.assign();
     if (this.closed && !this.queue.length) {
-      for (const t of this.threads.filter((x) => !x.job)) { this.threads.splice(this.threads.indexOf(t), 1); this.stop(t); }
+      for (const t of this.threads.filter((x) => !x.job)) {
+        this.threads.splice(this.threads.indexOf(t), 1);
+        this.stop(t);
+      }
       if (!this.threads.length) this.emptied?.();
     }
     // A thread keeps the process alive while it starts (a few hundred ms) or runs a program; idle, it does not.
-    for (const t of this.threads) (t.job || !t.started ? t.worker.ref() : t.worker.unref());
+    for (const t of this.threads) t.job || !t.started ? t.worker.ref() : t.worker.unref();
   }
 
   private assign(): void {
@@ -79,13 +102,17 @@ export class JqPool {
       const thread = this.threads.find((t) => t.started && !t.job);
       if (!thread) {
         // A thread still loading jq takes the job once ready; the limit does not count its start.
-        if (this.threads.length < this.limits.threads && this.threads.every((t) => t.started)) this.threads.push(this.spawn());
+        if (this.threads.length < this.limits.threads && this.threads.every((t) => t.started))
+          this.threads.push(this.spawn());
         return;
       }
       const job = this.queue.shift()!;
       thread.job = job;
       // The limit counts from when a thread takes the program, not while it queues behind others.
-      thread.timer = setTimeout(() => this.replace(thread, new JqRunError(`jq program did not finish within ${this.limits.timeoutMs} ms`)), this.limits.timeoutMs);
+      thread.timer = setTimeout(
+        () => this.replace(thread, new JqRunError(`jq program did not finish within ${this.limits.timeoutMs} ms`)),
+        this.limits.timeoutMs,
+      );
       thread.worker.postMessage(job.req);
     }
   }
@@ -94,10 +121,19 @@ export class JqPool {
     const { script, eval: isEval } = threadScript();
     const worker = new Worker(script, {
       eval: isEval,
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb, maxYoungGenerationSizeMb: Math.min(16, this.limits.memoryMb / 4) },
+      resourceLimits: {
+        maxOldGenerationSizeMb: this.limits.memoryMb,
+        maxYoungGenerationSizeMb: Math.min(16, this.limits.memoryMb / 4),
+      },
     });
     let ready!: () => void;
-    const thread: Thread = { worker, started: false, ready: new Promise<void>((r) => { ready = r; }) };
+    const thread: Thread = {
+      worker,
+      started: false,
+      ready: new Promise<void>((r) => {
+        ready = r;
+      }),
+    };
     worker.on('message', (reply: JqReply | { ready: true }) => {
       if ('ready' in reply) {
         thread.started = true;
@@ -108,16 +144,24 @@ export class JqPool {
       if (!job) return;
       clearTimeout(thread.timer);
       thread.job = undefined;
-      if (reply.ok) job.resolve(reply.text); else job.reject(new JqRunError(reply.message));
+      if (reply.ok) job.resolve(reply.text);
+      else job.reject(new JqRunError(reply.message));
       // An instance that hit the memory cap is replaced rather than trusted again.
       if (!reply.ok && reply.outOfMemory) this.replace(thread);
       else this.dispatch();
     });
     // ERR_WORKER_OUT_OF_MEMORY (the JS heap limit) or any crash of the thread.
     worker.on('error', (err: Error & { code?: string }) => {
-      this.replace(thread, new JqRunError(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'jq program ran out of memory' : `jq stopped: ${err.message}`));
+      this.replace(
+        thread,
+        new JqRunError(
+          err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'jq program ran out of memory' : `jq stopped: ${err.message}`,
+        ),
+      );
     });
-    worker.on('exit', () => { this.replace(thread, new JqRunError('jq stopped unexpectedly')); });
+    worker.on('exit', () => {
+      this.replace(thread, new JqRunError('jq stopped unexpectedly'));
+    });
     return thread;
   }
 
@@ -139,7 +183,10 @@ export class JqPool {
     thread.worker.removeAllListeners('exit');
     thread.worker.on('error', () => {});
     if (job) job.reject(err ?? new JqRunError('jq stopped'));
-    const stopped = thread.worker.terminate().then(() => undefined, () => undefined);
+    const stopped = thread.worker.terminate().then(
+      () => undefined,
+      () => undefined,
+    );
     this.stopping.add(stopped);
     void stopped.finally(() => this.stopping.delete(stopped));
   }

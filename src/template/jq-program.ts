@@ -9,9 +9,17 @@ import { REFERENCE } from './references.js';
  * task records.
  */
 export class JqProgram {
-  constructor(readonly text: string, readonly vars: unknown[], private readonly shown: string) {}
-  toString(): string { return this.shown; }
-  toJSON(): string { return this.shown; }
+  constructor(
+    readonly text: string,
+    readonly vars: unknown[],
+    private readonly shown: string,
+  ) {}
+  toString(): string {
+    return this.shown;
+  }
+  toJSON(): string {
+    return this.shown;
+  }
 }
 
 /** Program text with no references, or computed by a function (the template's own code). */
@@ -36,7 +44,10 @@ export function jqProgram(source: string, scope: Scope): JqProgram {
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i]!;
       const top = stack[stack.length - 1]!;
-      if (comment) { if (c === '\n') comment = false; continue; }
+      if (comment) {
+        if (c === '\n') comment = false;
+        continue;
+      }
       if (top.kind === 'string') {
         if (c === '\\') {
           if (chunk[i + 1] === '(') stack.push({ kind: 'code', depth: 1 });
@@ -76,5 +87,9 @@ export function jqProgram(source: string, scope: Scope): JqProgram {
 
 /** Text that is one JSON value reads as that value where OOS pasted it into code (`.[{{ index }}]`). */
 function jsonLiteral(s: string): unknown {
-  try { return JSON.parse(s) as unknown; } catch { return s; }
+  try {
+    return JSON.parse(s) as unknown;
+  } catch {
+    return s;
+  }
 }

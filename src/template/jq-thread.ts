@@ -5,7 +5,11 @@ import { isBroken, rawJq, warm } from './jq-instance.js';
  * One jq thread of the pool (jq-pool.ts): keeps its own jq-wasm instance warm and runs one program
  * at a time. The pool stops the whole thread when a program overruns its time or memory.
  */
-export interface JqRequest { input: string; program: string; maxOutput: number }
+export interface JqRequest {
+  input: string;
+  program: string;
+  maxOutput: number;
+}
 export type JqReply = { ok: true; text: string } | { ok: false; message: string; outOfMemory?: boolean };
 
 const port = parentPort!;
@@ -17,7 +21,8 @@ console.warn = () => {};
 async function answer(req: JqRequest): Promise<JqReply> {
   try {
     const text = await rawJq(req.input, req.program);
-    if (text.length > req.maxOutput) return { ok: false, message: `jq program gave more than ${req.maxOutput} characters of output` };
+    if (text.length > req.maxOutput)
+      return { ok: false, message: `jq program gave more than ${req.maxOutput} characters of output` };
     return { ok: true, text };
   } catch (err) {
     const message = String((err as Error)?.message ?? err);
@@ -29,5 +34,7 @@ async function answer(req: JqRequest): Promise<JqReply> {
   }
 }
 
-port.on('message', (req: JqRequest) => { void answer(req).then((reply) => port.postMessage(reply)); });
+port.on('message', (req: JqRequest) => {
+  void answer(req).then((reply) => port.postMessage(reply));
+});
 void warm().then(() => port.postMessage({ ready: true }));

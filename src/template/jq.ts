@@ -51,5 +51,8 @@ export async function runJq(input: unknown, program: string | JqProgram, what: s
     // jq's own message is its first line, without its `jq: error: ` prefix.
     throw new ExpressionError(`${what}: ${(err as Error).message.replace(/^jq: error: /, '').split('\n')[0]}`);
   }
-  return out.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as unknown);
+  return out
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as unknown);
 }

@@ -22,7 +22,8 @@ export class LimitExceeded extends Error {}
 const kib = (n: number) => `${n / 1024} KiB`;
 
 export function checkSize(content: string): void {
-  if (Buffer.byteLength(content) > MAX_TEMPLATE_BYTES) throw new LimitExceeded(`the template is larger than ${kib(MAX_TEMPLATE_BYTES)} (the limit)`);
+  if (Buffer.byteLength(content) > MAX_TEMPLATE_BYTES)
+    throw new LimitExceeded(`the template is larger than ${kib(MAX_TEMPLATE_BYTES)} (the limit)`);
 }
 
 export const depthMessage = `maps and lists are nested more than ${MAX_DEPTH} levels deep (the limit)`;
@@ -35,8 +36,9 @@ export function checkFlowDepth(content: string): void {
   let depth = 0;
   for (let i = 0; i < content.length; i++) {
     const c = content.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) { if (++depth > MAX_DEPTH) throw new LimitExceeded(depthMessage); }
-    else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_DEPTH) throw new LimitExceeded(depthMessage);
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
   }
 }
 
@@ -55,7 +57,8 @@ export function checkValue(value: unknown): void {
     if (onPath.has(v)) throw new LimitExceeded('a YAML alias refers to a node that contains it');
     const known = sizes.get(v);
     if (known !== undefined) {
-      if (++aliases > MAX_ALIASES) throw new LimitExceeded(`YAML aliases are used more than ${MAX_ALIASES} times (the limit)`);
+      if (++aliases > MAX_ALIASES)
+        throw new LimitExceeded(`YAML aliases are used more than ${MAX_ALIASES} times (the limit)`);
       return known;
     }
     if (level > MAX_DEPTH) throw new LimitExceeded(depthMessage);
@@ -64,7 +67,10 @@ export function checkValue(value: unknown): void {
     const entries = Array.isArray(v) ? v.map((x) => ['', x] as const) : Object.entries(v);
     for (const [k, x] of entries) {
       size += k.length + walk(x, level + 1);
-      if (size > MAX_EXPANDED) throw new LimitExceeded(`YAML aliases expand the template to more than ${MAX_EXPANDED.toLocaleString('en')} values and characters (the limit)`);
+      if (size > MAX_EXPANDED)
+        throw new LimitExceeded(
+          `YAML aliases expand the template to more than ${MAX_EXPANDED.toLocaleString('en')} values and characters (the limit)`,
+        );
     }
     onPath.delete(v);
     sizes.set(v, size);

@@ -10,7 +10,11 @@ type Declared = { Parameters: Record<string, ParameterDef> };
  * typed parameters of a template: defaults applied (they may be expressions), every value coerced
  * and checked, every violation named at once (`env: must be one of dev, prod`).
  */
-export async function resolveParameters(template: Declared, given: Record<string, unknown>, builtins: Scope['builtins'] = {}): Promise<Record<string, unknown>> {
+export async function resolveParameters(
+  template: Declared,
+  given: Record<string, unknown>,
+  builtins: Scope['builtins'] = {},
+): Promise<Record<string, unknown>> {
   const problems: ParameterProblem[] = [];
   const problem = (name: string, text: string) => problems.push({ name, problem: text });
   const defs = template.Parameters;
@@ -25,7 +29,11 @@ export async function resolveParameters(template: Declared, given: Record<string
   const deferred: string[] = [];
   for (const [name, def] of Object.entries(defs)) {
     if (Object.hasOwn(given, name)) {
-      try { out[name] = check(def, coerce(def, given[name])); } catch (e) { problem(name, (e as Error).message); }
+      try {
+        out[name] = check(def, coerce(def, given[name]));
+      } catch (e) {
+        problem(name, (e as Error).message);
+      }
     } else if (def.Default !== undefined) {
       deferred.push(name);
     } else {
@@ -38,7 +46,9 @@ export async function resolveParameters(template: Declared, given: Record<string
     try {
       const value = await evaluate(def.Default, { parameters: out, outputs: {}, builtins });
       out[name] = check(def, coerce(def, value));
-    } catch (e) { problem(name, `default ${(e as Error).message}`); }
+    } catch (e) {
+      problem(name, `default ${(e as Error).message}`);
+    }
   }
   if (problems.length) throw new ParameterError(problems.map((p) => `${p.name}: ${p.problem}`).join('; '), problems);
   return out;
@@ -68,7 +78,10 @@ function coerce(def: ParameterDef, v: unknown): unknown {
           if (Array.isArray(parsed)) return parsed;
           throw bad('a list');
         }
-        return v.split(',').map((s) => s.trim()).filter(Boolean);
+        return v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
       }
       throw bad('a list');
     case 'Json':
@@ -82,26 +95,43 @@ function coerce(def: ParameterDef, v: unknown): unknown {
 }
 
 function parseJson(s: string): unknown {
-  try { return JSON.parse(s); } catch { return undefined; }
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
 }
 
 function check(def: ParameterDef, v: unknown): unknown {
   const fail = (why: string) => {
-    const hint = typeof def.ConstraintDescription === 'string' ? ` (${def.ConstraintDescription})`
-      : def.ConstraintDescription && typeof def.ConstraintDescription.en === 'string' ? ` (${def.ConstraintDescription.en})` : '';
+    const hint =
+      typeof def.ConstraintDescription === 'string'
+        ? ` (${def.ConstraintDescription})`
+        : def.ConstraintDescription && typeof def.ConstraintDescription.en === 'string'
+          ? ` (${def.ConstraintDescription.en})`
+          : '';
     return new Error(`${why}${hint}`);
   };
-  if (def.AllowedValues && !def.AllowedValues.some((a) => JSON.stringify(a) === JSON.stringify(v) || String(a) === String(v))) {
-    throw fail(`must be one of ${def.AllowedValues.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(', ')}`);
+  if (
+    def.AllowedValues &&
+    !def.AllowedValues.some((a) => JSON.stringify(a) === JSON.stringify(v) || String(a) === String(v))
+  ) {
+    throw fail(
+      `must be one of ${def.AllowedValues.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(', ')}`,
+    );
   }
   if (typeof v === 'string') {
     // Lengths first: a value too long for the parameter never reaches the pattern.
-    if (def.MinLength !== undefined && v.length < def.MinLength) throw fail(`must be at least ${def.MinLength} characters`);
-    if (def.MaxLength !== undefined && v.length > def.MaxLength) throw fail(`must be at most ${def.MaxLength} characters`);
-    if (def.AllowedPattern && !allowedPattern(def.AllowedPattern).test(v)) throw fail(`must match ${def.AllowedPattern} (the whole value)`);
+    if (def.MinLength !== undefined && v.length < def.MinLength)
+      throw fail(`must be at least ${def.MinLength} characters`);
+    if (def.MaxLength !== undefined && v.length > def.MaxLength)
+      throw fail(`must be at most ${def.MaxLength} characters`);
+    if (def.AllowedPattern && !allowedPattern(def.AllowedPattern).test(v))
+      throw fail(`must match ${def.AllowedPattern} (the whole value)`);
   }
   if (Array.isArray(v)) {
-    if (def.MinLength !== undefined && v.length < def.MinLength) throw fail(`must have at least ${def.MinLength} items`);
+    if (def.MinLength !== undefined && v.length < def.MinLength)
+      throw fail(`must have at least ${def.MinLength} items`);
     if (def.MaxLength !== undefined && v.length > def.MaxLength) throw fail(`must have at most ${def.MaxLength} items`);
   }
   if (typeof v === 'number') {
@@ -113,5 +143,9 @@ function check(def: ParameterDef, v: unknown): unknown {
 
 /** A whole-value, linear-time pattern (pattern.ts); validate refuses the ones it cannot run. */
 function allowedPattern(pattern: string): { test(v: string): boolean } {
-  try { return compilePattern(pattern); } catch (err) { throw new Error(`AllowedPattern ${(err as Error).message}`); }
+  try {
+    return compilePattern(pattern);
+  } catch (err) {
+    throw new Error(`AllowedPattern ${(err as Error).message}`);
+  }
 }

@@ -1,7 +1,24 @@
-import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document, type ScalarTag, type Tags, type YAMLError } from 'yaml';
+import {
+  LineCounter,
+  parseDocument,
+  isMap,
+  isNode,
+  isScalar,
+  type Document,
+  type ScalarTag,
+  type Tags,
+  type YAMLError,
+} from 'yaml';
 import jsYaml from 'js-yaml';
 import { TemplateInvalidError, type TemplateProblem } from '../errors.js';
-import { FORMAT_VERSIONS, KNOWN_KEYS, automationSchema, stateSchema, type AnyTemplate, type Template } from './schema.js';
+import {
+  FORMAT_VERSIONS,
+  KNOWN_KEYS,
+  automationSchema,
+  stateSchema,
+  type AnyTemplate,
+  type Template,
+} from './schema.js';
 import { LimitExceeded, MAX_ALIASES, checkFlowDepth, checkSize, checkValue, depthMessage } from './limits.js';
 import { crossCheck, hint, type Problem } from './validate.js';
 import { zodProblems } from './zod-problems.js';
@@ -29,23 +46,40 @@ export interface ParseOptions {
 export function parseTemplate(content: string, source = 'template', opts: ParseOptions = {}): ParsedTemplate {
   const format = detectFormat(content);
   // Size and flow nesting are checked on the text, before any parser runs.
-  try { checkSize(content); checkFlowDepth(content); } catch (err) { throw limitError(err, source); }
+  try {
+    checkSize(content);
+    checkFlowDepth(content);
+  } catch (err) {
+    throw limitError(err, source);
+  }
   const lines = new LineCounter();
   // The YAML parser reads JSON too, and gives positions for both.
   // OOS reads YAML 1.1 (PyYAML): `Default: No` is false there, and the JSON twins of the public
   // templates say so. strict: false accepts what the spec forbids but reads unambiguously.
-  const doc = parseDocument(content, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, version: '1.1', strict: false, customTags: pyyamlTags });
+  const doc = parseDocument(content, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false,
+    version: '1.1',
+    strict: false,
+    customTags: pyyamlTags,
+  });
   let raw: unknown;
   if (format === 'JSON') {
     // JSON is read by a JSON parser: its errors speak JSON, and it refuses what JSON refuses
     // (trailing commas) even where YAML would read it.
-    try { raw = JSON.parse(content); } catch (err) {
+    try {
+      raw = JSON.parse(content);
+    } catch (err) {
       throw new TemplateInvalidError([jsonProblem(err as Error, content, doc, lines)], source);
     }
   } else if (!doc.errors.length) {
-    try { raw = doc.toJS({ maxAliasCount: MAX_ALIASES }); } catch (err) {
+    try {
+      raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch (err) {
       // The yaml package's own guard against alias bombs (a ReferenceError) is a template problem.
-      if (err instanceof ReferenceError) throw limitError(new LimitExceeded(`YAML aliases are used more than ${MAX_ALIASES} times (the limit)`), source);
+      if (err instanceof ReferenceError)
+        throw limitError(new LimitExceeded(`YAML aliases are used more than ${MAX_ALIASES} times (the limit)`), source);
       throw limitError(err, source);
     }
   } else {
@@ -58,22 +92,44 @@ export function parseTemplate(content: string, source = 'template', opts: ParseO
   }
   // Whatever path read it, aliases (shared objects in raw), self-reference and depth are bounded
   // before zod or the cross-checks walk it.
-  try { checkValue(raw); } catch (err) { throw limitError(err, source); }
+  try {
+    checkValue(raw);
+  } catch (err) {
+    throw limitError(err, source);
+  }
   const problems: Problem[] = [];
   const version = (raw as { FormatVersion?: unknown } | null)?.FormatVersion;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new TemplateInvalidError([{ path: '', message: 'a template must be a map with FormatVersion and Tasks', line: 1, column: 1 }], source);
+    throw new TemplateInvalidError(
+      [{ path: '', message: 'a template must be a map with FormatVersion and Tasks', line: 1, column: 1 }],
+      source,
+    );
   }
   let template: AnyTemplate | undefined;
   if (typeof version !== 'string' || !FORMAT_VERSIONS.includes(version)) {
-    problems.push({ path: ['FormatVersion'], message: version === undefined ? 'is required (OOS-2019-06-01)' : `must be OOS-2019-06-01, got ${JSON.stringify(version)}` });
+    problems.push({
+      path: ['FormatVersion'],
+      message:
+        version === undefined
+          ? 'is required (OOS-2019-06-01)'
+          : `must be OOS-2019-06-01, got ${JSON.stringify(version)}`,
+    });
   }
   const schema = version === 'OOS-2019-06-01-State' ? stateSchema : automationSchema;
   const result = schema.safeParse(raw, { reportInput: true });
   if (result.success) template = result.data;
-  else problems.push(...result.error.issues.filter((i) => i.path[0] !== 'FormatVersion').flatMap((i) => zodProblems(i, (path) => KNOWN_KEYS[kindAt(path)] ?? [])));
+  else
+    problems.push(
+      ...result.error.issues
+        .filter((i) => i.path[0] !== 'FormatVersion')
+        .flatMap((i) => zodProblems(i, (path) => KNOWN_KEYS[kindAt(path)] ?? [])),
+    );
   problems.push(...crossCheck(raw, opts.knownTemplates));
-  if (problems.length || !template) throw new TemplateInvalidError(problems.map((p) => locate(doc, lines, p)), source);
+  if (problems.length || !template)
+    throw new TemplateInvalidError(
+      problems.map((p) => locate(doc, lines, p)),
+      source,
+    );
   return { template, format };
 }
 
@@ -83,25 +139,30 @@ export function parseTemplate(content: string, source = 'template', opts: ParseO
  */
 function pyyamlTags(tags: Tags): Tags {
   // Dates stay text (`EndDate: 2024-12-31`): every place OOS takes a date takes the text.
-  return tags.filter((t) => (t as ScalarTag).tag !== 'tag:yaml.org,2002:timestamp').map((t) => {
-    const tag = t as ScalarTag;
-    if (typeof tag !== 'object' || !tag.test) return t;
-    if (tag.tag === 'tag:yaml.org,2002:bool') {
-      const isTrue = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-      const truth = tag.test.test('true') || tag.test.test('yes');
-      if (!truth) return { ...tag, test: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/ } as ScalarTag;
-      return { ...tag, test: isTrue } as ScalarTag;
-    }
-    if (tag.tag === 'tag:yaml.org,2002:float') return { ...tag, test: new RegExp(`(?=.*[0-9])(?:${tag.test.source})`) } as ScalarTag;
-    return t;
-  });
+  return tags
+    .filter((t) => (t as ScalarTag).tag !== 'tag:yaml.org,2002:timestamp')
+    .map((t) => {
+      const tag = t as ScalarTag;
+      if (typeof tag !== 'object' || !tag.test) return t;
+      if (tag.tag === 'tag:yaml.org,2002:bool') {
+        const isTrue = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+        const truth = tag.test.test('true') || tag.test.test('yes');
+        if (!truth) return { ...tag, test: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/ } as ScalarTag;
+        return { ...tag, test: isTrue } as ScalarTag;
+      }
+      if (tag.tag === 'tag:yaml.org,2002:float')
+        return { ...tag, test: new RegExp(`(?=.*[0-9])(?:${tag.test.source})`) } as ScalarTag;
+      return t;
+    });
 }
 
 const YAML_MESSAGES: Record<string, string> = {
-  BAD_INDENT: 'bad indentation', TAB_AS_INDENT: 'tabs are not allowed as indentation; use spaces',
+  BAD_INDENT: 'bad indentation',
+  TAB_AS_INDENT: 'tabs are not allowed as indentation; use spaces',
   MULTILINE_IMPLICIT_KEY: 'a key must be on one line; check the indentation of this line and the one above',
   BLOCK_AS_IMPLICIT_KEY: 'a key must be on one line; check the indentation of this line and the one above',
-  DUPLICATE_KEY: 'this key is already set in the same map', MISSING_CHAR: 'a quote or bracket is not closed',
+  DUPLICATE_KEY: 'this key is already set in the same map',
+  MISSING_CHAR: 'a quote or bracket is not closed',
 };
 
 /** A limit hit is a template problem at the root; anything else is rethrown as it is. */
@@ -116,29 +177,52 @@ function yamlProblem(e: YAMLError, lines: LineCounter, content: string): Templat
   if (/call stack/.test(e.message)) return { path: '', message: depthMessage, line: pos.line, column: pos.col };
   const raw = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   const key = /^\s*["']?([^"':\n]+)/.exec(content.slice(e.pos[0]))?.[1]?.trim();
-  const message = e.code === 'MISSING_CHAR' ? raw.replace(/^Missing closing (\S+)$/, 'a $1 is not closed before the end of the file')
-    : e.code === 'DUPLICATE_KEY' && key ? `key ${key} is already set in the same map`
-    : YAML_MESSAGES[e.code] ?? raw;
+  const message =
+    e.code === 'MISSING_CHAR'
+      ? raw.replace(/^Missing closing (\S+)$/, 'a $1 is not closed before the end of the file')
+      : e.code === 'DUPLICATE_KEY' && key
+        ? `key ${key} is already set in the same map`
+        : (YAML_MESSAGES[e.code] ?? raw);
   return { path: '', message, line: pos.line, column: pos.col };
 }
 
 function jsonProblem(err: Error, content: string, doc: Document, lines: LineCounter): TemplateProblem {
   const message = `not valid JSON: ${err.message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/, "[\s\S]*" is not valid JSON$/, '')}`;
   const at = /position (\d+)/.exec(err.message);
-  const offset = at ? Number(at[1]) : doc.errors[0]?.pos[0] ?? content.length;
+  const offset = at ? Number(at[1]) : (doc.errors[0]?.pos[0] ?? content.length);
   const pos = lines.linePos(offset);
   return { path: '', message, line: pos.line, column: pos.col };
 }
 
 /** The content as data, read as parseTemplate reads it, without validating; undefined when unreadable. */
 export function readContent(content: string): unknown {
-  if (detectFormat(content) === 'JSON') { try { return JSON.parse(content); } catch { return undefined; } }
-  const doc = parseDocument(content, { uniqueKeys: true, prettyErrors: false, version: '1.1', strict: false, customTags: pyyamlTags });
-  try { return doc.errors.length ? pyyamlLoad(content) : doc.toJS({ maxAliasCount: 100 }); } catch { return undefined; }
+  if (detectFormat(content) === 'JSON') {
+    try {
+      return JSON.parse(content);
+    } catch {
+      return undefined;
+    }
+  }
+  const doc = parseDocument(content, {
+    uniqueKeys: true,
+    prettyErrors: false,
+    version: '1.1',
+    strict: false,
+    customTags: pyyamlTags,
+  });
+  try {
+    return doc.errors.length ? pyyamlLoad(content) : doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
 }
 
 function pyyamlLoad(content: string): unknown {
-  try { return jsYaml.load(content, { schema: jsYaml.JSON_SCHEMA }); } catch { return undefined; }
+  try {
+    return jsYaml.load(content, { schema: jsYaml.JSON_SCHEMA });
+  } catch {
+    return undefined;
+  }
 }
 
 /** An automation template (one that can run), or a TemplateInvalidError saying why not. */
@@ -155,9 +239,14 @@ function kindAt(path: (string | number)[]): string {
   const p = path.map((k) => (typeof k === 'number' ? '#' : k));
   const shape = p.map((k, i) => (i > 0 && (p[i - 1] === 'Parameters' || p[i - 1] === 'Outputs') ? '*' : k)).join('/');
   const kinds: Record<string, string> = {
-    '': 'template', 'Parameters/*': 'parameter', 'Tasks/#': 'task', 'Tasks/#/Loop': 'loop',
-    'Tasks/#/Loop/RateControl': 'rateControl', 'Tasks/#/Outputs/*': 'taskOutput',
-    'Tasks/#/Loop/Outputs/*': 'loopOutput', 'Outputs/*': 'templateOutput',
+    '': 'template',
+    'Parameters/*': 'parameter',
+    'Tasks/#': 'task',
+    'Tasks/#/Loop': 'loop',
+    'Tasks/#/Loop/RateControl': 'rateControl',
+    'Tasks/#/Outputs/*': 'taskOutput',
+    'Tasks/#/Loop/Outputs/*': 'loopOutput',
+    'Outputs/*': 'templateOutput',
   };
   return kinds[shape] ?? '';
 }

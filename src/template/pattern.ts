@@ -9,11 +9,16 @@ import { RE2JS } from 're2js';
  * (a lookahead after the start: a prefix of the value matches; a lookbehind before the end: a suffix
  * does), so those are taken; lookaround elsewhere and backreferences are refused with a reason.
  */
-export interface AllowedPattern { test(value: string): boolean }
+export interface AllowedPattern {
+  test(value: string): boolean;
+}
 
 export class PatternError extends Error {}
 
-interface Edge { kind: '=' | '!' | '<=' | '<!'; body: string }
+interface Edge {
+  kind: '=' | '!' | '<=' | '<!';
+  body: string;
+}
 
 const cache = new Map<string, AllowedPattern>();
 
@@ -42,8 +47,12 @@ function build(pattern: string): AllowedPattern {
 }
 
 function re2(source: string, pattern: string): RE2JS {
-  try { return RE2JS.compile(source); } catch (err) {
-    throw new PatternError(`${pattern} is not a valid pattern: ${(err as Error).message.replace(/^error parsing regexp: /, '')}`);
+  try {
+    return RE2JS.compile(source);
+  } catch (err) {
+    throw new PatternError(
+      `${pattern} is not a valid pattern: ${(err as Error).message.replace(/^error parsing regexp: /, '')}`,
+    );
   }
 }
 
@@ -51,9 +60,14 @@ function refuseUnsupported(source: string): void {
   // An unescaped `(?=`-like opener, or `\1`/`\k<`, outside character classes.
   const code = stripClasses(source);
   if (/(?:^|[^\\])(?:\\\\)*\(\?<?[=!]/.test(code)) {
-    throw new PatternError('lookaround ((?=, (?!, (?<=, (?<!) is only supported at the start of the pattern (lookahead) or at its end (lookbehind); the pattern must match in linear time');
+    throw new PatternError(
+      'lookaround ((?=, (?!, (?<=, (?<!) is only supported at the start of the pattern (lookahead) or at its end (lookbehind); the pattern must match in linear time',
+    );
   }
-  if (/(?:^|[^\\])(?:\\\\)*\\(?:[1-9]|k<)/.test(code)) throw new PatternError('backreferences (\\1, \\k<name>) cannot be matched in linear time; write the pattern without them');
+  if (/(?:^|[^\\])(?:\\\\)*\\(?:[1-9]|k<)/.test(code))
+    throw new PatternError(
+      'backreferences (\\1, \\k<name>) cannot be matched in linear time; write the pattern without them',
+    );
 }
 
 /** The source without the insides of [...] classes, where \1 is an octal escape, not a reference. */
@@ -71,12 +85,23 @@ function splitEdges(pattern: string): { body: string; edges: Edge[] } {
   let start = pattern.startsWith('^') ? 1 : 0;
   let end = endsWithAnchor(pattern) ? pattern.length - 1 : pattern.length;
   const edges: Edge[] = [];
-  for (let g = groups.find((x) => x.open === start); g && /^\(\?[=!]/.test(pattern.slice(g.open)); g = groups.find((x) => x.open === start)) {
+  for (
+    let g = groups.find((x) => x.open === start);
+    g && /^\(\?[=!]/.test(pattern.slice(g.open));
+    g = groups.find((x) => x.open === start)
+  ) {
     edges.push({ kind: pattern[g.open + 2] as '=' | '!', body: pattern.slice(g.open + 3, g.close) });
     start = g.close + 1;
   }
-  for (let g = groups.find((x) => x.close === end - 1); g && g.open >= start && /^\(\?<[=!]/.test(pattern.slice(g.open)); g = groups.find((x) => x.close === end - 1)) {
-    edges.push({ kind: pattern.slice(g.open + 2, g.open + 4) as '<=' | '<!', body: pattern.slice(g.open + 4, g.close) });
+  for (
+    let g = groups.find((x) => x.close === end - 1);
+    g && g.open >= start && /^\(\?<[=!]/.test(pattern.slice(g.open));
+    g = groups.find((x) => x.close === end - 1)
+  ) {
+    edges.push({
+      kind: pattern.slice(g.open + 2, g.open + 4) as '<=' | '<!',
+      body: pattern.slice(g.open + 4, g.close),
+    });
     end = g.open;
   }
   if (!edges.length) return { body: pattern, edges };
@@ -91,12 +116,25 @@ function topLevel(pattern: string): { open: number; close: number }[] | undefine
   let inClass = false;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
-    if (c === '\\') { i++; continue; }
-    if (inClass) { if (c === ']') inClass = false; continue; }
-    if (c === '[') { inClass = true; if (pattern[i + 1] === '^') i++; if (pattern[i + 1] === ']') i++; continue; }
-    if (c === '(') { if (depth++ === 0) open = i; }
-    else if (c === ')' && depth > 0) { if (--depth === 0) groups.push({ open, close: i }); }
-    else if (c === '|' && depth === 0) return undefined;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      if (pattern[i + 1] === '^') i++;
+      if (pattern[i + 1] === ']') i++;
+      continue;
+    }
+    if (c === '(') {
+      if (depth++ === 0) open = i;
+    } else if (c === ')' && depth > 0) {
+      if (--depth === 0) groups.push({ open, close: i });
+    } else if (c === '|' && depth === 0) return undefined;
   }
   return groups;
 }

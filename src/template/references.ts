@@ -4,8 +4,16 @@ const WHOLE = /^\{\{\s*([^{}]*?)\s*\}\}$/;
 
 /** Built-in variables, `{{ ACS::Name }}`. */
 export const BUILTINS = [
-  'ACS::ExecutionId', 'ACS::RegionId', 'ACS::AccountId', 'ACS::ExecuteUser', 'ACS::TaskLoopItem',
-  'ACS::CurrentUTCTime', 'ACS::CurrentDate', 'ACS::TemplateName', 'ACS::TemplateVersion', 'ACS::OOSUtilVersion',
+  'ACS::ExecutionId',
+  'ACS::RegionId',
+  'ACS::AccountId',
+  'ACS::ExecuteUser',
+  'ACS::TaskLoopItem',
+  'ACS::CurrentUTCTime',
+  'ACS::CurrentDate',
+  'ACS::TemplateName',
+  'ACS::TemplateVersion',
+  'ACS::OOSUtilVersion',
 ];
 
 /** OOS parameter-store references (`{{ oos:Name }}`, `{{ oos-secret:Name }}`), resolved by OOS itself. */
@@ -17,7 +25,10 @@ export function wholeReference(s: string): string | undefined {
 }
 
 /** Every reference in a value, with the path where it was found. */
-export function* references(value: unknown, path: (string | number)[] = []): Generator<{ ref: string; path: (string | number)[] }> {
+export function* references(
+  value: unknown,
+  path: (string | number)[] = [],
+): Generator<{ ref: string; path: (string | number)[] }> {
   if (typeof value === 'string') {
     for (const m of value.matchAll(REFERENCE)) yield { ref: m[1]!, path };
   } else if (Array.isArray(value)) {

@@ -12,7 +12,9 @@ export const TASK_NAME = /^[A-Za-z0-9_-]{1,200}$/;
  */
 export const ACTION_NAME = /^(ACS::[A-Za-z0-9]+(::[A-Za-z0-9_-]+)?|Opsgate::[A-Za-z0-9]+|[A-Za-z0-9_-]{1,200})$/i;
 
-const localized = z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'must be text or a map of languages to text' });
+const localized = z.union([z.string(), z.record(z.string(), z.unknown())], {
+  error: 'must be text or a map of languages to text',
+});
 /** A value that may also be written as one `{{ }}` reference or an `Fn::` call. */
 const expression = z.unknown();
 /** `{{ x }}` text or a one-key `Fn::` map: its value is only known when the task runs. */
@@ -23,13 +25,18 @@ export function isExpression(v: unknown): boolean {
   return keys.length === 1 && keys[0]!.startsWith('Fn::');
 }
 /** A field that takes a value of `s` or an expression; a wrong value gets `s`'s own problems. */
-const orExpression = <T extends z.ZodType>(s: T) => z.unknown().superRefine((v, ctx) => {
-  if (v === undefined || isExpression(v)) return;
-  const r = s.safeParse(v, { reportInput: true });
-  if (!r.success) for (const issue of r.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
-});
+const orExpression = <T extends z.ZodType>(s: T) =>
+  z.unknown().superRefine((v, ctx) => {
+    if (v === undefined || isExpression(v)) return;
+    const r = s.safeParse(v, { reportInput: true });
+    if (!r.success) for (const issue of r.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+  });
 /** A count or a percentage ('10', '10%'), or an expression. */
-const whole = orExpression(z.union([z.number(), z.string().regex(/^\s*\d+(\.\d+)?%?\s*$/, 'must be a number or a percentage such as 10%')], { error: 'must be a number or a percentage such as 10%' }));
+const whole = orExpression(
+  z.union([z.number(), z.string().regex(/^\s*\d+(\.\d+)?%?\s*$/, 'must be a number or a percentage such as 10%')], {
+    error: 'must be a number or a percentage such as 10%',
+  }),
+);
 const pauseOption = orExpression(z.enum(['Automatic', 'FirstBatchPause', 'EveryBatchPause']));
 const rateMode = orExpression(z.enum(['Concurrency', 'Batch']));
 
@@ -37,91 +44,130 @@ export const parameterTypes = ['String', 'Number', 'Boolean', 'List', 'Json'] as
 export type ParameterType = (typeof parameterTypes)[number];
 const typeSchema = z.enum(parameterTypes, { error: `must be one of ${parameterTypes.join(', ')}` });
 
-export const parameterSchema = z.object({
-  Type: typeSchema.default('String'),
-  Description: localized.optional(),
-  Label: localized.optional(),
-  Default: z.unknown().optional(),
-  AllowedValues: z.array(z.unknown(), { error: 'must be a list' }).optional(),
-  AllowedPattern: z.string().optional(),
-  MinLength: z.number().int().min(0).optional(),
-  MaxLength: z.number().int().min(0).optional(),
-  MinValue: z.number().optional(),
-  MaxValue: z.number().optional(),
-  ConstraintDescription: localized.optional(),
-  NoEcho: z.union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' }).optional(),
-  AssociationProperty: z.string().optional(),
-  AssociationPropertyMetadata: z.record(z.string(), z.unknown()).optional(),
-}).strict();
+export const parameterSchema = z
+  .object({
+    Type: typeSchema.default('String'),
+    Description: localized.optional(),
+    Label: localized.optional(),
+    Default: z.unknown().optional(),
+    AllowedValues: z.array(z.unknown(), { error: 'must be a list' }).optional(),
+    AllowedPattern: z.string().optional(),
+    MinLength: z.number().int().min(0).optional(),
+    MaxLength: z.number().int().min(0).optional(),
+    MinValue: z.number().optional(),
+    MaxValue: z.number().optional(),
+    ConstraintDescription: localized.optional(),
+    NoEcho: z.union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' }).optional(),
+    AssociationProperty: z.string().optional(),
+    AssociationPropertyMetadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
 
-export const rateControlSchema = z.object({
-  Mode: rateMode.optional(),
-  MaxErrors: whole.optional(),
-  Concurrency: whole.optional(),
-  Batch: orExpression(z.array(whole)).optional(),
-  ConcurrencyInBatches: orExpression(z.array(whole)).optional(),
-  BatchPauseOption: pauseOption.optional(),
-}).strict();
+export const rateControlSchema = z
+  .object({
+    Mode: rateMode.optional(),
+    MaxErrors: whole.optional(),
+    Concurrency: whole.optional(),
+    Batch: orExpression(z.array(whole)).optional(),
+    ConcurrencyInBatches: orExpression(z.array(whole)).optional(),
+    BatchPauseOption: pauseOption.optional(),
+  })
+  .strict();
 
-export const loopSchema = z.object({
-  Items: expression.refine((v) => v !== undefined && v !== null, 'is required'),
-  // A map, one `{{ }}` reference to a Json parameter, or null: resolved after evaluation.
-  RateControl: orExpression(rateControlSchema.nullable()).optional(),
-  // The older placement of the RateControl fields, directly on Loop.
-  Mode: rateMode.optional(),
-  Concurrency: whole.optional(),
-  MaxErrors: whole.optional(),
-  BatchPauseOption: pauseOption.optional(),
-  Outputs: z.record(z.string(), z.object({
-    AggregateType: z.enum(['Fn::ListJoin', 'Fn::Sum'], { error: 'must be Fn::ListJoin or Fn::Sum' }),
-    AggregateField: z.string().min(1),
-  }).strict()).optional(),
-}).strict();
+export const loopSchema = z
+  .object({
+    Items: expression.refine((v) => v !== undefined && v !== null, 'is required'),
+    // A map, one `{{ }}` reference to a Json parameter, or null: resolved after evaluation.
+    RateControl: orExpression(rateControlSchema.nullable()).optional(),
+    // The older placement of the RateControl fields, directly on Loop.
+    Mode: rateMode.optional(),
+    Concurrency: whole.optional(),
+    MaxErrors: whole.optional(),
+    BatchPauseOption: pauseOption.optional(),
+    Outputs: z
+      .record(
+        z.string(),
+        z
+          .object({
+            AggregateType: z.enum(['Fn::ListJoin', 'Fn::Sum'], { error: 'must be Fn::ListJoin or Fn::Sum' }),
+            AggregateField: z.string().min(1),
+          })
+          .strict(),
+      )
+      .optional(),
+  })
+  .strict();
 
-export const taskOutputSchema = z.object({
-  Type: typeSchema.default('String'),
-  // jq text, or an expression that yields it (Fn::Sub in the public templates).
-  ValueSelector: z.union([z.string().min(1, 'must not be empty'), z.record(z.string(), z.unknown())], { error: 'must be a jq selector' }),
-}).strict();
+export const taskOutputSchema = z
+  .object({
+    Type: typeSchema.default('String'),
+    // jq text, or an expression that yields it (Fn::Sub in the public templates).
+    ValueSelector: z.union([z.string().min(1, 'must not be empty'), z.record(z.string(), z.unknown())], {
+      error: 'must be a jq selector',
+    }),
+  })
+  .strict();
 
-export const taskSchema = z.object({
-  Name: z.string({ error: 'must be a task name' }).regex(TASK_NAME, 'must be 1-200 letters, digits, - or _'),
-  Action: z.string({ error: 'must be an action name' }).regex(ACTION_NAME, 'must be ACS::Name, ACS::Product::Name, Opsgate::Name or a template name'),
-  Description: localized.optional(),
-  When: expression.optional(),
-  Properties: z.record(z.string(), z.unknown()).nullish().transform((p) => p ?? {}),
-  Outputs: z.record(z.string(), taskOutputSchema).nullish().transform((o) => o ?? undefined),
-  Loop: loopSchema.optional(),
-  OnError: z.string().optional(),
-  OnSuccess: z.string().optional(),
-  Retries: whole.optional(),
-  DelayType: orExpression(z.enum(['Exponential', 'Constant', 'Linear'])).optional(),
-  Delay: whole.optional(),
-  BackOff: whole.optional(),
-  MaxRetryInterval: whole.optional(),
-}).strict();
+export const taskSchema = z
+  .object({
+    Name: z.string({ error: 'must be a task name' }).regex(TASK_NAME, 'must be 1-200 letters, digits, - or _'),
+    Action: z
+      .string({ error: 'must be an action name' })
+      .regex(ACTION_NAME, 'must be ACS::Name, ACS::Product::Name, Opsgate::Name or a template name'),
+    Description: localized.optional(),
+    When: expression.optional(),
+    Properties: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .transform((p) => p ?? {}),
+    Outputs: z
+      .record(z.string(), taskOutputSchema)
+      .nullish()
+      .transform((o) => o ?? undefined),
+    Loop: loopSchema.optional(),
+    OnError: z.string().optional(),
+    OnSuccess: z.string().optional(),
+    Retries: whole.optional(),
+    DelayType: orExpression(z.enum(['Exponential', 'Constant', 'Linear'])).optional(),
+    Delay: whole.optional(),
+    BackOff: whole.optional(),
+    MaxRetryInterval: whole.optional(),
+  })
+  .strict();
 
 const templateOutputSchema = z.object({ Type: typeSchema.default('String'), Value: expression }).strict();
-const parameters = z.record(z.string(), parameterSchema).nullish().transform((p) => p ?? {});
+const parameters = z
+  .record(z.string(), parameterSchema)
+  .nullish()
+  .transform((p) => p ?? {});
 
-export const automationSchema = z.object({
-  FormatVersion: z.literal('OOS-2019-06-01'),
-  Description: localized.optional(),
-  Parameters: parameters,
-  RamRole: z.string().optional(),
-  Tasks: z.array(taskSchema, { error: 'must be a list of tasks' }).min(1, 'must list at least one task'),
-  Outputs: z.record(z.string(), templateOutputSchema).nullish().transform((o) => o ?? undefined),
-  Metadata: z.record(z.string(), z.unknown()).optional(),
-}).strict();
+export const automationSchema = z
+  .object({
+    FormatVersion: z.literal('OOS-2019-06-01'),
+    Description: localized.optional(),
+    Parameters: parameters,
+    RamRole: z.string().optional(),
+    Tasks: z.array(taskSchema, { error: 'must be a list of tasks' }).min(1, 'must list at least one task'),
+    Outputs: z
+      .record(z.string(), templateOutputSchema)
+      .nullish()
+      .transform((o) => o ?? undefined),
+    Metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
 
 /** State templates (inventory) are stored and listed, not run. */
-export const stateSchema = z.object({
-  FormatVersion: z.literal('OOS-2019-06-01-State'),
-  Description: localized.optional(),
-  Parameters: parameters,
-  States: z.array(z.object({ ResourceType: z.string(), Properties: z.record(z.string(), z.unknown()).optional() }).strict()).min(1),
-  Metadata: z.record(z.string(), z.unknown()).optional(),
-}).strict();
+export const stateSchema = z
+  .object({
+    FormatVersion: z.literal('OOS-2019-06-01-State'),
+    Description: localized.optional(),
+    Parameters: parameters,
+    States: z
+      .array(z.object({ ResourceType: z.string(), Properties: z.record(z.string(), z.unknown()).optional() }).strict())
+      .min(1),
+    Metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
 
 export type Template = z.infer<typeof automationSchema>;
 export type StateTemplate = z.infer<typeof stateSchema>;

@@ -7,7 +7,12 @@ import type { ParameterType } from './schema.js';
  * leading `.` of OOS (`Instances.Instance[].InstanceId`). Type List gathers every result; other
  * types take the first, then the value is coerced to the declared type.
  */
-export async function select(result: unknown, selector: string | JqProgram, type: ParameterType, what = 'ValueSelector'): Promise<unknown> {
+export async function select(
+  result: unknown,
+  selector: string | JqProgram,
+  type: ParameterType,
+  what = 'ValueSelector',
+): Promise<unknown> {
   const values = await runJq(result, withLeadingDot(selector), `${what} ${String(selector)}`);
   if (type === 'List') return values.length === 1 && Array.isArray(values[0]) ? values[0] : values;
   return coerce(values[0] ?? null, type);
@@ -23,14 +28,23 @@ export function withLeadingDot(selector: string | JqProgram): JqProgram {
 /** A selected value as the declared output type. */
 export function coerce(v: unknown, type: ParameterType): unknown {
   switch (type) {
-    case 'String': return v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-    case 'Number': return typeof v === 'number' ? v : Number(v);
-    case 'Boolean': return typeof v === 'boolean' ? v : String(v).toLowerCase() === 'true';
-    case 'List': return Array.isArray(v) ? v : v === null ? [] : [v];
-    case 'Json': return typeof v === 'string' ? tryJson(v) : v;
+    case 'String':
+      return v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+    case 'Number':
+      return typeof v === 'number' ? v : Number(v);
+    case 'Boolean':
+      return typeof v === 'boolean' ? v : String(v).toLowerCase() === 'true';
+    case 'List':
+      return Array.isArray(v) ? v : v === null ? [] : [v];
+    case 'Json':
+      return typeof v === 'string' ? tryJson(v) : v;
   }
 }
 
 function tryJson(s: string): unknown {
-  try { return JSON.parse(s); } catch { return s; }
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
 }

@@ -21,23 +21,35 @@ import { REFERENCE } from './references.js';
  */
 export const ARG_VARIABLE = /^OPSGATE_ARG_\d+$/;
 
-export type Placement =
-  | { kind: 'quoted' | 'bare' }
-  | { kind: 'refused'; message: string };
+export type Placement = { kind: 'quoted' | 'bare' } | { kind: 'refused'; message: string };
 
-export interface ScriptReference { ref: string; start: number; end: number; line: number; placement: Placement }
+export interface ScriptReference {
+  ref: string;
+  start: number;
+  end: number;
+  line: number;
+  placement: Placement;
+}
 
 type Frame = 'cmd' | 'sub' | 'dq' | 'sq' | 'bq' | 'param' | 'arith';
-interface Heredoc { delimiter: string; quoted: boolean; stripTabs: boolean }
+interface Heredoc {
+  delimiter: string;
+  quoted: boolean;
+  stripTabs: boolean;
+}
 
 const envAdvice = (ref: string) => `pass it as Env: { VALUE: '{{ ${ref} }}' } and write "$VALUE"`;
 
 function refusal(stack: Frame[], ref: string): Placement | undefined {
   const r = (message: string): Placement => ({ kind: 'refused', message: `{{ ${ref} }} ${message}` });
-  if (stack.includes('bq')) return r('is inside backticks, whose text the shell parses again: use $(...) instead of `...`');
+  if (stack.includes('bq'))
+    return r('is inside backticks, whose text the shell parses again: use $(...) instead of `...`');
   if (stack.includes('param')) return r(`is inside \${...}, where it would be a pattern: ${envAdvice(ref)}`);
   if (stack.includes('arith')) return r(`is inside $((...)), where it would be arithmetic code: ${envAdvice(ref)}`);
-  if (stack.at(-1) === 'sq') return r(`is inside single quotes, where nothing is expanded: close them around it ('...'"{{ ${ref} }}"'...'), or ${envAdvice(ref)}`);
+  if (stack.at(-1) === 'sq')
+    return r(
+      `is inside single quotes, where nothing is expanded: close them around it ('...'"{{ ${ref} }}"'...'), or ${envAdvice(ref)}`,
+    );
   return undefined;
 }
 
@@ -67,33 +79,103 @@ export function scanScript(script: string): ScriptReference[] {
       continue;
     }
     if (c === '\n') line++;
-    if (top === 'sq') { if (c === "'") stack.pop(); i++; continue; }
-    if (c === '\\') { if (script[i + 1] === '\n') line++; i += 2; wordStart = false; continue; }
-    if (top === 'dq' && c === '"') { stack.pop(); i++; continue; }
-    if (top === 'bq' && c === '`') { stack.pop(); i++; continue; }
+    if (top === 'sq') {
+      if (c === "'") stack.pop();
+      i++;
+      continue;
+    }
+    if (c === '\\') {
+      if (script[i + 1] === '\n') line++;
+      i += 2;
+      wordStart = false;
+      continue;
+    }
+    if (top === 'dq' && c === '"') {
+      stack.pop();
+      i++;
+      continue;
+    }
+    if (top === 'bq' && c === '`') {
+      stack.pop();
+      i++;
+      continue;
+    }
     if (c === '$' && (script.startsWith('$((', i) || script[i + 1] === '{')) {
       // ${...} and $((...)) as a whole: every reference inside is refused.
       const close = matchingParen(script, i + 1, script.length);
       const what: Frame = script[i + 1] === '{' ? 'param' : 'arith';
       for (let k = i; k < close; k++) {
         const r = refAt.get(k);
-        if (r) { take(k, refusal([...stack, what], r.ref)!); k = r.end - 1; }
-        else if (script[k] === '\n') line++;
+        if (r) {
+          take(k, refusal([...stack, what], r.ref)!);
+          k = r.end - 1;
+        } else if (script[k] === '\n') line++;
       }
-      i = close + 1; wordStart = false; continue;
+      i = close + 1;
+      wordStart = false;
+      continue;
     }
-    if (c === '$' && script[i + 1] === '(') { stack.push('sub'); i += 2; wordStart = true; continue; }
-    if (c === '`' && top !== 'bq') { stack.push('bq'); i++; wordStart = true; continue; }
-    if (top === 'dq') { i++; continue; }
+    if (c === '$' && script[i + 1] === '(') {
+      stack.push('sub');
+      i += 2;
+      wordStart = true;
+      continue;
+    }
+    if (c === '`' && top !== 'bq') {
+      stack.push('bq');
+      i++;
+      wordStart = true;
+      continue;
+    }
+    if (top === 'dq') {
+      i++;
+      continue;
+    }
     // cmd, sub, bq: the shell's own syntax.
-    if (c === "'") { stack.push('sq'); i++; wordStart = false; continue; }
-    if (c === '"') { stack.push('dq'); i++; wordStart = false; continue; }
-    if (c === ')' && top === 'sub') { stack.pop(); i++; wordStart = false; continue; }
-    if (c === '#' && wordStart) { while (i < script.length && script[i] !== '\n') { if (refAt.has(i)) i = take(i, { kind: 'bare' }); else i++; } continue; }
-    if (c === '<' && script.startsWith('<<<', i)) { i += 3; wordStart = true; continue; } // bash here-string: a word
-    if (c === '<' && script.startsWith('<<', i)) { i = heredocOperator(script, i + 2, pending); wordStart = true; continue; }
+    if (c === "'") {
+      stack.push('sq');
+      i++;
+      wordStart = false;
+      continue;
+    }
+    if (c === '"') {
+      stack.push('dq');
+      i++;
+      wordStart = false;
+      continue;
+    }
+    if (c === ')' && top === 'sub') {
+      stack.pop();
+      i++;
+      wordStart = false;
+      continue;
+    }
+    if (c === '#' && wordStart) {
+      while (i < script.length && script[i] !== '\n') {
+        if (refAt.has(i)) i = take(i, { kind: 'bare' });
+        else i++;
+      }
+      continue;
+    }
+    if (c === '<' && script.startsWith('<<<', i)) {
+      i += 3;
+      wordStart = true;
+      continue;
+    } // bash here-string: a word
+    if (c === '<' && script.startsWith('<<', i)) {
+      i = heredocOperator(script, i + 2, pending);
+      wordStart = true;
+      continue;
+    }
     if (c === '\n' && pending.length && top !== 'bq') {
-      i = heredocBodies(script, i + 1, pending.splice(0), refAt, (at, placement) => take(at, placement), () => line++);
+      i = heredocBodies(
+        script,
+        i + 1,
+        pending.splice(0),
+        refAt,
+        (at, placement) => take(at, placement),
+        () => line++,
+      );
       wordStart = true;
       continue;
     }
@@ -119,8 +201,14 @@ function heredocOperator(script: string, from: number, pending: Heredoc[]): numb
       const end = close < 0 ? script.length : close;
       word += script.slice(i + 1, end);
       i = end + 1;
-    } else if (c === '\\') { quoted = true; word += script[i + 1] ?? ''; i += 2; }
-    else { word += c; i++; }
+    } else if (c === '\\') {
+      quoted = true;
+      word += script[i + 1] ?? '';
+      i += 2;
+    } else {
+      word += c;
+      i++;
+    }
   }
   if (word) pending.push({ delimiter: word, quoted, stripTabs });
   return i;
@@ -131,8 +219,12 @@ function heredocOperator(script: string, from: number, pending: Heredoc[]): numb
  * like double quotes (without the quotes): `$(...)` inside it is a script of its own.
  */
 function heredocBodies(
-  script: string, from: number, docs: Heredoc[], refAt: Map<number, { ref: string; end: number }>,
-  take: (at: number, placement: Placement) => number, newline: () => void,
+  script: string,
+  from: number,
+  docs: Heredoc[],
+  refAt: Map<number, { ref: string; end: number }>,
+  take: (at: number, placement: Placement) => number,
+  newline: () => void,
 ): number {
   let i = from;
   for (const doc of docs) {
@@ -141,20 +233,33 @@ function heredocBodies(
       const eol = script.indexOf('\n', i);
       const end = eol < 0 ? script.length : eol;
       const text = script.slice(i, end);
-      if ((doc.stripTabs ? text.replace(/^\t+/, '') : text) === doc.delimiter) { newline(); i = end + 1; break; }
+      if ((doc.stripTabs ? text.replace(/^\t+/, '') : text) === doc.delimiter) {
+        newline();
+        i = end + 1;
+        break;
+      }
       if (doc.quoted) {
         for (let j = i; j < end; j++) {
           const r = refAt.get(j);
           if (r) {
-            take(j, { kind: 'refused', message: `{{ ${r.ref} }} is in a quoted here-document (<<'${doc.delimiter}'), where nothing is expanded: write <<${doc.delimiter}, or ${envAdvice(r.ref)}` });
+            take(j, {
+              kind: 'refused',
+              message: `{{ ${r.ref} }} is in a quoted here-document (<<'${doc.delimiter}'), where nothing is expanded: write <<${doc.delimiter}, or ${envAdvice(r.ref)}`,
+            });
             j = r.end - 1;
           }
         }
       } else {
         // The body as double-quoted text, with `"` not special: each `$(...)` is lexed as a script.
-        for (let j = i; j < end;) {
-          if (refAt.has(j)) { j = take(j, { kind: 'bare' }); continue; }
-          if (script[j] === '\\') { j += 2; continue; }
+        for (let j = i; j < end; ) {
+          if (refAt.has(j)) {
+            j = take(j, { kind: 'bare' });
+            continue;
+          }
+          if (script[j] === '\\') {
+            j += 2;
+            continue;
+          }
           if (script.startsWith('$(', j) && !script.startsWith('$((', j)) {
             const close = matchingParen(script, j + 1, end);
             for (const r of scanScript(script.slice(j + 2, close))) take(j + 2 + r.start, r.placement);
@@ -167,7 +272,10 @@ function heredocBodies(
             const stop = close < 0 || close > end ? end : close;
             for (let k = j; k < stop; k++) {
               const r = refAt.get(k);
-              if (r) { take(k, refusal([what], r.ref)!); k = r.end - 1; }
+              if (r) {
+                take(k, refusal([what], r.ref)!);
+                k = r.end - 1;
+              }
             }
             j = stop + 1;
             continue;
@@ -188,7 +296,10 @@ function matchingParen(script: string, open: number, limit: number): number {
   const c = o === '(' ? ')' : '}';
   let depth = 0;
   for (let j = open; j < limit; j++) {
-    if (script[j] === '\\') { j++; continue; }
+    if (script[j] === '\\') {
+      j++;
+      continue;
+    }
     if (script[j] === o) depth++;
     else if (script[j] === c && --depth === 0) return j;
   }
@@ -197,16 +308,22 @@ function matchingParen(script: string, open: number, limit: number): number {
 
 export class ShellScriptError extends Error {}
 
-export const SCRIPT_NOT_ONE_STRING = 'a Script with {{ }} references must be one string (not Fn:: functions), so that each reference is placed as a variable';
+export const SCRIPT_NOT_ONE_STRING =
+  'a Script with {{ }} references must be one string (not Fn:: functions), so that each reference is placed as a variable';
 
 /**
  * The script to run and its variables: each reference becomes an expansion of OPSGATE_ARG_n, whose
  * value is the reference's (strings as they are, anything else as JSON). Throws ShellScriptError
  * naming every reference that cannot be placed safely.
  */
-export function bindScript(script: string, valueOf: (ref: string) => unknown): { script: string; env: Record<string, string> } {
+export function bindScript(
+  script: string,
+  valueOf: (ref: string) => unknown,
+): { script: string; env: Record<string, string> } {
   const refs = scanScript(script);
-  const refused = refs.flatMap((r) => (r.placement.kind === 'refused' ? [`line ${r.line}: ${r.placement.message}`] : []));
+  const refused = refs.flatMap((r) =>
+    r.placement.kind === 'refused' ? [`line ${r.line}: ${r.placement.message}`] : [],
+  );
   if (refused.length) throw new ShellScriptError(refused.join('; '));
   const env: Record<string, string> = {};
   let out = '';
@@ -214,8 +331,9 @@ export function bindScript(script: string, valueOf: (ref: string) => unknown): {
   refs.forEach((r, n) => {
     const name = `OPSGATE_ARG_${n + 1}`;
     const v = valueOf(r.ref);
-    const text = typeof v === 'string' ? v : JSON.stringify(v) ?? '';
-    if (text.includes('\0')) throw new ShellScriptError(`{{ ${r.ref} }} holds a NUL character, which no shell variable can`);
+    const text = typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
+    if (text.includes('\0'))
+      throw new ShellScriptError(`{{ ${r.ref} }} holds a NUL character, which no shell variable can`);
     env[name] = text;
     out += script.slice(at, r.start) + (r.placement.kind === 'quoted' ? `"\${${name}}"` : `\${${name}}`);
     at = r.end;

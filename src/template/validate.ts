@@ -7,7 +7,9 @@ import { ACTION_NAME, KNOWN_KEYS } from './schema.js';
 import { BUILTINS, STORE_REFERENCE, findName, references } from './references.js';
 
 export interface Problem {
-  path: (string | number)[]; message: string; atKey?: boolean;
+  path: (string | number)[];
+  message: string;
+  atKey?: boolean;
   /** An unknown key's near known key: what was meant (`Duraton` -> `Duration`). */
   meant?: string;
 }
@@ -15,7 +17,12 @@ export interface Problem {
 const FLOW_TARGETS = new Set(['ACS::NEXT', 'ACS::END']);
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
-interface TaskInfo { name: string; index: number; outputs: Set<string>; raw: Record<string, unknown> }
+interface TaskInfo {
+  name: string;
+  index: number;
+  outputs: Set<string>;
+  raw: Record<string, unknown>;
+}
 
 /**
  * What the schema cannot say: unique task names, jump targets, and `{{ }}` references to parameters,
@@ -36,7 +43,11 @@ export function crossCheck(raw: unknown, knownTemplates?: ReadonlySet<string>): 
       ...Object.keys(isMap(t.Loop) && isMap(t.Loop.Outputs) ? t.Loop.Outputs : {}),
     ]);
     const info = { name: t.Name, index, outputs, raw: t };
-    if (byName.has(t.Name)) problems.push({ path: ['Tasks', index, 'Name'], message: `task name ${t.Name} is already used by Tasks[${byName.get(t.Name)!.index}]` });
+    if (byName.has(t.Name))
+      problems.push({
+        path: ['Tasks', index, 'Name'],
+        message: `task name ${t.Name} is already used by Tasks[${byName.get(t.Name)!.index}]`,
+      });
     else byName.set(t.Name, info);
     tasks.push(info);
   });
@@ -45,7 +56,10 @@ export function crossCheck(raw: unknown, knownTemplates?: ReadonlySet<string>): 
     if (typeof target !== 'string') return;
     if (!FLOW_TARGETS.has(target) && !byName.has(target)) {
       const candidates = [...FLOW_TARGETS, ...[...byName.keys()].filter((n) => n !== from)];
-      problems.push({ path, message: `${target} is not a task name, ACS::NEXT or ACS::END${hint(target, candidates)}` });
+      problems.push({
+        path,
+        message: `${target} is not a task name, ACS::NEXT or ACS::END${hint(target, candidates)}`,
+      });
     }
   };
   for (const t of tasks) {
@@ -54,7 +68,10 @@ export function crossCheck(raw: unknown, knownTemplates?: ReadonlySet<string>): 
     const p = t.raw.Properties;
     if (typeof t.raw.Action === 'string' && t.raw.Action.toLowerCase() === 'acs::choice' && isMap(p)) {
       checkTarget(p.DefaultTask, ['Tasks', t.index, 'Properties', 'DefaultTask'], t.name);
-      if (Array.isArray(p.Choices)) p.Choices.forEach((c, i) => { if (isMap(c)) checkTarget(c.NextTask, ['Tasks', t.index, 'Properties', 'Choices', i, 'NextTask'], t.name); });
+      if (Array.isArray(p.Choices))
+        p.Choices.forEach((c, i) => {
+          if (isMap(c)) checkTarget(c.NextTask, ['Tasks', t.index, 'Properties', 'Choices', i, 'NextTask'], t.name);
+        });
     }
   }
 
@@ -66,20 +83,30 @@ export function crossCheck(raw: unknown, knownTemplates?: ReadonlySet<string>): 
     if (t.raw.Properties === undefined && Object.keys(t.raw).some((k) => !KNOWN_KEYS.task!.includes(k))) continue;
     const unknown = actionNameProblem(action, knownTemplates);
     if (unknown) problems.push({ path: ['Tasks', t.index, 'Action'], message: unknown });
-    else for (const p of propertiesProblems(action, t.raw.Properties)) problems.push({ ...p, path: ['Tasks', t.index, 'Properties', ...p.path] });
+    else
+      for (const p of propertiesProblems(action, t.raw.Properties))
+        problems.push({ ...p, path: ['Tasks', t.index, 'Properties', ...p.path] });
   }
   for (const t of tasks) {
     if (typeof t.raw.Action === 'string' && t.raw.Action.toLowerCase() === 'acs::approve' && isMap(t.raw.Properties)) {
-      for (const p of approveProblems(t.raw.Properties)) problems.push({ path: ['Tasks', t.index, 'Properties', ...p.path], message: p.message });
+      for (const p of approveProblems(t.raw.Properties))
+        problems.push({ path: ['Tasks', t.index, 'Properties', ...p.path], message: p.message });
     }
   }
 
   for (const t of tasks) {
-    if (typeof t.raw.Action !== 'string' || t.raw.Action.toLowerCase() !== 'opsgate::runshellscript' || !isMap(t.raw.Properties)) continue;
+    if (
+      typeof t.raw.Action !== 'string' ||
+      t.raw.Action.toLowerCase() !== 'opsgate::runshellscript' ||
+      !isMap(t.raw.Properties)
+    )
+      continue;
     const script = t.raw.Properties.Script;
     const path = ['Tasks', t.index, 'Properties', 'Script'];
     if (typeof script === 'string') {
-      for (const r of scanScript(script)) if (r.placement.kind === 'refused') problems.push({ path, message: `line ${r.line} of the script: ${r.placement.message}` });
+      for (const r of scanScript(script))
+        if (r.placement.kind === 'refused')
+          problems.push({ path, message: `line ${r.line} of the script: ${r.placement.message}` });
     } else if (!references(script).next().done) problems.push({ path, message: SCRIPT_NOT_ONE_STRING });
   }
 
@@ -92,27 +119,37 @@ export function crossCheck(raw: unknown, knownTemplates?: ReadonlySet<string>): 
     }
   };
   for (const t of tasks) {
-    for (const key of ['Properties', 'When', 'Loop', 'Outputs', 'Retries', 'Delay'] as const) check(t.raw[key], ['Tasks', t.index, key], t);
+    for (const key of ['Properties', 'When', 'Loop', 'Outputs', 'Retries', 'Delay'] as const)
+      check(t.raw[key], ['Tasks', t.index, key], t);
   }
   check(raw.Outputs, ['Outputs']);
   check(raw.RamRole, ['RamRole']);
   if (isMap(raw.Parameters)) {
-    for (const [name, p] of Object.entries(raw.Parameters)) if (isMap(p)) check(p.Default, ['Parameters', name, 'Default']);
+    for (const [name, p] of Object.entries(raw.Parameters))
+      if (isMap(p)) check(p.Default, ['Parameters', name, 'Default']);
     // An AllowedPattern that cannot run in linear time is refused now, not when someone starts a run.
     for (const [name, p] of Object.entries(raw.Parameters)) {
       if (!isMap(p) || typeof p.AllowedPattern !== 'string') continue;
-      try { compilePattern(p.AllowedPattern); } catch (err) { problems.push({ path: ['Parameters', name, 'AllowedPattern'], message: (err as Error).message }); }
+      try {
+        compilePattern(p.AllowedPattern);
+      } catch (err) {
+        problems.push({ path: ['Parameters', name, 'AllowedPattern'], message: (err as Error).message });
+      }
     }
   }
   return problems;
 }
 
 function referenceProblem(
-  ref: string, params: string[], tasks: Map<string, TaskInfo>, at: TaskInfo | undefined,
+  ref: string,
+  params: string[],
+  tasks: Map<string, TaskInfo>,
+  at: TaskInfo | undefined,
   canRunBefore: (from: TaskInfo, to: TaskInfo) => boolean,
 ): string | undefined {
   if (STORE_REFERENCE.test(ref)) return undefined;
-  if (/^acs::/i.test(ref)) return findName(BUILTINS, ref) ? undefined : `{{ ${ref} }}: unknown built-in variable${hint(ref, BUILTINS)}`;
+  if (/^acs::/i.test(ref))
+    return findName(BUILTINS, ref) ? undefined : `{{ ${ref} }}: unknown built-in variable${hint(ref, BUILTINS)}`;
   if (ref === '') return '{{ }}: empty reference';
   const dot = ref.indexOf('.');
   const head = dot < 0 ? ref : ref.slice(0, dot);

@@ -4,7 +4,15 @@ import type { Problem } from './validate.js';
 
 /** zod's issues as plain problems: `unknown key X (did you mean Y?)`, `must be a list, got a map`. */
 
-const KIND_NAMES: Record<string, string> = { string: 'text', number: 'a number', array: 'a list', object: 'a map', record: 'a map', boolean: 'true or false', int: 'a whole number' };
+const KIND_NAMES: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  array: 'a list',
+  object: 'a map',
+  record: 'a map',
+  boolean: 'true or false',
+  int: 'a whole number',
+};
 
 function orList(values: readonly unknown[]): string {
   const shown = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
@@ -15,10 +23,19 @@ function orList(values: readonly unknown[]): string {
  * The problems of one issue. `knownKeys` gives the keys of the map at a path, for the did-you-mean
  * of an unknown key; with `listKnown`, an unknown key that is close to none lists them instead.
  */
-export function zodProblems(issue: z.core.$ZodIssue, knownKeys: (path: (string | number)[]) => readonly string[], listKnown = false): Problem[] {
+export function zodProblems(
+  issue: z.core.$ZodIssue,
+  knownKeys: (path: (string | number)[]) => readonly string[],
+  listKnown = false,
+): Problem[] {
   const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
   const got = issue.input === undefined ? '' : `, got ${describe(issue.input)}`;
-  if (issue.input === undefined && issue.code !== 'unrecognized_keys' && issue.code !== 'too_small' && issue.code !== 'custom') {
+  if (
+    issue.input === undefined &&
+    issue.code !== 'unrecognized_keys' &&
+    issue.code !== 'too_small' &&
+    issue.code !== 'custom'
+  ) {
     return [{ path, message: 'is required' }];
   }
   switch (issue.code) {
@@ -32,8 +49,16 @@ export function zodProblems(issue: z.core.$ZodIssue, knownKeys: (path: (string |
       });
     }
     case 'invalid_type':
-      if (issue.expected === 'int' || (issue.expected === 'number' && typeof issue.input === 'number')) return [{ path, message: `must be a whole number${got}` }];
-      return [{ path, message: issue.message.startsWith('Invalid input') ? `must be ${KIND_NAMES[issue.expected] ?? issue.expected}${got}` : `${issue.message}${got}` }];
+      if (issue.expected === 'int' || (issue.expected === 'number' && typeof issue.input === 'number'))
+        return [{ path, message: `must be a whole number${got}` }];
+      return [
+        {
+          path,
+          message: issue.message.startsWith('Invalid input')
+            ? `must be ${KIND_NAMES[issue.expected] ?? issue.expected}${got}`
+            : `${issue.message}${got}`,
+        },
+      ];
     case 'invalid_value':
       return [{ path, message: `must be ${orList(issue.values)}${got}` }];
     case 'invalid_union':
@@ -41,11 +66,23 @@ export function zodProblems(issue: z.core.$ZodIssue, knownKeys: (path: (string |
     case 'invalid_format':
       return [{ path, message: `${issue.message.startsWith('Invalid') ? 'is not valid' : issue.message}${got}` }];
     case 'too_small':
-      if (issue.origin === 'number') return [{ path, message: `${issue.message.startsWith('Too small') ? `must be at least ${issue.minimum}` : issue.message}${got}` }];
+      if (issue.origin === 'number')
+        return [
+          {
+            path,
+            message: `${issue.message.startsWith('Too small') ? `must be at least ${issue.minimum}` : issue.message}${got}`,
+          },
+        ];
       return [{ path, message: issue.message }];
     case 'custom':
       // A refinement's message says what was wanted; the value says what was written.
-      return [{ path, message: issue.input === undefined || issue.message === 'is required' ? issue.message : `${issue.message}${got}` }];
+      return [
+        {
+          path,
+          message:
+            issue.input === undefined || issue.message === 'is required' ? issue.message : `${issue.message}${got}`,
+        },
+      ];
     default:
       return [{ path, message: issue.message.startsWith('Invalid') ? `is not valid${got}` : issue.message }];
   }

@@ -5,7 +5,12 @@ import { Target } from '../fakes/target.js';
 import { launch, snap } from '../support/browser.js';
 import { ended, startOpsgate, waitingTicket, type Opsgate } from '../support/harness.js';
 
-const TOKENS = { alice: 'alice-browser-token-0123456789', bob: 'bob-browser-token-0123456789', carol: 'carol-browser-token-0123456789', dave: 'dave-browser-token-0123456789' };
+const TOKENS = {
+  alice: 'alice-browser-token-0123456789',
+  bob: 'bob-browser-token-0123456789',
+  carol: 'carol-browser-token-0123456789',
+  dave: 'dave-browser-token-0123456789',
+};
 
 describe('in a real browser: sign in, run from the console, approve, watch the execution page', () => {
   let og: Opsgate;
@@ -13,7 +18,13 @@ describe('in a real browser: sign in, run from the console, approve, watch the e
   let browser: Browser;
   before(async () => {
     target = await new Target().start();
-    og = await startOpsgate({ env: { OPSGATE_API_TOKENS: Object.entries(TOKENS).map(([u, t]) => `${u}:${t}`).join(',') } });
+    og = await startOpsgate({
+      env: {
+        OPSGATE_API_TOKENS: Object.entries(TOKENS)
+          .map(([u, t]) => `${u}:${t}`)
+          .join(','),
+      },
+    });
     browser = await launch();
   });
   after(async () => {
@@ -24,7 +35,10 @@ describe('in a real browser: sign in, run from the console, approve, watch the e
 
   /** What any page's Content-Security-Policy refused (the pages run only scripts of their own site). */
   const refused: string[] = [];
-  const watchCsp = (page: Page) => page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) refused.push(`${page.url()}: ${m.text()}`); });
+  const watchCsp = (page: Page) =>
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) refused.push(`${page.url()}: ${m.text()}`);
+    });
 
   /** A browser of its own for `user`, signed in through the sign-in form. */
   async function signedIn(user: keyof typeof TOKENS): Promise<Page> {
@@ -96,8 +110,13 @@ describe('in a real browser: sign in, run from the console, approve, watch the e
     const dave = await signedIn('dave');
     const elsewhere: string[] = [];
     // What left the browser: a request the page's CSP refused never goes out.
-    dave.on('request', (r) => { if (!r.url().startsWith(og.url) && !r.url().startsWith('data:')) elsewhere.push(r.url()); });
-    dave.on('requestfailed', (r) => { const i = elsewhere.indexOf(r.url()); if (i >= 0 && r.failure()?.errorText === 'csp') elsewhere.splice(i, 1); });
+    dave.on('request', (r) => {
+      if (!r.url().startsWith(og.url) && !r.url().startsWith('data:')) elsewhere.push(r.url());
+    });
+    dave.on('requestfailed', (r) => {
+      const i = elsewhere.indexOf(r.url());
+      if (i >= 0 && r.failure()?.errorText === 'csp') elsewhere.splice(i, 1);
+    });
     await dave.locator('#queues').click();
     await dave.waitForURL(`${og.url}/admin/queues`);
     await dave.getByText('steps', { exact: false }).first().waitFor();

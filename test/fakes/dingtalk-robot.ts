@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 
 /** A message the robot accepted (errcode 0). */
 export interface RobotMessage {
-  body: { msgtype?: string; at?: { atMobiles?: string[]; atUserIds?: string[]; isAtAll?: boolean | string }; [k: string]: unknown };
+  body: {
+    msgtype?: string;
+    at?: { atMobiles?: string[]; atUserIds?: string[]; isAtAll?: boolean | string };
+    [k: string]: unknown;
+  };
   query: Record<string, string>;
   headers: IncomingHttpHeaders;
 }
@@ -44,13 +48,19 @@ export class FakeDingTalkRobot {
   }
 
   /** The robot's webhook URL, as DingTalk shows it in the group settings. */
-  get url(): string { return `${this.base}/robot/send?access_token=${this.accessToken}`; }
+  get url(): string {
+    return `${this.base}/robot/send?access_token=${this.accessToken}`;
+  }
 
   /** The next request gets this errcode (HTTP 200), before any other check. */
-  failNext(errcode: number, errmsg: string): void { this.nextFail = { errcode, errmsg }; }
+  failNext(errcode: number, errmsg: string): void {
+    this.nextFail = { errcode, errmsg };
+  }
 
   /** The next request gets this HTTP status with a non-JSON body, as a gateway in front would. */
-  httpStatusNext(status: number): void { this.nextStatus = status; }
+  httpStatusNext(status: number): void {
+    this.nextStatus = status;
+  }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -58,7 +68,11 @@ export class FakeDingTalkRobot {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const url = new URL(req.url ?? '/', 'http://x');
-        if (url.pathname !== '/robot/send' || req.method !== 'POST') { res.writeHead(404); res.end(); return; }
+        if (url.pathname !== '/robot/send' || req.method !== 'POST') {
+          res.writeHead(404);
+          res.end();
+          return;
+        }
         if (this.nextStatus !== undefined) {
           const status = this.nextStatus;
           this.nextStatus = undefined;
@@ -89,7 +103,11 @@ export class FakeDingTalkRobot {
         }
         let body: RobotMessage['body'];
         // Commonly reported DingTalk answer for a body that is not JSON (e.g. a form post).
-        try { body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as RobotMessage['body']; } catch { return answer(40035, '缺少参数 json'); }
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as RobotMessage['body'];
+        } catch {
+          return answer(40035, '缺少参数 json');
+        }
         this.sent.push(now);
         this.messages.push({ body, query, headers: req.headers });
         answer(0, 'ok');

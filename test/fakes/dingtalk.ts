@@ -9,9 +9,21 @@ export const TOPIC_ROBOT = '/v1.0/im/bot/messages/get';
 export const TOPIC_CARD = '/v1.0/card/instances/callback';
 
 /** An upstream frame the SDK sent (acks: `{code, headers:{contentType, messageId}, message, data}`). */
-export interface DingAck { code?: number; headers?: { messageId?: string; [k: string]: unknown }; message?: string; data?: string; [k: string]: unknown }
-export interface DingCard { create: Record<string, unknown>; updates: Record<string, unknown>[] }
-export interface DingSessionMessage { session: string; body: Record<string, unknown> }
+export interface DingAck {
+  code?: number;
+  headers?: { messageId?: string; [k: string]: unknown };
+  message?: string;
+  data?: string;
+  [k: string]: unknown;
+}
+export interface DingCard {
+  create: Record<string, unknown>;
+  updates: Record<string, unknown>[];
+}
+export interface DingSessionMessage {
+  session: string;
+  body: Record<string, unknown>;
+}
 
 /**
  * A loopback DingTalk in the real wire formats (PROTOCOLS.md §3–4), all on one port:
@@ -51,9 +63,13 @@ export class FakeDingTalk {
   private sessionExpired = false;
   private connectionId = '';
 
-  get gatewayUrl(): string { return `${this.base}/v1.0/gateway/connections/open`; }
+  get gatewayUrl(): string {
+    return `${this.base}/v1.0/gateway/connections/open`;
+  }
   /** True while a client socket is open. */
-  get connected(): boolean { return this.socket?.readyState === 1; }
+  get connected(): boolean {
+    return this.socket?.readyState === 1;
+  }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => this.onHttp(req, res));
@@ -81,7 +97,13 @@ export class FakeDingTalk {
   }
 
   /** Pushes a robot text message (TOPIC_ROBOT CALLBACK) and returns the frame's messageId. */
-  robotMessage(m: { text: string; senderStaffId: string; senderNick?: string; conversationId?: string; msgId?: string }): string {
+  robotMessage(m: {
+    text: string;
+    senderStaffId: string;
+    senderNick?: string;
+    conversationId?: string;
+    msgId?: string;
+  }): string {
     const now = Date.now();
     const data = {
       conversationId: m.conversationId ?? 'cid-group-1',
@@ -111,30 +133,55 @@ export class FakeDingTalk {
   cardClick(c: { outTrackId: string; userId: string; actionId: string; params?: Record<string, unknown> }): string {
     const content = JSON.stringify({ cardPrivateData: { actionIds: [c.actionId], params: c.params ?? {} } });
     return this.callback(TOPIC_CARD, {
-      extension: '{}', corpId: 'dingcorp', spaceType: 'IM_GROUP', userIdType: 1, type: 'actionCallback',
-      userId: c.userId, content, spaceId: '', outTrackId: c.outTrackId, value: content,
+      extension: '{}',
+      corpId: 'dingcorp',
+      spaceType: 'IM_GROUP',
+      userIdType: 1,
+      type: 'actionCallback',
+      userId: c.userId,
+      content,
+      spaceId: '',
+      outTrackId: c.outTrackId,
+      value: content,
     });
   }
 
   /** Sends any CALLBACK frame; `data` is JSON-stringified. Returns the messageId. */
   callback(topic: string, data: unknown): string {
     const messageId = `msg-${++this.seq}-${randomUUID().slice(0, 8)}`;
-    this.requireSocket().send(JSON.stringify({
-      specVersion: '1.0', type: 'CALLBACK',
-      headers: { appId: 'app-test', connectionId: this.connectionId, contentType: 'application/json', messageId, time: String(Date.now()), topic },
-      data: JSON.stringify(data),
-    }));
+    this.requireSocket().send(
+      JSON.stringify({
+        specVersion: '1.0',
+        type: 'CALLBACK',
+        headers: {
+          appId: 'app-test',
+          connectionId: this.connectionId,
+          contentType: 'application/json',
+          messageId,
+          time: String(Date.now()),
+          topic,
+        },
+        data: JSON.stringify(data),
+      }),
+    );
     return messageId;
   }
 
   /** Sends a text frame verbatim (malformed frames). Note: dingtalk-stream 2.1.5 JSON.parses without try/catch. */
-  sendRaw(text: string): void { this.requireSocket().send(text); }
+  sendRaw(text: string): void {
+    this.requireSocket().send(text);
+  }
 
   /** Closes the client's socket server-side; the SDK reconnects via a new gateway POST after ~1 s. */
-  dropSocket(): void { this.socket?.terminate(); this.socket = undefined; }
+  dropSocket(): void {
+    this.socket?.terminate();
+    this.socket = undefined;
+  }
 
   /** The upstream frame acking `messageId`, if any. */
-  ackFor(messageId: string): DingAck | undefined { return this.acks.find((a) => a.headers?.messageId === messageId); }
+  ackFor(messageId: string): DingAck | undefined {
+    return this.acks.find((a) => a.headers?.messageId === messageId);
+  }
 
   /** Polls until the ack for `messageId` arrives (or rejects after `ms`). */
   async waitForAck(messageId: string, ms = 3000): Promise<DingAck> {
@@ -157,10 +204,15 @@ export class FakeDingTalk {
   }
 
   /** The current session expires: next robot messages carry a past expiry, and posting to it answers 300001. */
-  expiredSession(): void { this.sessionExpired = true; this.expiredSessions.add(this.session); }
+  expiredSession(): void {
+    this.sessionExpired = true;
+    this.expiredSessions.add(this.session);
+  }
 
   /** The next call to OpenAPI `path` (e.g. '/v1.0/card/instances') answers HTTP 429. */
-  rateLimitNext(path: string): void { this.limits.add(path); }
+  rateLimitNext(path: string): void {
+    this.limits.add(path);
+  }
 
   private requireSocket(): WebSocket {
     if (!this.socket || this.socket.readyState !== 1) throw new Error('FakeDingTalk: no client connected');
@@ -173,15 +225,29 @@ export class FakeDingTalk {
     this.connectionId = `conn-${this.connections}`;
     ws.on('message', (d) => {
       const s = String(d);
-      try { this.acks.push(JSON.parse(s) as DingAck); } catch { this.acks.push({ raw: s }); }
+      try {
+        this.acks.push(JSON.parse(s) as DingAck);
+      } catch {
+        this.acks.push({ raw: s });
+      }
     });
-    ws.on('close', () => { if (this.socket === ws) this.socket = undefined; });
+    ws.on('close', () => {
+      if (this.socket === ws) this.socket = undefined;
+    });
     if (this.sendConnected) {
-      ws.send(JSON.stringify({
-        specVersion: '1.0', type: 'SYSTEM',
-        headers: { topic: 'CONNECTED', messageId: `sys-${++this.seq}`, contentType: 'application/json', time: String(Date.now()) },
-        data: '{}',
-      }));
+      ws.send(
+        JSON.stringify({
+          specVersion: '1.0',
+          type: 'SYSTEM',
+          headers: {
+            topic: 'CONNECTED',
+            messageId: `sys-${++this.seq}`,
+            contentType: 'application/json',
+            time: String(Date.now()),
+          },
+          data: '{}',
+        }),
+      );
     }
   }
 
@@ -194,9 +260,14 @@ export class FakeDingTalk {
       const path = url.pathname;
       const method = req.method ?? 'GET';
       let body: Record<string, unknown> = {};
-      try { body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {}; } catch { /* leave empty */ }
+      try {
+        body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      } catch {
+        /* leave empty */
+      }
       const answer = (status: number, payload: unknown) => {
-        if (path.startsWith('/v1.0/') && path !== '/v1.0/gateway/connections/open') this.apiCalls.push({ method, path, status, body });
+        if (path.startsWith('/v1.0/') && path !== '/v1.0/gateway/connections/open')
+          this.apiCalls.push({ method, path, status, body });
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(payload));
       };
@@ -232,7 +303,8 @@ export class FakeDingTalk {
       if (typeof token !== 'string' || !this.tokens.has(token)) {
         return answer(401, { code: 'InvalidAuthentication', message: 'access token is invalid' });
       }
-      if (this.limits.delete(path)) return answer(429, { code: 'Forbidden.AccessDenied.QpsLimitForApi', message: 'qps limit' });
+      if (this.limits.delete(path))
+        return answer(429, { code: 'Forbidden.AccessDenied.QpsLimitForApi', message: 'qps limit' });
 
       if (method === 'POST' && path === '/v1.0/card/instances/createAndDeliver') {
         const outTrackId = body.outTrackId;
@@ -246,7 +318,8 @@ export class FakeDingTalk {
 
       if (method === 'PUT' && path === '/v1.0/card/instances') {
         const card = typeof body.outTrackId === 'string' ? this.cards.get(body.outTrackId) : undefined;
-        if (!card) return answer(400, { code: 'param.error', message: `card instance not found: ${String(body.outTrackId)}` });
+        if (!card)
+          return answer(400, { code: 'param.error', message: `card instance not found: ${String(body.outTrackId)}` });
         card.updates.push(body);
         return answer(200, { success: true });
       }

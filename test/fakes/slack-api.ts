@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 export const APP_TOKEN = 'xapp-1-test-app-token';
 
 /** One call the fake received: Web API method (or `response_url`) and its decoded arguments. */
-export interface SlackCall { method: string; args: Record<string, unknown> }
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+}
 
 /**
  * A loopback Slack Web API in the real wire format: form-encoded POSTs with JSON strings for
@@ -18,7 +21,9 @@ export class FakeSlackApi {
   base = '';
   private readonly limits = new Map<string, number>();
   /** The next call of `method` answers 429 with Retry-After `seconds`. */
-  rateLimitNext(method: string, seconds = 1): void { this.limits.set(method, seconds); }
+  rateLimitNext(method: string, seconds = 1): void {
+    this.limits.set(method, seconds);
+  }
 
   /** users.info's answer: the e-mail on each Slack profile. */
   emails: Record<string, string> = { U0005: 'erin@example.com' };
@@ -32,7 +37,10 @@ export class FakeSlackApi {
       req.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const url = new URL(req.url ?? '/', 'http://x');
-        const answer = (body: unknown) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+        const answer = (body: unknown) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+        };
         if (url.pathname.startsWith('/response/')) {
           this.calls.push({ method: 'response_url', args: JSON.parse(raw) as Record<string, unknown> });
           return answer({ ok: true });
@@ -50,28 +58,48 @@ export class FakeSlackApi {
           return res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
         }
         const args: Record<string, unknown> = {};
-        const form = (req.headers['content-type'] ?? '').startsWith('application/json') ? Object.entries(JSON.parse(raw) as object) : new URLSearchParams(raw);
+        const form = (req.headers['content-type'] ?? '').startsWith('application/json')
+          ? Object.entries(JSON.parse(raw) as object)
+          : new URLSearchParams(raw);
         for (const [k, v] of form) args[k] = typeof v === 'string' && /^[[{]/.test(v) ? JSON.parse(v) : v;
         this.calls.push({ method, args });
         switch (method) {
-          case 'auth.test': return answer({ ok: true, url: 'https://fake.slack.com/', team: 'fake', user: 'opsgate', team_id: 'T0001', user_id: 'UBOT', bot_id: 'BBOT' });
+          case 'auth.test':
+            return answer({
+              ok: true,
+              url: 'https://fake.slack.com/',
+              team: 'fake',
+              user: 'opsgate',
+              team_id: 'T0001',
+              user_id: 'UBOT',
+              bot_id: 'BBOT',
+            });
           case 'chat.postMessage': {
             // Kept with the call so tests can find replies threaded under it.
             args.ts = `1700000000.${String(++this.seq).padStart(6, '0')}`;
             return answer({ ok: true, channel: args.channel, ts: args.ts, message: args });
           }
-          case 'chat.update': return answer({ ok: true, channel: args.channel, ts: args.ts });
+          case 'chat.update':
+            return answer({ ok: true, channel: args.channel, ts: args.ts });
           case 'users.info': {
             const email = this.emails[String(args.user)];
-            return answer(email ? { ok: true, user: { id: args.user, profile: { email } } } : { ok: false, error: 'user_not_found' });
+            return answer(
+              email
+                ? { ok: true, user: { id: args.user, profile: { email } } }
+                : { ok: false, error: 'user_not_found' },
+            );
           }
-          case 'views.publish': return answer({ ok: true, view: { ...(args.view as object), id: `V${++this.seq}` } });
-          case 'views.open': return answer({ ok: true, view: { ...(args.view as object), id: `V${++this.seq}` } });
+          case 'views.publish':
+            return answer({ ok: true, view: { ...(args.view as object), id: `V${++this.seq}` } });
+          case 'views.open':
+            return answer({ ok: true, view: { ...(args.view as object), id: `V${++this.seq}` } });
           case 'apps.connections.open':
             if (!this.socketUrl) return answer({ ok: false, error: 'not_allowed' });
             return answer({ ok: true, url: this.socketUrl });
-          case 'chat.postEphemeral': return answer({ ok: true, message_ts: `1700000000.${String(++this.seq).padStart(6, '0')}` });
-          default: return answer({ ok: false, error: 'unknown_method' });
+          case 'chat.postEphemeral':
+            return answer({ ok: true, message_ts: `1700000000.${String(++this.seq).padStart(6, '0')}` });
+          default:
+            return answer({ ok: false, error: 'unknown_method' });
         }
       });
     });
@@ -80,7 +108,9 @@ export class FakeSlackApi {
     return this;
   }
 
-  get apiUrl(): string { return `${this.base}/api/`; }
+  get apiUrl(): string {
+    return `${this.base}/api/`;
+  }
 
   of(method: string): Record<string, unknown>[] {
     return this.calls.filter((c) => c.method === method).map((c) => c.args);

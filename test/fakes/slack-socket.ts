@@ -22,8 +22,17 @@ export class FakeSlackSocket {
     this.wss.on('connection', (ws) => {
       this.connections++;
       this.socket = ws;
-      ws.on('message', (data) => { this.acks.push(JSON.parse(String(data)) as { envelope_id: string }); });
-      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' }, connection_info: { app_id: 'A0001' } }));
+      ws.on('message', (data) => {
+        this.acks.push(JSON.parse(String(data)) as { envelope_id: string });
+      });
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: 1,
+          debug_info: { host: 'fake' },
+          connection_info: { app_id: 'A0001' },
+        }),
+      );
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.url = `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/link/?ticket=fake`;
@@ -31,15 +40,31 @@ export class FakeSlackSocket {
   }
 
   /** Sends an envelope and returns its id (the ack carries it back). */
-  send(type: 'slash_commands' | 'interactive' | 'events_api', payload: unknown, retry?: { attempt: number; reason: string }): string {
+  send(
+    type: 'slash_commands' | 'interactive' | 'events_api',
+    payload: unknown,
+    retry?: { attempt: number; reason: string },
+  ): string {
     const envelope_id = randomUUID();
-    this.socket!.send(JSON.stringify({ envelope_id, type, payload, accepts_response_payload: type !== 'events_api', ...(retry ? { retry_attempt: retry.attempt, retry_reason: retry.reason } : {}) }));
+    this.socket!.send(
+      JSON.stringify({
+        envelope_id,
+        type,
+        payload,
+        accepts_response_payload: type !== 'events_api',
+        ...(retry ? { retry_attempt: retry.attempt, retry_reason: retry.reason } : {}),
+      }),
+    );
     return envelope_id;
   }
 
-  acked(id: string) { return this.acks.find((a) => a.envelope_id === id); }
+  acked(id: string) {
+    return this.acks.find((a) => a.envelope_id === id);
+  }
 
-  disconnect(): void { this.socket?.send(JSON.stringify({ type: 'disconnect', reason: 'refresh_requested' })); }
+  disconnect(): void {
+    this.socket?.send(JSON.stringify({ type: 'disconnect', reason: 'refresh_requested' }));
+  }
 
   async stop(): Promise<void> {
     for (const c of this.wss?.clients ?? []) c.terminate();

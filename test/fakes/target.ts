@@ -16,11 +16,17 @@ export class Target {
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       let raw = '';
-      req.on('data', (c: Buffer) => { raw += c.toString('utf8'); });
+      req.on('data', (c: Buffer) => {
+        raw += c.toString('utf8');
+      });
       req.on('end', () => {
         const path = req.url ?? '/';
         let body: unknown = raw;
-        try { body = raw ? JSON.parse(raw) : undefined; } catch { /* text */ }
+        try {
+          body = raw ? JSON.parse(raw) : undefined;
+        } catch {
+          /* text */
+        }
         this.hits.push({ path, body, idempotencyKey: req.headers['idempotency-key'] as string | undefined });
         const flaky = /^\/flaky\/([^/]+)\/(\d+)/.exec(path);
         let status = path.startsWith('/fail') ? 500 : 200;
@@ -39,7 +45,9 @@ export class Target {
     return this;
   }
 
-  hitsTo(prefix: string) { return this.hits.filter((h) => h.path.startsWith(prefix)); }
+  hitsTo(prefix: string) {
+    return this.hits.filter((h) => h.path.startsWith(prefix));
+  }
 
   async stop(): Promise<void> {
     this.server?.closeAllConnections();

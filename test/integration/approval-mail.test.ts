@@ -17,17 +17,38 @@ const SECRET = 'test-secret-for-mail-links-0123';
 const DB_PASSWORD = 'hunter2-never-shown';
 const SMTP_PASSWORD = 'smtp-pass-never-shown';
 
-interface Received { rcpt: string[]; user?: string; mail: ParsedMail }
+interface Received {
+  rcpt: string[];
+  user?: string;
+  mail: ParsedMail;
+}
 
 /** A real SMTP server on loopback; its STARTTLS uses smtp-server's built-in certificate (self-signed, and expired). */
-async function smtp(auth?: { user: string; pass: string }, opts: { disabledCommands?: string[]; allowInsecureAuth?: boolean } = {}) {
+async function smtp(
+  auth?: { user: string; pass: string },
+  opts: { disabledCommands?: string[]; allowInsecureAuth?: boolean } = {},
+) {
   const got: Received[] = [];
   let auths = 0;
   const server = new SMTPServer({
-    logger: false, authOptional: !auth, ...opts,
-    onAuth(a, _s, cb) { auths++; return a.username === auth?.user && a.password === auth?.pass ? cb(null, { user: a.username }) : cb(new Error('bad credentials')); },
+    logger: false,
+    authOptional: !auth,
+    ...opts,
+    onAuth(a, _s, cb) {
+      auths++;
+      return a.username === auth?.user && a.password === auth?.pass
+        ? cb(null, { user: a.username })
+        : cb(new Error('bad credentials'));
+    },
     onData(stream, session, cb) {
-      simpleParser(stream).then((mail) => { got.push({ rcpt: session.envelope.rcptTo.map((r) => r.address), user: session.user as string | undefined, mail }); cb(); }, cb);
+      simpleParser(stream).then((mail) => {
+        got.push({
+          rcpt: session.envelope.rcptTo.map((r) => r.address),
+          user: session.user as string | undefined,
+          mail,
+        });
+        cb();
+      }, cb);
     },
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -35,7 +56,8 @@ async function smtp(auth?: { user: string; pass: string }, opts: { disabledComma
   return { got, port, auths: () => auths, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-const addresses = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address));
+const addresses = (a: AddressObject | AddressObject[] | undefined) =>
+  (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address));
 
 describe('approval mail: SMTP, signed single-use links, the approve page', () => {
   let og: Opsgate;
@@ -43,7 +65,13 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
   let pageUrl: string;
   let open: Awaited<ReturnType<typeof smtp>>;
   before(async () => {
-    og = await startOpsgate({ env: { OPSGATE_TEMPLATES: 'test/fixtures/mail/runbooks', OPSGATE_DIRECTORY: 'test/fixtures/mail/directory.yaml', OPSGATE_SECRET: SECRET } });
+    og = await startOpsgate({
+      env: {
+        OPSGATE_TEMPLATES: 'test/fixtures/mail/runbooks',
+        OPSGATE_DIRECTORY: 'test/fixtures/mail/directory.yaml',
+        OPSGATE_SECRET: SECRET,
+      },
+    });
     open = await smtp();
     // The approve page on a server of its own, as the web process will mount it; its routes are
     // added once the port (and so the public URL the page links to) is known.
@@ -51,38 +79,74 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
     page = createHttpServer(routes, og.rt.log);
     await new Promise<void>((r) => page.listen(0, '127.0.0.1', r));
     pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
-    routes.push(...approvePageRoutes({
-      approvals: og.rt.approvals, directory: og.rt.directory, executions: og.rt.executionStore, templates: og.rt.templates,
-      redis: og.rt.redis, keys: og.rt.keys, secret: () => secretOf(og.rt), publicUrl: pageUrl,
-    }));
+    routes.push(
+      ...approvePageRoutes({
+        approvals: og.rt.approvals,
+        directory: og.rt.directory,
+        executions: og.rt.executionStore,
+        templates: og.rt.templates,
+        redis: og.rt.redis,
+        keys: og.rt.keys,
+        secret: () => secretOf(og.rt),
+        publicUrl: pageUrl,
+      }),
+    );
   });
-  after(async () => { page.closeAllConnections(); await new Promise((r) => page.close(r)); await open.close(); await og.close(); });
+  after(async () => {
+    page.closeAllConnections();
+    await new Promise((r) => page.close(r));
+    await open.close();
+    await og.close();
+  });
 
-  const startRun = () => og.rt.executions.start({ templateName: 'mail-approve', parameters: { dbPassword: DB_PASSWORD },
-    owner: 'alice', origin: { platform: 'api' } });
+  const startRun = () =>
+    og.rt.executions.start({
+      templateName: 'mail-approve',
+      parameters: { dbPassword: DB_PASSWORD },
+      owner: 'alice',
+      origin: { platform: 'api' },
+    });
   const waiting = (id: string) => waitingTicket(og, id);
   const ended = (id: string) => endedRun(og, id);
 
   /** What the engine does for NotifyType Mail: each approver of the active level gets their own mail. */
   async function mailApprovers(ticketId: string) {
     const ticket = await og.rt.approvals.get(ticketId);
-    const people = ticket.approvers.map((n) => og.rt.directory.user(n)!).map((u) => ({ name: u.name, email: u.email! }));
-    const mails = approvalMails(ticket, people, { secret: await secretOf(og.rt), publicUrl: pageUrl, subject: 'Restart billing-api?', body: 'Please approve restarting billing-api.' });
+    const people = ticket.approvers
+      .map((n) => og.rt.directory.user(n)!)
+      .map((u) => ({ name: u.name, email: u.email! }));
+    const mails = approvalMails(ticket, people, {
+      secret: await secretOf(og.rt),
+      publicUrl: pageUrl,
+      subject: 'Restart billing-api?',
+      body: 'Please approve restarting billing-api.',
+    });
     const before = open.got.length;
-    for (const mail of mails) await sendMail({ host: '127.0.0.1', port: open.port, from: 'opsgate@example.com', allowSelfSigned: true }, mail);
+    for (const mail of mails)
+      await sendMail({ host: '127.0.0.1', port: open.port, from: 'opsgate@example.com', allowSelfSigned: true }, mail);
     await until(() => open.got.length === before + mails.length, 'the mails to arrive');
     return open.got.slice(before);
   }
-  const linkOf = (r: Received, decision: 'Approve' | 'Reject') => new RegExp(`^${decision}: +(\\S+)$`, 'm').exec(r.mail.text ?? '')![1]!;
+  const linkOf = (r: Received, decision: 'Approve' | 'Reject') =>
+    new RegExp(`^${decision}: +(\\S+)$`, 'm').exec(r.mail.text ?? '')![1]!;
   const tokenOf = (url: string) => new URL(url).pathname.split('/').pop()!;
-  const post = (url: string, form: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+  const post = (url: string, form: Record<string, string>) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form),
+    });
 
   test('one mail per approver, own links; GET shows and never votes; POST votes once; the run resumes; refusals change nothing', async () => {
     const run = await startRun();
     const ticketId = await waiting(run.id);
     const mails = await mailApprovers(ticketId);
     const byName = Object.fromEntries(mails.map((r) => [r.rcpt[0]!.split('@')[0]!, r]));
-    assert.deepEqual(mails.map((r) => r.rcpt).sort(), [['bob@example.com'], ['carol@example.com'], ['dave@example.com']]);
+    assert.deepEqual(mails.map((r) => r.rcpt).sort(), [
+      ['bob@example.com'],
+      ['carol@example.com'],
+      ['dave@example.com'],
+    ]);
     for (const [name, r] of Object.entries(byName)) {
       assert.deepEqual(addresses(r.mail.to), [`${name}@example.com`]);
       assert.deepEqual(addresses(r.mail.from), ['opsgate@example.com']);
@@ -92,11 +156,18 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
       assert.match(r.mail.text!, /Tally: 0 of 2 approvals/);
       assert.match(r.mail.text!, /Level: Approval \(level 1 of 1, 2 of them\)/);
       const approve = linkOf(r, 'Approve');
-      assert.equal(approve, `${linkOf(r, 'Reject').replace(/\?decision=reject$/, '')}?decision=approve`, 'both links open the same page');
+      assert.equal(
+        approve,
+        `${linkOf(r, 'Reject').replace(/\?decision=reject$/, '')}?decision=approve`,
+        'both links open the same page',
+      );
       assert.ok(approve.startsWith(`${pageUrl}/approve/`));
       assert.ok((r.mail.html as string).includes(`href="${approve}"`));
       const read = readLink(SECRET, tokenOf(approve));
-      assert.ok(read.ok && read.payload.approver === name && read.payload.ticketId === ticketId, 'each link is bound to its own approver');
+      assert.ok(
+        read.ok && read.payload.approver === name && read.payload.ticketId === ticketId,
+        'each link is bound to its own approver',
+      );
     }
     const bob = linkOf(byName.bob!, 'Approve');
 
@@ -108,7 +179,10 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
     assert.match(html, /<form method="post">/);
     assert.match(html, /You vote as <b>bob<\/b>/);
     assert.match(html, /mail-approve<\/b> v1, task <b>approveByMail/);
-    assert.ok(html.includes('&quot;dbPassword&quot;: &quot;******&quot;') && !html.includes(DB_PASSWORD), 'NoEcho parameters are masked');
+    assert.ok(
+      html.includes('&quot;dbPassword&quot;: &quot;******&quot;') && !html.includes(DB_PASSWORD),
+      'NoEcho parameters are masked',
+    );
     assert.match(html, /Still needed<\/th><td>bob, carol, dave/);
     await fetch(bob, { method: 'HEAD' });
     assert.deepEqual((await og.rt.approvals.get(ticketId)).votes, []);
@@ -119,7 +193,10 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
     assert.match(votedHtml, /recorded \(1 of 2 approvals\)/);
     assert.ok(votedHtml.includes('looks &lt;fine&gt;'), 'the comment is escaped');
     let t = await og.rt.approvals.get(ticketId);
-    assert.deepEqual(t.votes.map((v) => [v.voter, v.decision, v.comment]), [['bob', 'AGREE', 'looks <fine>']]);
+    assert.deepEqual(
+      t.votes.map((v) => [v.voter, v.decision, v.comment]),
+      [['bob', 'AGREE', 'looks <fine>']],
+    );
 
     // The same link again, by POST (Approve or Reject) and by GET: refused, nothing changes.
     const again = await post(bob, { decision: 'reject' });
@@ -131,8 +208,14 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
 
     // Forged: bob's payload made dave's under bob's signature; a token of another secret; garbage.
     const [body, mac] = tokenOf(bob).split('.');
-    const asDave = Buffer.from(Buffer.from(body!, 'base64url').toString().replace('"bob"', '"dave"')).toString('base64url');
-    const foreign = createLink('some-other-secret-0123456789', { ticketId, approver: 'dave', expiresAt: Date.now() + 60_000 });
+    const asDave = Buffer.from(Buffer.from(body!, 'base64url').toString().replace('"bob"', '"dave"')).toString(
+      'base64url',
+    );
+    const foreign = createLink('some-other-secret-0123456789', {
+      ticketId,
+      approver: 'dave',
+      expiresAt: Date.now() + 60_000,
+    });
     for (const token of [`${asDave}.${mac}`, foreign, 'not-a-token']) {
       const r = await post(`${pageUrl}/approve/${token}`, { decision: 'approve' });
       assert.equal(r.status, 400, token);
@@ -144,7 +227,11 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
     const late = await post(expired, { decision: 'approve' });
     assert.equal(late.status, 410);
     assert.match(await late.text(), /expired/);
-    assert.equal(await og.rt.redis.exists(og.rt.keys.usedApprovalLink(tokenOf(expired))), 0, 'a refused link is not marked');
+    assert.equal(
+      await og.rt.redis.exists(og.rt.keys.usedApprovalLink(tokenOf(expired))),
+      0,
+      'a refused link is not marked',
+    );
     t = await og.rt.approvals.get(ticketId);
     assert.equal(t.votes.length, 1);
     assert.equal(t.status, 'AUDITING');
@@ -185,7 +272,10 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
     assert.match(await r.text(), new RegExp(`Approval ${ticketId} is rejected`));
     const t = await og.rt.approvals.get(ticketId);
     assert.equal(t.status, 'REJECT');
-    assert.deepEqual(t.votes.map((v) => [v.voter, v.comment]), [['carol', 'not during the freeze']]);
+    assert.deepEqual(
+      t.votes.map((v) => [v.voter, v.comment]),
+      [['carol', 'not during the freeze']],
+    );
     assert.equal((await ended(run.id)).status, 'Cancelled');
   });
 
@@ -199,33 +289,68 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
     assert.ok(ttl > 60_000 && ttl <= 121_000, `the mark lives as long as the link (${ttl} ms)`);
     const spec = { levels: [], allowSelfApproval: false, chat: true };
     const createDate = '2030-01-01T00:00:00.000Z';
-    assert.equal(linkExpiry({ createDate, spec: { ...spec, timeoutMs: 3600_000 } }), Date.parse('2030-01-01T01:00:00Z'), 'the ticket\'s timeout');
+    assert.equal(
+      linkExpiry({ createDate, spec: { ...spec, timeoutMs: 3600_000 } }),
+      Date.parse('2030-01-01T01:00:00Z'),
+      "the ticket's timeout",
+    );
     assert.equal(linkExpiry({ createDate, spec }, 1_000_000), 1_000_000 + 7 * 24 * 3600_000, 'else 7 days');
   });
 
   test('sendMail: AUTH over STARTTLS; a refused password and an untrusted certificate fail without the password', async () => {
     const authed = await smtp({ user: 'opsgate', pass: SMTP_PASSWORD });
     const msg = { to: ['bob@example.com'], subject: 'hi', text: 'hello', html: '<p>hello</p>' };
-    const cfg = { host: '127.0.0.1', port: authed.port, from: 'opsgate@example.com', username: 'opsgate', password: SMTP_PASSWORD, allowSelfSigned: true };
+    const cfg = {
+      host: '127.0.0.1',
+      port: authed.port,
+      from: 'opsgate@example.com',
+      username: 'opsgate',
+      password: SMTP_PASSWORD,
+      allowSelfSigned: true,
+    };
     try {
       await sendMail(cfg, msg);
       assert.equal(authed.got.length, 1);
       assert.equal(authed.got[0]!.user, 'opsgate');
-      for (const [bad, why] of [[{ ...cfg, password: `${SMTP_PASSWORD}-wrong` }, /username or password/], [{ ...cfg, allowSelfSigned: false }, /TLS certificate is not trusted/]] as const) {
-        const err = await sendMail(bad, msg).then(() => undefined, (e: Error) => e);
+      for (const [bad, why] of [
+        [{ ...cfg, password: `${SMTP_PASSWORD}-wrong` }, /username or password/],
+        [{ ...cfg, allowSelfSigned: false }, /TLS certificate is not trusted/],
+      ] as const) {
+        const err = await sendMail(bad, msg).then(
+          () => undefined,
+          (e: Error) => e,
+        );
         assert.ok(err, 'the send fails');
         assert.match(err.message, new RegExp(`through 127\\.0\\.0\\.1:${authed.port}`));
         assert.match(err.message, why);
-        assert.ok(!JSON.stringify({ m: err.message, s: err.stack, c: (err as { cause?: unknown }).cause }).includes(SMTP_PASSWORD), err.message);
+        assert.ok(
+          !JSON.stringify({ m: err.message, s: err.stack, c: (err as { cause?: unknown }).cause }).includes(
+            SMTP_PASSWORD,
+          ),
+          err.message,
+        );
       }
-      const plain = await smtp({ user: 'opsgate', pass: SMTP_PASSWORD }, { disabledCommands: ['STARTTLS'], allowInsecureAuth: true });
-      const clear = await sendMail({ ...cfg, port: plain.port }, msg).then(() => undefined, (e: Error) => e).finally(plain.close);
+      const plain = await smtp(
+        { user: 'opsgate', pass: SMTP_PASSWORD },
+        { disabledCommands: ['STARTTLS'], allowInsecureAuth: true },
+      );
+      const clear = await sendMail({ ...cfg, port: plain.port }, msg)
+        .then(
+          () => undefined,
+          (e: Error) => e,
+        )
+        .finally(plain.close);
       assert.match(clear!.message, /TLS failed/);
       assert.equal(plain.auths(), 0, 'a password never goes over plaintext');
       assert.equal(plain.got.length, 0);
-      const down = await sendMail({ ...cfg, port: 1, timeoutMs: 2000 }, msg).then(() => undefined, (e: Error) => e);
+      const down = await sendMail({ ...cfg, port: 1, timeoutMs: 2000 }, msg).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       assert.match(down!.message, /through 127\.0\.0\.1:1/);
       assert.equal(authed.got.length, 1);
-    } finally { await authed.close(); }
+    } finally {
+      await authed.close();
+    }
   });
 });

@@ -16,8 +16,10 @@ import { REDIS_URL, until } from '../support/harness.js';
 // auth.test as soon as its app is built, so Slack gets the loopback fake.
 const OFF = 'http://127.0.0.1:9/';
 const DINGTALK = {
-  DINGTALK_CLIENT_ID: 'ding-id', DINGTALK_CLIENT_SECRET: 'ding-secret',
-  DINGTALK_GATEWAY_URL: OFF, DINGTALK_API_URL: OFF,
+  DINGTALK_CLIENT_ID: 'ding-id',
+  DINGTALK_CLIENT_SECRET: 'ding-secret',
+  DINGTALK_GATEWAY_URL: OFF,
+  DINGTALK_API_URL: OFF,
 };
 
 describe('chat adapters from the registry', () => {
@@ -32,7 +34,7 @@ describe('chat adapters from the registry', () => {
   });
   after(async () => {
     // Each Slack app built has asked auth.test; its answer must arrive before the fake goes.
-    await until(() => slackApi.of('auth.test').length >= 2, 'the Slack apps\' auth.test');
+    await until(() => slackApi.of('auth.test').length >= 2, "the Slack apps' auth.test");
     await slackApi.stop();
     for (const s of subscribers) s.disconnect();
     if (runtimes[0]) await deletePrefix(runtimes[0].redis, `*${prefix}*`);
@@ -47,7 +49,11 @@ describe('chat adapters from the registry', () => {
     const subscriber = rt.redis.duplicate();
     subscribers.push(subscriber);
     const ports: ChatPorts = {
-      config, directory: rt.directory, log: rt.log, publicUrl: 'http://127.0.0.1:3000', access: createAccess(rt),
+      config,
+      directory: rt.directory,
+      log: rt.log,
+      publicUrl: 'http://127.0.0.1:3000',
+      access: createAccess(rt),
       bot: new Bot({ templates: rt.templates, executions: rt.executions, approvals: rt.approvals }),
       console: { channel: new ConsoleChannel(rt.redis, rt.keys), subscriber, eventsKey: rt.keys.consoleEvents },
       home: async () => ({ pending: [], runs: [] }),
@@ -59,10 +65,15 @@ describe('chat adapters from the registry', () => {
   };
 
   let all: ChatAdapter[];
-  before(() => { all = adaptersOf({ ...SLACK, SLACK_SIGNING_SECRET: 'test-signing-secret', ...DINGTALK }); });
+  before(() => {
+    all = adaptersOf({ ...SLACK, SLACK_SIGNING_SECRET: 'test-signing-secret', ...DINGTALK });
+  });
 
   test('every platform configured: one adapter each, in registry order, each a whole ChatAdapter', () => {
-    assert.deepEqual(all.map((a) => a.platform), CHAT_ADAPTERS.map((f) => f.platform));
+    assert.deepEqual(
+      all.map((a) => a.platform),
+      CHAT_ADAPTERS.map((f) => f.platform),
+    );
     for (const a of all) {
       assert.ok(a.name.length > 0, `${a.platform} has a name`);
       for (const fn of ['start', 'stop', 'post', 'update'] as const) {
@@ -80,7 +91,10 @@ describe('chat adapters from the registry', () => {
   });
 
   test('nothing configured: the console alone', () => {
-    assert.deepEqual(adaptersOf({}).map((a) => a.platform), ['console']);
+    assert.deepEqual(
+      adaptersOf({}).map((a) => a.platform),
+      ['console'],
+    );
   });
 
   test('Slack over Socket Mode answers no route', () => {

@@ -29,14 +29,27 @@ describe('close codes: each close path stores its code', () => {
     tickets = new ApprovalTickets(redis, k);
     service = new ApprovalService(tickets, directory, producer);
   });
-  after(async () => { await producer.close(); await deletePrefix(redis, `*${prefix}*`); redis.disconnect(); });
+  after(async () => {
+    await producer.close();
+    await deletePrefix(redis, `*${prefix}*`);
+    redis.disconnect();
+  });
 
   /** A runbook's ticket (its own execution id) requested by alice, from ACS::Approve Properties. */
   const open = async (properties: Record<string, unknown>) => {
     const executionId = `exec-codes${++n}`;
     const doc: Omit<TicketDoc, 'id' | 'createDate'> = {
-      key: `approve/${n}`, executionId, taskName: 'approve', templateName: 'deploy', title: '', description: '',
-      orderType: 'RUNBOOK', requester: 'alice', spec: readApproval(properties), subject: {}, reasons: [],
+      key: `approve/${n}`,
+      executionId,
+      taskName: 'approve',
+      templateName: 'deploy',
+      title: '',
+      description: '',
+      orderType: 'RUNBOOK',
+      requester: 'alice',
+      spec: readApproval(properties),
+      subject: {},
+      reasons: [],
     };
     return { id: (await service.open(doc)).id, executionId };
   };
@@ -111,10 +124,12 @@ describe('close codes: each close path stores its code', () => {
     for (const { id, executionId } of [a, r, c]) await redis.hdel(k.ticket(executionId, id), 'closeCode');
     // The code closeForExecution wrote before it was unified.
     await redis.hset(k.ticket(x.executionId, x.id), 'closeCode', 'EXECUTION_FAILED');
-    assert.deepEqual(
-      await Promise.all([a, r, c, x].map(async ({ id }) => (await service.get(id)).closeCode)),
-      ['approved', 'rejected', 'cancelled', 'cancelled'],
-    );
+    assert.deepEqual(await Promise.all([a, r, c, x].map(async ({ id }) => (await service.get(id)).closeCode)), [
+      'approved',
+      'rejected',
+      'cancelled',
+      'cancelled',
+    ]);
     const o = await open({ Approvers: ['bob'] });
     assert.equal((await service.get(o.id)).closeCode, undefined);
   });

@@ -3,7 +3,12 @@ import { after, before, describe, test } from 'node:test';
 import { Target } from '../fakes/target.js';
 import { consolePost, startOpsgate, until, type Opsgate } from '../support/harness.js';
 
-interface Msg { id: string; text: string; thread?: string; card?: { ticketId: string; tally: string; pending: string[]; outcome?: string; buttons: unknown[] } }
+interface Msg {
+  id: string;
+  text: string;
+  thread?: string;
+  card?: { ticketId: string; tally: string; pending: string[]; outcome?: string; buttons: unknown[] };
+}
 
 describe('the web console', () => {
   let og: Opsgate;
@@ -21,7 +26,8 @@ describe('the web console', () => {
     const r = await consolePost(og, path, body);
     return { status: r.status, body: (await r.json()) as { reply?: string | null; Code?: string; Message?: string } };
   };
-  const messages = async () => ((await (await fetch(`${og.url}/console/state`)).json()) as { messages: Msg[] }).messages;
+  const messages = async () =>
+    ((await (await fetch(`${og.url}/console/state`)).json()) as { messages: Msg[] }).messages;
 
   test('serves the page and lists the directory users to act as', async () => {
     const page = await fetch(`${og.url}/`);
@@ -43,29 +49,58 @@ describe('the web console', () => {
           buf += decoder.decode(chunk as Uint8Array, { stream: true });
           let i;
           while ((i = buf.indexOf('\n\n')) >= 0) {
-            const frame = buf.slice(0, i); buf = buf.slice(i + 2);
+            const frame = buf.slice(0, i);
+            buf = buf.slice(i + 2);
             if (frame.startsWith('data: ')) events.push(JSON.parse(frame.slice(6)) as Msg);
           }
         }
-      } catch { /* aborted */ }
+      } catch {
+        /* aborted */
+      }
     })();
 
     const started = await post('/console/command', { user: 'alice', text: `run two-approvals target=${target.url}` });
     const execId = /exec-[0-9a-f]+/.exec(started.body.reply ?? '')![0];
-    const card = await until(async () => (await messages()).find((m) => m.card && m.text.includes('two-approvals')), 'the card');
+    const card = await until(
+      async () => (await messages()).find((m) => m.card && m.text.includes('two-approvals')),
+      'the card',
+    );
     assert.deepEqual(card.card!.pending, ['bob', 'carol']);
     const ticketId = card.card!.ticketId;
 
-    assert.equal((await post('/console/action', { user: 'alice', action: 'approve', value: ticketId })).body.reply, 'You are not an approver of approval ' + ticketId + '.');
+    assert.equal(
+      (await post('/console/action', { user: 'alice', action: 'approve', value: ticketId })).body.reply,
+      'You are not an approver of approval ' + ticketId + '.',
+    );
     assert.equal((await post('/console/action', { user: 'bob', action: 'approve', value: ticketId })).body.reply, null);
-    await until(async () => (await messages()).find((m) => m.id === card.id)?.card?.tally === '1 of 2 approvals', 'tally 1 of 2');
-    assert.match((await post('/console/command', { user: 'carol', text: `approve ${ticketId} ship it` })).body.reply!, /is approved/);
-    await until(async () => (await messages()).find((m) => m.id === card.id)?.card?.outcome === 'Approved by bob, carol', 'decided card');
+    await until(
+      async () => (await messages()).find((m) => m.id === card.id)?.card?.tally === '1 of 2 approvals',
+      'tally 1 of 2',
+    );
+    assert.match(
+      (await post('/console/command', { user: 'carol', text: `approve ${ticketId} ship it` })).body.reply!,
+      /is approved/,
+    );
+    await until(
+      async () => (await messages()).find((m) => m.id === card.id)?.card?.outcome === 'Approved by bob, carol',
+      'decided card',
+    );
     await until(async () => (await og.rt.executionStore.get(execId)).status === 'Success', 'Success');
 
-    const thread = (await until(async () => { const t = (await messages()).filter((m) => m.thread && m.text.includes('is Success')); return t.length > 0 && t; }, 'the end message'))[0]!;
-    assert.ok((await messages()).some((m) => m.id === thread.thread && m.text.includes(execId)), 'progress is threaded under the first message');
-    await until(() => events.some((e) => e.card?.outcome === 'Approved by bob, carol'), 'the decided card on the event stream');
+    const thread = (
+      await until(async () => {
+        const t = (await messages()).filter((m) => m.thread && m.text.includes('is Success'));
+        return t.length > 0 && t;
+      }, 'the end message')
+    )[0]!;
+    assert.ok(
+      (await messages()).some((m) => m.id === thread.thread && m.text.includes(execId)),
+      'progress is threaded under the first message',
+    );
+    await until(
+      () => events.some((e) => e.card?.outcome === 'Approved by bob, carol'),
+      'the decided card on the event stream',
+    );
     abort.abort();
     await reading;
 
@@ -77,15 +112,25 @@ describe('the web console', () => {
   });
 
   test('bad input answers with what was wrong and never a stack', async () => {
-    const noCsrf = await fetch(`${og.url}/console/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'alice', text: 'run deploy' }) });
+    const noCsrf = await fetch(`${og.url}/console/command`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'alice', text: 'run deploy' }),
+    });
     assert.equal(noCsrf.status, 403);
     assert.equal(((await noCsrf.json()) as { Code: string }).Code, 'InvalidCsrfToken');
     const notJson = await consolePost(og, '/console/command', '{oops');
     assert.equal(notJson.status, 400);
     assert.deepEqual(await notJson.json(), { Code: 'InvalidParameter', Message: 'body is not JSON' });
     assert.equal((await post('/console/command', { user: 'alice' })).status, 400);
-    assert.match((await post('/console/command', { user: 'alice', text: 'status exec-0000' })).body.reply!, /execution exec-0000 does not exist/);
-    assert.match((await post('/console/command', { user: 'alice', text: 'run "unclosed' })).body.reply!, /unclosed " quote/);
+    assert.match(
+      (await post('/console/command', { user: 'alice', text: 'status exec-0000' })).body.reply!,
+      /execution exec-0000 does not exist/,
+    );
+    assert.match(
+      (await post('/console/command', { user: 'alice', text: 'run "unclosed' })).body.reply!,
+      /unclosed " quote/,
+    );
     assert.equal((await fetch(`${og.url}/executions/exec-ffff`)).status, 404);
     assert.equal((await fetch(`${og.url}/nowhere`)).status, 404);
     const health = await fetch(`${og.url}/healthz`);

@@ -11,7 +11,12 @@ class C extends DWClient {
     const r = await fetch(fake.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ clientId: this.config.clientId, clientSecret: this.config.clientSecret, ua: this.config.ua, subscriptions: this.config.subscriptions }),
+      body: JSON.stringify({
+        clientId: this.config.clientId,
+        clientSecret: this.config.clientSecret,
+        ua: this.config.ua,
+        subscriptions: this.config.subscriptions,
+      }),
     });
     const { endpoint, ticket } = (await r.json()) as { endpoint?: string; ticket?: string };
     if (!endpoint || !ticket) throw new Error('endpoint or ticket is null');
@@ -55,32 +60,72 @@ test('the real SDK connects through the gateway, gets a robot message and acks i
   assert.equal(msg.senderStaffId, 'staff-1');
 
   // The session webhook lands in the fake.
-  const r = await fetch(String(msg.sessionWebhook), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ msgtype: 'text', text: { content: 'ok' } }) });
+  const r = await fetch(String(msg.sessionWebhook), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ msgtype: 'text', text: { content: 'ok' } }),
+  });
   assert.deepEqual(await r.json(), { errcode: 0, errmsg: 'ok' });
   assert.equal(fake.sessionMessages.length, 1);
 });
 
 test('card clicks are delivered and acked', async () => {
-  const id = fake.cardClick({ outTrackId: 'card-1', userId: 'staff-2', actionId: 'approve', params: { requestId: 'r1' } });
+  const id = fake.cardClick({
+    outTrackId: 'card-1',
+    userId: 'staff-2',
+    actionId: 'approve',
+    params: { requestId: 'r1' },
+  });
   await fake.waitForAck(id);
   const click = received.find((r) => r.topic === TOPIC_CARD)!.data;
-  assert.deepEqual(JSON.parse(String(click.value)), { cardPrivateData: { actionIds: ['approve'], params: { requestId: 'r1' } } });
+  assert.deepEqual(JSON.parse(String(click.value)), {
+    cardPrivateData: { actionIds: ['approve'], params: { requestId: 'r1' } },
+  });
 });
 
 test('OpenAPI: token, card create/update, rate limit', async () => {
   const bad = await fetch(`${fake.base}/v1.0/card/instances`, { method: 'PUT', body: '{}' });
   assert.equal(bad.status, 401);
-  const tok = await (await fetch(`${fake.base}/v1.0/oauth2/accessToken`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ appKey: DING_CLIENT_ID, appSecret: DING_CLIENT_SECRET }) })).json() as { accessToken: string };
+  const tok = (await (
+    await fetch(`${fake.base}/v1.0/oauth2/accessToken`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ appKey: DING_CLIENT_ID, appSecret: DING_CLIENT_SECRET }),
+    })
+  ).json()) as { accessToken: string };
   const h = { 'content-type': 'application/json', 'x-acs-dingtalk-access-token': tok.accessToken };
-  const created = await fetch(`${fake.base}/v1.0/card/instances/createAndDeliver`, { method: 'POST', headers: h, body: JSON.stringify({ cardTemplateId: 't1', outTrackId: 'card-1', cardData: { cardParamMap: { status: 'pending' } }, callbackType: 'STREAM', openSpaceId: 'dtv1.card//IM_GROUP.cid-group-1', userIdType: 1 }) });
+  const created = await fetch(`${fake.base}/v1.0/card/instances/createAndDeliver`, {
+    method: 'POST',
+    headers: h,
+    body: JSON.stringify({
+      cardTemplateId: 't1',
+      outTrackId: 'card-1',
+      cardData: { cardParamMap: { status: 'pending' } },
+      callbackType: 'STREAM',
+      openSpaceId: 'dtv1.card//IM_GROUP.cid-group-1',
+      userIdType: 1,
+    }),
+  });
   assert.equal(created.status, 200);
   fake.rateLimitNext('/v1.0/card/instances');
-  const limited = await fetch(`${fake.base}/v1.0/card/instances`, { method: 'PUT', headers: h, body: JSON.stringify({ outTrackId: 'card-1', cardData: { cardParamMap: { status: 'approved' } } }) });
+  const limited = await fetch(`${fake.base}/v1.0/card/instances`, {
+    method: 'PUT',
+    headers: h,
+    body: JSON.stringify({ outTrackId: 'card-1', cardData: { cardParamMap: { status: 'approved' } } }),
+  });
   assert.equal(limited.status, 429);
-  const updated = await fetch(`${fake.base}/v1.0/card/instances`, { method: 'PUT', headers: h, body: JSON.stringify({ outTrackId: 'card-1', cardData: { cardParamMap: { status: 'approved' } } }) });
+  const updated = await fetch(`${fake.base}/v1.0/card/instances`, {
+    method: 'PUT',
+    headers: h,
+    body: JSON.stringify({ outTrackId: 'card-1', cardData: { cardParamMap: { status: 'approved' } } }),
+  });
   assert.deepEqual(await updated.json(), { success: true });
   assert.equal(fake.cards.get('card-1')!.updates.length, 1);
-  const unknown = await fetch(`${fake.base}/v1.0/card/instances`, { method: 'PUT', headers: h, body: JSON.stringify({ outTrackId: 'nope', cardData: { cardParamMap: {} } }) });
+  const unknown = await fetch(`${fake.base}/v1.0/card/instances`, {
+    method: 'PUT',
+    headers: h,
+    body: JSON.stringify({ outTrackId: 'nope', cardData: { cardParamMap: {} } }),
+  });
   assert.equal(unknown.status, 400);
 });
 

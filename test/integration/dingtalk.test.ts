@@ -12,19 +12,38 @@ describe('DingTalk robot: bad frames, expired sessions, a dropped socket', () =>
   before(async () => {
     target = await new Target().start();
     fake = await new FakeDingTalk().start();
-    og = await startOpsgate({ env: {
-      DINGTALK_CLIENT_ID: DING_CLIENT_ID, DINGTALK_CLIENT_SECRET: DING_CLIENT_SECRET, DINGTALK_CARD_TEMPLATE_ID: 'tpl-approval',
-      DINGTALK_GATEWAY_URL: fake.gatewayUrl, DINGTALK_API_URL: fake.base, DINGTALK_OAPI_URL: fake.base,
-    } });
+    og = await startOpsgate({
+      env: {
+        DINGTALK_CLIENT_ID: DING_CLIENT_ID,
+        DINGTALK_CLIENT_SECRET: DING_CLIENT_SECRET,
+        DINGTALK_CARD_TEMPLATE_ID: 'tpl-approval',
+        DINGTALK_GATEWAY_URL: fake.gatewayUrl,
+        DINGTALK_API_URL: fake.base,
+        DINGTALK_OAPI_URL: fake.base,
+      },
+    });
     await fake.waitForConnections(1);
   });
-  after(async () => { await og.close(); await fake.stop(); await target.stop(); });
+  after(async () => {
+    await og.close();
+    await fake.stop();
+    await target.stop();
+  });
 
   test('the card @-mentions the approvers by their DingTalk ids and calls back', async () => {
     const chat = dingtalkDriver(og, fake);
     const id = /exec-[0-9a-f]+/.exec(await chat.command('alice', `run two-approvals target=${target.url}`))![0];
-    const ticket = await until(async () => (await og.rt.executionStore.get(id)).tasks.approve?.data?.ticketId as string | undefined, 'ticket');
-    const card = await until(() => [...fake.cards.values()].find((c) => (c.create.cardData as { cardParamMap: Record<string, string> }).cardParamMap.ticketId === ticket), 'the card');
+    const ticket = await until(
+      async () => (await og.rt.executionStore.get(id)).tasks.approve?.data?.ticketId as string | undefined,
+      'ticket',
+    );
+    const card = await until(
+      () =>
+        [...fake.cards.values()].find(
+          (c) => (c.create.cardData as { cardParamMap: Record<string, string> }).cardParamMap.ticketId === ticket,
+        ),
+      'the card',
+    );
     const deliver = card.create.imGroupOpenDeliverModel as { atUserIds?: Record<string, string> };
     assert.deepEqual(Object.keys(deliver.atUserIds ?? {}).sort(), ['staff-bob', 'staff-carol']);
     assert.equal(card.create.callbackType, 'STREAM');
@@ -33,7 +52,14 @@ describe('DingTalk robot: bad frames, expired sessions, a dropped socket', () =>
 
   test('malformed frames and unknown topics are ignored; the robot keeps answering', async () => {
     fake.sendRaw('not json at all');
-    fake.sendRaw(JSON.stringify({ specVersion: '1.0', type: 'CALLBACK', headers: { topic: '/v1.0/im/bot/messages/get', messageId: 'm-bad' }, data: '{oops' }));
+    fake.sendRaw(
+      JSON.stringify({
+        specVersion: '1.0',
+        type: 'CALLBACK',
+        headers: { topic: '/v1.0/im/bot/messages/get', messageId: 'm-bad' },
+        data: '{oops',
+      }),
+    );
     fake.callback('/v1.0/some/unknown/topic', { hello: 'world' });
     fake.cardClick({ outTrackId: 'nope', userId: 'staff-bob', actionId: 'approve', params: {} });
     assert.match(await dingtalkDriver(og, fake).command('alice', 'list'), /two-approvals/);
@@ -43,7 +69,10 @@ describe('DingTalk robot: bad frames, expired sessions, a dropped socket', () =>
     fake.expiredSession();
     const before = fake.groupMessages.length;
     fake.robotMessage({ text: '@opsgate help', senderStaffId: 'staff-alice' });
-    await until(() => fake.groupMessages.slice(before).some((m) => String(m.msgParam).includes('opsgate commands')), 'the answer by OpenAPI');
+    await until(
+      () => fake.groupMessages.slice(before).some((m) => String(m.msgParam).includes('opsgate commands')),
+      'the answer by OpenAPI',
+    );
   });
 
   test('`@opsgate login` answers with the sign-in link 1:1, never in the group; the link signs in once', async () => {
@@ -51,20 +80,34 @@ describe('DingTalk robot: bad frames, expired sessions, a dropped socket', () =>
     const groups = fake.groupMessages.length;
     const before = fake.privateMessages.length;
     fake.robotMessage({ text: '@opsgate login', senderStaffId: 'staff-bob' });
-    const sent = await until(() => fake.privateMessages.slice(before).find((m) => String(m.msgParam).includes('/login/')), 'the link sent 1:1');
+    const sent = await until(
+      () => fake.privateMessages.slice(before).find((m) => String(m.msgParam).includes('/login/')),
+      'the link sent 1:1',
+    );
     assert.deepEqual(sent.userIds, ['staff-bob']);
-    assert.ok(!JSON.stringify([...fake.sessionMessages.slice(sessions), ...fake.groupMessages.slice(groups)]).includes('/login/'), 'nothing of it in the group');
+    assert.ok(
+      !JSON.stringify([...fake.sessionMessages.slice(sessions), ...fake.groupMessages.slice(groups)]).includes(
+        '/login/',
+      ),
+      'nothing of it in the group',
+    );
     const link = /(http:\/\/[^\s"\\]+\/login\/[A-Za-z0-9_-]+)/.exec(String(sent.msgParam))![1]!;
     const used = await fetch(link, { method: 'POST', redirect: 'manual' });
     assert.equal(used.status, 303);
     const cookie = used.headers.get('set-cookie')!.split(';')[0]!;
-    assert.equal(((await (await fetch(`${og.url}/console/state`, { headers: { cookie } })).json()) as { me: string }).me, 'bob');
+    assert.equal(
+      ((await (await fetch(`${og.url}/console/state`, { headers: { cookie } })).json()) as { me: string }).me,
+      'bob',
+    );
   });
 
   test('a dropped socket reconnects through the gateway and no vote is lost', async () => {
     const chat = dingtalkDriver(og, fake);
     const execId = /exec-[0-9a-f]+/.exec(await chat.command('alice', `run two-approvals target=${target.url}`))![0];
-    const ticket = await until(async () => (await og.rt.executionStore.get(execId)).tasks.approve?.data?.ticketId as string | undefined, 'ticket');
+    const ticket = await until(
+      async () => (await og.rt.executionStore.get(execId)).tasks.approve?.data?.ticketId as string | undefined,
+      'ticket',
+    );
     await until(() => chat.card(ticket), 'the card');
     const connections = fake.connections;
     fake.dropSocket();
@@ -83,28 +126,45 @@ describe('DingTalk robot: bad frames, expired sessions, a dropped socket', () =>
 });
 
 describe('DingTalk without a card template', () => {
-  test('the approval is an actionCard whose buttons open each approver\'s own signed link, and the link votes', async () => {
+  test("the approval is an actionCard whose buttons open each approver's own signed link, and the link votes", async () => {
     const target = await new Target().start();
     const fake = await new FakeDingTalk().start();
-    const og = await startOpsgate({ env: {
-      DINGTALK_CLIENT_ID: DING_CLIENT_ID, DINGTALK_CLIENT_SECRET: DING_CLIENT_SECRET,
-      DINGTALK_GATEWAY_URL: fake.gatewayUrl, DINGTALK_API_URL: fake.base, DINGTALK_OAPI_URL: fake.base,
-    } });
+    const og = await startOpsgate({
+      env: {
+        DINGTALK_CLIENT_ID: DING_CLIENT_ID,
+        DINGTALK_CLIENT_SECRET: DING_CLIENT_SECRET,
+        DINGTALK_GATEWAY_URL: fake.gatewayUrl,
+        DINGTALK_API_URL: fake.base,
+        DINGTALK_OAPI_URL: fake.base,
+      },
+    });
     try {
       await fake.waitForConnections(1);
       const chat = dingtalkDriver(og, fake);
       const execId = /exec-[0-9a-f]+/.exec(await chat.command('alice', `run two-approvals target=${target.url}`))![0];
-      const card = await until(() => fake.groupMessages.find((m) => String(m.msgKey).startsWith('sampleActionCard')), 'the actionCard');
+      const card = await until(
+        () => fake.groupMessages.find((m) => String(m.msgKey).startsWith('sampleActionCard')),
+        'the actionCard',
+      );
       const param = JSON.parse(String(card.msgParam)) as Record<string, string>;
       assert.deepEqual([param.actionTitle1, param.actionTitle2], ['Review as bob', 'Review as carol']);
-      for (const [n, who] of [['1', 'bob'], ['2', 'carol']] as const) {
+      for (const [n, who] of [
+        ['1', 'bob'],
+        ['2', 'carol'],
+      ] as const) {
         const url = param[`actionURL${n}`]!.replace(/^http:\/\/[^/]+/, og.url);
-        const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve' });
+        const r = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'decision=approve',
+        });
         assert.equal(r.status, 200, `${who} approved from the link`);
       }
       await until(async () => (await og.rt.executionStore.get(execId)).status === 'Success', 'Success');
     } finally {
-      await og.close(); await fake.stop(); await target.stop();
+      await og.close();
+      await fake.stop();
+      await target.stop();
     }
   });
 });

@@ -13,14 +13,34 @@ describe('the engine runs every OOS control structure', () => {
     target = await new Target().start();
     og = await startOpsgate({ env: { OPSGATE_TEMPLATES: 'test/fixtures/engine' } });
   });
-  after(async () => { await og.close(); await target.stop(); });
+  after(async () => {
+    await og.close();
+    await target.stop();
+  });
 
-  const start = async (templateName: string, parameters: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => {
+  const start = async (
+    templateName: string,
+    parameters: Record<string, unknown> = {},
+    extra: Record<string, unknown> = {},
+  ) => {
     const takesBase = 'base' in (await og.rt.templates.runnable(templateName)).template.Parameters;
-    return og.rt.executions.start({ templateName, parameters: { ...(takesBase ? { base: target.base } : {}), ...parameters }, owner: 'alice', origin, ...extra });
+    return og.rt.executions.start({
+      templateName,
+      parameters: { ...(takesBase ? { base: target.base } : {}), ...parameters },
+      owner: 'alice',
+      origin,
+      ...extra,
+    });
   };
   const settled = (id: string, status = ['Success', 'Failed', 'Cancelled'], ms = 15_000) =>
-    until(async () => { const e = await og.rt.executionStore.get(id); return status.includes(e.status) && e; }, `${id} to be ${status.join('/')}`, ms);
+    until(
+      async () => {
+        const e = await og.rt.executionStore.get(id);
+        return status.includes(e.status) && e;
+      },
+      `${id} to be ${status.join('/')}`,
+      ms,
+    );
   const statuses = (e: Execution) => Object.fromEntries(Object.entries(e.tasks).map(([k, t]) => [k, t.status]));
   const paths = () => target.hits.map((h) => h.path);
 
@@ -35,7 +55,10 @@ describe('the engine runs every OOS control structure', () => {
   test('a failure without OnError fails the execution with the reason', async () => {
     const e = await settled((await start('retries', { key: 'never', failures: 99 })).id, undefined, 30_000);
     assert.equal(e.status, 'Failed');
-    assert.match(e.statusMessage!, /^task flaky failed: POST http:\/\/127\.0\.0\.1:\d+\/flaky\/never\/99 answered 503$/);
+    assert.match(
+      e.statusMessage!,
+      /^task flaky failed: POST http:\/\/127\.0\.0\.1:\d+\/flaky\/never\/99 answered 503$/,
+    );
     assert.equal(target.hitsTo('/flaky/never').length, 4, 'one try and three retries');
   });
 
@@ -46,7 +69,11 @@ describe('the engine runs every OOS control structure', () => {
   });
 
   test('ACS::Choice goes where the first true When says, else to DefaultTask', async () => {
-    for (const [os, expected] of [['linux', 'linux'], ['windows', 'windows'], ['other', 'other']]) {
+    for (const [os, expected] of [
+      ['linux', 'linux'],
+      ['windows', 'windows'],
+      ['other', 'other'],
+    ]) {
       const e = await settled((await start('choice', { osType: os })).id);
       assert.equal(e.status, 'Success');
       assert.deepEqual(Object.keys(e.tasks), ['pick', expected]);
@@ -77,11 +104,15 @@ describe('the engine runs every OOS control structure', () => {
     assert.equal(ok.status, 'Success');
     assert.deepEqual(ok.tasks.each!.loop, { Total: 3, Success: 2, Failed: 1 });
     const before = target.hits.length;
-    const bad = await settled((await start('loop-errors', { paths: ['/fail', '/fail', '/x1', '/x2'], maxErrors: '1' })).id);
+    const bad = await settled(
+      (await start('loop-errors', { paths: ['/fail', '/fail', '/x1', '/x2'], maxErrors: '1' })).id,
+    );
     assert.equal(bad.status, 'Failed');
     assert.match(bad.statusMessage!, /2 of 4 items failed, more than MaxErrors 1/);
     assert.deepEqual(paths().slice(before), ['/fail', '/fail'], 'no item started once MaxErrors was exceeded');
-    const pct = await settled((await start('loop-errors', { paths: ['/fail', '/p1', '/p2', '/p3'], maxErrors: '25%' })).id);
+    const pct = await settled(
+      (await start('loop-errors', { paths: ['/fail', '/p1', '/p2', '/p3'], maxErrors: '25%' })).id,
+    );
     assert.equal(pct.status, 'Success');
   });
 
@@ -112,7 +143,10 @@ describe('the engine runs every OOS control structure', () => {
 
   test('cancelling a parent cancels its children', async () => {
     const exec = await start('waits-for-child');
-    const [childId] = await until(async () => { const c = await og.rt.executionStore.children(exec.id); return c.length === 1 && c; }, 'the child');
+    const [childId] = await until(async () => {
+      const c = await og.rt.executionStore.children(exec.id);
+      return c.length === 1 && c;
+    }, 'the child');
     await settled(childId!, ['Waiting']);
     await og.rt.executions.cancel(exec.id);
     assert.equal((await settled(exec.id)).status, 'Cancelled');

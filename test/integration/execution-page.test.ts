@@ -11,7 +11,15 @@ import { ended, startOpsgate, until, waitingTicket, type Opsgate } from '../supp
 const TEMPLATES = 'test/fixtures/runbooks:test/fixtures/runbooks/pages';
 const SECRET = 'pw-Zq81-never-shown';
 
-interface Stream { events: { event: string; data: string }[]; comments: string[]; raw: () => string; done: Promise<void>; abort(): void; status: number; type: string | null }
+interface Stream {
+  events: { event: string; data: string }[];
+  comments: string[];
+  raw: () => string;
+  done: Promise<void>;
+  abort(): void;
+  status: number;
+  type: string | null;
+}
 
 /** Opens an event stream with fetch and collects its events and comments as they come. */
 async function openStream(url: string): Promise<Stream> {
@@ -34,15 +42,29 @@ async function openStream(url: string): Promise<Stream> {
         buf += text;
         let i;
         while ((i = buf.indexOf('\n\n')) >= 0) {
-          const frame = buf.slice(0, i); buf = buf.slice(i + 2);
-          if (frame.startsWith(':')) { comments.push(frame.slice(1).trim()); continue; }
+          const frame = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          if (frame.startsWith(':')) {
+            comments.push(frame.slice(1).trim());
+            continue;
+          }
           const event = /^event: (.*)$/m.exec(frame)?.[1] ?? 'message';
           events.push({ event, data: /^data: (.*)$/m.exec(frame)?.[1] ?? '' });
         }
       }
-    } catch { /* aborted */ }
+    } catch {
+      /* aborted */
+    }
   })();
-  return { events, comments, raw: () => all, done, abort: () => abort.abort(), status: res.status, type: res.headers.get('content-type') };
+  return {
+    events,
+    comments,
+    raw: () => all,
+    done,
+    abort: () => abort.abort(),
+    status: res.status,
+    type: res.headers.get('content-type'),
+  };
 }
 
 describe('execution pages', () => {
@@ -52,17 +74,27 @@ describe('execution pages', () => {
     target = await new Target().start();
     og = await startOpsgate({ env: { OPSGATE_TEMPLATES: `${TEMPLATES}:test/fixtures/engine` } });
   });
-  after(async () => { await og.close(); await target.stop(); });
+  after(async () => {
+    await og.close();
+    await target.stop();
+  });
 
   const start = async (templateName: string, parameters: Record<string, unknown> = {}, owner = 'alice') =>
     (await og.rt.executions.start({ templateName, parameters, owner, origin: { platform: 'api' } })).id;
   const get = async (path: string) => {
     const r = await fetch(`${og.url}${path}`);
-    return { status: r.status, type: r.headers.get('content-type'), csp: r.headers.get('content-security-policy'), text: await r.text() };
+    return {
+      status: r.status,
+      type: r.headers.get('content-type'),
+      csp: r.headers.get('content-security-policy'),
+      text: await r.text(),
+    };
   };
-  const vote = (ticketId: string, who: string, comment?: string) => og.rt.approvals.vote(ticketId, og.rt.directory.user(who), 'AGREE', comment);
+  const vote = (ticketId: string, who: string, comment?: string) =>
+    og.rt.approvals.vote(ticketId, og.rt.directory.user(who), 'AGREE', comment);
   /** [task, status] of each SVG row that is a task run (not a loop item). */
-  const svgRows = (html: string) => [...html.matchAll(/<g class="row" data-task="([^"]*)" data-status="([^"]*)"/g)].map((m) => [m[1], m[2]]);
+  const svgRows = (html: string) =>
+    [...html.matchAll(/<g class="row" data-task="([^"]*)" data-status="([^"]*)"/g)].map((m) => [m[1], m[2]]);
 
   test('a run waiting for approval: status, who started it, masked parameters, the timeline and the approval levels', async () => {
     const id = await start('page-approval', { dbCredential: SECRET, note: 'go' });
@@ -76,11 +108,20 @@ describe('execution pages', () => {
     assert.match(page.text, /&quot;dbCredential&quot;: &quot;\*\*\*\*\*\*&quot;/);
     assert.match(page.text, /&quot;note&quot;: &quot;go&quot;/);
     assert.match(page.text, /<svg id="timeline"/);
-    assert.deepEqual(svgRows(page.text), [['prepare', 'Success'], ['approve', 'Waiting']]);
+    assert.deepEqual(svgRows(page.text), [
+      ['prepare', 'Success'],
+      ['approve', 'Waiting'],
+    ]);
     assert.match(page.text, /Waiting · [\d.]+ (ms|s) so far/);
     assert.match(page.text, new RegExp(`Approval ticket <b>${ticketId}</b> <span class="badge AUDITING">`));
-    assert.match(page.text, /<tr data-level="0"><td>1\. Team lead<\/td><td>ANY<\/td><td><span class="badge active">active<\/span><\/td><td>bob<\/td><td><span class="muted">none<\/span><\/td><td>bob<\/td><\/tr>/);
-    assert.match(page.text, /<tr data-level="1"><td>2\. DBA<\/td><td>ANY<\/td><td><span class="badge not-reached">not reached<\/span><\/td><td><\/td>/);
+    assert.match(
+      page.text,
+      /<tr data-level="0"><td>1\. Team lead<\/td><td>ANY<\/td><td><span class="badge active">active<\/span><\/td><td>bob<\/td><td><span class="muted">none<\/span><\/td><td>bob<\/td><\/tr>/,
+    );
+    assert.match(
+      page.text,
+      /<tr data-level="1"><td>2\. DBA<\/td><td>ANY<\/td><td><span class="badge not-reached">not reached<\/span><\/td><td><\/td>/,
+    );
     assert.match(page.text, /<script src="\/assets\/execution-live\.js"><\/script>/, 'a live script while it runs');
     assert.ok(!page.text.includes(SECRET));
     await og.rt.executions.cancel(id, 'cancelled by the test');
@@ -90,7 +131,11 @@ describe('execution pages', () => {
     const id = await start('page-approval', { dbCredential: SECRET });
     const ticketId = await waitingTicket(og, id);
     const first = await get(`/executions/${id}`);
-    const since = /data-version="([^"]*)"/.exec(first.text)![1]!.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    const since = /data-version="([^"]*)"/
+      .exec(first.text)![1]!
+      .replace(/&#39;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
     const stream = await openStream(`${og.url}/executions/${id}/events?since=${encodeURIComponent(since)}`);
     assert.equal(stream.status, 200);
     assert.match(stream.type!, /^text\/event-stream/);
@@ -102,25 +147,49 @@ describe('execution pages', () => {
     const afterBob = await get(`/executions/${id}/fragment`);
     assert.equal(afterBob.status, 200);
     assert.match(afterBob.text, /^<div class="fragment" data-exec-status="Waiting"/);
-    assert.match(afterBob.text, /<tr data-level="0"><td>1\. Team lead<\/td><td>ANY<\/td><td><span class="badge approved">approved<\/span><\/td><td>bob<\/td><td><span class="badge approved">approved<\/span> bob <small>[^<]+<\/small>: “lgtm”<\/td>/);
-    assert.match(afterBob.text, /<tr data-level="1"><td>2\. DBA<\/td><td>ANY<\/td><td><span class="badge active">active<\/span><\/td><td>carol<\/td>/);
+    assert.match(
+      afterBob.text,
+      /<tr data-level="0"><td>1\. Team lead<\/td><td>ANY<\/td><td><span class="badge approved">approved<\/span><\/td><td>bob<\/td><td><span class="badge approved">approved<\/span> bob <small>[^<]+<\/small>: “lgtm”<\/td>/,
+    );
+    assert.match(
+      afterBob.text,
+      /<tr data-level="1"><td>2\. DBA<\/td><td>ANY<\/td><td><span class="badge active">active<\/span><\/td><td>carol<\/td>/,
+    );
     assert.doesNotMatch(afterBob.text, /<html|<script/, 'the fragment is only the changing part');
     // The picture: each level a row under its task, bob's vote a green dot on the first.
-    assert.match(afterBob.text, /<g class="row level" data-task="approve" data-status="approved" data-level="0"[^>]*>[\s\S]*?<circle class="vote" data-voter="bob" data-decision="AGREE"[^>]*><title>bob approved at [^<]+: lgtm<\/title>/);
-    assert.match(afterBob.text, /<g class="row level" data-task="approve" data-status="active" data-level="1"[^>]*>(?:(?!<\/g>)[\s\S])*waiting for carol/);
+    assert.match(
+      afterBob.text,
+      /<g class="row level" data-task="approve" data-status="approved" data-level="0"[^>]*>[\s\S]*?<circle class="vote" data-voter="bob" data-decision="AGREE"[^>]*><title>bob approved at [^<]+: lgtm<\/title>/,
+    );
+    assert.match(
+      afterBob.text,
+      /<g class="row level" data-task="approve" data-status="active" data-level="1"[^>]*>(?:(?!<\/g>)[\s\S])*waiting for carol/,
+    );
 
     const before = stream.events.length;
     await vote(ticketId, 'carol');
     const done = await ended(og, id);
     assert.equal(done.status, 'Success');
-    await until(() => stream.events.length > before + 1 && stream.events.every((e) => e.event === 'change' && e.data === id), 'events up to the end');
+    await until(
+      () => stream.events.length > before + 1 && stream.events.every((e) => e.event === 'change' && e.data === id),
+      'events up to the end',
+    );
     const last = await get(`/executions/${id}/fragment`);
     assert.match(last.text, /^<div class="fragment" data-exec-status="Success"/);
-    assert.deepEqual(svgRows(last.text), [['prepare', 'Success'], ['approve', 'Success'], ['finish', 'Success']]);
-    assert.match(last.text, /<h2>Outputs<\/h2><pre>\{\n  &quot;echoed&quot;: &quot;\*\*\*\*\*\*&quot;\n\}<\/pre>/, 'an output that echoes a NoEcho value is masked');
+    assert.deepEqual(svgRows(last.text), [
+      ['prepare', 'Success'],
+      ['approve', 'Success'],
+      ['finish', 'Success'],
+    ]);
+    assert.match(
+      last.text,
+      /<h2>Outputs<\/h2><pre>\{\n  &quot;echoed&quot;: &quot;\*\*\*\*\*\*&quot;\n\}<\/pre>/,
+      'an output that echoes a NoEcho value is masked',
+    );
     const page = await get(`/executions/${id}`);
     assert.doesNotMatch(page.text, /<script/, 'an ended execution needs no live script');
-    for (const text of [first.text, afterBob.text, last.text, page.text, stream.raw()]) assert.ok(!text.includes(SECRET), 'the NoEcho value shows nowhere');
+    for (const text of [first.text, afterBob.text, last.text, page.text, stream.raw()])
+      assert.ok(!text.includes(SECRET), 'the NoEcho value shows nowhere');
     stream.abort();
     await stream.done;
   });
@@ -130,30 +199,61 @@ describe('execution pages', () => {
     const done = await ended(og, id);
     assert.equal(done.status, 'Success', done.statusMessage);
     const page = await get(`/executions/${id}`);
-    assert.deepEqual(svgRows(page.text), [['nap', 'Success'], ['nested', 'Success']]);
-    const items = [...page.text.matchAll(/<g class="row item" data-task="nap" data-status="([^"]*)" data-item="(\d+)"/g)].map((m) => [Number(m[2]), m[1]]);
-    assert.deepEqual(items.sort(), [[0, 'Success'], [1, 'Success'], [2, 'Failed'], [3, 'Success']]);
+    assert.deepEqual(svgRows(page.text), [
+      ['nap', 'Success'],
+      ['nested', 'Success'],
+    ]);
+    const items = [
+      ...page.text.matchAll(/<g class="row item" data-task="nap" data-status="([^"]*)" data-item="(\d+)"/g),
+    ].map((m) => [Number(m[2]), m[1]]);
+    assert.deepEqual(items.sort(), [
+      [0, 'Success'],
+      [1, 'Success'],
+      [2, 'Failed'],
+      [3, 'Success'],
+    ]);
     assert.match(page.text, /Items: <b>3<\/b> succeeded, <b>1<\/b> failed, <b>4<\/b> in all/);
     assert.match(page.text, /3 of 4 ok, 1 failed/);
     assert.match(page.text, /Duration must be an ISO-8601 duration/, 'the failed item says why');
     const child = (await og.rt.executionStore.children(id))[0]!;
     assert.ok(child, 'a child execution');
     assert.match(page.text, new RegExp(`<p>Child execution <a href="/executions/${child}">${child}</a></p>`));
-    assert.match(page.text, new RegExp(`<h2>Child executions</h2><ul><li><a href="/executions/${child}">${child}</a> page-child <span class="badge Success">`));
+    assert.match(
+      page.text,
+      new RegExp(
+        `<h2>Child executions</h2><ul><li><a href="/executions/${child}">${child}</a> page-child <span class="badge Success">`,
+      ),
+    );
     const childPage = await get(`/executions/${child}`);
     assert.equal(childPage.status, 200);
     assert.match(childPage.text, new RegExp(`child of <a href="/executions/${id}">`));
   });
 
   test('a task run again (RetryTask after a failure) has a row per run, the failed one with its error', async () => {
-    const exec = await og.rt.executions.start({ templateName: 'flaky-once', parameters: { base: target.base, key: 'page', failures: 1 }, owner: 'alice', origin: { platform: 'api' }, mode: 'FailurePause' });
-    await until(async () => (await og.rt.executionStore.get(exec.id)).status === 'Waiting', 'the pause after the failure');
+    const exec = await og.rt.executions.start({
+      templateName: 'flaky-once',
+      parameters: { base: target.base, key: 'page', failures: 1 },
+      owner: 'alice',
+      origin: { platform: 'api' },
+      mode: 'FailurePause',
+    });
+    await until(
+      async () => (await og.rt.executionStore.get(exec.id)).status === 'Waiting',
+      'the pause after the failure',
+    );
     await og.rt.executions.signal(exec.id, 'retry');
     assert.equal((await ended(og, exec.id)).status, 'Success');
     const page = await get(`/executions/${exec.id}`);
-    assert.deepEqual(svgRows(page.text), [['flaky', 'Failed'], ['flaky', 'Success'], ['after', 'Success']]);
+    assert.deepEqual(svgRows(page.text), [
+      ['flaky', 'Failed'],
+      ['flaky', 'Success'],
+      ['after', 'Success'],
+    ]);
     assert.match(page.text, /<title>flaky run 1: Failed/);
-    assert.match(page.text, /<h3>flaky <small>run 1<\/small> <span class="badge Failed">Failed<\/span>[\s\S]*?<p class="error">[^<]*answered 503<\/p>/);
+    assert.match(
+      page.text,
+      /<h3>flaky <small>run 1<\/small> <span class="badge Failed">Failed<\/span>[\s\S]*?<p class="error">[^<]*answered 503<\/p>/,
+    );
   });
 
   test('an unknown or malformed id is a 404 page that says so', async () => {
@@ -161,7 +261,12 @@ describe('execution pages', () => {
     assert.equal(unknown.status, 404);
     assert.match(unknown.type!, /^text\/html/);
     assert.match(unknown.text, /Execution exec-0123456789abcdef0123 does not exist/);
-    for (const path of ['/executions/not-an-id', '/executions/exec-XYZ', '/executions/not-an-id/fragment', '/executions/not-an-id/events']) {
+    for (const path of [
+      '/executions/not-an-id',
+      '/executions/exec-XYZ',
+      '/executions/not-an-id/fragment',
+      '/executions/not-an-id/events',
+    ]) {
       const r = await get(path);
       assert.equal(r.status, 404, path);
       assert.match(r.text, /is not an execution id/, path);
@@ -199,7 +304,9 @@ describe('execution pages', () => {
     assert.match(waitingOnly.text, /<option value="Waiting" selected>/);
 
     const byTemplate = await get('/executions?template=PAGE-CHILD');
-    assert.ok([...byTemplate.text.matchAll(/<td>([^<]+) <small>v1<\/small><\/td>/g)].every((m) => m[1] === 'page-child'));
+    assert.ok(
+      [...byTemplate.text.matchAll(/<td>([^<]+) <small>v1<\/small><\/td>/g)].every((m) => m[1] === 'page-child'),
+    );
     assert.match(byTemplate.text, new RegExp(`<a href="/executions/${child}">`));
 
     const byOwner = await get('/executions?owner=dave');
@@ -207,7 +314,12 @@ describe('execution pages', () => {
     assert.deepEqual(owners, [waiting]);
     assert.match((await get('/executions?owner=nobody')).text, /No execution matches/);
 
-    assert.match(all.text, new RegExp(`<tr data-ticket="${ticketId}"><td>${ticketId}</td><td>page-approval / approve<br><small>Level 1 of 2: Team lead \\(ANY\\)</small></td><td><a href="/executions/${waiting}">${waiting}</a></td><td>dave</td><td>0 of 1 approval</td><td>bob</td>`));
+    assert.match(
+      all.text,
+      new RegExp(
+        `<tr data-ticket="${ticketId}"><td>${ticketId}</td><td>page-approval / approve<br><small>Level 1 of 2: Team lead \\(ANY\\)</small></td><td><a href="/executions/${waiting}">${waiting}</a></td><td>dave</td><td>0 of 1 approval</td><td>bob</td>`,
+      ),
+    );
     assert.ok(!all.text.includes(SECRET));
     await og.rt.executions.cancel(waiting, 'cancelled by the test');
   });
@@ -221,8 +333,17 @@ describe('execution pages', () => {
       const id = `exec-${(0xa0000 + i).toString(16)}`;
       made.push(id);
       await store.create({
-        id, templateName: 'paged', templateVersion: 'v1', parameters: {}, status: 'Success', tasks: {}, origin: { platform: 'api' },
-        mode: 'Automatic', owner: 'erin', createDate: new Date(base + Math.floor(i / 2) * 1000).toISOString(), updateDate: new Date(base).toISOString(),
+        id,
+        templateName: 'paged',
+        templateVersion: 'v1',
+        parameters: {},
+        status: 'Success',
+        tasks: {},
+        origin: { platform: 'api' },
+        mode: 'Automatic',
+        owner: 'erin',
+        createDate: new Date(base + Math.floor(i / 2) * 1000).toISOString(),
+        updateDate: new Date(base).toISOString(),
       });
     }
     const rowsOf = (html: string) => [...html.matchAll(/<tr data-execution="([^"]+)">/g)].map((m) => m[1]!);
@@ -240,21 +361,45 @@ describe('execution pages', () => {
 
 describe('the event fan-out', () => {
   let og: Opsgate;
-  before(async () => { og = await startOpsgate({ env: { OPSGATE_TEMPLATES: TEMPLATES } }); });
-  after(async () => { await og.close(); });
+  before(async () => {
+    og = await startOpsgate({ env: { OPSGATE_TEMPLATES: TEMPLATES } });
+  });
+  after(async () => {
+    await og.close();
+  });
 
-  test('each stream gets only its own execution\'s events, and keepalive comments', async () => {
+  test("each stream gets only its own execution's events, and keepalive comments", async () => {
     const rt = og.rt;
     const pages = executionPageRoutes({
-      executions: rt.executionStore, templates: rt.templates, loops: new LoopStore(rt.redis, rt.keys), approvals: rt.approvals,
-      tickets: rt.tickets, redis: rt.redis, channel: rt.keys.executionEvents, keepaliveMs: 50,
+      executions: rt.executionStore,
+      templates: rt.templates,
+      loops: new LoopStore(rt.redis, rt.keys),
+      approvals: rt.approvals,
+      tickets: rt.tickets,
+      redis: rt.redis,
+      channel: rt.keys.executionEvents,
+      keepaliveMs: 50,
     });
     const server = createHttpServer(pages.routes, createLogger('silent'));
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const a = (await rt.executions.start({ templateName: 'page-approval', parameters: { dbCredential: SECRET }, owner: 'alice', origin: { platform: 'api' } })).id;
-      const b = (await rt.executions.start({ templateName: 'page-approval', parameters: { dbCredential: SECRET }, owner: 'alice', origin: { platform: 'api' } })).id;
+      const a = (
+        await rt.executions.start({
+          templateName: 'page-approval',
+          parameters: { dbCredential: SECRET },
+          owner: 'alice',
+          origin: { platform: 'api' },
+        })
+      ).id;
+      const b = (
+        await rt.executions.start({
+          templateName: 'page-approval',
+          parameters: { dbCredential: SECRET },
+          owner: 'alice',
+          origin: { platform: 'api' },
+        })
+      ).id;
       await waitingTicket(og, a);
       await waitingTicket(og, b);
       const sa = await openStream(`${url}/executions/${a}/events`);
@@ -279,7 +424,14 @@ describe('the event fan-out', () => {
 
   test('closing the web process ends the open streams', async () => {
     const other = await startOpsgate({ env: { OPSGATE_TEMPLATES: TEMPLATES } });
-    const id = (await other.rt.executions.start({ templateName: 'page-approval', parameters: { dbCredential: SECRET }, owner: 'alice', origin: { platform: 'api' } })).id;
+    const id = (
+      await other.rt.executions.start({
+        templateName: 'page-approval',
+        parameters: { dbCredential: SECRET },
+        owner: 'alice',
+        origin: { platform: 'api' },
+      })
+    ).id;
     await waitingTicket(other, id);
     const stream = await openStream(`${other.url}/executions/${id}/events`);
     await until(() => stream.comments.includes('connected'), 'the stream to open');

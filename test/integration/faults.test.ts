@@ -29,14 +29,18 @@ const TEMPLATES = 'test/fixtures/faults';
 const ITEMS = 5;
 const origin = { platform: 'api' as const };
 const rand = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
-const exited = (child: ChildProcess) => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+const exited = (child: ChildProcess) =>
+  new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
 const ACTIVE = new Set(['Queued', 'Running', 'Waiting']);
 
 /** The Target, with the time each hit arrived (the Target itself keeps none). */
 function stampHits(target: Target): WeakMap<object, number> {
   const at = new WeakMap<object, number>();
   const push = target.hits.push.bind(target.hits);
-  target.hits.push = (...items) => { for (const h of items) at.set(h, Date.now()); return push(...items); };
+  target.hits.push = (...items) => {
+    for (const h of items) at.set(h, Date.now());
+    return push(...items);
+  };
   return at;
 }
 
@@ -59,14 +63,24 @@ async function slowFront(target: Target): Promise<{ url: string; close(): Promis
         const body: Buffer[] = [];
         answer.on('data', (c: Buffer) => body.push(c));
         answer.on('end', () => {
-          setTimeout(() => {
-            if (res.destroyed) return;
-            res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'application/json' });
-            res.end(Buffer.concat(body));
-          }, rand(20, 150));
+          setTimeout(
+            () => {
+              if (res.destroyed) return;
+              res.writeHead(answer.statusCode ?? 502, {
+                'content-type': answer.headers['content-type'] ?? 'application/json',
+              });
+              res.end(Buffer.concat(body));
+            },
+            rand(20, 150),
+          );
         });
       });
-      up.on('error', (err) => { if (!res.destroyed) { res.writeHead(502); res.end(err.message); } });
+      up.on('error', (err) => {
+        if (!res.destroyed) {
+          res.writeHead(502);
+          res.end(err.message);
+        }
+      });
       up.end(Buffer.concat(chunks));
     });
   });
@@ -74,7 +88,10 @@ async function slowFront(target: Target): Promise<{ url: string; close(): Promis
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    async close() { server.closeAllConnections(); await new Promise((r) => server.close(r)); },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
   };
 }
 
@@ -93,7 +110,8 @@ class WorkerPool {
 
   spawn(): ChildProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/cli.ts', 'worker'], {
-      env: { ...process.env, ...this.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...this.env, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
     let rest = '';
     child.stderr!.on('data', (d: Buffer) => {
@@ -105,7 +123,9 @@ class WorkerPool {
         try {
           const rec = JSON.parse(line) as { level?: number; msg?: string };
           if ((rec.level ?? 0) >= 50) this.errors.push(line);
-        } catch { if (line.trim()) this.errors.push(line); }
+        } catch {
+          if (line.trim()) this.errors.push(line);
+        }
       }
     });
     child.once('exit', (code, signal) => {
@@ -116,7 +136,9 @@ class WorkerPool {
     return child;
   }
 
-  get readyCount() { return this.ready.size; }
+  get readyCount() {
+    return this.ready.size;
+  }
 
   /** SIGKILLs one worker that is up (a random one) and starts its replacement. */
   async killOne(): Promise<boolean> {
@@ -132,7 +154,10 @@ class WorkerPool {
   }
 
   async stop(): Promise<void> {
-    for (const c of this.all) { if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); await exited(c); }
+    for (const c of this.all) {
+      if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      await exited(c);
+    }
   }
 }
 
@@ -140,20 +165,42 @@ class WorkerPool {
 async function stuckReport(rt: Runtime, loops: LoopStore, id: string): Promise<{ kind: string; lines: string[] }> {
   const hash = await rt.redis.hgetall(rt.keys.execution(id));
   const e = JSON.parse((await rt.redis.get(rt.keys.executionDoc(id))) ?? '{}') as Execution;
-  const tasks = Object.fromEntries(Object.entries(e.tasks ?? {}).map(([k, t]) => [k, `${t.status}${t.data ? ` ${JSON.stringify(t.data)}` : ''}`]));
+  const tasks = Object.fromEntries(
+    Object.entries(e.tasks ?? {}).map(([k, t]) => [k, `${t.status}${t.data ? ` ${JSON.stringify(t.data)}` : ''}`]),
+  );
   const te = e.tasks?.touch?.taskExecutionId;
   const doc = te ? await loops.get(id, te) : undefined;
   const items = te ? (await loops.items(id, te)).map((i) => `${i.index}:${i.status}`) : [];
   const tickets = Object.fromEntries(Object.entries(hash).filter(([k]) => k.startsWith('ticket:')));
-  const jobs = (await rt.producer.steps.getJobs(['active', 'wait', 'waiting', 'delayed', 'failed', 'completed', 'prioritized'], 0, -1))
-    .filter((j) => j?.data && executionOf(j.data) === id);
-  const jobLines = await Promise.all(jobs.map(async (j) => `${j.id} ${await j.getState()} attempts=${j.attemptsMade} stalled=${j.stalledCounter}${j.failedReason ? ` reason=${j.failedReason}` : ''}`));
-  const unqueued = doc ? doc.state.running.filter((i) => !items.some((r) => r.startsWith(`${i}:`)) && !jobs.some((j) => j.id?.endsWith(`-${i}-run`))) : [];
-  const kind = !doc ? `${hash.status} at ${e.current}, no loop`
-    : doc.state.finished ? (e.tasks.touch?.status === 'Running' ? 'loop finished in Redis, the driver was never resumed' : `${hash.status} at ${e.current} after the loop`)
-    : unqueued.length && Object.keys(doc.state.ended).length === 0 ? 'loop created, its first items never enqueued'
-    : unqueued.length ? 'loop item started in the loop state, never enqueued'
-    : `${hash.status} at ${e.current}, loop running`;
+  const jobs = (
+    await rt.producer.steps.getJobs(
+      ['active', 'wait', 'waiting', 'delayed', 'failed', 'completed', 'prioritized'],
+      0,
+      -1,
+    )
+  ).filter((j) => j?.data && executionOf(j.data) === id);
+  const jobLines = await Promise.all(
+    jobs.map(
+      async (j) =>
+        `${j.id} ${await j.getState()} attempts=${j.attemptsMade} stalled=${j.stalledCounter}${j.failedReason ? ` reason=${j.failedReason}` : ''}`,
+    ),
+  );
+  const unqueued = doc
+    ? doc.state.running.filter(
+        (i) => !items.some((r) => r.startsWith(`${i}:`)) && !jobs.some((j) => j.id?.endsWith(`-${i}-run`)),
+      )
+    : [];
+  const kind = !doc
+    ? `${hash.status} at ${e.current}, no loop`
+    : doc.state.finished
+      ? e.tasks.touch?.status === 'Running'
+        ? 'loop finished in Redis, the driver was never resumed'
+        : `${hash.status} at ${e.current} after the loop`
+      : unqueued.length && Object.keys(doc.state.ended).length === 0
+        ? 'loop created, its first items never enqueued'
+        : unqueued.length
+          ? 'loop item started in the loop state, never enqueued'
+          : `${hash.status} at ${e.current}, loop running`;
   const lines = [
     `${id} [${kind}]: stored status=${hash.status} runner=${JSON.stringify(hash.runner)} current=${e.current} message=${e.statusMessage ?? ''}`,
     `  tasks ${JSON.stringify(tasks)}`,
@@ -166,9 +213,19 @@ async function stuckReport(rt: Runtime, loops: LoopStore, id: string): Promise<{
 
 describe('faults', () => {
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
-  after(async () => { for (const c of cleanups.reverse()) { try { await c(); } catch { /* keep cleaning */ } } });
+  after(async () => {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch {
+        /* keep cleaning */
+      }
+    }
+  });
 
-  test('SIGKILL at random moments: 100 executions end Success, no finished task is sent again', { timeout: 175_000 }, async (t) => {
+  test('SIGKILL at random moments: 100 executions end Success, no finished task is sent again', {
+    timeout: 175_000,
+  }, async (t) => {
     const EXECUTIONS = 100;
     const WAVES = 10;
     const WAVE_GAP_MS = 2_000;
@@ -183,7 +240,10 @@ describe('faults', () => {
     const hitAt = stampHits(target);
     const front = await slowFront(target);
     cleanups.push(() => front.close());
-    const og: Opsgate = await startOpsgate({ worker: false, env: { OPSGATE_TEMPLATES: TEMPLATES, OPSGATE_LOCK_MS: '2000' } });
+    const og: Opsgate = await startOpsgate({
+      worker: false,
+      env: { OPSGATE_TEMPLATES: TEMPLATES, OPSGATE_LOCK_MS: '2000' },
+    });
     cleanups.push(() => og.close());
     const pool = new WorkerPool(og.env);
     cleanups.push(() => pool.stop());
@@ -229,8 +289,16 @@ describe('faults', () => {
 
     const killStart = Date.now();
     for (let w = 0; w < WAVES; w++) {
-      const wave = await Promise.all(Array.from({ length: EXECUTIONS / WAVES }, () =>
-        og.rt.executions.start({ templateName: TEMPLATE, parameters: { target: `${front.url}/op` }, owner: 'alice', origin })));
+      const wave = await Promise.all(
+        Array.from({ length: EXECUTIONS / WAVES }, () =>
+          og.rt.executions.start({
+            templateName: TEMPLATE,
+            parameters: { target: `${front.url}/op` },
+            owner: 'alice',
+            origin,
+          }),
+        ),
+      );
       ids.push(...wave.map((e) => e.id));
       if (w < WAVES - 1) await sleep(WAVE_GAP_MS);
     }
@@ -241,8 +309,14 @@ describe('faults', () => {
 
     let settled = true;
     try {
-      await until(() => ids.every((id) => last.get(id) && !ACTIVE.has(last.get(id)!.status)), 'every execution to end', SETTLE_MS);
-    } catch { settled = false; }
+      await until(
+        () => ids.every((id) => last.get(id) && !ACTIVE.has(last.get(id)!.status)),
+        'every execution to end',
+        SETTLE_MS,
+      );
+    } catch {
+      settled = false;
+    }
     watching = false;
     await watcher;
     const ended = Date.now();
@@ -257,15 +331,27 @@ describe('faults', () => {
     }
     if (stuck.length) t.diagnostic(`stuck executions by kind: ${JSON.stringify(kinds)}`);
     const notSuccess = ids.filter((id) => last.get(id)?.status !== 'Success');
-    for (const id of notSuccess.filter((i) => !stuck.includes(i)).slice(0, 10)) t.diagnostic(`${id} ended ${last.get(id)?.status}: ${last.get(id)?.statusMessage}`);
+    for (const id of notSuccess.filter((i) => !stuck.includes(i)).slice(0, 10))
+      t.diagnostic(`${id} ended ${last.get(id)?.status}: ${last.get(id)?.statusMessage}`);
 
     // Every (execution, task, loop item) the engine recorded, with its end.
     const done: { key: string; status: string; end?: number }[] = [];
     for (const id of ids) {
       const e = await executionStore.get(id);
       const te = e.tasks.touch?.taskExecutionId;
-      if (te) for (const it of await loops.items(id, te)) done.push({ key: `${id}/touch/${it.index}`, status: it.status, end: it.endDate ? Date.parse(it.endDate) : undefined });
-      if (e.tasks.deploy) done.push({ key: `${id}/deploy`, status: e.tasks.deploy.status, end: e.tasks.deploy.endDate ? Date.parse(e.tasks.deploy.endDate) : undefined });
+      if (te)
+        for (const it of await loops.items(id, te))
+          done.push({
+            key: `${id}/touch/${it.index}`,
+            status: it.status,
+            end: it.endDate ? Date.parse(it.endDate) : undefined,
+          });
+      if (e.tasks.deploy)
+        done.push({
+          key: `${id}/deploy`,
+          status: e.tasks.deploy.status,
+          end: e.tasks.deploy.endDate ? Date.parse(e.tasks.deploy.endDate) : undefined,
+        });
     }
     const hitsByKey = new Map<string, number[]>();
     for (const h of target.hits) {
@@ -273,36 +359,64 @@ describe('faults', () => {
       hitsByKey.set(k, [...(hitsByKey.get(k) ?? []), hitAt.get(h) ?? 0]);
     }
     const recorded = new Set(done.map((d) => d.key));
-    const missing = done.filter((d) => d.status === 'Success' && !(hitsByKey.get(d.key)?.length));
+    const missing = done.filter((d) => d.status === 'Success' && !hitsByKey.get(d.key)?.length);
     const duplicated = [...hitsByKey.entries()].filter(([, times]) => times.length > 1);
     const extraSends = duplicated.reduce((n, [, times]) => n + times.length - 1, 0);
-    const repeats = done.flatMap((d) => (d.status === 'Success' && d.end !== undefined ? (hitsByKey.get(d.key) ?? []).filter((at) => at > d.end!) : [])
-      .map((at) => `${d.key} hit ${at - d.end!} ms after its saved endDate ${new Date(d.end!).toISOString()}`));
+    const repeats = done.flatMap((d) =>
+      (d.status === 'Success' && d.end !== undefined
+        ? (hitsByKey.get(d.key) ?? []).filter((at) => at > d.end!)
+        : []
+      ).map((at) => `${d.key} hit ${at - d.end!} ms after its saved endDate ${new Date(d.end!).toISOString()}`),
+    );
     const strangers = [...hitsByKey.keys()].filter((k) => !recorded.has(k));
     const failedJobs = await og.rt.producer.steps.getFailed(0, -1);
-    const failedLines = failedJobs.map((j) => `${j.id} attempts=${j.attemptsMade} stalled=${j.stalledCounter} reason=${j.failedReason}`);
+    const failedLines = failedJobs.map(
+      (j) => `${j.id} attempts=${j.attemptsMade} stalled=${j.stalledCounter} reason=${j.failedReason}`,
+    );
     const statusCount: Record<string, number> = {};
-    for (const id of ids) statusCount[last.get(id)?.status ?? '?'] = (statusCount[last.get(id)?.status ?? '?'] ?? 0) + 1;
+    for (const id of ids)
+      statusCount[last.get(id)?.status ?? '?'] = (statusCount[last.get(id)?.status ?? '?'] ?? 0) + 1;
 
-    t.diagnostic(`executions ${ids.length}: ${JSON.stringify(statusCount)}; kills ${pool.kills}; workers started ${pool.all.length}`);
-    t.diagnostic(`keys recorded done ${done.filter((d) => d.status === 'Success').length}; target hits ${target.hits.length}; keys sent more than once ${duplicated.length} (${extraSends} extra sends)`);
+    t.diagnostic(
+      `executions ${ids.length}: ${JSON.stringify(statusCount)}; kills ${pool.kills}; workers started ${pool.all.length}`,
+    );
+    t.diagnostic(
+      `keys recorded done ${done.filter((d) => d.status === 'Success').length}; target hits ${target.hits.length}; keys sent more than once ${duplicated.length} (${extraSends} extra sends)`,
+    );
     for (const [k, times] of duplicated.slice(0, 10)) t.diagnostic(`  sent ${times.length}x: ${k}`);
-    t.diagnostic(`votes ${JSON.stringify(voteOutcomes)}; failed step jobs ${failedJobs.length}; worker error lines ${pool.errors.length}; workers that died by themselves ${pool.crashes.length}`);
+    t.diagnostic(
+      `votes ${JSON.stringify(voteOutcomes)}; failed step jobs ${failedJobs.length}; worker error lines ${pool.errors.length}; workers that died by themselves ${pool.crashes.length}`,
+    );
     for (const l of failedLines.slice(0, 10)) t.diagnostic(`  failed job ${l}`);
     for (const l of pool.errors.slice(0, 10)) t.diagnostic(`  worker: ${l.slice(0, 300)}`);
     for (const l of pool.crashes.slice(0, 5)) t.diagnostic(`  crash: ${l.slice(0, 300)}`);
-    t.diagnostic(`time: kill phase ${((killsDone - killStart) / 1000).toFixed(1)} s, settled ${((ended - killsDone) / 1000).toFixed(1)} s after the last kill, ${((ended - began) / 1000).toFixed(1)} s in all`);
+    t.diagnostic(
+      `time: kill phase ${((killsDone - killStart) / 1000).toFixed(1)} s, settled ${((ended - killsDone) / 1000).toFixed(1)} s after the last kill, ${((ended - began) / 1000).toFixed(1)} s in all`,
+    );
 
     assert.equal(repeats.length, 0, `finished work sent again:\n${repeats.slice(0, 20).join('\n')}`);
-    assert.ok(settled && stuck.length === 0, `${stuck.length} executions still Queued/Running/Waiting ${((ended - killsDone) / 1000).toFixed(0)} s after the last kill: ${stuck.slice(0, 10).join(', ')}`);
+    assert.ok(
+      settled && stuck.length === 0,
+      `${stuck.length} executions still Queued/Running/Waiting ${((ended - killsDone) / 1000).toFixed(0)} s after the last kill: ${stuck.slice(0, 10).join(', ')}`,
+    );
     assert.deepEqual(notSuccess, [], 'every execution ends Success');
-    assert.deepEqual(missing.map((d) => d.key), [], 'every task recorded Success was sent at least once');
-    assert.equal(done.filter((d) => d.key.includes('/touch/')).length, EXECUTIONS * ITEMS, 'every loop item has a record');
+    assert.deepEqual(
+      missing.map((d) => d.key),
+      [],
+      'every task recorded Success was sent at least once',
+    );
+    assert.equal(
+      done.filter((d) => d.key.includes('/touch/')).length,
+      EXECUTIONS * ITEMS,
+      'every loop item has a record',
+    );
     assert.deepEqual(strangers, [], 'every request the Target saw belongs to a recorded task');
     assert.deepEqual(failedLines, [], 'no step job failed for good');
   });
 
-  test('Redis restarted while executions wait: they resume after approval and finish once', { timeout: 90_000 }, async (t) => {
+  test('Redis restarted while executions wait: they resume after approval and finish once', {
+    timeout: 90_000,
+  }, async (t) => {
     const COUNT = 10;
     const began = Date.now();
     const dir = mkdtempSync(join(tmpdir(), 'opsgate-faults-redis-'));
@@ -310,39 +424,82 @@ describe('faults', () => {
     const port = await new Promise<number>((ok, fail) => {
       const s = createNetServer();
       s.once('error', fail);
-      s.listen(0, '127.0.0.1', () => { const p = (s.address() as AddressInfo).port; s.close(() => ok(p)); });
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as AddressInfo).port;
+        s.close(() => ok(p));
+      });
     });
     const url = `redis://127.0.0.1:${port}`;
 
     let redis: ChildProcess | undefined;
     const startRedis = async () => {
-      const child = spawn('redis-server', [
-        '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always',
-        '--save', '', '--maxmemory-policy', 'noeviction',
-      ], { stdio: 'ignore' });
+      const child = spawn(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          dir,
+          '--appendonly',
+          'yes',
+          '--appendfsync',
+          'always',
+          '--save',
+          '',
+          '--maxmemory-policy',
+          'noeviction',
+        ],
+        { stdio: 'ignore' },
+      );
       redis = child;
       const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       probe.on('error', () => {});
       try {
-        await until(async () => {
-          if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-          if (probe.status !== 'ready') { probe.disconnect(); await probe.connect(); }
-          return (await probe.ping()) === 'PONG';
-        }, `redis-server on ${port}`, 15_000);
-      } finally { probe.disconnect(); }
+        await until(
+          async () => {
+            if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+            if (probe.status !== 'ready') {
+              probe.disconnect();
+              await probe.connect();
+            }
+            return (await probe.ping()) === 'PONG';
+          },
+          `redis-server on ${port}`,
+          15_000,
+        );
+      } finally {
+        probe.disconnect();
+      }
     };
-    cleanups.push(async () => { if (redis && redis.exitCode === null && redis.signalCode === null) { redis.kill('SIGKILL'); await exited(redis); } });
+    cleanups.push(async () => {
+      if (redis && redis.exitCode === null && redis.signalCode === null) {
+        redis.kill('SIGKILL');
+        await exited(redis);
+      }
+    });
 
     const startOpsgateOn = async () => {
       const config = loadConfig({
-        REDIS_URL: url, OPSGATE_KEY_PREFIX: 'ogfault', PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        OPSGATE_TEMPLATES: TEMPLATES, OPSGATE_DIRECTORY: 'test/fixtures/directory.yaml',
+        REDIS_URL: url,
+        OPSGATE_KEY_PREFIX: 'ogfault',
+        PORT: '0',
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        OPSGATE_TEMPLATES: TEMPLATES,
+        OPSGATE_DIRECTORY: 'test/fixtures/directory.yaml',
       });
       const rt = createRuntime(config, url, createLogger(config.logLevel));
       const web = await startWeb(rt);
       const worker = startStepWorker(rt);
       let open = true;
-      const close = async () => { if (!open) return; open = false; await worker.close(); await web.close(); await rt.close(); };
+      const close = async () => {
+        if (!open) return;
+        open = false;
+        await worker.close();
+        await web.close();
+        await rt.close();
+      };
       cleanups.push(close);
       return { rt, close };
     };
@@ -352,12 +509,28 @@ describe('faults', () => {
 
     await startRedis();
     const first = await startOpsgateOn();
-    const ids = (await Promise.all(Array.from({ length: COUNT }, () =>
-      first.rt.executions.start({ templateName: TEMPLATE, parameters: { target: `${target.base}/op` }, owner: 'alice', origin })))).map((e) => e.id);
-    const waiting = await until(async () => {
-      const all = await Promise.all(ids.map((id) => first.rt.executionStore.get(id)));
-      return all.every((e) => e.status === 'Waiting' && e.current === 'approve' && e.tasks.approve?.data?.ticketId) && all;
-    }, 'every execution to wait at the approval', 30_000);
+    const ids = (
+      await Promise.all(
+        Array.from({ length: COUNT }, () =>
+          first.rt.executions.start({
+            templateName: TEMPLATE,
+            parameters: { target: `${target.base}/op` },
+            owner: 'alice',
+            origin,
+          }),
+        ),
+      )
+    ).map((e) => e.id);
+    const waiting = await until(
+      async () => {
+        const all = await Promise.all(ids.map((id) => first.rt.executionStore.get(id)));
+        return (
+          all.every((e) => e.status === 'Waiting' && e.current === 'approve' && e.tasks.approve?.data?.ticketId) && all
+        );
+      },
+      'every execution to wait at the approval',
+      30_000,
+    );
     const ticketOf = new Map(waiting.map((e) => [e.id, String(e.tasks.approve!.data!.ticketId)]));
     assert.equal(target.hits.length, COUNT * ITEMS, 'the loops ran before the approval');
     assert.equal(target.hits.filter((h) => h.idempotencyKey?.endsWith('/deploy')).length, 0);
@@ -379,10 +552,14 @@ describe('faults', () => {
     }
     let finals: Execution[] = [];
     try {
-      finals = await until(async () => {
-        const all = await Promise.all(ids.map((id) => second.rt.executionStore.get(id)));
-        return all.every((e) => !ACTIVE.has(e.status)) && all;
-      }, 'every execution to end after the restart', 30_000);
+      finals = await until(
+        async () => {
+          const all = await Promise.all(ids.map((id) => second.rt.executionStore.get(id)));
+          return all.every((e) => !ACTIVE.has(e.status)) && all;
+        },
+        'every execution to end after the restart',
+        30_000,
+      );
     } catch (err) {
       const loops = new LoopStore(second.rt.redis, second.rt.keys);
       for (const id of ids) for (const l of (await stuckReport(second.rt, loops, id)).lines) t.diagnostic(l);
@@ -390,9 +567,16 @@ describe('faults', () => {
     }
     for (const e of finals) assert.equal(e.status, 'Success', `${e.id}: ${e.statusMessage ?? ''}`);
     await sleep(300);
-    for (const id of ids) assert.equal(target.hits.filter((h) => h.idempotencyKey === `${id}/deploy`).length, 1, `${id}: the task after the approval ran once`);
+    for (const id of ids)
+      assert.equal(
+        target.hits.filter((h) => h.idempotencyKey === `${id}/deploy`).length,
+        1,
+        `${id}: the task after the approval ran once`,
+      );
     assert.equal(target.hits.length, COUNT * (ITEMS + 1), 'nothing else was sent again');
     assert.equal(await second.rt.producer.steps.getFailedCount(), 0, 'no step job failed');
-    t.diagnostic(`${COUNT} executions waited through a Redis SIGKILL and restart and ended Success; ${((Date.now() - began) / 1000).toFixed(1)} s`);
+    t.diagnostic(
+      `${COUNT} executions waited through a Redis SIGKILL and restart and ended Success; ${((Date.now() - began) / 1000).toFixed(1)} s`,
+    );
   });
 });

@@ -8,12 +8,34 @@ import { sendJson } from '../../src/http/respond.js';
 
 test('each request has an id (a sane X-Request-Id is kept) on its answer and its log lines; credential paths are not logged', async () => {
   const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({ write(c: Buffer, _e, done) { for (const l of c.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>); done(); } });
+  const sink = new Writable({
+    write(c: Buffer, _e, done) {
+      for (const l of c.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+      done();
+    },
+  });
   const log = createLogger('info', sink);
-  const server = createHttpServer([
-    { method: 'GET', path: /^\/approve\/([^/]+)$/, handle: async (_q, res) => { await new Promise((r) => setTimeout(r, 2)); log.info('looked at a link'); sendJson(res, 200, {}); } },
-    { method: 'GET', path: /^\/boom$/, handle: () => { throw new Error('database on fire'); } },
-  ], log);
+  const server = createHttpServer(
+    [
+      {
+        method: 'GET',
+        path: /^\/approve\/([^/]+)$/,
+        handle: async (_q, res) => {
+          await new Promise((r) => setTimeout(r, 2));
+          log.info('looked at a link');
+          sendJson(res, 200, {});
+        },
+      },
+      {
+        method: 'GET',
+        path: /^\/boom$/,
+        handle: () => {
+          throw new Error('database on fire');
+        },
+      },
+    ],
+    log,
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
@@ -27,7 +49,11 @@ test('each request has an id (a sane X-Request-Id is kept) on its answer and its
     await new Promise((r) => setTimeout(r, 20));
     assert.doesNotMatch(JSON.stringify(lines), /SECRET-TOKEN-123/);
     assert.ok(lines.some((l) => l.msg === 'looked at a link' && l.requestId === 'req-abc'));
-    assert.ok(lines.some((l) => l.msg === 'request' && l.requestId === 'req-abc' && l.path === '/approve/******' && l.status === 200));
+    assert.ok(
+      lines.some(
+        (l) => l.msg === 'request' && l.requestId === 'req-abc' && l.path === '/approve/******' && l.status === 200,
+      ),
+    );
     assert.ok(lines.some((l) => l.msg === 'request failed' && l.requestId === id && l.err === 'database on fire'));
   } finally {
     server.close();

@@ -7,8 +7,12 @@ const TOKEN = 'api-token-for-input-tests-0123';
 
 describe('hostile template input through /api', () => {
   let og: Opsgate;
-  before(async () => { og = await startOpsgate({ worker: false, env: { OPSGATE_API_TOKENS: `alice:${TOKEN}` } }); });
-  after(async () => { await og.close(); });
+  before(async () => {
+    og = await startOpsgate({ worker: false, env: { OPSGATE_API_TOKENS: `alice:${TOKEN}` } });
+  });
+  after(async () => {
+    await og.close();
+  });
 
   const call = (action: string, body: unknown) => callApi(og, TOKEN, action, body);
 

@@ -20,17 +20,28 @@ describe('approvals announced by a DingTalk robot and by mail; a mail-only appro
     robot = await new FakeDingTalkRobot({ accessToken: 'robot-token-123', secret: 'SECrobotsecret' }).start();
     // A plain SMTP server on loopback (its built-in certificate is expired, so no STARTTLS here).
     smtp = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
       onData(stream, session, done) {
         simpleParser(stream).then((m) => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), subject: m.subject ?? '', text: m.text ?? '' });
+          mails.push({
+            to: session.envelope.rcptTo.map((r) => r.address).join(','),
+            subject: m.subject ?? '',
+            text: m.text ?? '',
+          });
           done();
         }, done);
       },
     });
     await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
     smtpPort = (smtp.server.address() as AddressInfo).port;
-    og = await startOpsgate({ env: { OPSGATE_TEMPLATES: 'test/fixtures/notify', OPSGATE_DIRECTORY: 'test/fixtures/config/notify-directory.yaml' } });
+    og = await startOpsgate({
+      env: {
+        OPSGATE_TEMPLATES: 'test/fixtures/notify',
+        OPSGATE_DIRECTORY: 'test/fixtures/config/notify-directory.yaml',
+      },
+    });
   });
   after(async () => {
     await og.close();
@@ -40,14 +51,31 @@ describe('approvals announced by a DingTalk robot and by mail; a mail-only appro
   });
 
   const start = (templateName: string, parameters: Record<string, unknown>) =>
-    og.rt.executions.start({ templateName, parameters: { target: target.url, ...parameters }, owner: 'alice', origin: { platform: 'console', channel: 'console' } });
-  const status = (id: string, want: string) => until(async () => { const e = await og.rt.executionStore.get(id); return e.status === want && e; }, `${id} ${want}`, 15_000);
+    og.rt.executions.start({
+      templateName,
+      parameters: { target: target.url, ...parameters },
+      owner: 'alice',
+      origin: { platform: 'console', channel: 'console' },
+    });
+  const status = (id: string, want: string) =>
+    until(
+      async () => {
+        const e = await og.rt.executionStore.get(id);
+        return e.status === want && e;
+      },
+      `${id} ${want}`,
+      15_000,
+    );
 
   test('the robot gets the message of the template, signed, with the approvers @-mentioned and the execution link', async () => {
     const e = await start('robot-approval', { webHookUrl: robot.url, robotSecret: 'SECrobotsecret' });
     await status(e.id, 'Waiting');
     const msg = await until(() => robot.messages[0], 'the robot message');
-    const body = msg.body as { msgtype: string; text: { content: string }; at: { atMobiles: string[]; atUserIds: string[] } };
+    const body = msg.body as {
+      msgtype: string;
+      text: { content: string };
+      at: { atMobiles: string[]; atUserIds: string[] };
+    };
     assert.equal(body.msgtype, 'text');
     assert.match(body.text.content, new RegExp(`please approve the restart, sent by oos ${e.id}\\.`));
     assert.match(body.text.content, new RegExp(`/executions/${e.id}`));
@@ -71,18 +99,37 @@ describe('approvals announced by a DingTalk robot and by mail; a mail-only appro
     assert.equal(shown.status, 200);
     assert.match(await shown.text(), /Approve/);
     assert.equal((await og.rt.executionStore.get(e.id)).status, 'Waiting', 'a GET never votes');
-    const voted = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve&comment=from+the+mail' });
+    const voted = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'decision=approve&comment=from+the+mail',
+    });
     assert.equal(voted.status, 200);
     await status(e.id, 'Success');
-    const again = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve' });
+    const again = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'decision=approve',
+    });
     assert.ok(again.status >= 400, 'a link works once');
   });
 
   test('ACS::Notify posts to the robot with the link in the markdown text; a refusal fails the task', async () => {
     const before = robot.messages.length;
-    const e = await og.rt.executions.start({ templateName: 'robot-notify', parameters: { webHookUrl: robot.url }, origin: { platform: 'api' } });
-    const done = await until(async () => { const x = await og.rt.executionStore.get(e.id); return ['Success', 'Failed'].includes(x.status) && x; }, 'the notify');
-    assert.equal(done.status, 'Failed', 'the robot has a secret and the template gives none: DingTalk refuses the unsigned message');
+    const e = await og.rt.executions.start({
+      templateName: 'robot-notify',
+      parameters: { webHookUrl: robot.url },
+      origin: { platform: 'api' },
+    });
+    const done = await until(async () => {
+      const x = await og.rt.executionStore.get(e.id);
+      return ['Success', 'Failed'].includes(x.status) && x;
+    }, 'the notify');
+    assert.equal(
+      done.status,
+      'Failed',
+      'the robot has a secret and the template gives none: DingTalk refuses the unsigned message',
+    );
     assert.match(done.statusMessage!, /errcode 310000/);
     assert.doesNotMatch(done.statusMessage!, /robot-token-123/);
     assert.equal(robot.messages.length, before);
@@ -91,26 +138,45 @@ describe('approvals announced by a DingTalk robot and by mail; a mail-only appro
   test('a robot gets at most 20 messages a minute: the 21st waits for the next minute instead of being throttled', async () => {
     const busy = await new FakeDingTalkRobot({ accessToken: 'busy-robot' }).start();
     try {
-      const runs = await Promise.all(Array.from({ length: 21 }, () => start('robot-approval', { webHookUrl: busy.url, robotSecret: '' })));
+      const runs = await Promise.all(
+        Array.from({ length: 21 }, () => start('robot-approval', { webHookUrl: busy.url, robotSecret: '' })),
+      );
       await until(() => busy.messages.length >= 20 && busy.messages.length, '20 messages', 20_000);
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(busy.messages.length, 20);
       const delayed = await og.rt.producer.steps.getDelayed();
-      assert.ok(delayed.some((j) => j.name === 'deliver'), 'the 21st delivery waits as a delayed job');
+      assert.ok(
+        delayed.some((j) => j.name === 'deliver'),
+        'the 21st delivery waits as a delayed job',
+      );
       for (const r of runs) assert.deepEqual(await og.rt.executions.deliveries(r.id), [], 'nothing failed');
       for (const r of runs) await og.rt.executions.cancel(r.id);
-    } finally { await busy.stop(); }
+    } finally {
+      await busy.stop();
+    }
   });
 
   test('a webhook that answers 500 leaves the execution Waiting, approvable in chat, and the failure is recorded', async () => {
     robot.httpStatusNext(500);
     for (let i = 0; i < 10; i++) robot.httpStatusNext(500);
-    const e = await start('robot-approval', { webHookUrl: `${robot.base}/nowhere/robot/send?access_token=robot-token-123`, robotSecret: 'x' });
+    const e = await start('robot-approval', {
+      webHookUrl: `${robot.base}/nowhere/robot/send?access_token=robot-token-123`,
+      robotSecret: 'x',
+    });
     await status(e.id, 'Waiting');
-    const failures = await until(async () => { const f = await og.rt.executions.deliveries(e.id); return f.length > 0 && f; }, 'the recorded failure', 60_000);
+    const failures = await until(
+      async () => {
+        const f = await og.rt.executions.deliveries(e.id);
+        return f.length > 0 && f;
+      },
+      'the recorded failure',
+      60_000,
+    );
     assert.doesNotMatch(JSON.stringify(failures), /robot-token-123/);
-    const reply = await consolePost(og, '/console/command',
-      { user: 'carol', text: `approve ${String((await og.rt.executionStore.get(e.id)).tasks.approveRestart!.data!.ticketId)}` });
+    const reply = await consolePost(og, '/console/command', {
+      user: 'carol',
+      text: `approve ${String((await og.rt.executionStore.get(e.id)).tasks.approveRestart!.data!.ticketId)}`,
+    });
     assert.match(((await reply.json()) as { reply: string }).reply, /is approved/);
     await status(e.id, 'Success');
   });

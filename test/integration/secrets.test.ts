@@ -4,7 +4,11 @@ import { after, before, describe, test } from 'node:test';
 import { consolePost, ended, signIn, startOpsgate, until, type Opsgate } from '../support/harness.js';
 
 // alice owns the templates she creates, bob is nobody special, dave is in the group `admins`.
-const TOKENS = { alice: 'alice-token-for-secrets-0123456789', bob: 'bob-token-for-secrets-0123456789', dave: 'dave-token-for-secrets-0123456789' };
+const TOKENS = {
+  alice: 'alice-token-for-secrets-0123456789',
+  bob: 'bob-token-for-secrets-0123456789',
+  dave: 'dave-token-for-secrets-0123456789',
+};
 // A quote and a double quote: the value turns up raw, shell-quoted ('\'') and JSON-escaped (\").
 const SECRET = `Tr0ub4dor&3'horse"staple`;
 const LEAKS = ['Tr0ub4dor', 'horse', 'staple'];
@@ -72,28 +76,49 @@ describe('NoEcho values and inline secrets never show', () => {
   let og: Opsgate;
   let cookie: string;
   before(async () => {
-    og = await startOpsgate({ env: { OPSGATE_API_TOKENS: Object.entries(TOKENS).map(([u, t]) => `${u}:${t}`).join(',') } });
+    og = await startOpsgate({
+      env: {
+        OPSGATE_API_TOKENS: Object.entries(TOKENS)
+          .map(([u, t]) => `${u}:${t}`)
+          .join(','),
+      },
+    });
     cookie = await signIn(og, TOKENS.alice);
   });
-  after(async () => { await og.close(); });
+  after(async () => {
+    await og.close();
+  });
 
   const call = async (action: string, body: unknown, token = TOKENS.alice) => {
-    const r = await fetch(`${og.url}/api/${action}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(`${og.url}/api/${action}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const text = await r.text();
     return { status: r.status, text, body: JSON.parse(text) as Record<string, any> };
   };
-  const consoleState = async () => (await (await fetch(`${og.url}/console/state`, { headers: { cookie } })).json()) as { messages: { id: string; text: string; thread?: string }[] };
+  const consoleState = async () =>
+    (await (await fetch(`${og.url}/console/state`, { headers: { cookie } })).json()) as {
+      messages: { id: string; text: string; thread?: string }[];
+    };
   /** The messages in a run's thread, once its end message is there. */
-  const runThread = (id: string) => until(async () => {
-    const { messages } = await consoleState();
-    const first = messages.find((m) => !m.thread && m.text.includes(id));
-    const inThread = first ? messages.filter((m) => m.thread === first.id) : [];
-    return inThread.some((m) => m.text.includes(`${id}: echoes-secret`)) && inThread;
-  }, 'the end message in the thread');
+  const runThread = (id: string) =>
+    until(async () => {
+      const { messages } = await consoleState();
+      const first = messages.find((m) => !m.thread && m.text.includes(id));
+      const inThread = first ? messages.filter((m) => m.thread === first.id) : [];
+      return inThread.some((m) => m.text.includes(`${id}: echoes-secret`)) && inThread;
+    }, 'the end message in the thread');
 
   test('a NoEcho value echoed by a script, kept in outputs and quoted in a failure is ****** in the API, the page and chat', async () => {
     assert.equal((await call('CreateTemplate', { TemplateName: 'echoes-secret', Content: ECHOES })).status, 200);
-    const r = await consolePost(og, '/console/command', { text: `run echoes-secret password=Tr0ub4dor&3"'"horse'"'staple` }, cookie);
+    const r = await consolePost(
+      og,
+      '/console/command',
+      { text: `run echoes-secret password=Tr0ub4dor&3"'"horse'"'staple` },
+      cookie,
+    );
     const reply = ((await r.json()) as { reply: string }).reply;
     const id = /exec-[0-9a-f]+/.exec(reply)?.[0];
     assert.ok(id, `started: ${reply}`);
@@ -125,7 +150,9 @@ describe('NoEcho values and inline secrets never show', () => {
     noLeak('the execution page', html.replace(/&#39;|&quot;|&amp;/g, ''));
     assert.match(html, /\*\*\*\*\*\*/);
 
-    const status = await (await consolePost(og, '/console/command', { text: `status ${id}` }, cookie)).json() as { reply: string };
+    const status = (await (await consolePost(og, '/console/command', { text: `status ${id}` }, cookie)).json()) as {
+      reply: string;
+    };
     noLeak('the status reply', status.reply);
     assert.match(status.reply, /bad password \*\*\*\*\*\*/);
     assert.match(status.reply, /outputs: .*\*\*\*\*\*\*/);
@@ -138,7 +165,12 @@ describe('NoEcho values and inline secrets never show', () => {
   });
 
   test("an execution's own failure message quoting a NoEcho value is ****** too", async () => {
-    const r = await consolePost(og, '/console/command', { text: `run echoes-secret final=no password=Tr0ub4dor&3"'"horse'"'staple` }, cookie);
+    const r = await consolePost(
+      og,
+      '/console/command',
+      { text: `run echoes-secret final=no password=Tr0ub4dor&3"'"horse'"'staple` },
+      cookie,
+    );
     const id = /exec-[0-9a-f]+/.exec(((await r.json()) as { reply: string }).reply)![0];
     const exec = await ended(og, id);
     assert.equal(exec.status, 'Failed');
@@ -146,7 +178,9 @@ describe('NoEcho values and inline secrets never show', () => {
     const list = await call('ListExecutions', { ExecutionId: id });
     noLeak('ListExecutions', list.text);
     assert.match(list.body.Executions[0].StatusMessage, /final \*\*\*\*\*\*/);
-    const status = await (await consolePost(og, '/console/command', { text: `status ${id}` }, cookie)).json() as { reply: string };
+    const status = (await (await consolePost(og, '/console/command', { text: `status ${id}` }, cookie)).json()) as {
+      reply: string;
+    };
     noLeak('the status reply', status.reply);
     const thread = await runThread(id);
     noLeak('the run thread', thread.map((m) => m.text).join('\n'));
@@ -184,12 +218,21 @@ Tasks:
     assert.ok(childId, 'the child ran');
     const c = await ended(og, childId);
     assert.equal(c.status, 'Success', c.statusMessage);
-    for (const [what, r] of [['child tasks', await call('ListTaskExecutions', { ExecutionId: childId })], ['child', await call('ListExecutions', { ExecutionId: childId })],
-      ['parent tasks', await call('ListTaskExecutions', { ExecutionId: id })]] as const) {
+    for (const [what, r] of [
+      ['child tasks', await call('ListTaskExecutions', { ExecutionId: childId })],
+      ['child', await call('ListExecutions', { ExecutionId: childId })],
+      ['parent tasks', await call('ListTaskExecutions', { ExecutionId: id })],
+    ] as const) {
       assert.equal(r.status, 200);
       noLeak(what, r.text);
     }
-    noLeak('the child page', (await (await fetch(`${og.url}/executions/${childId}`, { headers: { cookie } })).text()).replace(/&#39;|&quot;|&amp;/g, ''));
+    noLeak(
+      'the child page',
+      (await (await fetch(`${og.url}/executions/${childId}`, { headers: { cookie } })).text()).replace(
+        /&#39;|&quot;|&amp;/g,
+        '',
+      ),
+    );
   });
 
   test('GetTemplate masks inline Password, Secret and access_token for all but the owner and admins', async () => {

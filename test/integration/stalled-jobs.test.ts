@@ -14,7 +14,9 @@ const prefix = `ogt-stalled-${randomBytes(5).toString('hex')}`;
 const LOCK_MS = 300;
 let redis: Redis;
 const closers: (() => Promise<void>)[] = [];
-before(() => { redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null }); });
+before(() => {
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+});
 after(async () => {
   for (const close of closers.reverse()) await close();
   await deletePrefix(redis, `*${prefix}*`);
@@ -22,7 +24,11 @@ after(async () => {
 });
 
 function failedOnce(worker: Worker<unknown, void>): Promise<{ job: Job; err: Error }> {
-  return new Promise((resolve) => worker.once('failed', (job, err) => { if (job) resolve({ job, err }); }));
+  return new Promise((resolve) =>
+    worker.once('failed', (job, err) => {
+      if (job) resolve({ job, err });
+    }),
+  );
 }
 
 test('a job stalled past maxStalledCount will not retry, with attempts left; a plain failure will', async () => {
@@ -37,9 +43,19 @@ test('a job stalled past maxStalledCount will not retry, with attempts left; a p
   assert.equal(held?.id, 'stalls');
 
   // A live worker's stalled checker finds it; with maxStalledCount 0 the first stall is one too many.
-  const live = new Worker<unknown, void>('steps', async () => { throw new Error('runs'); }, {
-    connection: redis, prefix, lockDuration: LOCK_MS, stalledInterval: LOCK_MS, maxStalledCount: 0,
-  });
+  const live = new Worker<unknown, void>(
+    'steps',
+    async () => {
+      throw new Error('runs');
+    },
+    {
+      connection: redis,
+      prefix,
+      lockDuration: LOCK_MS,
+      stalledInterval: LOCK_MS,
+      maxStalledCount: 0,
+    },
+  );
   closers.push(() => live.close());
   const stalled = new Promise<string>((resolve) => live.once('stalled', (id) => resolve(id)));
   const { job, err } = await failedOnce(live);

@@ -12,10 +12,16 @@ import { REDIS_URL } from '../support/harness.js';
 
 const prefix = `ogt-${randomBytes(5).toString('hex')}`;
 let redis: Redis;
-before(() => { redis = new Redis(REDIS_URL); });
-after(async () => { await deletePrefix(redis, `*${prefix}*`); redis.disconnect(); });
+before(() => {
+  redis = new Redis(REDIS_URL);
+});
+after(async () => {
+  await deletePrefix(redis, `*${prefix}*`);
+  redis.disconnect();
+});
 
-const content = (d: string) => `FormatVersion: OOS-2019-06-01\nDescription: ${d}\nTasks:\n  - Name: a\n    Action: ACS::Sleep\n    Properties: { Duration: PT1S }\n`;
+const content = (d: string) =>
+  `FormatVersion: OOS-2019-06-01\nDescription: ${d}\nTasks:\n  - Name: a\n    Action: ACS::Sleep\n    Properties: { Duration: PT1S }\n`;
 
 test('templates: versions v1, v2 on change, none for the same content; SHA-256 hash', async () => {
   const store = new TemplateStore(redis, keys(prefix));
@@ -48,15 +54,56 @@ test('a folder with one bad template loads the others and names the bad one', as
 
 test('tickets: created once per key; a person counts once; one call completes the level', async () => {
   const tickets = new ApprovalTickets(redis, keys(prefix));
-  const spec = { levels: [{ name: 'L1', mode: 'MIN' as const, min: 2, approvers: ['bob', 'carol', 'dave'] }], allowSelfApproval: false, chat: true };
-  const doc = { key: 'approve', executionId: 'exec-abc', taskName: 'approve', title: 't', description: '', orderType: 'RUNBOOK', spec, subject: {}, reasons: [], createDate: 'now' };
+  const spec = {
+    levels: [{ name: 'L1', mode: 'MIN' as const, min: 2, approvers: ['bob', 'carol', 'dave'] }],
+    allowSelfApproval: false,
+    chat: true,
+  };
+  const doc = {
+    key: 'approve',
+    executionId: 'exec-abc',
+    taskName: 'approve',
+    title: 't',
+    description: '',
+    orderType: 'RUNBOOK',
+    spec,
+    subject: {},
+    reasons: [],
+    createDate: 'now',
+  };
   const id = await tickets.create(doc);
   assert.equal(await tickets.create(doc), id);
-  assert.ok(await tickets.activate(id, -1, { index: 0, name: 'L1', mode: 'MIN', status: 'active', approvers: ['bob', 'carol', 'dave'], required: 2 }));
-  assert.ok(!(await tickets.activate(id, -1, { index: 0, name: 'L1', mode: 'MIN', status: 'active', approvers: ['x'], required: 1 })), 'activated once');
-  const votes = await Promise.all(['bob', 'bob', 'carol', 'dave', 'carol'].map((v) => tickets.ballot(id, v, 'AGREE', undefined, new Date().toISOString())));
+  assert.ok(
+    await tickets.activate(id, -1, {
+      index: 0,
+      name: 'L1',
+      mode: 'MIN',
+      status: 'active',
+      approvers: ['bob', 'carol', 'dave'],
+      required: 2,
+    }),
+  );
+  assert.ok(
+    !(await tickets.activate(id, -1, {
+      index: 0,
+      name: 'L1',
+      mode: 'MIN',
+      status: 'active',
+      approvers: ['x'],
+      required: 1,
+    })),
+    'activated once',
+  );
+  const votes = await Promise.all(
+    ['bob', 'bob', 'carol', 'dave', 'carol'].map((v) =>
+      tickets.ballot(id, v, 'AGREE', undefined, new Date().toISOString()),
+    ),
+  );
   // One connection keeps the order: the second approval completes the level and closes it.
-  assert.deepEqual(votes.map((v) => v.outcome), ['recorded', 'duplicate', 'level-done', 'not-approver', 'not-approver']);
+  assert.deepEqual(
+    votes.map((v) => v.outcome),
+    ['recorded', 'duplicate', 'level-done', 'not-approver', 'not-approver'],
+  );
   assert.ok(await tickets.close(id, 'approved', 'approved', 'now', true));
   assert.ok(!(await tickets.close(id, 'timed-out', 'timed out', 'now')), 'a closed ticket is not closed again');
   assert.equal((await tickets.ballot(id, 'dave', 'AGREE', undefined, 'x')).outcome, 'closed');
@@ -69,15 +116,43 @@ test('tickets: created once per key; a person counts once; one call completes th
 
 test('tickets: open() lists the open ones newest first and drops hints of tickets closed any way (a rejection closes in the ballot)', async () => {
   const tickets = new ApprovalTickets(redis, keys(prefix));
-  const spec = { levels: [{ name: 'L1', mode: 'MIN' as const, min: 1, approvers: ['bob'] }], allowSelfApproval: false, chat: true };
-  const make = (n: number) => tickets.create({ key: `approve-${n}`, executionId: `exec-open${n}`, taskName: 'approve', title: 't', description: '', orderType: 'RUNBOOK', spec, subject: {}, reasons: [], createDate: 'now' });
+  const spec = {
+    levels: [{ name: 'L1', mode: 'MIN' as const, min: 1, approvers: ['bob'] }],
+    allowSelfApproval: false,
+    chat: true,
+  };
+  const make = (n: number) =>
+    tickets.create({
+      key: `approve-${n}`,
+      executionId: `exec-open${n}`,
+      taskName: 'approve',
+      title: 't',
+      description: '',
+      orderType: 'RUNBOOK',
+      spec,
+      subject: {},
+      reasons: [],
+      createDate: 'now',
+    });
   const [a, b, c] = [await make(1), await make(2), await make(3)];
-  for (const id of [a, b, c]) await tickets.activate(id, -1, { index: 0, name: 'L1', mode: 'ANY', status: 'active', approvers: ['bob'], required: 1 });
+  for (const id of [a, b, c])
+    await tickets.activate(id, -1, {
+      index: 0,
+      name: 'L1',
+      mode: 'ANY',
+      status: 'active',
+      approvers: ['bob'],
+      required: 1,
+    });
   assert.equal((await tickets.ballot(b, 'bob', 'REJECT', 'no', 'now')).outcome, 'decided');
   assert.ok(await tickets.close(c, 'timed-out', 'timed out', 'now'));
   const open = (await tickets.open(10)).map((t) => t.id);
   assert.ok(open.includes(a) && !open.includes(b) && !open.includes(c), JSON.stringify(open));
-  assert.deepEqual(await redis.smembers(keys(prefix).openTickets).then((ids) => ids.filter((id) => [a, b, c].includes(id))), [a], 'the stale hint is gone');
+  assert.deepEqual(
+    await redis.smembers(keys(prefix).openTickets).then((ids) => ids.filter((id) => [a, b, c].includes(id))),
+    [a],
+    'the stale hint is gone',
+  );
 });
 
 test('a loop item written tells the watchers of its execution (its page follows each item)', async () => {
@@ -87,8 +162,14 @@ test('a loop item written tells the watchers of its execution (its page follows 
   sub.on('message', (_c: string, m: string) => heard.push(m));
   await sub.subscribe(k.executionEvents);
   try {
-    await new LoopStore(redis, k).putItem('exec-loopwatch', 'te-1', { index: 0, status: 'Running', startDate: 'now' } as never);
+    await new LoopStore(redis, k).putItem('exec-loopwatch', 'te-1', {
+      index: 0,
+      status: 'Running',
+      startDate: 'now',
+    } as never);
     for (let i = 0; i < 100 && !heard.length; i++) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(heard, ['exec-loopwatch']);
-  } finally { sub.disconnect(); }
+  } finally {
+    sub.disconnect();
+  }
 });

@@ -32,29 +32,57 @@ describe('event streams end with their session', () => {
   const directory = Directory.load(file);
   const revocations = new SessionRevocations(redis, keys);
   const access = new Access({
-    secret: async () => secret, directory, bearer: new BearerAuth(new Map(), directory), revocations,
-    devMode: false, permissions: new Permissions(directory), streamCheckMs: 50,
+    secret: async () => secret,
+    directory,
+    bearer: new BearerAuth(new Map(), directory),
+    revocations,
+    devMode: false,
+    permissions: new Permissions(directory),
+    streamCheckMs: 50,
   });
-  const server = createHttpServer([access.guard({
-    method: 'GET', path: /^\/events$/,
-    async handle(_req, res) { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.write(': connected\n\n'); },
-  })], createLogger('silent'));
+  const server = createHttpServer(
+    [
+      access.guard({
+        method: 'GET',
+        path: /^\/events$/,
+        async handle(_req, res) {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.write(': connected\n\n');
+        },
+      }),
+    ],
+    createLogger('silent'),
+  );
   let url = '';
   before(async () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  after(async () => { server.closeAllConnections(); server.close(); await deletePrefix(redis, `*${prefix}*`); redis.disconnect(); rmSync(dir, { recursive: true, force: true }); });
+  after(async () => {
+    server.closeAllConnections();
+    server.close();
+    await deletePrefix(redis, `*${prefix}*`);
+    redis.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   /** Opens a stream as `user`; resolves when the server ends it (or after `ms`, as 'open'). */
-  async function stream(user: string, ms: number, meanwhile: (s: ReturnType<typeof createSession>['session']) => Promise<void>) {
+  async function stream(
+    user: string,
+    ms: number,
+    meanwhile: (s: ReturnType<typeof createSession>['session']) => Promise<void>,
+  ) {
     const { session, token } = createSession(secret, user);
-    const r = await fetch(`${url}/events`, { headers: { accept: 'text/event-stream', cookie: `${SESSION_COOKIE}=${token}` } });
+    const r = await fetch(`${url}/events`, {
+      headers: { accept: 'text/event-stream', cookie: `${SESSION_COOKIE}=${token}` },
+    });
     assert.equal(r.status, 200);
     const reader = r.body!.getReader();
     await reader.read();
     await meanwhile(session);
-    const ended = (async () => { for (;;) if ((await reader.read()).done) return 'ended'; })();
+    const ended = (async () => {
+      for (;;) if ((await reader.read()).done) return 'ended';
+    })();
     const outcome = await Promise.race([ended, new Promise((res) => setTimeout(() => res('open'), ms))]);
     await reader.cancel().catch(() => undefined);
     return outcome;
@@ -69,9 +97,12 @@ describe('event streams end with their session', () => {
   });
 
   test('taking the user out of the directory ends their open stream', async () => {
-    assert.equal(await stream('bob', 2000, async () => {
-      writeFileSync(file, 'users:\n  alice: {}\n');
-      utimesSync(file, new Date(), new Date(Date.now() + 5000));
-    }), 'ended');
+    assert.equal(
+      await stream('bob', 2000, async () => {
+        writeFileSync(file, 'users:\n  alice: {}\n');
+        utimesSync(file, new Date(), new Date(Date.now() + 5000));
+      }),
+      'ended',
+    );
   });
 });

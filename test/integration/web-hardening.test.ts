@@ -7,23 +7,58 @@ import { after, before, describe, test } from 'node:test';
 import { FakeSlackApi } from '../fakes/slack-api.js';
 import { SlackSender } from '../fakes/slack-client.js';
 import { Target } from '../fakes/target.js';
-import { consolePost, signIn, SIGNING_SECRET, sleep, startOpsgate, until, waitingTicket, type Opsgate } from '../support/harness.js';
+import {
+  consolePost,
+  signIn,
+  SIGNING_SECRET,
+  sleep,
+  startOpsgate,
+  until,
+  waitingTicket,
+  type Opsgate,
+} from '../support/harness.js';
 import { createLink } from '../../src/notify/approval-links.js';
 import { secretOf } from '../../src/store/secret.js';
 
-const TOKENS = { alice: 'alice-token-hardening-0123456789', bob: 'bob-token-hardening-0123456789', carol: 'carol-token-hardening-0123456789', dave: 'dave-token-hardening-0123456789' };
+const TOKENS = {
+  alice: 'alice-token-hardening-0123456789',
+  bob: 'bob-token-hardening-0123456789',
+  carol: 'carol-token-hardening-0123456789',
+  dave: 'dave-token-hardening-0123456789',
+};
 
 /** A request from a loopback address of our choosing, so each test's failures are counted apart. */
-function from(address: string, url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {
-    const u = new URL(url);
-    const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: init.method ?? 'GET', localAddress: address, headers: init.headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (c: string) => { text += c; }).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
-    });
-    req.on('error', reject);
-    req.end(init.body);
-  });
+function from(
+  address: string,
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>(
+    (resolve, reject) => {
+      const u = new URL(url);
+      const req = httpRequest(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: u.pathname + u.search,
+          method: init.method ?? 'GET',
+          localAddress: address,
+          headers: init.headers,
+        },
+        (res) => {
+          let text = '';
+          res
+            .setEncoding('utf8')
+            .on('data', (c: string) => {
+              text += c;
+            })
+            .on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(init.body);
+    },
+  );
 }
 
 /** Failures are counted per minute: start a burst early enough in one that it ends in the same one. */
@@ -38,34 +73,59 @@ describe('web hardening: removed users, sign-out, bearer guessing, Slack replays
   let target: Target;
   const dir = mkdtempSync(join(tmpdir(), 'opsgate-hardening-'));
   const directory = join(dir, 'directory.yaml');
-  const api = (token: string, action = 'ListTemplates', address = '127.0.0.1') => from(address, `${og.url}/api/${action}`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}',
-  });
+  const api = (token: string, action = 'ListTemplates', address = '127.0.0.1') =>
+    from(address, `${og.url}/api/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{}',
+    });
   /** Rewrites the directory file, its mtime moved on so the change is seen even within one millisecond. */
   let bump = 0;
-  const rewrite = (text: string) => { writeFileSync(directory, text); bump += 5000; utimesSync(directory, new Date(), new Date(Date.now() + bump)); };
+  const rewrite = (text: string) => {
+    writeFileSync(directory, text);
+    bump += 5000;
+    utimesSync(directory, new Date(), new Date(Date.now() + bump));
+  };
 
   before(async () => {
     copyFileSync('test/fixtures/directory.yaml', directory);
     slackApi = await new FakeSlackApi().start();
     target = await new Target().start();
-    og = await startOpsgate({ slackApiUrl: slackApi.apiUrl, env: {
-      OPSGATE_API_TOKENS: Object.entries(TOKENS).map(([u, t]) => `${u}:${t}`).join(','), OPSGATE_DIRECTORY: directory,
-    } });
+    og = await startOpsgate({
+      slackApiUrl: slackApi.apiUrl,
+      env: {
+        OPSGATE_API_TOKENS: Object.entries(TOKENS)
+          .map(([u, t]) => `${u}:${t}`)
+          .join(','),
+        OPSGATE_DIRECTORY: directory,
+      },
+    });
   });
-  after(async () => { await og.close(); await slackApi.stop(); await target.stop(); rmSync(dir, { recursive: true, force: true }); });
+  after(async () => {
+    await og.close();
+    await slackApi.stop();
+    await target.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   test('someone taken out of the directory loses their API token and their sessions at once', async () => {
     const cookie = await signIn(og, TOKENS.dave);
     assert.equal((await api(TOKENS.dave)).status, 200);
-    assert.equal((await from('127.0.0.1', `${og.url}/metrics`, { headers: { authorization: `Bearer ${TOKENS.dave}` } })).status, 200);
+    assert.equal(
+      (await from('127.0.0.1', `${og.url}/metrics`, { headers: { authorization: `Bearer ${TOKENS.dave}` } })).status,
+      200,
+    );
     const before = readFileSync(directory, 'utf8');
     try {
       rewrite(before.replace(/^ {2}dave:.*\n/m, '').replace('admins: [dave]', 'admins: []'));
       const r = await api(TOKENS.dave);
       assert.equal(r.status, 401, 'the token of someone no longer in the directory');
       assert.equal((JSON.parse(r.text) as { Code: string }).Code, 'InvalidAuthorization');
-      assert.equal((await from('127.0.0.1', `${og.url}/metrics`, { headers: { authorization: `Bearer ${TOKENS.dave}` } })).status, 401, '/metrics too');
+      assert.equal(
+        (await from('127.0.0.1', `${og.url}/metrics`, { headers: { authorization: `Bearer ${TOKENS.dave}` } })).status,
+        401,
+        '/metrics too',
+      );
       assert.equal((await fetch(`${og.url}/console/state`, { headers: { cookie } })).status, 401, 'and the session');
       assert.equal((await api(TOKENS.alice)).status, 200, 'the others keep theirs');
     } finally {
@@ -76,15 +136,29 @@ describe('web hardening: removed users, sign-out, bearer guessing, Slack replays
 
   test('after sign-out a copy of the session cookie is nobody', async () => {
     const cookie = await signIn(og, TOKENS.bob);
-    const { csrf } = (await (await fetch(`${og.url}/console/state`, { headers: { cookie } })).json()) as { csrf: string };
+    const { csrf } = (await (await fetch(`${og.url}/console/state`, { headers: { cookie } })).json()) as {
+      csrf: string;
+    };
     const other = await signIn(og, TOKENS.bob);
-    const out = await fetch(`${og.url}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, 'x-csrf-token': csrf } });
+    const out = await fetch(`${og.url}/logout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
     assert.equal(out.status, 303);
-    assert.equal((await fetch(`${og.url}/console/state`, { headers: { cookie } })).status, 401, 'the copy no longer works');
+    assert.equal(
+      (await fetch(`${og.url}/console/state`, { headers: { cookie } })).status,
+      401,
+      'the copy no longer works',
+    );
     const page = await fetch(`${og.url}/executions`, { redirect: 'manual', headers: { cookie, accept: 'text/html' } });
     assert.equal(page.status, 303, 'pages send it to sign-in');
     assert.equal((await consolePost(og, '/console/command', { text: 'list' }, cookie)).status, 401);
-    assert.equal((await fetch(`${og.url}/console/state`, { headers: { cookie: other } })).status, 200, 'another session of the same person goes on');
+    assert.equal(
+      (await fetch(`${og.url}/console/state`, { headers: { cookie: other } })).status,
+      200,
+      'another session of the same person goes on',
+    );
   });
 
   test('wrong bearer tokens are limited per address: the 21st in a minute answers 429; good tokens are not counted', async () => {
@@ -94,22 +168,39 @@ describe('web hardening: removed users, sign-out, bearer guessing, Slack replays
     assert.equal((await api('wrong-token-0000000000000000', 'ListTemplates', '127.0.0.4')).status, 401);
 
     for (let i = 0; i < 20; i++) {
-      const r = i % 2 ? await api(`wrong-${i}-0123456789abcdef`, 'ListTemplates', '127.0.0.3')
-        : await from('127.0.0.3', `${og.url}/metrics`, { headers: { authorization: `Bearer wrong-${i}-0123456789abcdef` } });
+      const r =
+        i % 2
+          ? await api(`wrong-${i}-0123456789abcdef`, 'ListTemplates', '127.0.0.3')
+          : await from('127.0.0.3', `${og.url}/metrics`, {
+              headers: { authorization: `Bearer wrong-${i}-0123456789abcdef` },
+            });
       assert.equal(r.status, 401, `wrong token ${i + 1}`);
     }
     const held = await api('wrong-21-0123456789abcdef', 'ListTemplates', '127.0.0.3');
     assert.equal(held.status, 429);
     assert.ok(Number(held.headers['retry-after']) >= 1);
     assert.equal((JSON.parse(held.text) as { Code: string }).Code, 'Throttling.User');
-    assert.equal((await api(TOKENS.alice, 'ListTemplates', '127.0.0.3')).status, 429, 'while held, even a right guess is not told apart');
-    assert.equal((await from('127.0.0.3', `${og.url}/metrics`, { headers: { authorization: `Bearer ${TOKENS.alice}` } })).status, 429);
-    assert.equal((await api(TOKENS.alice, 'ListTemplates', '127.0.0.1')).status, 200, 'another address is not held back');
+    assert.equal(
+      (await api(TOKENS.alice, 'ListTemplates', '127.0.0.3')).status,
+      429,
+      'while held, even a right guess is not told apart',
+    );
+    assert.equal(
+      (await from('127.0.0.3', `${og.url}/metrics`, { headers: { authorization: `Bearer ${TOKENS.alice}` } })).status,
+      429,
+    );
+    assert.equal(
+      (await api(TOKENS.alice, 'ListTemplates', '127.0.0.1')).status,
+      200,
+      'another address is not held back',
+    );
   });
 
   describe('Slack requests replayed within five minutes', () => {
     let slack: SlackSender;
-    before(() => { slack = new SlackSender(`${og.url}/slack/events`, SIGNING_SECRET, slackApi.base); });
+    before(() => {
+      slack = new SlackSender(`${og.url}/slack/events`, SIGNING_SECRET, slackApi.base);
+    });
     const replies = () => slackApi.of('response_url').map((r) => String(r.text));
 
     test('the same signed slash command twice starts one run; the same button press twice votes and answers once', async () => {
@@ -130,7 +221,7 @@ describe('web hardening: removed users, sign-out, bearer guessing, Slack replays
       const click = slack.buttonBody('U0002', 'approve', ticketId, message);
       const clickHeaders = slack.sign(click);
       assert.equal((await slack.post(click, clickHeaders)).status, 200);
-      await until(async () => (await og.rt.tickets.get(ticketId)).approvals === 1, 'bob\'s vote');
+      await until(async () => (await og.rt.tickets.get(ticketId)).approvals === 1, "bob's vote");
       const answered = replies().length;
       assert.equal((await slack.post(click, clickHeaders)).status, 200);
       await sleep(700);
@@ -142,26 +233,57 @@ describe('web hardening: removed users, sign-out, bearer guessing, Slack replays
   });
 
   describe('Content-Security-Policy: scripts from this site only, never framed', () => {
-    const directives = (csp: string | null) => new Map((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([k, ...v]) => [k!, v]));
-    const inline = (html: string) => [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)].filter((m) => m[2]!.trim() !== '').map((m) => m[0].slice(0, 80));
+    const directives = (csp: string | null) =>
+      new Map(
+        (csp ?? '')
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .filter((d) => d[0])
+          .map(([k, ...v]) => [k!, v]),
+      );
+    const inline = (html: string) =>
+      [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)]
+        .filter((m) => m[2]!.trim() !== '')
+        .map((m) => m[0].slice(0, 80));
     const handlers = (html: string) => [...html.matchAll(/<[a-z][^>]*?\son[a-z]+\s*=/gi)].map((m) => m[0].slice(0, 80));
 
     test('/, /executions/{id}, /executions, /login, /login/{token}, /approve/{token}', async () => {
       const cookie = await signIn(og, TOKENS.alice);
-      const r = await fetch(`${og.url}/api/StartExecution`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.alice}` },
-        body: JSON.stringify({ TemplateName: 'two-approvals', Parameters: { target: target.url } }) });
+      const r = await fetch(`${og.url}/api/StartExecution`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.alice}` },
+        body: JSON.stringify({ TemplateName: 'two-approvals', Parameters: { target: target.url } }),
+      });
       const execId = ((await r.json()) as { Execution: { ExecutionId: string } }).Execution.ExecutionId;
       const ticketId = await waitingTicket(og, execId);
-      const mailLink = createLink(await secretOf(og.rt), { ticketId, approver: 'bob', expiresAt: Date.now() + 3600_000 });
-      const chatLink = /\/login\/([A-Za-z0-9_-]+)/.exec(await (async () => {
-        const slack = new SlackSender(`${og.url}/slack/events`, SIGNING_SECRET, slackApi.base);
-        await slack.command('U0003', 'login');
-        return until(() => slackApi.of('response_url').map((x) => String(x.text)).find((t) => t.includes('/login/')), 'the login link');
-      })())![1]!;
+      const mailLink = createLink(await secretOf(og.rt), {
+        ticketId,
+        approver: 'bob',
+        expiresAt: Date.now() + 3600_000,
+      });
+      const chatLink = /\/login\/([A-Za-z0-9_-]+)/.exec(
+        await (async () => {
+          const slack = new SlackSender(`${og.url}/slack/events`, SIGNING_SECRET, slackApi.base);
+          await slack.command('U0003', 'login');
+          return until(
+            () =>
+              slackApi
+                .of('response_url')
+                .map((x) => String(x.text))
+                .find((t) => t.includes('/login/')),
+            'the login link',
+          );
+        })(),
+      )![1]!;
 
       const pages: [string, Record<string, string>][] = [
-        ['/', { cookie }], [`/executions/${execId}`, { cookie }], ['/executions', { cookie }], ['/login', {}],
-        [`/login/${chatLink}`, {}], [`/approve/${mailLink}`, {}], ['/executions/exec-00', { cookie }],
+        ['/', { cookie }],
+        [`/executions/${execId}`, { cookie }],
+        ['/executions', { cookie }],
+        ['/login', {}],
+        [`/login/${chatLink}`, {}],
+        [`/approve/${mailLink}`, {}],
+        ['/executions/exec-00', { cookie }],
       ];
       const scripts = new Set<string>();
       for (const [path, headers] of pages) {
@@ -184,7 +306,11 @@ describe('web hardening: removed users, sign-out, bearer guessing, Slack replays
         assert.match(js.headers.get('content-type') ?? '', /^text\/javascript/, src);
         assert.equal(js.headers.get('x-content-type-options'), 'nosniff');
       }
-      assert.equal((await fetch(`${og.url}/assets/..%2fpackage.json`)).status, 404, 'only the listed scripts are served');
+      assert.equal(
+        (await fetch(`${og.url}/assets/..%2fpackage.json`)).status,
+        404,
+        'only the listed scripts are served',
+      );
     });
 
     test('the queue dashboard keeps its own policy, scripts from this site, never framed', async () => {
@@ -194,7 +320,11 @@ describe('web hardening: removed users, sign-out, bearer guessing, Slack replays
       assert.deepEqual(csp.get('script-src') ?? csp.get('default-src'), ["'self'"]);
       assert.deepEqual(csp.get('frame-ancestors'), ["'none'"]);
       assert.equal(board.headers.get('x-frame-options'), 'DENY');
-      assert.deepEqual(inline((await board.text()).replace(/<script[^>]*type="application\/json"[^>]*>[\s\S]*?<\/script>/g, '')), [], 'bull-board runs no inline script');
+      assert.deepEqual(
+        inline((await board.text()).replace(/<script[^>]*type="application\/json"[^>]*>[\s\S]*?<\/script>/g, '')),
+        [],
+        'bull-board runs no inline script',
+      );
     });
   });
 });

@@ -3,7 +3,12 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium (CHROMIUM_PATH to use another); .ci/run installs it when missing. */
 export function chromiumPath(): string {
-  const found = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
+  const found = [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ].find((p) => p && existsSync(p));
   if (!found) throw new Error('the browser tests need Chromium: apt-get install chromium, or set CHROMIUM_PATH');
   return found;
 }
@@ -11,8 +16,18 @@ export function chromiumPath(): string {
 export function launch(): Promise<Browser> {
   // No background networking: the tests talk to loopback only.
   return chromium.launch({
-    executablePath: chromiumPath(), headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 

@@ -6,11 +6,18 @@
 export function aliasBomb(opts: { brokenIndent: boolean }): string {
   const names = 'abcdefghi';
   const levels = [`  a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]`];
-  for (let i = 1; i < names.length; i++) levels.push(`  ${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(', ')}]`);
+  for (let i = 1; i < names.length; i++)
+    levels.push(
+      `  ${names[i]}: &${names[i]} [${Array(9)
+        .fill(`*${names[i - 1]}`)
+        .join(', ')}]`,
+    );
   return [
     'FormatVersion: OOS-2019-06-01',
     'Description:',
-    ...(opts.brokenIndent ? ["  en: 'a description that goes on", "on the next line, less indented'"] : ['  en: a description']),
+    ...(opts.brokenIndent
+      ? ["  en: 'a description that goes on", "on the next line, less indented'"]
+      : ['  en: a description']),
     'Metadata:',
     ...levels,
     'Tasks:',

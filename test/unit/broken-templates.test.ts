@@ -12,7 +12,9 @@ import { parseTemplate } from '../../src/template/parse.js';
  */
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'broken');
 const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Record<string, string[]>;
-const fixtures = readdirSync(dir).filter((f) => f !== 'expected.json' && /\.(ya?ml|json)$/.test(f)).sort();
+const fixtures = readdirSync(dir)
+  .filter((f) => f !== 'expected.json' && /\.(ya?ml|json)$/.test(f))
+  .sort();
 
 function format(p: TemplateProblem): string {
   const at = p.line ? ` (line ${p.line}${p.column ? `, column ${p.column}` : ''})` : '';
@@ -32,8 +34,16 @@ function problems(file: string): string[] {
 test('there are at least 45 broken templates, each with an expected entry', () => {
   assert.ok(fixtures.length >= 45, `only ${fixtures.length} fixtures`);
   assert.ok(fixtures.filter((f) => f.endsWith('.json')).length >= 8, 'at least 8 JSON fixtures');
-  assert.deepEqual(fixtures.filter((f) => !(f in expected)), [], 'fixtures without an entry in expected.json');
-  assert.deepEqual(Object.keys(expected).filter((f) => !fixtures.includes(f)), [], 'entries in expected.json without a fixture');
+  assert.deepEqual(
+    fixtures.filter((f) => !(f in expected)),
+    [],
+    'fixtures without an entry in expected.json',
+  );
+  assert.deepEqual(
+    Object.keys(expected).filter((f) => !fixtures.includes(f)),
+    [],
+    'entries in expected.json without a fixture',
+  );
 });
 
 for (const file of fixtures) {

@@ -10,17 +10,38 @@ import type { Ticket } from '../../src/approval/ticket.js';
 // Decisions read the close code; the reason is text for people and may say anything.
 
 const ticket: Ticket = {
-  id: '7', key: 'approve', executionId: 'exec-1', taskName: 'approve', templateName: 'deploy', requester: 'alice',
-  title: 'deploy / approve', description: '', orderType: 'RUNBOOK', reasons: [], subject: {},
-  spec: { levels: [{ name: 'Approval', mode: 'ANY', min: 1, approvers: ['bob'] }], allowSelfApproval: false,
-    chat: true },
-  approvers: [], required: 1, createDate: 'x', status: 'CANCEL', approvals: 0, level: 0, levels: [], votes: [],
+  id: '7',
+  key: 'approve',
+  executionId: 'exec-1',
+  taskName: 'approve',
+  templateName: 'deploy',
+  requester: 'alice',
+  title: 'deploy / approve',
+  description: '',
+  orderType: 'RUNBOOK',
+  reasons: [],
+  subject: {},
+  spec: {
+    levels: [{ name: 'Approval', mode: 'ANY', min: 1, approvers: ['bob'] }],
+    allowSelfApproval: false,
+    chat: true,
+  },
+  approvers: [],
+  required: 1,
+  createDate: 'x',
+  status: 'CANCEL',
+  approvals: 0,
+  level: 0,
+  levels: [],
+  votes: [],
 };
 const closed = (closeCode: CloseCode, reason: string): Ticket => ({ ...ticket, closeCode, reason });
 
 test('the card says "timed out" by the code, not by the reason text', () => {
-  assert.equal(approvalCard(closed('timed-out', 'the clock ran out'), 'http://og').outcome,
-    'Timed out: the approval and its run are cancelled');
+  assert.equal(
+    approvalCard(closed('timed-out', 'the clock ran out'), 'http://og').outcome,
+    'Timed out: the approval and its run are cancelled',
+  );
   assert.equal(approvalCard(closed('cancelled', 'timed out'), 'http://og').outcome, 'Cancelled: timed out');
 });
 
@@ -31,24 +52,46 @@ test('describeStatus says "timed out" by the code', () => {
 });
 
 const execution: Execution = {
-  id: 'exec-1', templateName: 'deploy', templateVersion: 'v1', parameters: {}, status: 'Waiting', tasks: {},
-  origin: { platform: 'cli' }, mode: 'Automatic', createDate: 'x', updateDate: 'x',
+  id: 'exec-1',
+  templateName: 'deploy',
+  templateVersion: 'v1',
+  parameters: {},
+  status: 'Waiting',
+  tasks: {},
+  origin: { platform: 'cli' },
+  mode: 'Automatic',
+  createDate: 'x',
+  updateDate: 'x',
 };
-const unused = () => { throw new Error('not used by ACS::Approve'); };
+const unused = () => {
+  throw new Error('not used by ACS::Approve');
+};
 
 /** Runs ACS::Approve on an existing ticket whose status the port answers. */
 async function run(status: Awaited<ReturnType<ApprovalPort['status']>>) {
   const approvals: ApprovalPort = { openForTask: async () => ({ id: '7' }), status: async () => status };
   const ctx: ActionContext = {
-    execution, task: { Name: 'approve', Action: 'ACS::Approve', Properties: {}, Outputs: undefined },
-    properties: {}, idempotencyKey: 'k', signals: {},
+    execution,
+    task: { Name: 'approve', Action: 'ACS::Approve', Properties: {}, Outputs: undefined },
+    properties: {},
+    idempotencyKey: 'k',
+    signals: {},
     record: {
-      taskExecutionId: 't-1', status: 'Waiting', action: 'ACS::Approve', startDate: 'x', data: { ticketId: '7' },
+      taskExecutionId: 't-1',
+      status: 'Waiting',
+      action: 'ACS::Approve',
+      startDate: 'x',
+      data: { ticketId: '7' },
     },
     taskExecutionId: 't-1',
     ports: {
-      approvals, webhook: { send: unused }, triggers: { schedule: unused, unschedule: unused }, cloud: { call: unused },
-      children: { exists: unused, start: unused, get: unused }, fetch: unused, now: Date.now,
+      approvals,
+      webhook: { send: unused },
+      triggers: { schedule: unused, unschedule: unused },
+      cloud: { call: unused },
+      children: { exists: unused, start: unused, get: unused },
+      fetch: unused,
+      now: Date.now,
     },
   };
   return approve.run(ctx);

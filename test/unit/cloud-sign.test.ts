@@ -2,19 +2,35 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rpcParams } from '../../src/cloud/client.js';
 import { findService } from '../../src/cloud/endpoints.js';
-import { canonicalQuery, percentEncode, roaStringToSign, rpcStringToSign, rpcTimestamp, signRoa, signRpc } from '../../src/cloud/sign.js';
+import {
+  canonicalQuery,
+  percentEncode,
+  roaStringToSign,
+  rpcStringToSign,
+  rpcTimestamp,
+  signRoa,
+  signRpc,
+} from '../../src/cloud/sign.js';
 
 // The example of Alibaba Cloud's RPC signature documentation: DescribeRegions, secret "testsecret".
 const DOC_PARAMS = {
-  Timestamp: '2016-02-23T12:46:24Z', Format: 'XML', AccessKeyId: 'testid', Action: 'DescribeRegions',
-  SignatureMethod: 'HMAC-SHA1', SignatureNonce: '3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf', Version: '2014-05-26', SignatureVersion: '1.0',
+  Timestamp: '2016-02-23T12:46:24Z',
+  Format: 'XML',
+  AccessKeyId: 'testid',
+  Action: 'DescribeRegions',
+  SignatureMethod: 'HMAC-SHA1',
+  SignatureNonce: '3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf',
+  Version: '2014-05-26',
+  SignatureVersion: '1.0',
 };
 
 test('the RPC signature of the documentation example', () => {
-  assert.equal(rpcStringToSign('GET', DOC_PARAMS),
-    'GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML%26SignatureMethod%3DHMAC-SHA1'
-    + '%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0'
-    + '%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26');
+  assert.equal(
+    rpcStringToSign('GET', DOC_PARAMS),
+    'GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML%26SignatureMethod%3DHMAC-SHA1' +
+      '%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0' +
+      '%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26',
+  );
   assert.equal(signRpc('GET', DOC_PARAMS, 'testsecret'), 'OLeaidS1JvxuMvnyHOwuJ+uX5qY=');
   assert.notEqual(signRpc('POST', DOC_PARAMS, 'testsecret'), 'OLeaidS1JvxuMvnyHOwuJ+uX5qY=', 'the method is signed');
 });
@@ -32,27 +48,71 @@ test('Timestamp is UTC without milliseconds', () => {
 
 test('ROA string to sign and signature (the cases of @alicloud/pop-core)', () => {
   assert.equal(roaStringToSign('GET', '/', {}, { accept: 'application/json' }), 'GET\napplication/json\n\n\n\n/');
-  assert.equal(roaStringToSign('GET', '/', {}, { accept: 'application/json', 'content-md5': 'md5', 'content-type': 'application/json', date: 'date' }),
-    'GET\napplication/json\nmd5\napplication/json\ndate\n/');
-  assert.equal(roaStringToSign('POST', '/clusters/c1', { b: '2', a: '1' }, { accept: 'application/json', 'x-acs-version': '2015-12-15', 'x-acs-b': ' v ' }),
-    'POST\napplication/json\n\n\n\nx-acs-b:v\nx-acs-version:2015-12-15\n/clusters/c1?a=1&b=2');
+  assert.equal(
+    roaStringToSign(
+      'GET',
+      '/',
+      {},
+      { accept: 'application/json', 'content-md5': 'md5', 'content-type': 'application/json', date: 'date' },
+    ),
+    'GET\napplication/json\nmd5\napplication/json\ndate\n/',
+  );
+  assert.equal(
+    roaStringToSign(
+      'POST',
+      '/clusters/c1',
+      { b: '2', a: '1' },
+      { accept: 'application/json', 'x-acs-version': '2015-12-15', 'x-acs-b': ' v ' },
+    ),
+    'POST\napplication/json\n\n\n\nx-acs-b:v\nx-acs-version:2015-12-15\n/clusters/c1?a=1&b=2',
+  );
   assert.equal(signRoa('stringtosign', 'accessKeySecret'), '9/j11e+L9jW8mC9eUA23Wn3c0fs=');
 });
 
 test('template Parameters on the RPC wire: JSON text where the API wants it, repeat lists elsewhere', () => {
   const ecs = findService('ecs');
-  assert.deepEqual(rpcParams(ecs, 'DescribeInstances', {
-    RegionId: 'cn-hangzhou', InstanceIds: ['i-1', 'i-2'], Tags: [{ Key: 'env', Value: 'prod' }], PageSize: 100, DryRun: false, Skip: null,
-  }), { RegionId: 'cn-hangzhou', InstanceIds: '["i-1","i-2"]', 'Tag.1.Key': 'env', 'Tag.1.Value': 'prod', PageSize: '100', DryRun: 'false' });
-  assert.deepEqual(rpcParams(ecs, 'RunCommand', { InstanceIds: ['i-1', 'i-2'] }), { 'InstanceId.1': 'i-1', 'InstanceId.2': 'i-2' });
-  assert.deepEqual(rpcParams(ecs, 'TagResources', { ResourceIds: ['i-1'], Tag: [{ Key: 'a', Value: 'b' }] }),
-    { 'ResourceId.1': 'i-1', 'Tag.1.Key': 'a', 'Tag.1.Value': 'b' });
-  assert.deepEqual(rpcParams(ecs, 'DescribeImages', { Filter: [{ Key: 'CreationStartTime', Value: ['x', 'y'] }] }),
-    { 'Filter.1.Key': 'CreationStartTime', 'Filter.1.Value.1': 'x', 'Filter.1.Value.2': 'y' });
-  assert.deepEqual(rpcParams(findService('ESS'), 'SetInstancesProtection', { InstanceIds: ['i-1'] }), { 'InstanceIds.1': 'i-1' });
-  assert.deepEqual(rpcParams(findService('SLB'), 'SetBackendServers', { BackendServers: [{ ServerId: 'i-1', Weight: '100' }] }),
-    { BackendServers: '[{"ServerId":"i-1","Weight":"100"}]' });
-  assert.deepEqual(rpcParams(findService('OOS'), 'StartExecution', { Parameters: { a: 1 } }), { Parameters: '{"a":1}' });
+  assert.deepEqual(
+    rpcParams(ecs, 'DescribeInstances', {
+      RegionId: 'cn-hangzhou',
+      InstanceIds: ['i-1', 'i-2'],
+      Tags: [{ Key: 'env', Value: 'prod' }],
+      PageSize: 100,
+      DryRun: false,
+      Skip: null,
+    }),
+    {
+      RegionId: 'cn-hangzhou',
+      InstanceIds: '["i-1","i-2"]',
+      'Tag.1.Key': 'env',
+      'Tag.1.Value': 'prod',
+      PageSize: '100',
+      DryRun: 'false',
+    },
+  );
+  assert.deepEqual(rpcParams(ecs, 'RunCommand', { InstanceIds: ['i-1', 'i-2'] }), {
+    'InstanceId.1': 'i-1',
+    'InstanceId.2': 'i-2',
+  });
+  assert.deepEqual(rpcParams(ecs, 'TagResources', { ResourceIds: ['i-1'], Tag: [{ Key: 'a', Value: 'b' }] }), {
+    'ResourceId.1': 'i-1',
+    'Tag.1.Key': 'a',
+    'Tag.1.Value': 'b',
+  });
+  assert.deepEqual(rpcParams(ecs, 'DescribeImages', { Filter: [{ Key: 'CreationStartTime', Value: ['x', 'y'] }] }), {
+    'Filter.1.Key': 'CreationStartTime',
+    'Filter.1.Value.1': 'x',
+    'Filter.1.Value.2': 'y',
+  });
+  assert.deepEqual(rpcParams(findService('ESS'), 'SetInstancesProtection', { InstanceIds: ['i-1'] }), {
+    'InstanceIds.1': 'i-1',
+  });
+  assert.deepEqual(
+    rpcParams(findService('SLB'), 'SetBackendServers', { BackendServers: [{ ServerId: 'i-1', Weight: '100' }] }),
+    { BackendServers: '[{"ServerId":"i-1","Weight":"100"}]' },
+  );
+  assert.deepEqual(rpcParams(findService('OOS'), 'StartExecution', { Parameters: { a: 1 } }), {
+    Parameters: '{"a":1}',
+  });
 });
 
 test('services are found whatever their case; an unknown one is named', () => {

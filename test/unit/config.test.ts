@@ -24,13 +24,23 @@ test('a bad value stops start-up with one line naming the variable', () => {
     [{ OPSGATE_KEY_PREFIX: 'a:b' }, /^OPSGATE_KEY_PREFIX must be/],
   ];
   for (const [env, message] of cases) {
-    assert.throws(() => loadConfig(env), (e: Error) => message.test(e.message) && !e.message.includes('\n'), JSON.stringify(env));
+    assert.throws(
+      () => loadConfig(env),
+      (e: Error) => message.test(e.message) && !e.message.includes('\n'),
+      JSON.stringify(env),
+    );
   }
 });
 
 test('secrets are never echoed in a configuration error', () => {
-  assert.throws(() => loadConfig({ SLACK_BOT_TOKEN: 'secret-token-value', SLACK_SIGNING_SECRET: 's' }), (e: Error) => !e.message.includes('secret-token-value'));
-  assert.throws(() => loadConfig({ OPSGATE_SECRET: 'short' }), (e: Error) => !e.message.includes('short"'));
+  assert.throws(
+    () => loadConfig({ SLACK_BOT_TOKEN: 'secret-token-value', SLACK_SIGNING_SECRET: 's' }),
+    (e: Error) => !e.message.includes('secret-token-value'),
+  );
+  assert.throws(
+    () => loadConfig({ OPSGATE_SECRET: 'short' }),
+    (e: Error) => !e.message.includes('short"'),
+  );
 });
 
 test('an empty variable counts as unset', () => {
@@ -38,7 +48,10 @@ test('an empty variable counts as unset', () => {
 });
 
 test('the directory maps chat ids to people and expands groups', () => {
-  const d = new Directory({ users: { alice: { slack: 'U1', groups: ['sre'] }, bob: { slack: 'U2' } }, groups: { sre: ['bob'] } });
+  const d = new Directory({
+    users: { alice: { slack: 'U1', groups: ['sre'] }, bob: { slack: 'U2' } },
+    groups: { sre: ['bob'] },
+  });
   assert.equal(d.byPlatform('slack', 'U2')?.name, 'bob');
   assert.equal(d.byPlatform('slack', 'U3'), undefined);
   assert.deepEqual(d.members('sre').sort(), ['alice', 'bob']);

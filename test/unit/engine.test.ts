@@ -24,13 +24,27 @@ Tasks:
 const task = (n: string) => template.Tasks.find((t) => t.Name === n)!;
 const t0 = '2026-01-01T00:00:00Z';
 const fresh: Execution = {
-  id: 'exec-1', templateName: 't', templateVersion: 'v1', parameters: {}, status: 'Running', tasks: {},
-  origin: { platform: 'cli' }, mode: 'Automatic', createDate: t0, updateDate: t0,
+  id: 'exec-1',
+  templateName: 't',
+  templateVersion: 'v1',
+  parameters: {},
+  status: 'Running',
+  tasks: {},
+  origin: { platform: 'cli' },
+  mode: 'Automatic',
+  createDate: t0,
+  updateDate: t0,
 };
 
 test('tasks run in list order; OnSuccess jumps; ACS::END ends with Success', () => {
   assert.equal((nextTask(template, fresh) as { task: { Name: string } }).task.Name, 'a');
-  let e = applyOutcome(template, startTask(fresh, task('a'), t0, 'task-exec-1'), task('a'), { kind: 'success', outputs: { x: 1 } }, t0);
+  let e = applyOutcome(
+    template,
+    startTask(fresh, task('a'), t0, 'task-exec-1'),
+    task('a'),
+    { kind: 'success', outputs: { x: 1 } },
+    t0,
+  );
   assert.equal(e.current, 'b');
   assert.deepEqual(e.tasks.a!.outputs, { x: 1 });
   e = applyOutcome(template, startTask(e, task('b'), t0, 'te-b'), task('b'), { kind: 'success', outputs: {} }, t0);
@@ -39,17 +53,35 @@ test('tasks run in list order; OnSuccess jumps; ACS::END ends with Success', () 
 });
 
 test('OnError leads on; without it a failure fails the execution', () => {
-  const e = applyOutcome(template, startTask(fresh, task('a'), t0, 'te-a'), task('a'), { kind: 'failed', message: 'boom' }, t0);
+  const e = applyOutcome(
+    template,
+    startTask(fresh, task('a'), t0, 'te-a'),
+    task('a'),
+    { kind: 'failed', message: 'boom' },
+    t0,
+  );
   assert.equal(e.status, 'Running');
   assert.equal(e.current, 'c');
   assert.equal(e.tasks.a!.status, 'Failed');
-  const f = applyOutcome(template, startTask(e, task('c'), t0, 'te-c'), task('c'), { kind: 'failed', message: 'again' }, t0);
+  const f = applyOutcome(
+    template,
+    startTask(e, task('c'), t0, 'te-c'),
+    task('c'),
+    { kind: 'failed', message: 'again' },
+    t0,
+  );
   assert.equal(f.status, 'Failed');
   assert.equal(f.statusMessage, 'task c failed: again');
 });
 
 test('a wait parks the execution at its task; a cancel ends it Cancelled', () => {
-  const w = applyOutcome(template, startTask(fresh, task('a'), t0, 'te-a'), task('a'), { kind: 'wait', message: 'waiting for approval 7', data: { ticketId: '7' } }, t0);
+  const w = applyOutcome(
+    template,
+    startTask(fresh, task('a'), t0, 'te-a'),
+    task('a'),
+    { kind: 'wait', message: 'waiting for approval 7', data: { ticketId: '7' } },
+    t0,
+  );
   assert.equal(w.status, 'Waiting');
   assert.equal(w.current, 'a');
   assert.deepEqual(w.tasks.a!.data, { ticketId: '7' });

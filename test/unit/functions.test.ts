@@ -13,19 +13,55 @@ function call(name: string, args: unknown): unknown {
 }
 
 function fails(name: string, args: unknown, message: string): void {
-  assert.throws(() => call(name, args), (e: unknown) => {
-    assert.ok(e instanceof ExpressionError, `threw ${String(e)}`);
-    assert.equal(e.message, message);
-    assert.equal(e.code, 'InvalidExpression');
-    return true;
-  });
+  assert.throws(
+    () => call(name, args),
+    (e: unknown) => {
+      assert.ok(e instanceof ExpressionError, `threw ${String(e)}`);
+      assert.equal(e.message, message);
+      assert.equal(e.code, 'InvalidExpression');
+      return true;
+    },
+  );
 }
 
 test('the registry holds every function by name, without If and without Object methods', () => {
-  const names = ['Equals', 'Not', 'And', 'Or', 'Select', 'Split', 'Join', 'Replace', 'Base64Encode', 'Base64Decode',
-    'Jq', 'ListJoin', 'MergeList', 'MergeMap', 'MergeMapToList', 'ConvertMapToList', 'MapJoin', 'Min', 'Max', 'First',
-    'Last', 'RangeSelect', 'Intersection', 'Union', 'Difference', 'AddHour', 'FormatUTCTime', 'Eval', 'DurationBetween',
-    'CalculateBatch', 'Sub', 'ContainsSubString', 'Escape', 'IsIpInCIDR', 'Sum'];
+  const names = [
+    'Equals',
+    'Not',
+    'And',
+    'Or',
+    'Select',
+    'Split',
+    'Join',
+    'Replace',
+    'Base64Encode',
+    'Base64Decode',
+    'Jq',
+    'ListJoin',
+    'MergeList',
+    'MergeMap',
+    'MergeMapToList',
+    'ConvertMapToList',
+    'MapJoin',
+    'Min',
+    'Max',
+    'First',
+    'Last',
+    'RangeSelect',
+    'Intersection',
+    'Union',
+    'Difference',
+    'AddHour',
+    'FormatUTCTime',
+    'Eval',
+    'DurationBetween',
+    'CalculateBatch',
+    'Sub',
+    'ContainsSubString',
+    'Escape',
+    'IsIpInCIDR',
+    'Sum',
+  ];
   assert.deepEqual(Object.keys(functions).sort(), [...names].sort());
   assert.equal(functions.If, undefined);
   assert.equal(functions.toString, undefined);
@@ -82,7 +118,13 @@ test('Select indexes lists and keys maps', () => {
   const trigger = { type: 'cron', expression: '0 0 8 ? * *', timeZone: 'Asia/Shanghai' };
   assert.equal(call('Select', ['type', trigger]), 'cron'); // [type, '{{ timerTrigger }}']
   assert.equal(call('Select', ['endDate', trigger]), null); // an optional field that is absent
-  assert.equal(call('Select', ['ACS::Bastionhost::Instance', { 'ACS::ECS::Instance': 'ecs', 'ACS::Bastionhost::Instance': 'bastionhost' }]), 'bastionhost');
+  assert.equal(
+    call('Select', [
+      'ACS::Bastionhost::Instance',
+      { 'ACS::ECS::Instance': 'ecs', 'ACS::Bastionhost::Instance': 'bastionhost' },
+    ]),
+    'bastionhost',
+  );
   assert.equal(call('Select', [1, call('Split', [':', '21:30:00Z'])]), '30'); // [1, {Split: [':', t]}]
   assert.equal(call('Select', ['0', ['a', 'b']]), 'a');
   assert.equal(call('Select', [-1, ['a', 'b']]), 'b');
@@ -101,9 +143,17 @@ test('Split and Join, including the corpus cron expression', () => {
   assert.deepEqual(call('Split', [',', '']), ['']);
   assert.deepEqual(call('Split', ['.', 'OOSServiceRole-exec-abc']), ['OOSServiceRole-exec-abc']);
   const time = '21:30:00Z';
-  const cron = call('Join', [' ', ['0',
-    call('Select', [1, call('Split', [':', time])]),
-    call('Select', [0, call('Split', [':', time])]), '?', '*', '1,2,3']]);
+  const cron = call('Join', [
+    ' ',
+    [
+      '0',
+      call('Select', [1, call('Split', [':', time])]),
+      call('Select', [0, call('Split', [':', time])]),
+      '?',
+      '*',
+      '1,2,3',
+    ],
+  ]);
   assert.equal(cron, '0 30 21 ? * 1,2,3');
   assert.equal(call('Join', [',', ['i-1', 'i-2']]), 'i-1,i-2'); // [',', '{{ getInstanceIpAddress.Ips }}']
   assert.equal(call('Join', ['-', ['a', 1, true, { x: 1 }, ['y'], null]]), 'a-1-true-{"x":1}-["y"]-null');
@@ -135,9 +185,15 @@ test('Base64Encode and Base64Decode work on UTF-8 text', () => {
 });
 
 test('Jq runs a real jq; First gives the first result, All the list', async () => {
-  const infos = [{ instanceId: 'i-1', osType: 'linux' }, { instanceId: 'i-2', osType: 'windows' }];
+  const infos = [
+    { instanceId: 'i-1', osType: 'linux' },
+    { instanceId: 'i-2', osType: 'windows' },
+  ];
   assert.equal(await call('Jq', ['First', '.|map(select(.instanceId == "i-2").osType)[]', infos]), 'windows');
-  assert.equal(await call('Jq', ['First', 'contains(["ACS::ECS::Instance"])', ['ACS::ECS::Instance', 'ACS::RDS::DBInstance']]), true);
+  assert.equal(
+    await call('Jq', ['First', 'contains(["ACS::ECS::Instance"])', ['ACS::ECS::Instance', 'ACS::RDS::DBInstance']]),
+    true,
+  );
   const groups = [{ vSwitchIds: ['vsw-1', 'vsw-2'] }, { vSwitchIds: ['vsw-3'] }];
   const all = await call('Jq', ['All', '.[].vSwitchIds', groups]);
   assert.deepEqual(all, [['vsw-1', 'vsw-2'], ['vsw-3']]);
@@ -146,9 +202,14 @@ test('Jq runs a real jq; First gives the first result, All the list', async () =
   assert.equal(await call('Jq', ['First', 'empty', []]), null);
   assert.deepEqual(await call('Jq', ['All', 'empty', []]), []);
   assert.equal(await call('Jq', ['First', 'ascii_upcase', 'i-abc']), 'I-ABC'); // text that is not JSON stays text
-  await assert.rejects(async () => call('Jq', ['Last', '.', {}]), { message: "Fn::Jq: method must be First or All, got 'Last'" });
+  await assert.rejects(async () => call('Jq', ['Last', '.', {}]), {
+    message: "Fn::Jq: method must be First or All, got 'Last'",
+  });
   await assert.rejects(async () => call('Jq', ['First', '.']), { message: 'Fn::Jq: expects [method, script, object]' });
-  await assert.rejects(async () => call('Jq', ['First', '.[', {}]), (e: unknown) => e instanceof ExpressionError && /^Fn::Jq: /.test(e.message));
+  await assert.rejects(
+    async () => call('Jq', ['First', '.[', {}]),
+    (e: unknown) => e instanceof ExpressionError && /^Fn::Jq: /.test(e.message),
+  );
 });
 
 test('ListJoin collects its arguments into a list', () => {
@@ -170,7 +231,12 @@ test('MergeList flattens one level', () => {
 
 test('MergeMap merges maps; later keys win', () => {
   const merged = call('MergeMap', [
-    { InstanceAttr: call('MergeMap', [call('MergeMap', [{ InstanceId: 'i-1' }, { SecurityGroupIds: ['sg-1'] }]), { PrivateIpAddresses: ['10.0.0.1'] }]) },
+    {
+      InstanceAttr: call('MergeMap', [
+        call('MergeMap', [{ InstanceId: 'i-1' }, { SecurityGroupIds: ['sg-1'] }]),
+        { PrivateIpAddresses: ['10.0.0.1'] },
+      ]),
+    },
     { DiskInfo: call('MergeMap', [{ DataDisk: [] }, { SystemDisk: { DiskId: 'd-1' } }]) },
   ]);
   assert.deepEqual(merged, {
@@ -188,12 +254,22 @@ test('MergeMap merges maps; later keys win', () => {
 
 test('MergeMapToList zips list values by index', () => {
   assert.deepEqual(call('MergeMapToList', [{ ServerId: ['i-1'] }, { Weight: [0] }]), [{ ServerId: 'i-1', Weight: 0 }]);
-  assert.deepEqual(call('MergeMapToList', [{ ServerId: ['a', 'b'] }, { Weight: [1, 2] }]),
-    [{ ServerId: 'a', Weight: 1 }, { ServerId: 'b', Weight: 2 }]);
-  assert.deepEqual(call('MergeMapToList', [{ ServerId: ['a', 'b'] }, { Weight: 100 }, { Type: 'ecs' }]),
-    [{ ServerId: 'a', Weight: 100, Type: 'ecs' }, { ServerId: 'b', Weight: 100, Type: 'ecs' }]);
-  assert.deepEqual(call('MergeMapToList', [{ k1: ['a', 'b', 'c'] }, { k2: ['x'] }]), // shorter repeats its last
-    [{ k1: 'a', k2: 'x' }, { k1: 'b', k2: 'x' }, { k1: 'c', k2: 'x' }]);
+  assert.deepEqual(call('MergeMapToList', [{ ServerId: ['a', 'b'] }, { Weight: [1, 2] }]), [
+    { ServerId: 'a', Weight: 1 },
+    { ServerId: 'b', Weight: 2 },
+  ]);
+  assert.deepEqual(call('MergeMapToList', [{ ServerId: ['a', 'b'] }, { Weight: 100 }, { Type: 'ecs' }]), [
+    { ServerId: 'a', Weight: 100, Type: 'ecs' },
+    { ServerId: 'b', Weight: 100, Type: 'ecs' },
+  ]);
+  assert.deepEqual(
+    call('MergeMapToList', [{ k1: ['a', 'b', 'c'] }, { k2: ['x'] }]), // shorter repeats its last
+    [
+      { k1: 'a', k2: 'x' },
+      { k1: 'b', k2: 'x' },
+      { k1: 'c', k2: 'x' },
+    ],
+  );
   assert.deepEqual(call('MergeMapToList', [{ k1: [] }, { k2: [] }]), []);
   assert.deepEqual(call('MergeMapToList', []), []);
   fails('MergeMapToList', { a: [1] }, 'Fn::MergeMapToList: expects a list of maps, got {"a":[1]}');
@@ -201,7 +277,10 @@ test('MergeMapToList zips list values by index', () => {
 
 test('ConvertMapToList turns a map into Key/Value pairs', async () => {
   const tags = call('ConvertMapToList', [{ env: 'prod', team: 'ops' }]); // ['{{ oldTag }}']
-  assert.deepEqual(tags, [{ Key: 'env', Value: 'prod' }, { Key: 'team', Value: 'ops' }]);
+  assert.deepEqual(tags, [
+    { Key: 'env', Value: 'prod' },
+    { Key: 'team', Value: 'ops' },
+  ]);
   assert.equal(await call('Jq', ['First', '.[].Key', tags]), 'env');
   assert.deepEqual(call('ConvertMapToList', { a: 1 }), [{ Key: 'a', Value: 1 }]);
   assert.deepEqual(call('ConvertMapToList', ['{"a": "b"}']), [{ Key: 'a', Value: 'b' }]);
@@ -211,7 +290,13 @@ test('ConvertMapToList turns a map into Key/Value pairs', async () => {
 });
 
 test('MapJoin pairs keys with values', () => {
-  assert.deepEqual(call('MapJoin', [['a', 'b'], [1, { c: 2 }]]), { a: 1, b: { c: 2 } });
+  assert.deepEqual(
+    call('MapJoin', [
+      ['a', 'b'],
+      [1, { c: 2 }],
+    ]),
+    { a: 1, b: { c: 2 } },
+  );
   assert.deepEqual(call('MapJoin', [[], []]), {});
   assert.deepEqual(call('MapJoin', [[1], ['one']]), { 1: 'one' });
   fails('MapJoin', [['a', 'b'], [1]], 'Fn::MapJoin: 2 keys but 1 values');
@@ -260,8 +345,22 @@ test('Intersection, Union and Difference keep the first list order', () => {
   assert.deepEqual(call('Intersection', [ids, leaders]), ['i-2', 'i-3']);
   assert.deepEqual(call('Union', [ids, leaders]), ['i-1', 'i-2', 'i-3', 'i-9']);
   assert.deepEqual(call('Difference', [ids, leaders]), ['i-1', 'i-9']); // union minus intersection
-  assert.deepEqual(call('Intersection', [['a', 'b', 'c'], ['b', 'c'], ['c', 'a']]), ['c']);
-  assert.deepEqual(call('Difference', [['a', 'b', 'c'], ['b', 'c'], ['c', 'a']]), ['a', 'b']);
+  assert.deepEqual(
+    call('Intersection', [
+      ['a', 'b', 'c'],
+      ['b', 'c'],
+      ['c', 'a'],
+    ]),
+    ['c'],
+  );
+  assert.deepEqual(
+    call('Difference', [
+      ['a', 'b', 'c'],
+      ['b', 'c'],
+      ['c', 'a'],
+    ]),
+    ['a', 'b'],
+  );
   assert.deepEqual(call('Union', [['a', 'a'], ['a']]), ['a']);
   assert.deepEqual(call('Intersection', [[{ k: 1, v: 2 }, { k: 3 }], [{ v: 2, k: 1 }]]), [{ k: 1, v: 2 }]);
   assert.deepEqual(call('Intersection', [[1, '1'], ['1']]), ['1']); // strict: 1 is not '1' here
@@ -280,18 +379,34 @@ test('AddHour shifts a UTC time by (possibly negative or fractional) hours', () 
   assert.equal(call('AddHour', ['2024-03-10T08:00:00+08:00', 0]), '2024-03-10T00:00:00Z');
   assert.equal(call('AddHour', ['2024-03-10 05:00:00', 2]), '2024-03-10T07:00:00Z');
   assert.equal(call('AddHour', ['2024-03-10', 24]), '2024-03-11T00:00:00Z');
-  fails('AddHour', ['yesterday', 1], "Fn::AddHour: the time 'yesterday' is not an ISO-8601 time such as 2024-01-31T08:00:00Z");
-  fails('AddHour', ['2024-02-30T00:00:00Z', 1], "Fn::AddHour: the time '2024-02-30T00:00:00Z' is not an ISO-8601 time such as 2024-01-31T08:00:00Z");
+  fails(
+    'AddHour',
+    ['yesterday', 1],
+    "Fn::AddHour: the time 'yesterday' is not an ISO-8601 time such as 2024-01-31T08:00:00Z",
+  );
+  fails(
+    'AddHour',
+    ['2024-02-30T00:00:00Z', 1],
+    "Fn::AddHour: the time '2024-02-30T00:00:00Z' is not an ISO-8601 time such as 2024-01-31T08:00:00Z",
+  );
   fails('AddHour', ['2024-03-10T05:00:00Z', 'two'], "Fn::AddHour: hours must be a number, got 'two'");
   fails('AddHour', ['2024-03-10T05:00:00Z'], 'Fn::AddHour: expects [utcTime, hours]');
 });
 
 test('FormatUTCTime formats with strftime directives', () => {
   const t = '2024-03-03T05:06:07.25Z';
-  assert.equal(call('FormatUTCTime', [call('AddHour', ['2024-03-10T05:06:07Z', -168]), '%Y-%m-%dT00:00Z']), '2024-03-03T00:00Z');
-  assert.equal(call('FormatUTCTime', [call('AddHour', ['2024-03-10T05:06:07Z', 1]), '%Y-%m-%dT%H:%MZ']), '2024-03-10T06:06Z');
-  assert.equal(call('FormatUTCTime', [t, '%y|%j|%a|%A|%b|%B|%p|%I|%S|%f|%z|%Z|%%']),
-    '24|063|Sun|Sunday|Mar|March|AM|05|07|250000|+0000|UTC|%');
+  assert.equal(
+    call('FormatUTCTime', [call('AddHour', ['2024-03-10T05:06:07Z', -168]), '%Y-%m-%dT00:00Z']),
+    '2024-03-03T00:00Z',
+  );
+  assert.equal(
+    call('FormatUTCTime', [call('AddHour', ['2024-03-10T05:06:07Z', 1]), '%Y-%m-%dT%H:%MZ']),
+    '2024-03-10T06:06Z',
+  );
+  assert.equal(
+    call('FormatUTCTime', [t, '%y|%j|%a|%A|%b|%B|%p|%I|%S|%f|%z|%Z|%%']),
+    '24|063|Sun|Sunday|Mar|March|AM|05|07|250000|+0000|UTC|%',
+  );
   assert.equal(call('FormatUTCTime', ['2024-12-31T00:00:00Z', '%j %I%p']), '366 12AM');
   assert.equal(call('FormatUTCTime', ['2024-07-01T13:00:00Z', '%I %p']), '01 PM');
   assert.equal(call('FormatUTCTime', [t, 'no directives']), 'no directives');
@@ -333,11 +448,22 @@ test('DurationBetween gives an ISO-8601 duration for ACS::Sleep', () => {
   assert.equal(call('DurationBetween', ['10:00:00', '10:00:05']), 'PT5S');
   assert.equal(call('DurationBetween', ['10:00', '10:00']), 'PT0S');
   assert.equal(call('DurationBetween', ['2024-01-01T00:00:00Z', '2024-01-02T01:00:30Z']), 'PT25H30S');
-  fails('DurationBetween', ['2024-01-02T00:00:00Z', '2024-01-01T00:00:00Z'],
-    "Fn::DurationBetween: end '2024-01-01T00:00:00Z' is before start '2024-01-02T00:00:00Z'");
-  fails('DurationBetween', ['08:00', '2024-01-01T00:00:00Z'], 'Fn::DurationBetween: expects two times of day or two full times, not one of each');
+  fails(
+    'DurationBetween',
+    ['2024-01-02T00:00:00Z', '2024-01-01T00:00:00Z'],
+    "Fn::DurationBetween: end '2024-01-01T00:00:00Z' is before start '2024-01-02T00:00:00Z'",
+  );
+  fails(
+    'DurationBetween',
+    ['08:00', '2024-01-01T00:00:00Z'],
+    'Fn::DurationBetween: expects two times of day or two full times, not one of each',
+  );
   fails('DurationBetween', ['25:00', '08:00'], "Fn::DurationBetween: start '25:00' is not a time of day");
-  fails('DurationBetween', ['noon', '08:00'], "Fn::DurationBetween: start 'noon' is not an ISO-8601 time such as 2024-01-31T08:00:00Z");
+  fails(
+    'DurationBetween',
+    ['noon', '08:00'],
+    "Fn::DurationBetween: start 'noon' is not an ISO-8601 time such as 2024-01-31T08:00:00Z",
+  );
 });
 
 test('CalculateBatch splits items into even batches, larger first', () => {
@@ -353,11 +479,16 @@ test('CalculateBatch splits items into even batches, larger first', () => {
 });
 
 test('Sub replaces ${name} and leaves ${!Literal} and $shell variables', () => {
-  assert.equal(call('Sub', ['.|{"Package": "${package}", "PackageResult": .commandOutput}', { package: 'nginx' }]),
-    '.|{"Package": "nginx", "PackageResult": .commandOutput}');
-  const script = 'docker build -f Dockerfile -t $current_image_version ${FinalContextPath}\ndocker push $current_image_version';
-  assert.equal(call('Sub', [script, { FinalContextPath: 'app/docker' }]),
-    'docker build -f Dockerfile -t $current_image_version app/docker\ndocker push $current_image_version');
+  assert.equal(
+    call('Sub', ['.|{"Package": "${package}", "PackageResult": .commandOutput}', { package: 'nginx' }]),
+    '.|{"Package": "nginx", "PackageResult": .commandOutput}',
+  );
+  const script =
+    'docker build -f Dockerfile -t $current_image_version ${FinalContextPath}\ndocker push $current_image_version';
+  assert.equal(
+    call('Sub', [script, { FinalContextPath: 'app/docker' }]),
+    'docker build -f Dockerfile -t $current_image_version app/docker\ndocker push $current_image_version',
+  );
   assert.equal(call('Sub', ['echo ${!HOME} ${ n }', { n: 3 }]), 'echo ${HOME} 3');
   assert.equal(call('Sub', ['${a}/${a}', { a: ['x'] }]), '["x"]/["x"]');
   assert.equal(call('Sub', ['plain']), 'plain');

@@ -40,18 +40,59 @@ Tasks:
   - { Name: after, Action: ACS::Sleep, Properties: { Duration: PT1S } }
 `).template as Template;
 
-type Place = { name: string; template: Template; current: string; tasks: Record<string, TaskRecord['status']>; paused?: boolean; parent?: boolean; gate?: boolean };
+type Place = {
+  name: string;
+  template: Template;
+  current: string;
+  tasks: Record<string, TaskRecord['status']>;
+  paused?: boolean;
+  parent?: boolean;
+  gate?: boolean;
+};
 
 const places: Place[] = [
   { name: 'before the approval', template: linear, current: 'prepare', tasks: {} },
-  { name: 'at the open approval', template: linear, current: 'approve', tasks: { prepare: 'Success', approve: 'Waiting' } },
-  { name: 'at a failed approval', template: linear, current: 'approve', tasks: { prepare: 'Success', approve: 'Failed' }, paused: true },
-  { name: 'after the approval', template: linear, current: 'deploy', tasks: { prepare: 'Success', approve: 'Success' } },
-  { name: 'after the approval, at a failed task', template: linear, current: 'deploy', tasks: { prepare: 'Success', approve: 'Success', deploy: 'Failed' }, paused: true },
-  { name: 'at an open approval in a loop', template: looped, current: 'approveEach', tasks: { approveEach: 'Running' } },
+  {
+    name: 'at the open approval',
+    template: linear,
+    current: 'approve',
+    tasks: { prepare: 'Success', approve: 'Waiting' },
+  },
+  {
+    name: 'at a failed approval',
+    template: linear,
+    current: 'approve',
+    tasks: { prepare: 'Success', approve: 'Failed' },
+    paused: true,
+  },
+  {
+    name: 'after the approval',
+    template: linear,
+    current: 'deploy',
+    tasks: { prepare: 'Success', approve: 'Success' },
+  },
+  {
+    name: 'after the approval, at a failed task',
+    template: linear,
+    current: 'deploy',
+    tasks: { prepare: 'Success', approve: 'Success', deploy: 'Failed' },
+    paused: true,
+  },
+  {
+    name: 'at an open approval in a loop',
+    template: looped,
+    current: 'approveEach',
+    tasks: { approveEach: 'Running' },
+  },
   { name: 'in a child, before its approval', template: linear, current: 'prepare', tasks: {}, parent: true },
   { name: 'in a parent, at a child with an approval', template: parent, current: 'child', tasks: { child: 'Waiting' } },
-  { name: 'before the approval policy\'s gate', template: linear, current: GATE, tasks: { [GATE]: 'Waiting' }, gate: true },
+  {
+    name: "before the approval policy's gate",
+    template: linear,
+    current: GATE,
+    tasks: { [GATE]: 'Waiting' },
+    gate: true,
+  },
 ];
 
 const words: { word: SteeringWord; taskName?: string; status?: 'Success' | 'Failed'; label: string }[] = [
@@ -77,7 +118,7 @@ const debug: Record<string, string> = {
   'at an open approval in a loop': 'ok gate - - gate status status gate ok',
   'in a child, before its approval': 'ok gate gate - ok status status gate ok',
   'in a parent, at a child with an approval': 'ok - - ok ok status status ok ok',
-  'before the approval policy\'s gate': 'ok gate gate - gate status status gate ok',
+  "before the approval policy's gate": 'ok gate gate - gate status status gate ok',
 };
 const failurePause: Record<string, string> = {
   'before the approval': 'status status status status status status status status status',
@@ -88,15 +129,25 @@ const failurePause: Record<string, string> = {
   'at an open approval in a loop': 'status status status status status status status status status',
   'in a child, before its approval': 'status status status status status status status status status',
   'in a parent, at a child with an approval': 'status status status status status status status status status',
-  'before the approval policy\'s gate': 'status status status status status status status status status',
+  "before the approval policy's gate": 'status status status status status status status status status',
 };
 
 function executionAt(p: Place, mode: ExecutionMode): Execution {
   const tasks: Record<string, TaskRecord> = {};
-  for (const [name, status] of Object.entries(p.tasks)) tasks[name] = { taskExecutionId: `te-${name}`, status, action: 'x', startDate: '2026-01-01T00:00:00Z' };
+  for (const [name, status] of Object.entries(p.tasks))
+    tasks[name] = { taskExecutionId: `te-${name}`, status, action: 'x', startDate: '2026-01-01T00:00:00Z' };
   return {
-    id: 'exec-1', templateName: 't', templateVersion: 'v1', parameters: {}, status: 'Waiting', current: p.current, tasks,
-    origin: { platform: 'api' }, mode, createDate: '2026-01-01T00:00:00Z', updateDate: '2026-01-01T00:00:00Z',
+    id: 'exec-1',
+    templateName: 't',
+    templateVersion: 'v1',
+    parameters: {},
+    status: 'Waiting',
+    current: p.current,
+    tasks,
+    origin: { platform: 'api' },
+    mode,
+    createDate: '2026-01-01T00:00:00Z',
+    updateDate: '2026-01-01T00:00:00Z',
     ...(p.paused && mode === 'FailurePause' ? { pausedOnFailure: true } : {}),
     ...(p.parent ? { parent: { executionId: 'exec-0', taskName: 'child', taskExecutionId: 'te-0' } } : {}),
     ...(p.gate ? { gate: { Approvers: ['bob'] } } : {}),
@@ -109,17 +160,26 @@ describe('the gate rule: every mode x every word x every place', () => {
   for (const p of places) {
     for (const mode of ['Automatic', 'Debug', 'FailurePause'] as const) {
       test(`${mode}, ${p.name}`, () => {
-        const want = mode === 'Automatic' ? words.map(() => 'status') : (mode === 'Debug' ? debug : failurePause)[p.name]!.split(' ');
+        const want =
+          mode === 'Automatic'
+            ? words.map(() => 'status')
+            : (mode === 'Debug' ? debug : failurePause)[p.name]!.split(' ');
         // A child runs in Automatic mode whatever its parent's: its words are refused as such.
         const exec = executionAt(p, p.parent ? 'Automatic' : mode);
         const got = words.map((w) => {
           const exists = !w.taskName || p.template.Tasks.some((t) => t.Name === w.taskName);
           const d = decideSignal(p.template, exec, w.word, { taskName: w.taskName, status: w.status });
-          if (!exists && mode === 'Debug' && !p.parent) { assert.match(d.kind === 'refused' ? d.message : '', new RegExp(`no task ${w.taskName}`)); return '-'; }
+          if (!exists && mode === 'Debug' && !p.parent) {
+            assert.match(d.kind === 'refused' ? d.message : '', new RegExp(`no task ${w.taskName}`));
+            return '-';
+          }
           return verdict(d);
         });
         const expected = p.parent ? words.map(() => 'status') : want;
-        assert.deepEqual(Object.fromEntries(words.map((w, i) => [w.label, got[i]])), Object.fromEntries(words.map((w, i) => [w.label, expected[i]])));
+        assert.deepEqual(
+          Object.fromEntries(words.map((w, i) => [w.label, got[i]])),
+          Object.fromEntries(words.map((w, i) => [w.label, expected[i]])),
+        );
       });
     }
   }
@@ -127,14 +187,20 @@ describe('the gate rule: every mode x every word x every place', () => {
   test('a refusal names the approval and how to go on', () => {
     const d = decideSignal(linear, executionAt(places[1]!, 'Debug'), 'ExecuteTask', { taskName: 'deploy' });
     assert.equal(d.kind, 'refused');
-    assert.match((d as { message: string }).message, /cannot jump to deploy: it comes after approval approve, which is not approved; run the approval first/);
+    assert.match(
+      (d as { message: string }).message,
+      /cannot jump to deploy: it comes after approval approve, which is not approved; run the approval first/,
+    );
     const s = decideSignal(linear, executionAt(places[2]!, 'FailurePause'), 'SkipTask');
     assert.match((s as { message: string }).message, /approve is an approval step: it cannot be skipped/);
   });
 });
 
 describe('mayStart: checked before every task, whatever led there', () => {
-  const exec = (tasks: Record<string, TaskRecord['status']>, extra: Partial<Execution> = {}) => ({ ...executionAt({ name: '', template: linear, current: 'deploy', tasks }, 'Automatic'), ...extra });
+  const exec = (tasks: Record<string, TaskRecord['status']>, extra: Partial<Execution> = {}) => ({
+    ...executionAt({ name: '', template: linear, current: 'deploy', tasks }, 'Automatic'),
+    ...extra,
+  });
 
   test('a task after an approval runs only once it is approved', () => {
     assert.equal(mayStart(linear, exec({ approve: 'Waiting' }), 'deploy').ok, false);
@@ -147,7 +213,10 @@ describe('mayStart: checked before every task, whatever led there', () => {
 
   test('the policy gate guards every task of the template', () => {
     assert.equal(mayStart(linear, exec({}, { gate: { Approvers: ['bob'] } }), 'prepare').ok, false);
-    assert.equal(mayStart(linear, exec({ [GATE]: 'Success', approve: 'Success' }, { gate: { Approvers: ['bob'] } }), 'deploy').ok, true);
+    assert.equal(
+      mayStart(linear, exec({ [GATE]: 'Success', approve: 'Success' }, { gate: { Approvers: ['bob'] } }), 'deploy').ok,
+      true,
+    );
   });
 
   test('paths the template itself gives around an approval stay open: a false When, OnError', () => {

@@ -7,7 +7,10 @@ import { select } from '../../src/template/selector.js';
 
 const INJECTION = 'a") | "INJECTED" #';
 const scope = (parameters: Record<string, unknown>): Scope => ({ parameters, outputs: {}, builtins: {} });
-const people = [{ name: 'a', id: 1 }, { name: INJECTION, id: 2 }];
+const people = [
+  { name: 'a', id: 1 },
+  { name: INJECTION, id: 2 },
+];
 
 configureJq({ timeoutMs: 300, memoryMb: 64 });
 // Warm threads, so the time measured below is the limit's and not a thread's start.
@@ -23,15 +26,26 @@ test('a program that never ends is stopped at the time limit, and the pool keeps
   });
   assert.ok(Date.now() - t < 2000, `refused after ${Date.now() - t} ms`);
   // Every thread of the pool stuck at once, then answers again.
-  await Promise.all([1, 2, 3].map(() => assert.rejects(runJq({}, 'until(false; .)', 'Fn::Jq'), /did not finish within 300 ms/)));
+  await Promise.all(
+    [1, 2, 3].map(() => assert.rejects(runJq({}, 'until(false; .)', 'Fn::Jq'), /did not finish within 300 ms/)),
+  );
   assert.deepEqual(await runJq({ a: [1, 2] }, '.a[]', 'ValueSelector'), [1, 2]);
   await assert.rejects(runJq({}, '.[', 'ValueSelector'), /ValueSelector: syntax error/);
 });
 
 test('a program that eats memory is refused without taking the process down', async () => {
-  await assert.rejects(runJq({}, '[range(1e9)]', 'Fn::Jq'), /Fn::Jq: jq program (ran out of memory|did not finish within 300 ms)/);
-  await assert.rejects(runJq({}, '[limit(1e8; repeat("xxxxxxxx"))]', 'Fn::Jq'), /Fn::Jq: jq program (ran out of memory|did not finish within 300 ms)/);
-  await assert.rejects(runJq({}, 'limit(1e7; repeat("xxxxxxxx"))', 'Fn::Jq'), /Fn::Jq: jq program (ran out of memory|did not finish within 300 ms|gave more than)/);
+  await assert.rejects(
+    runJq({}, '[range(1e9)]', 'Fn::Jq'),
+    /Fn::Jq: jq program (ran out of memory|did not finish within 300 ms)/,
+  );
+  await assert.rejects(
+    runJq({}, '[limit(1e8; repeat("xxxxxxxx"))]', 'Fn::Jq'),
+    /Fn::Jq: jq program (ran out of memory|did not finish within 300 ms)/,
+  );
+  await assert.rejects(
+    runJq({}, 'limit(1e7; repeat("xxxxxxxx"))', 'Fn::Jq'),
+    /Fn::Jq: jq program (ran out of memory|did not finish within 300 ms|gave more than)/,
+  );
   assert.deepEqual(await runJq([3, 4], 'add', 'Fn::Jq'), [7]);
 });
 
@@ -45,11 +59,22 @@ test('references in selectors are jq variables: in strings, as values, after a d
   const s = scope({ who: INJECTION, list: ['a'], key: 'name', n: '1' });
   const inString = jqProgram('.[] | select(.name == "{{ who }}") | .id', s);
   assert.equal(inString.text.includes(INJECTION), false, 'the program text holds no parameter value');
-  assert.equal(inString.toString(), `.[] | select(.name == "${INJECTION}") | .id`, 'messages show the selector as written, filled in');
+  assert.equal(
+    inString.toString(),
+    `.[] | select(.name == "${INJECTION}") | .id`,
+    'messages show the selector as written, filled in',
+  );
   assert.deepEqual(await select(people, inString, 'List'), [2]);
-  assert.deepEqual(await select(people, jqProgram('.[] | select(.name as $n | {{ list }} | index($n) >= 0) | .id', s), 'List'), [1]);
+  assert.deepEqual(
+    await select(people, jqProgram('.[] | select(.name as $n | {{ list }} | index($n) >= 0) | .id', s), 'List'),
+    [1],
+  );
   assert.deepEqual(await select(people, jqProgram('.[{{ n }}].{{ key }}', s), 'String'), INJECTION);
-  assert.deepEqual(await select(people, jqProgram('{{ who }}', s), 'String'), INJECTION, 'a whole reference is a value, not a program');
+  assert.deepEqual(
+    await select(people, jqProgram('{{ who }}', s), 'String'),
+    INJECTION,
+    'a whole reference is a value, not a program',
+  );
   assert.deepEqual(await select(people, jqProgram('.[0] | "\\(.id)-{{ who }}"', s), 'String'), `1-${INJECTION}`);
   assert.deepEqual(await select({ Id: 'x' }, 'Id', 'String'), 'x', 'plain selectors keep the implicit leading dot');
 });

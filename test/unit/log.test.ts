@@ -5,7 +5,13 @@ import { addLogContext, createLogger, withLogContext } from '../../src/log.js';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({ write(chunk: Buffer, _e, done) { for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>); done(); } });
+  const sink = new Writable({
+    write(chunk: Buffer, _e, done) {
+      for (const l of chunk.toString().split('\n').filter(Boolean))
+        lines.push(JSON.parse(l) as Record<string, unknown>);
+      done();
+    },
+  });
   return { log: createLogger('info', sink), lines };
 }
 
@@ -32,7 +38,10 @@ test('every line written inside a context names it, across awaits, and nested co
 
 test('secrets in log fields are censored', async () => {
   const { log, lines } = capture();
-  log.info({ headers: { authorization: 'Bearer abc', cookie: 'opsgate_session=x.y' }, slack: { botToken: 'xoxb-1' } }, 'req');
+  log.info(
+    { headers: { authorization: 'Bearer abc', cookie: 'opsgate_session=x.y' }, slack: { botToken: 'xoxb-1' } },
+    'req',
+  );
   await new Promise((r) => setImmediate(r));
   const text = JSON.stringify(lines);
   assert.doesNotMatch(text, /Bearer abc|opsgate_session|xoxb-1/);

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { amount, itemEnded, planLoop, resumeLoop, startLoop, loopSucceeded, type LoopStep } from '../../src/engine/loop.js';
+import {
+  amount,
+  itemEnded,
+  planLoop,
+  resumeLoop,
+  startLoop,
+  loopSucceeded,
+  type LoopStep,
+} from '../../src/engine/loop.js';
 
 test('concurrency: starts N, one more as each ends, finishes when all ended', () => {
   let step: LoopStep = startLoop(planLoop(5, { Concurrency: 2 }));
@@ -38,7 +46,11 @@ test('percentages of the item count', () => {
 
 test('batches run one after another, with their own concurrency; the last size repeats', () => {
   const plan = planLoop(7, { Mode: 'Batch', Batch: [1, '50%'], ConcurrencyInBatches: [1, 2] });
-  assert.deepEqual(plan.batches, [{ start: 0, end: 1, concurrency: 1 }, { start: 1, end: 5, concurrency: 2 }, { start: 5, end: 7, concurrency: 2 }]);
+  assert.deepEqual(plan.batches, [
+    { start: 0, end: 1, concurrency: 1 },
+    { start: 1, end: 5, concurrency: 2 },
+    { start: 5, end: 7, concurrency: 2 },
+  ]);
   let step = startLoop(plan);
   assert.deepEqual(step.start, [0]);
   step = itemEnded(step.state, 0, 'Success');

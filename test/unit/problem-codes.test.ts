@@ -11,7 +11,9 @@ const task = (action: string, props: string) =>
   `FormatVersion: OOS-2019-06-01\nTasks:\n  - Name: t\n    Action: ${action}\n    Properties:\n${props}`;
 
 function problems(content: string): string[] {
-  try { parseTemplate(content, 'template'); } catch (err) {
+  try {
+    parseTemplate(content, 'template');
+  } catch (err) {
     if (err instanceof TemplateInvalidError) return err.problems.map((p) => `${p.path}: ${p.message}`);
     throw err;
   }
@@ -19,10 +21,14 @@ function problems(content: string): string[] {
 }
 
 test('a misspelt key says what was meant, and the key it meant is not also "required"', () => {
-  assert.deepEqual(problems(task('ACS::Sleep', '      Duraton: PT1M\n')),
-    ['Tasks[0].Properties.Duraton: unknown key Duraton (did you mean Duration?)']);
+  assert.deepEqual(problems(task('ACS::Sleep', '      Duraton: PT1M\n')), [
+    'Tasks[0].Properties.Duraton: unknown key Duraton (did you mean Duration?)',
+  ]);
   const found = propertiesProblems('ACS::Sleep', { Duraton: 'PT1M' });
-  assert.deepEqual(found.map((p) => [p.path, p.meant]), [[['Duraton'], 'Duration']]);
+  assert.deepEqual(
+    found.map((p) => [p.path, p.meant]),
+    [[['Duraton'], 'Duration']],
+  );
   // Needed keys that no typo explains are still reported.
   assert.deepEqual(problems(task('ACS::Sleep', '      Other: 1\n')).length, 2);
 });

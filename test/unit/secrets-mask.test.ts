@@ -4,7 +4,13 @@ import { executionMasker, maskSecrets, noEchoNames, secretMasker } from '../../s
 import { maskTemplateContent } from '../../src/engine/mask-template.js';
 import { readContent } from '../../src/template/parse.js';
 
-const declared = { Parameters: { pw: { Type: 'String' as const, NoEcho: true }, pin: { Type: 'String' as const, NoEcho: 'true' as const }, env: { Type: 'String' as const } } };
+const declared = {
+  Parameters: {
+    pw: { Type: 'String' as const, NoEcho: true },
+    pin: { Type: 'String' as const, NoEcho: 'true' as const },
+    env: { Type: 'String' as const },
+  },
+};
 
 describe('the execution masker', () => {
   const secret = `s3cr'et"va\\lue`;
@@ -26,15 +32,23 @@ describe('the execution masker', () => {
   });
 
   test('deep through objects and arrays; keys that name credentials and URL credentials too', () => {
-    assert.deepEqual(m.value({ a: [{ b: `${secret}!` }], n: 5, Password: 'hunter2', uri: 'https://h/?access_token=abc&x=1' }),
-      { a: [{ b: '******!' }], n: 5, Password: '******', uri: 'https://h/?access_token=******&x=1' });
-    assert.deepEqual(maskSecrets({ WebHook: { Secret: 'x', URI: 'https://h/?sign=zz' } }), { WebHook: { Secret: '******', URI: 'https://h/?sign=******' } });
+    assert.deepEqual(
+      m.value({ a: [{ b: `${secret}!` }], n: 5, Password: 'hunter2', uri: 'https://h/?access_token=abc&x=1' }),
+      { a: [{ b: '******!' }], n: 5, Password: '******', uri: 'https://h/?access_token=******&x=1' },
+    );
+    assert.deepEqual(maskSecrets({ WebHook: { Secret: 'x', URI: 'https://h/?sign=zz' } }), {
+      WebHook: { Secret: '******', URI: 'https://h/?sign=******' },
+    });
   });
 
   test('a short value is masked where a whole field equals it, never searched inside text', () => {
     assert.equal(m.text('ab'), '******');
     assert.equal(m.text('table about'), 'table about');
-    assert.deepEqual(m.parameters({ pw: secret, pin: 'ab', env: 'prod' }), { pw: '******', pin: '******', env: 'prod' });
+    assert.deepEqual(m.parameters({ pw: secret, pin: 'ab', env: 'prod' }), {
+      pw: '******',
+      pin: '******',
+      env: 'prod',
+    });
   });
 
   test('List and Json values: the whole and each of their strings', () => {
@@ -44,7 +58,11 @@ describe('the execution masker', () => {
   });
 
   test('noEcho hides values only: keys and URLs of content sent on are left alone', () => {
-    assert.deepEqual(m.noEcho({ sign: 'abc', text: `pw ${secret}`, url: 'https://h/?token=t' }), { sign: 'abc', text: 'pw ******', url: 'https://h/?token=t' });
+    assert.deepEqual(m.noEcho({ sign: 'abc', text: `pw ${secret}`, url: 'https://h/?token=t' }), {
+      sign: 'abc',
+      text: 'pw ******',
+      url: 'https://h/?token=t',
+    });
   });
 });
 
@@ -65,17 +83,29 @@ Tasks:
 `;
     const out = maskTemplateContent(src, 'YAML');
     assert.ok(out.includes('# the approval') && out.includes('# short'), out);
-    for (const s of ['default-pass-99', 'tok-1234', 'tkn-123456', 'Password: pw']) assert.ok(!out.includes(s), `${s} in ${out}`);
+    for (const s of ['default-pass-99', 'tok-1234', 'tkn-123456', 'Password: pw'])
+      assert.ok(!out.includes(s), `${s} in ${out}`);
     assert.ok(out.includes("Secret: '{{ robot }}'"));
     const data = readContent(out) as { Tasks: { Properties: { Mail: Record<string, string> } }[] };
     assert.equal(data.Tasks[0]!.Properties.Mail.Password, '******');
   });
 
   test('JSON, escapes included', () => {
-    const src = JSON.stringify({ FormatVersion: 'OOS-2019-06-01', Tasks: [{ Name: 'a', Action: 'ACS::Approve', Properties: { Mail: { Password: 'pa"ss\\word' } } }] }, null, 2);
+    const src = JSON.stringify(
+      {
+        FormatVersion: 'OOS-2019-06-01',
+        Tasks: [{ Name: 'a', Action: 'ACS::Approve', Properties: { Mail: { Password: 'pa"ss\\word' } } }],
+      },
+      null,
+      2,
+    );
     const out = maskTemplateContent(src, 'JSON');
     assert.ok(!out.includes('pa\\"ss'), out);
-    assert.equal((JSON.parse(out) as { Tasks: { Properties: { Mail: { Password: string } } }[] }).Tasks[0]!.Properties.Mail.Password, '******');
+    assert.equal(
+      (JSON.parse(out) as { Tasks: { Properties: { Mail: { Password: string } } }[] }).Tasks[0]!.Properties.Mail
+        .Password,
+      '******',
+    );
   });
 
   test('a template without credentials is returned as written', () => {

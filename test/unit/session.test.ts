@@ -15,9 +15,16 @@ test('a session reads back until it expires; another key, a change or another ki
   const [body, mac] = token.split('.') as [string, string];
   assert.equal(readSession(SECRET, `${body}x.${mac}`, now), undefined);
   // An approval link is signed with the same key: it must not pass as a session.
-  assert.equal(readSession(SECRET, createLink(SECRET, { ticketId: '1', approver: 'alice', expiresAt: now + 60_000 }), now), undefined);
+  assert.equal(
+    readSession(SECRET, createLink(SECRET, { ticketId: '1', approver: 'alice', expiresAt: now + 60_000 }), now),
+    undefined,
+  );
   assert.notEqual(createSession(SECRET, 'alice', now).session.csrf, session.csrf, 'each session its own CSRF token');
-  assert.notEqual(createSession(SECRET, 'alice', now).session.id, session.id, 'each session its own id (what sign-out revokes)');
+  assert.notEqual(
+    createSession(SECRET, 'alice', now).session.id,
+    session.id,
+    'each session its own id (what sign-out revokes)',
+  );
   // A cookie from before sessions had ids could never be signed out: it is nobody.
   const old = seal(SECRET, 'opsgate/console-session/v1\n', { u: 'alice', c: session.csrf, e: session.expiresAt });
   assert.equal(readSession(SECRET, old, now), undefined);

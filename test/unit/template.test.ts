@@ -24,7 +24,12 @@ Tasks:
 `;
 
 function problems(content: string): string[] {
-  try { parseTemplate(content); } catch (e) { if (e instanceof TemplateInvalidError) return e.problems.map((p) => `${p.path}@${p.line}: ${p.message}`); throw e; }
+  try {
+    parseTemplate(content);
+  } catch (e) {
+    if (e instanceof TemplateInvalidError) return e.problems.map((p) => `${p.path}@${p.line}: ${p.message}`);
+    throw e;
+  }
   return [];
 }
 
@@ -37,14 +42,18 @@ test('YAML and JSON templates parse to the same thing', () => {
 });
 
 test('problems name the path and the line', () => {
-  assert.deepEqual(problems(`FormatVersion: OOS-2019-06-01
+  assert.deepEqual(
+    problems(`FormatVersion: OOS-2019-06-01
 Tasks:
   - Name: a
     Action: ACS::Sleep
     Propertes: {}
   - Name: b
-`), ['Tasks[0].Propertes@5: unknown key Propertes (did you mean Properties?)', 'Tasks[1].Action@6: is required']);
-  assert.deepEqual(problems(`FormatVersion: OOS-2019-06-01
+`),
+    ['Tasks[0].Propertes@5: unknown key Propertes (did you mean Properties?)', 'Tasks[1].Action@6: is required'],
+  );
+  assert.deepEqual(
+    problems(`FormatVersion: OOS-2019-06-01
 Tasks:
   - Name: a
     Action: ACS::Sleep
@@ -53,13 +62,18 @@ Tasks:
   - Name: a
     Action: ACS::Sleep
     Properties: { Duration: '{{ a.nothing }}' }
-`), [
-    'Tasks[1].Name@7: task name a is already used by Tasks[0]',
-    'Tasks[0].OnSuccess@5: nowhere is not a task name, ACS::NEXT or ACS::END',
-    'Tasks[0].Properties.Duration@6: {{ missing }}: no parameter named missing',
-    'Tasks[1].Properties.Duration@9: {{ a.nothing }}: task a has no output nothing',
+`),
+    [
+      'Tasks[1].Name@7: task name a is already used by Tasks[0]',
+      'Tasks[0].OnSuccess@5: nowhere is not a task name, ACS::NEXT or ACS::END',
+      'Tasks[0].Properties.Duration@6: {{ missing }}: no parameter named missing',
+      'Tasks[1].Properties.Duration@9: {{ a.nothing }}: task a has no output nothing',
+    ],
+  );
+  assert.deepEqual(problems('FormatVersion: 2019\nTasks: []'), [
+    'FormatVersion@1: must be OOS-2019-06-01, got 2019',
+    'Tasks@2: must list at least one task',
   ]);
-  assert.deepEqual(problems('FormatVersion: 2019\nTasks: []'), ['FormatVersion@1: must be OOS-2019-06-01, got 2019', 'Tasks@2: must list at least one task']);
   assert.match(problems('a: [1')[0]!, /^@1: /);
 });
 
@@ -73,24 +87,51 @@ test('a whole-value reference keeps its type; inside text it becomes text', () =
   assert.deepEqual(interpolate('{{ names }}', scope), ['a', 'b']);
   assert.equal(interpolate('{{count}}', scope), 2);
   assert.deepEqual(interpolate('{{ first.out }}', scope), [1, 2]);
-  assert.equal(interpolate('{{ text }} {{ names }} {{ count }} in {{ ACS::ExecutionId }}', scope), 'hi ["a","b"] 2 in exec-1');
+  assert.equal(
+    interpolate('{{ text }} {{ names }} {{ count }} in {{ ACS::ExecutionId }}', scope),
+    'hi ["a","b"] 2 in exec-1',
+  );
   assert.deepEqual(interpolate({ a: ['{{ count }}', { b: '{{ text }}!' }] }, scope), { a: [2, { b: 'hi!' }] });
   assert.throws(() => interpolate('{{ nope }}', scope), /does not name a parameter/);
-  assert.equal(interpolate('{{ TEXT }}/{{ First.OUT }}/{{ acs::executionid }}', scope), 'hi/[1,2]/exec-1', 'names match ignoring case, as in OOS');
+  assert.equal(
+    interpolate('{{ TEXT }}/{{ First.OUT }}/{{ acs::executionid }}', scope),
+    'hi/[1,2]/exec-1',
+    'names match ignoring case, as in OOS',
+  );
   assert.throws(() => interpolate('{{ other.x }}', scope), /task other has not run/);
   assert.throws(() => interpolate('{{ ACS::RegionId }}', scope), /not available/);
 });
 
 test('parameters: text from chat becomes typed values; defaults apply; every problem at once', async () => {
   const { template } = parseTemplate(yaml);
-  const p = await resolveParameters(template, { names: 'x, y', count: '3', flag: 'true', env: 'prod' }, { 'ACS::RegionId': 'cn-hangzhou' });
+  const p = await resolveParameters(
+    template,
+    { names: 'x, y', count: '3', flag: 'true', env: 'prod' },
+    { 'ACS::RegionId': 'cn-hangzhou' },
+  );
   assert.deepEqual(p, { names: ['x', 'y'], count: 3, flag: true, token: 's3cret', region: 'cn-hangzhou', env: 'prod' });
-  assert.deepEqual((await resolveParameters(template, { names: '["q"]', env: 'dev' }, { 'ACS::RegionId': 'r' })).names, ['q']);
-  await assert.rejects(resolveParameters(template, { count: 'many', flag: 'maybe', bogus: '1' }, { 'ACS::RegionId': 'r' }), (e: Error) =>
-    e.message === 'bogus: unknown parameter (the template takes names, count, flag, token, region, env); count: must be a number, got "many"; flag: must be true or false, got "maybe"; env: is required (String)');
-  await assert.rejects(resolveParameters(template, { env: 'qa' }, { 'ACS::RegionId': 'r' }), /^ParameterError: env: must be one of dev, prod$|env: must be one of dev, prod/);
-  await assert.rejects(resolveParameters(template, { env: 'dev', count: '9' }, { 'ACS::RegionId': 'r' }), /count: must be at most 5/);
-  await assert.rejects(resolveParameters(template, { env: 'dev' }), /region: default \{\{ ACS::RegionId \}\} is not available here/);
+  assert.deepEqual(
+    (await resolveParameters(template, { names: '["q"]', env: 'dev' }, { 'ACS::RegionId': 'r' })).names,
+    ['q'],
+  );
+  await assert.rejects(
+    resolveParameters(template, { count: 'many', flag: 'maybe', bogus: '1' }, { 'ACS::RegionId': 'r' }),
+    (e: Error) =>
+      e.message ===
+      'bogus: unknown parameter (the template takes names, count, flag, token, region, env); count: must be a number, got "many"; flag: must be true or false, got "maybe"; env: is required (String)',
+  );
+  await assert.rejects(
+    resolveParameters(template, { env: 'qa' }, { 'ACS::RegionId': 'r' }),
+    /^ParameterError: env: must be one of dev, prod$|env: must be one of dev, prod/,
+  );
+  await assert.rejects(
+    resolveParameters(template, { env: 'dev', count: '9' }, { 'ACS::RegionId': 'r' }),
+    /count: must be at most 5/,
+  );
+  await assert.rejects(
+    resolveParameters(template, { env: 'dev' }),
+    /region: default \{\{ ACS::RegionId \}\} is not available here/,
+  );
   assert.equal(executionMasker({ parameters: p }, template).parameters(p).token, '******');
 });
 
@@ -101,7 +142,10 @@ test('ValueSelector is real jq, with the implicit leading dot of OOS', async () 
   assert.equal(await select(result, '.Body.n', 'Number'), 3);
   assert.equal(await select(result, '.Body', 'String'), '{"n":3}');
   assert.equal(await select(result, '.items[] | select(.id | test("2$")) | .id', 'String'), 'i-2');
-  await assert.rejects(select(result, '.items | nosuchfn', 'String'), /ValueSelector .items \| nosuchfn: .*nosuchfn\/0 is not defined/);
+  await assert.rejects(
+    select(result, '.items | nosuchfn', 'String'),
+    /ValueSelector .items \| nosuchfn: .*nosuchfn\/0 is not defined/,
+  );
 });
 
 test('a failing selector does not leave an exit status on the process', async () => {
@@ -115,17 +159,40 @@ test('evaluate: {{ }} first (also inside jq text), then functions; Fn::If takes 
   const { evaluate } = await import('../../src/template/expressions.js');
   const s: Scope = {
     parameters: { trap: '{{ secret }}', fnData: { 'Fn::Join': ['-', ['a', 'b']] }, ids: ['i-1', 'i-2'], flag: 'true' },
-    outputs: { q: { infos: [{ instanceId: 'i-1', osType: 'linux' }, { instanceId: 'i-2', osType: 'windows' }] } },
+    outputs: {
+      q: {
+        infos: [
+          { instanceId: 'i-1', osType: 'linux' },
+          { instanceId: 'i-2', osType: 'windows' },
+        ],
+      },
+    },
     builtins: { 'ACS::TaskLoopItem': 'i-2' },
   };
-  assert.equal(await evaluate({ 'Fn::Jq': ['First', '.|map(select(.instanceId == "{{ ACS::TaskLoopItem }}").osType)[]', '{{ q.infos }}'] }, s), 'windows');
-  assert.equal(await evaluate({ 'Fn::If': [{ 'Fn::Equals': ['{{ flag }}', true] }, 'yes', '{{ nothing.here }}'] }, s), 'yes');
+  assert.equal(
+    await evaluate(
+      { 'Fn::Jq': ['First', '.|map(select(.instanceId == "{{ ACS::TaskLoopItem }}").osType)[]', '{{ q.infos }}'] },
+      s,
+    ),
+    'windows',
+  );
+  assert.equal(
+    await evaluate({ 'Fn::If': [{ 'Fn::Equals': ['{{ flag }}', true] }, 'yes', '{{ nothing.here }}'] }, s),
+    'yes',
+  );
   assert.equal(await evaluate('{{ trap }}', s), '{{ secret }}', 'a value that contains {{ }} is never evaluated again');
-  assert.deepEqual(await evaluate('{{ fnData }}', s), { 'Fn::Join': ['-', ['a', 'b']] }, 'a value shaped like a function call is data');
+  assert.deepEqual(
+    await evaluate('{{ fnData }}', s),
+    { 'Fn::Join': ['-', ['a', 'b']] },
+    'a value shaped like a function call is data',
+  );
   assert.equal(await evaluate({ 'Fn::Join': [',', '{{ ids }}'] }, s), 'i-1,i-2');
   assert.deepEqual(await evaluate({ a: [{ 'Fn::Select': [1, '{{ ids }}'] }] }, s), { a: ['i-2'] });
   await assert.rejects(evaluate({ 'Fn::Frobnicate': [] }, s), /Fn::Frobnicate is not an OOS function/);
-  await assert.rejects(evaluate({ 'Fn::If': ['true', 1] }, s), /Fn::If: expects \[condition, valueIfTrue, valueIfFalse\]/);
+  await assert.rejects(
+    evaluate({ 'Fn::If': ['true', 1] }, s),
+    /Fn::If: expects \[condition, valueIfTrue, valueIfFalse\]/,
+  );
 });
 
 test('YAML is read as OOS reads it (YAML 1.1, as PyYAML)', () => {
@@ -139,7 +206,10 @@ Tasks:
     Properties: { Duration: PT1S }
     Outputs:
       all: { Type: Json, ValueSelector: . }
-`).template as { Parameters: Record<string, { Default?: unknown; AllowedValues?: unknown[] }>; Tasks: { Outputs: Record<string, { ValueSelector: unknown }> }[] };
+`).template as {
+    Parameters: Record<string, { Default?: unknown; AllowedValues?: unknown[] }>;
+    Tasks: { Outputs: Record<string, { ValueSelector: unknown }> }[];
+  };
   assert.equal(t.Parameters.a!.Default, false);
   assert.deepEqual(t.Parameters.b!.AllowedValues, ['M', 'Y', true, false, '1.0', 1.5, '.']);
   assert.equal(t.Tasks[0]!.Outputs.all!.ValueSelector, '.');

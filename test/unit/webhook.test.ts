@@ -26,17 +26,29 @@ test('render: DingTalk text gets the link as plain text and mentions as at + @wo
 });
 
 test('render: markdown and actionCard get a markdown link in their text', () => {
-  const md = renderWebhookBody({ msgtype: 'markdown', markdown: { title: 't', text: '### approve' } }, { link, mentions }) as Body;
+  const md = renderWebhookBody(
+    { msgtype: 'markdown', markdown: { title: 't', text: '### approve' } },
+    { link, mentions },
+  ) as Body;
   assert.equal(md.markdown.text, `### approve\n\n[Execution details](${link})\n\n@13800000000 @manager123`);
   assert.equal(md.at.isAtAll, false);
-  const card = renderWebhookBody({ msgtype: 'actionCard', actionCard: { title: 't', text: 'approve?', singleTitle: 'Open', singleURL: 'https://x' } }, { link }) as Body;
+  const card = renderWebhookBody(
+    {
+      msgtype: 'actionCard',
+      actionCard: { title: 't', text: 'approve?', singleTitle: 'Open', singleURL: 'https://x' },
+    },
+    { link },
+  ) as Body;
   assert.equal(card.actionCard.text, `approve?\n\n[Execution details](${link})`);
   assert.equal(card.actionCard.singleURL, 'https://x');
   assert.equal(card.at, undefined, 'no mentions asked for');
 });
 
 test('render: link and feedCard have no free text, so the link goes to ExecutionLink', () => {
-  const lk = renderWebhookBody({ msgtype: 'link', link: { title: 't', text: 'summary', messageUrl: 'https://m' } }, { link, mentions }) as Body;
+  const lk = renderWebhookBody(
+    { msgtype: 'link', link: { title: 't', text: 'summary', messageUrl: 'https://m' } },
+    { link, mentions },
+  ) as Body;
   assert.equal(lk.link.text, 'summary');
   assert.equal(lk.ExecutionLink, link);
   assert.deepEqual(lk.at.atMobiles, ['13800000000']);
@@ -45,7 +57,11 @@ test('render: link and feedCard have no free text, so the link goes to Execution
 });
 
 test("render: a template's own at is kept and no @words are added", () => {
-  const content = { msgtype: 'text', text: { content: 'please approve' }, at: { atMobiles: ['1390000'], isAtAll: 'false' } };
+  const content = {
+    msgtype: 'text',
+    text: { content: 'please approve' },
+    at: { atMobiles: ['1390000'], isAtAll: 'false' },
+  };
   const out = renderWebhookBody(content, { link, mentions }) as Body;
   assert.deepEqual(out.at, { atMobiles: ['1390000'], isAtAll: 'false' });
   assert.equal(out.text.content, `please approve\n${link}`);
@@ -54,18 +70,30 @@ test("render: a template's own at is kept and no @words are added", () => {
 test('render: Slack-style top-level text, other bodies, strings', () => {
   const slack = renderWebhookBody({ text: 'approve deploy', blocks: [] }, { link, mentions }) as Body;
   assert.deepEqual(slack, { text: `approve deploy\n${link}`, blocks: [] }, 'no DingTalk at on a Slack body');
-  assert.deepEqual(renderWebhookBody({ event: 'approve', id: 7 }, { link }), { event: 'approve', id: 7, ExecutionLink: link });
+  assert.deepEqual(renderWebhookBody({ event: 'approve', id: 7 }, { link }), {
+    event: 'approve',
+    id: 7,
+    ExecutionLink: link,
+  });
   assert.deepEqual(renderWebhookBody({ event: 'approve' }, {}), { event: 'approve' });
-  assert.deepEqual(renderWebhookBody('{"msgtype":"text","text":{"content":"hi"}}', { link }), { msgtype: 'text', text: { content: `hi\n${link}` } });
+  assert.deepEqual(renderWebhookBody('{"msgtype":"text","text":{"content":"hi"}}', { link }), {
+    msgtype: 'text',
+    text: { content: `hi\n${link}` },
+  });
   assert.equal(renderWebhookBody('plain words', { link }), 'plain words');
-  const empty = renderWebhookBody({ msgtype: 'text', text: { content: 'x' } }, { mentions: { mobiles: [], userIds: [] } }) as Body;
+  const empty = renderWebhookBody(
+    { msgtype: 'text', text: { content: 'x' } },
+    { mentions: { mobiles: [], userIds: [] } },
+  ) as Body;
   assert.equal(empty.at, undefined);
 });
 
 test('signDingTalkUri: HMAC-SHA256 of "timestamp\\nsecret", base64, URL-encoded; replaces old values', () => {
   const secret = 'SEC0123456789abcdef';
   const ts = 1_700_000_000_000;
-  const signed = new URL(signDingTalkUri('https://oapi.dingtalk.com/robot/send?access_token=abc&timestamp=1&sign=old', secret, ts));
+  const signed = new URL(
+    signDingTalkUri('https://oapi.dingtalk.com/robot/send?access_token=abc&timestamp=1&sign=old', secret, ts),
+  );
   const want = createHmac('sha256', secret).update(`${ts}\n${secret}`).digest('base64');
   assert.equal(signed.searchParams.get('access_token'), 'abc');
   assert.equal(signed.searchParams.get('timestamp'), String(ts));
@@ -75,8 +103,14 @@ test('signDingTalkUri: HMAC-SHA256 of "timestamp\\nsecret", base64, URL-encoded;
 });
 
 test('maskUri: credential query values and userinfo passwords', () => {
-  assert.equal(maskUri('https://oapi.dingtalk.com/robot/send?access_token=abc123&timestamp=1&sign=x%2By'), 'https://oapi.dingtalk.com/robot/send?access_token=******&timestamp=1&sign=******');
-  assert.equal(maskUri('https://h/x?Token=a&KEY=b&Secret=c&keep=d'), 'https://h/x?Token=******&KEY=******&Secret=******&keep=d');
+  assert.equal(
+    maskUri('https://oapi.dingtalk.com/robot/send?access_token=abc123&timestamp=1&sign=x%2By'),
+    'https://oapi.dingtalk.com/robot/send?access_token=******&timestamp=1&sign=******',
+  );
+  assert.equal(
+    maskUri('https://h/x?Token=a&KEY=b&Secret=c&keep=d'),
+    'https://h/x?Token=******&KEY=******&Secret=******&keep=d',
+  );
   assert.equal(maskUri('https://user:pw@h/x?monkey=1'), 'https://user:******@h/x?monkey=1');
   assert.equal(maskUri('::bad?access_token=zz'), '::bad?access_token=******');
 });
@@ -98,7 +132,14 @@ test('sendWebhook: JSON POST with a default content type and a timeout; Headers 
   assert.deepEqual(f.calls[0]!.init.headers, { 'content-type': 'application/json' });
   assert.equal(f.calls[0]!.init.body, '{"a":1}');
   assert.ok(f.calls[0]!.init.signal instanceof AbortSignal);
-  await sendWebhook({ uri: 'https://h/hook', headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Id': '1' }, body: '{"raw":true}' }, deps);
+  await sendWebhook(
+    {
+      uri: 'https://h/hook',
+      headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Id': '1' },
+      body: '{"raw":true}',
+    },
+    deps,
+  );
   assert.deepEqual(f.calls[1]!.init.headers, { 'content-type': 'application/json; charset=utf-8', 'x-id': '1' });
   assert.equal(f.calls[1]!.init.body, '{"raw":true}');
   assert.equal(f.calls.length, 2);
@@ -118,7 +159,8 @@ test('sendWebhook: signs only DingTalk robot URIs, and only with a secret', asyn
 test('sendWebhook: status and errcode mapping; messages never carry credentials', async () => {
   const uri = 'https://oapi.dingtalk.com/robot/send?access_token=tok-SECRET-1';
   const secret = 'SECabcdef';
-  const run = (res: () => Response) => sendWebhook({ uri, body: {}, secret }, { fetch: recordingFetch(res).fn, now: () => 5 });
+  const run = (res: () => Response) =>
+    sendWebhook({ uri, body: {}, secret }, { fetch: recordingFetch(res).fn, now: () => 5 });
   const cases: [() => Response, boolean | 'ok'][] = [
     [() => new Response('', { status: 500 }), true],
     [() => new Response('', { status: 429 }), true],
@@ -131,23 +173,47 @@ test('sendWebhook: status and errcode mapping; messages never carry credentials'
   ];
   for (const [res, want] of cases) {
     const r = await run(res);
-    if (want === 'ok') { assert.deepEqual(r, { ok: true }); continue; }
+    if (want === 'ok') {
+      assert.deepEqual(r, { ok: true });
+      continue;
+    }
     assert.equal(r.ok, false);
     if (r.ok) continue;
     assert.equal(r.retry, want, r.message);
     assert.ok(r.message.includes('access_token=******'), r.message);
     assert.ok(!r.message.includes('tok-SECRET-1') && !r.message.includes(secret), r.message);
   }
-  const thrown = await sendWebhook({ uri, body: {}, secret }, {
-    now: () => 5, fetch: (async (u: string) => { throw new TypeError(`fetch failed for ${u}`, { cause: new Error(`secret ${secret}`) }); }) as unknown as typeof fetch,
-  });
+  const thrown = await sendWebhook(
+    { uri, body: {}, secret },
+    {
+      now: () => 5,
+      fetch: (async (u: string) => {
+        throw new TypeError(`fetch failed for ${u}`, { cause: new Error(`secret ${secret}`) });
+      }) as unknown as typeof fetch,
+    },
+  );
   assert.equal(thrown.ok, false);
   if (!thrown.ok) {
     assert.equal(thrown.retry, true);
     assert.ok(!/tok-SECRET-1|SECabcdef|sign=[^*]/.test(thrown.message), thrown.message);
   }
   const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-  const slow = await sendWebhook({ uri, body: {} }, { now: () => 5, fetch: (async () => { throw timeout; }) as unknown as typeof fetch });
-  assert.deepEqual(slow, { ok: false, retry: true, message: 'WebHook https://oapi.dingtalk.com/robot/send?access_token=******: no answer in 10 s' });
-  assert.deepEqual(await sendWebhook({ uri: 'nope', body: {} }, { fetch: recordingFetch(() => new Response('')).fn, now: () => 0 }), { ok: false, retry: false, message: 'WebHook nope: URI is not a URL' });
+  const slow = await sendWebhook(
+    { uri, body: {} },
+    {
+      now: () => 5,
+      fetch: (async () => {
+        throw timeout;
+      }) as unknown as typeof fetch,
+    },
+  );
+  assert.deepEqual(slow, {
+    ok: false,
+    retry: true,
+    message: 'WebHook https://oapi.dingtalk.com/robot/send?access_token=******: no answer in 10 s',
+  });
+  assert.deepEqual(
+    await sendWebhook({ uri: 'nope', body: {} }, { fetch: recordingFetch(() => new Response('')).fn, now: () => 0 }),
+    { ok: false, retry: false, message: 'WebHook nope: URI is not a URL' },
+  );
 });

@@ -18,7 +18,12 @@ export const CONSOLE_CHANNEL = 'console';
  * (loopback, no API tokens) the page may instead pick which directory user it acts as.
  */
 export function consoleAdapter(deps: {
-  bot: Bot; channel: ConsoleChannel; directory: Directory; subscriber: Redis; eventsKey: string; access: Access;
+  bot: Bot;
+  channel: ConsoleChannel;
+  directory: Directory;
+  subscriber: Redis;
+  eventsKey: string;
+  access: Access;
 }): ChatAdapter {
   const { bot, channel, directory, subscriber, eventsKey, access } = deps;
   const streams = new Set<ServerResponse>();
@@ -30,59 +35,91 @@ export function consoleAdapter(deps: {
   const ctx = async (req: IncomingMessage, body: Record<string, unknown>): Promise<CommandContext> => {
     const who = await access.who(req);
     const name = who.user ?? (who.dev && typeof body.user === 'string' ? body.user : '');
-    return { actor: { platform: 'console', id: name, user: directory.user(name) }, platform: 'console', channel: CONSOLE_CHANNEL };
+    return {
+      actor: { platform: 'console', id: name, user: directory.user(name) },
+      platform: 'console',
+      channel: CONSOLE_CHANNEL,
+    };
   };
   const text = (body: Record<string, unknown>, field: string) => {
     const v = body[field];
-    if (typeof v !== 'string' || v.length > 4000) throw new OpsgateError('InvalidParameter', `${field} must be a string of at most 4000 characters`);
+    if (typeof v !== 'string' || v.length > 4000)
+      throw new OpsgateError('InvalidParameter', `${field} must be a string of at most 4000 characters`);
     return v;
   };
 
-  const routes: Route[] = ([
-    { method: 'GET', path: /^\/$/, handle: (_q, res) => sendHtml(res, 200, page) },
-    {
-      method: 'GET', path: /^\/console\/state$/,
-      async handle(req, res) {
-        const { user, dev, admin, csrf } = await access.who(req);
-        sendJson(res, 200, { me: user ?? null, dev, admin, csrf, users: dev ? directory.users().map((u) => u.name) : [], messages: await channel.recent() });
+  const routes: Route[] = (
+    [
+      { method: 'GET', path: /^\/$/, handle: (_q, res) => sendHtml(res, 200, page) },
+      {
+        method: 'GET',
+        path: /^\/console\/state$/,
+        async handle(req, res) {
+          const { user, dev, admin, csrf } = await access.who(req);
+          sendJson(res, 200, {
+            me: user ?? null,
+            dev,
+            admin,
+            csrf,
+            users: dev ? directory.users().map((u) => u.name) : [],
+            messages: await channel.recent(),
+          });
+        },
       },
-    },
-    {
-      method: 'GET', path: /^\/console\/events$/,
-      async handle(req, res) {
-        subscribed ??= subscriber.subscribe(eventsKey);
-        await subscribed;
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-        res.write(': connected\n\n');
-        streams.add(res);
-        req.on('close', () => streams.delete(res));
+      {
+        method: 'GET',
+        path: /^\/console\/events$/,
+        async handle(req, res) {
+          subscribed ??= subscriber.subscribe(eventsKey);
+          await subscribed;
+          res.writeHead(200, {
+            'content-type': 'text/event-stream',
+            'cache-control': 'no-cache',
+            connection: 'keep-alive',
+          });
+          res.write(': connected\n\n');
+          streams.add(res);
+          req.on('close', () => streams.delete(res));
+        },
       },
-    },
-    {
-      method: 'POST', path: /^\/console\/command$/,
-      async handle(req, res) {
-        const body = await readJson(req);
-        sendJson(res, 200, { reply: await bot.command(text(body, 'text'), await ctx(req, body)) });
+      {
+        method: 'POST',
+        path: /^\/console\/command$/,
+        async handle(req, res) {
+          const body = await readJson(req);
+          sendJson(res, 200, { reply: await bot.command(text(body, 'text'), await ctx(req, body)) });
+        },
       },
-    },
-    {
-      method: 'POST', path: /^\/console\/action$/,
-      async handle(req, res) {
-        const body = await readJson(req);
-        sendJson(res, 200, { reply: (await bot.button(text(body, 'action'), text(body, 'value'), await ctx(req, body))) ?? null });
+      {
+        method: 'POST',
+        path: /^\/console\/action$/,
+        async handle(req, res) {
+          const body = await readJson(req);
+          sendJson(res, 200, {
+            reply: (await bot.button(text(body, 'action'), text(body, 'value'), await ctx(req, body))) ?? null,
+          });
+        },
       },
-    },
-  ] satisfies Route[]).map((r) => access.guard(r));
+    ] satisfies Route[]
+  ).map((r) => access.guard(r));
 
   return {
     platform: 'console',
     name: 'the web console at /',
     routes,
-    post: (ch, message, thread) => channel.post(ch, { ...message, text: [...(message.mentions ?? []).map((n) => `@${n}`), message.text].join(' ') }, thread),
+    post: (ch, message, thread) =>
+      channel.post(
+        ch,
+        { ...message, text: [...(message.mentions ?? []).map((n) => `@${n}`), message.text].join(' ') },
+        thread,
+      ),
     update: (_ch, ref, message) => channel.update(ref, message),
     start: async () => {},
     // Open event streams would keep the HTTP server from closing.
-    stop: async () => { for (const res of streams) res.end(); streams.clear(); },
+    stop: async () => {
+      for (const res of streams) res.end();
+      streams.clear();
+    },
   };
 }
 

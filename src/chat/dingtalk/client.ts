@@ -6,13 +6,18 @@ import { DWClient } from 'dingtalk-stream';
  * its own tests use.
  */
 export class GatewayClient extends DWClient {
-  constructor(config: ConstructorParameters<typeof DWClient>[0], private readonly gatewayUrl?: string) {
+  constructor(
+    config: ConstructorParameters<typeof DWClient>[0],
+    private readonly gatewayUrl?: string,
+  ) {
     super(config);
   }
 
   /** The SDK parses every frame unguarded: a malformed one must not bring the bot down. */
   override onDownStream(data: unknown): void {
-    try { super.onDownStream(data as string); } catch (err) {
+    try {
+      super.onDownStream(data as string);
+    } catch (err) {
       this.emit('bad-frame', err);
     }
   }
@@ -21,8 +26,10 @@ export class GatewayClient extends DWClient {
     if (!this.gatewayUrl) return super.getEndpoint();
     const { clientId, clientSecret, ua, subscriptions } = this.config;
     const r = await fetch(this.gatewayUrl, {
-      method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ clientId, clientSecret, ua: ua ?? '', subscriptions }), signal: AbortSignal.timeout(10_000),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ clientId, clientSecret, ua: ua ?? '', subscriptions }),
+      signal: AbortSignal.timeout(10_000),
     });
     const { endpoint, ticket } = (await r.json().catch(() => ({}))) as { endpoint?: string; ticket?: string };
     if (!r.ok || !endpoint || !ticket) throw new Error(`DingTalk gateway answered ${r.status} without an endpoint`);

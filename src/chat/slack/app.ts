@@ -24,22 +24,39 @@ export interface SlackOptions {
  * Slack over HTTP: Bolt verifies the signature and the timestamp; this adapter only acks, maps the
  * Slack user to the directory, forwards to the bot core, and renders what comes back.
  */
-export function createSlack(opts: SlackOptions, deps: {
-  bot: Bot; directory: Directory; log: Logger; home?: (user: string) => Promise<Home>; publicUrl?: string;
-  /** True the first time a key is seen (for a while): a form submitted twice starts one run. */
-  once?: (key: string) => Promise<boolean>;
-  /** True the first time a signed delivery is seen (for ttlS seconds): a replayed request does nothing. */
-  firstDelivery?: (id: string, ttlS: number) => Promise<boolean>;
-}): ChatAdapter {
+export function createSlack(
+  opts: SlackOptions,
+  deps: {
+    bot: Bot;
+    directory: Directory;
+    log: Logger;
+    home?: (user: string) => Promise<Home>;
+    publicUrl?: string;
+    /** True the first time a key is seen (for a while): a form submitted twice starts one run. */
+    once?: (key: string) => Promise<boolean>;
+    /** True the first time a signed delivery is seen (for ttlS seconds): a replayed request does nothing. */
+    firstDelivery?: (id: string, ttlS: number) => Promise<boolean>;
+  },
+): ChatAdapter {
   const { bot, directory, log } = deps;
   // Notifications are retried by their queue; the Web API client need not retry for 30 minutes.
   const clientOptions = { slackApiUrl: opts.apiUrl, retryConfig: { retries: 2, factor: 2, maxTimeout: 2000 } };
   // The same handlers over either transport: only the receiver differs.
   const receiver = opts.appToken
-    ? new SocketModeReceiver({ appToken: opts.appToken, logger: boltLogger(log), clientPingTimeout: opts.clientPingTimeout, installerOptions: { clientOptions },
-      customPropertiesExtractor: socketDelivery })
-    // Called after the signature is verified: what identifies the request goes on `context`.
-    : new HTTPReceiver({ signingSecret: opts.signingSecret ?? '', endpoints: '/slack/events', logger: boltLogger(log), customPropertiesExtractor: (req) => ({ ...httpDelivery(req) }) });
+    ? new SocketModeReceiver({
+        appToken: opts.appToken,
+        logger: boltLogger(log),
+        clientPingTimeout: opts.clientPingTimeout,
+        installerOptions: { clientOptions },
+        customPropertiesExtractor: socketDelivery,
+      })
+    : // Called after the signature is verified: what identifies the request goes on `context`.
+      new HTTPReceiver({
+        signingSecret: opts.signingSecret ?? '',
+        endpoints: '/slack/events',
+        logger: boltLogger(log),
+        customPropertiesExtractor: (req) => ({ ...httpDelivery(req) }),
+      });
   const app = new App({ token: opts.botToken, receiver, logger: boltLogger(log), clientOptions });
   if (deps.firstDelivery) app.use(replayGuard(deps.firstDelivery, log));
   // Slack ids from the directory; else the e-mail of the Slack profile, when the directory lists it.
@@ -64,20 +81,33 @@ export function createSlack(opts: SlackOptions, deps: {
     // given filled in; with them it runs at once.
     const form = await bot.form(command.text);
     if (form) {
-      await client.views.open({ trigger_id: command.trigger_id, view: runModal(form, { channel: command.channel_id }) });
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: runModal(form, { channel: command.channel_id }),
+      });
       return;
     }
     await respond({ response_type: 'ephemeral', text: await bot.command(command.text, ctx) });
   });
 
   app.view(RUN_FORM, async ({ ack, body, view, client }) => {
-    if (deps.once && !(await deps.once(`slack-view:${view.id}:${view.hash}`))) { await ack(); return; }
+    if (deps.once && !(await deps.once(`slack-view:${view.id}:${view.hash}`))) {
+      await ack();
+      return;
+    }
     const meta = JSON.parse(view.private_metadata || '{}') as { t?: string; v?: string; c?: string };
     const ctx = { actor: await actor(body.user.id), platform: 'slack' as const, channel: meta.c ?? '' };
-    const r = await bot.submit({ templateName: meta.t ?? '', version: meta.v ?? '' }, formValues(view.state.values as never), ctx);
+    const r = await bot.submit(
+      { templateName: meta.t ?? '', version: meta.v ?? '' },
+      formValues(view.state.values as never),
+      ctx,
+    );
     if ('errors' in r) {
       // Errors show on their fields, in the form still open.
-      await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(r.errors).map(([k, v]) => [`p-${k}`, v])) });
+      await ack({
+        response_action: 'errors',
+        errors: Object.fromEntries(Object.entries(r.errors).map(([k, v]) => [`p-${k}`, v])),
+      });
       return;
     }
     await ack();
@@ -93,9 +123,16 @@ export function createSlack(opts: SlackOptions, deps: {
       await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(action.value ?? '', { channel }) });
       return;
     }
-    const answer = await bot.button(action.action_id, action.value ?? '', { actor: await actor(body.user.id), platform: 'slack', channel });
+    const answer = await bot.button(action.action_id, action.value ?? '', {
+      actor: await actor(body.user.id),
+      platform: 'slack',
+      channel,
+    });
     // A press on the home tab has no channel to answer in: the tab is published again instead.
-    if (body.container?.type === 'view') { await publishHome(body.user.id); return; }
+    if (body.container?.type === 'view') {
+      await publishHome(body.user.id);
+      return;
+    }
     if (answer) await respond({ response_type: 'ephemeral', replace_original: false, text: answer });
   });
 
@@ -103,7 +140,12 @@ export function createSlack(opts: SlackOptions, deps: {
     await ack();
     const meta = JSON.parse(view.private_metadata || '{}') as { id?: string; c?: string };
     const reason = (view.state.values.reason?.value as { value?: string } | undefined)?.value ?? undefined;
-    const answer = await bot.button('reject', meta.id ?? '', { actor: await actor(body.user.id), platform: 'slack', channel: meta.c ?? '' }, reason);
+    const answer = await bot.button(
+      'reject',
+      meta.id ?? '',
+      { actor: await actor(body.user.id), platform: 'slack', channel: meta.c ?? '' },
+      reason,
+    );
     if (answer && meta.c) await client.chat.postEphemeral({ channel: meta.c, user: body.user.id, text: answer });
   });
 
@@ -111,11 +153,18 @@ export function createSlack(opts: SlackOptions, deps: {
   const publishHome = async (slackId: string) => {
     const who = await actor(slackId);
     if (!deps.home || !who.user) return;
-    await app.client.views.publish({ user_id: slackId, view: homeView(await deps.home(who.user.name), deps.publicUrl ?? '') });
+    await app.client.views.publish({
+      user_id: slackId,
+      view: homeView(await deps.home(who.user.name), deps.publicUrl ?? ''),
+    });
   };
-  app.event('app_home_opened', async ({ event }) => { if (event.tab === 'home') await publishHome(event.user); });
+  app.event('app_home_opened', async ({ event }) => {
+    if (event.tab === 'home') await publishHome(event.user);
+  });
 
-  app.error(async (err) => { log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack handler failed'); });
+  app.error(async (err) => {
+    log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack handler failed');
+  });
 
   const listener = receiver instanceof HTTPReceiver ? receiver.requestListener : undefined;
   const adapter: ChatAdapter = {
@@ -131,8 +180,12 @@ export function createSlack(opts: SlackOptions, deps: {
       await app.client.chat.update({ channel, ts, ...renderSlack(message, directory) });
     },
     /** Socket Mode connects when started; HTTP needs nothing (the HTTP server routes to it). */
-    start: async () => { if (opts.appToken) await app.start(); },
-    stop: async () => { if (opts.appToken) await app.stop(); },
+    start: async () => {
+      if (opts.appToken) await app.start();
+    },
+    stop: async () => {
+      if (opts.appToken) await app.stop();
+    },
   };
   return adapter;
 }
@@ -140,18 +193,29 @@ export function createSlack(opts: SlackOptions, deps: {
 /** Slack is on when its credentials are set (config/env.ts checks they come in pairs). */
 export const slackChat: ChatAdapterFactory = {
   platform: 'slack',
-  create: (p) => p.config.slack && createSlack(p.config.slack, {
-    bot: p.bot, directory: p.directory, log: p.log, publicUrl: p.publicUrl,
-    home: p.home, once: p.once, firstDelivery: p.firstDelivery,
-  }),
+  create: (p) =>
+    p.config.slack &&
+    createSlack(p.config.slack, {
+      bot: p.bot,
+      directory: p.directory,
+      log: p.log,
+      publicUrl: p.publicUrl,
+      home: p.home,
+      once: p.once,
+      firstDelivery: p.firstDelivery,
+    }),
 };
 
 function boltLogger(log: Logger): BoltLogger {
   const child = log.child({ component: 'slack' });
   const fmt = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   return {
-    debug: (...m) => child.debug(fmt(m)), info: (...m) => child.info(fmt(m)),
-    warn: (...m) => child.warn(fmt(m)), error: (...m) => child.error(fmt(m)),
-    setLevel: () => {}, getLevel: () => LogLevel.INFO, setName: () => {},
+    debug: (...m) => child.debug(fmt(m)),
+    info: (...m) => child.info(fmt(m)),
+    warn: (...m) => child.warn(fmt(m)),
+    error: (...m) => child.error(fmt(m)),
+    setLevel: () => {},
+    getLevel: () => LogLevel.INFO,
+    setName: () => {},
   };
 }

@@ -16,24 +16,54 @@ function input(f: FormField): Block {
   let element: types.InputBlock['element'];
   switch (f.kind) {
     case 'select':
-      element = { type: 'static_select', action_id: 'value', options: (f.options ?? []).slice(0, 100).map(option), ...(f.initial && f.options?.includes(f.initial) ? { initial_option: option(f.initial) } : {}) };
+      element = {
+        type: 'static_select',
+        action_id: 'value',
+        options: (f.options ?? []).slice(0, 100).map(option),
+        ...(f.initial && f.options?.includes(f.initial) ? { initial_option: option(f.initial) } : {}),
+      };
       break;
     case 'boolean':
-      element = { type: 'checkboxes', action_id: 'value', options: [option('true')], ...(f.initial === 'true' ? { initial_options: [option('true')] } : {}) };
+      element = {
+        type: 'checkboxes',
+        action_id: 'value',
+        options: [option('true')],
+        ...(f.initial === 'true' ? { initial_options: [option('true')] } : {}),
+      };
       break;
     case 'number':
-      element = { type: 'number_input', action_id: 'value', is_decimal_allowed: true, ...(f.initial ? { initial_value: f.initial } : {}), ...(f.min !== undefined ? { min_value: String(f.min) } : {}), ...(f.max !== undefined ? { max_value: String(f.max) } : {}) };
+      element = {
+        type: 'number_input',
+        action_id: 'value',
+        is_decimal_allowed: true,
+        ...(f.initial ? { initial_value: f.initial } : {}),
+        ...(f.min !== undefined ? { min_value: String(f.min) } : {}),
+        ...(f.max !== undefined ? { max_value: String(f.max) } : {}),
+      };
       break;
     default:
-      element = { type: 'plain_text_input', action_id: 'value', multiline: f.kind === 'multiline', ...(f.initial ? { initial_value: cut(f.initial, 3000) } : {}) };
+      element = {
+        type: 'plain_text_input',
+        action_id: 'value',
+        multiline: f.kind === 'multiline',
+        ...(f.initial ? { initial_value: cut(f.initial, 3000) } : {}),
+      };
   }
   // A checkbox left unticked sends nothing: a Boolean is never "required" in the form itself.
-  return { type: 'input', block_id: `p-${f.name}`.slice(0, 255), label, element, optional: !f.required || f.kind === 'boolean', ...(hint ? { hint } : {}) };
+  return {
+    type: 'input',
+    block_id: `p-${f.name}`.slice(0, 255),
+    label,
+    element,
+    optional: !f.required || f.kind === 'boolean',
+    ...(hint ? { hint } : {}),
+  };
 }
 
 export function runModal(form: RunForm, meta: { channel: string }): View {
   return {
-    type: 'modal', callback_id: RUN_FORM,
+    type: 'modal',
+    callback_id: RUN_FORM,
     title: { type: 'plain_text', text: 'Run a runbook' },
     submit: { type: 'plain_text', text: 'Run' },
     close: { type: 'plain_text', text: 'Cancel' },
@@ -50,7 +80,14 @@ export function formValues(state: Record<string, Record<string, Record<string, u
   const out: Record<string, string> = {};
   for (const [blockId, actions] of Object.entries(state)) {
     if (!blockId.startsWith('p-')) continue;
-    const a = actions.value as { type?: string; value?: string | null; selected_option?: { value: string } | null; selected_options?: unknown[] } | undefined;
+    const a = actions.value as
+      | {
+          type?: string;
+          value?: string | null;
+          selected_option?: { value: string } | null;
+          selected_options?: unknown[];
+        }
+      | undefined;
     if (!a) continue;
     const name = blockId.slice(2);
     if (a.type === 'checkboxes') out[name] = a.selected_options?.length ? 'true' : 'false';
@@ -65,15 +102,20 @@ export const REJECT_FORM = 'opsgate-reject';
 /** Reject asks why: the reason goes with the vote and shows on the card and the ticket. */
 export function rejectModal(ticketId: string, meta: { channel: string }): View {
   return {
-    type: 'modal', callback_id: REJECT_FORM,
+    type: 'modal',
+    callback_id: REJECT_FORM,
     title: { type: 'plain_text', text: 'Reject' },
     submit: { type: 'plain_text', text: 'Reject' },
     close: { type: 'plain_text', text: 'Cancel' },
     private_metadata: JSON.stringify({ id: ticketId, c: meta.channel }),
-    blocks: [{
-      type: 'input', block_id: 'reason', label: { type: 'plain_text', text: `Why reject approval ${ticketId}?` },
-      element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 500 },
-    }],
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'reason',
+        label: { type: 'plain_text', text: `Why reject approval ${ticketId}?` },
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 500 },
+      },
+    ],
   };
 }
 
@@ -82,14 +124,41 @@ export function homeView(home: Home, publicUrl: string): types.HomeView {
   const blocks: Block[] = [{ type: 'header', text: { type: 'plain_text', text: 'Approvals waiting for you' } }];
   if (!home.pending.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'Nothing waits for you.' } });
   for (const t of home.pending.slice(0, 15)) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(`*Approval ${t.id}: ${t.title}*\nasked by ${t.requester ?? 'someone'} · ${t.approvals} of ${t.required} approvals`, 3000) } });
-    blocks.push({ type: 'actions', block_id: `approval-${t.id}`, elements: [
-      { type: 'button', action_id: 'approve', value: t.id, style: 'primary', text: { type: 'plain_text', text: 'Approve' } },
-      { type: 'button', action_id: 'reject', value: t.id, style: 'danger', text: { type: 'plain_text', text: 'Reject' } },
-    ] });
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: cut(
+          `*Approval ${t.id}: ${t.title}*\nasked by ${t.requester ?? 'someone'} · ${t.approvals} of ${t.required} approvals`,
+          3000,
+        ),
+      },
+    });
+    blocks.push({
+      type: 'actions',
+      block_id: `approval-${t.id}`,
+      elements: [
+        {
+          type: 'button',
+          action_id: 'approve',
+          value: t.id,
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Approve' },
+        },
+        {
+          type: 'button',
+          action_id: 'reject',
+          value: t.id,
+          style: 'danger',
+          text: { type: 'plain_text', text: 'Reject' },
+        },
+      ],
+    });
   }
   blocks.push({ type: 'header', text: { type: 'plain_text', text: 'Your recent runs' } });
-  const runs = home.runs.map((e) => `<${publicUrl}/executions/${e.id}|${e.id}> ${e.templateName} ${e.templateVersion}: ${e.status}`);
+  const runs = home.runs.map(
+    (e) => `<${publicUrl}/executions/${e.id}|${e.id}> ${e.templateName} ${e.templateVersion}: ${e.status}`,
+  );
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(runs.join('\n') || 'No runs yet.', 3000) } });
   return { type: 'home', blocks: blocks.slice(0, 50) };
 }

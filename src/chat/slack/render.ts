@@ -7,7 +7,10 @@ type KnownBlock = types.KnownBlock;
 
 /** The neutral approval card as Block Kit: @-mentions of who is still needed, the tally, the buttons. */
 export function renderSlack(message: OutMessage, directory: Directory): { text: string; blocks?: KnownBlock[] } {
-  const mentions = (message.mentions ?? []).map((n) => { const id = directory.user(n)?.slack; return id ? `<@${id}>` : escape(n); });
+  const mentions = (message.mentions ?? []).map((n) => {
+    const id = directory.user(n)?.slack;
+    return id ? `<@${id}>` : escape(n);
+  });
   if (!message.card) return { text: [...mentions, escape(message.text)].join(' ') };
   return { text: escape(message.text), blocks: cardBlocks(message.card, directory) };
 }
@@ -23,28 +26,59 @@ function cardBlocks(card: ApprovalCard, directory: Directory): KnownBlock[] {
     ? `${card.status === 'APPROVED' ? ':white_check_mark:' : ':no_entry:'} *${escape(card.outcome)}*`
     : `Waiting for ${card.pending.map(mention).join(' ')}`;
   const tally = [card.tally, card.approvedBy.length ? `approved by ${card.approvedBy.map(mention).join(', ')}` : '']
-    .filter(Boolean).join(' · ');
+    .filter(Boolean)
+    .join(' · ');
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: cut(head) } },
     { type: 'section', text: { type: 'mrkdwn', text: cut(state) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: cut(tally) }] },
   ];
   if (card.parameters && Object.keys(card.parameters).length) {
-    const lines = Object.entries(card.parameters).map(([k, v]) => `${escape(k)}: \`${escape(typeof v === 'string' ? v : JSON.stringify(v))}\``);
+    const lines = Object.entries(card.parameters).map(
+      ([k, v]) => `${escape(k)}: \`${escape(typeof v === 'string' ? v : JSON.stringify(v))}\``,
+    );
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(lines.join('\n')) } });
   }
   if (card.levels.length > 1) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(card.levels.map((l, i) => `${i + 1}. ${escape(l.name)} (${escape(l.mode)}): ${l.status}`).join('   ')) }] });
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: cut(
+            card.levels.map((l, i) => `${i + 1}. ${escape(l.name)} (${escape(l.mode)}): ${l.status}`).join('   '),
+          ),
+        },
+      ],
+    });
   }
   const said = card.comments.filter((c) => c.comment);
   if (said.length) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(said.map((c) => `${mention(c.voter)} ${c.decision === 'AGREE' ? 'approved' : 'rejected'}: ${escape(c.comment!)}`).join('\n')) }] });
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: cut(
+            said
+              .map(
+                (c) => `${mention(c.voter)} ${c.decision === 'AGREE' ? 'approved' : 'rejected'}: ${escape(c.comment!)}`,
+              )
+              .join('\n'),
+          ),
+        },
+      ],
+    });
   }
   if (card.buttons.length) {
     blocks.push({
-      type: 'actions', block_id: `approval-${card.ticketId}`,
+      type: 'actions',
+      block_id: `approval-${card.ticketId}`,
       elements: card.buttons.map((b) => ({
-        type: 'button' as const, action_id: b.id, value: b.value, style: b.style,
+        type: 'button' as const,
+        action_id: b.id,
+        value: b.value,
+        style: b.style,
         text: { type: 'plain_text' as const, text: b.label },
       })),
     });

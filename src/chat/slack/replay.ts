@@ -7,7 +7,10 @@ import type { Logger } from '../../log.js';
 const BOLT_WINDOW_S = 300;
 
 /** What identifies one delivery from Slack, put on Bolt's `context` by the receiver. */
-export interface Delivery { slackDelivery?: string; slackDeliveryTtl?: number }
+export interface Delivery {
+  slackDelivery?: string;
+  slackDeliveryTtl?: number;
+}
 
 /**
  * Over HTTP: Slack signs timestamp and body together, so the same signature is the same request
@@ -18,12 +21,20 @@ export function httpDelivery(req: IncomingMessage, now = Date.now()): Delivery {
   const ts = Number(req.headers['x-slack-request-timestamp']);
   if (typeof sig !== 'string' || !Number.isFinite(ts)) return {};
   const ttl = Math.max(BOLT_WINDOW_S, Math.ceil(ts + BOLT_WINDOW_S - now / 1000)) + 5;
-  return { slackDelivery: createHash('sha256').update(`http\n${ts}\n${sig}`).digest('hex').slice(0, 40), slackDeliveryTtl: ttl };
+  return {
+    slackDelivery: createHash('sha256').update(`http\n${ts}\n${sig}`).digest('hex').slice(0, 40),
+    slackDeliveryTtl: ttl,
+  };
 }
 
 /** Over Socket Mode: each envelope has an id; one delivered again (a reconnect) is the same envelope. */
 export function socketDelivery(args: { envelope_id?: unknown }): Delivery {
-  return typeof args.envelope_id === 'string' ? { slackDelivery: createHash('sha256').update(`socket\n${args.envelope_id}`).digest('hex').slice(0, 40), slackDeliveryTtl: 3600 } : {};
+  return typeof args.envelope_id === 'string'
+    ? {
+        slackDelivery: createHash('sha256').update(`socket\n${args.envelope_id}`).digest('hex').slice(0, 40),
+        slackDeliveryTtl: 3600,
+      }
+    : {};
 }
 
 /**
@@ -31,7 +42,10 @@ export function socketDelivery(args: { envelope_id?: unknown }): Delivery {
  * captured slash command or button press replayed within Bolt's window starts nothing twice.
  * `firstSeen` is true once per id (SET NX with the TTL).
  */
-export function replayGuard(firstSeen: (id: string, ttlS: number) => Promise<boolean>, log: Logger): Middleware<AnyMiddlewareArgs> {
+export function replayGuard(
+  firstSeen: (id: string, ttlS: number) => Promise<boolean>,
+  log: Logger,
+): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const { slackDelivery: id, slackDeliveryTtl: ttl } = args.context as Delivery;
     if (id && !(await firstSeen(id, ttl ?? BOLT_WINDOW_S))) {

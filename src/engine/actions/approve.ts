@@ -16,15 +16,18 @@ export const approve: Action = {
     }
     const ticket = await ports.approvals.status(ticketId);
     switch (ticket.status) {
-      case 'APPROVED': return { kind: 'success', result: { TicketId: ticketId, Summary: ticket.summary } };
-      case 'REJECT': return { kind: 'cancel', message: `approval ${ticketId} rejected: ${ticket.summary}` };
+      case 'APPROVED':
+        return { kind: 'success', result: { TicketId: ticketId, Summary: ticket.summary } };
+      case 'REJECT':
+        return { kind: 'cancel', message: `approval ${ticketId} rejected: ${ticket.summary}` };
       case 'CANCEL':
         // Nobody could approve a level: the approval failed; a timeout or a withdrawal cancels.
         if (ticket.closeCode === 'unresolvable') {
           return { kind: 'failed', message: `approval ${ticketId}: ${ticket.reason}` };
         }
         return { kind: 'cancel', message: `approval ${ticketId} ${ticket.reason ?? 'cancelled'}` };
-      default: return { kind: 'wait', message: `waiting for approval ${ticketId}`, data: { ticketId } };
+      default:
+        return { kind: 'wait', message: `waiting for approval ${ticketId}`, data: { ticketId } };
     }
   },
 };

@@ -39,7 +39,8 @@ function list(v: unknown): string[] | undefined {
 export async function probe(properties: Record<string, unknown>, cloud: CloudPort): Promise<Probe> {
   const req = cloudRequestOf(properties);
   const selector = properties.PropertySelector;
-  if (!(selector instanceof JqProgram) && (typeof selector !== 'string' || !selector.trim())) throw new ParameterError('PropertySelector must be a jq selector');
+  if (!(selector instanceof JqProgram) && (typeof selector !== 'string' || !selector.trim()))
+    throw new ParameterError('PropertySelector must be a jq selector');
   const desired = list(properties.DesiredValues);
   const notDesired = list(properties.NotDesiredValues);
   if (!desired && !notDesired) throw new ParameterError('DesiredValues or NotDesiredValues is required');
@@ -58,7 +59,9 @@ export async function probe(properties: Record<string, unknown>, cloud: CloudPor
   const values = (results.length ? results : [null]).map(asText);
   const ok = (v: string) => (!desired || desired.includes(v)) && !notDesired?.includes(v);
   return {
-    answer, values, error,
+    answer,
+    values,
+    error,
     shown: clip(values.length === 1 ? values[0]! : JSON.stringify(values)),
     desired: values.every(ok),
     stop: values.some((v) => stopValues.includes(v)),
@@ -82,9 +85,16 @@ export function expectation(properties: Record<string, unknown>): string {
 export const checkFor: Action = {
   async run({ properties, ports }) {
     let seen: Probe;
-    try { seen = await probe(properties, ports.cloud); } catch (err) { return { kind: 'failed', message: (err as Error).message }; }
+    try {
+      seen = await probe(properties, ports.cloud);
+    } catch (err) {
+      return { kind: 'failed', message: (err as Error).message };
+    }
     if (seen.desired) return { kind: 'success', result: seen.answer };
     const because = seen.error ? `; ${seen.error}` : '';
-    return { kind: 'failed', message: `PropertySelector ${String(properties.PropertySelector).trim()} gave ${seen.shown}, ${expectation(properties)}${because}` };
+    return {
+      kind: 'failed',
+      message: `PropertySelector ${String(properties.PropertySelector).trim()} gave ${seen.shown}, ${expectation(properties)}${because}`,
+    };
   },
 };

@@ -5,7 +5,11 @@ import type { Action, ActionContext } from './types.js';
  * Outputs. Used by ACS::Template and by any action that names a template in the store (product
  * actions such as ACS::ECS::RebootInstance, whose Properties are the child's Parameters).
  */
-export function childAction(resolve: (ctx: ActionContext) => { templateName: string; templateVersion?: string; parameters: Record<string, unknown> } | string): Action {
+export function childAction(
+  resolve: (
+    ctx: ActionContext,
+  ) => { templateName: string; templateVersion?: string; parameters: Record<string, unknown> } | string,
+): Action {
   return {
     async run(ctx) {
       const { ports, record, execution, task } = ctx;
@@ -14,18 +18,34 @@ export function childAction(resolve: (ctx: ActionContext) => { templateName: str
         const target = resolve(ctx);
         if (typeof target === 'string') return { kind: 'failed', message: target };
         try {
-          childId = (await ports.children.start({ parent: execution, taskName: task.Name, taskExecutionId: ctx.taskExecutionId, index: ctx.loop?.index, ...target })).id;
+          childId = (
+            await ports.children.start({
+              parent: execution,
+              taskName: task.Name,
+              taskExecutionId: ctx.taskExecutionId,
+              index: ctx.loop?.index,
+              ...target,
+            })
+          ).id;
         } catch (err) {
           return { kind: 'failed', message: (err as Error).message };
         }
       }
       const child = await ports.children.get(childId);
       switch (child?.status) {
-        case undefined: return { kind: 'failed', message: `child execution ${childId} is gone` };
-        case 'Success': return { kind: 'success', result: child.outputs ?? {} };
-        case 'Failed': return { kind: 'failed', message: `child execution ${childId} failed${child.statusMessage ? `: ${child.statusMessage}` : ''}` };
-        case 'Cancelled': return { kind: 'failed', message: `child execution ${childId} was cancelled` };
-        default: return { kind: 'wait', message: `waiting for child execution ${childId}`, data: { childId } };
+        case undefined:
+          return { kind: 'failed', message: `child execution ${childId} is gone` };
+        case 'Success':
+          return { kind: 'success', result: child.outputs ?? {} };
+        case 'Failed':
+          return {
+            kind: 'failed',
+            message: `child execution ${childId} failed${child.statusMessage ? `: ${child.statusMessage}` : ''}`,
+          };
+        case 'Cancelled':
+          return { kind: 'failed', message: `child execution ${childId} was cancelled` };
+        default:
+          return { kind: 'wait', message: `waiting for child execution ${childId}`, data: { childId } };
       }
     },
   };
@@ -38,10 +58,16 @@ export const templateAction = childAction(({ properties }) => {
   if (typeof parameters !== 'object' || Array.isArray(parameters)) return 'Parameters must be a map';
   return {
     templateName: properties.TemplateName,
-    templateVersion: typeof properties.TemplateVersion === 'string' && properties.TemplateVersion ? properties.TemplateVersion : undefined,
+    templateVersion:
+      typeof properties.TemplateVersion === 'string' && properties.TemplateVersion
+        ? properties.TemplateVersion
+        : undefined,
     parameters: parameters as Record<string, unknown>,
   };
 });
 
 /** An action named after a template: its Properties are the child's Parameters. */
-export const namedTemplateAction = childAction(({ task, properties }) => ({ templateName: task.Action, parameters: properties }));
+export const namedTemplateAction = childAction(({ task, properties }) => ({
+  templateName: task.Action,
+  parameters: properties,
+}));

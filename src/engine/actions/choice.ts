@@ -8,13 +8,15 @@ import { truthy } from '../../template/expressions.js';
 export const choice: Action = {
   async run({ properties }) {
     const choices = properties.Choices;
-    if (choices !== undefined && !Array.isArray(choices)) return { kind: 'failed', message: 'Choices must be a list of {When, NextTask}' };
+    if (choices !== undefined && !Array.isArray(choices))
+      return { kind: 'failed', message: 'Choices must be a list of {When, NextTask}' };
     for (const [i, c] of (choices ?? []).entries()) {
       const { When, NextTask } = (c ?? {}) as { When?: unknown; NextTask?: unknown };
       if (typeof NextTask !== 'string') return { kind: 'failed', message: `Choices[${i}].NextTask must name a task` };
       if (truthy(When)) return { kind: 'success', result: { NextTask }, next: NextTask };
     }
-    if (typeof properties.DefaultTask !== 'string') return { kind: 'failed', message: 'no choice holds and DefaultTask is not set' };
+    if (typeof properties.DefaultTask !== 'string')
+      return { kind: 'failed', message: 'no choice holds and DefaultTask is not set' };
     return { kind: 'success', result: { NextTask: properties.DefaultTask }, next: properties.DefaultTask };
   },
 };

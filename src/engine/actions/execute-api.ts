@@ -3,13 +3,21 @@ import type { Action, CloudRequest } from './types.js';
 
 /** The OpenAPI call a task's Properties describe (ExecuteAPI, WaitFor and CheckFor share them). */
 export function cloudRequestOf(p: Record<string, unknown>): CloudRequest {
-  if (typeof p.Service !== 'string' || !p.Service.trim()) throw new ParameterError('Service must name an Alibaba Cloud service, such as ECS');
-  if (typeof p.API !== 'string' || !p.API.trim()) throw new ParameterError('API must name an API operation, such as DescribeInstances');
+  if (typeof p.Service !== 'string' || !p.Service.trim())
+    throw new ParameterError('Service must name an Alibaba Cloud service, such as ECS');
+  if (typeof p.API !== 'string' || !p.API.trim())
+    throw new ParameterError('API must name an API operation, such as DescribeInstances');
   const parameters = p.Parameters ?? {};
-  if (typeof parameters !== 'object' || Array.isArray(parameters)) throw new ParameterError('Parameters must be a map of API parameters');
+  if (typeof parameters !== 'object' || Array.isArray(parameters))
+    throw new ParameterError('Parameters must be a map of API parameters');
   const headers = p.Headers ?? undefined;
-  if (headers !== undefined && (typeof headers !== 'object' || Array.isArray(headers))) throw new ParameterError('Headers must be a map');
-  const req: CloudRequest = { service: p.Service.trim(), api: p.API.trim(), parameters: parameters as Record<string, unknown> };
+  if (headers !== undefined && (typeof headers !== 'object' || Array.isArray(headers)))
+    throw new ParameterError('Headers must be a map');
+  const req: CloudRequest = {
+    service: p.Service.trim(),
+    api: p.API.trim(),
+    parameters: parameters as Record<string, unknown>,
+  };
   if (typeof p.Method === 'string') req.method = p.Method;
   if (typeof p.URI === 'string') req.uri = p.URI;
   if (headers) req.headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]));
@@ -29,7 +37,11 @@ export function describeCloudError(req: { service: string; api: string }, err: u
 export const executeApi: Action = {
   async run({ properties, ports }) {
     let req: CloudRequest;
-    try { req = cloudRequestOf(properties); } catch (err) { return { kind: 'failed', message: (err as Error).message }; }
+    try {
+      req = cloudRequestOf(properties);
+    } catch (err) {
+      return { kind: 'failed', message: (err as Error).message };
+    }
     try {
       return { kind: 'success', result: await ports.cloud.call(req) };
     } catch (err) {

@@ -8,14 +8,35 @@ import type { Action } from './types.js';
 export const notify: Action = {
   async run({ properties, ports, execution, record }) {
     const type = String(properties.NotifyType ?? 'WebHook');
-    if (type !== 'WebHook') return { kind: 'failed', message: `NotifyType ${type} is not supported by ACS::Notify yet (WebHook is)` };
-    const hook = (properties.WebHook ?? {}) as { URI?: unknown; Headers?: Record<string, string>; Content?: unknown; Secret?: unknown };
+    if (type !== 'WebHook')
+      return { kind: 'failed', message: `NotifyType ${type} is not supported by ACS::Notify yet (WebHook is)` };
+    const hook = (properties.WebHook ?? {}) as {
+      URI?: unknown;
+      Headers?: Record<string, string>;
+      Content?: unknown;
+      Secret?: unknown;
+    };
     if (typeof hook.URI !== 'string') return { kind: 'failed', message: 'WebHook.URI must be a URL' };
-    const link = properties.AppendExecutionLink === true || properties.AppendExecutionLink === 'true' ? `/executions/${execution.id}` : undefined;
-    const r = await ports.webhook.send({ uri: hook.URI, headers: hook.Headers, content: hook.Content ?? {}, secret: typeof hook.Secret === 'string' ? hook.Secret : undefined, link });
+    const link =
+      properties.AppendExecutionLink === true || properties.AppendExecutionLink === 'true'
+        ? `/executions/${execution.id}`
+        : undefined;
+    const r = await ports.webhook.send({
+      uri: hook.URI,
+      headers: hook.Headers,
+      content: hook.Content ?? {},
+      secret: typeof hook.Secret === 'string' ? hook.Secret : undefined,
+      link,
+    });
     if (r.ok) return { kind: 'success', result: { Sent: true } };
     const tries = Number(record?.data?.tries ?? 0) + 1;
-    if (r.retry && tries < 4) return { kind: 'wait', message: `${r.message}; trying again`, data: { tries }, resumeAt: ports.now() + 2000 * 2 ** tries };
+    if (r.retry && tries < 4)
+      return {
+        kind: 'wait',
+        message: `${r.message}; trying again`,
+        data: { tries },
+        resumeAt: ports.now() + 2000 * 2 ** tries,
+      };
     return { kind: 'failed', message: r.message };
   },
 };

@@ -35,4 +35,3 @@ export const builtinNames = (): string[] => Object.keys(builtins);
 export function findAction(name: string): Action | undefined {
   return builtins[name.toLowerCase()];
 }
-

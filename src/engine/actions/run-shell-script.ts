@@ -27,30 +27,57 @@ export const runShellScript: Action = {
     return { ...properties, Script: bound.script, ScriptArguments: bound.env };
   },
   async run({ properties, idempotencyKey }) {
-    if (typeof properties.Script !== 'string' || !properties.Script.trim()) return { kind: 'failed', message: 'Script must be shell text' };
+    if (typeof properties.Script !== 'string' || !properties.Script.trim())
+      return { kind: 'failed', message: 'Script must be shell text' };
     const timeout = parseDuration(properties.Timeout ?? 'PT10M') ?? 600_000;
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', OPSGATE_IDEMPOTENCY_KEY: idempotencyKey };
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/',
+      OPSGATE_IDEMPOTENCY_KEY: idempotencyKey,
+    };
     for (const [k, v] of Object.entries((properties.Env as Record<string, unknown>) ?? {})) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) return { kind: 'failed', message: `Env: ${k} is not a variable name` };
-      if (ARG_VARIABLE.test(k)) return { kind: 'failed', message: `Env: ${k} is reserved for the values of the Script's {{ }} references` };
+      if (ARG_VARIABLE.test(k))
+        return { kind: 'failed', message: `Env: ${k} is reserved for the values of the Script's {{ }} references` };
       env[k] = typeof v === 'string' ? v : JSON.stringify(v);
     }
-    for (const [k, v] of Object.entries((properties.ScriptArguments as Record<string, string>) ?? {})) if (ARG_VARIABLE.test(k)) env[k] = v;
+    for (const [k, v] of Object.entries((properties.ScriptArguments as Record<string, string>) ?? {}))
+      if (ARG_VARIABLE.test(k)) env[k] = v;
     return new Promise((resolve) => {
-      const child = spawn('/bin/sh', ['-c', properties.Script as string], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const child = spawn('/bin/sh', ['-c', properties.Script as string], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
       const out = { stdout: '', stderr: '' };
-      const take = (which: 'stdout' | 'stderr') => (d: Buffer) => { if (out[which].length < MAX_OUTPUT) out[which] += d.toString('utf8').slice(0, MAX_OUTPUT - out[which].length); };
+      const take = (which: 'stdout' | 'stderr') => (d: Buffer) => {
+        if (out[which].length < MAX_OUTPUT) out[which] += d.toString('utf8').slice(0, MAX_OUTPUT - out[which].length);
+      };
       child.stdout.on('data', take('stdout'));
       child.stderr.on('data', take('stderr'));
       let timedOut = false;
       // The whole process group: a script's own children must not outlive its timeout.
-      const timer = setTimeout(() => { timedOut = true; try { process.kill(-child.pid!, 'SIGKILL'); } catch { child.kill('SIGKILL'); } }, timeout);
-      child.on('error', (err) => { clearTimeout(timer); resolve({ kind: 'failed', message: `could not run /bin/sh: ${err.message}` }); });
+      const timer = setTimeout(() => {
+        timedOut = true;
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      }, timeout);
+      child.on('error', (err) => {
+        clearTimeout(timer);
+        resolve({ kind: 'failed', message: `could not run /bin/sh: ${err.message}` });
+      });
       child.on('close', (code) => {
         clearTimeout(timer);
         const result = { ExitCode: code ?? -1, Stdout: out.stdout, Stderr: out.stderr };
         if (timedOut) resolve({ kind: 'failed', message: `the script did not end within ${timeout / 1000} s` });
-        else if (code !== 0) resolve({ kind: 'failed', message: `the script exited with ${code}${out.stderr ? `: ${out.stderr.trim().split('\n').at(-1)}` : ''}` });
+        else if (code !== 0)
+          resolve({
+            kind: 'failed',
+            message: `the script exited with ${code}${out.stderr ? `: ${out.stderr.trim().split('\n').at(-1)}` : ''}`,
+          });
         else resolve({ kind: 'success', result });
       });
     });

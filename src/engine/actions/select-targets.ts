@@ -18,9 +18,14 @@ type Instance = Record<string, unknown> & { InstanceId?: string };
 export const selectTargets: Action = {
   async run({ properties, ports }) {
     const type = String(properties.ResourceType ?? 'ALIYUN::ECS::Instance');
-    if (type.toUpperCase() !== 'ALIYUN::ECS::INSTANCE') return { kind: 'failed', message: `ResourceType ${type} is not supported; only ALIYUN::ECS::Instance is` };
+    if (type.toUpperCase() !== 'ALIYUN::ECS::INSTANCE')
+      return { kind: 'failed', message: `ResourceType ${type} is not supported; only ALIYUN::ECS::Instance is` };
     const filters = properties.Filters;
-    if (!Array.isArray(filters) || filters.length === 0) return { kind: 'failed', message: 'Filters must be a list of targets such as {Type: ResourceIds, ResourceIds: [...]}' };
+    if (!Array.isArray(filters) || filters.length === 0)
+      return {
+        kind: 'failed',
+        message: 'Filters must be a list of targets such as {Type: ResourceIds, ResourceIds: [...]}',
+      };
     const found = new Map<string, Instance>();
     for (const raw of filters) {
       const filter = parseFilter(raw);
@@ -46,7 +51,13 @@ export const selectTargets: Action = {
 /** A filter map; a Json parameter may also arrive as its text. */
 function parseFilter(raw: unknown): Record<string, unknown> | string {
   let f = raw;
-  if (typeof f === 'string') { try { f = JSON.parse(f); } catch { return `Filters item ${JSON.stringify(raw)} is not a target map`; } }
+  if (typeof f === 'string') {
+    try {
+      f = JSON.parse(f);
+    } catch {
+      return `Filters item ${JSON.stringify(raw)} is not a target map`;
+    }
+  }
   if (!f || typeof f !== 'object' || Array.isArray(f)) return `Filters item ${JSON.stringify(raw)} is not a target map`;
   return f as Record<string, unknown>;
 }
@@ -68,7 +79,8 @@ function queriesOf(f: Record<string, unknown>): Query[] | string {
       return [{ Tag: tags }];
     }
     case 'ResourceGroup':
-      if (typeof f.ResourceGroupId !== 'string' || !f.ResourceGroupId) return 'a ResourceGroup target needs ResourceGroupId';
+      if (typeof f.ResourceGroupId !== 'string' || !f.ResourceGroupId)
+        return 'a ResourceGroup target needs ResourceGroupId';
       return [{ ResourceGroupId: f.ResourceGroupId }];
     default:
       return `target Type ${JSON.stringify(f.Type)} is not supported; use ResourceIds, Tags or ResourceGroup`;
@@ -77,17 +89,30 @@ function queriesOf(f: Record<string, unknown>): Query[] | string {
 
 function idList(v: unknown): string[] | undefined {
   let ids = v;
-  if (typeof ids === 'string') { try { ids = ids.trim().startsWith('[') ? JSON.parse(ids) : ids.split(',').filter(Boolean); } catch { return undefined; } }
+  if (typeof ids === 'string') {
+    try {
+      ids = ids.trim().startsWith('[') ? JSON.parse(ids) : ids.split(',').filter(Boolean);
+    } catch {
+      return undefined;
+    }
+  }
   return Array.isArray(ids) && ids.every((x) => typeof x === 'string') ? ids.map((x) => x.trim()) : undefined;
 }
 
 /** [{Key, Value}] as the console writes them; a plain {key: value} map is accepted too. */
 function tagList(v: unknown): Array<{ Key: string; Value?: string }> | undefined {
-  if (v && typeof v === 'object' && !Array.isArray(v)) return Object.entries(v).map(([Key, Value]) => ({ Key, Value: String(Value) }));
+  if (v && typeof v === 'object' && !Array.isArray(v))
+    return Object.entries(v).map(([Key, Value]) => ({ Key, Value: String(Value) }));
   if (!Array.isArray(v)) return undefined;
-  const tags = v.map((t) => (t && typeof t === 'object' && typeof (t as { Key?: unknown }).Key === 'string' ? t as { Key: string; Value?: unknown } : undefined));
+  const tags = v.map((t) =>
+    t && typeof t === 'object' && typeof (t as { Key?: unknown }).Key === 'string'
+      ? (t as { Key: string; Value?: unknown })
+      : undefined,
+  );
   if (tags.some((t) => !t)) return undefined;
-  return tags.map((t) => (t!.Value === undefined || t!.Value === null ? { Key: t!.Key } : { Key: t!.Key, Value: String(t!.Value) }));
+  return tags.map((t) =>
+    t!.Value === undefined || t!.Value === null ? { Key: t!.Key } : { Key: t!.Key, Value: String(t!.Value) },
+  );
 }
 
 /** Every page of one DescribeInstances query, with NextToken. */
@@ -98,8 +123,12 @@ async function describeAll(cloud: CloudPort, regionId: string | undefined, query
     const parameters: Query = { ...query, MaxResults: PAGE };
     if (regionId) parameters.RegionId = regionId;
     if (token) parameters.NextToken = token;
-    const answer = await cloud.call({ service: 'ECS', api: 'DescribeInstances', parameters, ...(regionId ? { regionId } : {}) }) as
-      { Instances?: { Instance?: Instance[] }; NextToken?: string };
+    const answer = (await cloud.call({
+      service: 'ECS',
+      api: 'DescribeInstances',
+      parameters,
+      ...(regionId ? { regionId } : {}),
+    })) as { Instances?: { Instance?: Instance[] }; NextToken?: string };
     const items = answer?.Instances?.Instance ?? [];
     out.push(...items);
     token = answer?.NextToken || undefined;

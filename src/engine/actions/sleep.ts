@@ -8,12 +8,23 @@ export const sleep: Action = {
   async run({ properties, record, ports }) {
     const wakeAt = record?.data?.wakeAt as number | undefined;
     if (wakeAt !== undefined) {
-      return ports.now() >= wakeAt ? { kind: 'success', result: {} } : { kind: 'wait', message: 'sleeping', data: { wakeAt }, resumeAt: wakeAt };
+      return ports.now() >= wakeAt
+        ? { kind: 'success', result: {} }
+        : { kind: 'wait', message: 'sleeping', data: { wakeAt }, resumeAt: wakeAt };
     }
     const ms = parseDuration(properties.Duration);
-    if (ms === undefined) return { kind: 'failed', message: `Duration must be an ISO-8601 duration such as PT10S, got ${JSON.stringify(properties.Duration)}` };
+    if (ms === undefined)
+      return {
+        kind: 'failed',
+        message: `Duration must be an ISO-8601 duration such as PT10S, got ${JSON.stringify(properties.Duration)}`,
+      };
     if (ms === 0) return { kind: 'success', result: {} };
     const at = ports.now() + ms;
-    return { kind: 'wait', message: `sleeping until ${new Date(at).toISOString()}`, data: { wakeAt: at }, resumeAt: at };
+    return {
+      kind: 'wait',
+      message: `sleeping until ${new Date(at).toISOString()}`,
+      data: { wakeAt: at },
+      resumeAt: at,
+    };
   },
 };

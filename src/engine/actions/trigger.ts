@@ -13,12 +13,25 @@ export const timerTrigger: Action = {
         await ports.triggers.unschedule(execution.id);
         return { kind: 'success', result: {}, next: 'ACS::END' };
       }
-      return { kind: 'wait', message: String(record.data.description ?? 'waiting for the timer'), data: record.data, resumeAt: endDate };
+      return {
+        kind: 'wait',
+        message: String(record.data.description ?? 'waiting for the timer'),
+        data: record.data,
+        resumeAt: endDate,
+      };
     }
     let schedule;
-    try { schedule = timerSchedule(properties, new Date(ports.now())); } catch (err) { return { kind: 'failed', message: (err as Error).message }; }
+    try {
+      schedule = timerSchedule(properties, new Date(ports.now()));
+    } catch (err) {
+      return { kind: 'failed', message: (err as Error).message };
+    }
     await ports.triggers.schedule(execution.id, schedule.repeat);
-    const data = { scheduled: true, endDate: schedule.repeat.endDate, description: `waiting for the timer: ${schedule.description}` };
+    const data = {
+      scheduled: true,
+      endDate: schedule.repeat.endDate,
+      description: `waiting for the timer: ${schedule.description}`,
+    };
     return { kind: 'wait', message: data.description, data, resumeAt: schedule.repeat.endDate };
   },
 };

@@ -15,9 +15,17 @@ export interface ApprovalPort {
    * Opens the ticket of (execution, task run) once, from ACS::Approve's evaluated Properties: a task
    * run again (RetryTask, a loop back) asks afresh, a step re-run after a crash finds its ticket.
    */
-  openForTask(execution: Execution, taskName: string, taskExecutionId: string, properties: Record<string, unknown>): Promise<{ id: string }>;
+  openForTask(
+    execution: Execution,
+    taskName: string,
+    taskExecutionId: string,
+    properties: Record<string, unknown>,
+  ): Promise<{ id: string }>;
   status(ticketId: string): Promise<{
-    status: 'AUDITING' | 'APPROVED' | 'REJECT' | 'CANCEL'; summary: string; reason?: string; closeCode?: CloseCode;
+    status: 'AUDITING' | 'APPROVED' | 'REJECT' | 'CANCEL';
+    summary: string;
+    reason?: string;
+    closeCode?: CloseCode;
   }>;
 }
 
@@ -44,7 +52,15 @@ export interface ChildrenPort {
   /** Whether a template of this name is in the store (an action that names a template). */
   exists(templateName: string): Promise<boolean>;
   /** Starts the child once for (parent task run, loop item); a second call returns the same child. */
-  start(req: { parent: Execution; taskName: string; taskExecutionId: string; index?: number; templateName: string; templateVersion?: string; parameters: Record<string, unknown> }): Promise<{ id: string }>;
+  start(req: {
+    parent: Execution;
+    taskName: string;
+    taskExecutionId: string;
+    index?: number;
+    templateName: string;
+    templateVersion?: string;
+    parameters: Record<string, unknown>;
+  }): Promise<{ id: string }>;
   get(id: string): Promise<{ status: string; statusMessage?: string; outputs?: Record<string, unknown> } | undefined>;
 }
 
@@ -56,7 +72,13 @@ export interface TriggerPort {
 
 /** Posts a WebHook as OOS's notifications do (body rendered, DingTalk robots signed and checked). */
 export interface WebhookPort {
-  send(req: { uri: string; headers?: Record<string, string>; content: unknown; secret?: string; link?: string }): Promise<{ ok: true } | { ok: false; retry: boolean; message: string }>;
+  send(req: {
+    uri: string;
+    headers?: Record<string, string>;
+    content: unknown;
+    secret?: string;
+    link?: string;
+  }): Promise<{ ok: true } | { ok: false; retry: boolean; message: string }>;
 }
 
 /** Side effects an action may use, injected so the engine imports no I/O library. */

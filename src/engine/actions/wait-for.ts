@@ -13,19 +13,29 @@ export interface RetryPolicy {
 }
 
 /** Defaults and ranges of the ACS::WaitFor documentation: Retries 10 in [0,300]; Delay and BackOff 2 in [1,3600]. */
-export function retryPolicy(task: Pick<Task, 'Retries' | 'DelayType' | 'Delay' | 'BackOff' | 'MaxRetryInterval'>): RetryPolicy | string {
+export function retryPolicy(
+  task: Pick<Task, 'Retries' | 'DelayType' | 'Delay' | 'BackOff' | 'MaxRetryInterval'>,
+): RetryPolicy | string {
   const num = (v: unknown, name: string, dflt: number, min: number, max: number): number | string => {
     if (v === undefined || v === null || v === '') return dflt;
     const n = Number(v);
-    return Number.isFinite(n) && n >= min && n <= max ? n : `${name} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`;
+    return Number.isFinite(n) && n >= min && n <= max
+      ? n
+      : `${name} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`;
   };
   const retries = num(task.Retries, 'Retries', 10, 0, 300);
   const delay = num(task.Delay, 'Delay', 2, 0, 3600);
   const backOff = num(task.BackOff, 'BackOff', 2, 0, 3600);
   // Undocumented default: no wait longer than the longest Delay allowed, so Exponential stays sane at
   // 300 retries. Seconds, or a duration such as PT5M as the worker's own retries accept.
-  const capMs = task.MaxRetryInterval === undefined || task.MaxRetryInterval === null ? 3_600_000 : parseDuration(task.MaxRetryInterval);
-  const cap = capMs !== undefined && capMs >= 1000 ? capMs / 1000 : `MaxRetryInterval must be seconds or a duration such as PT5M, got ${JSON.stringify(task.MaxRetryInterval)}`;
+  const capMs =
+    task.MaxRetryInterval === undefined || task.MaxRetryInterval === null
+      ? 3_600_000
+      : parseDuration(task.MaxRetryInterval);
+  const cap =
+    capMs !== undefined && capMs >= 1000
+      ? capMs / 1000
+      : `MaxRetryInterval must be seconds or a duration such as PT5M, got ${JSON.stringify(task.MaxRetryInterval)}`;
   for (const v of [retries, delay, backOff, cap]) if (typeof v === 'string') return v;
   const [r, d, b, c] = [retries, delay, backOff, cap] as number[] as [number, number, number, number];
   const named = String(task.DelayType ?? 'Exponential').toLowerCase();
@@ -35,7 +45,11 @@ export function retryPolicy(task: Pick<Task, 'Retries' | 'DelayType' | 'Delay' |
 }
 
 /** What a waiting WaitFor keeps on its task record between polls. */
-interface WaitData { polls: number; nextAt: number; last: string }
+interface WaitData {
+  polls: number;
+  nextAt: number;
+  last: string;
+}
 
 /**
  * ACS::WaitFor: polls an API until the PropertySelector value is desired. Between polls it returns
@@ -50,7 +64,12 @@ export const waitFor: Action = {
     const polls = typeof data?.polls === 'number' ? data.polls : 0;
     // Woken before its time (a worker restart): keep waiting, do not poll early.
     if (typeof data?.nextAt === 'number' && ports.now() < data.nextAt) {
-      return { kind: 'wait', message: `waiting: last value ${data.last ?? '?'}`, data: { ...data }, resumeAt: data.nextAt };
+      return {
+        kind: 'wait',
+        message: `waiting: last value ${data.last ?? '?'}`,
+        data: { ...data },
+        resumeAt: data.nextAt,
+      };
     }
     const selector = String(properties.PropertySelector ?? '').trim();
     let seen: Probe | undefined;
@@ -65,12 +84,21 @@ export const waitFor: Action = {
     if (seen?.desired) return { kind: 'success', result: seen.answer };
     const last = seen ? seen.shown : `no answer (${trouble})`;
     const because = seen?.error ? `; ${seen.error}` : '';
-    if (seen?.stop) return { kind: 'failed', message: `PropertySelector ${selector} gave ${last}, one of StopRetryValues${because}` };
+    if (seen?.stop)
+      return { kind: 'failed', message: `PropertySelector ${selector} gave ${last}, one of StopRetryValues${because}` };
     if (polls >= policy.retries) {
-      return { kind: 'failed', message: `PropertySelector ${selector} still gave ${last} after ${polls + 1} polls, ${expectation(properties)}${because}` };
+      return {
+        kind: 'failed',
+        message: `PropertySelector ${selector} still gave ${last} after ${polls + 1} polls, ${expectation(properties)}${because}`,
+      };
     }
     const nextAt = ports.now() + policy.delayMs(polls);
     const next: WaitData = { polls: polls + 1, nextAt, last };
-    return { kind: 'wait', message: `waiting: ${selector} is ${last}; poll ${polls + 2} of ${policy.retries + 1} at ${new Date(nextAt).toISOString()}`, data: { ...next }, resumeAt: nextAt };
+    return {
+      kind: 'wait',
+      message: `waiting: ${selector} is ${last}; poll ${polls + 2} of ${policy.retries + 1} at ${new Date(nextAt).toISOString()}`,
+      data: { ...next },
+      resumeAt: nextAt,
+    };
   },
 };

@@ -1,7 +1,10 @@
 import { ParameterError } from '../../errors.js';
 
 /** Whether a TriggerExecution message is for this trigger; `reason` names the filter that said no. */
-export interface MatchResult { match: boolean; reason?: string }
+export interface MatchResult {
+  match: boolean;
+  reason?: string;
+}
 
 type Obj = Record<string, unknown>;
 
@@ -35,8 +38,12 @@ export function matchesAlarm(props: unknown, body: unknown): MatchResult {
   const instanceId = field(alarm, 'instanceId') ?? field(dimensions(alarm), 'instanceId');
   const reason =
     (namespace === undefined ? undefined : oneOf('Namespace', p.Namespace, { namespace }, 'namespace', false)) ??
-    (field(alarm, 'metricName') === undefined ? undefined : oneOf('MetricName', p.MetricName, alarm, 'metricName', false)) ??
-    (instanceId === undefined ? undefined : oneOf('Resources', resourceIds(p.Resources), { instanceId }, 'instanceId', false)) ??
+    (field(alarm, 'metricName') === undefined
+      ? undefined
+      : oneOf('MetricName', p.MetricName, alarm, 'metricName', false)) ??
+    (instanceId === undefined
+      ? undefined
+      : oneOf('Resources', resourceIds(p.Resources), { instanceId }, 'instanceId', false)) ??
     tagFilter(p.Tags, alarm);
   return reason ? no(reason) : { match: true };
 }
@@ -81,9 +88,7 @@ function contentFilter(path: string, filter: unknown, content: unknown): string 
   for (const [key, allowed] of Object.entries(filter)) {
     const where = `${path}.${key}`;
     const value = field(content, key);
-    const reason = isMap(allowed)
-      ? contentFilter(where, allowed, value)
-      : oneOf(where, allowed, content, key, false);
+    const reason = isMap(allowed) ? contentFilter(where, allowed, value) : oneOf(where, allowed, content, key, false);
     if (reason) return reason;
   }
   return undefined;
@@ -121,7 +126,7 @@ function tagMap(v: unknown): Map<string, string> {
 /** Resources as a list of ids, of {instanceId} / {resourceId} objects, or the JSON text of either. */
 function resourceIds(v: unknown): string[] {
   return toList(v).flatMap((r) => {
-    const id = isMap(r) ? field(r, 'instanceId') ?? field(r, 'resourceId') : r;
+    const id = isMap(r) ? (field(r, 'instanceId') ?? field(r, 'resourceId')) : r;
     return id === undefined || id === null || id === '' ? [] : [String(id)];
   });
 }

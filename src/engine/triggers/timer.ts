@@ -11,7 +11,10 @@ export interface TimerRepeat {
   limit?: number;
 }
 
-export interface TimerSchedule { repeat: TimerRepeat; description: string }
+export interface TimerSchedule {
+  repeat: TimerRepeat;
+  description: string;
+}
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -54,13 +57,19 @@ export function timerSchedule(props: unknown, now: Date): TimerSchedule {
   if (type === 'rate') {
     const m = typeof expression === 'string' ? RATE.exec(expression.trim()) : null;
     const n = Number(m?.[1]);
-    if (!m || !(n > 0)) throw new ParameterError(`Expression: ${show(expression)} is not a rate such as "30 minutes", "1 hour" or "1 day"`);
+    if (!m || !(n > 0))
+      throw new ParameterError(
+        `Expression: ${show(expression)} is not a rate such as "30 minutes", "1 hour" or "1 day"`,
+      );
     const unit = m[2]!.toLowerCase().replace(/s$/, '');
     const every = n * UNIT_MS[unit]!;
     // BullMQ runs an `every` scheduler at once unless given a start; we take OOS to wait one interval
     // first, as rate schedules elsewhere do (not documented).
     const first = startDate !== undefined && startDate > now.getTime() ? startDate : now.getTime() + every;
-    return { repeat: { every, startDate: first, endDate }, description: `every ${n} ${unit}${n === 1 ? '' : 's'}, ${until}` };
+    return {
+      repeat: { every, startDate: first, endDate },
+      description: `every ${n} ${unit}${n === 1 ? '' : 's'}, ${until}`,
+    };
   }
 
   const at = readDate('Expression', expression, tz);
@@ -78,11 +87,16 @@ export function nextFireTimes(props: unknown, now: Date, count: number): Date[] 
   const max = Math.min(count, repeat.limit ?? Infinity);
   if (repeat.pattern !== undefined) {
     const from = Math.max(now.getTime(), repeat.startDate ?? 0);
-    const it = CronExpressionParser.parse(repeat.pattern, { tz: repeat.tz, currentDate: new Date(from), endDate: new Date(end) });
+    const it = CronExpressionParser.parse(repeat.pattern, {
+      tz: repeat.tz,
+      currentDate: new Date(from),
+      endDate: new Date(end),
+    });
     while (out.length < max && it.hasNext()) out.push(it.next().toDate());
     return out;
   }
-  for (let t = repeat.startDate ?? now.getTime(); out.length < max && t <= end; t += repeat.every!) out.push(new Date(t));
+  for (let t = repeat.startDate ?? now.getTime(); out.length < max && t <= end; t += repeat.every!)
+    out.push(new Date(t));
   return out;
 }
 
@@ -112,7 +126,8 @@ function quartzDayOfWeek(field: string, expression: string): string {
   });
 }
 
-const notCron = (expression: unknown) => new ParameterError(`Expression: ${show(expression)} is not a valid cron expression`);
+const notCron = (expression: unknown) =>
+  new ParameterError(`Expression: ${show(expression)} is not a valid cron expression`);
 
 function readType(v: unknown): 'cron' | 'rate' | 'at' {
   if (isEmpty(v)) throw new ParameterError('Type is required (cron, rate or at)');
@@ -136,12 +151,15 @@ export function readZone(v: unknown): string {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: s });
       return s;
-    } catch { /* reported below */ }
+    } catch {
+      /* reported below */
+    }
   }
   throw new ParameterError(`TimeZone: ${show(v)} is not an IANA time zone or an offset such as UTC+08:00`);
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /**
  * `YYYY-MM-DD` or `YYYY-MM-DDThh:mm[:ss[.sss]]` with `Z`, an offset, or no zone (then read in `zone`).
@@ -150,9 +168,17 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{
 function readDate(prop: string, v: unknown, zone: string): number {
   if (v instanceof Date && !Number.isNaN(v.getTime())) return v.getTime();
   const m = typeof v === 'string' ? DATE.exec(v.trim()) : null;
-  const bad = () => new ParameterError(`${prop}: ${show(v)} is not a date in YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ format`);
+  const bad = () =>
+    new ParameterError(`${prop}: ${show(v)} is not a date in YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ format`);
   if (!m) throw bad();
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => Number(x ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const ms = Number((m[7] ?? '0').padEnd(3, '0'));
   const local = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   const back = new Date(local);
@@ -173,7 +199,14 @@ function offsetAt(zone: string, instant: number): number {
   if (zone === 'UTC') return 0;
   if (zone.startsWith('UTC')) return offsetOf(zone);
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
   }).formatToParts(new Date(instant));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
@@ -188,6 +221,6 @@ function offsetOf(utcOffset: string): number {
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isEmpty = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
-const show = (v: unknown) => (v instanceof Date ? JSON.stringify(v.toISOString()) : JSON.stringify(v) ?? String(v));
+const show = (v: unknown) => (v instanceof Date ? JSON.stringify(v.toISOString()) : (JSON.stringify(v) ?? String(v)));
 const iso = (ms: number) => new Date(ms).toISOString();
 const pad = (n: number) => String(n).padStart(2, '0');

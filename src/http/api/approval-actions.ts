@@ -8,19 +8,37 @@ import { readApproval } from '../../template/approve.js';
 import { jsonMap, text } from './input.js';
 import { defineAction, type ApiAction } from './router.js';
 
-const ticketId = z.union([z.string(), z.number()], { error: 'must be a ticket number' })
-  .transform((v) => String(v)).refine((v) => /^\d{1,15}$/.test(v), 'must be a ticket number');
-const list = <T extends z.ZodType>(item: T) => z.preprocess((v) => {
-  if (typeof v !== 'string') return v;
-  try { return JSON.parse(v); } catch { return v; }
-}, z.array(item, { error: 'must be a list (or its JSON text)' }));
+const ticketId = z
+  .union([z.string(), z.number()], { error: 'must be a ticket number' })
+  .transform((v) => String(v))
+  .refine((v) => /^\d{1,15}$/.test(v), 'must be a ticket number');
+const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (v) => {
+      if (typeof v !== 'string') return v;
+      try {
+        return JSON.parse(v);
+      } catch {
+        return v;
+      }
+    },
+    z.array(item, { error: 'must be a list (or its JSON text)' }),
+  );
 
 /** Approval tickets in the shape of Alibaba DMS: GetApprovalDetail, ApproveOrder, CreateApproval. */
-export function approvalActions(d: { approvals: ApprovalService; directory: Directory; policies: Policy[] }): Record<string, ApiAction> {
+export function approvalActions(d: {
+  approvals: ApprovalService;
+  directory: Directory;
+  policies: Policy[];
+}): Record<string, ApiAction> {
   return {
     GetApprovalDetail: defineAction({
       style: 'dms',
-      input: z.object({ WorkflowInstanceId: ticketId, Tid: z.unknown().optional(), Format: z.enum(['JSON', 'XML', 'json', 'xml']).optional() }),
+      input: z.object({
+        WorkflowInstanceId: ticketId,
+        Tid: z.unknown().optional(),
+        Format: z.enum(['JSON', 'XML', 'json', 'xml']).optional(),
+      }),
       async run(i) {
         return { ApprovalDetail: approvalDetail(await d.approvals.get(i.WorkflowInstanceId)) };
       },
@@ -29,8 +47,11 @@ export function approvalActions(d: { approvals: ApprovalService; directory: Dire
     ApproveOrder: defineAction({
       style: 'dms',
       input: z.object({
-        WorkflowInstanceId: ticketId, ApprovalType: z.enum(['AGREE', 'REJECT', 'CANCEL', 'TRANSFER']),
-        Comment: text(500).optional(), NewApprover: text(200).optional(), Tid: z.unknown().optional(),
+        WorkflowInstanceId: ticketId,
+        ApprovalType: z.enum(['AGREE', 'REJECT', 'CANCEL', 'TRANSFER']),
+        Comment: text(500).optional(),
+        NewApprover: text(200).optional(),
+        Tid: z.unknown().optional(),
       }),
       async run(i, ctx) {
         const me = d.directory.user(ctx.user);
@@ -52,11 +73,21 @@ export function approvalActions(d: { approvals: ApprovalService; directory: Dire
     CreateApproval: defineAction({
       style: 'dms',
       input: z.object({
-        Title: text(200), Description: text(4000).default(''), OrderType: text(64).default('APPROVAL'),
-        Levels: list(z.record(z.string(), z.unknown())).optional(), Approvers: list(z.string()).optional(),
-        MinRequiredApprovals: z.coerce.number().int().min(1).optional(), PolicyName: text(200).optional(),
-        Timeout: text(40).optional(), RemindAfter: text(40).optional(), Context: jsonMap(z.unknown()).default({}),
-        CallbackUrl: z.string().url('must be an http(s) URL').refine((u) => /^https?:/.test(u), 'must be an http(s) URL').optional(),
+        Title: text(200),
+        Description: text(4000).default(''),
+        OrderType: text(64).default('APPROVAL'),
+        Levels: list(z.record(z.string(), z.unknown())).optional(),
+        Approvers: list(z.string()).optional(),
+        MinRequiredApprovals: z.coerce.number().int().min(1).optional(),
+        PolicyName: text(200).optional(),
+        Timeout: text(40).optional(),
+        RemindAfter: text(40).optional(),
+        Context: jsonMap(z.unknown()).default({}),
+        CallbackUrl: z
+          .string()
+          .url('must be an http(s) URL')
+          .refine((u) => /^https?:/.test(u), 'must be an http(s) URL')
+          .optional(),
       }),
       async run(i, ctx) {
         let properties: Record<string, unknown>;
@@ -67,19 +98,34 @@ export function approvalActions(d: { approvals: ApprovalService; directory: Dire
           properties = policy.properties;
           reasons.push(`policy ${policy.name}`);
         } else if (i.Levels || i.Approvers) {
-          properties = { Levels: i.Levels, Approvers: i.Approvers, MinRequiredApprovals: i.MinRequiredApprovals, Timeout: i.Timeout, RemindAfter: i.RemindAfter };
+          properties = {
+            Levels: i.Levels,
+            Approvers: i.Approvers,
+            MinRequiredApprovals: i.MinRequiredApprovals,
+            Timeout: i.Timeout,
+            RemindAfter: i.RemindAfter,
+          };
         } else {
           throw new OpsgateError('MissingApprovers', 'give Levels, Approvers or PolicyName');
         }
         let spec;
-        try { spec = readApproval(Object.fromEntries(Object.entries(properties).filter(([, v]) => v !== undefined))); } catch (err) {
+        try {
+          spec = readApproval(Object.fromEntries(Object.entries(properties).filter(([, v]) => v !== undefined)));
+        } catch (err) {
           throw new OpsgateError('InvalidParameter', (err as Error).message);
         }
-        for (const p of applicable(d.policies, { template: i.OrderType, parameters: i.Context, owner: ctx.user })) if (!reasons.includes(`policy ${p.name}`)) reasons.push(`policy ${p.name} applies`);
+        for (const p of applicable(d.policies, { template: i.OrderType, parameters: i.Context, owner: ctx.user }))
+          if (!reasons.includes(`policy ${p.name}`)) reasons.push(`policy ${p.name} applies`);
         const { id } = await d.approvals.open({
-          key: `request/${ctx.requestId}`, title: i.Title, description: i.Description, orderType: i.OrderType, requester: ctx.user, spec,
+          key: `request/${ctx.requestId}`,
+          title: i.Title,
+          description: i.Description,
+          orderType: i.OrderType,
+          requester: ctx.user,
+          spec,
           subject: { parameters: {}, outputs: {}, context: i.Context, request: { owner: ctx.user, ...i.Context } },
-          reasons: reasons.length ? reasons : [`${ctx.user} asked for approval`], callbackUrl: i.CallbackUrl,
+          reasons: reasons.length ? reasons : [`${ctx.user} asked for approval`],
+          callbackUrl: i.CallbackUrl,
         });
         return { WorkflowInstanceId: id };
       },

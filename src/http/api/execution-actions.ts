@@ -27,12 +27,18 @@ export interface ExecutionApiDeps {
   permissions: Permissions;
 }
 
-const executionId = z.string({ error: 'must be text' }).regex(/^exec-[0-9a-f]{1,64}$/, 'must be an execution id (exec-...)');
+const executionId = z
+  .string({ error: 'must be text' })
+  .regex(/^exec-[0-9a-f]{1,64}$/, 'must be an execution id (exec-...)');
 const params = jsonMap(z.unknown());
 const dateOf = (d?: string) => (d ? Date.parse(d) : NaN);
 const EXACT_START = '__start';
 const EXACT_END = '__end';
-const exact = (v: Record<string, unknown>, r: { startDate: string; endDate?: string }) => ({ ...v, [EXACT_START]: r.startDate, [EXACT_END]: r.endDate ?? '' });
+const exact = (v: Record<string, unknown>, r: { startDate: string; endDate?: string }) => ({
+  ...v,
+  [EXACT_START]: r.startDate,
+  [EXACT_END]: r.endDate ?? '',
+});
 
 /** Executions through OOS's execution API. */
 export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction> {
@@ -43,10 +49,18 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
   return {
     StartExecution: defineAction({
       input: z.object({
-        TemplateName: text(200), TemplateVersion: z.string().regex(/^v\d{1,3}$/, 'must be v1 to v200').optional(),
-        Parameters: params.default({}), Mode: z.enum(['Automatic', 'Debug', 'FailurePause']).default('Automatic'),
-        LoopMode: z.enum(['Automatic', 'FirstBatchPause', 'EveryBatchPause']).optional(), ClientToken: text(64).optional(),
-        Description: text(200).optional(), Tags: jsonMap(z.string()).optional(), SafetyCheck: z.enum(['Skip', 'ConfirmEveryHighRiskAction']).optional(),
+        TemplateName: text(200),
+        TemplateVersion: z
+          .string()
+          .regex(/^v\d{1,3}$/, 'must be v1 to v200')
+          .optional(),
+        Parameters: params.default({}),
+        Mode: z.enum(['Automatic', 'Debug', 'FailurePause']).default('Automatic'),
+        LoopMode: z.enum(['Automatic', 'FirstBatchPause', 'EveryBatchPause']).optional(),
+        ClientToken: text(64).optional(),
+        Description: text(200).optional(),
+        Tags: jsonMap(z.string()).optional(),
+        SafetyCheck: z.enum(['Skip', 'ConfirmEveryHighRiskAction']).optional(),
       }),
       async run(i, ctx) {
         if (i.ClientToken) {
@@ -54,8 +68,15 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
           if (seen) return { Execution: await view(await d.store.get(seen)) };
         }
         const exec = await d.executions.start({
-          templateName: i.TemplateName, templateVersion: i.TemplateVersion, parameters: i.Parameters, owner: ctx.user,
-          origin: { platform: 'api' }, mode: i.Mode, loopMode: i.LoopMode, description: i.Description, tags: i.Tags,
+          templateName: i.TemplateName,
+          templateVersion: i.TemplateVersion,
+          parameters: i.Parameters,
+          owner: ctx.user,
+          origin: { platform: 'api' },
+          mode: i.Mode,
+          loopMode: i.LoopMode,
+          description: i.Description,
+          tags: i.Tags,
           beforeQueue: i.ClientToken ? async (id) => d.store.claimClientToken(ctx.user, i.ClientToken!, id) : undefined,
         });
         return { Execution: await view(await d.store.get(exec.id)) };
@@ -64,67 +85,132 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
 
     ListExecutions: defineAction({
       input: z.object({
-        ExecutionId: executionId.optional(), TemplateName: text(200).optional(), Status: text(20).optional(),
-        Mode: z.enum(['Automatic', 'Debug', 'FailurePause']).optional(), ParentExecutionId: executionId.optional(),
-        IncludeChildExecution: flag.optional(), ExecutedBy: text(200).optional(), Description: text(200).optional(),
-        StartDateAfter: date.optional(), StartDateBefore: date.optional(), EndDateAfter: date.optional(), EndDateBefore: date.optional(),
-        Tags: jsonMap(z.string()).optional(), SortField: z.enum(['StartDate', 'EndDate', 'Status']).default('StartDate'),
-        SortOrder: z.enum(['Ascending', 'Descending']).default('Descending'), MaxResults: count(10, 100).default(50), NextToken: text(100).optional(),
+        ExecutionId: executionId.optional(),
+        TemplateName: text(200).optional(),
+        Status: text(20).optional(),
+        Mode: z.enum(['Automatic', 'Debug', 'FailurePause']).optional(),
+        ParentExecutionId: executionId.optional(),
+        IncludeChildExecution: flag.optional(),
+        ExecutedBy: text(200).optional(),
+        Description: text(200).optional(),
+        StartDateAfter: date.optional(),
+        StartDateBefore: date.optional(),
+        EndDateAfter: date.optional(),
+        EndDateBefore: date.optional(),
+        Tags: jsonMap(z.string()).optional(),
+        SortField: z.enum(['StartDate', 'EndDate', 'Status']).default('StartDate'),
+        SortOrder: z.enum(['Ascending', 'Descending']).default('Descending'),
+        MaxResults: count(10, 100).default(50),
+        NextToken: text(100).optional(),
       }),
       async run(i) {
-        const all = (await d.store.recent(100_000)).filter((e) =>
-          (!i.ExecutionId || e.id === i.ExecutionId)
-          && (!i.TemplateName || e.templateName.toLowerCase().includes(i.TemplateName.toLowerCase()))
-          && (!i.Status || e.status === i.Status) && (!i.Mode || e.mode === i.Mode)
-          && (i.ParentExecutionId ? e.parent?.executionId === i.ParentExecutionId : i.IncludeChildExecution || i.ExecutionId || !e.parent)
-          && (!i.ExecutedBy || e.owner === i.ExecutedBy) && (!i.Description || (e.description ?? '').includes(i.Description))
-          && (!i.StartDateAfter || dateOf(e.createDate) >= dateOf(i.StartDateAfter)) && (!i.StartDateBefore || dateOf(e.createDate) <= dateOf(i.StartDateBefore))
-          && (!i.EndDateAfter || dateOf(e.endDate) >= dateOf(i.EndDateAfter)) && (!i.EndDateBefore || dateOf(e.endDate) <= dateOf(i.EndDateBefore))
-          && Object.entries(i.Tags ?? {}).every(([k, v]) => e.tags?.[k] === v));
-        const key = (e: Execution) => (i.SortField === 'Status' ? e.status : i.SortField === 'EndDate' ? e.endDate ?? '' : e.createDate);
-        const { items, next } = page(sortBy(all, key, i.SortOrder, (e) => e.id), i.MaxResults, i.NextToken);
-        return { Executions: await Promise.all(items.map(view)), MaxResults: i.MaxResults, ...(next ? { NextToken: next } : {}) };
+        const all = (await d.store.recent(100_000)).filter(
+          (e) =>
+            (!i.ExecutionId || e.id === i.ExecutionId) &&
+            (!i.TemplateName || e.templateName.toLowerCase().includes(i.TemplateName.toLowerCase())) &&
+            (!i.Status || e.status === i.Status) &&
+            (!i.Mode || e.mode === i.Mode) &&
+            (i.ParentExecutionId
+              ? e.parent?.executionId === i.ParentExecutionId
+              : i.IncludeChildExecution || i.ExecutionId || !e.parent) &&
+            (!i.ExecutedBy || e.owner === i.ExecutedBy) &&
+            (!i.Description || (e.description ?? '').includes(i.Description)) &&
+            (!i.StartDateAfter || dateOf(e.createDate) >= dateOf(i.StartDateAfter)) &&
+            (!i.StartDateBefore || dateOf(e.createDate) <= dateOf(i.StartDateBefore)) &&
+            (!i.EndDateAfter || dateOf(e.endDate) >= dateOf(i.EndDateAfter)) &&
+            (!i.EndDateBefore || dateOf(e.endDate) <= dateOf(i.EndDateBefore)) &&
+            Object.entries(i.Tags ?? {}).every(([k, v]) => e.tags?.[k] === v),
+        );
+        const key = (e: Execution) =>
+          i.SortField === 'Status' ? e.status : i.SortField === 'EndDate' ? (e.endDate ?? '') : e.createDate;
+        const { items, next } = page(
+          sortBy(all, key, i.SortOrder, (e) => e.id),
+          i.MaxResults,
+          i.NextToken,
+        );
+        return {
+          Executions: await Promise.all(items.map(view)),
+          MaxResults: i.MaxResults,
+          ...(next ? { NextToken: next } : {}),
+        };
       },
     }),
 
     ListTaskExecutions: defineAction({
       input: z.object({
-        ExecutionId: executionId, TaskExecutionId: text(100).optional(), TaskName: text(200).optional(), TaskAction: text(200).optional(),
-        Status: text(20).optional(), ParentTaskExecutionId: text(100).optional(), IncludeChildTaskExecution: flag.optional(),
-        SortField: z.enum(['StartDate', 'EndDate', 'Status']).default('StartDate'), SortOrder: z.enum(['Ascending', 'Descending']).default('Ascending'),
-        MaxResults: count(20, 100).default(50), NextToken: text(100).optional(),
+        ExecutionId: executionId,
+        TaskExecutionId: text(100).optional(),
+        TaskName: text(200).optional(),
+        TaskAction: text(200).optional(),
+        Status: text(20).optional(),
+        ParentTaskExecutionId: text(100).optional(),
+        IncludeChildTaskExecution: flag.optional(),
+        SortField: z.enum(['StartDate', 'EndDate', 'Status']).default('StartDate'),
+        SortOrder: z.enum(['Ascending', 'Descending']).default('Ascending'),
+        MaxResults: count(20, 100).default(50),
+        NextToken: text(100).optional(),
       }),
       async run(i) {
         const exec = await d.store.get(i.ExecutionId);
         const mask = await maskerOf(exec);
         const records = new Map<string, Record<string, unknown>>();
-        for (const r of await d.store.taskRecords(exec.id)) records.set(r.taskExecutionId, exact(taskExecutionView(exec.id, r.name, r, mask), r));
-        for (const [name, r] of Object.entries(exec.tasks)) records.set(r.taskExecutionId, exact(taskExecutionView(exec.id, name, r, mask), r));
+        for (const r of await d.store.taskRecords(exec.id))
+          records.set(r.taskExecutionId, exact(taskExecutionView(exec.id, r.name, r, mask), r));
+        for (const [name, r] of Object.entries(exec.tasks))
+          records.set(r.taskExecutionId, exact(taskExecutionView(exec.id, name, r, mask), r));
         if (i.IncludeChildTaskExecution || i.ParentTaskExecutionId) {
           for (const [name, r] of Object.entries(exec.tasks)) {
             if (!r.loop && !(await d.loops.get(exec.id, r.taskExecutionId))) continue;
             for (const item of await d.loops.items(exec.id, r.taskExecutionId)) {
-              records.set(item.taskExecutionId, exact(taskExecutionView(exec.id, name, { ...item, action: r.action }, mask, r.taskExecutionId), item));
+              records.set(
+                item.taskExecutionId,
+                exact(taskExecutionView(exec.id, name, { ...item, action: r.action }, mask, r.taskExecutionId), item),
+              );
             }
           }
         }
-        const all = [...records.values()].filter((t) =>
-          (!i.TaskExecutionId || t.TaskExecutionId === i.TaskExecutionId) && (!i.TaskName || t.TaskName === i.TaskName)
-          && (!i.TaskAction || String(t.TaskAction).toLowerCase() === i.TaskAction.toLowerCase()) && (!i.Status || t.Status === i.Status)
-          && (!i.ParentTaskExecutionId || t.ParentTaskExecutionId === i.ParentTaskExecutionId));
+        const all = [...records.values()].filter(
+          (t) =>
+            (!i.TaskExecutionId || t.TaskExecutionId === i.TaskExecutionId) &&
+            (!i.TaskName || t.TaskName === i.TaskName) &&
+            (!i.TaskAction || String(t.TaskAction).toLowerCase() === i.TaskAction.toLowerCase()) &&
+            (!i.Status || t.Status === i.Status) &&
+            (!i.ParentTaskExecutionId || t.ParentTaskExecutionId === i.ParentTaskExecutionId),
+        );
         // Sort on the stored millisecond dates; the answer shows OOS's second precision.
-        const key = (t: Record<string, unknown>) => String(i.SortField === 'Status' ? t.Status : i.SortField === 'EndDate' ? t[EXACT_END] : t[EXACT_START]);
-        const { items, next } = page(sortBy(all, key, i.SortOrder, (t) => String(t.TaskExecutionId)), i.MaxResults, i.NextToken);
-        return { TaskExecutions: items.map(({ [EXACT_START]: _s, [EXACT_END]: _e, ...t }) => t), MaxResults: i.MaxResults, ...(next ? { NextToken: next } : {}) };
+        const key = (t: Record<string, unknown>) =>
+          String(i.SortField === 'Status' ? t.Status : i.SortField === 'EndDate' ? t[EXACT_END] : t[EXACT_START]);
+        const { items, next } = page(
+          sortBy(all, key, i.SortOrder, (t) => String(t.TaskExecutionId)),
+          i.MaxResults,
+          i.NextToken,
+        );
+        return {
+          TaskExecutions: items.map(({ [EXACT_START]: _s, [EXACT_END]: _e, ...t }) => t),
+          MaxResults: i.MaxResults,
+          ...(next ? { NextToken: next } : {}),
+        };
       },
     }),
 
     NotifyExecution: defineAction({
       input: z.object({
         ExecutionId: executionId,
-        NotifyType: z.enum(['Approve', 'Reject', 'ExecuteTask', 'CancelTask', 'CompleteExecution', 'RetryTask', 'SkipTask']),
-        NotifyNote: text(500).optional(), TaskName: text(200).optional(), TaskExecutionId: text(100).optional(),
-        Parameters: params.optional(), ExecutionStatus: z.enum(['Success', 'Failed', 'Cancelled']).optional(), LoopItem: text(200).optional(),
+        NotifyType: z.enum([
+          'Approve',
+          'Reject',
+          'ExecuteTask',
+          'CancelTask',
+          'CompleteExecution',
+          'RetryTask',
+          'SkipTask',
+        ]),
+        NotifyNote: text(500).optional(),
+        TaskName: text(200).optional(),
+        TaskExecutionId: text(100).optional(),
+        Parameters: params.optional(),
+        ExecutionStatus: z.enum(['Success', 'Failed', 'Cancelled']).optional(),
+        LoopItem: text(200).optional(),
       }),
       async run(i, ctx) {
         const exec = await d.store.get(i.ExecutionId);
@@ -135,12 +221,18 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
           case 'Approve':
           case 'Reject': {
             if (ticketId) {
-              const r = await d.approvals.vote(ticketId, d.directory.user(ctx.user), i.NotifyType === 'Approve' ? 'AGREE' : 'REJECT', i.NotifyNote);
+              const r = await d.approvals.vote(
+                ticketId,
+                d.directory.user(ctx.user),
+                i.NotifyType === 'Approve' ? 'AGREE' : 'REJECT',
+                i.NotifyNote,
+              );
               if (r.outcome === 'not-approver' || r.outcome === 'unknown-user') throw new ForbiddenError(r.message);
               if (r.outcome === 'closed' || r.outcome === 'duplicate') throw new InvalidStatusError(r.message);
               return {};
             }
-            if (exec.status !== 'Waiting') throw new InvalidStatusError(`execution ${exec.id} is not waiting for an approval`);
+            if (exec.status !== 'Waiting')
+              throw new InvalidStatusError(`execution ${exec.id} is not waiting for an approval`);
             // A Pause: its starter, an admin, or whoever may vote on a ticket it has open.
             const approvers = (await d.approvals.openOf(exec.id)).flatMap((t) => t.approvers);
             if (i.NotifyType === 'Reject') {
@@ -150,14 +242,23 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
             return {};
           }
           default:
-            await d.executions.steer(exec.id, ctx.user, i.NotifyType, { taskName: i.TaskName, status: i.ExecutionStatus, note: i.NotifyNote });
+            await d.executions.steer(exec.id, ctx.user, i.NotifyType, {
+              taskName: i.TaskName,
+              status: i.ExecutionStatus,
+              note: i.NotifyNote,
+            });
             return {};
         }
       },
     }),
 
     TriggerExecution: defineAction({
-      input: z.object({ ExecutionId: executionId, Type: z.enum(['Event', 'Alarm', 'Timer']), Content: text(64 * 1024), ClientToken: text(64).optional() }),
+      input: z.object({
+        ExecutionId: executionId,
+        Type: z.enum(['Event', 'Alarm', 'Timer']),
+        Content: text(64 * 1024),
+        ClientToken: text(64).optional(),
+      }),
       async run(i) {
         await d.triggers.trigger(i.ExecutionId, i.Type, i.Content, i.ClientToken);
         return {};
@@ -173,4 +274,3 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
     }),
   };
 }
-

@@ -8,7 +8,8 @@ const date = (d?: string) => (d ? oosDate(new Date(d)) : undefined);
 
 /** An execution as OOS's ListExecutions answers it; NoEcho values and credentials masked. */
 export function executionView(e: Execution, mask: Masker, children: number): Record<string, unknown> {
-  const current = Object.entries(e.tasks).filter(([, t]) => t.status === 'Running' || t.status === 'Waiting')
+  const current = Object.entries(e.tasks)
+    .filter(([, t]) => t.status === 'Running' || t.status === 'Waiting')
     .map(([name, t]) => ({ TaskName: name, TaskAction: t.action, TaskExecutionId: t.taskExecutionId }));
   return {
     ExecutionId: e.id,
@@ -36,7 +37,13 @@ export function executionView(e: Execution, mask: Masker, children: number): Rec
 }
 
 /** A task execution as ListTaskExecutions answers it, masked; a loop item names its loop task. */
-export function taskExecutionView(execId: string, name: string, t: TaskRecord | (ItemRecord & { action: string }), mask: Masker, parent?: string): Record<string, unknown> {
+export function taskExecutionView(
+  execId: string,
+  name: string,
+  t: TaskRecord | (ItemRecord & { action: string }),
+  mask: Masker,
+  parent?: string,
+): Record<string, unknown> {
   const item = 'index' in t ? t : undefined;
   return {
     TaskExecutionId: t.taskExecutionId,
@@ -53,7 +60,7 @@ export function taskExecutionView(execId: string, name: string, t: TaskRecord | 
     UpdateDate: date(t.endDate ?? t.startDate),
     ChildExecutionId: (t.data?.childId as string | undefined) ?? '',
     ParentTaskExecutionId: parent ?? '',
-    LoopItem: item ? mask.text(typeof item.item === 'string' ? item.item : JSON.stringify(item.item) ?? '') : '',
+    LoopItem: item ? mask.text(typeof item.item === 'string' ? item.item : (JSON.stringify(item.item) ?? '')) : '',
     ...('loop' in t && t.loop ? { Loop: t.loop } : {}),
     ExtraData: t.data?.ticketId ? { TicketId: t.data.ticketId } : {},
   };

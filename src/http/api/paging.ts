@@ -14,7 +14,12 @@ export function page<T>(all: T[], max: number, token?: string): { items: T[]; ne
 }
 
 /** Sorts by a key, ascending or descending, stable on a second key. */
-export function sortBy<T>(list: T[], key: (t: T) => string | number, order: 'Ascending' | 'Descending', tie: (t: T) => string): T[] {
+export function sortBy<T>(
+  list: T[],
+  key: (t: T) => string | number,
+  order: 'Ascending' | 'Descending',
+  tie: (t: T) => string,
+): T[] {
   const sign = order === 'Ascending' ? 1 : -1;
   return [...list].sort((a, b) => {
     const [x, y] = [key(a), key(b)];

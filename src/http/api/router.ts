@@ -8,7 +8,10 @@ import type { BearerAuth } from '../auth/bearer.js';
 import type { RateLimiter } from '../auth/rate-limit.js';
 import type { Route } from '../server.js';
 
-export interface ApiContext { user: string; requestId: string }
+export interface ApiContext {
+  user: string;
+  requestId: string;
+}
 
 /** One /api action: its input schema and what it does; errors answer in OOS or DMS shape. */
 export interface ApiAction<S extends z.ZodType = z.ZodType> {
@@ -22,9 +25,15 @@ export function defineAction<S extends z.ZodType>(action: ApiAction<S>): ApiActi
 }
 
 /** POST /api/{Action}: JSON in, JSON out, Alibaba-style names; every answer carries RequestId. */
-export function apiRoute(actions: Record<string, ApiAction>, auth: BearerAuth, log: Logger, limiter?: RateLimiter): Route {
+export function apiRoute(
+  actions: Record<string, ApiAction>,
+  auth: BearerAuth,
+  log: Logger,
+  limiter?: RateLimiter,
+): Route {
   return {
-    method: 'POST', path: /^\/api\/([A-Za-z]+)$/,
+    method: 'POST',
+    path: /^\/api\/([A-Za-z]+)$/,
     async handle(req, res, [name]) {
       // The X-Request-Id of this request: one id in the answer, its header and its log lines.
       const requestId = String(res.getHeader('x-request-id') ?? randomUUID());
@@ -34,26 +43,51 @@ export function apiRoute(actions: Record<string, ApiAction>, auth: BearerAuth, l
       const answer = (status: number, body: Record<string, unknown>) => {
         if (!xml) return sendJson(res, status, body);
         const text = toXml(name!, body);
-        res.writeHead(status, { 'content-type': 'application/xml; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+        res.writeHead(status, {
+          'content-type': 'application/xml; charset=utf-8',
+          'content-length': Buffer.byteLength(text),
+        });
         res.end(text);
       };
-      const fail = (e: OpsgateError) => answer(e.status, action?.style === 'dms'
-        ? { RequestId: requestId, Success: false, ErrorCode: e.code, ErrorMessage: e.message }
-        : { RequestId: requestId, Code: e.code, Message: e.message });
+      const fail = (e: OpsgateError) =>
+        answer(
+          e.status,
+          action?.style === 'dms'
+            ? { RequestId: requestId, Success: false, ErrorCode: e.code, ErrorMessage: e.message }
+            : { RequestId: requestId, Code: e.code, Message: e.message },
+        );
       const bearer = await auth.check(req);
       if (!bearer.ok && bearer.status === 429) {
         res.setHeader('retry-after', String(bearer.retryAfter));
-        return fail(new OpsgateError('Throttling.User', `Too many wrong bearer tokens from your address: try again in ${bearer.retryAfter} s.`, 429));
+        return fail(
+          new OpsgateError(
+            'Throttling.User',
+            `Too many wrong bearer tokens from your address: try again in ${bearer.retryAfter} s.`,
+            429,
+          ),
+        );
       }
       if (!bearer.ok) {
         res.setHeader('www-authenticate', 'Bearer');
-        return fail(new OpsgateError('InvalidAuthorization', auth.enabled ? 'a valid bearer token is required' : 'the API is off: set OPSGATE_API_TOKENS', 401));
+        return fail(
+          new OpsgateError(
+            'InvalidAuthorization',
+            auth.enabled ? 'a valid bearer token is required' : 'the API is off: set OPSGATE_API_TOKENS',
+            401,
+          ),
+        );
       }
       const { user, token } = bearer;
       const limited = await limiter?.take(token);
       if (limited && !limited.ok) {
         res.setHeader('retry-after', String(limited.retryAfter));
-        return fail(new OpsgateError('Throttling.User', `Request was denied due to user flow control: at most ${limiter!.limit} requests a minute per token.`, 429));
+        return fail(
+          new OpsgateError(
+            'Throttling.User',
+            `Request was denied due to user flow control: at most ${limiter!.limit} requests a minute per token.`,
+            429,
+          ),
+        );
       }
       if (!action) return fail(new OpsgateError('InvalidAction.NotFound', `there is no action ${name}`, 404));
       try {
@@ -67,11 +101,16 @@ export function apiRoute(actions: Record<string, ApiAction>, auth: BearerAuth, l
           const field = issue.path.join('.');
           const missing = issue.input === undefined && issue.code !== 'unrecognized_keys' && issue.code !== 'custom';
           // DMS names the missing field in its code (MissingWorkflowInstanceId); OOS says MissingParameter.
-          throw new OpsgateError(missing ? (action.style === 'dms' ? `Missing${field}` : 'MissingParameter') : 'InvalidParameter',
-            missing ? `${field} is mandatory for this action.` : `${field}: ${issue.message}`);
+          throw new OpsgateError(
+            missing ? (action.style === 'dms' ? `Missing${field}` : 'MissingParameter') : 'InvalidParameter',
+            missing ? `${field} is mandatory for this action.` : `${field}: ${issue.message}`,
+          );
         }
         const body = await action.run(parsed.data, { user, requestId });
-        answer(200, action.style === 'dms' ? { RequestId: requestId, ...body, Success: true } : { RequestId: requestId, ...body });
+        answer(
+          200,
+          action.style === 'dms' ? { RequestId: requestId, ...body, Success: true } : { RequestId: requestId, ...body },
+        );
       } catch (err) {
         const e = asOpsgateError(err);
         if (e.status >= 500) log.error({ err: e.message, action: name, requestId }, 'api action failed');

@@ -17,27 +17,53 @@ const sortFields = ['TotalExecutionCount', 'Popularity', 'TemplateName', 'Create
 
 /** The template store as OOS's template API. */
 export function templateActions(store: TemplateStore, permissions: Permissions): Record<string, ApiAction> {
-  const write = (mode: 'create' | 'update') => defineAction({
-    input: z.object({ TemplateName: name, Content: text(1024 * 1024), VersionName: text(200).optional(), Tags: tags.optional(), ResourceGroupId: text(200).optional() }),
-    async run(i, ctx) {
-      if (mode === 'update') permissions.checkTemplateWrite(ctx.user, i.TemplateName, (await store.get(i.TemplateName)).meta);
-      const t = await store.put(i.TemplateName, i.Content, { mode, by: ctx.user, versionName: i.VersionName, tags: i.Tags, resourceGroupId: i.ResourceGroupId });
-      return { Template: templateView(t) };
-    },
-  });
+  const write = (mode: 'create' | 'update') =>
+    defineAction({
+      input: z.object({
+        TemplateName: name,
+        Content: text(1024 * 1024),
+        VersionName: text(200).optional(),
+        Tags: tags.optional(),
+        ResourceGroupId: text(200).optional(),
+      }),
+      async run(i, ctx) {
+        if (mode === 'update')
+          permissions.checkTemplateWrite(ctx.user, i.TemplateName, (await store.get(i.TemplateName)).meta);
+        const t = await store.put(i.TemplateName, i.Content, {
+          mode,
+          by: ctx.user,
+          versionName: i.VersionName,
+          tags: i.Tags,
+          resourceGroupId: i.ResourceGroupId,
+        });
+        return { Template: templateView(t) };
+      },
+    });
 
   return {
     CreateTemplate: write('create'),
     UpdateTemplate: write('update'),
 
     GetTemplate: defineAction({
-      input: z.object({ TemplateName: name, TemplateVersion: z.string().regex(/^v\d{1,3}$/, 'must be v1 to v200').optional() }),
+      input: z.object({
+        TemplateName: name,
+        TemplateVersion: z
+          .string()
+          .regex(/^v\d{1,3}$/, 'must be v1 to v200')
+          .optional(),
+      }),
       async run(i, ctx) {
         const t = await store.get(i.TemplateName, i.TemplateVersion);
-        if (permissions.mayOnTemplate(ctx.user, 'template.secrets', t.meta)) return { Content: t.content, Template: templateView(t) };
+        if (permissions.mayOnTemplate(ctx.user, 'template.secrets', t.meta))
+          return { Content: t.content, Template: templateView(t) };
         // The hash of what this caller sees: the real content's hash would let a weak secret be guessed offline.
         const content = maskTemplateContent(t.content, t.format);
-        return { Content: content, Template: templateView(content === t.content ? t : { ...t, hash: createHash('sha256').update(content).digest('hex') }) };
+        return {
+          Content: content,
+          Template: templateView(
+            content === t.content ? t : { ...t, hash: createHash('sha256').update(content).digest('hex') },
+          ),
+        };
       },
     }),
 
@@ -52,29 +78,41 @@ export function templateActions(store: TemplateStore, permissions: Permissions):
 
     ListTemplates: defineAction({
       input: z.object({
-        TemplateName: text(200).optional(), TemplateFormat: z.enum(['JSON', 'YAML']).optional(),
-        TemplateType: z.enum(['Automation', 'State', 'Package']).optional(), ShareType: z.enum(['Public', 'Private']).optional(),
-        Category: z.enum(['TimerTrigger', 'EventTrigger', 'AlarmTrigger', 'Other']).optional(), CreatedBy: text(200).optional(),
-        CreatedDateAfter: date.optional(), CreatedDateBefore: date.optional(), HasTrigger: flag.optional(), Tags: tags.optional(),
-        SortField: z.enum(sortFields).default('TotalExecutionCount'), SortOrder: z.enum(['Ascending', 'Descending']).default('Descending'),
-        MaxResults: count(10, 100).default(50), NextToken: text(100).optional(),
+        TemplateName: text(200).optional(),
+        TemplateFormat: z.enum(['JSON', 'YAML']).optional(),
+        TemplateType: z.enum(['Automation', 'State', 'Package']).optional(),
+        ShareType: z.enum(['Public', 'Private']).optional(),
+        Category: z.enum(['TimerTrigger', 'EventTrigger', 'AlarmTrigger', 'Other']).optional(),
+        CreatedBy: text(200).optional(),
+        CreatedDateAfter: date.optional(),
+        CreatedDateBefore: date.optional(),
+        HasTrigger: flag.optional(),
+        Tags: tags.optional(),
+        SortField: z.enum(sortFields).default('TotalExecutionCount'),
+        SortOrder: z.enum(['Ascending', 'Descending']).default('Descending'),
+        MaxResults: count(10, 100).default(50),
+        NextToken: text(100).optional(),
       }),
       async run(i) {
         const matches = (t: StoredTemplate) =>
-          (!i.TemplateName || t.name.toLowerCase().includes(i.TemplateName.toLowerCase()))
-          && (!i.TemplateFormat || t.format === i.TemplateFormat)
-          && (!i.TemplateType || (isStateTemplate(t.template) ? 'State' : 'Automation') === i.TemplateType)
-          && (!i.ShareType || t.meta.shareType === i.ShareType)
-          && (!i.Category || category(t) === i.Category)
-          && (!i.CreatedBy || t.meta.createdBy === i.CreatedBy)
-          && (!i.CreatedDateAfter || Date.parse(t.meta.createdDate) >= Date.parse(i.CreatedDateAfter))
-          && (!i.CreatedDateBefore || Date.parse(t.meta.createdDate) <= Date.parse(i.CreatedDateBefore))
-          && (i.HasTrigger === undefined || (category(t) !== 'Other') === i.HasTrigger)
-          && Object.entries(i.Tags ?? {}).every(([k, v]) => t.meta.tags[k] === v);
-        const key = (t: StoredTemplate): string | number => ({
-          TotalExecutionCount: t.executionCount, Popularity: t.executionCount, TemplateName: t.name,
-          CreatedDate: t.meta.createdDate, UpdatedDate: t.meta.updatedDate,
-        })[i.SortField];
+          (!i.TemplateName || t.name.toLowerCase().includes(i.TemplateName.toLowerCase())) &&
+          (!i.TemplateFormat || t.format === i.TemplateFormat) &&
+          (!i.TemplateType || (isStateTemplate(t.template) ? 'State' : 'Automation') === i.TemplateType) &&
+          (!i.ShareType || t.meta.shareType === i.ShareType) &&
+          (!i.Category || category(t) === i.Category) &&
+          (!i.CreatedBy || t.meta.createdBy === i.CreatedBy) &&
+          (!i.CreatedDateAfter || Date.parse(t.meta.createdDate) >= Date.parse(i.CreatedDateAfter)) &&
+          (!i.CreatedDateBefore || Date.parse(t.meta.createdDate) <= Date.parse(i.CreatedDateBefore)) &&
+          (i.HasTrigger === undefined || (category(t) !== 'Other') === i.HasTrigger) &&
+          Object.entries(i.Tags ?? {}).every(([k, v]) => t.meta.tags[k] === v);
+        const key = (t: StoredTemplate): string | number =>
+          ({
+            TotalExecutionCount: t.executionCount,
+            Popularity: t.executionCount,
+            TemplateName: t.name,
+            CreatedDate: t.meta.createdDate,
+            UpdatedDate: t.meta.updatedDate,
+          })[i.SortField];
         const all = sortBy((await store.all()).filter(matches), key, i.SortOrder, (t) => t.name);
         const { items, next } = page(all, i.MaxResults, i.NextToken);
         return { Templates: items.map(listedView), MaxResults: i.MaxResults, ...(next ? { NextToken: next } : {}) };
@@ -84,26 +122,38 @@ export function templateActions(store: TemplateStore, permissions: Permissions):
     ValidateTemplateContent: defineAction({
       input: z.object({ Content: text(1024 * 1024) }),
       async run(i) {
-        if (Buffer.byteLength(i.Content) > 64 * 1024) throw new OpsgateError('InvalidParameter', 'Content is larger than 64 KB');
+        if (Buffer.byteLength(i.Content) > 64 * 1024)
+          throw new OpsgateError('InvalidParameter', 'Content is larger than 64 KB');
         let parsed;
-        try { parsed = parseTemplate(i.Content, 'template', { knownTemplates: new Set(await store.names()) }); } catch (err) {
-          if (err instanceof TemplateInvalidError) throw new OpsgateError('InvalidTemplate', err.message.replace(/^template is invalid:\n/, '').replace(/^ {2}/gm, ''));
+        try {
+          parsed = parseTemplate(i.Content, 'template', { knownTemplates: new Set(await store.names()) });
+        } catch (err) {
+          if (err instanceof TemplateInvalidError)
+            throw new OpsgateError(
+              'InvalidTemplate',
+              err.message.replace(/^template is invalid:\n/, '').replace(/^ {2}/gm, ''),
+            );
           throw err;
         }
         const t = parsed.template;
         return {
           Parameters: JSON.stringify(t.Parameters),
-          ...(isStateTemplate(t) ? {} : {
-            Outputs: JSON.stringify(t.Outputs ?? {}),
-            RamRole: t.RamRole ?? '',
-            Tasks: t.Tasks.map((task) => ({
-              Name: task.Name, Type: task.Action, Description: typeof task.Description === 'string' ? task.Description : JSON.stringify(task.Description ?? ''),
-              Properties: JSON.stringify(task.Properties), Outputs: JSON.stringify(task.Outputs ?? {}),
-            })),
-          }),
+          ...(isStateTemplate(t)
+            ? {}
+            : {
+                Outputs: JSON.stringify(t.Outputs ?? {}),
+                RamRole: t.RamRole ?? '',
+                Tasks: t.Tasks.map((task) => ({
+                  Name: task.Name,
+                  Type: task.Action,
+                  Description:
+                    typeof task.Description === 'string' ? task.Description : JSON.stringify(task.Description ?? ''),
+                  Properties: JSON.stringify(task.Properties),
+                  Outputs: JSON.stringify(task.Outputs ?? {}),
+                })),
+              }),
         };
       },
     }),
   };
 }
-

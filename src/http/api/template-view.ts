@@ -3,7 +3,9 @@ import { isStateTemplate } from '../../template/schema.js';
 import { pythonJson } from './python-json.js';
 
 const TRIGGERS: Record<string, string> = {
-  'acs::timertrigger': 'TimerTrigger', 'acs::eventtrigger': 'EventTrigger', 'acs::alarmtrigger': 'AlarmTrigger',
+  'acs::timertrigger': 'TimerTrigger',
+  'acs::eventtrigger': 'EventTrigger',
+  'acs::alarmtrigger': 'AlarmTrigger',
 };
 
 /** Other | TimerTrigger | EventTrigger | AlarmTrigger, from the template's trigger task. */
@@ -41,5 +43,10 @@ export function templateView(t: StoredTemplate): Record<string, unknown> {
 
 /** A ListTemplates entry: the metadata plus the counts and category OOS lists. */
 export function listedView(t: StoredTemplate): Record<string, unknown> {
-  return { ...templateView(t), Category: category(t), TotalExecutionCount: t.executionCount, Popularity: t.executionCount };
+  return {
+    ...templateView(t),
+    Category: category(t),
+    TotalExecutionCount: t.executionCount,
+    Popularity: t.executionCount,
+  };
 }

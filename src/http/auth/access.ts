@@ -26,7 +26,13 @@ export interface AccessOptions {
 }
 
 /** Who a request is: a signed-in user, or nobody; in development mode, anybody. */
-export interface Who { user?: string; csrf: string; dev: boolean; admin: boolean; /** The signed-in session, to end at sign-out. */ session?: Session }
+export interface Who {
+  user?: string;
+  csrf: string;
+  dev: boolean;
+  admin: boolean /** The signed-in session, to end at sign-out. */;
+  session?: Session;
+}
 
 type Level = 'user' | 'admin' | 'metrics';
 
@@ -40,15 +46,24 @@ export class Access {
   private readonly memo = new WeakMap<IncomingMessage, Promise<Who>>();
   constructor(private readonly o: AccessOptions) {}
 
-  get devMode(): boolean { return this.o.devMode; }
-  get bearer(): BearerAuth { return this.o.bearer; }
+  get devMode(): boolean {
+    return this.o.devMode;
+  }
+  get bearer(): BearerAuth {
+    return this.o.bearer;
+  }
 
   /** Ends a session: its cookie, and every copy of it, is nobody from now on. */
-  signOut(session: Session): Promise<void> { return this.o.revocations.revoke(session); }
+  signOut(session: Session): Promise<void> {
+    return this.o.revocations.revoke(session);
+  }
 
   who(req: IncomingMessage): Promise<Who> {
     let w = this.memo.get(req);
-    if (!w) { w = this.resolve(req); this.memo.set(req, w); }
+    if (!w) {
+      w = this.resolve(req);
+      this.memo.set(req, w);
+    }
     return w;
   }
 
@@ -56,12 +71,18 @@ export class Access {
 
   private async resolve(req: IncomingMessage): Promise<Who> {
     // The key never changes while running: read once (a failed read is tried again next time).
-    this.secret ??= this.o.secret().catch((err: unknown) => { this.secret = undefined; throw err; });
+    this.secret ??= this.o.secret().catch((err: unknown) => {
+      this.secret = undefined;
+      throw err;
+    });
     const secret = await this.secret;
     const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
     const session: Session | undefined = token ? readSession(secret, token) : undefined;
     // Someone removed from the directory is signed out at their next request; a signed-out session at once.
-    const live = session && this.o.directory.user(session.user) && !(await this.o.revocations.revoked(session.id)) ? session : undefined;
+    const live =
+      session && this.o.directory.user(session.user) && !(await this.o.revocations.revoked(session.id))
+        ? session
+        : undefined;
     const user = live?.user;
     // Without a session (development mode), the CSRF token is one derived from the secret.
     const csrf = live ? live.csrf : createHmac('sha256', secret).update('opsgate/dev-csrf/v1').digest('base64url');
@@ -91,7 +112,15 @@ export class Access {
   private endWithSession(req: IncomingMessage, res: ServerResponse): void {
     if (this.o.devMode) return;
     const timer = setInterval(() => {
-      this.resolve(req).then((w) => { if (!w.user) { clearInterval(timer); res.end(); } }, () => undefined);
+      this.resolve(req).then(
+        (w) => {
+          if (!w.user) {
+            clearInterval(timer);
+            res.end();
+          }
+        },
+        () => undefined,
+      );
     }, this.o.streamCheckMs ?? 15_000);
     timer.unref();
     res.on('close', () => clearInterval(timer));
@@ -104,7 +133,10 @@ export class Access {
       if (bearer.ok) return true;
       if (bearer.status === 429) {
         res.setHeader('retry-after', String(bearer.retryAfter));
-        sendJson(res, 429, { Code: 'Throttling.User', Message: `too many wrong bearer tokens from your address; try again in ${bearer.retryAfter} s` });
+        sendJson(res, 429, {
+          Code: 'Throttling.User',
+          Message: `too many wrong bearer tokens from your address; try again in ${bearer.retryAfter} s`,
+        });
         return false;
       }
     }
@@ -123,11 +155,17 @@ export class Access {
       return false;
     }
     if (!reading && !sameToken(req.headers[CSRF_HEADER], who.csrf)) {
-      sendJson(res, 403, { Code: 'InvalidCsrfToken', Message: `the ${CSRF_HEADER} header is missing or wrong: reload the page` });
+      sendJson(res, 403, {
+        Code: 'InvalidCsrfToken',
+        Message: `the ${CSRF_HEADER} header is missing or wrong: reload the page`,
+      });
       return false;
     }
     if (level === 'admin' && !who.admin) {
-      sendJson(res, 403, { Code: 'Forbidden', Message: `only members of the directory group ${this.o.permissions.adminGroup} may open this` });
+      sendJson(res, 403, {
+        Code: 'Forbidden',
+        Message: `only members of the directory group ${this.o.permissions.adminGroup} may open this`,
+      });
       return false;
     }
     return true;
@@ -142,5 +180,9 @@ function sameToken(given: string | string[] | undefined, want: string): boolean 
 /** Development mode: no API tokens, and reachable from this machine only (listen address and public URL). */
 export function isDevMode(config: { apiTokens: Map<string, string>; host: string; publicUrl?: string }): boolean {
   const loopback = (h: string) => /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i.test(h);
-  return config.apiTokens.size === 0 && loopback(config.host) && (!config.publicUrl || loopback(new URL(config.publicUrl).hostname));
+  return (
+    config.apiTokens.size === 0 &&
+    loopback(config.host) &&
+    (!config.publicUrl || loopback(new URL(config.publicUrl).hostname))
+  );
 }

@@ -19,7 +19,10 @@ export function tokenUser(token: string | undefined, tokens: Map<string, string>
   return user;
 }
 
-export type BearerVerdict = { ok: true; user: string; token: string } | { ok: false; status: 401 } | { ok: false; status: 429; retryAfter: number };
+export type BearerVerdict =
+  | { ok: true; user: string; token: string }
+  | { ok: false; status: 401 }
+  | { ok: false; status: 429; retryAfter: number };
 
 /**
  * Bearer credentials of /api and /metrics. A token acts as its user only while that user is in the
@@ -27,10 +30,16 @@ export type BearerVerdict = { ok: true; user: string; token: string } | { ok: fa
  * failed sign-ins are: over the limit every token from there waits, so a right guess is not told apart.
  */
 export class BearerAuth {
-  constructor(private readonly tokens: Map<string, string>, private readonly directory: Directory, private readonly failures?: RateLimiter) {}
+  constructor(
+    private readonly tokens: Map<string, string>,
+    private readonly directory: Directory,
+    private readonly failures?: RateLimiter,
+  ) {}
 
   /** Any tokens configured at all (else the API is off). */
-  get enabled(): boolean { return this.tokens.size > 0; }
+  get enabled(): boolean {
+    return this.tokens.size > 0;
+  }
 
   async check(req: IncomingMessage): Promise<BearerVerdict> {
     const token = bearerToken(req.headers.authorization);
@@ -42,6 +51,8 @@ export class BearerAuth {
     const user = tokenUser(token, this.tokens);
     if (user && this.directory.user(user)) return { ok: true, user, token };
     const counted = await this.failures?.take(address);
-    return counted && !counted.ok ? { ok: false, status: 429, retryAfter: counted.retryAfter } : { ok: false, status: 401 };
+    return counted && !counted.ok
+      ? { ok: false, status: 429, retryAfter: counted.retryAfter }
+      : { ok: false, status: 401 };
   }
 }

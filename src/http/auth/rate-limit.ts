@@ -9,8 +9,13 @@ import type { Keys } from '../../store/keys.js';
 type Verdict = { ok: true } | { ok: false; retryAfter: number };
 
 export class RateLimiter {
-  constructor(private readonly redis: Redis, private readonly keys: Keys, private readonly scope: string,
-    readonly limit: number, private readonly windowMs = 60_000) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly scope: string,
+    readonly limit: number,
+    private readonly windowMs = 60_000,
+  ) {}
 
   /** Counts one request; when over the limit, the seconds until the window ends. */
   async take(caller: string, now = Date.now()): Promise<Verdict> {
@@ -25,11 +30,18 @@ export class RateLimiter {
   }
 
   private key(caller: string, now: number): string {
-    return this.keys.rate(this.scope, createHash('sha256').update(caller).digest('hex').slice(0, 32), Math.floor(now / this.windowMs));
+    return this.keys.rate(
+      this.scope,
+      createHash('sha256').update(caller).digest('hex').slice(0, 32),
+      Math.floor(now / this.windowMs),
+    );
   }
 
   private verdict(count: number, now: number): Verdict {
     if (count <= this.limit) return { ok: true };
-    return { ok: false, retryAfter: Math.max(1, Math.ceil(((Math.floor(now / this.windowMs) + 1) * this.windowMs - now) / 1000)) };
+    return {
+      ok: false,
+      retryAfter: Math.max(1, Math.ceil(((Math.floor(now / this.windowMs) + 1) * this.windowMs - now) / 1000)),
+    };
   }
 }

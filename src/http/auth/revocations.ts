@@ -6,7 +6,10 @@ import type { Keys } from '../../store/keys.js';
  * kept here until the cookie would have expired anyway; every request asks once (EXISTS).
  */
 export class SessionRevocations {
-  constructor(private readonly redis: Redis, private readonly keys: Keys) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
 
   async revoke(session: { id: string; expiresAt: number }, now = Date.now()): Promise<void> {
     const ms = session.expiresAt - now;

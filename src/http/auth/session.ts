@@ -6,15 +6,28 @@ import { seal, unseal } from '../../sealed.js';
  * The user is looked up in the directory on every request, so removing someone from the directory
  * signs them out; signing out records the id as revoked (revocations.ts), so a copy is refused too.
  */
-export interface Session { id: string; user: string; csrf: string; /** epoch ms */ expiresAt: number }
+export interface Session {
+  id: string;
+  user: string;
+  csrf: string /** epoch ms */;
+  expiresAt: number;
+}
 
 export const SESSION_COOKIE = 'opsgate_session';
 export const SESSION_TTL_MS = 12 * 3600_000;
 const CONTEXT = 'opsgate/console-session/v1\n';
 
 export function createSession(secret: string, user: string, now = Date.now()): { session: Session; token: string } {
-  const session = { id: randomBytes(16).toString('base64url'), user, csrf: randomBytes(18).toString('base64url'), expiresAt: now + SESSION_TTL_MS };
-  return { session, token: seal(secret, CONTEXT, { i: session.id, u: session.user, c: session.csrf, e: session.expiresAt }) };
+  const session = {
+    id: randomBytes(16).toString('base64url'),
+    user,
+    csrf: randomBytes(18).toString('base64url'),
+    expiresAt: now + SESSION_TTL_MS,
+  };
+  return {
+    session,
+    token: seal(secret, CONTEXT, { i: session.id, u: session.user, c: session.csrf, e: session.expiresAt }),
+  };
 }
 
 export function readSession(secret: string, token: string, now = Date.now()): Session | undefined {
@@ -22,7 +35,14 @@ export function readSession(secret: string, token: string, now = Date.now()): Se
   if (!r.ok) return undefined;
   const v = r.value as { i?: unknown; u?: unknown; c?: unknown; e?: unknown };
   // A cookie without an id (made before sessions could be revoked) could not be signed out: refused.
-  if (typeof v.i !== 'string' || typeof v.u !== 'string' || typeof v.c !== 'string' || typeof v.e !== 'number' || v.e <= now) return undefined;
+  if (
+    typeof v.i !== 'string' ||
+    typeof v.u !== 'string' ||
+    typeof v.c !== 'string' ||
+    typeof v.e !== 'number' ||
+    v.e <= now
+  )
+    return undefined;
   return { id: v.i, user: v.u, csrf: v.c, expiresAt: v.e };
 }
 

@@ -16,23 +16,79 @@ export interface ExecutionPageDeps {
 export const MAX_ITEMS_SHOWN = 50;
 const MAX_CHILDREN_SHOWN = 200;
 
-export interface ItemView { index: number; item: string; status: string; start: number; end?: number; message?: string; outputs?: string; childId?: string }
-export interface LoopView { total: number; success: number; failed: number; items: ItemView[]; more: number }
-export interface VoteView { voter: string; decision: 'AGREE' | 'REJECT'; date: string; comment?: string }
-export interface LevelView { name: string; mode: string; status: string; approvers: string[]; pending: string[]; votes: VoteView[]; note?: string }
-export interface ApprovalView { ticketId: string; status?: string; tally?: string; reason?: string; levels: LevelView[]; missing?: boolean }
+export interface ItemView {
+  index: number;
+  item: string;
+  status: string;
+  start: number;
+  end?: number;
+  message?: string;
+  outputs?: string;
+  childId?: string;
+}
+export interface LoopView {
+  total: number;
+  success: number;
+  failed: number;
+  items: ItemView[];
+  more: number;
+}
+export interface VoteView {
+  voter: string;
+  decision: 'AGREE' | 'REJECT';
+  date: string;
+  comment?: string;
+}
+export interface LevelView {
+  name: string;
+  mode: string;
+  status: string;
+  approvers: string[];
+  pending: string[];
+  votes: VoteView[];
+  note?: string;
+}
+export interface ApprovalView {
+  ticketId: string;
+  status?: string;
+  tally?: string;
+  reason?: string;
+  levels: LevelView[];
+  missing?: boolean;
+}
 export interface RunView {
-  name: string; action: string; taskExecutionId: string; status: string; start: number; end?: number;
+  name: string;
+  action: string;
+  taskExecutionId: string;
+  status: string;
+  start: number;
+  end?: number;
   /** 1 for a task's first run, 2 for its retry, ... */
   run: number;
-  message?: string; outputs?: string; childId?: string; loop?: LoopView; approval?: ApprovalView;
+  message?: string;
+  outputs?: string;
+  childId?: string;
+  loop?: LoopView;
+  approval?: ApprovalView;
 }
-export interface ChildView { id: string; status?: string; templateName?: string }
+export interface ChildView {
+  id: string;
+  status?: string;
+  templateName?: string;
+}
 
 /** Everything the execution page shows, secrets already masked: rendering is then pure. */
 export interface ExecutionPageData {
-  id: string; templateName: string; templateVersion: string; status: string; statusMessage?: string;
-  owner?: string; origin: string; createDate: string; endDate?: string; parentId?: string;
+  id: string;
+  templateName: string;
+  templateVersion: string;
+  status: string;
+  statusMessage?: string;
+  owner?: string;
+  origin: string;
+  createDate: string;
+  endDate?: string;
+  parentId?: string;
   /** Masked JSON; absent when the template is gone (then nothing says which values are secret). */
   parameters?: string;
   outputs?: string;
@@ -53,7 +109,9 @@ const ended = (s: string) => s === 'Success' || s === 'Failed' || s === 'Cancell
 export function versionOf(exec: Execution, ticket?: Ticket): string {
   const cur = exec.current ? exec.tasks[exec.current] : undefined;
   const t = ticket ? `${ticket.status}:${ticket.level}:${ticket.votes.length}:${ticket.approvers.join(',')}` : '';
-  return [exec.status, exec.updateDate, exec.current ?? '', cur?.status ?? '', Object.keys(exec.tasks).length, t].join('|');
+  return [exec.status, exec.updateDate, exec.current ?? '', cur?.status ?? '', Object.keys(exec.tasks).length, t].join(
+    '|',
+  );
 }
 
 function waitingTicketId(exec: Execution): string | undefined {
@@ -62,7 +120,10 @@ function waitingTicketId(exec: Execution): string | undefined {
 }
 
 /** The version now, or undefined when the execution does not exist. */
-export async function currentVersion(deps: ExecutionPageDeps, id: string): Promise<{ version: string; status: string } | undefined> {
+export async function currentVersion(
+  deps: ExecutionPageDeps,
+  id: string,
+): Promise<{ version: string; status: string } | undefined> {
   const exec = await deps.executions.find(id);
   if (!exec) return undefined;
   const ticketId = waitingTicketId(exec);
@@ -76,9 +137,14 @@ function approvalView(t: Ticket): ApprovalView {
     const rec = t.levels.find((r) => r.index === i);
     const active = t.status === 'AUDITING' && rec?.status === 'active';
     return {
-      name: l.name, mode: l.mode === 'MIN' ? `${l.min} of them` : l.mode, status: rec?.status ?? 'not reached',
-      approvers: rec?.approvers ?? [], pending: active ? t.approvers.filter((a) => !voted.has(a)) : [],
-      votes: t.votes.filter((v) => v.level === i).map((v) => ({ voter: v.voter, decision: v.decision, date: v.date, comment: v.comment || undefined })),
+      name: l.name,
+      mode: l.mode === 'MIN' ? `${l.min} of them` : l.mode,
+      status: rec?.status ?? 'not reached',
+      approvers: rec?.approvers ?? [],
+      pending: active ? t.approvers.filter((a) => !voted.has(a)) : [],
+      votes: t.votes
+        .filter((v) => v.level === i)
+        .map((v) => ({ voter: v.voter, decision: v.decision, date: v.date, comment: v.comment || undefined })),
       note: rec?.note,
     };
   });
@@ -86,17 +152,25 @@ function approvalView(t: Ticket): ApprovalView {
 }
 
 /** Loads the execution page's data; undefined when the execution does not exist. */
-export async function loadExecutionPage(deps: ExecutionPageDeps, id: string, now = Date.now()): Promise<ExecutionPageData | undefined> {
+export async function loadExecutionPage(
+  deps: ExecutionPageDeps,
+  id: string,
+  now = Date.now(),
+): Promise<ExecutionPageData | undefined> {
   const exec = await deps.executions.find(id);
   if (!exec) return undefined;
   const stored = await deps.templates.get(exec.templateName, exec.templateVersion).catch(() => undefined);
   const declared = stored?.template;
   const scrub = executionMasker(exec, declared);
   const json = (v: unknown) => JSON.stringify(scrub.value(v), null, 2);
-  const loopTasks = new Set(declared && 'Tasks' in declared ? declared.Tasks.filter((t) => t.Loop).map((t) => t.Name) : []);
+  const loopTasks = new Set(
+    declared && 'Tasks' in declared ? declared.Tasks.filter((t) => t.Loop).map((t) => t.Name) : [],
+  );
 
   const [recorded, childSet, deliveries] = await Promise.all([
-    deps.executions.taskRecords(id), deps.executions.children(id), deps.executions.deliveries(id),
+    deps.executions.taskRecords(id),
+    deps.executions.children(id),
+    deps.executions.deliveries(id),
   ]);
   const records = new Map<string, TaskRecord & { name: string }>();
   for (const r of recorded) records.set(r.taskExecutionId, r);
@@ -104,54 +178,85 @@ export async function loadExecutionPage(deps: ExecutionPageDeps, id: string, now
   // Runs that start in the same millisecond (a skipped task and the next) keep the order they ran
   // in: the one that ended first, then the template's order; the random id only breaks what is left.
   const place = new Map(declared && 'Tasks' in declared ? declared.Tasks.map((t, i) => [t.Name, i]) : []);
-  const ordered = [...records.values()].sort((a, b) => a.startDate.localeCompare(b.startDate)
-    || (a.endDate ?? '\uffff').localeCompare(b.endDate ?? '\uffff')
-    || (place.get(a.name) ?? 0) - (place.get(b.name) ?? 0)
-    || a.taskExecutionId.localeCompare(b.taskExecutionId));
+  const ordered = [...records.values()].sort(
+    (a, b) =>
+      a.startDate.localeCompare(b.startDate) ||
+      (a.endDate ?? '\uffff').localeCompare(b.endDate ?? '\uffff') ||
+      (place.get(a.name) ?? 0) - (place.get(b.name) ?? 0) ||
+      a.taskExecutionId.localeCompare(b.taskExecutionId),
+  );
 
   const runsOf = new Map<string, number>();
-  const runs = await Promise.all(ordered.map(async (r): Promise<RunView> => {
-    const run = (runsOf.get(r.name) ?? 0) + 1;
-    runsOf.set(r.name, run);
-    const view: RunView = {
-      name: r.name, action: r.action, taskExecutionId: r.taskExecutionId, status: r.status, run,
-      start: time(r.startDate)!, end: ended(r.status) ? time(r.endDate) ?? time(r.startDate) : undefined,
-      message: r.message ? scrub.text(r.message) : undefined,
-      outputs: r.outputs && Object.keys(r.outputs).length ? json(r.outputs) : undefined,
-      childId: typeof r.data?.childId === 'string' ? r.data.childId : undefined,
-    };
-    if (loopTasks.has(r.name) || r.loop) view.loop = await loopView(deps, exec.id, r, scrub, json);
-    if (r.action === 'ACS::Approve' && r.data?.ticketId) {
-      const ticketId = String(r.data.ticketId);
-      const t = await deps.approvals.get(ticketId).catch(() => undefined);
-      view.approval = t ? scrubApproval(approvalView(t), scrub.text) : { ticketId, missing: true, levels: [] };
-    }
-    return view;
-  }));
+  const runs = await Promise.all(
+    ordered.map(async (r): Promise<RunView> => {
+      const run = (runsOf.get(r.name) ?? 0) + 1;
+      runsOf.set(r.name, run);
+      const view: RunView = {
+        name: r.name,
+        action: r.action,
+        taskExecutionId: r.taskExecutionId,
+        status: r.status,
+        run,
+        start: time(r.startDate)!,
+        end: ended(r.status) ? (time(r.endDate) ?? time(r.startDate)) : undefined,
+        message: r.message ? scrub.text(r.message) : undefined,
+        outputs: r.outputs && Object.keys(r.outputs).length ? json(r.outputs) : undefined,
+        childId: typeof r.data?.childId === 'string' ? r.data.childId : undefined,
+      };
+      if (loopTasks.has(r.name) || r.loop) view.loop = await loopView(deps, exec.id, r, scrub, json);
+      if (r.action === 'ACS::Approve' && r.data?.ticketId) {
+        const ticketId = String(r.data.ticketId);
+        const t = await deps.approvals.get(ticketId).catch(() => undefined);
+        view.approval = t ? scrubApproval(approvalView(t), scrub.text) : { ticketId, missing: true, levels: [] };
+      }
+      return view;
+    }),
+  );
 
   const allChildren = [...new Set([...(exec.children ?? []), ...childSet])].sort();
-  const children = await Promise.all(allChildren.slice(0, MAX_CHILDREN_SHOWN).map(async (cid): Promise<ChildView> => {
-    const c = await deps.executions.find(cid);
-    return { id: cid, status: c?.status, templateName: c?.templateName };
-  }));
+  const children = await Promise.all(
+    allChildren.slice(0, MAX_CHILDREN_SHOWN).map(async (cid): Promise<ChildView> => {
+      const c = await deps.executions.find(cid);
+      return { id: cid, status: c?.status, templateName: c?.templateName };
+    }),
+  );
 
   const waiting = waitingTicketId(exec);
   const waitingTicket = waiting ? await deps.approvals.get(waiting).catch(() => undefined) : undefined;
   return {
-    id: exec.id, templateName: exec.templateName, templateVersion: exec.templateVersion, status: exec.status,
+    id: exec.id,
+    templateName: exec.templateName,
+    templateVersion: exec.templateVersion,
+    status: exec.status,
     statusMessage: exec.statusMessage ? scrub.text(exec.statusMessage) : undefined,
-    owner: exec.owner, origin: `${exec.origin.platform}${exec.origin.channel ? ` (${exec.origin.channel})` : ''}`,
-    createDate: exec.createDate, endDate: exec.endDate, parentId: exec.parent?.executionId,
+    owner: exec.owner,
+    origin: `${exec.origin.platform}${exec.origin.channel ? ` (${exec.origin.channel})` : ''}`,
+    createDate: exec.createDate,
+    endDate: exec.endDate,
+    parentId: exec.parent?.executionId,
     parameters: declared || exec.noEcho ? JSON.stringify(scrub.parameters(exec.parameters), null, 2) : undefined,
     outputs: exec.outputs && Object.keys(exec.outputs).length ? json(exec.outputs) : undefined,
-    runs, children, childCount: allChildren.length,
-    deliveries: deliveries.map((f) => ({ time: String(f.time ?? ''), channel: String(f.channel ?? ''), ticketId: String(f.ticketId ?? ''), message: scrub.text(String(f.message ?? '')) })),
+    runs,
+    children,
+    childCount: allChildren.length,
+    deliveries: deliveries.map((f) => ({
+      time: String(f.time ?? ''),
+      channel: String(f.channel ?? ''),
+      ticketId: String(f.ticketId ?? ''),
+      message: scrub.text(String(f.message ?? '')),
+    })),
     version: versionOf(exec, waitingTicket),
     now,
   };
 }
 
-async function loopView(deps: ExecutionPageDeps, execId: string, r: TaskRecord, scrub: Masker, json: (v: unknown) => string): Promise<LoopView | undefined> {
+async function loopView(
+  deps: ExecutionPageDeps,
+  execId: string,
+  r: TaskRecord,
+  scrub: Masker,
+  json: (v: unknown) => string,
+): Promise<LoopView | undefined> {
   const doc = await deps.loops.get(execId, r.taskExecutionId);
   if (!doc && !r.loop) return undefined;
   const items: ItemRecord[] = doc ? await deps.loops.items(execId, r.taskExecutionId) : [];
@@ -159,10 +264,16 @@ async function loopView(deps: ExecutionPageDeps, execId: string, r: TaskRecord, 
   const success = r.loop?.Success ?? items.filter((i) => i.status === 'Success').length;
   const failed = r.loop?.Failed ?? items.filter((i) => i.status === 'Failed' || i.status === 'Cancelled').length;
   return {
-    total, success, failed, more: Math.max(Math.max(total, items.length) - Math.min(items.length, MAX_ITEMS_SHOWN), 0),
+    total,
+    success,
+    failed,
+    more: Math.max(Math.max(total, items.length) - Math.min(items.length, MAX_ITEMS_SHOWN), 0),
     items: items.slice(0, MAX_ITEMS_SHOWN).map((i) => ({
-      index: i.index, item: scrub.text(typeof i.item === 'string' ? i.item : JSON.stringify(i.item) ?? ''), status: i.status,
-      start: time(i.startDate)!, end: ended(i.status) ? time(i.endDate) ?? time(i.startDate) : undefined,
+      index: i.index,
+      item: scrub.text(typeof i.item === 'string' ? i.item : (JSON.stringify(i.item) ?? '')),
+      status: i.status,
+      start: time(i.startDate)!,
+      end: ended(i.status) ? (time(i.endDate) ?? time(i.startDate)) : undefined,
       message: i.message ? scrub.text(i.message) : undefined,
       outputs: i.outputs && Object.keys(i.outputs).length ? json(i.outputs) : undefined,
       childId: typeof i.data?.childId === 'string' ? i.data.childId : undefined,
@@ -172,7 +283,12 @@ async function loopView(deps: ExecutionPageDeps, execId: string, r: TaskRecord, 
 
 function scrubApproval(a: ApprovalView, text: (s: string) => string): ApprovalView {
   return {
-    ...a, reason: a.reason ? text(a.reason) : undefined,
-    levels: a.levels.map((l) => ({ ...l, note: l.note ? text(l.note) : undefined, votes: l.votes.map((v) => ({ ...v, comment: v.comment ? text(v.comment) : undefined })) })),
+    ...a,
+    reason: a.reason ? text(a.reason) : undefined,
+    levels: a.levels.map((l) => ({
+      ...l,
+      note: l.note ? text(l.note) : undefined,
+      votes: l.votes.map((v) => ({ ...v, comment: v.comment ? text(v.comment) : undefined })),
+    })),
   };
 }

@@ -18,38 +18,84 @@ export function timelineRows(d: ExecutionPageData): TimelineRow[] {
   const runs = runCounts(d);
   return d.runs.flatMap((r) => [
     {
-      task: r.name, status: r.status, start: r.start, end: r.end,
+      task: r.name,
+      status: r.status,
+      start: r.start,
+      end: r.end,
       label: (runs.get(r.name) ?? 1) > 1 ? `run ${r.run}` : undefined,
       note: r.loop ? `${r.loop.success} of ${r.loop.total} ok, ${r.loop.failed} failed` : undefined,
     },
-    ...(r.loop?.items ?? []).map((i) => ({ task: r.name, status: i.status, start: i.start, end: i.end, item: i.index, label: i.item, href: i.childId && `/executions/${i.childId}` })),
-    ...(r.childId ? [{ task: r.name, status: r.status, start: r.start, end: r.end, child: r.childId, label: `child ${r.childId}`, href: `/executions/${r.childId}` }] : []),
+    ...(r.loop?.items ?? []).map((i) => ({
+      task: r.name,
+      status: i.status,
+      start: i.start,
+      end: i.end,
+      item: i.index,
+      label: i.item,
+      href: i.childId && `/executions/${i.childId}`,
+    })),
+    ...(r.childId
+      ? [
+          {
+            task: r.name,
+            status: r.status,
+            start: r.start,
+            end: r.end,
+            child: r.childId,
+            label: `child ${r.childId}`,
+            href: `/executions/${r.childId}`,
+          },
+        ]
+      : []),
     // Each approval level under its task, its votes where they fell in time.
     ...(r.approval?.levels ?? []).map((l, i) => ({
-      task: r.name, status: l.status, start: r.start, end: r.end, level: i,
-      label: `${i + 1}. ${l.name} (${l.mode})`, note: l.pending.length ? `waiting for ${l.pending.join(', ')}` : undefined,
-      marks: l.votes.map((v) => ({ at: Date.parse(v.date), decision: v.decision, voter: v.voter,
-        title: `${v.voter} ${v.decision === 'AGREE' ? 'approved' : 'rejected'} at ${showDate(v.date)}${v.comment ? `: ${v.comment}` : ''}` })),
+      task: r.name,
+      status: l.status,
+      start: r.start,
+      end: r.end,
+      level: i,
+      label: `${i + 1}. ${l.name} (${l.mode})`,
+      note: l.pending.length ? `waiting for ${l.pending.join(', ')}` : undefined,
+      marks: l.votes.map((v) => ({
+        at: Date.parse(v.date),
+        decision: v.decision,
+        voter: v.voter,
+        title: `${v.voter} ${v.decision === 'AGREE' ? 'approved' : 'rejected'} at ${showDate(v.date)}${v.comment ? `: ${v.comment}` : ''}`,
+      })),
     })),
   ]);
 }
 
 function approvalHtml(a: ApprovalView): string {
   if (a.missing) return `<p class="muted">Approval ticket ${e(a.ticketId)} is gone.</p>`;
-  const rows = a.levels.map((l, i) => {
-    const votes = l.votes.map((v) => `${badge(v.decision === 'AGREE' ? 'approved' : 'rejected')} ${e(v.voter)} <small>${e(showDate(v.date))}</small>${v.comment ? `: “${e(v.comment)}”` : ''}`).join('<br>');
-    return `<tr data-level="${i}"><td>${i + 1}. ${e(l.name)}</td><td>${e(l.mode)}</td><td>${badge(l.status)}</td><td>${e(l.approvers.join(', '))}</td>`
-      + `<td>${votes || '<span class="muted">none</span>'}</td><td>${l.pending.length ? e(l.pending.join(', ')) : ''}${l.note ? ` <small>${e(l.note)}</small>` : ''}</td></tr>`;
-  }).join('');
+  const rows = a.levels
+    .map((l, i) => {
+      const votes = l.votes
+        .map(
+          (v) =>
+            `${badge(v.decision === 'AGREE' ? 'approved' : 'rejected')} ${e(v.voter)} <small>${e(showDate(v.date))}</small>${v.comment ? `: “${e(v.comment)}”` : ''}`,
+        )
+        .join('<br>');
+      return (
+        `<tr data-level="${i}"><td>${i + 1}. ${e(l.name)}</td><td>${e(l.mode)}</td><td>${badge(l.status)}</td><td>${e(l.approvers.join(', '))}</td>` +
+        `<td>${votes || '<span class="muted">none</span>'}</td><td>${l.pending.length ? e(l.pending.join(', ')) : ''}${l.note ? ` <small>${e(l.note)}</small>` : ''}</td></tr>`
+      );
+    })
+    .join('');
   const open = a.status === 'AUDITING';
   return `<p>Approval ticket <b>${e(a.ticketId)}</b> ${badge(a.status ?? '')}${open ? ` · ${e(a.tally ?? '')} approvals on the current level` : ''}${a.reason && a.status !== 'APPROVED' ? ` · ${e(a.reason)}` : ''}</p>
 <table class="levels"><tr><th>level</th><th>mode</th><th>status</th><th>asked</th><th>decided by</th><th>still needed</th></tr>${rows}</table>`;
 }
 
 function loopHtml(l: LoopView, now: number): string {
-  const rows = l.items.map((i) => `<tr><td>${i.index}</td><td>${e(i.item)}</td><td>${badge(i.status)}</td>`
-    + `<td>${e(formatDuration((i.end ?? now) - i.start))}</td><td>${i.childId ? link(i.childId) : ''}</td>`
-    + `<td>${i.message ? `<span class="error">${e(i.message)}</span>` : ''}${i.outputs ? `<pre>${e(i.outputs)}</pre>` : ''}</td></tr>`).join('');
+  const rows = l.items
+    .map(
+      (i) =>
+        `<tr><td>${i.index}</td><td>${e(i.item)}</td><td>${badge(i.status)}</td>` +
+        `<td>${e(formatDuration((i.end ?? now) - i.start))}</td><td>${i.childId ? link(i.childId) : ''}</td>` +
+        `<td>${i.message ? `<span class="error">${e(i.message)}</span>` : ''}${i.outputs ? `<pre>${e(i.outputs)}</pre>` : ''}</td></tr>`,
+    )
+    .join('');
   return `<p class="counts">Items: <b>${l.success}</b> succeeded, <b>${l.failed}</b> failed, <b>${l.total}</b> in all</p>
 ${rows ? `<table class="items"><tr><th>#</th><th>item</th><th>status</th><th>took</th><th>child</th><th>result</th></tr>${rows}</table>` : ''}
 ${l.more ? `<p class="muted">and ${l.more} more items not shown</p>` : ''}`;
@@ -84,10 +130,13 @@ ${d.deliveries.length ? `<h2>Notifications that failed</h2><ul>${d.deliveries.ma
 
 /** GET /executions/{id}: the whole page; the live script (scripts/execution-live.js) only while the execution may change. */
 export function executionPage(d: ExecutionPageData): string {
-  return pageShell(`${d.templateName} ${d.id}`, `<h1>${e(d.templateName)} <small>${e(d.templateVersion)}</small></h1>
+  return pageShell(
+    `${d.templateName} ${d.id}`,
+    `<h1>${e(d.templateName)} <small>${e(d.templateVersion)}</small></h1>
 <p><b>${e(d.id)}</b>${d.parentId ? ` · child of ${link(d.parentId)}` : ''}</p>
 <p>Started by <b>${e(d.owner ?? 'unknown')}</b> from ${e(d.origin)} at ${e(showDate(d.createDate))}</p>
 <h2>Parameters</h2>${d.parameters === undefined ? '<p class="muted">(not shown: the template is gone, so nothing says which values are secret)</p>' : `<pre>${e(d.parameters)}</pre>`}
 <div id="live" data-execution="${e(d.id)}">${executionFragment(d)}</div>
-${isExecutionStatus(d.status) && isTerminal(d.status) ? '' : '<script src="/assets/execution-live.js"></script>'}`);
+${isExecutionStatus(d.status) && isTerminal(d.status) ? '' : '<script src="/assets/execution-live.js"></script>'}`,
+  );
 }

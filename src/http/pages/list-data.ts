@@ -8,14 +8,21 @@ import { isExecutionStatus } from '../../engine/status.js';
 export const PAGE_SIZE = 50;
 const MAX_PENDING = 100;
 
-export interface ListDeps { executions: ExecutionStore; tickets: Pick<ApprovalTickets, 'open'> }
+export interface ListDeps {
+  executions: ExecutionStore;
+  tickets: Pick<ApprovalTickets, 'open'>;
+}
 
 const text = (v: string | null) => (v ?? '').trim().slice(0, 200) || undefined;
 
 /** The list's filters from the query string; an unknown status filters nothing. */
 export function filtersOf(q: URLSearchParams): ListFilters {
   const status = q.get('status') ?? '';
-  return { status: status && isExecutionStatus(status) ? status : undefined, template: text(q.get('template')), owner: text(q.get('owner')) };
+  return {
+    status: status && isExecutionStatus(status) ? status : undefined,
+    template: text(q.get('template')),
+    owner: text(q.get('owner')),
+  };
 }
 
 /** `score_id` of the last execution of the page before; anything else starts at the newest. */
@@ -26,23 +33,45 @@ export function cursorOf(v: string | null): ExecutionCursor | undefined {
 
 export function matches(f: ListFilters): (e: Execution) => boolean {
   const template = f.template?.toLowerCase();
-  return (e) => (!f.status || e.status === f.status) && (!template || e.templateName.toLowerCase().includes(template)) && (!f.owner || e.owner === f.owner);
+  return (e) =>
+    (!f.status || e.status === f.status) &&
+    (!template || e.templateName.toLowerCase().includes(template)) &&
+    (!f.owner || e.owner === f.owner);
 }
 
 export async function loadList(deps: ListDeps, q: URLSearchParams): Promise<ListPageData> {
   const filters = filtersOf(q);
   const after = cursorOf(q.get('cursor'));
-  const [{ items, next }, open] = await Promise.all([deps.executions.page(matches(filters), PAGE_SIZE, after), deps.tickets.open(MAX_PENDING)]);
+  const [{ items, next }, open] = await Promise.all([
+    deps.executions.page(matches(filters), PAGE_SIZE, after),
+    deps.tickets.open(MAX_PENDING),
+  ]);
   return {
-    filters, later: !!after,
+    filters,
+    later: !!after,
     nextQuery: next ? queryOf(filters, `${next.score}_${next.id}`) : undefined,
     rows: items.map((x) => ({
-      id: x.id, templateName: x.templateName, templateVersion: x.templateVersion, status: x.status, owner: x.owner,
-      createDate: x.createDate, endDate: x.endDate, parentId: x.parent?.executionId,
+      id: x.id,
+      templateName: x.templateName,
+      templateVersion: x.templateVersion,
+      status: x.status,
+      owner: x.owner,
+      createDate: x.createDate,
+      endDate: x.endDate,
+      parentId: x.parent?.executionId,
     })),
     pending: open.map((t) => {
       const card = approvalCard(t, '');
-      return { ticketId: t.id, title: t.title, executionId: t.executionId, level: card.level, tally: card.tally, pending: card.pending, requester: t.requester, createDate: t.createDate };
+      return {
+        ticketId: t.id,
+        title: t.title,
+        executionId: t.executionId,
+        level: card.level,
+        tally: card.tally,
+        pending: card.pending,
+        requester: t.requester,
+        createDate: t.createDate,
+      };
     }),
   };
 }

@@ -37,7 +37,10 @@ export function executionStreams(opts: LiveOptions) {
       // ioredis reconnects and subscribes again by itself; a first subscribe that fails fails its request.
       subscriber.on('error', () => {});
     }
-    subscribed ??= subscriber.subscribe(opts.channel).catch((err: unknown) => { subscribed = undefined; throw err; });
+    subscribed ??= subscriber.subscribe(opts.channel).catch((err: unknown) => {
+      subscribed = undefined;
+      throw err;
+    });
     await subscribed;
   }
 
@@ -46,7 +49,10 @@ export function executionStreams(opts: LiveOptions) {
     if (!set?.delete(res)) return;
     open--;
     if (!set.size) streams.delete(id);
-    if (!open && keepalive) { clearInterval(keepalive); keepalive = undefined; }
+    if (!open && keepalive) {
+      clearInterval(keepalive);
+      keepalive = undefined;
+    }
   }
 
   return {
@@ -59,7 +65,10 @@ export function executionStreams(opts: LiveOptions) {
     /** Starts an event stream on `res` and adds it to those told of `id`'s changes. */
     start(req: IncomingMessage, res: ServerResponse, id: string): void {
       head(res);
-      if (closed) { res.end(); return; }
+      if (closed) {
+        res.end();
+        return;
+      }
       let set = streams.get(id);
       if (!set) streams.set(id, (set = new Set()));
       set.add(res);
@@ -86,7 +95,11 @@ export function executionStreams(opts: LiveOptions) {
 export type ExecutionStreams = ReturnType<typeof executionStreams>;
 
 function head(res: ServerResponse): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    'x-accel-buffering': 'no',
+  });
   res.write(': connected\n\n');
 }
 

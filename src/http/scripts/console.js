@@ -9,25 +9,55 @@ const userSelect = document.getElementById('user');
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'onclick') node.addEventListener('click', v); else node.setAttribute(k, v);
+    if (k === 'onclick') node.addEventListener('click', v);
+    else node.setAttribute(k, v);
   }
   for (const c of children.flat()) if (c != null) node.append(c);
   return node;
 }
 
-function mention(name) { return el('span', { class: 'mention' }, '@' + name); }
+function mention(name) {
+  return el('span', { class: 'mention' }, '@' + name);
+}
 
 function renderCard(card) {
   const body = [el('h3', {}, card.title)];
-  body.push(el('div', {}, card.requester ? ['Requested by ', mention(card.requester), ' · '] : '',
-    el('a', { href: card.executionUrl }, card.executionId)));
+  body.push(
+    el(
+      'div',
+      {},
+      card.requester ? ['Requested by ', mention(card.requester), ' · '] : '',
+      el('a', { href: card.executionUrl }, card.executionId),
+    ),
+  );
   if (card.outcome) body.push(el('div', { class: 'outcome ' + card.status, 'data-testid': 'outcome' }, card.outcome));
-  else body.push(el('div', {}, 'Waiting for ', card.pending.flatMap((p, i) => i ? [' ', mention(p)] : [mention(p)])));
-  body.push(el('div', { class: 'tally', 'data-testid': 'tally' }, card.tally,
-    card.approvedBy.length ? ' · approved by ' + card.approvedBy.join(', ') : ''));
+  else
+    body.push(
+      el(
+        'div',
+        {},
+        'Waiting for ',
+        card.pending.flatMap((p, i) => (i ? [' ', mention(p)] : [mention(p)])),
+      ),
+    );
+  body.push(
+    el(
+      'div',
+      { class: 'tally', 'data-testid': 'tally' },
+      card.tally,
+      card.approvedBy.length ? ' · approved by ' + card.approvedBy.join(', ') : '',
+    ),
+  );
   if (card.buttons.length) {
-    body.push(el('div', {}, card.buttons.map((b) =>
-      el('button', { class: b.style, 'data-action': b.id, onclick: () => act(b.id, b.value) }, b.label))));
+    body.push(
+      el(
+        'div',
+        {},
+        card.buttons.map((b) =>
+          el('button', { class: b.style, 'data-action': b.id, onclick: () => act(b.id, b.value) }, b.label),
+        ),
+      ),
+    );
   }
   return el('div', { class: 'card', 'data-ticket': card.ticketId }, body);
 }
@@ -61,8 +91,15 @@ function reply(text) {
 let csrf = '';
 
 async function post(path, body) {
-  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify(body) });
-  if (res.status === 401) { location.href = '/login'; return ''; }
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+    body: JSON.stringify(body),
+  });
+  if (res.status === 401) {
+    location.href = '/login';
+    return '';
+  }
   const data = await res.json();
   if (!res.ok) return data.Message || 'error ' + res.status;
   return data.reply;
@@ -92,7 +129,10 @@ userSelect.addEventListener('change', () => localStorage.setItem('opsgate.user',
 
 async function start() {
   const res = await fetch('/console/state');
-  if (res.status === 401) { location.href = '/login'; return; }
+  if (res.status === 401) {
+    location.href = '/login';
+    return;
+  }
   const state = await res.json();
   csrf = state.csrf;
   document.getElementById('queues').hidden = !state.admin;
@@ -110,8 +150,16 @@ async function start() {
   for (const m of state.messages) messages.set(m.id, m);
   render();
   const events = new EventSource('/console/events');
-  events.onopen = () => { document.getElementById('status').textContent = 'live'; };
-  events.onerror = () => { document.getElementById('status').textContent = 'reconnecting…'; };
-  events.onmessage = (e) => { const m = JSON.parse(e.data); messages.set(m.id, m); render(); };
+  events.onopen = () => {
+    document.getElementById('status').textContent = 'live';
+  };
+  events.onerror = () => {
+    document.getElementById('status').textContent = 'reconnecting…';
+  };
+  events.onmessage = (e) => {
+    const m = JSON.parse(e.data);
+    messages.set(m.id, m);
+    render();
+  };
 }
 start();

@@ -7,7 +7,11 @@ const approvers = list(ex(text), 'must be a list of directory users or group:NAM
 /** ACS::Approve: OOS's properties and opsgate's (Levels, Timeout, ...: see README, Approvals). */
 export const approveSchema = props({
   Approvers: ex(approvers),
-  MinRequiredApprovals: ex(z.union([z.number().int().min(1), z.string().regex(/^\s*[1-9]\d*\s*$/)], { error: 'must be a whole number of at least 1' })),
+  MinRequiredApprovals: ex(
+    z.union([z.number().int().min(1), z.string().regex(/^\s*[1-9]\d*\s*$/)], {
+      error: 'must be a whole number of at least 1',
+    }),
+  ),
   NotifyType: ex(notifyType),
   WebHook: ex(webhook),
   Mail: ex(mail),

@@ -31,5 +31,7 @@ export const probeSchema = props({
 });
 
 export function probeNeeds(p: Record<string, unknown>): { path: string[]; message: string }[] {
-  return p.DesiredValues === undefined && p.NotDesiredValues === undefined ? [{ path: ['DesiredValues'], message: 'is required (or NotDesiredValues)' }] : [];
+  return p.DesiredValues === undefined && p.NotDesiredValues === undefined
+    ? [{ path: ['DesiredValues'], message: 'is required (or NotDesiredValues)' }]
+    : [];
 }

@@ -32,7 +32,10 @@ export const text = z.string({ error: 'must be text' });
 export const name = text.min(1, 'must not be empty');
 export const flag = z.union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' });
 const DURATION = 'must be an ISO-8601 duration such as PT10M (or seconds)';
-export const duration = z.union([z.number().min(0), z.string().refine((s) => parseDuration(s) !== undefined, DURATION)], { error: DURATION });
+export const duration = z.union(
+  [z.number().min(0), z.string().refine((s) => parseDuration(s) !== undefined, DURATION)],
+  { error: DURATION },
+);
 /** A map of free-form values (API parameters, headers); OOS templates also write null for none. */
 export const map = z.record(z.string(), z.unknown(), { error: 'must be a map' }).nullable();
 export const list = (item: z.ZodType = z.unknown(), error = 'must be a list') => z.array(item, { error });

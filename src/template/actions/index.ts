@@ -60,7 +60,9 @@ export function actionNameProblem(action: string, knownTemplates?: ReadonlySet<s
   // Compared without the shared ACS:: prefix, which would make ACS::Loop look close to ACS::Sleep.
   const tail = (n: string) => n.replace(NAMESPACED, '');
   const builtins = new Map(Object.keys(BUILTIN_ACTIONS).map((n) => [tail(n), n]));
-  const near = namespaced ? builtins.get(closest(tail(action), builtins.keys()) ?? '') : closest(action, [...builtins.values(), ...(knownTemplates ?? [])]);
+  const near = namespaced
+    ? builtins.get(closest(tail(action), builtins.keys()) ?? '')
+    : closest(action, [...builtins.values(), ...(knownTemplates ?? [])]);
   if (near) return `unknown action ${action} (did you mean ${near}?)`;
   return namespaced
     ? `unknown action ${action}: not a built-in action (${Object.keys(BUILTIN_ACTIONS).join(', ')}) nor ACS::Product::Name`
@@ -93,7 +95,8 @@ export function propertiesProblems(action: string, properties: unknown): Problem
     delete checked[key];
   }
   const r = spec.schema.safeParse(checked, { reportInput: true });
-  if (!r.success) for (const issue of r.error.issues) problems.push(...zodProblems(issue, (path) => keysAt(spec.schema, path), true));
+  if (!r.success)
+    for (const issue of r.error.issues) problems.push(...zodProblems(issue, (path) => keysAt(spec.schema, path), true));
   problems.push(...(spec.needs?.(p) ?? []));
   // `Duraton: PT1M` is one mistake: the did-you-mean says it, "Duration is required" would repeat it.
   const meant = new Set(problems.flatMap((x) => (x.meant ? [[...x.path.slice(0, -1), x.meant].join('.')] : [])));

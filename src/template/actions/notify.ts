@@ -14,7 +14,9 @@ export const webhook = props({
 
 export const mail = props({
   Host: req(name),
-  Port: ex(z.union([z.number().int().min(1).max(65535), z.string().regex(/^\d+$/)], { error: 'must be a port number' })),
+  Port: ex(
+    z.union([z.number().int().min(1).max(65535), z.string().regex(/^\d+$/)], { error: 'must be a port number' }),
+  ),
   Username: ex(text),
   Password: ex(text),
   From: req(name),
@@ -37,7 +39,8 @@ export const notifySchema = props({
 /** What NotifyType needs beside it: its WebHook or Mail block (a missing URI fails the run otherwise). */
 export function notifyNeeds(p: Record<string, unknown>, byDefault?: 'WebHook'): { path: string[]; message: string }[] {
   const type = p.NotifyType === undefined ? byDefault : typeof p.NotifyType === 'string' ? p.NotifyType : undefined;
-  if (type === 'WebHook' && p.WebHook === undefined) return [{ path: ['WebHook'], message: 'is required with NotifyType WebHook' }];
+  if (type === 'WebHook' && p.WebHook === undefined)
+    return [{ path: ['WebHook'], message: 'is required with NotifyType WebHook' }];
   if (type === 'Mail' && p.Mail === undefined) return [{ path: ['Mail'], message: 'is required with NotifyType Mail' }];
   return [];
 }

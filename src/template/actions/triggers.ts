@@ -3,7 +3,9 @@ import { any, ex, name, oneOrMany, props, req, scalar, text } from './fields.js'
 
 /** ACS::TimerTrigger: Type cron | rate | at, Expression, TimeZone, StartDate, EndDate (required). */
 export const timerTriggerSchema = props({
-  Type: req(z.string().refine((t) => ['cron', 'rate', 'at'].includes(t.trim().toLowerCase()), 'must be cron, rate or at')),
+  Type: req(
+    z.string().refine((t) => ['cron', 'rate', 'at'].includes(t.trim().toLowerCase()), 'must be cron, rate or at'),
+  ),
   Expression: req(scalar),
   TimeZone: ex(text),
   StartDate: ex(scalar),

@@ -8,7 +8,7 @@ export function fail(fn: string, message: string): never {
 
 /** A short rendering of a value for error messages; long values would bury the point. */
 export function describe(v: unknown): string {
-  const text = typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v);
+  const text = typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -18,7 +18,7 @@ export function isMap(v: unknown): v is Record<string, unknown> {
 
 /** Strings and nothing else pass through; everything else becomes JSON, as `{{ }}` embedding does. */
 export function asText(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v) ?? '';
+  return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
 }
 
 /** Outputs declared `Type: String` can hold JSON; parse only text that looks like a list or a map. */
@@ -26,7 +26,11 @@ export function parseJsonText(v: unknown): unknown {
   if (typeof v !== 'string') return v;
   const t = v.trim();
   if (!(t.startsWith('[') || t.startsWith('{'))) return v;
-  try { return JSON.parse(t) as unknown; } catch { return v; }
+  try {
+    return JSON.parse(t) as unknown;
+  } catch {
+    return v;
+  }
 }
 
 /** Positional args: exactly `count` items (or between min and max) in a list. */

@@ -6,9 +6,13 @@ import { describe, fail } from './args.js';
  */
 
 type Value = number | boolean;
-interface Token { text: string; at: number }
+interface Token {
+  text: string;
+  at: number;
+}
 
-const TOKEN = /\s*(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|[A-Za-z_]\w*|\*\*|\/\/|<=|>=|==|!=|&&|\|\||\S)/y;
+const TOKEN =
+  /\s*(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|[A-Za-z_]\w*|\*\*|\/\/|<=|>=|==|!=|&&|\|\||\S)/y;
 const COMPARE = ['<', '<=', '>', '>=', '==', '!='];
 
 function tokenize(source: string): Token[] {
@@ -22,7 +26,10 @@ function tokenize(source: string): Token[] {
 
 class Parser {
   private i = 0;
-  constructor(private readonly source: string, private readonly tokens: Token[]) {}
+  constructor(
+    private readonly source: string,
+    private readonly tokens: Token[],
+  ) {}
 
   parse(): Value {
     const value = this.or();
@@ -30,7 +37,9 @@ class Parser {
     return value;
   }
 
-  private peek(): string | undefined { return this.tokens[this.i]?.text; }
+  private peek(): string | undefined {
+    return this.tokens[this.i]?.text;
+  }
 
   private unexpected(): never {
     const token = this.tokens[this.i];
@@ -50,13 +59,21 @@ class Parser {
 
   private or(): Value {
     let left = this.and();
-    while (this.peek() === '||') { this.i++; const right = this.and(); left = this.bool('||', left) || this.bool('||', right); }
+    while (this.peek() === '||') {
+      this.i++;
+      const right = this.and();
+      left = this.bool('||', left) || this.bool('||', right);
+    }
     return left;
   }
 
   private and(): Value {
     let left = this.comparison();
-    while (this.peek() === '&&') { this.i++; const right = this.comparison(); left = this.bool('&&', left) && this.bool('&&', right); }
+    while (this.peek() === '&&') {
+      this.i++;
+      const right = this.comparison();
+      left = this.bool('&&', left) && this.bool('&&', right);
+    }
     return left;
   }
 
@@ -65,7 +82,10 @@ class Parser {
     for (let op = this.peek(); op && COMPARE.includes(op); op = this.peek()) {
       this.i++;
       const right = this.additive();
-      if (op === '==' || op === '!=') { left = (left === right) === (op === '=='); continue; }
+      if (op === '==' || op === '!=') {
+        left = (left === right) === (op === '==');
+        continue;
+      }
       const a = this.number(op, left);
       const b = this.number(op, right);
       left = op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
@@ -90,7 +110,10 @@ class Parser {
       this.i++;
       const a = this.number(op, left);
       const b = this.number(op, this.unary());
-      if (op === '*') { left = a * b; continue; }
+      if (op === '*') {
+        left = a * b;
+        continue;
+      }
       if (b === 0) fail('Eval', `division by zero in '${this.source}'`);
       // Python semantics: // floors and % takes the sign of the divisor.
       left = op === '/' ? a / b : op === '//' ? Math.floor(a / b) : a - b * Math.floor(a / b);
@@ -100,8 +123,15 @@ class Parser {
 
   private unary(): Value {
     const op = this.peek();
-    if (op === '-' || op === '+') { this.i++; const v = this.number(op, this.unary()); return op === '-' ? -v : v; }
-    if (op === '!') { this.i++; return !this.bool('!', this.unary()); }
+    if (op === '-' || op === '+') {
+      this.i++;
+      const v = this.number(op, this.unary());
+      return op === '-' ? -v : v;
+    }
+    if (op === '!') {
+      this.i++;
+      return !this.bool('!', this.unary());
+    }
     return this.power();
   }
 
@@ -123,8 +153,14 @@ class Parser {
       this.i++;
       return value;
     }
-    if (/^(true|false)$/i.test(token.text)) { this.i++; return token.text.toLowerCase() === 'true'; }
-    if (/^\.?\d/.test(token.text)) { this.i++; return Number(token.text); }
+    if (/^(true|false)$/i.test(token.text)) {
+      this.i++;
+      return token.text.toLowerCase() === 'true';
+    }
+    if (/^\.?\d/.test(token.text)) {
+      this.i++;
+      return Number(token.text);
+    }
     this.unexpected();
   }
 }

@@ -14,13 +14,26 @@ import { time } from './time.js';
  * and handles Fn::If lazily; these only compute, throwing ExpressionError on bad input.
  */
 
-export interface FnContext { now(): Date }
+export interface FnContext {
+  now(): Date;
+}
 export type FnImpl = (args: unknown, ctx: FnContext) => unknown | Promise<unknown>;
 
 /**
  * By name without the `Fn::` prefix, e.g. functions.Equals. No prototype, so a template naming
  * `Fn::toString` or `Fn::constructor` finds nothing rather than an Object method.
  */
-export const functions: Record<string, FnImpl> = Object.freeze(Object.assign(Object.create(null) as Record<string, FnImpl>, {
-  ...logic, ...lists, ...sets, ...maps, ...strings, ...time, ...strftime, ...evaluate, ...jq, ...network,
-}));
+export const functions: Record<string, FnImpl> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, FnImpl>, {
+    ...logic,
+    ...lists,
+    ...sets,
+    ...maps,
+    ...strings,
+    ...time,
+    ...strftime,
+    ...evaluate,
+    ...jq,
+    ...network,
+  }),
+);

@@ -7,7 +7,11 @@ import { asString, describe, fail, positional } from './args.js';
 /** The object may arrive as JSON text (an output of Type String); parse any valid JSON text. */
 function input(v: unknown): unknown {
   if (typeof v !== 'string') return v;
-  try { return JSON.parse(v) as unknown; } catch { return v; }
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v;
+  }
 }
 
 async function Jq(args: unknown): Promise<unknown> {
@@ -17,7 +21,7 @@ async function Jq(args: unknown): Promise<unknown> {
   // The script arrives as a JqProgram when written in the template (its references are jq variables).
   const script = s instanceof JqProgram ? s : asString('Jq', s, 'the script');
   const results = await runJq(input(object), script, 'Fn::Jq');
-  return method === 'all' ? results : results[0] ?? null;
+  return method === 'all' ? results : (results[0] ?? null);
 }
 
 export const jq = { Jq };

@@ -88,8 +88,10 @@ function CalculateBatch(args: unknown): number[] {
   const [count, items] = positional('CalculateBatch', args, '[batchNumber, items]', 2);
   const batches = asInteger('CalculateBatch', count, 'batchNumber');
   if (batches < 1) fail('CalculateBatch', `batchNumber must be at least 1, got ${batches}`);
-  const total = typeof items === 'number' ? asInteger('CalculateBatch', items, 'the item count')
-    : asList('CalculateBatch', items, 'a list of items').length;
+  const total =
+    typeof items === 'number'
+      ? asInteger('CalculateBatch', items, 'the item count')
+      : asList('CalculateBatch', items, 'a list of items').length;
   if (total < 0) fail('CalculateBatch', `the item count must not be negative, got ${total}`);
   const n = Math.min(batches, total);
   const size = Math.floor(total / Math.max(n, 1));

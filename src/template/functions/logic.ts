@@ -26,8 +26,7 @@ export function looseEquals(a: unknown, b: unknown): boolean {
   }
   if (isMap(a) && isMap(b)) {
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length
-      && keys.every((k) => Object.hasOwn(b, k) && looseEquals(a[k], b[k]));
+    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && looseEquals(a[k], b[k]));
   }
   return false;
 }

@@ -13,7 +13,8 @@ function IsIpInCIDR(args: unknown): boolean {
   const family = isIP(network);
   const bits = family === 6 ? 128 : 32;
   const prefix = prefixText === undefined ? bits : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
-  if (family === 0 || rest.length > 0 || !(prefix >= 0 && prefix <= bits)) fail('IsIpInCIDR', `${describe(c)} is not a CIDR block`);
+  if (family === 0 || rest.length > 0 || !(prefix >= 0 && prefix <= bits))
+    fail('IsIpInCIDR', `${describe(c)} is not a CIDR block`);
   // An IPv4 address is never inside an IPv6 block nor the reverse; BlockList would map them.
   if (family !== ipFamily) return false;
   const block = new BlockList();

@@ -5,7 +5,11 @@ import { asList, fail, isMap } from './args.js';
 /** A key equal for equal values, whatever the order of map keys. */
 function keyOf(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(keyOf).join(',')}]`;
-  if (isMap(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${keyOf(v[k])}`).join(',')}}`;
+  if (isMap(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${keyOf(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v) ?? 'undefined';
 }
 

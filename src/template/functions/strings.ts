@@ -34,7 +34,8 @@ function Base64Encode(args: unknown): string {
 function Base64Decode(args: unknown): string {
   const text = asString('Base64Decode', args, 'the value to decode').replace(/\s+/g, '');
   // Buffer silently skips bad characters; a wrong output (a command's result) should fail loudly.
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) fail('Base64Decode', 'the value is not valid base64');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1)
+    fail('Base64Decode', 'the value is not valid base64');
   return Buffer.from(text, 'base64').toString('utf8');
 }
 

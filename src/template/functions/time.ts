@@ -2,7 +2,8 @@ import { asNumber, asString, describe, fail, positional } from './args.js';
 
 /** Time arithmetic: AddHour and DurationBetween, plus the UTC time parser FormatUTCTime uses. */
 
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const TIME_OF_DAY = /^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /** Minutes east of UTC for `Z`, `+08`, `+0800` or `+08:00`; no zone means UTC. */
@@ -24,8 +25,14 @@ export function parseUtc(fn: string, value: unknown, what = 'the time'): Date {
     const date = new Date(utc - offsetMinutes(zone) * 60_000);
     // Date.UTC rolls 2024-02-31 over to March; a calendar check catches it.
     const check = new Date(utc);
-    if (check.getUTCDate() === Number(d) && check.getUTCMonth() === Number(mo) - 1 && Number(h) < 24
-      && Number(mi) < 60 && Number(s) < 60) return date;
+    if (
+      check.getUTCDate() === Number(d) &&
+      check.getUTCMonth() === Number(mo) - 1 &&
+      Number(h) < 24 &&
+      Number(mi) < 60 &&
+      Number(s) < 60
+    )
+      return date;
   }
   fail(fn, `${what} ${describe(value)} is not an ISO-8601 time such as 2024-01-31T08:00:00Z`);
 }
@@ -51,7 +58,8 @@ function point(value: unknown, what: string): Point {
   const m = typeof text === 'string' ? TIME_OF_DAY.exec(text) : null;
   if (!m) return { kind: 'date', ms: parseUtc('DurationBetween', value, what).getTime() };
   const [, h, mi, s = '0', zone] = m;
-  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) fail('DurationBetween', `${what} ${describe(value)} is not a time of day`);
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59)
+    fail('DurationBetween', `${what} ${describe(value)} is not a time of day`);
   return { kind: 'time', seconds: Number(h) * 3600 + Number(mi) * 60 + Number(s) - offsetMinutes(zone) * 60 };
 }
 
