@@ -244,6 +244,15 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
       return;
     }
     if (job?.name === 'callback' && !retrying) rt.metrics.notificationFailed('callback');
+    // A loop item that will not run again (it stalled out: workers died under it) is queued anew:
+    // its loop counts it once, whichever run of it ends first.
+    if (job?.name === 'item' && !retrying) {
+      const { executionId, taskExecutionId, index } = job.data as StepJobs['item'];
+      void rt.producer
+        .item(executionId, taskExecutionId, index, `recover-${Date.now()}`)
+        .catch((e: Error) => rt.log.error({ err: e.message }, 'could not queue a loop item again'));
+      return;
+    }
     // A job that will not run again must not keep its execution: release it and resume it anew.
     const executionId = job && executionOf(job.data);
     if (job && !retrying && executionId)

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { willRetry } from '../../src/queue/will-retry.js';
 import { deletePrefix } from '../../src/store/redis.js';
-import { REDIS_URL } from '../support/harness.js';
+import { createRuntime, startStepWorker } from '../../src/bin/runtime.js';
+import { loadConfig } from '../../src/config/env.js';
+import { createLogger } from '../../src/log.js';
+import { REDIS_URL, until } from '../support/harness.js';
 
 // A job whose worker dies holding it stalls; past maxStalledCount BullMQ fails it for good. That is
 // recognised from the job's attempt data, with real BullMQ on real Redis, not from failedReason.
@@ -72,4 +75,42 @@ test('a job stalled past maxStalledCount will not retry, with attempts left; a p
   assert.equal(plain.job.id, 'fails');
   assert.equal(plain.job.stalledCounter, 0);
   assert.equal(willRetry(plain.job, plain.err, 0), true);
+});
+
+test('a loop item that stalled out is queued anew, so its loop (and execution) still ends', async () => {
+  const config = loadConfig({
+    REDIS_URL,
+    OPSGATE_KEY_PREFIX: `${prefix}-item`,
+    OPSGATE_TEMPLATES: 'test/fixtures/runbooks',
+    LOG_LEVEL: 'silent',
+  });
+  const rt = createRuntime(config, REDIS_URL, createLogger('silent'));
+  const worker = startStepWorker(rt);
+  await worker.pause();
+  closers.push(async () => {
+    await worker.close();
+    await deletePrefix(rt.redis, `*${prefix}-item*`);
+    await rt.close();
+  });
+  // What BullMQ hands the failed listener for an item job it failed for good after too many stalls.
+  const job = {
+    id: 'item-x',
+    name: 'item',
+    data: { executionId: 'exec-1', taskExecutionId: 'task-exec-1', index: 3 },
+    attemptsMade: 1,
+    stalledCounter: 6,
+    opts: { attempts: 12 },
+  };
+  worker.emit(
+    'failed',
+    job as unknown as Job,
+    new UnrecoverableError('job stalled more than allowable limit'),
+    'active',
+  );
+  const again = await until(
+    async () => (await rt.producer.steps.getJobs(['wait', 'waiting', 'prioritized'])).find((j) => j.name === 'item'),
+    'the item queued again',
+  );
+  assert.deepEqual(again.data, job.data);
+  assert.match(again.id!, /^item-exec-1-task-exec-1-3-recover-\d+$/);
 });
