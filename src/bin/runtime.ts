@@ -200,7 +200,7 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
               uri,
               headers,
               secret,
-              body: renderWebhookBody(content, { link: link && link.startsWith('/') ? `${publicUrl}${link}` : link }),
+              body: renderWebhookBody(content, { link: link?.startsWith('/') ? `${publicUrl}${link}` : link }),
             },
             { fetch: globalThis.fetch, now: Date.now },
           ),

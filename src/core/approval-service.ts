@@ -179,8 +179,8 @@ export class ApprovalService {
 
   private async fail(
     id: string,
-    t: Ticket,
-    index: number,
+    _t: Ticket,
+    _index: number,
     base: Omit<LevelRecord, 'status'>,
     reason: string,
   ): Promise<'decided' | 'raced'> {

@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import type { LevelRecord, Ticket, TicketDoc, TicketStatus, Vote, VoteDecision } from '../approval/ticket.js';
 import { TicketNotFoundError } from '../errors.js';
 import type { CloseCode } from '../engine/actions/types.js';
-import type { ApprovalSpec } from '../template/approve.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
 

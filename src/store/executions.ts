@@ -73,7 +73,7 @@ export class ExecutionStore {
   /** Lets go of an execution held by a job that will not run again; true when it held it. */
   async release(id: string, jobId: string): Promise<boolean> {
     const exec = await this.find(id);
-    if (!exec || exec.status !== 'Running') return false;
+    if (exec?.status !== 'Running') return false;
     return this.save(exec, jobId, true);
   }
 

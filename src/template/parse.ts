@@ -20,7 +20,7 @@ import {
   type Template,
 } from './schema.js';
 import { LimitExceeded, MAX_ALIASES, checkFlowDepth, checkSize, checkValue, depthMessage } from './limits.js';
-import { crossCheck, hint, type Problem } from './validate.js';
+import { crossCheck, type Problem } from './validate.js';
 import { zodProblems } from './zod-problems.js';
 
 export type TemplateFormat = 'YAML' | 'JSON';

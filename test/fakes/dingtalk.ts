@@ -122,7 +122,7 @@ export class FakeDingTalk {
       sessionWebhookExpiredTime: this.sessionExpired ? now - 60_000 : now + 20 * 60_000,
       robotCode: DING_CLIENT_ID,
       msgtype: 'text',
-      text: { content: ' ' + m.text },
+      text: { content: ` ${m.text}` },
       atUsers: [],
       isInAtList: true,
     };
@@ -215,7 +215,7 @@ export class FakeDingTalk {
   }
 
   private requireSocket(): WebSocket {
-    if (!this.socket || this.socket.readyState !== 1) throw new Error('FakeDingTalk: no client connected');
+    if (this.socket?.readyState !== 1) throw new Error('FakeDingTalk: no client connected');
     return this.socket;
   }
 

@@ -70,7 +70,7 @@ describe('the web console', () => {
 
     assert.equal(
       (await post('/console/action', { user: 'alice', action: 'approve', value: ticketId })).body.reply,
-      'You are not an approver of approval ' + ticketId + '.',
+      `You are not an approver of approval ${ticketId}.`,
     );
     assert.equal((await post('/console/action', { user: 'bob', action: 'approve', value: ticketId })).body.reply, null);
     await until(

@@ -183,7 +183,7 @@ describe('execution pages', () => {
     ]);
     assert.match(
       last.text,
-      /<h2>Outputs<\/h2><pre>\{\n  &quot;echoed&quot;: &quot;\*\*\*\*\*\*&quot;\n\}<\/pre>/,
+      /<h2>Outputs<\/h2><pre>\{\n {2}&quot;echoed&quot;: &quot;\*\*\*\*\*\*&quot;\n\}<\/pre>/,
       'an output that echoes a NoEcho value is masked',
     );
     const page = await get(`/executions/${id}`);

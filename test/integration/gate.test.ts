@@ -162,7 +162,7 @@ describe('no way around an approval', () => {
       'v1',
     );
     assert.equal(
-      (await call('UpdateTemplate', { TemplateName: 'bobs-runbook', Content: stripped + '# v2\n' }, 'bob')).status,
+      (await call('UpdateTemplate', { TemplateName: 'bobs-runbook', Content: `${stripped}# v2\n` }, 'bob')).status,
       200,
     );
     assert.equal(

@@ -23,7 +23,7 @@ const hostile = [
   '*',
   '  two  spaces  ',
   '${HOME}',
-  'EOF\ntouch ' + pwned,
+  `EOF\ntouch ${pwned}`,
 ];
 
 /** Each accepted context: the Script, and what the script prints for a value. */

@@ -240,7 +240,7 @@ export function slackDriver(
 }
 
 /** DingTalk over Stream Mode: @-mentions in a group, card clicks, answers by session webhook or 1:1. */
-export function dingtalkDriver(og: Opsgate, fake: FakeDingTalk): ChatDriver {
+export function dingtalkDriver(_og: Opsgate, fake: FakeDingTalk): ChatDriver {
   const staff = (user: string) => `staff-${user}`;
   const cardOf = (ticketId: string) =>
     [...fake.cards.entries()].find(

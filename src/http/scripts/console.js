@@ -17,7 +17,7 @@ function el(tag, attrs = {}, ...children) {
 }
 
 function mention(name) {
-  return el('span', { class: 'mention' }, '@' + name);
+  return el('span', { class: 'mention' }, `@${name}`);
 }
 
 function renderCard(card) {
@@ -30,7 +30,7 @@ function renderCard(card) {
       el('a', { href: card.executionUrl }, card.executionId),
     ),
   );
-  if (card.outcome) body.push(el('div', { class: 'outcome ' + card.status, 'data-testid': 'outcome' }, card.outcome));
+  if (card.outcome) body.push(el('div', { class: `outcome ${card.status}`, 'data-testid': 'outcome' }, card.outcome));
   else
     body.push(
       el(
@@ -45,7 +45,7 @@ function renderCard(card) {
       'div',
       { class: 'tally', 'data-testid': 'tally' },
       card.tally,
-      card.approvedBy.length ? ' · approved by ' + card.approvedBy.join(', ') : '',
+      card.approvedBy.length ? ` · approved by ${card.approvedBy.join(', ')}` : '',
     ),
   );
   if (card.buttons.length) {
@@ -83,7 +83,7 @@ function render() {
 }
 
 function reply(text) {
-  privateReplies.push('(only you) ' + text);
+  privateReplies.push(`(only you) ${text}`);
   if (privateReplies.length > 20) privateReplies.shift();
   render();
 }
@@ -101,7 +101,7 @@ async function post(path, body) {
     return '';
   }
   const data = await res.json();
-  if (!res.ok) return data.Message || 'error ' + res.status;
+  if (!res.ok) return data.Message || `error ${res.status}`;
   return data.reply;
 }
 
@@ -116,7 +116,7 @@ document.getElementById('say').addEventListener('submit', async (e) => {
   const text = input.value.trim();
   if (!text) return;
   input.value = '';
-  reply('> ' + text);
+  reply(`> ${text}`);
   reply(await post('/console/command', { user: userSelect.value, text }));
 });
 

@@ -6,7 +6,7 @@
   const id = live.dataset.execution;
   const ended = (s) => s === 'Success' || s === 'Failed' || s === 'Cancelled';
   const es = new EventSource(
-    '/executions/' + id + '/events?since=' + encodeURIComponent(live.firstElementChild.dataset.version),
+    `/executions/${id}/events?since=${encodeURIComponent(live.firstElementChild.dataset.version)}`,
   );
   let busy = false,
     again = false;
@@ -16,7 +16,7 @@
       return;
     }
     busy = true;
-    fetch('/executions/' + id + '/fragment', { cache: 'no-store' })
+    fetch(`/executions/${id}/fragment`, { cache: 'no-store' })
       .then((r) => (r.ok ? r.text() : Promise.reject(new Error(String(r.status)))))
       .then((html) => {
         live.innerHTML = html;
