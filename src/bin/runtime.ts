@@ -228,10 +228,9 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
   });
   worker.on('failed', (job, err) => {
     const retrying = job !== undefined && willRetry(job, err);
-    rt.log[retrying ? 'debug' : 'error'](
-      { jobId: job?.id, err: err.message },
-      retrying ? 'step job will retry' : 'step job failed',
-    );
+    // A stalled-out loop item is queued anew below: worth a warning, not an error.
+    const level = retrying ? 'debug' : job?.name === 'item' ? 'warn' : 'error';
+    rt.log[level]({ jobId: job?.id, err: err.message }, retrying ? 'step job will retry' : 'step job failed');
     if (job?.name === 'deliver' && !retrying) {
       const { ticketId } = job.data as StepJobs['deliver'];
       void rt.approvals

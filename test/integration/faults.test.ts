@@ -229,8 +229,8 @@ describe('faults', () => {
     const EXECUTIONS = 100;
     const WAVES = 10;
     const WAVE_GAP_MS = 2_000;
-    // The kills stop before the first recovered job could be killed again: BullMQ gives a job
-    // up after its second stall (maxStalledCount 1) and recovers one only after its 30 s lock.
+    // The kills stop after 25 s; a job may still stall out (its workers die under it more than
+    // maxStalledCount times) and is then recovered: see the last assertion.
     const KILL_PHASE_MS = 25_000;
     const SETTLE_MS = 120_000;
     const began = Date.now();
@@ -411,7 +411,14 @@ describe('faults', () => {
       'every loop item has a record',
     );
     assert.deepEqual(strangers, [], 'every request the Target saw belongs to a recorded task');
-    assert.deepEqual(failedLines, [], 'no step job failed for good');
+    // A job whose workers died under it more than maxStalledCount times is failed for good by BullMQ;
+    // opsgate then queues it anew (a loop item) or releases and resumes its execution, so such a job
+    // loses nothing (every execution ended Success above). Any other failure is a bug.
+    assert.deepEqual(
+      failedJobs.filter((j) => !/stalled more than allowable limit/.test(j.failedReason ?? '')).map((j) => j.id),
+      [],
+      'no step job failed for good but ones that stalled out and were recovered',
+    );
   });
 
   test('Redis restarted while executions wait: they resume after approval and finish once', {
