@@ -22,10 +22,10 @@ import { runJqBench } from './bench-jq.js';
 const folder =
   process.argv[2] ?? (existsSync('../shared/corpus/oos-templates') ? '../shared/corpus/oos-templates' : 'runbooks');
 const files: string[] = [];
-const walk = (p: string) =>
-  statSync(p).isDirectory()
-    ? readdirSync(p).forEach((f) => walk(join(p, f)))
-    : ['.yaml', '.yml', '.json'].includes(extname(p)) && files.push(p);
+const walk = (p: string): void => {
+  if (statSync(p).isDirectory()) for (const f of readdirSync(p)) walk(join(p, f));
+  else if (['.yaml', '.yml', '.json'].includes(extname(p))) files.push(p);
+};
 walk(folder);
 const contents = files.map((f) => readFileSync(f, 'utf8'));
 const bytes = contents.reduce((n, c) => n + Buffer.byteLength(c), 0);

@@ -17,7 +17,7 @@ export function resolveApprovers(
     if (entry.startsWith('group:')) {
       const members = directory.members(entry.slice(6));
       if (!members.length) unknown.push(entry);
-      members.forEach((m) => names.add(m));
+      for (const m of members) names.add(m);
     } else if (entry === '$request.owner') {
       if (owner) names.add(owner);
       else unknown.push(entry);

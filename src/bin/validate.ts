@@ -17,10 +17,7 @@ export interface FileReport {
 function templateFiles(paths: string[]): string[] {
   const files: string[] = [];
   const walk = (p: string) => {
-    if (statSync(p).isDirectory())
-      readdirSync(p)
-        .sort()
-        .forEach((f) => walk(join(p, f)));
+    if (statSync(p).isDirectory()) for (const f of readdirSync(p).sort()) walk(join(p, f));
     else if (TEMPLATE_FILE.has(extname(p))) files.push(p);
   };
   paths.forEach(walk);

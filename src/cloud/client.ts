@@ -126,7 +126,7 @@ export function rpcParams(
 
 function flatten(out: Record<string, string>, prefix: string, value: unknown): void {
   if (value === null || value === undefined) return;
-  if (Array.isArray(value)) value.forEach((item, i) => flatten(out, `${prefix}.${i + 1}`, item));
+  if (Array.isArray(value)) for (const [i, item] of value.entries()) flatten(out, `${prefix}.${i + 1}`, item);
   else if (typeof value === 'object') for (const [k, v] of Object.entries(value)) flatten(out, `${prefix}.${k}`, v);
   else out[prefix] = String(value);
 }

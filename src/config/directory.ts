@@ -121,7 +121,10 @@ export class Directory {
 
   private memberSet(g: string): Set<string> {
     let s = this.groups.get(g);
-    if (!s) this.groups.set(g, (s = new Set()));
+    if (!s) {
+      s = new Set();
+      this.groups.set(g, s);
+    }
     return s;
   }
 }

@@ -84,7 +84,7 @@ function gatesFrom(flow: Flow, start: number): number[][] {
   const n = flow.tasks.length;
   const size = 2 * n;
   const preds: number[][] = Array.from({ length: size }, () => []);
-  flow.succ.forEach((s, from) => s.forEach((to) => preds[to]!.push(from)));
+  for (const [from, s] of flow.succ.entries()) for (const to of s) preds[to]!.push(from);
   const full = () => new Array<boolean>(size).fill(true);
   const dom: boolean[][] = Array.from({ length: size }, (_, v) =>
     v === start ? full().map((_, k) => k === start) : full(),

@@ -50,7 +50,9 @@ export function approvePageRoutes(deps: ApprovePageDeps): Route[] {
             ok: false,
             status: 410,
             title: 'This link has expired',
-            why: 'Approval links stop working when their ticket times out (or after 7 days). Ask for the approval to be sent again.',
+            why:
+              'Approval links stop working when their ticket times out (or after 7 days). ' +
+              'Ask for the approval to be sent again.',
           }
         : {
             ok: false,
@@ -113,7 +115,7 @@ export function approvePageRoutes(deps: ApprovePageDeps): Route[] {
           200,
           c.ticket.title,
           `${await details(c.ticket)}
-${note ? `<p class="warn">${e(note)}</p>` : form(c.link.approver, pre === 'reject' ? 'reject' : pre === 'approve' ? 'approve' : undefined)}`,
+${note ? `<p class="warn">${e(note)}</p>` : form(c.link.approver, chosen(pre))}`,
         );
       },
     },
@@ -177,19 +179,25 @@ ${note ? `<p class="warn">${e(note)}</p>` : form(c.link.approver, pre === 'rejec
     const levels = ticket.spec.levels
       .map((l, i) => {
         const rec = ticket.levels.find((r) => r.index === i);
-        return `<tr><td>${i + 1}. ${e(l.name)}</td><td>${e(rec?.mode ?? l.mode)}</td><td class="${e(rec?.status ?? 'pending')}">${e(rec?.status ?? 'not reached')}</td><td>${e(rec?.approvers.join(', ') ?? '')}</td><td>${e(rec?.note ?? '')}</td></tr>`;
+        return (
+          `<tr><td>${i + 1}. ${e(l.name)}</td><td>${e(rec?.mode ?? l.mode)}</td>` +
+          `<td class="${e(rec?.status ?? 'pending')}">${e(rec?.status ?? 'not reached')}</td>` +
+          `<td>${e(rec?.approvers.join(', ') ?? '')}</td><td>${e(rec?.note ?? '')}</td></tr>`
+        );
       })
       .join('');
     const votes = ticket.votes
       .map(
         (v) =>
-          `<li>${e(v.voter)}: ${v.decision === 'AGREE' ? 'approved' : 'rejected'}${v.comment ? ` — ${e(v.comment)}` : ''} <small>${e(v.date)}</small></li>`,
+          `<li>${e(v.voter)}: ${v.decision === 'AGREE' ? 'approved' : 'rejected'}` +
+          `${v.comment ? ` — ${e(v.comment)}` : ''} <small>${e(v.date)}</small></li>`,
       )
       .join('');
+    const head = '<tr><th>level</th><th>mode</th><th>status</th><th>approvers</th><th>note</th></tr>';
     return `<h1>${e(card.title)}</h1><p>${e(ticket.description)}</p>
 <table>${rows.map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(v)}</td></tr>`).join('')}</table>
 ${await whatRuns(ticket, card.executionUrl)}
-<h2>Levels</h2><table><tr><th>level</th><th>mode</th><th>status</th><th>approvers</th><th>note</th></tr>${levels}</table>
+<h2>Levels</h2><table>${head}${levels}</table>
 ${votes ? `<h2>Votes</h2><ul>${votes}</ul>` : ''}`;
   }
 
@@ -202,23 +210,38 @@ ${votes ? `<h2>Votes</h2><ul>${votes}</ul>` : ''}`;
     const exec = await deps.executions.find(ticket.executionId);
     let params = '<p>(parameters not shown: the execution or its template is gone)</p>';
     if (exec) {
-      // Without its template (or the names recorded at start) nothing says which values are secret: then none is shown.
+      // Without its template (or the names recorded at start) nothing says which values are secret:
+      // then none is shown.
       const tpl = await deps.templates.get(exec.templateName, exec.templateVersion).catch(() => undefined);
-      if (tpl || exec.noEcho)
-        params = `<pre>${e(JSON.stringify(executionMasker(exec, tpl?.template).parameters(exec.parameters), null, 2))}</pre>`;
+      if (tpl || exec.noEcho) {
+        const masked = executionMasker(exec, tpl?.template).parameters(exec.parameters);
+        params = `<pre>${e(JSON.stringify(masked, null, 2))}</pre>`;
+      }
     }
-    return `<h2>What runs</h2><p>Template <b>${e(ticket.templateName ?? exec?.templateName ?? '?')}</b>${exec ? ` ${e(exec.templateVersion)}` : ''}, task <b>${e(ticket.taskName ?? '?')}</b>
-of execution <a href="${e(executionUrl ?? '#')}" rel="noreferrer">${e(ticket.executionId)}</a>${exec ? ` (${e(exec.status)})` : ''}</p>
+    const version = exec ? ` ${e(exec.templateVersion)}` : '';
+    const template = `<b>${e(ticket.templateName ?? exec?.templateName ?? '?')}</b>${version}`;
+    const execution = `<a href="${e(executionUrl ?? '#')}" rel="noreferrer">${e(ticket.executionId)}</a>`;
+    return `<h2>What runs</h2><p>Template ${template}, task <b>${e(ticket.taskName ?? '?')}</b>
+of execution ${execution}${exec ? ` (${e(exec.status)})` : ''}</p>
 <h3>Parameters</h3>${params}`;
   }
+}
+
+/** The decision a mail's button chose, if any. */
+function chosen(pre: string | null): 'approve' | 'reject' | undefined {
+  return pre === 'reject' ? 'reject' : pre === 'approve' ? 'approve' : undefined;
 }
 
 function form(approver: string, preselected?: 'approve' | 'reject'): string {
   const btn = (d: 'approve' | 'reject', label: string) =>
     `<button name="decision" value="${d}" class="${d}"${preselected === d ? ' autofocus' : ''}>${label}</button>`;
   // No action attribute: the form posts back to this very URL, token included.
-  return `<form method="post"><h2>Your decision</h2><p>You vote as <b>${e(approver)}</b>.${preselected ? ` You chose <b>${preselected === 'approve' ? 'Approve' : 'Reject'}</b> in the mail; confirm it below.` : ''}</p>
-<p><label>Comment (optional)<br><textarea name="comment" rows="3" cols="60" maxlength="${MAX_COMMENT}"></textarea></label></p>
+  const choice = preselected
+    ? ` You chose <b>${preselected === 'approve' ? 'Approve' : 'Reject'}</b> in the mail; confirm it below.`
+    : '';
+  const comment = `<textarea name="comment" rows="3" cols="60" maxlength="${MAX_COMMENT}"></textarea>`;
+  return `<form method="post"><h2>Your decision</h2><p>You vote as <b>${e(approver)}</b>.${choice}</p>
+<p><label>Comment (optional)<br>${comment}</label></p>
 <p>${btn('approve', 'Approve')} ${btn('reject', 'Reject')}</p></form>`;
 }
 
@@ -227,6 +250,7 @@ function refuse(res: ServerResponse, r: Refusal, detailsHtml: string): Promise<v
     res,
     r.status,
     r.title,
-    `<h1>${e(r.title)}</h1><p class="warn">${e(r.why)}</p><p>Nothing was changed.</p>${detailsHtml ? `<hr>${detailsHtml}` : ''}`,
+    `<h1>${e(r.title)}</h1><p class="warn">${e(r.why)}</p><p>Nothing was changed.</p>` +
+      (detailsHtml ? `<hr>${detailsHtml}` : ''),
   );
 }

@@ -61,7 +61,7 @@ export async function driveLoop(
   scope: Scope,
   signals: Record<string, unknown>,
 ): Promise<TaskOutcome & { consumed?: string[] }> {
-  const { loops, producer } = deps;
+  const { loops } = deps;
   const te = rec.taskExecutionId;
   const loop = task.Loop!;
   let doc = await loops.get(exec.id, te);
@@ -86,7 +86,7 @@ export async function driveLoop(
     }
     if (items.length > MAX_ITEMS)
       return { kind: 'failed', message: `Loop: ${items.length} items, more than the ${MAX_ITEMS} OOS allows` };
-    let step;
+    let step: ReturnType<typeof startLoop>;
     try {
       step = startLoop(planLoop(items.length, rc, exec.loopMode));
     } catch (err) {

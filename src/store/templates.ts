@@ -155,7 +155,10 @@ export class TemplateStore {
     if (!raw || !meta) throw new TemplateNotFoundError(name, version);
     const record = JSON.parse(raw) as VersionRecord;
     let template = this.parsed.get(record.hash);
-    if (!template) this.parsed.set(record.hash, (template = parseTemplate(record.content, name).template));
+    if (!template) {
+      template = parseTemplate(record.content, name).template;
+      this.parsed.set(record.hash, template);
+    }
     return {
       ...record,
       name,

@@ -17,9 +17,15 @@ export function configureJq(opts: Partial<JqLimits>): void {
   void old?.close();
 }
 
+/** The pool of the current limits, started on first use. */
+function currentPool(): JqPool {
+  pool ??= new JqPool(limits);
+  return pool;
+}
+
 /** Starts the pool's threads ahead of the first program. */
 export async function warmJq(): Promise<void> {
-  await (pool ??= new JqPool(limits)).warm();
+  await currentPool().warm();
 }
 
 /** Stops the pool's threads once their programs finish (tests, shutdown); the next program starts a new pool. */
@@ -46,7 +52,7 @@ export async function runJq(input: unknown, program: string | JqProgram, what: s
   }
   let out: string;
   try {
-    out = await (pool ??= new JqPool(limits)).run(doc, text);
+    out = await currentPool().run(doc, text);
   } catch (err) {
     // jq's own message is its first line, without its `jq: error: ` prefix.
     throw new ExpressionError(`${what}: ${(err as Error).message.replace(/^jq: error: /, '').split('\n')[0]}`);

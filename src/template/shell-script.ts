@@ -318,7 +318,7 @@ export const SCRIPT_NOT_ONE_STRING =
  */
 export function bindScript(
   script: string,
-  valueOf: (ref: string) => unknown,
+  valueOfRef: (ref: string) => unknown,
 ): { script: string; env: Record<string, string> } {
   const refs = scanScript(script);
   const refused = refs.flatMap((r) =>
@@ -330,7 +330,7 @@ export function bindScript(
   let at = 0;
   refs.forEach((r, n) => {
     const name = `OPSGATE_ARG_${n + 1}`;
-    const v = valueOf(r.ref);
+    const v = valueOfRef(r.ref);
     const text = typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
     if (text.includes('\0'))
       throw new ShellScriptError(`{{ ${r.ref} }} holds a NUL character, which no shell variable can`);

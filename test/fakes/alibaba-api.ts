@@ -115,16 +115,25 @@ export class FakeAlibabaApi {
       res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
       res.end(JSON.stringify({ RequestId: randomUUID().toUpperCase(), ...body }));
     };
-    if (url.pathname !== '/') return reply(this.roa(req, url));
+    if (url.pathname !== '/') {
+      reply(this.roa(req, url));
+      return;
+    }
     const params: Record<string, string> = Object.fromEntries(url.searchParams);
     if ((req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
       Object.assign(params, Object.fromEntries(new URLSearchParams(raw)));
     const problem = this.authenticate(req.method ?? 'GET', params);
     const signatureOk = !problem || !AUTH_CODES.has(String(problem.body.Code));
     this.calls.push({ action: params.Action ?? '', params, method: req.method ?? 'GET', signatureOk });
-    if (problem) return reply(problem);
+    if (problem) {
+      reply(problem);
+      return;
+    }
     const injected = this.injected.shift();
-    if (injected) return reply(injected);
+    if (injected) {
+      reply(injected);
+      return;
+    }
     reply(this.ecs(params));
   }
 

@@ -47,8 +47,7 @@ describe('the web console', () => {
       try {
         for await (const chunk of stream.body!) {
           buf += decoder.decode(chunk as Uint8Array, { stream: true });
-          let i;
-          while ((i = buf.indexOf('\n\n')) >= 0) {
+          for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
             const frame = buf.slice(0, i);
             buf = buf.slice(i + 2);
             if (frame.startsWith('data: ')) events.push(JSON.parse(frame.slice(6)) as Msg);

@@ -40,8 +40,7 @@ async function openStream(url: string): Promise<Stream> {
         const text = decoder.decode(value, { stream: true });
         all += text;
         buf += text;
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
+        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
           const frame = buf.slice(0, i);
           buf = buf.slice(i + 2);
           if (frame.startsWith(':')) {

@@ -333,7 +333,7 @@ describe('the web side without development mode: sign-in, sessions, CSRF, roles,
     });
 
     test('each token has its own rate limit: over it answers 429 Throttling.User with Retry-After', async () => {
-      let last;
+      let last: Awaited<ReturnType<typeof call>> | undefined;
       for (let i = 0; i < 41; i++) last = await call('ListTemplates', {}, TOKENS.carol);
       assert.equal(last!.status, 429);
       assert.equal(last!.body.Code, 'Throttling.User');

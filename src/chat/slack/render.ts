@@ -9,21 +9,21 @@ type KnownBlock = types.KnownBlock;
 export function renderSlack(message: OutMessage, directory: Directory): { text: string; blocks?: KnownBlock[] } {
   const mentions = (message.mentions ?? []).map((n) => {
     const id = directory.user(n)?.slack;
-    return id ? `<@${id}>` : escape(n);
+    return id ? `<@${id}>` : escapeMrkdwn(n);
   });
-  if (!message.card) return { text: [...mentions, escape(message.text)].join(' ') };
-  return { text: escape(message.text), blocks: cardBlocks(message.card, directory) };
+  if (!message.card) return { text: [...mentions, escapeMrkdwn(message.text)].join(' ') };
+  return { text: escapeMrkdwn(message.text), blocks: cardBlocks(message.card, directory) };
 }
 
 function cardBlocks(card: ApprovalCard, directory: Directory): KnownBlock[] {
   const mention = (name: string) => {
     const id = directory.user(name)?.slack;
-    return id ? `<@${id}>` : escape(name);
+    return id ? `<@${id}>` : escapeMrkdwn(name);
   };
   const link = card.executionUrl ? `<${card.executionUrl}|${card.executionId}>` : '';
-  const head = `*${escape(card.title)}*\n${[card.requester ? `Requested by ${mention(card.requester)}` : '', link].filter(Boolean).join(' · ')}${card.level ? `\n${escape(card.level)}` : ''}`;
+  const head = `*${escapeMrkdwn(card.title)}*\n${[card.requester ? `Requested by ${mention(card.requester)}` : '', link].filter(Boolean).join(' · ')}${card.level ? `\n${escapeMrkdwn(card.level)}` : ''}`;
   const state = card.outcome
-    ? `${card.status === 'APPROVED' ? ':white_check_mark:' : ':no_entry:'} *${escape(card.outcome)}*`
+    ? `${card.status === 'APPROVED' ? ':white_check_mark:' : ':no_entry:'} *${escapeMrkdwn(card.outcome)}*`
     : `Waiting for ${card.pending.map(mention).join(' ')}`;
   const tally = [card.tally, card.approvedBy.length ? `approved by ${card.approvedBy.map(mention).join(', ')}` : '']
     .filter(Boolean)
@@ -35,7 +35,7 @@ function cardBlocks(card: ApprovalCard, directory: Directory): KnownBlock[] {
   ];
   if (card.parameters && Object.keys(card.parameters).length) {
     const lines = Object.entries(card.parameters).map(
-      ([k, v]) => `${escape(k)}: \`${escape(typeof v === 'string' ? v : JSON.stringify(v))}\``,
+      ([k, v]) => `${escapeMrkdwn(k)}: \`${escapeMrkdwn(typeof v === 'string' ? v : JSON.stringify(v))}\``,
     );
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(lines.join('\n')) } });
   }
@@ -46,7 +46,9 @@ function cardBlocks(card: ApprovalCard, directory: Directory): KnownBlock[] {
         {
           type: 'mrkdwn',
           text: cut(
-            card.levels.map((l, i) => `${i + 1}. ${escape(l.name)} (${escape(l.mode)}): ${l.status}`).join('   '),
+            card.levels
+              .map((l, i) => `${i + 1}. ${escapeMrkdwn(l.name)} (${escapeMrkdwn(l.mode)}): ${l.status}`)
+              .join('   '),
           ),
         },
       ],
@@ -62,7 +64,8 @@ function cardBlocks(card: ApprovalCard, directory: Directory): KnownBlock[] {
           text: cut(
             said
               .map(
-                (c) => `${mention(c.voter)} ${c.decision === 'AGREE' ? 'approved' : 'rejected'}: ${escape(c.comment!)}`,
+                (c) =>
+                  `${mention(c.voter)} ${c.decision === 'AGREE' ? 'approved' : 'rejected'}: ${escapeMrkdwn(c.comment!)}`,
               )
               .join('\n'),
           ),
@@ -92,6 +95,6 @@ function cut(s: string, n = 3000): string {
 }
 
 /** Slack's three control characters in mrkdwn text. */
-function escape(s: string): string {
+function escapeMrkdwn(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -20,7 +20,7 @@ export const timerTrigger: Action = {
         resumeAt: endDate,
       };
     }
-    let schedule;
+    let schedule: ReturnType<typeof timerSchedule>;
     try {
       schedule = timerSchedule(properties, new Date(ports.now()));
     } catch (err) {

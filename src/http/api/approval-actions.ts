@@ -108,7 +108,7 @@ export function approvalActions(d: {
         } else {
           throw new OpsgateError('MissingApprovers', 'give Levels, Approvers or PolicyName');
         }
-        let spec;
+        let spec: ReturnType<typeof readApproval>;
         try {
           spec = readApproval(Object.fromEntries(Object.entries(properties).filter(([, v]) => v !== undefined)));
         } catch (err) {

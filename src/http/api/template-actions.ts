@@ -124,7 +124,7 @@ export function templateActions(store: TemplateStore, permissions: Permissions):
       async run(i) {
         if (Buffer.byteLength(i.Content) > 64 * 1024)
           throw new OpsgateError('InvalidParameter', 'Content is larger than 64 KB');
-        let parsed;
+        let parsed: ReturnType<typeof parseTemplate>;
         try {
           parsed = parseTemplate(i.Content, 'template', { knownTemplates: new Set(await store.names()) });
         } catch (err) {

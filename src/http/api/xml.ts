@@ -2,7 +2,7 @@
  * Alibaba Cloud's XML answers (Format=XML): the JSON answer as elements under <ActionResponse>,
  * a list as its element repeated, text escaped.
  */
-const escape = (s: string) =>
+const escapeXml = (s: string) =>
   s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 
 function element(name: string, value: unknown, indent: string): string {
@@ -13,7 +13,7 @@ function element(name: string, value: unknown, indent: string): string {
       .join('');
     return `${indent}<${name}>\n${inner}${indent}</${name}>\n`;
   }
-  return `${indent}<${name}>${escape(value === null || value === undefined ? '' : String(value))}</${name}>\n`;
+  return `${indent}<${name}>${escapeXml(value === null || value === undefined ? '' : String(value))}</${name}>\n`;
 }
 
 export function toXml(action: string, body: Record<string, unknown>): string {

@@ -60,7 +60,9 @@ export function timelineRows(d: ExecutionPageData): TimelineRow[] {
         at: Date.parse(v.date),
         decision: v.decision,
         voter: v.voter,
-        title: `${v.voter} ${v.decision === 'AGREE' ? 'approved' : 'rejected'} at ${showDate(v.date)}${v.comment ? `: ${v.comment}` : ''}`,
+        title:
+          `${v.voter} ${v.decision === 'AGREE' ? 'approved' : 'rejected'} at ${showDate(v.date)}` +
+          (v.comment ? `: ${v.comment}` : ''),
       })),
     })),
   ]);
@@ -73,18 +75,26 @@ function approvalHtml(a: ApprovalView): string {
       const votes = l.votes
         .map(
           (v) =>
-            `${badge(v.decision === 'AGREE' ? 'approved' : 'rejected')} ${e(v.voter)} <small>${e(showDate(v.date))}</small>${v.comment ? `: “${e(v.comment)}”` : ''}`,
+            `${badge(v.decision === 'AGREE' ? 'approved' : 'rejected')} ${e(v.voter)} ` +
+            `<small>${e(showDate(v.date))}</small>` +
+            (v.comment ? `: “${e(v.comment)}”` : ''),
         )
         .join('<br>');
       return (
-        `<tr data-level="${i}"><td>${i + 1}. ${e(l.name)}</td><td>${e(l.mode)}</td><td>${badge(l.status)}</td><td>${e(l.approvers.join(', '))}</td>` +
-        `<td>${votes || '<span class="muted">none</span>'}</td><td>${l.pending.length ? e(l.pending.join(', ')) : ''}${l.note ? ` <small>${e(l.note)}</small>` : ''}</td></tr>`
+        `<tr data-level="${i}"><td>${i + 1}. ${e(l.name)}</td><td>${e(l.mode)}</td><td>${badge(l.status)}</td>` +
+        `<td>${e(l.approvers.join(', '))}</td>` +
+        `<td>${votes || '<span class="muted">none</span>'}</td><td>${l.pending.length ? e(l.pending.join(', ')) : ''}` +
+        `${l.note ? ` <small>${e(l.note)}</small>` : ''}</td></tr>`
       );
     })
     .join('');
   const open = a.status === 'AUDITING';
-  return `<p>Approval ticket <b>${e(a.ticketId)}</b> ${badge(a.status ?? '')}${open ? ` · ${e(a.tally ?? '')} approvals on the current level` : ''}${a.reason && a.status !== 'APPROVED' ? ` · ${e(a.reason)}` : ''}</p>
-<table class="levels"><tr><th>level</th><th>mode</th><th>status</th><th>asked</th><th>decided by</th><th>still needed</th></tr>${rows}</table>`;
+  const tally = open ? ` · ${e(a.tally ?? '')} approvals on the current level` : '';
+  const reason = a.reason && a.status !== 'APPROVED' ? ` · ${e(a.reason)}` : '';
+  const head =
+    '<tr><th>level</th><th>mode</th><th>status</th><th>asked</th><th>decided by</th><th>still needed</th></tr>';
+  return `<p>Approval ticket <b>${e(a.ticketId)}</b> ${badge(a.status ?? '')}${tally}${reason}</p>
+<table class="levels">${head}${rows}</table>`;
 }
 
 function loopHtml(l: LoopView, now: number): string {
@@ -93,19 +103,23 @@ function loopHtml(l: LoopView, now: number): string {
       (i) =>
         `<tr><td>${i.index}</td><td>${e(i.item)}</td><td>${badge(i.status)}</td>` +
         `<td>${e(formatDuration((i.end ?? now) - i.start))}</td><td>${i.childId ? link(i.childId) : ''}</td>` +
-        `<td>${i.message ? `<span class="error">${e(i.message)}</span>` : ''}${i.outputs ? `<pre>${e(i.outputs)}</pre>` : ''}</td></tr>`,
+        `<td>${i.message ? `<span class="error">${e(i.message)}</span>` : ''}` +
+        `${i.outputs ? `<pre>${e(i.outputs)}</pre>` : ''}</td></tr>`,
     )
     .join('');
-  return `<p class="counts">Items: <b>${l.success}</b> succeeded, <b>${l.failed}</b> failed, <b>${l.total}</b> in all</p>
-${rows ? `<table class="items"><tr><th>#</th><th>item</th><th>status</th><th>took</th><th>child</th><th>result</th></tr>${rows}</table>` : ''}
+  const head = '<tr><th>#</th><th>item</th><th>status</th><th>took</th><th>child</th><th>result</th></tr>';
+  const counts = `Items: <b>${l.success}</b> succeeded, <b>${l.failed}</b> failed, <b>${l.total}</b> in all`;
+  return `<p class="counts">${counts}</p>
+${rows ? `<table class="items">${head}${rows}</table>` : ''}
 ${l.more ? `<p class="muted">and ${l.more} more items not shown</p>` : ''}`;
 }
 
 function runHtml(r: RunView, now: number, runs: number): string {
   const took = formatDuration((r.end ?? now) - r.start) + (r.end === undefined ? ' so far' : '');
+  const ended = r.end !== undefined ? `, ended ${e(showDate(r.end))}` : '';
   return `<section class="task" id="run-${e(r.taskExecutionId)}">
 <h3>${e(r.name)}${runs > 1 ? ` <small>run ${r.run}</small>` : ''} ${badge(r.status)} <small>${e(r.action)}</small></h3>
-<p class="muted">started ${e(showDate(r.start))}${r.end !== undefined ? `, ended ${e(showDate(r.end))}` : ''} · ${e(took)}</p>
+<p class="muted">started ${e(showDate(r.start))}${ended} · ${e(took)}</p>
 ${r.message ? `<p class="error">${e(r.message)}</p>` : ''}
 ${r.childId ? `<p>Child execution ${link(r.childId)}</p>` : ''}
 ${r.approval ? approvalHtml(r.approval) : ''}
@@ -114,28 +128,61 @@ ${r.outputs ? `<details open><summary>Outputs</summary><pre>${e(r.outputs)}</pre
 </section>`;
 }
 
+function childrenHtml(d: ExecutionPageData): string {
+  if (!d.children.length) return '';
+  const items = d.children
+    .map(
+      (c) =>
+        `<li>${link(c.id)} ${c.templateName ? e(c.templateName) : ''} ` +
+        `${c.status ? badge(c.status) : '<span class="muted">gone</span>'}</li>`,
+    )
+    .join('');
+  const more =
+    d.childCount > d.children.length ? `<p class="muted">and ${d.childCount - d.children.length} more</p>` : '';
+  return `<h2>Child executions</h2><ul>${items}</ul>${more}`;
+}
+
+function deliveriesHtml(d: ExecutionPageData): string {
+  if (!d.deliveries.length) return '';
+  const items = d.deliveries
+    .map((f) => `<li>${e(f.time)} ${e(f.channel)} (approval ${e(f.ticketId)}): ${e(f.message)}</li>`)
+    .join('');
+  return `<h2>Notifications that failed</h2><ul>${items}</ul>`;
+}
+
 /** The parts of the page that change while it runs; the live script swaps this in. */
 export function executionFragment(d: ExecutionPageData): string {
   const most = runCounts(d);
   const took = formatDuration((d.endDate ? Date.parse(d.endDate) : d.now) - Date.parse(d.createDate));
+  const when = d.endDate ? `ended ${e(showDate(d.endDate))} after ${e(took)}` : `running for ${e(took)}`;
+  const tasks = d.runs.length
+    ? d.runs.map((r) => runHtml(r, d.now, most.get(r.name) ?? 1)).join('')
+    : '<p class="muted">No task has started yet.</p>';
   return `<div class="fragment" data-exec-status="${e(d.status)}" data-version="${e(d.version)}">
-<p id="status">${badge(d.status)} ${d.statusMessage ? e(d.statusMessage) : ''} <small>${d.endDate ? `ended ${e(showDate(d.endDate))} after ${e(took)}` : `running for ${e(took)}`}</small></p>
+<p id="status">${badge(d.status)} ${d.statusMessage ? e(d.statusMessage) : ''} <small>${when}</small></p>
 <h2>Timeline</h2><div class="timeline">${timelineSvg(timelineRows(d), { now: d.now })}</div>
-<h2>Tasks</h2>${d.runs.length ? d.runs.map((r) => runHtml(r, d.now, most.get(r.name) ?? 1)).join('') : '<p class="muted">No task has started yet.</p>'}
-${d.children.length ? `<h2>Child executions</h2><ul>${d.children.map((c) => `<li>${link(c.id)} ${c.templateName ? e(c.templateName) : ''} ${c.status ? badge(c.status) : '<span class="muted">gone</span>'}</li>`).join('')}</ul>${d.childCount > d.children.length ? `<p class="muted">and ${d.childCount - d.children.length} more</p>` : ''}` : ''}
+<h2>Tasks</h2>${tasks}
+${childrenHtml(d)}
 ${d.outputs ? `<h2>Outputs</h2><pre>${e(d.outputs)}</pre>` : ''}
-${d.deliveries.length ? `<h2>Notifications that failed</h2><ul>${d.deliveries.map((f) => `<li>${e(f.time)} ${e(f.channel)} (approval ${e(f.ticketId)}): ${e(f.message)}</li>`).join('')}</ul>` : ''}
+${deliveriesHtml(d)}
 </div>`;
 }
 
-/** GET /executions/{id}: the whole page; the live script (scripts/execution-live.js) only while the execution may change. */
+/**
+ * GET /executions/{id}: the whole page; the live script (scripts/execution-live.js) only while the
+ * execution may change.
+ */
 export function executionPage(d: ExecutionPageData): string {
+  const parameters =
+    d.parameters === undefined
+      ? '<p class="muted">(not shown: the template is gone, so nothing says which values are secret)</p>'
+      : `<pre>${e(d.parameters)}</pre>`;
   return pageShell(
     `${d.templateName} ${d.id}`,
     `<h1>${e(d.templateName)} <small>${e(d.templateVersion)}</small></h1>
 <p><b>${e(d.id)}</b>${d.parentId ? ` · child of ${link(d.parentId)}` : ''}</p>
 <p>Started by <b>${e(d.owner ?? 'unknown')}</b> from ${e(d.origin)} at ${e(showDate(d.createDate))}</p>
-<h2>Parameters</h2>${d.parameters === undefined ? '<p class="muted">(not shown: the template is gone, so nothing says which values are secret)</p>' : `<pre>${e(d.parameters)}</pre>`}
+<h2>Parameters</h2>${parameters}
 <div id="live" data-execution="${e(d.id)}">${executionFragment(d)}</div>
 ${isExecutionStatus(d.status) && isTerminal(d.status) ? '' : '<script src="/assets/execution-live.js"></script>'}`,
   );

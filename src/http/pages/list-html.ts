@@ -57,12 +57,21 @@ function pendingHtml(p: PendingRow[]): string {
   const rows = p
     .map(
       (t) =>
-        `<tr data-ticket="${e(t.ticketId)}"><td>${e(t.ticketId)}</td><td>${e(t.title)}${t.level ? `<br><small>${e(t.level)}</small>` : ''}</td>` +
-        `<td>${t.executionId ? `<a href="/executions/${e(t.executionId)}">${e(t.executionId)}</a>` : '<span class="muted">none (an outside request)</span>'}</td>` +
-        `<td>${e(t.requester ?? '')}</td><td>${e(t.tally)}</td><td>${e(t.pending.join(', '))}</td><td>${e(showDate(t.createDate))}</td></tr>`,
+        `<tr data-ticket="${e(t.ticketId)}"><td>${e(t.ticketId)}</td>` +
+        `<td>${e(t.title)}${t.level ? `<br><small>${e(t.level)}</small>` : ''}</td>` +
+        `<td>${
+          t.executionId
+            ? `<a href="/executions/${e(t.executionId)}">${e(t.executionId)}</a>`
+            : '<span class="muted">none (an outside request)</span>'
+        }</td>` +
+        `<td>${e(t.requester ?? '')}</td><td>${e(t.tally)}</td><td>${e(t.pending.join(', '))}</td>` +
+        `<td>${e(showDate(t.createDate))}</td></tr>`,
     )
     .join('');
-  return `<table class="pending"><tr><th>ticket</th><th>what</th><th>execution</th><th>requested by</th><th>tally</th><th>still needed</th><th>opened</th></tr>${rows}</table>`;
+  const head =
+    '<tr><th>ticket</th><th>what</th><th>execution</th><th>requested by</th><th>tally</th><th>still needed</th>' +
+    '<th>opened</th></tr>';
+  return `<table class="pending">${head}${rows}</table>`;
 }
 
 /** GET /executions: recent executions, newest first, filtered; and the approvals waiting. */
@@ -70,8 +79,10 @@ export function listPage(d: ListPageData): string {
   const rows = d.rows
     .map(
       (r) =>
-        `<tr data-execution="${e(r.id)}"><td><a href="/executions/${e(r.id)}">${e(r.id)}</a>${r.parentId ? `<br><small>child of ${e(r.parentId)}</small>` : ''}</td>` +
-        `<td>${e(r.templateName)} <small>${e(r.templateVersion)}</small></td><td>${badge(r.status)}</td><td>${e(r.owner ?? '')}</td>` +
+        `<tr data-execution="${e(r.id)}"><td><a href="/executions/${e(r.id)}">${e(r.id)}</a>` +
+        `${r.parentId ? `<br><small>child of ${e(r.parentId)}</small>` : ''}</td>` +
+        `<td>${e(r.templateName)} <small>${e(r.templateVersion)}</small></td><td>${badge(r.status)}</td>` +
+        `<td>${e(r.owner ?? '')}</td>` +
         `<td>${e(showDate(r.createDate))}</td><td>${e(showDate(r.endDate))}</td></tr>`,
     )
     .join('');
@@ -81,12 +92,17 @@ export function listPage(d: ListPageData): string {
   ]
     .filter(Boolean)
     .join(' · ');
+  const head =
+    '<tr><th>execution</th><th>template</th><th>status</th><th>started by</th><th>started</th><th>ended</th></tr>';
+  const table = rows
+    ? `<table class="executions">${head}${rows}</table>`
+    : '<p class="muted">No execution matches.</p>';
   return pageShell(
     'Executions',
     `<h1>Executions</h1>
 <h2>Waiting for approval</h2>${pendingHtml(d.pending)}
 <h2>Recent executions</h2>${form(d.filters)}
-${rows ? `<table class="executions"><tr><th>execution</th><th>template</th><th>status</th><th>started by</th><th>started</th><th>ended</th></tr>${rows}</table>` : '<p class="muted">No execution matches.</p>'}
+${table}
 ${nav ? `<p>${nav}</p>` : ''}`,
   );
 }

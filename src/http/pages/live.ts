@@ -70,7 +70,10 @@ export function executionStreams(opts: LiveOptions) {
         return;
       }
       let set = streams.get(id);
-      if (!set) streams.set(id, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        streams.set(id, set);
+      }
       set.add(res);
       open++;
       keepalive ??= setInterval(() => {

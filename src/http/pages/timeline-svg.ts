@@ -39,6 +39,15 @@ const TEXT_W = 230;
 const TASK_H = 24;
 const ITEM_H = 16;
 const AXIS_H = 22;
+const SVG_STYLE = [
+  'text{font:12px system-ui,sans-serif;fill:#202124}',
+  '.item text{font-size:11px;fill:#5f6368}',
+  '.axis{fill:#5f6368;font-size:11px}',
+  '.tick{stroke:#e8eaed}',
+  '.lane{stroke:#dadce0;stroke-dasharray:2 3}',
+  '.voter{font-size:10px;fill:#5f6368}',
+  'a text{fill:#1a73e8;text-decoration:underline}',
+].join('');
 
 /** 850 ms, 12.3 s, 4 min 05 s, 2 h 03 min. */
 export function formatDuration(ms: number): string {
@@ -74,7 +83,11 @@ export function timelineSvg(rows: TimelineRow[], opts: { now: number; width?: nu
     .map((f) => {
       const tx = LABEL_W + f * chart;
       const anchor = f === 0 ? 'start' : f === 1 ? 'end' : 'middle';
-      return `<line x1="${n(tx)}" y1="${AXIS_H - 4}" x2="${n(tx)}" y2="100%" class="tick"/><text x="${n(tx)}" y="12" text-anchor="${anchor}" class="axis">${f === 0 ? '0' : e(formatDuration(f * span))}</text>`;
+      return (
+        `<line x1="${n(tx)}" y1="${AXIS_H - 4}" x2="${n(tx)}" y2="100%" class="tick"/>` +
+        `<text x="${n(tx)}" y="12" text-anchor="${anchor}" class="axis">` +
+        `${f === 0 ? '0' : e(formatDuration(f * span))}</text>`
+      );
     })
     .join('');
 
@@ -94,7 +107,9 @@ export function timelineSvg(rows: TimelineRow[], opts: { now: number; width?: nu
           : sub
             ? (r.label ?? '')
             : `${r.task}${r.label ? ` (${r.label})` : ''}`;
-      const title = `${r.task}${r.item === undefined ? '' : ` item ${r.item}`}${r.label ? ` ${r.label}` : ''}: ${r.status}${r.level === undefined ? `, ${dur}` : ''}${r.note ? `, ${r.note}` : ''}`;
+      const title =
+        `${r.task}${r.item === undefined ? '' : ` item ${r.item}`}${r.label ? ` ${r.label}` : ''}: ${r.status}` +
+        `${r.level === undefined ? `, ${dur}` : ''}${r.note ? `, ${r.note}` : ''}`;
       const cls =
         r.item !== undefined
           ? 'row item'
@@ -103,34 +118,44 @@ export function timelineSvg(rows: TimelineRow[], opts: { now: number; width?: nu
             : r.child !== undefined
               ? 'row child'
               : 'row';
-      const attrs = `${r.item === undefined ? '' : ` data-item="${r.item}"`}${r.level === undefined ? '' : ` data-level="${r.level}"`}${r.child === undefined ? '' : ` data-child="${e(r.child)}"`}`;
+      const attrs =
+        (r.item === undefined ? '' : ` data-item="${r.item}"`) +
+        (r.level === undefined ? '' : ` data-level="${r.level}"`) +
+        (r.child === undefined ? '' : ` data-child="${e(r.child)}"`);
       const bar =
         r.level !== undefined
           ? `<line x1="${LABEL_W}" y1="${h / 2}" x2="${LABEL_W + chart}" y2="${h / 2}" class="lane"/>`
-          : `<rect class="bar" x="${n(bx)}" y="${sub ? 3 : 4}" width="${n(bw)}" height="${h - (sub ? 6 : 8)}" rx="2" fill="${colour}"/>`;
+          : `<rect class="bar" x="${n(bx)}" y="${sub ? 3 : 4}" width="${n(bw)}" height="${h - (sub ? 6 : 8)}" ` +
+            `rx="2" fill="${colour}"/>`;
       const marks = (r.marks ?? [])
         .map(
           (m) =>
-            `<circle class="vote" data-voter="${e(m.voter)}" data-decision="${m.decision}" cx="${n(x(m.at))}" cy="${h / 2}" r="5" fill="${m.decision === 'AGREE' ? STATUS_COLOURS.Success : STATUS_COLOURS.Failed}"><title>${e(m.title)}</title></circle>` +
+            `<circle class="vote" data-voter="${e(m.voter)}" data-decision="${m.decision}" ` +
+            `cx="${n(x(m.at))}" cy="${h / 2}" r="5" ` +
+            `fill="${m.decision === 'AGREE' ? STATUS_COLOURS.Success : STATUS_COLOURS.Failed}">` +
+            `<title>${e(m.title)}</title></circle>` +
             `<text class="voter" x="${n(x(m.at) + 7)}" y="${h / 2 + 4}">${e(cut(m.voter, 16))}</text>`,
         )
         .join('');
+      const status = `${r.status}${r.level === undefined ? ` · ${dur}` : ''}${r.note ? ` · ${r.note}` : ''}`;
       const label = `<text x="${sub ? 20 : 4}" y="${h / 2 + 4}" class="name">${e(cut(name, sub ? 30 : 34))}</text>`;
       const g =
-        `<g class="${cls}" data-task="${e(r.task)}" data-status="${e(r.status)}"${attrs} transform="translate(0,${y})">` +
+        `<g class="${cls}" data-task="${e(r.task)}" data-status="${e(r.status)}"${attrs} ` +
+        `transform="translate(0,${y})">` +
         `<title>${e(title)}</title>` +
         (r.href ? `<a href="${e(r.href)}">${label}</a>` : label) +
         bar +
         marks +
-        `<text x="${width - TEXT_W + 8}" y="${h / 2 + 4}" class="dur">${e(cut(`${r.status}${r.level === undefined ? ` · ${dur}` : ''}${r.note ? ` · ${r.note}` : ''}`, 44))}</text></g>`;
+        `<text x="${width - TEXT_W + 8}" y="${h / 2 + 4}" class="dur">${e(cut(status, 44))}</text></g>`;
       y += h;
       return g;
     })
     .join('');
   const height = y + 4;
   return (
-    `<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="timeline of ${rows.length} task executions">` +
-    `<style>text{font:12px system-ui,sans-serif;fill:#202124}.item text{font-size:11px;fill:#5f6368}.axis{fill:#5f6368;font-size:11px}.tick{stroke:#e8eaed}.lane{stroke:#dadce0;stroke-dasharray:2 3}.voter{font-size:10px;fill:#5f6368}a text{fill:#1a73e8;text-decoration:underline}</style>` +
+    `<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
+    `viewBox="0 0 ${width} ${height}" role="img" aria-label="timeline of ${rows.length} task executions">` +
+    `<style>${SVG_STYLE}</style>` +
     `${ticks}${body}</svg>`
   );
 }
