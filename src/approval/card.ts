@@ -57,7 +57,8 @@ export function approvalCard(
     requester: ticket.requester,
     level:
       levels.length > 1 && active
-        ? `Level ${active.index + 1} of ${levels.length}: ${active.name} (${active.mode === 'MIN' ? `${active.required} of them` : active.mode})`
+        ? `Level ${active.index + 1} of ${levels.length}: ${active.name} (` +
+          `${active.mode === 'MIN' ? `${active.required} of them` : active.mode})`
         : undefined,
     levels: levels.map((l, i) => ({
       name: l.name,

@@ -94,7 +94,9 @@ async function run(rt: ReturnType<typeof createRuntime>, [name, ...pairs]: strin
   let last = '';
   for (;;) {
     const e = await rt.executionStore.get(exec.id);
-    const line = `${e.id} ${e.status}${e.current ? ` at ${e.current}` : ''}${e.statusMessage ? `: ${executionMasker(e).text(e.statusMessage)}` : ''}`;
+    const line =
+      `${e.id} ${e.status}${e.current ? ` at ${e.current}` : ''}` +
+      `${e.statusMessage ? `: ${executionMasker(e).text(e.statusMessage)}` : ''}`;
     if (line !== last) process.stderr.write(process.stderr.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
     last = line;
     if (isTerminal(e.status)) {

@@ -61,9 +61,13 @@ export function validateCommand(args: string[], out: NodeJS.WritableStream = pro
   const mismatched = twins ? compareTwins(parsed) : [];
   const invalid = reports.filter((r) => !r.valid).length;
   if (json) {
-    out.write(
-      `${JSON.stringify({ files: reports, valid: reports.length - invalid, invalid, ...(twins ? { twinsDiffer: mismatched } : {}) }, null, 2)}\n`,
-    );
+    const summary = {
+      files: reports,
+      valid: reports.length - invalid,
+      invalid,
+      ...(twins ? { twinsDiffer: mismatched } : {}),
+    };
+    out.write(`${JSON.stringify(summary, null, 2)}\n`);
   } else {
     for (const r of reports) {
       out.write(`${r.valid ? 'ok  ' : 'FAIL'} ${r.file}\n`);
@@ -74,7 +78,9 @@ export function validateCommand(args: string[], out: NodeJS.WritableStream = pro
     }
     for (const m of mismatched) out.write(`DIFF ${m.yaml} and ${m.json} differ at ${m.at}\n`);
     out.write(
-      `${reports.length} template${reports.length === 1 ? '' : 's'}: ${reports.length - invalid} valid, ${invalid} invalid${twins ? `; ${mismatched.length} YAML/JSON pair${mismatched.length === 1 ? '' : 's'} differ` : ''}\n`,
+      `${reports.length} template${reports.length === 1 ? '' : 's'}: ${reports.length - invalid} valid, ` +
+        `${invalid} invalid` +
+        `${twins ? `; ${mismatched.length} YAML/JSON pair${mismatched.length === 1 ? '' : 's'} differ` : ''}\n`,
     );
   }
   return invalid || mismatched.length ? 1 : 0;

@@ -135,7 +135,8 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     server.once('error', (err: NodeJS.ErrnoException) =>
       fail(
         new ConfigError(
-          `cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}${err.code === 'EADDRINUSE' ? ' (another process has it; set PORT)' : ''}`,
+          `cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}` +
+            `${err.code === 'EADDRINUSE' ? ' (another process has it; set PORT)' : ''}`,
         ),
       ),
     );

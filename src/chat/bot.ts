@@ -100,7 +100,8 @@ const commands: Command[] = [
         'Runbooks:',
         ...all.map(
           (t) =>
-            `  ${t.name} ${t.version}${describeTemplate(t.template.Description) ? `  ${describeTemplate(t.template.Description)}` : ''}`,
+            `  ${t.name} ${t.version}` +
+            `${describeTemplate(t.template.Description) ? `  ${describeTemplate(t.template.Description)}` : ''}`,
         ),
       ].join('\n');
     },
@@ -148,7 +149,10 @@ const commands: Command[] = [
       if (ctx.platform === 'console') return 'You are signed in to the console already.';
       if (!ctx.actor.user) return 'You are not in the opsgate directory, so you cannot sign in.';
       if (!loginLink) return 'The web console is not set up here.';
-      return `Sign in to the opsgate console as ${ctx.actor.user.name}: ${await loginLink(ctx.actor.user.name)}\nThe link works once, within ten minutes; do not share it.`;
+      return (
+        `Sign in to the opsgate console as ${ctx.actor.user.name}: ` +
+        `${await loginLink(ctx.actor.user.name)}\nThe link works once, within ten minutes; do not share it.`
+      );
     },
   },
   {
@@ -238,9 +242,8 @@ export class Bot {
   ): Promise<{ message: string } | { errors: Record<string, string> }> {
     const { template } = await this.deps.templates.runnable(form.templateName, form.version);
     if (!ctx.actor.user && template.Tasks.some((t) => t.Action.toLowerCase() === 'acs::approve')) {
-      return {
-        message: `${form.templateName} needs approval, and you are not in the opsgate directory, so you cannot start it.`,
-      };
+      const why = 'you are not in the opsgate directory, so you cannot start it';
+      return { message: `${form.templateName} needs approval, and ${why}.` };
     }
     const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
     try {

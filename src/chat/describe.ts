@@ -19,7 +19,8 @@ export function icon(status: string): string {
 /** An execution in a few lines of chat text, its secrets masked (engine/mask.ts). */
 export function describeExecution(e: Execution, mask: Masker): string {
   const lines = [
-    `${icon(e.status)} ${e.id}: ${e.templateName} ${e.templateVersion} is ${e.status}${e.statusMessage ? ` (${mask.text(e.statusMessage)})` : ''}`,
+    `${icon(e.status)} ${e.id}: ${e.templateName} ${e.templateVersion} is ${e.status}` +
+      `${e.statusMessage ? ` (${mask.text(e.statusMessage)})` : ''}`,
   ];
   for (const [name, t] of Object.entries(e.tasks)) {
     lines.push(`  ${icon(t.status)} ${name} ${t.status}${t.message ? `: ${mask.text(t.message)}` : ''}`);
@@ -53,18 +54,21 @@ export function describeTicket(t: Ticket): string {
     const votes = t.votes.filter((v) => v.level === i);
     const status = rec ? rec.status : 'not reached';
     lines.push(
-      `  level ${i + 1} ${level.name} (${level.mode === 'MIN' ? `${level.min} of them` : level.mode}): ${status}${rec?.note ? `, ${rec.note}` : ''}`,
+      `  level ${i + 1} ${level.name} (${level.mode === 'MIN' ? `${level.min} of them` : level.mode}): ${status}` +
+        `${rec?.note ? `, ${rec.note}` : ''}`,
     );
     if (rec?.approvers.length) lines.push(`    asked: ${rec.approvers.join(', ')}`);
     for (const v of votes)
       lines.push(
-        `    ${v.decision === 'AGREE' ? 'approved' : 'rejected'} by ${v.voter} at ${v.date.slice(0, 19).replace('T', ' ')}${v.comment ? `: ${v.comment}` : ''}`,
+        `    ${v.decision === 'AGREE' ? 'approved' : 'rejected'} by ${v.voter} at ` +
+          `${v.date.slice(0, 19).replace('T', ' ')}${v.comment ? `: ${v.comment}` : ''}`,
       );
   });
   const voted = new Set(t.votes.map((v) => v.voter));
   if (t.status === 'AUDITING')
     lines.push(
-      `  still needed: ${t.approvers.filter((a) => !voted.has(a)).join(', ') || 'nobody'} (${t.approvals} of ${t.required})`,
+      `  still needed: ${t.approvers.filter((a) => !voted.has(a)).join(', ') || 'nobody'} (${t.approvals} of ` +
+        `${t.required})`,
     );
   return lines.join('\n');
 }

@@ -48,9 +48,11 @@ export function createCloudClient(opts: CloudClientOptions): CloudPort {
       res = await fetchFn(http.url, { ...http.init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
-      throw new Error(
-        `${what}: ${e.name === 'TimeoutError' ? `no answer in ${timeoutMs / 1000}s` : (e.cause?.code ?? e.cause?.message ?? e.message)}`,
-      );
+      const why =
+        e.name === 'TimeoutError'
+          ? `no answer in ${timeoutMs / 1000}s`
+          : (e.cause?.code ?? e.cause?.message ?? e.message);
+      throw new Error(`${what}: ${why}`);
     }
     return answer(res);
   }
@@ -172,7 +174,8 @@ function roaHttp(
     headers['content-type'] ??= 'application/json';
     headers['content-md5'] = md5Base64(body);
   }
-  headers.authorization = `acs ${opts.accessKeyId}:${signRoa(roaStringToSign(method, path, query, headers), opts.accessKeySecret)}`;
+  const signature = signRoa(roaStringToSign(method, path, query, headers), opts.accessKeySecret);
+  headers.authorization = `acs ${opts.accessKeyId}:${signature}`;
   const qs = canonicalQuery(query);
   return { url: `${base}${path}${qs ? `?${qs}` : ''}`, init: { method, headers, body } };
 }

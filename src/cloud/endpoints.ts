@@ -27,7 +27,10 @@ export interface ServiceInfo {
   paths?: Record<string, { method: string; uri: string }>;
 }
 
-/** Regions where the older products answer on the central host (`rds.aliyuncs.com`), as the SDKs' endpoint table says. */
+/**
+ * Regions where the older products answer on the central host (`rds.aliyuncs.com`), as the SDKs' endpoint
+ * table says.
+ */
 const CENTRAL = new Set([
   'cn-hangzhou',
   'cn-shanghai',

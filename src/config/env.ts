@@ -81,11 +81,17 @@ const schema = z
     DINGTALK_OAPI_URL: url().default('https://oapi.dingtalk.com'),
     /** Slack Web API base (tests, proxies). */
     SLACK_API_URL: url().default('https://slack.com/api/'),
-    /** Alibaba Cloud credentials for ACS::ExecuteAPI and the other cloud actions; absent: those tasks fail saying so. */
+    /**
+     * Alibaba Cloud credentials for ACS::ExecuteAPI and the other cloud actions; absent: those tasks fail
+     * saying so.
+     */
     ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1).optional(),
     ALIBABA_CLOUD_SECURITY_TOKEN: z.string().min(1).optional(),
-    /** One base URL for every Alibaba Cloud call (a proxy; a loopback fake in tests); default: each service's endpoint. */
+    /**
+     * One base URL for every Alibaba Cloud call (a proxy; a loopback fake in tests); default: each service's
+     * endpoint.
+     */
     ALIBABA_CLOUD_ENDPOINT: url().optional(),
     /** The region of {{ ACS::RegionId }} and of calls that name none. */
     ALIBABA_CLOUD_REGION_ID: z

@@ -104,16 +104,20 @@ export class ApprovalService {
     // Someone who voted on an earlier level is no approver of this one: they counted already.
     if (r.outcome === 'not-approver' && ticket.votes.some((v) => v.voter === voter.name)) r.outcome = 'duplicate';
     const tally = `${r.approvals} of ${ticket.required}`;
+    const currentLevel = ticket.levels.find((l) => l.index === ticket.level)?.name ?? ticket.level + 1;
+    const atLevel = ticket.spec.levels.length > 1 && ticket.level >= 0 ? ` at its current level (${currentLevel})` : '';
+    const nextLevel =
+      ticket.levels.find((l) => l.index === ticket.level && l.status === 'active')?.name ?? 'the next level';
     const message = decided
       ? ticket.status === 'APPROVED'
         ? `Approval ${id} is approved.`
         : `Approval ${id} is rejected.`
       : {
           closed: `Approval ${id} is already ${describeStatus(ticket)}.`,
-          'not-approver': `You are not an approver of approval ${id}${ticket.spec.levels.length > 1 && ticket.level >= 0 ? ` at its current level (${ticket.levels.find((l) => l.index === ticket.level)?.name ?? ticket.level + 1})` : ''}.`,
+          'not-approver': `You are not an approver of approval ${id}${atLevel}.`,
           duplicate: `You already voted on approval ${id}; a person counts once per ticket.`,
           recorded: `Your approval of ${id} is recorded (${tally} approvals).`,
-          'level-done': `Level ${r.level + 1} of approval ${id} is approved; ${ticket.levels.find((l) => l.index === ticket.level && l.status === 'active')?.name ?? 'the next level'} is asked now.`,
+          'level-done': `Level ${r.level + 1} of approval ${id} is approved; ${nextLevel} is asked now.`,
           decided: '',
         }[r.outcome];
     return { outcome: decided ? 'decided' : r.outcome === 'level-done' ? 'recorded' : r.outcome, message, ticket };
@@ -212,7 +216,9 @@ export class ApprovalService {
    */
   async closeForExecution(exec: Pick<Execution, 'id' | 'status' | 'statusMessage'>): Promise<string[]> {
     const closed: string[] = [];
-    const reason = `execution ${exec.id} ${exec.status === 'Success' ? 'ended' : exec.status.toLowerCase()}${exec.statusMessage ? `: ${exec.statusMessage}` : ''}`;
+    const reason =
+      `execution ${exec.id} ${exec.status === 'Success' ? 'ended' : exec.status.toLowerCase()}` +
+      `${exec.statusMessage ? `: ${exec.statusMessage}` : ''}`;
     for (const id of await this.tickets.ofExecution(exec.id)) {
       if (!(await this.tickets.close(id, 'cancelled', reason, this.now().toISOString()))) continue;
       const t = await this.tickets.get(id);

@@ -219,7 +219,10 @@ export class Executions {
     else await this.signal(id, d.name, d.value);
   }
 
-  /** NotifyExecution Approve at a Pause on behalf of `user`: its starter, an admin, or an approver of its open ticket. */
+  /**
+   * NotifyExecution Approve at a Pause on behalf of `user`: its starter, an admin, or an approver of its open
+   * ticket.
+   */
   async resumeBy(id: string, user: string | undefined, approvers: string[]): Promise<void> {
     const exec = await this.store.get(id);
     this.permissions?.checkExecution(user, 'execution.resume', exec, approvers);

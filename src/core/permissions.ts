@@ -12,7 +12,8 @@ import type { TemplateMeta } from '../store/templates.js';
  * | template.write (update, delete) | its creator, the admin group; never a template loaded from files |
  * | template.secrets (inline secrets in GetTemplate) | its creator, the admin group                  |
  * | execution.steer (cancel, NotifyExecution's task words) | its starter, the admin group          |
- * | execution.resume (NotifyExecution Approve at a Pause) | its starter, the admin group, the approvers of its open ticket |
+ * | execution.resume (NotifyExecution Approve at a Pause) | its starter, the admin group, the approvers of its |
+ * |                                                       | open ticket                                       |
  * | execution.start of a runbook that asks for approval | a directory user                         |
  */
 export type Act = 'template.write' | 'template.secrets' | 'execution.steer' | 'execution.resume';
@@ -57,7 +58,8 @@ export class Permissions {
     if (!this.mayOnTemplate(user, 'template.write', meta)) {
       throw new ForbiddenActError(
         'Forbidden.TemplateOwner',
-        `template ${name} belongs to ${meta.createdBy}: only they and the group ${this.adminGroup} may change or delete it`,
+        `template ${name} belongs to ${meta.createdBy}: only they and the group ${this.adminGroup} may change ` +
+          `or delete it`,
       );
     }
   }
@@ -96,7 +98,8 @@ export class Permissions {
     if (user && this.directory.user(user)) return;
     throw new ForbiddenActError(
       'Forbidden.DirectoryUser',
-      `${templateName} asks for approval, so it must be started by someone in the opsgate directory${user ? ` (${user} is not)` : ' (set OPSGATE_USER for the CLI)'}`,
+      `${templateName} asks for approval, so it must be started by someone in the opsgate directory` +
+        `${user ? ` (${user} is not)` : ' (set OPSGATE_USER for the CLI)'}`,
     );
   }
 }

@@ -171,7 +171,8 @@ export function mayJump(template: Template, exec: Execution, target: string): Ga
     .map((a) => flow.tasks[a]!.Name);
   if (over.length)
     return refuse(
-      `ExecuteTask cannot jump to ${target}: it comes after approval ${over.join(', ')}, which is not approved; run the approval first`,
+      `ExecuteTask cannot jump to ${target}: it comes after approval ${over.join(', ')}, which is not approved; ` +
+        `run the approval first`,
     );
   return mayStart(template, exec, target);
 }

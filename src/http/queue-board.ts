@@ -32,7 +32,8 @@ export function queueBoardRoute(queues: Queue[]): Route {
         // Its scripts are files (its one inline <script> is JSON data, which no CSP runs): script-src 'self' holds.
         res.setHeader(
           'content-security-policy',
-          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; object-src 'none'; frame-ancestors 'none'",
+          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+            "font-src 'self' data:; object-src 'none'; frame-ancestors 'none'",
         );
         res.setHeader('x-frame-options', 'DENY');
         res.once('finish', () => resolve());

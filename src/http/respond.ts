@@ -17,7 +17,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
  * styles stay allowed: the pages carry their CSS in a <style>, a smaller risk than script.
  */
 export const PAGE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; " +
+  "form-action 'self'; frame-ancestors 'none'";
 
 export function sendHtml(res: ServerResponse, status: number, html: string): void {
   res.writeHead(status, {
@@ -71,10 +72,14 @@ export async function sendPage(res: ServerResponse, status: number, title: strin
   sendHtml(
     res,
     status,
-    `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)} · opsgate</title>
-<style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:60rem}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}
-pre{background:#f6f6f6;padding:.6rem}.warn{color:#8a5a00}.ok,.approved{color:#137333}.rejected,.cancelled{color:#b3261e}.active{color:#8a5a00}
-input{font:inherit;padding:.3rem .5rem}button{font-size:1rem;padding:.4rem 1.2rem;border:0;color:#fff;cursor:pointer;background:#1a73e8}
+    `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+      `<title>${escapeHtml(title)} · opsgate</title>
+<style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:60rem}` +
+      `td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}
+pre{background:#f6f6f6;padding:.6rem}.warn{color:#8a5a00}.ok,.approved{color:#137333}` +
+      `.rejected,.cancelled{color:#b3261e}.active{color:#8a5a00}
+input{font:inherit;padding:.3rem .5rem}` +
+      `button{font-size:1rem;padding:.4rem 1.2rem;border:0;color:#fff;cursor:pointer;background:#1a73e8}
 .approve{background:#137333}.reject{background:#b3261e}</style>
 ${body}`,
   );

@@ -94,7 +94,9 @@ export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger }): 
     name: 'opsgate_executions',
     registers,
     labelNames: ['status'],
-    help: `Executions of the whole deployment by status (the newest ${CENSUS_CAP} in the index), read from Redis at scrape time: every process reports the same figure.`,
+    help:
+      `Executions of the whole deployment by status (the newest ${CENSUS_CAP} in the index), read from ` +
+      `Redis at scrape time: every process reports the same figure.`,
     collect: () =>
       fromRedis('opsgate_executions', async () => {
         const counts = await executions.count(executionPages(redis, keys, CENSUS_CAP));
@@ -106,7 +108,9 @@ export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger }): 
   const pendingGauge: Gauge = new Gauge({
     name: 'opsgate_approval_tickets_pending',
     registers,
-    help: 'Approval tickets of the whole deployment still waiting for a decision (AUDITING), read from Redis at scrape time.',
+    help:
+      'Approval tickets of the whole deployment still waiting for a decision (AUDITING), read from Redis at ' +
+      'scrape time.',
     collect: () =>
       fromRedis('opsgate_approval_tickets_pending', async () => {
         pendingGauge.set((await tickets.count(ticketPages(redis, keys, CENSUS_CAP))).get('AUDITING') ?? 0);
@@ -116,7 +120,9 @@ export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger }): 
     name: 'opsgate_queue_jobs',
     registers,
     labelNames: ['queue', 'state'],
-    help: "BullMQ jobs by queue (steps: the workers' work; notify: messages for the bot) and state, read at scrape time.",
+    help:
+      "BullMQ jobs by queue (steps: the workers' work; notify: messages for the bot) and state, read at " +
+      'scrape time.',
     collect: () =>
       fromRedis('opsgate_queue_jobs', async () => {
         const counts = await Promise.all(queues.map((q) => q.getJobCounts(...JOB_STATES)));
@@ -131,20 +137,26 @@ export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger }): 
     registers,
     labelNames: ['action', 'status'],
     buckets: TASK_BUCKETS,
-    help: "Tasks that ended in this process, by action and final status: seconds from the task's start to its end (waits, such as an approval's, included).",
+    help:
+      "Tasks that ended in this process, by action and final status: seconds from the task's start to its " +
+      "end (waits, such as an approval's, included).",
   });
   const approvalLatency = new Histogram({
     name: 'opsgate_approval_latency_seconds',
     registers,
     labelNames: ['outcome'],
     buckets: APPROVAL_BUCKETS,
-    help: "Approval tickets decided in this process, by outcome (APPROVED, REJECT, CANCEL): seconds from the ticket's creation to its decision.",
+    help:
+      'Approval tickets decided in this process, by outcome (APPROVED, REJECT, CANCEL): seconds from the ' +
+      "ticket's creation to its decision.",
   });
   const notificationFailures = new Counter({
     name: 'opsgate_notification_failures_total',
     registers,
     labelNames: ['channel'],
-    help: 'Notifications that failed for good in this process (retries exhausted or refused), by channel: WebHook, Mail, callback, or the chat platform.',
+    help:
+      'Notifications that failed for good in this process (retries exhausted or refused), by channel: ' +
+      'WebHook, Mail, callback, or the chat platform.',
   });
 
   return {

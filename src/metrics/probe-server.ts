@@ -29,7 +29,8 @@ export async function startProbeServer(p: {
     server.once('error', (err: NodeJS.ErrnoException) =>
       fail(
         new ConfigError(
-          `cannot listen on ${p.host}:${p.port}: ${err.code ?? err.message}${err.code === 'EADDRINUSE' ? ' (another process has it; set PORT)' : ''}`,
+          `cannot listen on ${p.host}:${p.port}: ${err.code ?? err.message}` +
+            `${err.code === 'EADDRINUSE' ? ' (another process has it; set PORT)' : ''}`,
         ),
       ),
     );

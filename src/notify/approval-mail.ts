@@ -57,7 +57,9 @@ export function approvalMails(
       const page = `${base}/approve/${createLink(opts.secret, { ticketId: ticket.id, approver: a.name, expiresAt })}`;
       const approve = `${page}?decision=approve`;
       const reject = `${page}?decision=reject`;
-      const note = `These links are for ${a.name} only, work once, and expire ${new Date(expiresAt).toISOString()}. They open a page where you confirm.`;
+      const note =
+        `These links are for ${a.name} only, work once, and expire ` +
+        `${new Date(expiresAt).toISOString()}. They open a page where you confirm.`;
       const text = [
         ...(opts.body ? [opts.body, ''] : []),
         `${ticket.requester ?? 'Someone'} asks for your approval.`,
@@ -70,13 +72,15 @@ export function approvalMails(
         '',
         note,
       ].join('\n');
-      const html = `<!doctype html><html><body style="font:14px system-ui,sans-serif">
+      const html =
+        `<!doctype html><html><body style="font:14px system-ui,sans-serif">
 ${opts.body ? `<p>${e(opts.body).replace(/\n/g, '<br>')}</p>` : ''}
 <p>${e(ticket.requester ?? 'Someone')} asks for your approval.</p>
 <p>${e(ticket.description)}</p>
 <table>${facts.map(([k, v]) => `<tr><th align="left">${e(k)}</th><td>${e(v)}</td></tr>`).join('')}</table>
 <p><a href="${e(approve)}" style="background:#137333;color:#fff;padding:.4rem .9rem;text-decoration:none">Approve</a>
-&nbsp; <a href="${e(reject)}" style="background:#b3261e;color:#fff;padding:.4rem .9rem;text-decoration:none">Reject</a></p>
+&nbsp; <a href="${e(reject)}" ` +
+        `style="background:#b3261e;color:#fff;padding:.4rem .9rem;text-decoration:none">Reject</a></p>
 <p style="color:#555">${e(note)}</p>
 </body></html>`;
       return { approver: a.name, to: [a.email], subject, text, html };

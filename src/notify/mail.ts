@@ -78,7 +78,8 @@ export async function sendMail(cfg: SmtpConfig, msg: MailMessage): Promise<void>
         ? WHY[e.code]
         : undefined;
     throw new MailError(
-      `could not send mail through ${cfg.host}:${cfg.port}${why ? `: ${why}` : ''}${codes.length ? ` (${codes.join(' ')})` : ''}`,
+      `could not send mail through ${cfg.host}:${cfg.port}${why ? `: ${why}` : ''}` +
+        `${codes.length ? ` (${codes.join(' ')})` : ''}`,
     );
   } finally {
     transport.close();

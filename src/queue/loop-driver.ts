@@ -104,7 +104,9 @@ export async function driveLoop(
     if (!signals.resume)
       return {
         kind: 'wait',
-        message: `loop ${task.Name}: batch ${doc.state.batch} of ${doc.state.plan.batches.length} done, waiting for NotifyExecution to go on`,
+        message:
+          `loop ${task.Name}: batch ${doc.state.batch} of ${doc.state.plan.batches.length} done, waiting ` +
+          `for NotifyExecution to go on`,
       };
     const step = await loops.update(exec.id, te, (d) => {
       const s = resumeLoop(d.state);
@@ -138,7 +140,9 @@ export async function driveLoop(
   return {
     kind: 'failed',
     loop: counts,
-    message: `${doc.state.failed} of ${doc.state.plan.total} items failed, more than MaxErrors ${doc.state.plan.maxErrors}${firstFailure ? ` (first: ${firstFailure})` : ''}`,
+    message:
+      `${doc.state.failed} of ${doc.state.plan.total} items failed, more than MaxErrors ` +
+      `${doc.state.plan.maxErrors}${firstFailure ? ` (first: ${firstFailure})` : ''}`,
   };
 }
 

@@ -218,7 +218,10 @@ export class ApprovalTickets {
     return r;
   }
 
-  /** Tells the execution's watchers (its page) that its ticket changed; the execution's own saves tell them in the save script. */
+  /**
+   * Tells the execution's watchers (its page) that its ticket changed; the execution's own saves tell them in
+   * the save script.
+   */
   private async changed(tag: string): Promise<void> {
     if (tag.startsWith('exec-')) await this.redis.publish(this.keys.executionEvents, tag);
   }

@@ -57,7 +57,8 @@ export async function ensureRedis(configured: string | undefined, log: Logger): 
   if (await answers(DEFAULT_URL)) return { url: DEFAULT_URL, stop: async () => {} };
   if (spawnSync('redis-server', ['--version']).error) {
     throw new ConfigError(
-      'no Redis answers on 127.0.0.1:6379 and redis-server is not on PATH: install it (apt install redis-server, brew install redis) or set REDIS_URL',
+      'no Redis answers on 127.0.0.1:6379 and redis-server is not on PATH: install it (apt install redis-server,' +
+        ' brew install redis) or set REDIS_URL',
     );
   }
   const dir = resolve('.opsgate/redis');

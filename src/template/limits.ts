@@ -69,7 +69,8 @@ export function checkValue(value: unknown): void {
       size += k.length + walk(x, level + 1);
       if (size > MAX_EXPANDED)
         throw new LimitExceeded(
-          `YAML aliases expand the template to more than ${MAX_EXPANDED.toLocaleString('en')} values and characters (the limit)`,
+          `YAML aliases expand the template to more than ${MAX_EXPANDED.toLocaleString('en')} values and ` +
+            `characters (the limit)`,
         );
     }
     onPath.delete(v);

@@ -187,7 +187,9 @@ function yamlProblem(e: YAMLError, lines: LineCounter, content: string): Templat
 }
 
 function jsonProblem(err: Error, content: string, doc: Document, lines: LineCounter): TemplateProblem {
-  const message = `not valid JSON: ${err.message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/, "[\s\S]*" is not valid JSON$/, '')}`;
+  const message =
+    `not valid JSON: ` +
+    `${err.message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/, "[\s\S]*" is not valid JSON$/, '')}`;
   const at = /position (\d+)/.exec(err.message);
   const offset = at ? Number(at[1]) : (doc.errors[0]?.pos[0] ?? content.length);
   const pos = lines.linePos(offset);

@@ -61,7 +61,8 @@ function refuseUnsupported(source: string): void {
   const code = stripClasses(source);
   if (/(?:^|[^\\])(?:\\\\)*\(\?<?[=!]/.test(code)) {
     throw new PatternError(
-      'lookaround ((?=, (?!, (?<=, (?<!) is only supported at the start of the pattern (lookahead) or at its end (lookbehind); the pattern must match in linear time',
+      'lookaround ((?=, (?!, (?<=, (?<!) is only supported at the start of the pattern (lookahead) or at its ' +
+        'end (lookbehind); the pattern must match in linear time',
     );
   }
   if (/(?:^|[^\\])(?:\\\\)*\\(?:[1-9]|k<)/.test(code))

@@ -48,7 +48,8 @@ function refusal(stack: Frame[], ref: string): Placement | undefined {
   if (stack.includes('arith')) return r(`is inside $((...)), where it would be arithmetic code: ${envAdvice(ref)}`);
   if (stack.at(-1) === 'sq')
     return r(
-      `is inside single quotes, where nothing is expanded: close them around it ('...'"{{ ${ref} }}"'...'), or ${envAdvice(ref)}`,
+      `is inside single quotes, where nothing is expanded: close them around it ('...'"{{ ${ref} }}"'...'), or ` +
+        `${envAdvice(ref)}`,
     );
   return undefined;
 }
@@ -244,7 +245,9 @@ function heredocBodies(
           if (r) {
             take(j, {
               kind: 'refused',
-              message: `{{ ${r.ref} }} is in a quoted here-document (<<'${doc.delimiter}'), where nothing is expanded: write <<${doc.delimiter}, or ${envAdvice(r.ref)}`,
+              message:
+                `{{ ${r.ref} }} is in a quoted here-document (<<'${doc.delimiter}'), where nothing is ` +
+                `expanded: write <<${doc.delimiter}, or ${envAdvice(r.ref)}`,
             });
             j = r.end - 1;
           }
@@ -309,7 +312,8 @@ function matchingParen(script: string, open: number, limit: number): number {
 export class ShellScriptError extends Error {}
 
 export const SCRIPT_NOT_ONE_STRING =
-  'a Script with {{ }} references must be one string (not Fn:: functions), so that each reference is placed as a variable';
+  'a Script with {{ }} references must be one string (not Fn:: functions), so that each reference is placed as ' +
+  'a variable';
 
 /**
  * The script to run and its variables: each reference becomes an expansion of OPSGATE_ARG_n, whose

@@ -156,12 +156,18 @@ function referenceProblem(
   const taskName = dot < 0 ? undefined : findName(tasks.keys(), head);
   if (taskName === undefined) {
     if (findName(params, head)) return undefined;
-    return `{{ ${ref} }}: no parameter${dot < 0 ? '' : ' or task'} named ${head}${hint(head, [...params, ...(dot < 0 ? [] : tasks.keys())])}`;
+    return (
+      `{{ ${ref} }}: no parameter${dot < 0 ? '' : ' or task'} named ${head}` +
+      `${hint(head, [...params, ...(dot < 0 ? [] : tasks.keys())])}`
+    );
   }
   const task = tasks.get(taskName)!;
   const output = ref.slice(dot + 1);
   if (!findName(task.outputs, output)) {
-    return `{{ ${ref} }}: task ${taskName} has no output ${output}${task.outputs.size ? ` (it has ${[...task.outputs].join(', ')})` : ''}`;
+    return (
+      `{{ ${ref} }}: task ${taskName} has no output ${output}` +
+      `${task.outputs.size ? ` (it has ${[...task.outputs].join(', ')})` : ''}`
+    );
   }
   if (at && !canRunBefore(task, at)) return `{{ ${ref} }}: task ${taskName} cannot have run before ${at.name}`;
   return undefined;

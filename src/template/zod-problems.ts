@@ -66,13 +66,10 @@ export function zodProblems(
     case 'invalid_format':
       return [{ path, message: `${issue.message.startsWith('Invalid') ? 'is not valid' : issue.message}${got}` }];
     case 'too_small':
-      if (issue.origin === 'number')
-        return [
-          {
-            path,
-            message: `${issue.message.startsWith('Too small') ? `must be at least ${issue.minimum}` : issue.message}${got}`,
-          },
-        ];
+      if (issue.origin === 'number') {
+        const said = issue.message.startsWith('Too small') ? `must be at least ${issue.minimum}` : issue.message;
+        return [{ path, message: `${said}${got}` }];
+      }
       return [{ path, message: issue.message }];
     case 'custom':
       // A refinement's message says what was wanted; the value says what was written.

@@ -47,7 +47,8 @@ export class DingTalkApi {
     if (!res.ok) {
       if (res.status === 401) this.token = undefined;
       throw new Error(
-        `DingTalk ${path} answered ${res.status}${json.code ? ` ${String(json.code)}: ${String(json.message ?? '')}` : ''}`,
+        `DingTalk ${path} answered ${res.status}` +
+          `${json.code ? ` ${String(json.code)}: ${String(json.message ?? '')}` : ''}`,
       );
     }
     return json;

@@ -129,7 +129,8 @@ export function homeView(home: Home, publicUrl: string): types.HomeView {
       text: {
         type: 'mrkdwn',
         text: cut(
-          `*Approval ${t.id}: ${t.title}*\nasked by ${t.requester ?? 'someone'} · ${t.approvals} of ${t.required} approvals`,
+          `*Approval ${t.id}: ${t.title}*\nasked by ${t.requester ?? 'someone'} · ${t.approvals} of ` +
+            `${t.required} approvals`,
           3000,
         ),
       },

@@ -21,7 +21,10 @@ function cardBlocks(card: ApprovalCard, directory: Directory): KnownBlock[] {
     return id ? `<@${id}>` : escapeMrkdwn(name);
   };
   const link = card.executionUrl ? `<${card.executionUrl}|${card.executionId}>` : '';
-  const head = `*${escapeMrkdwn(card.title)}*\n${[card.requester ? `Requested by ${mention(card.requester)}` : '', link].filter(Boolean).join(' · ')}${card.level ? `\n${escapeMrkdwn(card.level)}` : ''}`;
+  const head =
+    `*${escapeMrkdwn(card.title)}*\n` +
+    `${[card.requester ? `Requested by ${mention(card.requester)}` : '', link].filter(Boolean).join(' · ')}` +
+    `${card.level ? `\n${escapeMrkdwn(card.level)}` : ''}`;
   const state = card.outcome
     ? `${card.status === 'APPROVED' ? ':white_check_mark:' : ':no_entry:'} *${escapeMrkdwn(card.outcome)}*`
     : `Waiting for ${card.pending.map(mention).join(' ')}`;
@@ -65,7 +68,8 @@ function cardBlocks(card: ApprovalCard, directory: Directory): KnownBlock[] {
             said
               .map(
                 (c) =>
-                  `${mention(c.voter)} ${c.decision === 'AGREE' ? 'approved' : 'rejected'}: ${escapeMrkdwn(c.comment!)}`,
+                  `${mention(c.voter)} ${c.decision === 'AGREE' ? 'approved' : 'rejected'}: ` +
+                  `${escapeMrkdwn(c.comment!)}`,
               )
               .join('\n'),
           ),

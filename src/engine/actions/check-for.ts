@@ -94,7 +94,9 @@ export const checkFor: Action = {
     const because = seen.error ? `; ${seen.error}` : '';
     return {
       kind: 'failed',
-      message: `PropertySelector ${String(properties.PropertySelector).trim()} gave ${seen.shown}, ${expectation(properties)}${because}`,
+      message:
+        `PropertySelector ${String(properties.PropertySelector).trim()} gave ${seen.shown}, ` +
+        `${expectation(properties)}${because}`,
     };
   },
 };

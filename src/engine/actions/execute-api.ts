@@ -28,7 +28,10 @@ export function cloudRequestOf(p: Record<string, unknown>): CloudRequest {
 /** A failed call for people: which API, the API's Code and Message, and the RequestId support asks for. */
 export function describeCloudError(req: { service: string; api: string }, err: unknown): string {
   if (err instanceof CloudApiError) {
-    return `${req.service} ${req.api} failed: ${err.apiCode}: ${err.message}${err.requestId ? ` (RequestId ${err.requestId})` : ''}`;
+    return (
+      `${req.service} ${req.api} failed: ${err.apiCode}: ${err.message}` +
+      `${err.requestId ? ` (RequestId ${err.requestId})` : ''}`
+    );
   }
   return (err as Error).message;
 }

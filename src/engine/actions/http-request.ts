@@ -35,7 +35,9 @@ export const httpRequest: Action = {
       const e = err as Error;
       return {
         kind: 'failed',
-        message: `${method} ${url.origin}${url.pathname}: ${e.name === 'TimeoutError' ? `no answer in ${timeout / 1000}s` : e.message}`,
+        message:
+          `${method} ${url.origin}${url.pathname}: ` +
+          `${e.name === 'TimeoutError' ? `no answer in ${timeout / 1000}s` : e.message}`,
       };
     }
     const text = await res.text();

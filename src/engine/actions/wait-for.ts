@@ -89,14 +89,18 @@ export const waitFor: Action = {
     if (polls >= policy.retries) {
       return {
         kind: 'failed',
-        message: `PropertySelector ${selector} still gave ${last} after ${polls + 1} polls, ${expectation(properties)}${because}`,
+        message:
+          `PropertySelector ${selector} still gave ${last} after ${polls + 1} polls, ` +
+          `${expectation(properties)}${because}`,
       };
     }
     const nextAt = ports.now() + policy.delayMs(polls);
     const next: WaitData = { polls: polls + 1, nextAt, last };
     return {
       kind: 'wait',
-      message: `waiting: ${selector} is ${last}; poll ${polls + 2} of ${policy.retries + 1} at ${new Date(nextAt).toISOString()}`,
+      message:
+        `waiting: ${selector} is ${last}; poll ${polls + 2} of ${policy.retries + 1} at ` +
+        `${new Date(nextAt).toISOString()}`,
       data: { ...next },
       resumeAt: nextAt,
     };

@@ -47,14 +47,19 @@ export function loginRoutes(d: LoginDeps): Route[] {
       })
       .end();
   };
-  const form = (next: string, problem = '') => `<h1>Sign in to opsgate</h1>
+  const devModeNote =
+    '<p class="warn">Development mode: this console also works without signing in, from this machine only.</p>';
+  const form = (next: string, problem = '') =>
+    `<h1>Sign in to opsgate</h1>
 ${problem ? `<p class="warn" role="alert">${e(problem)}</p>` : ''}
 <form method="post" action="/login"><input type="hidden" name="next" value="${e(next)}">
-<p><label>API token<br><input type="password" name="token" autocomplete="current-password" size="48" required autofocus></label></p>
+<p><label>API token<br><input type="password" name="token" autocomplete="current-password" ` +
+    `size="48" required autofocus></label></p>
 <p><button>Sign in</button></p></form>
-<p>No token? Type <code>login</code> to the opsgate bot in Slack or DingTalk (<code>/opsgate login</code>, <code>@opsgate login</code>):
+<p>No token? Type <code>login</code> to the opsgate bot in Slack or DingTalk ` +
+    `(<code>/opsgate login</code>, <code>@opsgate login</code>):
 it answers you alone with a link that signs you in once, within ten minutes.</p>
-${d.access.devMode ? '<p class="warn">Development mode: this console also works without signing in, from this machine only.</p>' : ''}`;
+${d.access.devMode ? devModeNote : ''}`;
 
   return [
     {
@@ -67,7 +72,8 @@ ${d.access.devMode ? '<p class="warn">Development mode: this console also works 
         if (next !== '/' && !who.user)
           res.setHeader(
             'set-cookie',
-            `${NEXT_COOKIE}=${encodeURIComponent(next)}; Path=/login; HttpOnly; SameSite=Lax; Max-Age=${LOGIN_LINK_TTL_S}${d.secure ? '; Secure' : ''}`,
+            `${NEXT_COOKIE}=${encodeURIComponent(next)}; Path=/login; HttpOnly; SameSite=Lax; Max-Age=` +
+              `${LOGIN_LINK_TTL_S}${d.secure ? '; Secure' : ''}`,
           );
         await sendPage(
           res,
@@ -114,13 +120,15 @@ ${d.access.devMode ? '<p class="warn">Development mode: this console also works 
             res,
             410,
             'Sign-in link',
-            '<h1>This sign-in link does not work</h1><p class="warn">It was used already, it expired (links last ten minutes), or it was not made by opsgate. Type <code>login</code> to the bot for a new one.</p>',
+            '<h1>This sign-in link does not work</h1><p class="warn">It was used already, it expired (links ' +
+              'last ten minutes), or it was not made by opsgate. Type <code>login</code> to the bot for a new one.</p>',
           );
         await sendPage(
           res,
           200,
           'Sign in',
-          `<h1>Sign in to opsgate</h1><form method="post"><p>This link signs you in as <b>${e(user)}</b>, once.</p><p><button>Sign in as ${e(user)}</button></p></form>`,
+          `<h1>Sign in to opsgate</h1><form method="post"><p>This link signs you in as <b>${e(user)}</b>, ` +
+            `once.</p><p><button>Sign in as ${e(user)}</button></p></form>`,
         );
       },
     },
@@ -141,7 +149,8 @@ ${d.access.devMode ? '<p class="warn">Development mode: this console also works 
             res,
             410,
             'Sign-in link',
-            '<h1>This sign-in link does not work</h1><p class="warn">It was used already or it expired. Type <code>login</code> to the bot for a new one.</p>',
+            '<h1>This sign-in link does not work</h1><p class="warn">It was used already or it expired. Type ' +
+              '<code>login</code> to the bot for a new one.</p>',
           );
         let next = '/';
         try {
@@ -156,7 +165,8 @@ ${d.access.devMode ? '<p class="warn">Development mode: this console also works 
       method: 'POST',
       path: /^\/logout$/,
       async handle(req, res) {
-        // The cookie is cleared, and the session revoked: a copy of the cookie (another tab, a stolen one) stops working too.
+        // The cookie is cleared, and the session revoked: a copy of the cookie (another tab, a stolen one)
+        // stops working too.
         const { session } = await d.access.who(req);
         if (session) await d.access.signOut(session);
         res.writeHead(303, { location: '/login', 'set-cookie': clearedCookie(d.secure) }).end();

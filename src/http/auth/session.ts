@@ -52,7 +52,10 @@ export function readSession(secret: string, token: string, now = Date.now()): Se
  * frame or fetch carries it; POSTs need the CSRF token besides.
  */
 export function sessionCookie(token: string, secure: boolean): string {
-  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_TTL_MS / 1000}${secure ? '; Secure' : ''}`;
+  return (
+    `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_TTL_MS / 1000}` +
+    `${secure ? '; Secure' : ''}`
+  );
 }
 
 export function clearedCookie(secure: boolean): string {

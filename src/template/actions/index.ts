@@ -65,7 +65,8 @@ export function actionNameProblem(action: string, knownTemplates?: ReadonlySet<s
     : closest(action, [...builtins.values(), ...(knownTemplates ?? [])]);
   if (near) return `unknown action ${action} (did you mean ${near}?)`;
   return namespaced
-    ? `unknown action ${action}: not a built-in action (${Object.keys(BUILTIN_ACTIONS).join(', ')}) nor ACS::Product::Name`
+    ? `unknown action ${action}: not a built-in action (${Object.keys(BUILTIN_ACTIONS).join(', ')}) nor ACS::` +
+        `Product::Name`
     : `unknown action ${action}: not a built-in action, ACS::Product::Name or a template in the store`;
 }
 
