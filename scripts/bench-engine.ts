@@ -631,7 +631,8 @@ export async function runEngineBench(opts: EngineBenchOptions): Promise<void> {
   const admin = connect(redisUrl);
   try {
     print(
-      `\nengine: Redis ${version} at ${redisUrl}, ${cpus().length} cores; anchors are raw BullMQ on the same Redis, in this run`,
+      `\nengine: Redis ${version} at ${redisUrl}, ${cpus().length} cores; anchors are raw BullMQ on the same ` +
+        `Redis, in this run`,
     );
 
     // Warm-up (JIT, script cache), not reported.
@@ -639,7 +640,8 @@ export async function runEngineBench(opts: EngineBenchOptions): Promise<void> {
     await engineRate(redisUrl, admin, 200, 10);
 
     print(
-      `rate: ${num(rateCount)} executions of ${NOOP} (3 x ACS::Sleep PT0S) vs ${num(rateCount)} raw 3-job chains (each job adds the next), queued before the worker starts, timed from its first job; median of 3`,
+      `rate: ${num(rateCount)} executions of ${NOOP} (3 x ACS::Sleep PT0S) vs ${num(rateCount)} raw 3-job ` +
+        `chains (each job adds the next), queued before the worker starts, timed from its first job; median of 3`,
     );
     print(row('what', 'anchor', 'opsgate', 'ratio'));
     const goals: string[] = [];
@@ -660,7 +662,8 @@ export async function runEngineBench(opts: EngineBenchOptions): Promise<void> {
       );
       goals.push(`c${c} ${met(r >= 0.5)}`);
       notes.push(
-        `c${c}: CPU node ${num(raw.cpu.node)}% redis ${num(raw.cpu.redis)}% (raw) / node ${num(eng.cpu.node)}% redis ${num(eng.cpu.redis)}% (opsgate); executions.start ${num(eng.startsPerSecond ?? 0)}/s`,
+        `c${c}: CPU node ${num(raw.cpu.node)}% redis ${num(raw.cpu.redis)}% (raw) / node ${num(eng.cpu.node)}% ` +
+          `redis ${num(eng.cpu.redis)}% (opsgate); executions.start ${num(eng.startsPerSecond ?? 0)}/s`,
       );
     }
     for (const n of notes) print(`  ${n}`);
@@ -673,8 +676,10 @@ export async function runEngineBench(opts: EngineBenchOptions): Promise<void> {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ');
     print(
-      `Redis calls (MONITOR, commands naming the prefix): raw 3-job chain ${calls.chain.top} (+${calls.chain.inScripts} inside scripts); ` +
-        `opsgate 3-task execution ${calls.engine.top} (+${calls.engine.inScripts}); approval vote to end ${calls.approval.top} (+${calls.approval.inScripts})`,
+      `Redis calls (MONITOR, commands naming the prefix): raw 3-job chain ${calls.chain.top} (+` +
+        `${calls.chain.inScripts} inside scripts); ` +
+        `opsgate 3-task execution ${calls.engine.top} (+${calls.engine.inScripts}); approval vote to end ` +
+        `${calls.approval.top} (+${calls.approval.inScripts})`,
     );
     print(`  opsgate execution: ${top(calls.engine)}`);
     print(`  raw chain: ${top(calls.chain)}`);
@@ -700,13 +705,15 @@ export async function runEngineBench(opts: EngineBenchOptions): Promise<void> {
       ),
     );
     print(
-      `  anchor: queue.add called -> processor start (from add's return: p50 ${add.alt.p50.toFixed(2)}, p99 ${add.alt.p99.toFixed(2)} ms); ` +
+      `  anchor: queue.add called -> processor start (from add's return: p50 ${add.alt.p50.toFixed(2)}, p99 ` +
+        `${add.alt.p99.toFixed(2)} ms); ` +
         `opsgate from the vote's call: p50 ${appr.alt.p50.toFixed(2)}, p99 ${appr.alt.p99.toFixed(2)} ms; ` +
         `by the task's startDate (1 ms steps): p50 ${appr.extra!.p50.toFixed(0)}, p99 ${appr.extra!.p99.toFixed(0)} ms`,
     );
 
     print(
-      `memory: ${num(memoryCount)} executions Waiting at ACS::Approve (${APPROVAL}) vs ${num(memoryCount)} raw waiting jobs (500 B payload); MEMORY USAGE over the prefix's keys`,
+      `memory: ${num(memoryCount)} executions Waiting at ACS::Approve (${APPROVAL}) vs ${num(memoryCount)} raw ` +
+        `waiting jobs (500 B payload); MEMORY USAGE over the prefix's keys`,
     );
     print(row('what', 'anchor', 'opsgate', 'ratio'));
     const job = await rawJobMemory(redisUrl, admin, memoryCount);
@@ -733,7 +740,8 @@ export async function runEngineBench(opts: EngineBenchOptions): Promise<void> {
         .join(', ')}`,
     );
     print(
-      `  INFO used_memory delta per item (noisy if others share the Redis): raw ${num(job.infoDeltaPerItem)} B, opsgate ${num(mem.infoDeltaPerItem)} B; keys: raw ${num(job.keys)}, opsgate ${num(mem.keys)}`,
+      `  INFO used_memory delta per item (noisy if others share the Redis): raw ${num(job.infoDeltaPerItem)} B, ` +
+        `opsgate ${num(mem.infoDeltaPerItem)} B; keys: raw ${num(job.keys)}, opsgate ${num(mem.keys)}`,
     );
     print(`goal: under 2 KB per Waiting execution -> ${met(mem.bytesPerItem < 2048)}`);
   } finally {

@@ -63,7 +63,8 @@ export async function runVoteBench(redisUrl: string, tickets = 2000, concurrency
     await rt.producer.notifications.obliterate({ force: true });
 
     console.log(
-      `votes: ${path.length.toLocaleString('en')} approvals on ${tickets.toLocaleString('en')} tickets, ${concurrency} concurrent voters`,
+      `votes: ${path.length.toLocaleString('en')} approvals on ${tickets.toLocaleString('en')} tickets, ` +
+        `${concurrency} concurrent voters`,
     );
     console.log(row('what', 'anchor', 'opsgate', 'ratio'));
     console.log(
