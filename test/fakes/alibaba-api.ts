@@ -2,7 +2,10 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** One request the fake received: RPC Action (or `ROA METHOD /path`), its parameters, and whether it was signed right. */
+/**
+ * One request the fake received: RPC Action (or `ROA METHOD /path`), its parameters, and whether it was signed
+ * right.
+ */
 export interface AlibabaCall {
   action: string;
   params: Record<string, string>;
@@ -324,8 +327,11 @@ export class FakeAlibabaApi {
     const resource = keys.length
       ? `${url.pathname}?${keys.map((k) => `${k}=${url.searchParams.get(k)}`).join('&')}`
       : url.pathname;
-    const toSign = `${req.method}\n${h.accept ?? ''}\n${h['content-md5'] ?? ''}\n${h['content-type'] ?? ''}\n${h.date ?? ''}\n${acs}${resource}`;
-    const expected = `acs ${this.accessKeyId}:${createHmac('sha1', this.accessKeySecret).update(toSign).digest('base64')}`;
+    const toSign =
+      `${req.method}\n${h.accept ?? ''}\n${h['content-md5'] ?? ''}\n${h['content-type'] ?? ''}\n` +
+      `${h.date ?? ''}\n${acs}${resource}`;
+    const expected =
+      `acs ${this.accessKeyId}:` + `${createHmac('sha1', this.accessKeySecret).update(toSign).digest('base64')}`;
     const signatureOk = h.authorization === expected;
     this.calls.push({
       action: `ROA ${req.method} ${url.pathname}`,

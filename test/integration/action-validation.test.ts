@@ -4,7 +4,8 @@ import { callApi, startOpsgate, type Opsgate } from '../support/harness.js';
 
 const TOKEN = 'api-token-for-tests-0123456789';
 const approval = (props: string) =>
-  `FormatVersion: OOS-2019-06-01\nTasks:\n  - Name: approveDeploy\n    Action: ACS::Approve\n    Properties:\n${props}  - Name: deploy\n    Action: ACS::Sleep\n    Properties: { Duration: PT1S }\n`;
+  `FormatVersion: OOS-2019-06-01\nTasks:\n  - Name: approveDeploy\n    Action: ACS::Approve\n    Properties:\n` +
+  `${props}  - Name: deploy\n    Action: ACS::Sleep\n    Properties: { Duration: PT1S }\n`;
 const calling = (action: string) =>
   `FormatVersion: OOS-2019-06-01\nTasks:\n  - Name: step\n    Action: ${action}\n    Properties: {}\n`;
 
@@ -20,7 +21,9 @@ describe('the template API checks every action and its Properties', () => {
 
   const call = (action: string, body: unknown) => callApi(og, TOKEN, action, body);
 
-  test('CreateTemplate refuses MinRequiredApprovls: 2 (a typo that would lower the approval to one person)', async () => {
+  const refusesApprovalsTypo =
+    'CreateTemplate refuses MinRequiredApprovls: 2 (a typo that would lower the approval to one person)';
+  test(refusesApprovalsTypo, async () => {
     const r = await call('CreateTemplate', {
       TemplateName: 'typo-approval',
       Content: approval('      Approvers: [bob, carol]\n      MinRequiredApprovls: 2\n'),
@@ -29,7 +32,10 @@ describe('the template API checks every action and its Properties', () => {
     assert.equal(r.body.Code, 'InvalidTemplate');
     assert.match(
       r.body.Message,
-      /Tasks\[0\]\.Properties\.MinRequiredApprovls \(line 7, column 7\): unknown key MinRequiredApprovls \(did you mean MinRequiredApprovals\?\)/,
+      new RegExp(
+        /Tasks\[0\]\.Properties\.MinRequiredApprovls \(line 7, column 7\): /.source +
+          /unknown key MinRequiredApprovls \(did you mean MinRequiredApprovals\?\)/.source,
+      ),
     );
     assert.equal((await call('GetTemplate', { TemplateName: 'typo-approval' })).status, 404);
   });

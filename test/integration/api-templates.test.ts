@@ -6,7 +6,8 @@ import { startOpsgate, type Opsgate } from '../support/harness.js';
 
 const TOKEN = 'api-token-for-tests-0123456789';
 const content = (d: string) =>
-  `FormatVersion: OOS-2019-06-01\nDescription: ${d}\nParameters:\n  env: { Type: String, AllowedValues: [dev, prod] }\nTasks:\n  - Name: nap\n    Action: ACS::Sleep\n    Properties: { Duration: PT1S }\n`;
+  `FormatVersion: OOS-2019-06-01\nDescription: ${d}\nParameters:\n  env: { Type: String, AllowedValues: [dev, ` +
+  `prod] }\nTasks:\n  - Name: nap\n    Action: ACS::Sleep\n    Properties: { Duration: PT1S }\n`;
 const DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 describe('the template store through /api', () => {
@@ -57,7 +58,8 @@ describe('the template store through /api', () => {
     assert.equal(t.Hash, createHash('sha256').update(source).digest('hex'));
     assert.equal(
       t.Description,
-      '{"en": "Creates an ECS image", "zh-cn": "创建一个ECS镜像", "name-en": "Create Image", "name-zh-cn": "创建镜像", "categories": ["image_manage", "application_manage"]}',
+      '{"en": "Creates an ECS image", "zh-cn": "创建一个ECS镜像", "name-en": "Create Image", "name-zh-cn": "创建镜像", ' +
+        '"categories": ["image_manage", "application_manage"]}',
     );
     assert.deepEqual(
       { ...t, Hash: 0, CreatedDate: 0, UpdatedDate: 0, TemplateId: 0, Description: 0 },
@@ -106,7 +108,9 @@ describe('the template store through /api', () => {
     );
     const v2 = await call('UpdateTemplate', {
       TemplateName: 'my-runbook',
-      Content: `{"FormatVersion":"OOS-2019-06-01","Tasks":[{"Name":"a","Action":"ACS::Sleep","Properties":{"Duration":"PT1S"}}]}`,
+      Content:
+        `{"FormatVersion":"OOS-2019-06-01","Tasks":[{"Name":"a","Action":"ACS::Sleep","Properties":` +
+        `{"Duration":"PT1S"}}]}`,
       VersionName: 'json',
     });
     assert.equal(v2.body.Template.TemplateVersion, 'v2');
@@ -204,13 +208,15 @@ describe('the template store through /api', () => {
     );
     const bad = await call('ValidateTemplateContent', {
       Content:
-        'FormatVersion: OOS-2019-06-01\nTasks:\n  - Name: a\n    Action: ACS::Sleep\n    OnSuccess: b\n    Propertiez: {}\n',
+        'FormatVersion: OOS-2019-06-01\nTasks:\n  - Name: a\n    Action: ACS::Sleep\n    OnSuccess: b\n    ' +
+        'Propertiez: {}\n',
     });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.Code, 'InvalidTemplate');
     assert.equal(
       bad.body.Message,
-      'Tasks[0].Propertiez (line 6, column 5): unknown key Propertiez (did you mean Properties?)\nTasks[0].OnSuccess (line 5, column 16): b is not a task name, ACS::NEXT or ACS::END',
+      'Tasks[0].Propertiez (line 6, column 5): unknown key Propertiez (did you mean ' +
+        'Properties?)\nTasks[0].OnSuccess (line 5, column 16): b is not a task name, ACS::NEXT or ACS::END',
     );
   });
 

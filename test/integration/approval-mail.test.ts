@@ -137,7 +137,10 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
       body: new URLSearchParams(form),
     });
 
-  test('one mail per approver, own links; GET shows and never votes; POST votes once; the run resumes; refusals change nothing', async () => {
+  const oneMailPer =
+    'one mail per approver, own links; GET shows and never votes; POST votes once; the run resumes; refusals ' +
+    'change nothing';
+  test(oneMailPer, async () => {
     const run = await startRun();
     const ticketId = await waiting(run.id);
     const mails = await mailApprovers(ticketId);
@@ -222,7 +225,8 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
       assert.match(await r.text(), /not valid/);
     }
     // Expired: rightly signed, past its time.
-    const expired = `${pageUrl}/approve/${createLink(SECRET, { ticketId, approver: 'dave', expiresAt: Date.now() - 1000 })}`;
+    const expired =
+      `${pageUrl}/approve/` + `${createLink(SECRET, { ticketId, approver: 'dave', expiresAt: Date.now() - 1000 })}`;
     assert.equal((await fetch(expired)).status, 410);
     const late = await post(expired, { decision: 'approve' });
     assert.equal(late.status, 410);
@@ -297,7 +301,9 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
     assert.equal(linkExpiry({ createDate, spec }, 1_000_000), 1_000_000 + 7 * 24 * 3600_000, 'else 7 days');
   });
 
-  test('sendMail: AUTH over STARTTLS; a refused password and an untrusted certificate fail without the password', async () => {
+  const sendMailAuth =
+    'sendMail: AUTH over STARTTLS; a refused password and an untrusted certificate fail without the password';
+  test(sendMailAuth, async () => {
     const authed = await smtp({ user: 'opsgate', pass: SMTP_PASSWORD });
     const msg = { to: ['bob@example.com'], subject: 'hi', text: 'hello', html: '<p>hello</p>' };
     const cfg = {

@@ -62,7 +62,9 @@ describe('approvals: levels, ANY/ALL, criteria, rules, tickets in the DMS shape'
     og.rt.approvals.vote(ticket, og.rt.directory.user(who), decision, comment);
   const detail = async (ticket: string) => (await call('GetApprovalDetail', { WorkflowInstanceId: ticket })).body;
 
-  test('two levels (ANY team lead, then ALL DBAs only for env=prod) from a template, and the DMS detail of each step', async () => {
+  const twoLevelsAny =
+    'two levels (ANY team lead, then ALL DBAs only for env=prod) from a template, and the DMS detail of each step';
+  test(twoLevelsAny, async () => {
     const dev = await start('two-level', { env: 'dev' });
     const devTicket = await waiting(dev.id);
     const d0 = await detail(devTicket);
@@ -204,7 +206,9 @@ describe('approvals: levels, ANY/ALL, criteria, rules, tickets in the DMS shape'
     }
   });
 
-  test('GetApprovalDetail: XML with Format=XML; MissingWorkflowInstanceId and an unknown id as DMS answers them', async () => {
+  const getApprovalDetailXml =
+    'GetApprovalDetail: XML with Format=XML; MissingWorkflowInstanceId and an unknown id as DMS answers them';
+  test(getApprovalDetailXml, async () => {
     const r = await call('CreateApproval', { Title: 'x', Approvers: ['bob'] });
     const xml = await fetch(`${og.url}/api/GetApprovalDetail`, {
       method: 'POST',
@@ -317,7 +321,8 @@ describe('approvals: levels, ANY/ALL, criteria, rules, tickets in the DMS shape'
       (await call('ApproveOrder', { WorkflowInstanceId: ticket, ApprovalType: 'TRANSFER' }, 'bob')).body.ErrorCode,
       'MissingNewApprover',
     );
-    // frank is on the list already; bob hands over to a new person after adding one to the directory? use erin->? all are listed: withdraw instead
+    // frank is on the list already; bob hands over to a new person after adding one to the directory? use
+    // erin->? all are listed: withdraw instead
     assert.equal(
       (await call('ApproveOrder', { WorkflowInstanceId: ticket, ApprovalType: 'CANCEL' }, 'bob')).status,
       403,

@@ -114,7 +114,9 @@ for (const adapter of adapters) {
         return e.tasks.approve?.data?.ticketId as string | undefined;
       }, 'the ticket');
 
-    test('start, approve twice with a double click and a non-approver in between, finish; read the ticket', async () => {
+    const startApproveTwice =
+      'start, approve twice with a double click and a non-approver in between, finish; read the ticket';
+    test(startApproveTwice, async () => {
       const started = await chat.command('alice', `run two-approvals target=${target.url}`);
       const execId = /exec-[0-9a-f]+/.exec(started)![0];
       const ticket = await ticketOf(execId);

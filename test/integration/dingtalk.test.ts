@@ -126,7 +126,9 @@ describe('DingTalk robot: bad frames, expired sessions, a dropped socket', () =>
 });
 
 describe('DingTalk without a card template', () => {
-  test("the approval is an actionCard whose buttons open each approver's own signed link, and the link votes", async () => {
+  const theApprovalIs =
+    "the approval is an actionCard whose buttons open each approver's own signed link, and the link votes";
+  test(theApprovalIs, async () => {
     const target = await new Target().start();
     const fake = await new FakeDingTalk().start();
     const og = await startOpsgate({

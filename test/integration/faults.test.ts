@@ -182,7 +182,8 @@ async function stuckReport(rt: Runtime, loops: LoopStore, id: string): Promise<{
   const jobLines = await Promise.all(
     jobs.map(
       async (j) =>
-        `${j.id} ${await j.getState()} attempts=${j.attemptsMade} stalled=${j.stalledCounter}${j.failedReason ? ` reason=${j.failedReason}` : ''}`,
+        `${j.id} ${await j.getState()} attempts=${j.attemptsMade} stalled=${j.stalledCounter}` +
+        `${j.failedReason ? ` reason=${j.failedReason}` : ''}`,
     ),
   );
   const unqueued = doc
@@ -201,10 +202,19 @@ async function stuckReport(rt: Runtime, loops: LoopStore, id: string): Promise<{
         : unqueued.length
           ? 'loop item started in the loop state, never enqueued'
           : `${hash.status} at ${e.current}, loop running`;
+  const loopState = doc
+    ? JSON.stringify({
+        running: doc.state.running,
+        next: doc.state.next,
+        ended: doc.state.ended,
+        finished: doc.state.finished,
+      })
+    : 'none';
   const lines = [
-    `${id} [${kind}]: stored status=${hash.status} runner=${JSON.stringify(hash.runner)} current=${e.current} message=${e.statusMessage ?? ''}`,
+    `${id} [${kind}]: stored status=${hash.status} runner=${JSON.stringify(hash.runner)} current=${e.current} ` +
+      `message=${e.statusMessage ?? ''}`,
     `  tasks ${JSON.stringify(tasks)}`,
-    `  loop ${doc ? JSON.stringify({ running: doc.state.running, next: doc.state.next, ended: doc.state.ended, finished: doc.state.finished }) : 'none'} items [${items.join(' ')}]`,
+    `  loop ${loopState} items [${items.join(' ')}]`,
     `  tickets ${JSON.stringify(tickets)}`,
     ...jobLines.map((l) => `  job ${l}`),
   ];
@@ -378,26 +388,32 @@ describe('faults', () => {
       statusCount[last.get(id)?.status ?? '?'] = (statusCount[last.get(id)?.status ?? '?'] ?? 0) + 1;
 
     t.diagnostic(
-      `executions ${ids.length}: ${JSON.stringify(statusCount)}; kills ${pool.kills}; workers started ${pool.all.length}`,
+      `executions ${ids.length}: ${JSON.stringify(statusCount)}; kills ${pool.kills}; workers started ` +
+        `${pool.all.length}`,
     );
     t.diagnostic(
-      `keys recorded done ${done.filter((d) => d.status === 'Success').length}; target hits ${target.hits.length}; keys sent more than once ${duplicated.length} (${extraSends} extra sends)`,
+      `keys recorded done ${done.filter((d) => d.status === 'Success').length}; target hits ` +
+        `${target.hits.length}; keys sent more than once ${duplicated.length} (${extraSends} extra sends)`,
     );
     for (const [k, times] of duplicated.slice(0, 10)) t.diagnostic(`  sent ${times.length}x: ${k}`);
     t.diagnostic(
-      `votes ${JSON.stringify(voteOutcomes)}; failed step jobs ${failedJobs.length}; worker error lines ${pool.errors.length}; workers that died by themselves ${pool.crashes.length}`,
+      `votes ${JSON.stringify(voteOutcomes)}; failed step jobs ${failedJobs.length}; worker error lines ` +
+        `${pool.errors.length}; workers that died by themselves ${pool.crashes.length}`,
     );
     for (const l of failedLines.slice(0, 10)) t.diagnostic(`  failed job ${l}`);
     for (const l of pool.errors.slice(0, 10)) t.diagnostic(`  worker: ${l.slice(0, 300)}`);
     for (const l of pool.crashes.slice(0, 5)) t.diagnostic(`  crash: ${l.slice(0, 300)}`);
     t.diagnostic(
-      `time: kill phase ${((killsDone - killStart) / 1000).toFixed(1)} s, settled ${((ended - killsDone) / 1000).toFixed(1)} s after the last kill, ${((ended - began) / 1000).toFixed(1)} s in all`,
+      `time: kill phase ${((killsDone - killStart) / 1000).toFixed(1)} s, settled ` +
+        `${((ended - killsDone) / 1000).toFixed(1)} s after the last kill, ` +
+        `${((ended - began) / 1000).toFixed(1)} s in all`,
     );
 
     assert.equal(repeats.length, 0, `finished work sent again:\n${repeats.slice(0, 20).join('\n')}`);
     assert.ok(
       settled && stuck.length === 0,
-      `${stuck.length} executions still Queued/Running/Waiting ${((ended - killsDone) / 1000).toFixed(0)} s after the last kill: ${stuck.slice(0, 10).join(', ')}`,
+      `${stuck.length} executions still Queued/Running/Waiting ${((ended - killsDone) / 1000).toFixed(0)} s ` +
+        `after the last kill: ${stuck.slice(0, 10).join(', ')}`,
     );
     assert.deepEqual(notSuccess, [], 'every execution ends Success');
     assert.deepEqual(
@@ -583,7 +599,8 @@ describe('faults', () => {
     assert.equal(target.hits.length, COUNT * (ITEMS + 1), 'nothing else was sent again');
     assert.equal(await second.rt.producer.steps.getFailedCount(), 0, 'no step job failed');
     t.diagnostic(
-      `${COUNT} executions waited through a Redis SIGKILL and restart and ended Success; ${((Date.now() - began) / 1000).toFixed(1)} s`,
+      `${COUNT} executions waited through a Redis SIGKILL and restart and ended Success; ` +
+        `${((Date.now() - began) / 1000).toFixed(1)} s`,
     );
   });
 });

@@ -62,7 +62,9 @@ describe('no way around an approval', () => {
       return e.status === 'Waiting' && e.current === task && (!message || message.test(e.statusMessage ?? '')) && e;
     }, `${id} waiting at ${task}`);
 
-  test('Debug: ExecuteTask cannot jump over the approval; no ticket is skipped and the guarded task never runs', async () => {
+  const debugCannotJumpApproval =
+    'Debug: ExecuteTask cannot jump over the approval; no ticket is skipped and the guarded task never runs';
+  test(debugCannotJumpApproval, async () => {
     const id = await start('guarded', { Mode: 'Debug' });
     await waitingAt(id, 'prepare');
     const jump = await call('NotifyExecution', { ExecutionId: id, NotifyType: 'ExecuteTask', TaskName: 'deploy' });
@@ -143,9 +145,12 @@ describe('no way around an approval', () => {
     assert.equal(target.hitsTo('/deploy').length, deployed);
   });
 
-  test('templates have owners: only the creator and admins change them; files are read-only through the API', async () => {
+  const templatesHaveOwners =
+    'templates have owners: only the creator and admins change them; files are read-only through the API';
+  test(templatesHaveOwners, async () => {
     const content =
-      'FormatVersion: OOS-2019-06-01\nTasks:\n  - { Name: approve, Action: ACS::Approve, Properties: { Approvers: [carol] } }\n';
+      'FormatVersion: OOS-2019-06-01\nTasks:\n  - { Name: approve, Action: ACS::Approve, Properties: { ' +
+      'Approvers: [carol] } }\n';
     assert.equal((await call('CreateTemplate', { TemplateName: 'bobs-runbook', Content: content }, 'bob')).status, 200);
     const stripped =
       'FormatVersion: OOS-2019-06-01\nTasks:\n  - { Name: wait, Action: ACS::Sleep, Properties: { Duration: PT1S } }\n';
@@ -215,7 +220,9 @@ describe('no way around an approval', () => {
     await until(async () => (await exec(paused)).status === 'Success', 'the paused run to go on');
   });
 
-  test('a runbook that asks for approval starts only for a directory user (the CLI, a token of someone unknown)', async () => {
+  const aRunbookThat =
+    'a runbook that asks for approval starts only for a directory user (the CLI, a token of someone unknown)';
+  test(aRunbookThat, async () => {
     for (const owner of [undefined, 'mallory']) {
       await assert.rejects(
         og.rt.executions.start({
@@ -238,7 +245,9 @@ describe('no way around an approval', () => {
     assert.ok(free.id);
   });
 
-  test('cancelling closes the ticket: the card loses its buttons, votes are refused, the waiting list drops it', async () => {
+  const cancellingClosesThe =
+    'cancelling closes the ticket: the card loses its buttons, votes are refused, the waiting list drops it';
+  test(cancellingClosesThe, async () => {
     const deployed = target.hitsTo('/deploy').length;
     const cookie = await signIn(og, TOKENS.alice);
     const r = await consolePost(og, '/console/command', { text: `run guarded target=${target.base}` }, cookie);

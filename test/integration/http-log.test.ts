@@ -6,7 +6,10 @@ import { createLogger } from '../../src/log.js';
 import { createHttpServer } from '../../src/http/server.js';
 import { sendJson } from '../../src/http/respond.js';
 
-test('each request has an id (a sane X-Request-Id is kept) on its answer and its log lines; credential paths are not logged', async () => {
+const eachRequestHas =
+  'each request has an id (a sane X-Request-Id is kept) on its answer and its log lines; credential paths are ' +
+  'not logged';
+test(eachRequestHas, async () => {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(c: Buffer, _e, done) {

@@ -16,7 +16,9 @@ describe('hostile template input through /api', () => {
 
   const call = (action: string, body: unknown) => callApi(og, TOKEN, action, body);
 
-  test('an alias bomb is answered 400 InvalidTemplate naming the limit, by CreateTemplate and ValidateTemplateContent', async () => {
+  const anAliasBomb =
+    'an alias bomb is answered 400 InvalidTemplate naming the limit, by CreateTemplate and ValidateTemplateContent';
+  test(anAliasBomb, async () => {
     for (const brokenIndent of [true, false]) {
       const Content = aliasBomb({ brokenIndent });
       const created = await call('CreateTemplate', { TemplateName: 'laughs', Content });

@@ -71,7 +71,9 @@ describe('jq limits through the engine and the API', () => {
     assert.ok(refused.at - t < 8000, `answered after ${refused.at - t} ms`);
   });
 
-  test('a parameter value in a selector is data: the program is unchanged and the value comes out as data', async () => {
+  const aParameterValue =
+    'a parameter value in a selector is data: the program is unchanged and the value comes out as data';
+  test(aParameterValue, async () => {
     const created = await call('CreateTemplate', {
       TemplateName: 'selector-data',
       Content: template({

@@ -67,7 +67,9 @@ describe('approvals announced by a DingTalk robot and by mail; a mail-only appro
       15_000,
     );
 
-  test('the robot gets the message of the template, signed, with the approvers @-mentioned and the execution link', async () => {
+  const theRobotGets =
+    'the robot gets the message of the template, signed, with the approvers @-mentioned and the execution link';
+  test(theRobotGets, async () => {
     const e = await start('robot-approval', { webHookUrl: robot.url, robotSecret: 'SECrobotsecret' });
     await status(e.id, 'Waiting');
     const msg = await until(() => robot.messages[0], 'the robot message');
@@ -135,7 +137,9 @@ describe('approvals announced by a DingTalk robot and by mail; a mail-only appro
     assert.equal(robot.messages.length, before);
   });
 
-  test('a robot gets at most 20 messages a minute: the 21st waits for the next minute instead of being throttled', async () => {
+  const aRobotGets =
+    'a robot gets at most 20 messages a minute: the 21st waits for the next minute instead of being throttled';
+  test(aRobotGets, async () => {
     const busy = await new FakeDingTalkRobot({ accessToken: 'busy-robot' }).start();
     try {
       const runs = await Promise.all(
@@ -156,7 +160,9 @@ describe('approvals announced by a DingTalk robot and by mail; a mail-only appro
     }
   });
 
-  test('a webhook that answers 500 leaves the execution Waiting, approvable in chat, and the failure is recorded', async () => {
+  const aWebhookThat =
+    'a webhook that answers 500 leaves the execution Waiting, approvable in chat, and the failure is recorded';
+  test(aWebhookThat, async () => {
     robot.httpStatusNext(500);
     for (let i = 0; i < 10; i++) robot.httpStatusNext(500);
     const e = await start('robot-approval', {

@@ -111,7 +111,10 @@ describe('NoEcho values and inline secrets never show', () => {
       return inThread.some((m) => m.text.includes(`${id}: echoes-secret`)) && inThread;
     }, 'the end message in the thread');
 
-  test('a NoEcho value echoed by a script, kept in outputs and quoted in a failure is ****** in the API, the page and chat', async () => {
+  const aNoechoValue =
+    'a NoEcho value echoed by a script, kept in outputs and quoted in a failure is ****** in the API, the page ' +
+    'and chat';
+  test(aNoechoValue, async () => {
     assert.equal((await call('CreateTemplate', { TemplateName: 'echoes-secret', Content: ECHOES })).status, 200);
     const r = await consolePost(
       og,

@@ -21,7 +21,8 @@ after(async () => {
 });
 
 const content = (d: string) =>
-  `FormatVersion: OOS-2019-06-01\nDescription: ${d}\nTasks:\n  - Name: a\n    Action: ACS::Sleep\n    Properties: { Duration: PT1S }\n`;
+  `FormatVersion: OOS-2019-06-01\nDescription: ${d}\nTasks:\n  - Name: a\n    Action: ACS::Sleep\n    ` +
+  `Properties: { Duration: PT1S }\n`;
 
 test('templates: versions v1, v2 on change, none for the same content; SHA-256 hash', async () => {
   const store = new TemplateStore(redis, keys(prefix));
@@ -114,7 +115,10 @@ test('tickets: created once per key; a person counts once; one call completes th
   assert.equal((await tickets.ballot('1 OR 1', 'bob', 'AGREE', undefined, 'x')).outcome, 'missing');
 });
 
-test('tickets: open() lists the open ones newest first and drops hints of tickets closed any way (a rejection closes in the ballot)', async () => {
+const ticketsOpenLists =
+  'tickets: open() lists the open ones newest first and drops hints of tickets closed any way (a rejection ' +
+  'closes in the ballot)';
+test(ticketsOpenLists, async () => {
   const tickets = new ApprovalTickets(redis, keys(prefix));
   const spec = {
     levels: [{ name: 'L1', mode: 'MIN' as const, min: 1, approvers: ['bob'] }],

@@ -68,7 +68,9 @@ describe('triggers start child executions', () => {
     assert.ok((await children(exec.id)).length <= fired + 1, 'a cancelled timer stops firing');
   });
 
-  test('TriggerExecution: a matching event starts a child with the trigger outputs; others are recorded and ignored', async () => {
+  const triggerExecutionMatching =
+    'TriggerExecution: a matching event starts a child with the trigger outputs; others are recorded and ignored';
+  test(triggerExecutionMatching, async () => {
     const exec = await og.rt.executions.start({
       templateName: 'on-event',
       parameters: { base: target.base },

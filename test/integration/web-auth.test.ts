@@ -47,7 +47,9 @@ describe('the web side without development mode: sign-in, sessions, CSRF, roles,
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('nothing but health, sign-in and signed links is open: pages redirect to sign-in, the rest answers 401', async () => {
+  const nothingButHealth =
+    'nothing but health, sign-in and signed links is open: pages redirect to sign-in, the rest answers 401';
+  test(nothingButHealth, async () => {
     const page = await fetch(`${og.url}/`, { redirect: 'manual', headers: html });
     assert.equal(page.status, 303);
     assert.equal(page.headers.get('location'), '/login');
@@ -67,7 +69,9 @@ describe('the web side without development mode: sign-in, sessions, CSRF, roles,
     assert.equal((await fetch(`${og.url}/login`)).status, 200);
   });
 
-  test('sign in with an API token: an HttpOnly, SameSite cookie; the console acts as that user whatever the body says', async () => {
+  const signInWith =
+    'sign in with an API token: an HttpOnly, SameSite cookie; the console acts as that user whatever the body says';
+  test(signInWith, async () => {
     const wrong = await fetch(`${og.url}/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -144,7 +148,8 @@ describe('the web side without development mode: sign-in, sessions, CSRF, roles,
     const before = readFileSync(directory, 'utf8');
     try {
       writeFileSync(directory, before.replace(/^ {2}dave:.*\n/m, '').replace('admins: [dave]', 'admins: []'));
-      utimesSync(directory, new Date(), new Date(Date.now() + 5000)); // a changed mtime even within the same millisecond
+      // a changed mtime even within the same millisecond
+      utimesSync(directory, new Date(), new Date(Date.now() + 5000));
       assert.equal((await fetch(`${og.url}/console/state`, { headers: { cookie } })).status, 401);
     } finally {
       writeFileSync(directory, before);
@@ -157,7 +162,9 @@ describe('the web side without development mode: sign-in, sessions, CSRF, roles,
     );
   });
 
-  test('failed sign-ins are limited per address: after 20 in a minute even the right token waits; other addresses do not', async () => {
+  const failedSignIns =
+    'failed sign-ins are limited per address: after 20 in a minute even the right token waits; other addresses do not';
+  test(failedSignIns, async () => {
     // From 127.0.0.2, so the other tests' sign-ins (from 127.0.0.1) are neither counted nor held back.
     const post = (token: string) =>
       new Promise<{ status: number; retryAfter?: string }>((resolve, reject) => {

@@ -161,7 +161,9 @@ describe('web hardening: removed users, sign-out, bearer guessing, Slack replays
     );
   });
 
-  test('wrong bearer tokens are limited per address: the 21st in a minute answers 429; good tokens are not counted', async () => {
+  const wrongBearerTokens =
+    'wrong bearer tokens are limited per address: the 21st in a minute answers 429; good tokens are not counted';
+  test(wrongBearerTokens, async () => {
     await freshMinute();
     // Good tokens from one address are never counted against it.
     for (let i = 0; i < 25; i++) assert.equal((await api(TOKENS.carol, 'ListTemplates', '127.0.0.4')).status, 200);
@@ -203,7 +205,9 @@ describe('web hardening: removed users, sign-out, bearer guessing, Slack replays
     });
     const replies = () => slackApi.of('response_url').map((r) => String(r.text));
 
-    test('the same signed slash command twice starts one run; the same button press twice votes and answers once', async () => {
+    const theSameSigned =
+      'the same signed slash command twice starts one run; the same button press twice votes and answers once';
+    test(theSameSigned, async () => {
       const runs = async () => (await og.rt.executionStore.recent(1000)).length;
       const before = await runs();
       const body = slack.slashBody('U0001', `run two-approvals target=${target.url}`);

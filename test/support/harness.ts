@@ -100,7 +100,10 @@ export function ended(og: Opsgate, id: string, timeoutMs = 15_000) {
   );
 }
 
-/** POSTs JSON to the console as its page does: with the CSRF token /console/state hands out (and a session cookie, if given). */
+/**
+ * POSTs JSON to the console as its page does: with the CSRF token /console/state hands out (and a session
+ * cookie, if given).
+ */
 export async function consolePost(
   og: Pick<Opsgate, 'url'>,
   path: string,

@@ -11,7 +11,8 @@ import { BUILTIN_ACTIONS } from '../../src/template/actions/index.js';
 import { parseTemplate, type ParseOptions } from '../../src/template/parse.js';
 
 const task = (action: string, props: string) =>
-  `FormatVersion: OOS-2019-06-01\nParameters:\n  n: { Type: Json, Default: {} }\nTasks:\n  - Name: t\n    Action: ${action}\n    Properties:\n${props}`;
+  `FormatVersion: OOS-2019-06-01\nParameters:\n  n: { Type: Json, Default: {} }\nTasks:\n  - Name: t\n    ` +
+  `Action: ${action}\n    Properties:\n${props}`;
 
 function problems(content: string, opts?: ParseOptions): string[] {
   try {
@@ -37,7 +38,8 @@ test('an expression stands for any value: its type is checked when the task runs
     problems(
       task(
         'ACS::Approve',
-        "      Approvers: '{{ n }}'\n      MinRequiredApprovals: { 'Fn::Select': [count, '{{ n }}'] }\n      AllowSelfApproval: '{{ n }}'\n",
+        "      Approvers: '{{ n }}'\n      MinRequiredApprovals: { 'Fn::Select': [count, '{{ n }}'] }\n      " +
+          "AllowSelfApproval: '{{ n }}'\n",
       ),
     ),
     [],

@@ -166,7 +166,8 @@ test('Split and Join, including the corpus cron expression', () => {
 });
 
 test('Replace replaces every occurrence of each key', () => {
-  assert.equal(call('Replace', [{ '.': '_' }, 'OOS-exec-1a.2b.3c']), 'OOS-exec-1a_2b_3c'); // [{'.': '_'}, 'OOS-{{ACS::ExecutionId}}']
+  // [{'.': '_'}, 'OOS-{{ACS::ExecutionId}}']
+  assert.equal(call('Replace', [{ '.': '_' }, 'OOS-exec-1a.2b.3c']), 'OOS-exec-1a_2b_3c');
   assert.equal(call('Replace', [{ a: 'b', b: 'c' }, 'ab']), 'cc'); // keys apply one after the other
   assert.equal(call('Replace', [{ n: 1 }, 'n-n']), '1-1');
   assert.equal(call('Replace', [{}, 'same']), 'same');
@@ -468,7 +469,8 @@ test('DurationBetween gives an ISO-8601 duration for ACS::Sleep', () => {
 
 test('CalculateBatch splits items into even batches, larger first', () => {
   const ids = Array.from({ length: 12 }, (_, i) => `i-${i}`);
-  assert.deepEqual(call('CalculateBatch', [5, ids]), [3, 3, 2, 2, 2]); // ['{{ batchNumber }}', '{{ getInstance.instanceIds }}']
+  // ['{{ batchNumber }}', '{{ getInstance.instanceIds }}']
+  assert.deepEqual(call('CalculateBatch', [5, ids]), [3, 3, 2, 2, 2]);
   assert.deepEqual(call('CalculateBatch', ['3', ids]), [4, 4, 4]);
   assert.deepEqual(call('CalculateBatch', [5, ['i-1', 'i-2']]), [1, 1]); // no empty batches
   assert.deepEqual(call('CalculateBatch', [5, []]), []);

@@ -22,9 +22,11 @@ const accepts = async (def: Omit<ParameterDef, 'Type'>, value: string) =>
 describe('AllowedPattern on untrusted values', () => {
   test('a catastrophic-backtracking pattern refuses its attack value at once', () => {
     // In a child process, so that a backtracking engine hangs the child and not the suite.
-    const code = `import { resolveParameters } from './src/template/parameters.ts';
+    const code =
+      `import { resolveParameters } from './src/template/parameters.ts';
       const def = { Parameters: { p: { Type: 'String', AllowedPattern: '^(a+)+$' } } };
-      resolveParameters(def, { p: 'a'.repeat(40) + '!' }).then(() => console.log('accepted'), (e) => console.log(e.message));`;
+      resolveParameters(def, { p: 'a'.repeat(40) + '!' })` +
+      `.then(() => console.log('accepted'), (e) => console.log(e.message));`;
     const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
       encoding: 'utf8',
       timeout: 20_000,
@@ -104,7 +106,8 @@ describe('AllowedPattern on untrusted values', () => {
 
   test('a pattern RE2 cannot run is a template error at validate time, with its path and line', () => {
     const template = (pattern: string) =>
-      `FormatVersion: OOS-2019-06-01\nParameters:\n  name:\n    Type: String\n    AllowedPattern: '${pattern}'\nTasks:\n  - Name: t\n    Action: ACS::Sleep\n    Properties: { Duration: PT1S }\n`;
+      `FormatVersion: OOS-2019-06-01\nParameters:\n  name:\n    Type: String\n    AllowedPattern: '` +
+      `${pattern}'\nTasks:\n  - Name: t\n    Action: ACS::Sleep\n    Properties: { Duration: PT1S }\n`;
     const problems = (pattern: string) => {
       try {
         parseTemplate(template(pattern));
@@ -115,7 +118,8 @@ describe('AllowedPattern on untrusted values', () => {
       assert.fail(`${pattern} was accepted`);
     };
     assert.deepEqual(problems('^(a)\\1$'), [
-      'Parameters.name.AllowedPattern (line 5): backreferences (\\1, \\k<name>) cannot be matched in linear time; write the pattern without them',
+      'Parameters.name.AllowedPattern (line 5): backreferences (\\1, \\k<name>) cannot be matched in linear ' +
+        'time; write the pattern without them',
     ]);
     assert.match(problems('^a(?=b)b$')[0]!, /lookaround .* is only supported at the start of the pattern/);
     assert.match(problems('^[a-z$')[0]!, /\^\[a-z\$ is not a valid pattern: missing closing \]/);

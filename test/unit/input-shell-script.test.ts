@@ -27,7 +27,8 @@ describe('where a {{ }} reference stands in a shell script', () => {
     const [single] = scanScript("echo 'say {{ msg }}'");
     assert.equal(
       single!.placement.kind === 'refused' && single!.placement.message,
-      `{{ msg }} is inside single quotes, where nothing is expanded: close them around it ('...'"{{ msg }}"'...'), or pass it as Env: { VALUE: '{{ msg }}' } and write "$VALUE"`,
+      `{{ msg }} is inside single quotes, where nothing is expanded: close them around it ('...'"{{ msg ` +
+        `}}"'...'), or pass it as Env: { VALUE: '{{ msg }}' } and write "$VALUE"`,
     );
     assert.deepEqual(kinds('echo `echo {{a}}` "`echo {{b}}`"'), ['refused', 'refused']);
     assert.deepEqual(kinds('echo ${x:-{{a}}} $(( {{b}} + 1 )) {{c}}'), ['refused', 'refused', 'quoted']);
@@ -88,7 +89,8 @@ describe('where a {{ }} reference stands in a shell script', () => {
     };
     assert.deepEqual(problems('echo "{{ msg }}" {{ msg }}\ncat <<EOF\n{{ msg }}\nEOF'), []);
     assert.deepEqual(problems('echo hi\necho `echo {{ msg }}`'), [
-      'Tasks[0].Properties.Script: line 2 of the script: {{ msg }} is inside backticks, whose text the shell parses again: use $(...) instead of `...`',
+      'Tasks[0].Properties.Script: line 2 of the script: {{ msg }} is inside backticks, whose text the shell ' +
+        'parses again: use $(...) instead of `...`',
     ]);
     assert.match(problems({ 'Fn::Join': ['', ['echo ', '{{ msg }}']] })[0]!, /must be one string/);
   });

@@ -31,7 +31,8 @@ describe('hostile YAML is refused before it costs anything', () => {
 
   test('an alias that contains itself is refused on either path', () => {
     const cyclic = (broken: boolean) =>
-      `FormatVersion: OOS-2019-06-01\n${broken ? "Description: 'a\nb'\n" : ''}Tasks:\n  - &t\n    Name: t\n    Action: ACS::Sleep\n    Properties: { Duration: PT1S, Self: *t }\n`;
+      `FormatVersion: OOS-2019-06-01\n${broken ? "Description: 'a\nb'\n" : ''}Tasks:\n  - &t\n    Name: t\n    ` +
+      `Action: ACS::Sleep\n    Properties: { Duration: PT1S, Self: *t }\n`;
     assert.match(refusal(cyclic(true)), /refers to a node that contains it/);
     assert.match(refusal(cyclic(false)), /refers to a node that contains it|YAML aliases/);
   });
@@ -66,7 +67,9 @@ describe('hostile YAML is refused before it costs anything', () => {
 
   test('a few aliases, as people write them, still read', () => {
     const t = parseTemplate(
-      `FormatVersion: OOS-2019-06-01\nParameters:\n  a: &p { Type: String, Default: x }\n  b: *p\nTasks:\n  - Name: t\n    Action: ACS::Sleep\n    Properties: &props { Duration: PT1S }\n  - Name: u\n    Action: ACS::Sleep\n    Properties: *props\n`,
+      `FormatVersion: OOS-2019-06-01\nParameters:\n  a: &p { Type: String, Default: x }\n  b: *p\nTasks:\n  - ` +
+        `Name: t\n    Action: ACS::Sleep\n    Properties: &props { Duration: PT1S }\n  - Name: u\n    Action: ` +
+        `ACS::Sleep\n    Properties: *props\n`,
     );
     assert.deepEqual(t.template.Parameters.b, { Type: 'String', Default: 'x' });
   });

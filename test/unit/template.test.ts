@@ -118,7 +118,8 @@ test('parameters: text from chat becomes typed values; defaults apply; every pro
     resolveParameters(template, { count: 'many', flag: 'maybe', bogus: '1' }, { 'ACS::RegionId': 'r' }),
     (e: Error) =>
       e.message ===
-      'bogus: unknown parameter (the template takes names, count, flag, token, region, env); count: must be a number, got "many"; flag: must be true or false, got "maybe"; env: is required (String)',
+      'bogus: unknown parameter (the template takes names, count, flag, token, region, env); count: must be a ' +
+        'number, got "many"; flag: must be true or false, got "maybe"; env: is required (String)',
   );
   await assert.rejects(
     resolveParameters(template, { env: 'qa' }, { 'ACS::RegionId': 'r' }),
@@ -155,7 +156,9 @@ test('a failing selector does not leave an exit status on the process', async ()
   assert.equal(await select(undefined, '.', 'String'), '');
 });
 
-test('evaluate: {{ }} first (also inside jq text), then functions; Fn::If takes one branch; inserted values stay data', async () => {
+const evaluateFirstAlso =
+  'evaluate: {{ }} first (also inside jq text), then functions; Fn::If takes one branch; inserted values stay data';
+test(evaluateFirstAlso, async () => {
   const { evaluate } = await import('../../src/template/expressions.js');
   const s: Scope = {
     parameters: { trap: '{{ secret }}', fnData: { 'Fn::Join': ['-', ['a', 'b']] }, ids: ['i-1', 'i-2'], flag: 'true' },

@@ -8,7 +8,11 @@ const T0 = Date.parse('2024-05-01T12:00:00Z');
 function bars(svg: string) {
   return [
     ...svg.matchAll(
-      /<g class="([^"]+)" data-task="([^"]*)" data-status="([^"]*)"[^>]*>.*?<rect class="bar" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"[^>]*fill="([^"]+)"/g,
+      new RegExp(
+        /<g class="([^"]+)" data-task="([^"]*)" data-status="([^"]*)"[^>]*>.*?/.source +
+          /<rect class="bar" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"[^>]*fill="([^"]+)"/.source,
+        'g',
+      ),
     ),
   ].map((m) => ({ cls: m[1], task: m[2], status: m[3], x: Number(m[4]), width: Number(m[5]), fill: m[6] }));
 }
@@ -105,7 +109,9 @@ describe('the timeline SVG', () => {
     assert.equal(formatDuration(1500), '1.5 s');
   });
 
-  test('an approval level is a row of vote dots where they fell in time; a child execution row links to its page', () => {
+  const anApprovalLevel =
+    'an approval level is a row of vote dots where they fell in time; a child execution row links to its page';
+  test(anApprovalLevel, () => {
     const svg = timelineSvg(
       [
         { task: 'approve', status: 'Success', start: T0, end: T0 + 4000 },
@@ -151,7 +157,10 @@ describe('the timeline SVG', () => {
     );
     assert.match(
       svg,
-      /<g class="row child" data-task="call" data-status="Success" data-child="exec-1"[^>]*>.*?<a href="\/executions\/exec-1"><text[^>]*>child exec-1<\/text><\/a>/,
+      new RegExp(
+        /<g class="row child" data-task="call" data-status="Success" data-child="exec-1"[^>]*>.*?/.source +
+          /<a href="\/executions\/exec-1"><text[^>]*>child exec-1<\/text><\/a>/.source,
+      ),
     );
   });
 });

@@ -228,7 +228,10 @@ test('Type, Expression and Properties are checked with plain messages', () => {
 
 // TriggerExecution's documented example body (seed 001).
 const ecsEvent =
-  '{"eventTime": "20181226T220114.058+0800", "id": "9435EAD6-3CF6-4494-8F7A-3A********77","level": "INFO","name": "Instance:StateChange","product": "ECS","regionId":"cn-hangzhou","resourceId": "acs:ecs:cn-hangzhou:169070********30:instance/i-bp1ecr********5go2go","userId": "169070********30","ver": "1.0","content": {"resourceId": "i-bp1ecr********5go2go", "resourceType": "ALIYUN::ECS::Instance","state": "Stopping"} }';
+  '{"eventTime": "20181226T220114.058+0800", "id": "9435EAD6-3CF6-4494-8F7A-3A********77","level": "INFO",' +
+  '"name": "Instance:StateChange","product": "ECS","regionId":"cn-hangzhou","resourceId": "acs:ecs:cn-hangzhou:' +
+  '169070********30:instance/i-bp1ecr********5go2go","userId": "169070********30","ver": "1.0","content": ' +
+  '{"resourceId": "i-bp1ecr********5go2go", "resourceType": "ALIYUN::ECS::Instance","state": "Stopping"} }';
 const stateChange = {
   Product: 'ECS',
   Name: ['Instance:StateChange'],
@@ -331,7 +334,8 @@ test('event: scalar and list content values, tags when the message carries them,
     match: false,
     reason: 'Tags: the resource has no tag env=dev',
   });
-  assert.deepEqual(matchesEvent({ Tags: [{ Key: 'env', Value: 'dev' }] }, ecsEvent), { match: true }); // no tags in the message: not decided here
+  // no tags in the message: not decided here
+  assert.deepEqual(matchesEvent({ Tags: [{ Key: 'env', Value: 'dev' }] }, ecsEvent), { match: true });
   assert.deepEqual(matchesEvent({ Name: '["Instance:StateChange"]', Content: '{"state":["Stopping"]}' }, ecsEvent), {
     match: true,
   });
@@ -366,7 +370,8 @@ test('alarm: matches on namespace, metric and instance when the message has them
     }),
     { match: true },
   );
-  assert.deepEqual(matchesAlarm(alarmProps, { dimensions: { instanceId: 'i-bp1ecr********5go2go' } }), { match: true }); // lenient
+  // lenient
+  assert.deepEqual(matchesAlarm(alarmProps, { dimensions: { instanceId: 'i-bp1ecr********5go2go' } }), { match: true });
   assert.deepEqual(matchesAlarm({ ...alarmProps, Resources: ['i-other'] }, { instanceId: 'i-other' }), { match: true });
 });
 
