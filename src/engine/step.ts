@@ -136,8 +136,8 @@ function advance(template: Template, start: Execution, cont: Continuation, ctx: 
           endDate: exec.endDate ?? iso(ctx),
           pausedOnFailure: undefined,
         };
-        b.save(exec, false);
         b.push({ kind: 'record-task', name: task.Name, record: exec.tasks[task.Name]!, count: false });
+        b.save(exec, false);
         return finish(exec, b);
       }
       exec = startTask(exec, task, iso(ctx), ctx.newId());
@@ -213,11 +213,12 @@ function settle(
 ): StepResult {
   const s = cont.settle!;
   const runningWait = s.kind === 'wait' && s.running === true;
-  b.save(exec, exec.status !== 'Running' || runningWait);
   const done = exec.tasks[task]!;
-  // Kept for ListTaskExecutions once it ended; the execution holds the one under way.
+  // Kept for ListTaskExecutions once it ended (the execution holds the one under way); recorded before
+  // the save that shows the end, so whoever sees the run ended finds its tasks (recording is idempotent).
   if (done.status !== 'Running' && done.status !== 'Waiting')
     b.push({ kind: 'record-task', name: task, record: done, count: true });
+  b.save(exec, exec.status !== 'Running' || runningWait);
   if ((cont.task!.fresh || done.status !== 'Waiting') && !runningWait) {
     // The job sits in Redis (and the queue dashboard): it carries the message already masked.
     const message = done.message && executionMasker(exec, template).text(done.message);

@@ -141,12 +141,12 @@ describe('step: modes x task kinds, from the start', () => {
         assert.deepEqual(r.script, [
           'save Running claim',
           'run a',
-          'save Running',
           'record a Success',
           'save Running',
+          'save Running',
           'run b',
-          'save Success park',
           'record b Success',
+          'save Success park',
           'finish Success',
         ]);
       });
@@ -157,8 +157,8 @@ describe('step: modes x task kinds, from the start', () => {
           assert.deepEqual(r.script, [
             'save Running claim',
             'run a',
-            'save Waiting park',
             'record a Failed',
+            'save Waiting park',
             'wait at a',
           ]);
           assert.equal(r.execution.pausedOnFailure, true);
@@ -168,8 +168,8 @@ describe('step: modes x task kinds, from the start', () => {
         assert.deepEqual(r.script, [
           'save Running claim',
           'run a',
-          'save Failed park',
           'record a Failed',
+          'save Failed park',
           'close-tickets',
           'finish Failed',
         ]);
@@ -199,8 +199,8 @@ describe('step: NotifyExecution words in each mode', () => {
         'clear execute',
         'save Running',
         'run a',
-        'save Running',
         'record a Success',
+        'save Running',
         'save Waiting park',
         'wait at b',
       ],
@@ -238,8 +238,8 @@ describe('step: NotifyExecution words in each mode', () => {
         'clear execute',
         'save Running',
         'run b',
-        'save Success park',
         'record b Success',
+        'save Success park',
         'finish Success',
       ],
     },
@@ -266,12 +266,12 @@ describe('step: NotifyExecution words in each mode', () => {
         'clear retry',
         'save Running',
         'run a',
-        'save Running',
         'record a Success',
         'save Running',
+        'save Running',
         'run b',
-        'save Success park',
         'record b Success',
+        'save Success park',
         'finish Success',
       ],
     },
@@ -291,8 +291,8 @@ describe('step: NotifyExecution words in each mode', () => {
         'clear skip',
         'save Running',
         'run b',
-        'save Success park',
         'record b Success',
+        'save Success park',
         'finish Success',
       ],
     },
@@ -332,12 +332,12 @@ describe('step: NotifyExecution words in each mode', () => {
         'save Running claim',
         'run a (resumed)',
         'clear resume',
-        'save Running',
         'record a Success',
         'save Running',
+        'save Running',
         'run b',
-        'save Success park',
         'record b Success',
+        'save Success park',
         'finish Success',
       ],
     },
@@ -362,7 +362,7 @@ describe('step: the gate, before every task', () => {
     {
       name: 'after an approval not approved (a jump, a crash): the task fails and the run ends',
       exec: execution({ status: 'Running', current: 'b' }),
-      script: ['save Running claim', 'save Failed', 'record b Failed (uncounted)', 'close-tickets', 'finish Failed'],
+      script: ['save Running claim', 'record b Failed (uncounted)', 'save Failed', 'close-tickets', 'finish Failed'],
     },
     {
       name: 'after an approval that was approved: it runs',
@@ -372,7 +372,7 @@ describe('step: the gate, before every task', () => {
     {
       name: 'after a rejected approval: refused',
       exec: execution({ status: 'Running', current: 'b', tasks: { a: rec('Cancelled') } }),
-      script: ['save Running claim', 'save Failed', 'record b Failed (uncounted)', 'close-tickets', 'finish Failed'],
+      script: ['save Running claim', 'record b Failed (uncounted)', 'save Failed', 'close-tickets', 'finish Failed'],
     },
   ];
   for (const p of positions) {
@@ -437,8 +437,8 @@ describe('step: task Retries with each DelayType', () => {
       // The fourth failure is final.
       const last = drive(t, exec, {}, { a: [fail] });
       assert.deepEqual(last.script.slice(-4), [
-        'save Failed park',
         'record a Failed',
+        'save Failed park',
         'close-tickets',
         'finish Failed',
       ]);
@@ -470,8 +470,8 @@ describe('step: waits, timeouts, loops, children, outputs', () => {
     assert.deepEqual(r.script, [
       'save Running claim',
       'run a (resumed)',
-      'save Cancelled park',
       'record a Cancelled',
+      'save Cancelled park',
       'close-tickets',
       'finish Cancelled',
     ]);
@@ -529,13 +529,13 @@ describe('step: waits, timeouts, loops, children, outputs', () => {
       'save Running claim',
       'run a',
       'outputs',
-      'save Success park',
       'record a Success',
+      'save Success park',
       'finish Success',
     ]);
     assert.deepEqual(good.execution.outputs, { out: 'x' });
     const bad = drive(t, execution(), {}, { a: [ok] });
-    assert.deepEqual(bad.script.slice(-3), ['record a Success', 'close-tickets', 'finish Failed']);
+    assert.deepEqual(bad.script.slice(-4), ['record a Success', 'save Failed park', 'close-tickets', 'finish Failed']);
     assert.equal(bad.execution.statusMessage, 'Outputs: no outputs');
   });
   test('a run started from a chat is told of its start, each task, and its end', () => {
@@ -545,8 +545,8 @@ describe('step: waits, timeouts, loops, children, outputs', () => {
       'notify started',
       'notify task a Running',
       'run a',
-      'save Failed park',
       'record a Failed',
+      'save Failed park',
       'notify task a Failed',
       'close-tickets',
       'notify finished',
