@@ -5,25 +5,13 @@ import type { ApprovalService } from '../../core/approval-service.js';
 import { approvalDetail } from '../../approval/dms-detail.js';
 import { ForbiddenError, OpsgateError } from '../../errors.js';
 import { readApproval } from '../../template/approve.js';
-import { jsonMap, text } from './input.js';
+import { jsonList, jsonMap, text } from './input.js';
 import { defineAction, type ApiAction } from './router.js';
 
 const ticketId = z
   .union([z.string(), z.number()], { error: 'must be a ticket number' })
   .transform((v) => String(v))
   .refine((v) => /^\d{1,15}$/.test(v), 'must be a ticket number');
-const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    (v) => {
-      if (typeof v !== 'string') return v;
-      try {
-        return JSON.parse(v);
-      } catch {
-        return v;
-      }
-    },
-    z.array(item, { error: 'must be a list (or its JSON text)' }),
-  );
 
 /** Approval tickets in the shape of Alibaba DMS: GetApprovalDetail, ApproveOrder, CreateApproval. */
 export function approvalActions(d: {
@@ -76,8 +64,8 @@ export function approvalActions(d: {
         Title: text(200),
         Description: text(4000).default(''),
         OrderType: text(64).default('APPROVAL'),
-        Levels: list(z.record(z.string(), z.unknown())).optional(),
-        Approvers: list(z.string()).optional(),
+        Levels: jsonList(z.record(z.string(), z.unknown())).optional(),
+        Approvers: jsonList(z.string()).optional(),
         MinRequiredApprovals: z.coerce.number().int().min(1).optional(),
         PolicyName: text(200).optional(),
         Timeout: text(40).optional(),
