@@ -1,3 +1,5 @@
+import { compileSearch } from './pattern.js';
+
 /**
  * Criteria clauses of CONTRACT.md (the vRealize Automation Clause model): And, Or, Not, Constant,
  * Expression {Left, Operator, Right}. Left is a path into {parameters, request, outputs}.
@@ -63,6 +65,13 @@ export function criteriaProblems(
           path: [...path, key, 'Operator'],
           message: `must be one of ${OPERATORS.join(', ')}, got ${JSON.stringify(v.Operator)}`,
         });
+      if (v.Operator === 'matches') {
+        try {
+          compileSearch(String(v.Right));
+        } catch (err) {
+          out.push({ path: [...path, key, 'Right'], message: (err as Error).message });
+        }
+      }
       const extra = Object.keys(v).filter((k) => !['Left', 'Operator', 'Right'].includes(k));
       for (const k of extra) out.push({ path: [...path, key, k], message: `unknown key ${k}` });
       return out;
@@ -113,8 +122,9 @@ export function holds(c: Clause, subject: Record<string, unknown>): boolean {
     case 'endsWith':
       return String(left ?? '').endsWith(String(Right));
     case 'matches':
+      // On RE2: the value is untrusted, the pattern must not backtrack on it (validate refuses what RE2 cannot run).
       try {
-        return new RegExp(String(Right)).test(String(left ?? ''));
+        return compileSearch(String(Right)).test(String(left ?? ''));
       } catch {
         return false;
       }

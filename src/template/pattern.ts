@@ -32,6 +32,24 @@ export function compilePattern(pattern: string): AllowedPattern {
   return compiled;
 }
 
+const searches = new Map<string, AllowedPattern>();
+
+/**
+ * A pattern that finds a match anywhere in the value (criteria's `matches`), on RE2 as well:
+ * lookaround and backreferences are refused, as RE2 cannot run them in linear time.
+ */
+export function compileSearch(pattern: string): AllowedPattern {
+  let compiled = searches.get(pattern);
+  if (!compiled) {
+    refuseUnsupported(pattern);
+    const re = re2(pattern, pattern);
+    compiled = { test: (v) => re.matcher(v).find() };
+    if (searches.size >= 1000) searches.clear();
+    searches.set(pattern, compiled);
+  }
+  return compiled;
+}
+
 function build(pattern: string): AllowedPattern {
   const { body, edges } = splitEdges(pattern);
   refuseUnsupported(body);
