@@ -146,7 +146,8 @@ function advance(template: Template, start: Execution, cont: Continuation, ctx: 
     }
     const record = exec.tasks[task.Name]!;
     const then: Continuation = { signals: { ...signals }, debugGo: cont.debugGo, task: { name: task.Name, fresh } };
-    b.push({ kind: 'run', execution: exec, task, record, checkWhen: fresh, signals: { ...signals }, cont: then });
+    const kind = task.Loop ? 'run-loop' : 'run';
+    b.push({ kind, execution: exec, task, record, checkWhen: fresh, signals: { ...signals }, cont: then });
     return { execution: exec, effects: b.effects };
   }
 }

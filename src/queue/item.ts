@@ -1,17 +1,14 @@
-import { retryOrFail } from '../engine/retry.js';
-import { isTerminal } from '../engine/status.js';
 import { builtinsFor } from '../engine/builtins.js';
-import type { ItemRecord } from '../store/loops.js';
+import { itemAfter, itemCancelled, itemEndedAs, newItem } from '../engine/loop-task.js';
+import { isTerminal } from '../engine/status.js';
 import { kick, reportItem } from './loop-driver.js';
 import type { ProcessorDeps } from './processor.js';
 import { runTask, scopeOf } from './run-task.js';
 
-const FINAL = new Set(['Success', 'Failed', 'Cancelled']);
-
 /**
- * One loop item: runs the loop task's action for ACS::TaskLoopItem, records the item, and advances
- * the loop. An item that already ended (a job run again after a crash) is only reported again,
- * which the loop state ignores when it has counted it.
+ * One loop item: runs the loop task's action for ACS::TaskLoopItem, keeps the record engine/loop-task.ts
+ * makes of its outcome, and advances the loop. An item that already ended (a job run again after a
+ * crash) is only reported again, which the loop state ignores when it has counted it.
  */
 export async function runItem(
   deps: ProcessorDeps,
@@ -28,16 +25,9 @@ export async function runItem(
     await kick(deps, executionId, te, doc.state);
     return `item ${index} was counted`;
   }
-  let rec: ItemRecord = (await loops.item(executionId, te, index)) ?? {
-    index,
-    item: doc.items[index],
-    taskExecutionId: `${te}-${index}`,
-    status: 'Running',
-    startDate: now().toISOString(),
-  };
-  if (isTerminal(exec.status)) {
-    rec = { ...rec, status: 'Cancelled', message: `execution ${exec.status}`, endDate: now().toISOString() };
-  } else if (!FINAL.has(rec.status)) {
+  let rec = (await loops.item(executionId, te, index)) ?? newItem(te, index, doc.items[index], ports.now());
+  if (isTerminal(exec.status)) rec = itemCancelled(rec, exec.status, ports.now());
+  else if (!itemEndedAs(rec)) {
     await loops.putItem(executionId, te, rec);
     const { template } = await templates.runnable(exec.templateName, exec.templateVersion);
     const task = template.Tasks.find((t) => t.Name === doc.taskName)!;
@@ -53,35 +43,16 @@ export async function runItem(
       loop: { item: doc.items[index], index },
       checkWhen: false,
     });
-    const outcome = retryOrFail(task, rec.data, ran, ports.now());
-    if (outcome.kind === 'wait') {
-      await loops.putItem(executionId, te, {
-        ...rec,
-        status: 'Waiting',
-        message: outcome.message,
-        data: outcome.data,
-        properties: outcome.properties,
-      });
-      if (outcome.resumeAt !== undefined)
-        await deps.producer.item(executionId, te, index, `at-${outcome.resumeAt}`, outcome.resumeAt);
+    const next = itemAfter(task, rec, ran, ports.now());
+    rec = next.record;
+    if (!next.ended) {
+      await loops.putItem(executionId, te, rec);
+      if (next.resumeAt !== undefined)
+        await deps.producer.item(executionId, te, index, `at-${next.resumeAt}`, next.resumeAt);
       return `item ${index} waiting`;
     }
-    const status =
-      outcome.kind === 'success' || outcome.kind === 'skipped'
-        ? 'Success'
-        : outcome.kind === 'failed'
-          ? 'Failed'
-          : 'Cancelled';
-    rec = {
-      ...rec,
-      status,
-      endDate: now().toISOString(),
-      properties: outcome.properties,
-      ...(outcome.kind === 'success' ? { outputs: outcome.outputs, message: undefined } : {}),
-      ...(outcome.kind === 'failed' || outcome.kind === 'cancel' ? { message: outcome.message } : {}),
-    };
   }
   await loops.putItem(executionId, te, rec);
-  await reportItem(deps, executionId, te, index, rec.status as 'Success' | 'Failed' | 'Cancelled');
+  await reportItem(deps, executionId, te, index, itemEndedAs(rec)!);
   return `item ${index} ${rec.status}`;
 }

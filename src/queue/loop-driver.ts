@@ -1,35 +1,11 @@
-import {
-  itemEnded,
-  loopSucceeded,
-  planLoop,
-  resumeLoop,
-  startLoop,
-  type LoopState,
-  type RateControl,
-} from '../engine/loop.js';
+import { itemEnded, resumeLoop, startLoop, type LoopState, type RateControl } from '../engine/loop.js';
+import { asItems, loopPlanOf, loopProgress, loopResult, rateControlOf } from '../engine/loop-task.js';
 import type { Execution, TaskOutcome, TaskRecord } from '../engine/types.js';
 import type { LoopStore } from '../store/loops.js';
 import { evaluate, type Scope } from '../template/expressions.js';
 import type { Task } from '../template/schema.js';
 import type { Producer } from './producer.js';
 import { whenHolds } from './run-task.js';
-
-export const MAX_ITEMS = 1000;
-
-/** Loop Items as a list: a list, JSON text of one, or a single value. */
-function asItems(v: unknown): unknown[] {
-  if (Array.isArray(v)) return v;
-  if (typeof v === 'string' && v.trim().startsWith('[')) {
-    try {
-      const parsed = JSON.parse(v) as unknown;
-      if (Array.isArray(parsed)) return parsed;
-    } catch {
-      /* a plain string */
-    }
-  }
-  if (v === null || v === undefined || v === '') return [];
-  return [v];
-}
 
 /** A loop task run by the step function's `run` effect: its When (checked once, not per item), then its loop. */
 export async function runLoopTask(
@@ -66,88 +42,34 @@ export async function driveLoop(
   const loop = task.Loop!;
   let doc = await loops.get(exec.id, te);
   if (!doc) {
+    let planned: ReturnType<typeof loopPlanOf>;
     let items: unknown[];
-    let rc: RateControl;
     try {
       items = asItems(await evaluate(loop.Items, scope));
-      const evaluated = (await evaluate(loop.RateControl ?? null, scope)) ?? {};
-      const rcMap = typeof evaluated === 'string' ? (JSON.parse(evaluated) as RateControl) : (evaluated as RateControl);
-      // The older placement of the same fields, directly on Loop.
-      rc = {
-        Mode: loop.Mode,
-        Concurrency: loop.Concurrency,
-        MaxErrors: loop.MaxErrors,
-        BatchPauseOption: loop.BatchPauseOption,
-        ...stripUndefined(rcMap),
-      };
-      rc = (await evaluate(rc, scope)) as RateControl;
+      const rc = rateControlOf(loop, await evaluate(loop.RateControl ?? null, scope));
+      planned = loopPlanOf(items, (await evaluate(rc, scope)) as RateControl, exec.loopMode);
     } catch (err) {
       return { kind: 'failed', message: `Loop: ${(err as Error).message}` };
     }
-    if (items.length > MAX_ITEMS)
-      return { kind: 'failed', message: `Loop: ${items.length} items, more than the ${MAX_ITEMS} OOS allows` };
-    let step: ReturnType<typeof startLoop>;
-    try {
-      step = startLoop(planLoop(items.length, rc, exec.loopMode));
-    } catch (err) {
-      return { kind: 'failed', message: `Loop: ${(err as Error).message}` };
-    }
-    await loops.create(exec.id, te, { state: step.state, items, taskName: task.Name });
+    if ('error' in planned) return { kind: 'failed', message: planned.error };
+    await loops.create(exec.id, te, { state: startLoop(planned.plan).state, items, taskName: task.Name });
     doc = (await loops.get(exec.id, te))!;
   }
   // Queue again what the state says runs: a job that died after changing the state (here, or in
   // an item's end) queued nothing. Item job ids are fixed, so what is queued already stays once.
   await kick(deps, exec.id, te, doc.state);
-  const counts = { Total: doc.state.plan.total, Success: 0, Failed: doc.state.failed };
-  counts.Success = Object.values(doc.state.ended).filter((s) => s === 'Success').length;
-  if (doc.state.paused) {
-    if (!signals.resume)
-      return {
-        kind: 'wait',
-        message:
-          `loop ${task.Name}: batch ${doc.state.batch} of ${doc.state.plan.batches.length} done, waiting ` +
-          `for NotifyExecution to go on`,
-      };
+  const progress = loopProgress(task, doc.state, signals);
+  if (progress.kind === 'wait')
+    return { kind: 'wait', message: progress.message, ...(progress.running ? { running: true } : {}) };
+  if (progress.kind === 'resume') {
     const step = await loops.update(exec.id, te, (d) => {
       const s = resumeLoop(d.state);
       return { doc: { ...d, state: s.state }, result: s };
     });
     await kick(deps, exec.id, te, step.state);
-    return {
-      kind: 'wait',
-      running: true,
-      message: `loop ${task.Name}: batch ${step.state.batch + 1} running`,
-      consumed: ['resume'],
-    };
+    return { kind: 'wait', running: true, message: progress.message(step.state.batch), consumed: ['resume'] };
   }
-  if (!doc.state.finished)
-    return {
-      kind: 'wait',
-      running: true,
-      message: `loop ${task.Name}: ${Object.keys(doc.state.ended).length} of ${doc.state.plan.total} items done`,
-    };
-
-  const items = await loops.items(exec.id, te);
-  const outputs: Record<string, unknown> = {};
-  for (const [name, agg] of Object.entries(loop.Outputs ?? {})) {
-    const values = items
-      .filter((i) => i.outputs && Object.hasOwn(i.outputs, agg.AggregateField))
-      .map((i) => i.outputs![agg.AggregateField]);
-    outputs[name] = agg.AggregateType === 'Fn::Sum' ? values.reduce((n: number, v) => n + Number(v), 0) : values;
-  }
-  if (loopSucceeded(doc.state)) return { kind: 'success', outputs, loop: counts };
-  const firstFailure = items.find((i) => i.status === 'Failed')?.message;
-  return {
-    kind: 'failed',
-    loop: counts,
-    message:
-      `${doc.state.failed} of ${doc.state.plan.total} items failed, more than MaxErrors ` +
-      `${doc.state.plan.maxErrors}${firstFailure ? ` (first: ${firstFailure})` : ''}`,
-  };
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
+  return loopResult(task, doc.state, await loops.items(exec.id, te));
 }
 
 /** An item ended: advance the loop once, then queue what the new state says. */

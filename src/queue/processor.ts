@@ -100,18 +100,20 @@ export function stepProcessor(deps: ProcessorDeps) {
         case 'resume-parent':
           return void (await producer.resumeParent(e.parent, e.childId));
         case 'run': {
+          const outcome = await runTask({
+            exec: e.execution,
+            task: e.task,
+            scope: scopeOf(e.execution, builtins),
+            ports,
+            record: e.record,
+            signals: e.signals,
+            taskExecutionId: e.record.taskExecutionId,
+          });
+          return { kind: 'ran', outcome, cont: e.cont };
+        }
+        case 'run-loop': {
           const scope = scopeOf(e.execution, builtins);
-          const outcome = e.task.Loop
-            ? await runLoopTask(deps, e.execution, e.task, e.record, scope, e.signals, e.checkWhen)
-            : await runTask({
-                exec: e.execution,
-                task: e.task,
-                scope,
-                ports,
-                record: e.record,
-                signals: e.signals,
-                taskExecutionId: e.record.taskExecutionId,
-              });
+          const outcome = await runLoopTask(deps, e.execution, e.task, e.record, scope, e.signals, e.checkWhen);
           return { kind: 'ran', outcome, cont: e.cont };
         }
         case 'outputs': {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { LoopState } from '../engine/loop.js';
-import type { TaskRecord } from '../engine/types.js';
+import type { ItemRecord } from '../engine/loop-task.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
 
@@ -9,7 +9,6 @@ export interface LoopDoc {
   items: unknown[];
   taskName: string;
 }
-export type ItemRecord = Omit<TaskRecord, 'action'> & { index: number; item: unknown };
 
 /**
  * A loop task's state and its items' records, beside the execution. The state changes by

@@ -75,7 +75,7 @@ function drive(
     event = undefined;
     for (const e of out.effects) {
       effects.push(e);
-      if (e.kind === 'run') {
+      if (e.kind === 'run' || e.kind === 'run-loop') {
         const next = outcomes[e.task.Name]?.shift();
         assert.ok(next, `no outcome given for a run of ${e.task.Name}`);
         event = { kind: 'ran', outcome: next, cont: e.cont };
@@ -97,6 +97,7 @@ function show(e: Effect): string {
     case 'notify':
       return `notify ${e.message.kind}${e.message.kind === 'task' ? ` ${e.message.task} ${e.message.status}` : ''}`;
     case 'run':
+    case 'run-loop':
       return `run ${e.task.Name}${e.checkWhen ? '' : ' (resumed)'}`;
     case 'outputs':
       return 'outputs';
@@ -490,6 +491,11 @@ describe('step: waits, timeouts, loops, children, outputs', () => {
       'save Running park',
       'wait at a',
     ]);
+    // The loop task's run is the loop's driver, not the action: the runner does not look at Loop.
+    assert.deepEqual(
+      r.effects.filter((e) => e.kind.startsWith('run')).map((e) => e.kind),
+      ['run-loop'],
+    );
   });
   test("a child's end resumes the parent task (or loop item) that waits for it; a trigger's child does not", () => {
     const parent = { executionId: 'exec-p', taskName: 'x', taskExecutionId: 'te-x' };

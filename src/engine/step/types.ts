@@ -55,9 +55,9 @@ export type Effect =
   /** A NotifyExecution word was used: delete it. */
   | { kind: 'clear-signal'; name: string }
   | { kind: 'notify'; message: ProgressMessage }
-  /** Run the task's action (a loop task: drive its loop), then answer with a `ran` event. */
+  /** Run the task's action (`run`) or drive its loop (`run-loop`), then answer with a `ran` event. */
   | {
-      kind: 'run';
+      kind: 'run' | 'run-loop';
       execution: Execution;
       task: Task;
       record: TaskRecord;

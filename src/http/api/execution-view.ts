@@ -1,6 +1,6 @@
 import { counters } from '../../engine/advance.js';
 import type { Execution, TaskRecord } from '../../engine/types.js';
-import type { ItemRecord } from '../../store/loops.js';
+import type { ItemRecord } from '../../engine/loop-task.js';
 import { oosDate } from '../../store/templates.js';
 import type { Masker } from '../../engine/mask.js';
 

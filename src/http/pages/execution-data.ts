@@ -3,7 +3,8 @@ import type { Execution, TaskRecord } from '../../engine/types.js';
 import { executionMasker, type Masker } from '../../engine/mask.js';
 import type { Ticket } from '../../approval/ticket.js';
 import type { ExecutionStore } from '../../store/executions.js';
-import type { ItemRecord, LoopStore } from '../../store/loops.js';
+import type { ItemRecord } from '../../engine/loop-task.js';
+import type { LoopStore } from '../../store/loops.js';
 import type { TemplateStore } from '../../store/templates.js';
 
 export interface ExecutionPageDeps {
