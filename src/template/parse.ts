@@ -173,8 +173,9 @@ function limitError(err: unknown, source: string): unknown {
 
 function yamlProblem(e: YAMLError, lines: LineCounter, content: string): TemplateProblem {
   const pos = lines.linePos(e.pos[0]);
-  // A parser that ran out of stack met nesting deeper than any limit.
-  if (/call stack/.test(e.message)) return { path: '', message: depthMessage, line: pos.line, column: pos.col };
+  // The parser ran out of stack (the one RESOURCE_EXHAUSTION among a document's errors; too many
+  // aliases are refused by limits.ts first): nesting deeper than any limit.
+  if (e.code === 'RESOURCE_EXHAUSTION') return { path: '', message: depthMessage, line: pos.line, column: pos.col };
   const raw = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   const key = /^\s*["']?([^"':\n]+)/.exec(content.slice(e.pos[0]))?.[1]?.trim();
   const message =
