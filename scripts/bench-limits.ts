@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { resolveParameters } from '../src/template/parameters.js';
-import { parseTemplate } from '../src/template/parse.js';
+import { parseTemplate } from '../src/engine/parse.js';
 import { aliasBomb } from '../test/support/yaml-bomb.js';
 
 const ACCEPTED = 'hostile input was accepted';

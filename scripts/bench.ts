@@ -13,7 +13,7 @@ import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseDocument } from 'yaml';
-import { parseTemplate } from '../src/template/parse.js';
+import { parseTemplate } from '../src/engine/parse.js';
 import { runLimitsBench } from './bench-limits.js';
 import { runVoteBench } from './bench-votes.js';
 import { runEngineBench } from './bench-engine.js';

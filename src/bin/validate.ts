@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { TemplateInvalidError, type TemplateProblem } from '../errors.js';
-import { parseTemplate } from '../template/parse.js';
+import { parseTemplate } from '../engine/parse.js';
 import type { AnyTemplate } from '../template/schema.js';
 
 const TEMPLATE_FILE = new Set(['.yaml', '.yml', '.json']);

@@ -20,6 +20,7 @@ import {
   type Template,
 } from './schema.js';
 import { LimitExceeded, MAX_ALIASES, checkFlowDepth, checkSize, checkValue, depthMessage } from './limits.js';
+import type { ActionCatalog } from './catalog.js';
 import { crossCheck, type Problem } from './validate.js';
 import { zodProblems } from './zod-problems.js';
 
@@ -34,16 +35,21 @@ export function detectFormat(content: string): TemplateFormat {
   return /^\s*[{[]/.test(content) ? 'JSON' : 'YAML';
 }
 
-/**
- * Parses a YAML or JSON template and validates it, reporting every problem at once, each with its
- * path, its line and column in the source, and a plain message.
- */
 export interface ParseOptions {
+  /**
+   * The built-in actions, whose Properties are checked: required, so that no template is accepted
+   * unchecked (engine/parse.ts binds the engine's own).
+   */
+  actions: ActionCatalog;
   /** Names of the templates in the store: an Action naming none of them (nor a built-in) is a problem. */
   knownTemplates?: ReadonlySet<string>;
 }
 
-export function parseTemplate(content: string, source = 'template', opts: ParseOptions = {}): ParsedTemplate {
+/**
+ * Parses a YAML or JSON template and validates it, reporting every problem at once, each with its
+ * path, its line and column in the source, and a plain message.
+ */
+export function parseTemplate(content: string, source: string, opts: ParseOptions): ParsedTemplate {
   const format = detectFormat(content);
   // Size and flow nesting are checked on the text, before any parser runs.
   try {
@@ -124,7 +130,7 @@ export function parseTemplate(content: string, source = 'template', opts: ParseO
         .filter((i) => i.path[0] !== 'FormatVersion')
         .flatMap((i) => zodProblems(i, (path) => KNOWN_KEYS[kindAt(path)] ?? [])),
     );
-  problems.push(...crossCheck(raw, opts.knownTemplates));
+  problems.push(...crossCheck(raw, opts.actions, opts.knownTemplates));
   if (problems.length || !template)
     throw new TemplateInvalidError(
       problems.map((p) => locate(doc, lines, p)),
@@ -229,7 +235,7 @@ function pyyamlLoad(content: string): unknown {
 }
 
 /** An automation template (one that can run), or a TemplateInvalidError saying why not. */
-export function parseRunnable(content: string, source = 'template', opts: ParseOptions = {}): ParsedTemplate<Template> {
+export function parseRunnable(content: string, source: string, opts: ParseOptions): ParsedTemplate<Template> {
   const parsed = parseTemplate(content, source, opts);
   if (parsed.template.FormatVersion !== 'OOS-2019-06-01') {
     throw new TemplateInvalidError([{ path: 'FormatVersion', message: 'a State template is stored, not run' }], source);

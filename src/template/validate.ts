@@ -1,5 +1,6 @@
-import { actionNameProblem, propertiesProblems } from './actions/index.js';
+import { actionNameProblem, propertiesProblems } from './action-problems.js';
 import { approveProblems } from './approve.js';
+import type { ActionCatalog } from './catalog.js';
 import { compilePattern } from './pattern.js';
 import { SCRIPT_NOT_ONE_STRING, scanScript } from './shell-script.js';
 import { hint } from './suggest.js';
@@ -28,10 +29,10 @@ interface TaskInfo {
  * What the schema cannot say: unique task names, jump targets, and `{{ }}` references to parameters,
  * built-ins and outputs of tasks that can have run before, AllowedPatterns that run in linear time,
  * references a shell Script can take safely. Works on the raw document, tolerating parts the schema
- * rejected, so that every problem is reported at once. Actions: each is built in, a product action or
- * one of `knownTemplates` (when given), and built-ins' Properties fit their schema.
+ * rejected, so that every problem is reported at once. Actions: each is one of `actions`, a product
+ * action or one of `knownTemplates` (when given), and built-ins' Properties fit their schema.
  */
-export function crossCheck(raw: unknown, knownTemplates?: ReadonlySet<string>): Problem[] {
+export function crossCheck(raw: unknown, actions: ActionCatalog, knownTemplates?: ReadonlySet<string>): Problem[] {
   if (!isMap(raw)) return [];
   const problems: Problem[] = [];
   const tasks: TaskInfo[] = [];
@@ -81,10 +82,10 @@ export function crossCheck(raw: unknown, knownTemplates?: ReadonlySet<string>): 
     if (typeof action !== 'string' || !ACTION_NAME.test(action)) continue;
     // `Propertys:` instead of Properties is reported as an unknown key; its keys would only repeat it.
     if (t.raw.Properties === undefined && Object.keys(t.raw).some((k) => !KNOWN_KEYS.task!.includes(k))) continue;
-    const unknown = actionNameProblem(action, knownTemplates);
+    const unknown = actionNameProblem(actions, action, knownTemplates);
     if (unknown) problems.push({ path: ['Tasks', t.index, 'Action'], message: unknown });
     else
-      for (const p of propertiesProblems(action, t.raw.Properties))
+      for (const p of propertiesProblems(actions, action, t.raw.Properties))
         problems.push({ ...p, path: ['Tasks', t.index, 'Properties', ...p.path] });
   }
   for (const t of tasks) {

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { createCloudClient, type CloudClientOptions } from '../../src/cloud/client.js';
-import { cloudActions } from '../../src/engine/actions/cloud-registry.js';
+import { findAction } from '../../src/engine/actions/registry.js';
 import type { ActionContext, CloudPort, Ports } from '../../src/engine/actions/types.js';
 import { retryPolicy } from '../../src/engine/actions/wait-for.js';
 import type { ActionResult, Execution, TaskRecord } from '../../src/engine/types.js';
@@ -63,7 +63,7 @@ function run(
       now: () => clock,
     } satisfies Partial<Ports> as Ports,
   } as ActionContext;
-  return cloudActions[action.toLowerCase()]!.run(ctx);
+  return findAction(action)!.run(ctx);
 }
 
 /** The record the worker keeps after a wait, for the next run of the same task. */

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
+import { z } from 'zod';
 import { validateCommand } from '../../src/bin/validate.js';
-import { builtinNames } from '../../src/engine/actions/registry.js';
+import { BUILTIN_ACTIONS, actionCatalog, findAction } from '../../src/engine/actions/registry.js';
+import { parseTemplate, type ParseOptions } from '../../src/engine/parse.js';
 import { TemplateInvalidError } from '../../src/errors.js';
-import { BUILTIN_ACTIONS } from '../../src/template/actions/index.js';
-import { parseTemplate, type ParseOptions } from '../../src/template/parse.js';
 
 const task = (action: string, props: string) =>
   `FormatVersion: OOS-2019-06-01\nParameters:\n  n: { Type: Json, Default: {} }\nTasks:\n  - Name: t\n    ` +
@@ -24,13 +24,21 @@ function problems(content: string, opts?: ParseOptions): string[] {
   return [];
 }
 
-test('every action the engine runs has a Properties schema, and no schema is for an action it does not run', () => {
+test('every action the engine runs has its name and a Properties schema, and no two names differ only in case', () => {
+  for (const action of BUILTIN_ACTIONS) {
+    assert.match(action.name, /^(ACS|Opsgate)::[A-Za-z]+$/);
+    assert.ok(action.schema instanceof z.ZodType, `${action.name} has a Properties schema`);
+    assert.equal(typeof action.run, 'function', `${action.name} runs`);
+    assert.equal(findAction(action.name), action, `${action.name} is found by its name`);
+  }
+  const lower = BUILTIN_ACTIONS.map((a) => a.name.toLowerCase());
+  assert.equal(new Set(lower).size, lower.length);
+  // Validation checks the very list the engine runs from.
   assert.deepEqual(
-    Object.keys(BUILTIN_ACTIONS)
-      .map((n) => n.toLowerCase())
-      .sort(),
-    [...builtinNames(), 'acs::executeapi'].filter((n, i, a) => a.indexOf(n) === i).sort(),
+    actionCatalog.names,
+    BUILTIN_ACTIONS.map((a) => a.name),
   );
+  assert.equal(findAction('ACS::ExecuteApi')?.name, 'ACS::ExecuteAPI');
 });
 
 test('an expression stands for any value: its type is checked when the task runs', () => {

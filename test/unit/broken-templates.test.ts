@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { TemplateInvalidError, type TemplateProblem } from '../../src/errors.js';
-import { parseTemplate } from '../../src/template/parse.js';
+import { parseTemplate } from '../../src/engine/parse.js';
 
 /**
  * Every template in test/fixtures/broken has deliberate mistakes; expected.json lists, for each file,

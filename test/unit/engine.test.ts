@@ -4,7 +4,7 @@ import { applyOutcome, nextTask, startTask } from '../../src/engine/advance.js';
 import { parseDuration } from '../../src/engine/actions/sleep.js';
 import { canTransition, isTerminal, sourcesOf } from '../../src/engine/status.js';
 import type { Execution } from '../../src/engine/types.js';
-import { parseRunnable as parseTemplate } from '../../src/template/parse.js';
+import { parseRunnable as parseTemplate } from '../../src/engine/parse.js';
 
 const { template } = parseTemplate(`FormatVersion: OOS-2019-06-01
 Tasks:

@@ -4,7 +4,7 @@ import { GATE } from '../../src/engine/advance.js';
 import { mayStart } from '../../src/engine/gate.js';
 import { decideSignal, type SteeringWord } from '../../src/engine/signals.js';
 import type { Execution, ExecutionMode, TaskRecord } from '../../src/engine/types.js';
-import { parseTemplate } from '../../src/template/parse.js';
+import { parseTemplate } from '../../src/engine/parse.js';
 import type { Template } from '../../src/template/schema.js';
 
 /**

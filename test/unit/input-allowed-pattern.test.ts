@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { ParameterError, TemplateInvalidError } from '../../src/errors.js';
 import { resolveParameters } from '../../src/template/parameters.js';
-import { parseTemplate } from '../../src/template/parse.js';
+import { parseTemplate } from '../../src/engine/parse.js';
 import type { ParameterDef } from '../../src/template/schema.js';
 
 const one = (def: Omit<ParameterDef, 'Type'>) => ({ Parameters: { p: { Type: 'String', ...def } as ParameterDef } });

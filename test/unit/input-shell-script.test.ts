@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { TemplateInvalidError } from '../../src/errors.js';
-import { parseTemplate } from '../../src/template/parse.js';
+import { parseTemplate } from '../../src/engine/parse.js';
 import { bindScript, scanScript, ShellScriptError } from '../../src/template/shell-script.js';
 
 const kinds = (script: string) => scanScript(script).map((r) => r.placement.kind);

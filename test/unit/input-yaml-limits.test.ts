@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { TemplateInvalidError } from '../../src/errors.js';
-import { parseTemplate } from '../../src/template/parse.js';
+import { parseTemplate } from '../../src/engine/parse.js';
 import { aliasBomb } from '../support/yaml-bomb.js';
 
 /** Parses content expecting a TemplateInvalidError; returns its one-line problems. */

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { actionCatalog } from '../../src/engine/actions/registry.js';
+import { parseTemplate } from '../../src/engine/parse.js';
 import { TemplateInvalidError } from '../../src/errors.js';
-import { propertiesProblems } from '../../src/template/actions/index.js';
-import { parseTemplate } from '../../src/template/parse.js';
+import { propertiesProblems } from '../../src/template/action-problems.js';
 
 // A misspelt property is one mistake: its "did you mean" is carried as data, and the missing key it
 // meant is not reported again, whatever the wording of either problem.
@@ -24,7 +25,7 @@ test('a misspelt key says what was meant, and the key it meant is not also "requ
   assert.deepEqual(problems(task('ACS::Sleep', '      Duraton: PT1M\n')), [
     'Tasks[0].Properties.Duraton: unknown key Duraton (did you mean Duration?)',
   ]);
-  const found = propertiesProblems('ACS::Sleep', { Duraton: 'PT1M' });
+  const found = propertiesProblems(actionCatalog, 'ACS::Sleep', { Duraton: 'PT1M' });
   assert.deepEqual(
     found.map((p) => [p.path, p.meant]),
     [[['Duraton'], 'Duration']],

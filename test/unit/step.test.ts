@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { step, type Effect, type RunOutcome, type StepEvent } from '../../src/engine/step.js';
 import type { Execution, ExecutionMode, TaskRecord } from '../../src/engine/types.js';
-import { parseTemplate } from '../../src/template/parse.js';
+import { parseTemplate } from '../../src/engine/parse.js';
 import type { Template } from '../../src/template/schema.js';
 
 /**

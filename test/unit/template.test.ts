@@ -4,7 +4,7 @@ import { TemplateInvalidError } from '../../src/errors.js';
 import { interpolate, type Scope } from '../../src/template/expressions.js';
 import { resolveParameters } from '../../src/template/parameters.js';
 import { executionMasker } from '../../src/engine/mask.js';
-import { parseTemplate } from '../../src/template/parse.js';
+import { parseTemplate } from '../../src/engine/parse.js';
 import { select } from '../../src/template/selector.js';
 
 const yaml = `FormatVersion: OOS-2019-06-01

@@ -1,9 +1,26 @@
 import { CloudApiError, ParameterError } from '../../errors.js';
 import { runJq } from '../../template/jq.js';
 import { JqProgram } from '../../template/jq-program.js';
+import { ex, list as listOf, name, props, req } from '../../template/property-fields.js';
+import type { Problem } from '../../template/validate.js';
 import { withLeadingDot } from '../../template/selector.js';
-import { cloudRequestOf, describeCloudError } from './execute-api.js';
-import type { Action, CloudPort } from './types.js';
+import { cloudCallFields, cloudRequestOf, describeCloudError } from './execute-api.js';
+import type { BuiltinAction, CloudPort } from './types.js';
+
+/** WaitFor's and CheckFor's Properties: the call, then a jq PropertySelector compared with the values. */
+export const probeSchema = props({
+  ...cloudCallFields,
+  PropertySelector: req(name),
+  DesiredValues: ex(listOf()),
+  NotDesiredValues: ex(listOf()),
+  StopRetryValues: ex(listOf()),
+});
+
+export function probeNeeds(p: Record<string, unknown>): Problem[] {
+  return p.DesiredValues === undefined && p.NotDesiredValues === undefined
+    ? [{ path: ['DesiredValues'], message: 'is required (or NotDesiredValues)' }]
+    : [];
+}
 
 /** What one look at the API saw. */
 export interface Probe {
@@ -82,7 +99,10 @@ export function expectation(properties: Record<string, unknown>): string {
 }
 
 /** ACS::CheckFor: one call; succeeds when the selected value is desired, otherwise fails naming it. */
-export const checkFor: Action = {
+export const checkFor: BuiltinAction = {
+  name: 'ACS::CheckFor',
+  schema: probeSchema,
+  needs: probeNeeds,
   async run({ properties, ports }) {
     let seen: Probe;
     try {

@@ -1,4 +1,5 @@
-import type { Action, ActionContext } from './types.js';
+import { ex, map, name, props, req, text } from '../../template/property-fields.js';
+import type { Action, ActionContext, BuiltinAction } from './types.js';
 
 /**
  * Runs a template as a child execution and waits for its end; the task's result is the child's
@@ -51,20 +52,31 @@ export function childAction(
   };
 }
 
-/** ACS::Template: TemplateName, TemplateVersion, Parameters. */
-export const templateAction = childAction(({ properties }) => {
-  if (typeof properties.TemplateName !== 'string') return 'TemplateName must name a template';
-  const parameters = properties.Parameters ?? {};
-  if (typeof parameters !== 'object' || Array.isArray(parameters)) return 'Parameters must be a map';
-  return {
-    templateName: properties.TemplateName,
-    templateVersion:
-      typeof properties.TemplateVersion === 'string' && properties.TemplateVersion
-        ? properties.TemplateVersion
-        : undefined,
-    parameters: parameters as Record<string, unknown>,
-  };
-});
+/** ACS::Template: a child execution of TemplateName (at TemplateVersion) with Parameters. */
+export const templateAction: BuiltinAction = {
+  name: 'ACS::Template',
+  schema: props({
+    TemplateName: req(name),
+    TemplateVersion: ex(text),
+    Parameters: ex(map),
+  }),
+  unsupported: {
+    TemplateContent: 'opsgate runs templates from the store: create it and give its TemplateName',
+  },
+  ...childAction(({ properties }) => {
+    if (typeof properties.TemplateName !== 'string') return 'TemplateName must name a template';
+    const parameters = properties.Parameters ?? {};
+    if (typeof parameters !== 'object' || Array.isArray(parameters)) return 'Parameters must be a map';
+    return {
+      templateName: properties.TemplateName,
+      templateVersion:
+        typeof properties.TemplateVersion === 'string' && properties.TemplateVersion
+          ? properties.TemplateVersion
+          : undefined,
+      parameters: parameters as Record<string, unknown>,
+    };
+  }),
+};
 
 /** An action named after a template: its Properties are the child's Parameters. */
 export const namedTemplateAction = childAction(({ task, properties }) => ({

@@ -1,11 +1,18 @@
-import type { Action } from './types.js';
 import { truthy } from '../../template/expressions.js';
+import { any, ex, list, name, props, req } from '../../template/property-fields.js';
+import type { BuiltinAction } from './types.js';
 
 /**
  * ACS::Choice: the first of Choices whose When holds names the next task, else DefaultTask.
- * The Whens arrive evaluated with the other Properties.
+ * The Whens arrive evaluated with the other Properties. Its targets are part of the template's flow
+ * (template/validate.ts checks them, the gate reads them).
  */
-export const choice: Action = {
+export const choice: BuiltinAction = {
+  name: 'ACS::Choice',
+  schema: props({
+    DefaultTask: ex(name),
+    Choices: req(list(ex(props({ When: req(any), NextTask: req(name) })), 'must be a list of {When, NextTask}')),
+  }),
   async run({ properties }) {
     const choices = properties.Choices;
     if (choices !== undefined && !Array.isArray(choices))

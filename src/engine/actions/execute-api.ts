@@ -1,5 +1,25 @@
+import { z } from 'zod';
 import { CloudApiError, ParameterError } from '../../errors.js';
-import type { Action, CloudRequest } from './types.js';
+import { any, ex, flag, map, name, props, req, text } from '../../template/property-fields.js';
+import type { BuiltinAction, CloudRequest } from './types.js';
+
+/**
+ * The Properties of an OpenAPI call (ExecuteAPI, WaitFor and CheckFor). The API's own parameters are
+ * free-form, but they go under Parameters: the top level is OOS's fixed set, ROA's Method, URI,
+ * Headers and Body included.
+ */
+export const cloudCallFields = {
+  Service: req(name),
+  API: req(name),
+  Parameters: ex(map),
+  // OOS pages through results by itself unless false; opsgate makes the one call.
+  AutoPaging: ex(flag),
+  Risk: ex(z.enum(['Normal', 'High'])),
+  Method: ex(text),
+  URI: ex(text),
+  Headers: ex(map),
+  Body: any,
+};
 
 /** The OpenAPI call a task's Properties describe (ExecuteAPI, WaitFor and CheckFor share them). */
 export function cloudRequestOf(p: Record<string, unknown>): CloudRequest {
@@ -37,7 +57,9 @@ export function describeCloudError(req: { service: string; api: string }, err: u
 }
 
 /** ACS::ExecuteAPI (also spelled ACS::ExecuteApi): one OpenAPI call; its JSON answer is the result. */
-export const executeApi: Action = {
+export const executeApi: BuiltinAction = {
+  name: 'ACS::ExecuteAPI',
+  schema: props(cloudCallFields),
   async run({ properties, ports }) {
     let req: CloudRequest;
     try {

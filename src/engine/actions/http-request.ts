@@ -1,13 +1,39 @@
+import { z } from 'zod';
+import { any, duration, ex, map, props, req } from '../../template/property-fields.js';
 import { parseDuration } from './sleep.js';
-import type { Action } from './types.js';
+import type { BuiltinAction } from './types.js';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']);
+const ONE_OF_METHODS = `must be one of ${[...METHODS].join(', ')}`;
+
+function isHttpUrl(u: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(u).protocol);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * ACS::ExecuteHttpRequest {Method, URL, Headers, Body, Timeout}. The result for selectors is
  * {StatusCode, Headers, Body}, Body parsed when it is JSON. A status of 400 or more fails the task.
  */
-export const httpRequest: Action = {
+export const httpRequest: BuiltinAction = {
+  name: 'ACS::ExecuteHttpRequest',
+  // OOS's Method, URL, Headers, Body, and opsgate's Timeout.
+  schema: props({
+    Method: ex(z.string({ error: ONE_OF_METHODS }).refine((m) => METHODS.has(m.toUpperCase()), ONE_OF_METHODS)),
+    URL: req(z.string({ error: 'must be an http or https URL' }).refine(isHttpUrl, 'must be an http or https URL')),
+    Headers: ex(map),
+    Body: any,
+    Timeout: ex(duration),
+  }),
+  // OOS documents them; opsgate would ignore them, so they are refused rather than silently dropped.
+  unsupported: {
+    Query: 'write the query parameters into the URL',
+    WaitFor: 'opsgate does not poll an ExecuteHttpRequest; use ACS::WaitFor or a loop of tasks',
+    CheckFor: "opsgate does not check an ExecuteHttpRequest's answer; select it into an output and use ACS::Choice",
+  },
   async run({ properties, idempotencyKey, ports }) {
     const method = String(properties.Method ?? 'GET').toUpperCase();
     if (!METHODS.has(method))

@@ -1,11 +1,23 @@
-import type { Action } from './types.js';
+import { ex, flag, props } from '../../template/property-fields.js';
+import { mail, notifyNeeds, notifyType, webhook } from './notification-properties.js';
+import type { BuiltinAction } from './types.js';
 
 /**
  * ACS::Notify with NotifyType WebHook: posts Content to WebHook.URI with its Headers, the
  * execution link appended when AppendExecutionLink is true (default false for Notify). A throttled
  * or unreachable webhook is tried again a few times; then the task fails with the reason.
  */
-export const notify: Action = {
+export const notify: BuiltinAction = {
+  name: 'ACS::Notify',
+  // NotifyType WebHook (or Mail, which opsgate does not send from Notify yet: the task says so).
+  schema: props({
+    NotifyType: ex(notifyType),
+    WebHook: ex(webhook),
+    Mail: ex(mail),
+    // Default false for ACS::Notify.
+    AppendExecutionLink: ex(flag),
+  }),
+  needs: (p) => notifyNeeds(p, 'WebHook'),
   async run({ properties, ports, execution, record }) {
     const type = String(properties.NotifyType ?? 'WebHook');
     if (type !== 'WebHook')

@@ -1,7 +1,11 @@
-import type { Action } from './types.js';
+import { props } from '../../template/property-fields.js';
+import type { BuiltinAction } from './types.js';
 
 /** ACS::Pause: waits, holding no worker, until NotifyExecution says to go on (Approve). */
-export const pause: Action = {
+export const pause: BuiltinAction = {
+  name: 'ACS::Pause',
+  // It takes nothing: NotifyExecution resumes it.
+  schema: props({}),
   async run({ signals }) {
     if (signals.resume) return { kind: 'success', result: {} };
     return { kind: 'wait', message: 'paused: waiting for NotifyExecution to resume' };

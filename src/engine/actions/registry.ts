@@ -1,37 +1,47 @@
+import { catalogOf, type ActionCatalog } from '../../template/catalog.js';
 import { approve } from './approve.js';
+import { checkFor } from './check-for.js';
 import { templateAction } from './child.js';
 import { choice } from './choice.js';
+import { executeApi } from './execute-api.js';
 import { httpRequest } from './http-request.js';
 import { notify } from './notify.js';
 import { pause } from './pause.js';
 import { runShellScript } from './run-shell-script.js';
+import { selectTargets } from './select-targets.js';
 import { sleep } from './sleep.js';
-import { messageTrigger, timerTrigger } from './trigger.js';
-import { cloudActions } from './cloud-registry.js';
-import type { Action } from './types.js';
+import { alarmTrigger, eventTrigger, timerTrigger } from './trigger.js';
+import type { BuiltinAction } from './types.js';
+import { waitFor } from './wait-for.js';
 
 /**
- * Built-in actions by name. OOS spells some names two ways (ACS::ExecuteAPI, ACS::ExecuteApi), so
- * built-ins match case-insensitively. Any other action names a template in the store (see child.ts).
+ * The built-in actions, one line each; each module declares its name, Properties and run. The order
+ * is the one messages list them in. Any other action names a template in the store (see child.ts).
  */
-const builtins: Record<string, Action> = {
-  'acs::approve': approve,
-  'acs::sleep': sleep,
-  'acs::pause': pause,
-  'acs::choice': choice,
-  'acs::template': templateAction,
-  'acs::notify': notify,
-  'acs::executehttprequest': httpRequest,
-  'opsgate::runshellscript': runShellScript,
-  'acs::timertrigger': timerTrigger,
-  'acs::eventtrigger': messageTrigger('events'),
-  'acs::alarmtrigger': messageTrigger('alarms'),
-  ...cloudActions,
-};
+export const BUILTIN_ACTIONS: readonly BuiltinAction[] = [
+  approve,
+  httpRequest,
+  executeApi,
+  waitFor,
+  checkFor,
+  selectTargets,
+  sleep,
+  pause,
+  choice,
+  notify,
+  templateAction,
+  timerTrigger,
+  eventTrigger,
+  alarmTrigger,
+  runShellScript,
+];
 
-/** The lower-case names of the built-ins (template/actions/index.ts checks their Properties). */
-export const builtinNames = (): string[] => Object.keys(builtins);
+/**
+ * What template validation checks tasks against (parseTemplate's `actions`). Names match ignoring
+ * case, as OOS spells some two ways (ACS::ExecuteAPI, ACS::ExecuteApi).
+ */
+export const actionCatalog: ActionCatalog<BuiltinAction> = catalogOf(BUILTIN_ACTIONS);
 
-export function findAction(name: string): Action | undefined {
-  return builtins[name.toLowerCase()];
+export function findAction(name: string): BuiltinAction | undefined {
+  return actionCatalog.find(name);
 }

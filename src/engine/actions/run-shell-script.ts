@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
+import { z } from 'zod';
 import { evaluate, lookup } from '../../template/expressions.js';
+import { duration, ex, props, req, text } from '../../template/property-fields.js';
 import { references } from '../../template/references.js';
 import { ARG_VARIABLE, bindScript, SCRIPT_NOT_ONE_STRING } from '../../template/shell-script.js';
 import { parseDuration } from './sleep.js';
-import type { Action } from './types.js';
+import type { BuiltinAction } from './types.js';
 
 const MAX_OUTPUT = 64 * 1024;
 
@@ -13,7 +15,18 @@ const MAX_OUTPUT = 64 * 1024;
  * see template/shell-script.ts). The result is {ExitCode, Stdout, Stderr}; a non-zero exit or the
  * timeout fails the task.
  */
-export const runShellScript: Action = {
+export const runShellScript: BuiltinAction = {
+  name: 'Opsgate::RunShellScript',
+  schema: props({
+    Script: req(text.refine((s) => s.trim() !== '', 'must not be empty')),
+    Timeout: ex(duration),
+    // Variable names to values.
+    Env: ex(
+      z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be variable names'), z.unknown(), {
+        error: 'must be a map of variable names to values',
+      }),
+    ),
+  }),
   // A reference's value reaches the script as a variable, never as its text (shell-script.ts);
   // validate refuses what cannot be placed safely, and so does this, should a template get here.
   async evaluateProperties(raw, scope) {

@@ -1,5 +1,7 @@
+import { z } from 'zod';
+import { ex, list, map, name, props, req, text } from '../../template/property-fields.js';
 import { describeCloudError } from './execute-api.js';
-import type { Action, CloudPort } from './types.js';
+import type { BuiltinAction, CloudPort } from './types.js';
 
 /** DescribeInstances takes at most 100 ids, 100 results a page and 20 tags. */
 const PAGE = 100;
@@ -10,12 +12,28 @@ const MAX_PAGES = 1000;
 type Query = Record<string, unknown>;
 type Instance = Record<string, unknown> & { InstanceId?: string };
 
+/** One target, as the console's Targets parameter writes it (often the whole item is `{{ targets }}`). */
+const filterSchema = props({
+  Type: req(z.enum(['ResourceIds', 'Tags', 'ResourceGroup'])),
+  ResourceIds: ex(list(ex(text), 'must be a list of instance ids')),
+  // A list of {Key, Value}, or a map of key to value.
+  Tags: ex(z.union([list(ex(map)), map], { error: 'must be a list of {Key, Value}' })),
+  ResourceGroupId: ex(text),
+  RegionId: ex(text),
+});
+
 /**
  * ACS::SelectTargets for ALIYUN::ECS::Instance: every instance the Filters pick, read with
  * DescribeInstances page by page, in DescribeInstances' own shape so that selectors such as
  * `Instances.Instance[].InstanceId` work. Several filters add up (union, each instance once).
  */
-export const selectTargets: Action = {
+export const selectTargets: BuiltinAction = {
+  name: 'ACS::SelectTargets',
+  schema: props({
+    ResourceType: ex(name),
+    RegionId: ex(text),
+    Filters: req(list(ex(filterSchema))),
+  }),
   async run({ properties, ports }) {
     const type = String(properties.ResourceType ?? 'ALIYUN::ECS::Instance');
     if (type.toUpperCase() !== 'ALIYUN::ECS::INSTANCE')

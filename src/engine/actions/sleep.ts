@@ -1,10 +1,14 @@
 import { parseDuration } from '../../template/duration.js';
-import type { Action } from './types.js';
+import { duration, props, req } from '../../template/property-fields.js';
+import type { BuiltinAction } from './types.js';
 
 export { parseDuration };
 
 /** ACS::Sleep: waits without holding a worker; the worker schedules the wake-up. */
-export const sleep: Action = {
+export const sleep: BuiltinAction = {
+  name: 'ACS::Sleep',
+  // Duration: ISO-8601 (PT10S) or OOS's contracted forms (10s, 1H2M).
+  schema: props({ Duration: req(duration) }),
   async run({ properties, record, ports }) {
     const wakeAt = record?.data?.wakeAt as number | undefined;
     if (wakeAt !== undefined) {

@@ -1,11 +1,24 @@
+import { z } from 'zod';
+import { any, ex, name, oneOrMany, props, req, scalar, text } from '../../template/property-fields.js';
 import { timerSchedule } from '../triggers/timer.js';
-import type { Action } from './types.js';
+import type { Action, BuiltinAction } from './types.js';
 
 /**
  * ACS::TimerTrigger: schedules the timer and waits. Each firing starts a child execution of the
  * tasks after the trigger (core/triggers.ts); when EndDate passes the execution ends.
  */
-export const timerTrigger: Action = {
+export const timerTrigger: BuiltinAction = {
+  name: 'ACS::TimerTrigger',
+  // Type cron | rate | at, Expression, TimeZone, StartDate, EndDate (required).
+  schema: props({
+    Type: req(
+      z.string().refine((t) => ['cron', 'rate', 'at'].includes(t.trim().toLowerCase()), 'must be cron, rate or at'),
+    ),
+    Expression: req(scalar),
+    TimeZone: ex(text),
+    StartDate: ex(scalar),
+    EndDate: req(scalar),
+  }),
   async run({ execution, properties, record, ports }) {
     const endDate = record?.data?.endDate as number | undefined;
     if (record?.data?.scheduled) {
@@ -37,8 +50,45 @@ export const timerTrigger: Action = {
 };
 
 /** ACS::EventTrigger and ACS::AlarmTrigger: wait for TriggerExecution to feed messages. */
-export const messageTrigger = (what: string): Action => ({
+const messageTrigger = (what: string): Action => ({
   async run() {
     return { kind: 'wait', message: `waiting for ${what} (TriggerExecution)`, data: { listening: true } };
   },
 });
+
+/** ACS::EventTrigger: CloudMonitor system events; each filter given must hold. */
+export const eventTrigger: BuiltinAction = {
+  name: 'ACS::EventTrigger',
+  schema: props({
+    Product: ex(oneOrMany),
+    Name: ex(oneOrMany),
+    Level: ex(oneOrMany),
+    RegionId: ex(oneOrMany),
+    // Content key to allowed values, nested maps for nested objects.
+    Content: any,
+    Tags: any,
+    OutputTransformer: any,
+  }),
+  ...messageTrigger('events'),
+};
+
+/** ACS::AlarmTrigger: a CloudMonitor alarm rule; the message is matched leniently (triggers/event.ts). */
+export const alarmTrigger: BuiltinAction = {
+  name: 'ACS::AlarmTrigger',
+  schema: props({
+    Namespace: ex(name),
+    MetricName: ex(name),
+    Statistics: ex(scalar),
+    ComparisonOperator: ex(scalar),
+    Threshold: ex(scalar),
+    Times: ex(scalar),
+    Period: ex(scalar),
+    Interval: ex(scalar),
+    SilenceTime: ex(scalar),
+    EffectiveInterval: ex(scalar),
+    Resources: any,
+    Tags: any,
+    OutputTransformer: any,
+  }),
+  ...messageTrigger('alarms'),
+};

@@ -1,3 +1,4 @@
+import type { ActionSpec } from '../../template/catalog.js';
 import type { Scope } from '../../template/expressions.js';
 import type { Task } from '../../template/schema.js';
 import type { TimerRepeat } from '../triggers/timer.js';
@@ -117,3 +118,9 @@ export interface Action {
   /** Evaluates the task's Properties itself, when plain evaluation is not safe for it (a shell script). */
   evaluateProperties?(properties: Record<string, unknown>, scope: Scope): Promise<Record<string, unknown>>;
 }
+
+/**
+ * A built-in action: everything about it in its one module. Its name and Properties schema (with
+ * `needs` and `unsupported`) are checked when a template is stored; `run` runs its tasks.
+ */
+export interface BuiltinAction extends Action, ActionSpec {}

@@ -1,9 +1,9 @@
 import { OpsgateError } from '../../errors.js';
 import type { Task } from '../../template/schema.js';
-import { expectation, probe, type Probe } from './check-for.js';
+import { expectation, probe, probeNeeds, probeSchema, type Probe } from './check-for.js';
 import { retryDelaySeconds } from '../retry.js';
 import { parseDuration } from './sleep.js';
-import type { Action } from './types.js';
+import type { BuiltinAction } from './types.js';
 
 /** How often and how far apart a WaitFor polls: the task's Retries, DelayType, Delay, BackOff, MaxRetryInterval. */
 export interface RetryPolicy {
@@ -55,7 +55,10 @@ interface WaitData {
  * ACS::WaitFor: polls an API until the PropertySelector value is desired. Between polls it returns
  * `wait` with resumeAt, so no worker is held; the poll count lives in the task record's data.
  */
-export const waitFor: Action = {
+export const waitFor: BuiltinAction = {
+  name: 'ACS::WaitFor',
+  schema: probeSchema,
+  needs: probeNeeds,
   retries: false,
   async run({ task, properties, record, ports }) {
     const policy = retryPolicy(task);

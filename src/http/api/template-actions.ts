@@ -4,7 +4,7 @@ import { maskTemplateContent } from '../../engine/mask-template.js';
 import { OpsgateError, TemplateInvalidError } from '../../errors.js';
 import type { Permissions } from '../../core/permissions.js';
 import type { StoredTemplate, TemplateStore } from '../../store/templates.js';
-import { parseTemplate } from '../../template/parse.js';
+import { parseTemplate } from '../../engine/parse.js';
 import { isStateTemplate } from '../../template/schema.js';
 import { count, date, flag, jsonMap, text } from './input.js';
 import { page, sortBy } from './paging.js';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { any, ex, flag, list, map, name, props, req, scalar, text } from './fields.js';
+import { any, ex, list, map, name, props, req, scalar, text } from '../../template/property-fields.js';
+import type { Problem } from '../../template/validate.js';
 
-/** OOS's WebHook and Mail notifications, shared by ACS::Notify and ACS::Approve. */
+/** OOS's WebHook and Mail notifications in Properties, shared by ACS::Notify and ACS::Approve. */
 
 export const webhook = props({
   URI: req(name),
@@ -27,17 +28,8 @@ export const mail = props({
 
 export const notifyType = z.enum(['WebHook', 'Mail']);
 
-/** ACS::Notify: NotifyType WebHook (or Mail, which opsgate does not send from Notify yet: the task says so). */
-export const notifySchema = props({
-  NotifyType: ex(notifyType),
-  WebHook: ex(webhook),
-  Mail: ex(mail),
-  // Default false for ACS::Notify.
-  AppendExecutionLink: ex(flag),
-});
-
 /** What NotifyType needs beside it: its WebHook or Mail block (a missing URI fails the run otherwise). */
-export function notifyNeeds(p: Record<string, unknown>, byDefault?: 'WebHook'): { path: string[]; message: string }[] {
+export function notifyNeeds(p: Record<string, unknown>, byDefault?: 'WebHook'): Problem[] {
   const type = p.NotifyType === undefined ? byDefault : typeof p.NotifyType === 'string' ? p.NotifyType : undefined;
   if (type === 'WebHook' && p.WebHook === undefined)
     return [{ path: ['WebHook'], message: 'is required with NotifyType WebHook' }];

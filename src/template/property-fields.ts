@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseDuration } from '../duration.js';
-import { isExpression } from '../schema.js';
+import { parseDuration } from './duration.js';
+import { isExpression } from './schema.js';
 
 /**
  * Building blocks of the actions' Properties schemas. Every typed field is wrapped in `ex`: a `{{ }}`
