@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createAccess, createRuntime, type Runtime } from '../../src/bin/runtime.js';
-import type { ChatAdapter, ChatPorts } from '../../src/chat/adapter.js';
+import type { ChatAdapter, ChatAdapterFactory, ChatPorts } from '../../src/chat/adapter.js';
 import { CHAT_ADAPTERS, createChatAdapters } from '../../src/chat/adapters.js';
 import { Bot } from '../../src/chat/bot.js';
-import { loadConfig } from '../../src/config/env.js';
+import { loadConfig } from '../../src/bin/config.js';
 import { createLogger } from '../../src/log.js';
 import { ConsoleChannel } from '../../src/store/console.js';
 import { deletePrefix } from '../../src/store/redis.js';
@@ -42,8 +42,11 @@ describe('chat adapters from the registry', () => {
   });
 
   /** The adapters a configuration turns on, given the same ports startWeb gives them. */
-  const adaptersOf = (env: Record<string, string>): ChatAdapter[] => {
-    const config = loadConfig({ REDIS_URL, OPSGATE_KEY_PREFIX: prefix, LOG_LEVEL: 'silent', ...env });
+  const adaptersOf = (
+    env: Record<string, string>,
+    factories: readonly ChatAdapterFactory[] = CHAT_ADAPTERS,
+  ): ChatAdapter[] => {
+    const config = loadConfig({ REDIS_URL, OPSGATE_KEY_PREFIX: prefix, LOG_LEVEL: 'silent', ...env }, factories);
     const rt = createRuntime(config, REDIS_URL, createLogger(config.logLevel));
     runtimes.push(rt);
     const subscriber = rt.redis.duplicate();
@@ -61,7 +64,7 @@ describe('chat adapters from the registry', () => {
       firstDelivery: async () => true,
       approvalLink: async () => 'http://127.0.0.1:3000/approve/x',
     };
-    return createChatAdapters(ports);
+    return createChatAdapters(ports, factories);
   };
 
   let all: ChatAdapter[];
