@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createAccess, createRuntime, type Runtime } from '../../src/bin/runtime.js';
 import type { ChatAdapter, ChatAdapterFactory, ChatPorts } from '../../src/chat/adapter.js';
@@ -11,6 +14,7 @@ import { ConsoleChannel } from '../../src/store/console.js';
 import { deletePrefix } from '../../src/store/redis.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';
 import { REDIS_URL, until } from '../support/harness.js';
+import { teamsChat } from '../support/teams-chat.js';
 
 // The adapters are built, never started: DingTalk's addresses have nothing listening. Bolt asks Slack's
 // auth.test as soon as its app is built, so Slack gets the loopback fake.
@@ -104,5 +108,23 @@ describe('chat adapters from the registry', () => {
     const slack = adaptersOf({ ...SLACK, SLACK_APP_TOKEN: 'xapp-test-token' }).find((a) => a.platform === 'slack')!;
     assert.match(slack.name, /Socket Mode/);
     assert.deepEqual(slack.routes, []);
+  });
+
+  test('a platform registered beside the others, unknown to config/, is created with its settings and people', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsgate-teams-'));
+    const file = join(dir, 'directory.yaml');
+    writeFileSync(file, 'users:\n  alice: { slack: U0001, teams: T1 }\n');
+    const withTeams = [...CHAT_ADAPTERS, teamsChat];
+    const env = { OPSGATE_DIRECTORY: file, TEAMS_APP_ID: 'app-7', TEAMS_APP_PASSWORD: 'password-7' };
+    const on = adaptersOf(env, withTeams);
+    assert.deepEqual(
+      on.map((a) => a.platform),
+      ['console', 'teams'],
+    );
+    assert.equal(on[1]!.name, 'Teams app app-7 (T1 is alice)');
+    assert.deepEqual(
+      adaptersOf({ OPSGATE_DIRECTORY: file }, withTeams).map((a) => a.platform),
+      ['console'],
+    );
   });
 });
