@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createRuntime, startStepWorker, type Runtime } from '../src/bin/runtime.js';
-import { loadConfig } from '../src/config/env.js';
+import { loadConfig } from '../src/bin/config.js';
 import type { Execution } from '../src/engine/types.js';
 import { createLogger } from '../src/log.js';
 import { NOTIFY } from '../src/queue/producer.js';

@@ -43,7 +43,7 @@ export async function runVoteBench(redisUrl: string, tickets = 2000, concurrency
     };
     // Two approvals of three on every ticket: each vote is recorded, none completes the level.
     const ballots = (ids: string[]) => ids.flatMap((id) => VOTERS.slice(0, 2).map((v) => ({ id, v })));
-    const users = Object.fromEntries(VOTERS.map((v) => [v, rt.directory.user(v) ?? { name: v, groups: [] }]));
+    const users = Object.fromEntries(VOTERS.map((v) => [v, rt.directory.user(v) ?? { name: v, ids: {}, groups: [] }]));
 
     const bare = ballots(await open(tickets));
     const keysOf = (id: string) => [rt.keys.ticket(`ticket-${id}`, id), rt.keys.ticketVotes(`ticket-${id}`, id)];

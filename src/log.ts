@@ -14,7 +14,7 @@ const REDACT = [
   '*.authorization',
   'headers.authorization',
   'headers.cookie',
-  'config.slack',
+  'config.platforms',
   'config.secret',
 ];
 

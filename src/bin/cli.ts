@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { loadConfig } from '../config/env.js';
+import { loadConfig } from './config.js';
 import { ConfigError, OpsgateError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { ensureRedis } from '../store/redis.js';

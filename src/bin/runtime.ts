@@ -54,9 +54,11 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** People are listed by their id on the registry's people platforms (config.platforms.people). */
 export function loadDirectory(config: Config): Directory {
   const file = config.directoryFile ?? (existsSync('directory.yaml') ? 'directory.yaml' : undefined);
-  return file ? Directory.load(file) : new Directory();
+  const people = config.platforms.people;
+  return file ? Directory.load(file, people) : new Directory({}, people);
 }
 
 export function createRuntime(config: Config, redisUrl: string, log: Logger): Runtime {

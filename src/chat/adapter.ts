@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/env.js';
 import type { Directory } from '../config/directory.js';
-import type { ChatPlatform } from '../config/platforms.js';
+import type { EnvSection } from '../config/env-section.js';
+import type { PlatformSpec } from '../config/platforms.js';
 import type { Access } from '../http/auth/access.js';
 import type { Route } from '../http/server.js';
 import type { Logger } from '../log.js';
@@ -47,8 +48,34 @@ export interface ChatPorts {
   approvalLink(ticketId: string, approver: string): Promise<string>;
 }
 
-/** One line of the registry (adapters.ts): a platform, and its adapter when the configuration turns it on. */
-export interface ChatAdapterFactory {
-  readonly platform: ChatPlatform;
+/**
+ * One line of the registry (adapters.ts): a platform, what config must know of it (its variables, whether
+ * the directory lists people on it), and its adapter when its variables turn it on.
+ */
+export interface ChatAdapterFactory<P extends string = string, S = unknown> extends PlatformSpec<S> {
+  readonly platform: P;
   create(ports: ChatPorts): ChatAdapter | undefined;
+}
+
+/**
+ * A platform folder's factory: `create` gets the settings its own variables made (its env.ts), and is
+ * called only when they turn the platform on.
+ */
+export function chatAdapterFactory<const P extends string, S>(def: {
+  platform: P;
+  /** The directory lists people by their id on it: `P: id` is a key of its users. */
+  people?: boolean;
+  env: EnvSection<S>;
+  create(ports: ChatPorts, settings: S): ChatAdapter;
+}): ChatAdapterFactory<P, S> {
+  const { platform, people, env } = def;
+  return {
+    platform,
+    people,
+    env,
+    create: (ports) => {
+      const settings = ports.config.platforms.settings(env);
+      return settings === undefined ? undefined : def.create(ports, settings);
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import type { ChatPlatform } from '../config/platforms.js';
+import type { Platform } from '../config/platforms.js';
 import type { ApprovalService } from '../core/approval-service.js';
 import type { Executions } from '../core/executions.js';
 import { executionMasker } from '../engine/mask.js';
@@ -12,7 +12,7 @@ import { fieldErrors, runForm, type RunForm } from './run-form.js';
 /** Where a command came from; replies go privately to the actor. */
 export interface CommandContext {
   actor: Actor;
-  platform: ChatPlatform;
+  platform: Platform;
   channel: string;
 }
 

@@ -1,6 +1,6 @@
 import type { ApprovalCard } from '../approval/card.js';
 import type { DirectoryUser } from '../config/directory.js';
-import type { ChatPlatform } from '../config/platforms.js';
+import type { Platform } from '../config/platforms.js';
 
 /** A message as the core says it; each platform renders it its own way. */
 export interface OutMessage {
@@ -12,7 +12,7 @@ export interface OutMessage {
 
 /** Sending side of a chat platform: it renders the neutral message its own way. What the dispatcher needs. */
 export interface ChatSender {
-  readonly platform: ChatPlatform;
+  readonly platform: Platform;
   /** Posts to a channel (in a thread when given); returns a reference to update the message. */
   post(channel: string, message: OutMessage, thread?: string): Promise<string>;
   update(channel: string, ref: string, message: OutMessage): Promise<void>;
@@ -20,7 +20,7 @@ export interface ChatSender {
 
 /** Who sent a command or pressed a button, as the platform knows them and as the directory does. */
 export interface Actor {
-  platform: ChatPlatform;
+  platform: Platform;
   id: string;
   user?: DirectoryUser;
 }

@@ -2,36 +2,59 @@ import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { PEOPLE_PLATFORMS, type PeoplePlatform } from './platforms.js';
+import type { Platform } from './platforms.js';
 
-/** People and groups: who may approve, and how each is known on every chat platform. */
-const userSchema = z
-  .object({
-    slack: z.string().optional(),
-    dingtalk: z.string().optional(),
-    email: z.string().optional(),
-    mobile: z.string().optional(),
-    manager: z.string().optional(),
-    groups: z.array(z.string()).default([]),
-  })
-  .strict();
+/** What the directory says of a person besides their ids on the chat platforms. */
+const personShape = {
+  email: z.string().optional(),
+  mobile: z.string().optional(),
+  manager: z.string().optional(),
+  groups: z.array(z.string()).default([]),
+};
 
-const fileSchema = z
-  .object({
-    users: z
-      .record(
-        z.string(),
-        userSchema.nullable().transform((u) => u ?? userSchema.parse({})),
-      )
-      .default({}),
-    groups: z.record(z.string(), z.array(z.string())).default({}),
-  })
-  .strict();
+/**
+ * People and groups: who may approve, and how each is known on every chat platform. A user's keys are
+ * the fields above and one per people platform of the registry (`slack: U0001`); any other is refused.
+ */
+function fileSchema(people: readonly Platform[]) {
+  const idShape = Object.fromEntries(people.map((p) => [p, z.string().optional()]));
+  const userSchema = z
+    .object({ ...idShape, ...personShape })
+    .strict()
+    .transform(({ email, mobile, manager, groups, ...rest }): Person => {
+      const given: Readonly<Record<string, unknown>> = rest;
+      const ids = people.flatMap((p) => {
+        const id = given[p];
+        return typeof id === 'string' ? [[p, id] as const] : [];
+      });
+      return { ids: Object.fromEntries(ids), email, mobile, manager, groups };
+    });
+  return z
+    .object({
+      users: z
+        .record(
+          z.string(),
+          userSchema.nullable().transform((u) => u ?? { ids: {}, groups: [] }),
+        )
+        .default({}),
+      groups: z.record(z.string(), z.array(z.string())).default({}),
+    })
+    .strict();
+}
+
+type Person = Omit<DirectoryUser, 'name'>;
+type DirectoryFile = z.output<ReturnType<typeof fileSchema>>;
+
+/** A directory as its file holds it: per user, the fields above and `PLATFORM: id` (`slack: U0001`). */
+export interface DirectoryData {
+  users?: Record<string, (z.input<z.ZodObject<typeof personShape>> & Record<string, unknown>) | null>;
+  groups?: Record<string, string[]>;
+}
 
 export interface DirectoryUser {
   name: string;
-  slack?: string;
-  dingtalk?: string;
+  /** Their id on each people platform the directory lists them on: `ids.slack`, `ids.dingtalk`. */
+  ids: Readonly<Record<Platform, string>>;
   email?: string;
   mobile?: string;
   manager?: string;
@@ -43,19 +66,24 @@ export class Directory {
   private byPlatformId = new Map<string, DirectoryUser>();
   private groups = new Map<string, Set<string>>();
   private file?: { path: string; mtimeMs: number };
+  private readonly schema: ReturnType<typeof fileSchema>;
 
-  constructor(data: z.input<typeof fileSchema> = {}) {
-    this.fill(fileSchema.parse(data));
+  /** `people`: the platforms whose ids a user may carry, from the registry (src/bin/config.ts). */
+  constructor(data: DirectoryData = {}, people: readonly Platform[] = []) {
+    const clash = people.find((p) => p in personShape || p === 'name');
+    if (clash) throw new ConfigError(`chat platform ${clash} cannot list people: the directory has a ${clash} field`);
+    this.schema = fileSchema(people);
+    this.fill(this.schema.parse(data));
   }
 
-  private fill(parsed: z.output<typeof fileSchema>): void {
+  private fill(parsed: DirectoryFile): void {
     this.byName = new Map();
     this.byPlatformId = new Map();
     this.groups = new Map();
     for (const [name, u] of Object.entries(parsed.users)) {
       const user: DirectoryUser = { name, ...u };
       this.byName.set(name, user);
-      for (const p of PEOPLE_PLATFORMS) if (u[p]) this.byPlatformId.set(`${p}:${u[p]}`, user);
+      for (const [p, id] of Object.entries(u.ids)) if (id) this.byPlatformId.set(`${p}:${id}`, user);
       for (const g of u.groups) this.memberSet(g).add(name);
     }
     for (const [g, members] of Object.entries(parsed.groups)) {
@@ -67,8 +95,9 @@ export class Directory {
    * The directory of a file, read again when the file changes: approvers resolved when a level
    * becomes active follow the directory of that moment (lazy resolution, as vRA does).
    */
-  static load(file: string): Directory {
-    const d = new Directory(Directory.read(file));
+  static load(file: string, people: readonly Platform[] = []): Directory {
+    const d = new Directory({}, people);
+    d.fill(d.read(file));
     d.file = { path: file, mtimeMs: statSync(file).mtimeMs };
     return d;
   }
@@ -78,7 +107,7 @@ export class Directory {
     try {
       const m = statSync(this.file.path).mtimeMs;
       if (m !== this.file.mtimeMs) {
-        this.fill(Directory.read(this.file.path));
+        this.fill(this.read(this.file.path));
         this.file.mtimeMs = m;
       }
     } catch {
@@ -87,14 +116,14 @@ export class Directory {
     return this;
   }
 
-  private static read(file: string): z.output<typeof fileSchema> {
+  private read(file: string): DirectoryFile {
     let raw: unknown;
     try {
       raw = parse(readFileSync(file, 'utf8')) ?? {};
     } catch (err) {
       throw new ConfigError(`OPSGATE_DIRECTORY ${file}: ${(err as Error).message.split('\n')[0]}`);
     }
-    const parsed = fileSchema.safeParse(raw);
+    const parsed = this.schema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new ConfigError(`OPSGATE_DIRECTORY ${file}: ${issue.path.join('.') || '(root)'} ${issue.message}`);
@@ -105,7 +134,7 @@ export class Directory {
   user(name: string): DirectoryUser | undefined {
     return this.fresh().byName.get(name);
   }
-  byPlatform(platform: PeoplePlatform, id: string): DirectoryUser | undefined {
+  byPlatform(platform: Platform, id: string): DirectoryUser | undefined {
     return this.fresh().byPlatformId.get(`${platform}:${id}`);
   }
   byEmail(email: string): DirectoryUser | undefined {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Directory } from '../config/directory.js';
+import type { Directory, DirectoryUser } from '../config/directory.js';
 import type { ApprovalService } from '../core/approval-service.js';
 import type { Logger } from '../log.js';
 import type { Ticket } from '../approval/ticket.js';
@@ -51,7 +51,7 @@ export class Deliveries {
     const voted = new Set(t.votes.map((v) => v.voter));
     const people = t.approvers
       .filter((a) => !voted.has(a))
-      .map((a) => this.d.directory.user(a) ?? { name: a, groups: [] });
+      .map((a): DirectoryUser => this.d.directory.user(a) ?? { name: a, ids: {}, groups: [] });
     const link = t.executionId ? `${this.d.publicUrl}/executions/${t.executionId}` : undefined;
     // People read these (a robot's group chat, a mailbox): the run's NoEcho values stay out of them.
     const mask = await this.maskerOf(t);
@@ -59,7 +59,8 @@ export class Deliveries {
       const w = n.webhook;
       const mentions = {
         mobiles: people.map((p) => p.mobile).filter((m): m is string => !!m),
-        userIds: people.map((p) => p.dingtalk).filter((m): m is string => !!m),
+        // A DingTalk robot @-mentions by staff id, the directory's `dingtalk:` key (OOS WebHook's rule).
+        userIds: people.map((p) => p.ids.dingtalk).filter((m): m is string => !!m),
       };
       const body = renderWebhookBody(mask.noEcho(w.content), { link: n.appendLink ? link : undefined, mentions });
       if (isDingTalkRobot(w.uri)) await this.robotSlot(w.uri);

@@ -1,16 +1,20 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createAccess, createRuntime, type Runtime } from '../../src/bin/runtime.js';
-import type { ChatAdapter, ChatPorts } from '../../src/chat/adapter.js';
+import type { ChatAdapter, ChatAdapterFactory, ChatPorts } from '../../src/chat/adapter.js';
 import { CHAT_ADAPTERS, createChatAdapters } from '../../src/chat/adapters.js';
 import { Bot } from '../../src/chat/bot.js';
-import { loadConfig } from '../../src/config/env.js';
+import { loadConfig } from '../../src/bin/config.js';
 import { createLogger } from '../../src/log.js';
 import { ConsoleChannel } from '../../src/store/console.js';
 import { deletePrefix } from '../../src/store/redis.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';
 import { REDIS_URL, until } from '../support/harness.js';
+import { teamsChat } from '../support/teams-chat.js';
 
 // The adapters are built, never started: DingTalk's addresses have nothing listening. Bolt asks Slack's
 // auth.test as soon as its app is built, so Slack gets the loopback fake.
@@ -42,8 +46,11 @@ describe('chat adapters from the registry', () => {
   });
 
   /** The adapters a configuration turns on, given the same ports startWeb gives them. */
-  const adaptersOf = (env: Record<string, string>): ChatAdapter[] => {
-    const config = loadConfig({ REDIS_URL, OPSGATE_KEY_PREFIX: prefix, LOG_LEVEL: 'silent', ...env });
+  const adaptersOf = (
+    env: Record<string, string>,
+    factories: readonly ChatAdapterFactory[] = CHAT_ADAPTERS,
+  ): ChatAdapter[] => {
+    const config = loadConfig({ REDIS_URL, OPSGATE_KEY_PREFIX: prefix, LOG_LEVEL: 'silent', ...env }, factories);
     const rt = createRuntime(config, REDIS_URL, createLogger(config.logLevel));
     runtimes.push(rt);
     const subscriber = rt.redis.duplicate();
@@ -61,7 +68,7 @@ describe('chat adapters from the registry', () => {
       firstDelivery: async () => true,
       approvalLink: async () => 'http://127.0.0.1:3000/approve/x',
     };
-    return createChatAdapters(ports);
+    return createChatAdapters(ports, factories);
   };
 
   let all: ChatAdapter[];
@@ -101,5 +108,23 @@ describe('chat adapters from the registry', () => {
     const slack = adaptersOf({ ...SLACK, SLACK_APP_TOKEN: 'xapp-test-token' }).find((a) => a.platform === 'slack')!;
     assert.match(slack.name, /Socket Mode/);
     assert.deepEqual(slack.routes, []);
+  });
+
+  test('a platform registered beside the others, unknown to config/, is created with its settings and people', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsgate-teams-'));
+    const file = join(dir, 'directory.yaml');
+    writeFileSync(file, 'users:\n  alice: { slack: U0001, teams: T1 }\n');
+    const withTeams = [...CHAT_ADAPTERS, teamsChat];
+    const env = { OPSGATE_DIRECTORY: file, TEAMS_APP_ID: 'app-7', TEAMS_APP_PASSWORD: 'password-7' };
+    const on = adaptersOf(env, withTeams);
+    assert.deepEqual(
+      on.map((a) => a.platform),
+      ['console', 'teams'],
+    );
+    assert.equal(on[1]!.name, 'Teams app app-7 (T1 is alice)');
+    assert.deepEqual(
+      adaptersOf({ OPSGATE_DIRECTORY: file }, withTeams).map((a) => a.platform),
+      ['console'],
+    );
   });
 });

@@ -7,7 +7,7 @@ import { consoleDriver, dingtalkDriver, slackDriver, type ChatDriver } from '../
 import { DING_CLIENT_ID, DING_CLIENT_SECRET, FakeDingTalk } from '../fakes/dingtalk.js';
 import { startOpsgate, until, type Opsgate } from '../support/harness.js';
 import { CHAT_ADAPTERS } from '../../src/chat/adapters.js';
-import type { ChatPlatform } from '../../src/config/platforms.js';
+import type { ChatPlatform } from '../../src/chat/adapters.js';
 
 type Setup = { name: string; setup(): Promise<{ og: Opsgate; driver: ChatDriver; close(): Promise<void> }> };
 

@@ -10,7 +10,7 @@ import { after, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { createRuntime, startStepWorker, type Runtime } from '../../src/bin/runtime.js';
 import { startWeb } from '../../src/bin/web.js';
-import { loadConfig } from '../../src/config/env.js';
+import { loadConfig } from '../../src/bin/config.js';
 import type { Execution } from '../../src/engine/types.js';
 import { createLogger } from '../../src/log.js';
 import { LoopStore } from '../../src/store/loops.js';

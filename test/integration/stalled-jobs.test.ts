@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { willRetry } from '../../src/queue/will-retry.js';
 import { deletePrefix } from '../../src/store/redis.js';
 import { createRuntime, startStepWorker } from '../../src/bin/runtime.js';
-import { loadConfig } from '../../src/config/env.js';
+import { loadConfig } from '../../src/bin/config.js';
 import { createLogger } from '../../src/log.js';
 import { REDIS_URL, until } from '../support/harness.js';
 

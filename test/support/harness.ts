@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../../src/config/env.js';
+import { loadConfig } from '../../src/bin/config.js';
 import { createLogger } from '../../src/log.js';
 import { createRuntime, startStepWorker, type Runtime } from '../../src/bin/runtime.js';
 import { startWeb } from '../../src/bin/web.js';

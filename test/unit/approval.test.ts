@@ -7,10 +7,17 @@ import { tokenize } from '../../src/chat/tokenize.js';
 import { Directory } from '../../src/config/directory.js';
 import type { Ticket } from '../../src/approval/ticket.js';
 
-const directory = new Directory({
-  users: { alice: { slack: 'U1', manager: 'bob', groups: ['sre'] }, bob: { slack: 'U2', groups: ['sre'] }, carol: {} },
-  groups: { dba: ['carol'] },
-});
+const directory = new Directory(
+  {
+    users: {
+      alice: { slack: 'U1', manager: 'bob', groups: ['sre'] },
+      bob: { slack: 'U2', groups: ['sre'] },
+      carol: {},
+    },
+    groups: { dba: ['carol'] },
+  },
+  ['slack'],
+);
 
 test('approvers: names, groups, the owner and their manager; the owner does not approve their own run', () => {
   const ctx = { directory, owner: 'alice', allowSelfApproval: false };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadConfig } from '../../src/config/env.js';
+import { loadConfig } from '../../src/bin/config.js';
 import { Directory } from '../../src/config/directory.js';
+import { slackEnv } from '../../src/chat/slack/env.js';
 
 test('defaults of CONTRACT.md', () => {
   const c = loadConfig({});
@@ -9,7 +10,7 @@ test('defaults of CONTRACT.md', () => {
   assert.equal(c.host, '127.0.0.1');
   assert.deepEqual(c.templateDirs, ['./runbooks']);
   assert.equal(c.redisUrl, undefined);
-  assert.equal(c.slack, undefined);
+  assert.equal(c.platforms.settings(slackEnv), undefined);
   assert.equal(c.keyPrefix, 'opsgate');
 });
 
@@ -48,10 +49,13 @@ test('an empty variable counts as unset', () => {
 });
 
 test('the directory maps chat ids to people and expands groups', () => {
-  const d = new Directory({
-    users: { alice: { slack: 'U1', groups: ['sre'] }, bob: { slack: 'U2' } },
-    groups: { sre: ['bob'] },
-  });
+  const d = new Directory(
+    {
+      users: { alice: { slack: 'U1', groups: ['sre'] }, bob: { slack: 'U2' } },
+      groups: { sre: ['bob'] },
+    },
+    loadConfig({}).platforms.people,
+  );
   assert.equal(d.byPlatform('slack', 'U2')?.name, 'bob');
   assert.equal(d.byPlatform('slack', 'U3'), undefined);
   assert.deepEqual(d.members('sre').sort(), ['alice', 'bob']);

@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Directory } from '../../config/directory.js';
+import { envSection } from '../../config/env-section.js';
 import { OpsgateError } from '../../errors.js';
 import { readJson, sendHtml, sendJson } from '../../http/respond.js';
 import type { Route } from '../../http/server.js';
 import type { Access } from '../../http/auth/access.js';
 import type { ConsoleChannel } from '../../store/console.js';
 import type { Bot, CommandContext } from '../bot.js';
-import type { ChatAdapter, ChatAdapterFactory } from '../adapter.js';
+import { chatAdapterFactory, type ChatAdapter } from '../adapter.js';
 
 const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 export const CONSOLE_CHANNEL = 'console';
@@ -124,7 +125,9 @@ export function consoleAdapter(deps: {
 }
 
 /** The console is always on: in development mode without sign-in, else behind it. */
-export const consoleChat: ChatAdapterFactory = {
+export const consoleChat = chatAdapterFactory({
   platform: 'console',
+  // No variables of its own: always on.
+  env: envSection({ shape: {}, settings: () => ({}) }),
   create: (p) => consoleAdapter({ bot: p.bot, directory: p.directory, access: p.access, ...p.console }),
-};
+});

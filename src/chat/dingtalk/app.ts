@@ -3,19 +3,11 @@ import { TOPIC_CARD, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-strea
 import type { Directory } from '../../config/directory.js';
 import type { Logger } from '../../log.js';
 import type { Bot, CommandContext } from '../bot.js';
-import type { ChatAdapter, ChatAdapterFactory } from '../adapter.js';
+import { chatAdapterFactory, type ChatAdapter } from '../adapter.js';
 import { GatewayClient } from './client.js';
+import { dingtalkEnv, type DingTalkOptions } from './env.js';
 import { DingTalkApi } from './openapi.js';
 import { cardParams, markdown } from './render.js';
-
-export interface DingTalkOptions {
-  clientId: string;
-  clientSecret: string;
-  robotCode: string;
-  cardTemplateId?: string;
-  gatewayUrl?: string;
-  apiUrl: string;
-}
 
 interface RobotMessage {
   conversationId: string;
@@ -137,7 +129,7 @@ export function createDingTalk(
       if (message.card && opts.cardTemplateId) {
         const card = message.card;
         const outTrackId = `og-card-${card.ticketId}-${randomBytes(4).toString('hex')}`;
-        const at = card.pending.map((n) => directory.user(n)?.dingtalk).filter((x): x is string => !!x);
+        const at = card.pending.map((n) => directory.user(n)?.ids.dingtalk).filter((x): x is string => !!x);
         await api.sendCard(channel, outTrackId, opts.cardTemplateId, cardParams(card, directory), at);
         return outTrackId;
       }
@@ -186,15 +178,16 @@ export function createDingTalk(
   return adapter;
 }
 
-/** DingTalk is on when its client id and secret are set. */
-export const dingtalkChat: ChatAdapterFactory = {
+/** DingTalk is on when its client id and secret are set; people are `dingtalk: STAFF_ID`. */
+export const dingtalkChat = chatAdapterFactory({
   platform: 'dingtalk',
-  create: (p) =>
-    p.config.dingtalk &&
-    createDingTalk(p.config.dingtalk, {
+  people: true,
+  env: dingtalkEnv,
+  create: (p, settings) =>
+    createDingTalk(settings, {
       bot: p.bot,
       directory: p.directory,
       log: p.log,
       approvalLink: p.approvalLink,
     }),
-};
+});

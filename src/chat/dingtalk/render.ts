@@ -4,7 +4,7 @@ import type { OutMessage } from '../platform.js';
 
 /** DingTalk markdown: @-mentions as @staffId (with the id in `at` to render). */
 export function markdown(message: OutMessage, directory: Directory): { text: string; atUserIds: string[] } {
-  const ids = (message.mentions ?? []).map((n) => directory.user(n)?.dingtalk ?? n);
+  const ids = (message.mentions ?? []).map((n) => directory.user(n)?.ids.dingtalk ?? n);
   return {
     text: [...ids.map((i) => `@${i}`), message.text].join(' '),
     atUserIds: ids.filter((i) => /^[\w-]+$/.test(i)),
@@ -16,7 +16,7 @@ export function markdown(message: OutMessage, directory: Directory): { text: str
  * card template shows them and its two buttons when `open` is "true" (bot-manifests/dingtalk.md).
  */
 export function cardParams(card: ApprovalCard, directory: Directory): Record<string, string> {
-  const at = (n: string) => `@${directory.user(n)?.dingtalk ?? n}`;
+  const at = (n: string) => `@${directory.user(n)?.ids.dingtalk ?? n}`;
   return {
     ticketId: card.ticketId,
     title: card.title,

@@ -2,23 +2,13 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLog
 import type { Directory } from '../../config/directory.js';
 import type { Logger } from '../../log.js';
 import type { Bot } from '../bot.js';
-import type { ChatAdapter, ChatAdapterFactory } from '../adapter.js';
+import { chatAdapterFactory, type ChatAdapter } from '../adapter.js';
 import type { Actor } from '../platform.js';
 import type { Home } from '../home.js';
 import { formValues, homeView, rejectModal, REJECT_FORM, runModal, RUN_FORM } from './form.js';
+import { slackEnv, type SlackOptions } from './env.js';
 import { renderSlack } from './render.js';
 import { httpDelivery, replayGuard, socketDelivery } from './replay.js';
-
-export interface SlackOptions {
-  botToken: string;
-  /** Slack over HTTP: requests signed with this secret arrive at POST /slack/events. */
-  signingSecret?: string;
-  /** Slack over Socket Mode: opsgate connects out, no public URL needed. */
-  appToken?: string;
-  apiUrl: string;
-  /** Socket Mode's ping timeout (ms); short in tests so a dropped socket reconnects fast. */
-  clientPingTimeout?: number;
-}
 
 /**
  * Slack over HTTP: Bolt verifies the signature and the timestamp; this adapter only acks, maps the
@@ -190,12 +180,13 @@ export function createSlack(
   return adapter;
 }
 
-/** Slack is on when its credentials are set (config/env.ts checks they come in pairs). */
-export const slackChat: ChatAdapterFactory = {
+/** Slack is on when its credentials are set (env.ts checks they come in pairs); people are `slack: U0001`. */
+export const slackChat = chatAdapterFactory({
   platform: 'slack',
-  create: (p) =>
-    p.config.slack &&
-    createSlack(p.config.slack, {
+  people: true,
+  env: slackEnv,
+  create: (p, settings) =>
+    createSlack(settings, {
       bot: p.bot,
       directory: p.directory,
       log: p.log,
@@ -204,7 +195,7 @@ export const slackChat: ChatAdapterFactory = {
       once: p.once,
       firstDelivery: p.firstDelivery,
     }),
-};
+});
 
 function boltLogger(log: Logger): BoltLogger {
   const child = log.child({ component: 'slack' });

@@ -8,7 +8,7 @@ type KnownBlock = types.KnownBlock;
 /** The neutral approval card as Block Kit: @-mentions of who is still needed, the tally, the buttons. */
 export function renderSlack(message: OutMessage, directory: Directory): { text: string; blocks?: KnownBlock[] } {
   const mentions = (message.mentions ?? []).map((n) => {
-    const id = directory.user(n)?.slack;
+    const id = directory.user(n)?.ids.slack;
     return id ? `<@${id}>` : escapeMrkdwn(n);
   });
   if (!message.card) return { text: [...mentions, escapeMrkdwn(message.text)].join(' ') };
@@ -17,7 +17,7 @@ export function renderSlack(message: OutMessage, directory: Directory): { text: 
 
 function cardBlocks(card: ApprovalCard, directory: Directory): KnownBlock[] {
   const mention = (name: string) => {
-    const id = directory.user(name)?.slack;
+    const id = directory.user(name)?.ids.slack;
     return id ? `<@${id}>` : escapeMrkdwn(name);
   };
   const link = card.executionUrl ? `<${card.executionUrl}|${card.executionId}>` : '';
