@@ -43,7 +43,12 @@ export interface Vote {
   comment?: string;
   date: string;
   level: number;
+  /** Where it was cast, for the audit; votes cast before opsgate kept it have none. */
+  channel?: VoteChannel;
 }
+
+/** Where a vote comes from: a chat platform's name, a mail link, the API or the command line. */
+export type VoteChannel = string;
 
 export interface Ticket extends TicketDoc {
   status: TicketStatus;

@@ -172,7 +172,8 @@ async function vote(
   { approvals }: BotDeps,
 ) {
   if (!id || !/^\d+$/.test(id)) throw new UsageError('which approval? Give its ticket number.');
-  return (await approvals.vote(id, ctx.actor.user, decision, comment.join(' ') || undefined)).message;
+  return (await approvals.vote(id, ctx.actor.user, decision, comment.join(' ') || undefined, ctx.actor.platform))
+    .message;
 }
 
 function helpText(): string {
@@ -275,6 +276,7 @@ export class Bot {
       ctx.actor.user,
       actionId === 'approve' ? 'AGREE' : 'REJECT',
       comment,
+      ctx.actor.platform,
     );
     return r.outcome === 'recorded' || r.outcome === 'decided' ? undefined : r.message;
   }

@@ -2,7 +2,7 @@ import type { Directory, DirectoryUser } from '../config/directory.js';
 import { resolveApprovers } from '../approval/resolve.js';
 import type { Execution } from '../engine/types.js';
 import type { Producer } from '../queue/producer.js';
-import type { LevelRecord, Ticket, TicketDoc, TicketTimer, VoteDecision } from '../approval/ticket.js';
+import type { LevelRecord, Ticket, TicketDoc, TicketTimer, VoteChannel, VoteDecision } from '../approval/ticket.js';
 import type { ApprovalTickets } from '../store/approval-tickets.js';
 import { holds } from '../template/criteria.js';
 import { readApproval, required, type ApprovalSpec } from '../template/approve.js';
@@ -82,11 +82,12 @@ export class ApprovalService {
     voter: DirectoryUser | undefined,
     decision: VoteDecision,
     comment?: string,
+    channel?: VoteChannel,
   ): Promise<VoteResult> {
     addLogContext({ ticketId: id });
     if (!voter)
       return { outcome: 'unknown-user', message: 'You are not in the opsgate directory, so you cannot approve.' };
-    const r = await this.tickets.ballot(id, voter.name, decision, comment, this.now().toISOString());
+    const r = await this.tickets.ballot(id, voter.name, decision, comment, this.now().toISOString(), channel);
     if (r.outcome === 'missing') return { outcome: 'missing', message: `There is no approval ticket ${id}.` };
     if (r.outcome === 'recorded') {
       // The common case answers from the script's own counts; the card shows the new tally.

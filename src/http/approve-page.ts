@@ -152,6 +152,7 @@ ${note ? `<p class="warn">${e(note)}</p>` : form(c.link.approver, chosen(pre))}`
           deps.directory.user(c.link.approver),
           decision === 'approve' ? 'AGREE' : 'REJECT',
           comment,
+          'mail',
         );
         const ticket = r.ticket ?? (await deps.approvals.get(c.ticket.id));
         if (r.outcome === 'recorded' || r.outcome === 'decided') {

@@ -160,6 +160,7 @@ export class ApprovalTickets {
     decision: VoteDecision,
     comment: string | undefined,
     now: string,
+    channel = '',
   ): Promise<{
     outcome: BallotOutcome;
     status: TicketStatus;
@@ -177,7 +178,7 @@ export class ApprovalTickets {
       this.redis,
       'ballot',
       [k.ticket, k.votes],
-      [voter, decision, comment ?? '', now, tag.startsWith('exec-') ? this.keys.executionEvents : '', tag],
+      [voter, decision, comment ?? '', now, tag.startsWith('exec-') ? this.keys.executionEvents : '', tag, channel],
     );
     return {
       outcome,

@@ -97,6 +97,13 @@ describe('executions through /api', () => {
     );
     await call('NotifyExecution', { ExecutionId: id, NotifyType: 'Approve' }, 'carol');
     const done = await status(id, ['Success']);
+    const ticket = await og.rt.approvals.get(
+      String((await og.rt.executionStore.get(id)).tasks.approve!.data!.ticketId),
+    );
+    assert.deepEqual(ticket.votes.map((v) => [v.voter, v.channel, v.comment]).sort(), [
+      ['bob', 'api', 'ok'],
+      ['carol', 'api', undefined],
+    ]);
     assert.deepEqual(JSON.parse(done.Outputs), { answer: `hit ${target.hits.length}` });
     assert.deepEqual(done.Counters, {
       Total: 2,

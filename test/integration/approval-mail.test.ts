@@ -258,6 +258,10 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
     t = await og.rt.approvals.get(ticketId);
     assert.equal(t.status, 'APPROVED');
     assert.deepEqual(t.votes.map((v) => v.voter).sort(), ['bob', 'carol']);
+    assert.ok(
+      t.votes.every((v) => v.channel === 'mail'),
+      'votes through a mail link are cast by mail',
+    );
   });
 
   test('Reject from the page (preselected by the mail link) with a comment cancels the run', async () => {

@@ -142,6 +142,12 @@ for (const adapter of adapters) {
       assert.match(detail, /is approved/);
       assert.match(detail, /approved by bob at/);
       assert.match(detail, /approved by carol at/);
+      // Each vote keeps where it was cast, for the audit.
+      const platform = adapter.name.split(' ')[0];
+      assert.deepEqual((await og.rt.approvals.get(ticket)).votes.map((v) => [v.voter, v.channel]).sort(), [
+        ['bob', platform],
+        ['carol', platform],
+      ]);
     });
 
     // Only Slack has forms (modals): the test is defined for the adapters that offer them.

@@ -49,7 +49,7 @@ export function approvalActions(d: {
           if (!i.NewApprover) throw new OpsgateError('MissingNewApprover', 'NewApprover is mandatory for TRANSFER');
           refusal = await d.approvals.transfer(i.WorkflowInstanceId, me, i.NewApprover);
         } else {
-          const r = await d.approvals.vote(i.WorkflowInstanceId, me, i.ApprovalType, i.Comment);
+          const r = await d.approvals.vote(i.WorkflowInstanceId, me, i.ApprovalType, i.Comment, 'api');
           if (r.outcome === 'missing') throw new OpsgateError('InvalidWorkflowInstanceId', r.message, 404);
           if (r.outcome !== 'recorded' && r.outcome !== 'decided') refusal = r.message;
         }

@@ -226,6 +226,7 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
                 d.directory.user(ctx.user),
                 i.NotifyType === 'Approve' ? 'AGREE' : 'REJECT',
                 i.NotifyNote,
+                'api',
               );
               if (r.outcome === 'not-approver' || r.outcome === 'unknown-user') throw new ForbiddenError(r.message);
               if (r.outcome === 'closed' || r.outcome === 'duplicate') throw new InvalidStatusError(r.message);

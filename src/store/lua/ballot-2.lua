@@ -6,6 +6,7 @@
   KEYS[1] ticket hash (approvers: JSON list of who may vote now), KEYS[2] votes (hash voter -> JSON)
   ARGV[1] voter, ARGV[2] 'AGREE' or 'REJECT', ARGV[3] comment, ARGV[4] time (ISO-8601)
   ARGV[5] Pub/Sub channel told of a counted vote ('' for none), ARGV[6] what it is told (the execution id)
+  ARGV[7] where the vote came from (slack, dingtalk, mail, console, api, cli; '' unknown), for the audit
   returns {outcome, ticket status, approvals on the active level, active level, approvals it needs}
     outcome: 'missing' | 'closed' | 'not-approver' | 'duplicate' | 'recorded' | 'level-done' | 'decided'
 ]]
@@ -20,7 +21,10 @@ for _, name in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'approvers'))) do
   if name == ARGV[1] then may = true end
 end
 if not may then return {'not-approver', status, approvals, level, required} end
-local vote = cjson.encode({decision = ARGV[2], comment = ARGV[3], date = ARGV[4], level = level})
+local record = {decision = ARGV[2], date = ARGV[4], level = level}
+if ARGV[3] ~= '' then record.comment = ARGV[3] end
+if ARGV[7] and ARGV[7] ~= '' then record.channel = ARGV[7] end
+local vote = cjson.encode(record)
 if redis.call('HSETNX', KEYS[2], ARGV[1], vote) == 0 then return {'duplicate', status, approvals, level, required} end
 -- Counted: whatever follows changes the ticket. Told from here, so watching pages cost no round trip.
 if ARGV[5] and ARGV[5] ~= '' then redis.call('PUBLISH', ARGV[5], ARGV[6]) end
