@@ -16,6 +16,8 @@ const REDACT = [
   'headers.cookie',
   'config.platforms',
   'config.secret',
+  'config.archiveUrl',
+  '*.archiveUrl',
 ];
 
 /**

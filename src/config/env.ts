@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { parseDuration } from '../template/duration.js';
 import { own, url, type EnvProblem } from './env-section.js';
 import { checkPlatformNames, Platforms, type PlatformSpec } from './platforms.js';
 
@@ -48,6 +49,26 @@ const shape = {
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be a group name')
     .default('admins'),
+  /**
+   * How long finished executions stay in Redis (ISO 8601, PT1S up); older ones leave it, archived first
+   * when OPSGATE_ARCHIVE_URL is set.
+   */
+  OPSGATE_RETENTION: z
+    .string()
+    .default('P30D')
+    .transform((v, ctx) => {
+      const ms = /^P/i.test(v.trim()) ? parseDuration(v) : undefined;
+      if (ms === undefined || ms < 1000) {
+        ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 duration of at least PT1S, such as P30D' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  /** PostgreSQL that keeps every finished run and decided ticket for audits; absent: retention deletes. */
+  OPSGATE_ARCHIVE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL')
+    .optional(),
   /** Who `opsgate run` acts as: a directory user name. */
   OPSGATE_USER: z.string().min(1).max(200).optional(),
   /** Prefix of every Redis key and of the BullMQ queues: lets deployments (and tests) share a Redis. */
@@ -133,6 +154,10 @@ export interface Config {
   lockMs: number;
   /** Limits of every jq program. */
   jq: { timeoutMs: number; memoryMb: number };
+  /** How long a finished execution stays in Redis, in ms. */
+  retentionMs: number;
+  /** The PostgreSQL archive's URL (a credential: never logged). */
+  archiveUrl?: string;
   logLevel: Env['LOG_LEVEL'];
   /** The chat platforms of the registry: each one's settings, and those the directory lists people on. */
   platforms: Platforms;
@@ -167,7 +192,7 @@ export function parseConfig(env: Record<string, string | undefined>, platforms: 
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
     const shown =
-      name in env && !/TOKEN|SECRET|KEY|PASSWORD|REDIS_URL/.test(name) ? ` (got ${JSON.stringify(env[name])})` : '';
+      name in env && !/TOKEN|SECRET|KEY|PASSWORD|REDIS_URL|ARCHIVE_URL/.test(name) ? ` (got ${JSON.stringify(env[name])})` : '';
     throw new ConfigError(`${name} ${issue.message}${shown}`);
   }
   const e = own(shape, parsed.data);
@@ -205,6 +230,8 @@ export function parseConfig(env: Record<string, string | undefined>, platforms: 
     region: e.ALIBABA_CLOUD_REGION_ID,
     lockMs: e.OPSGATE_LOCK_MS,
     jq: { timeoutMs: e.OPSGATE_JQ_TIMEOUT_MS, memoryMb: e.OPSGATE_JQ_MEMORY_MB },
+    retentionMs: e.OPSGATE_RETENTION,
+    archiveUrl: e.OPSGATE_ARCHIVE_URL,
     logLevel: e.LOG_LEVEL,
     platforms: new Platforms(platforms, parsed.data),
   };

@@ -1,0 +1,127 @@
+import type { Ticket } from '../approval/ticket.js';
+import type { RunRecord } from '../engine/run-record.js';
+import { isTerminal } from '../engine/status.js';
+import type { Execution } from '../engine/types.js';
+import type { Logger } from '../log.js';
+import type { Template } from '../template/schema.js';
+
+/** What retention reads and removes in Redis (the stores, bound in bin/runtime.ts). */
+export type { RunRecord };
+
+export interface RetentionStore {
+  /** Ids of executions that ended before `cutoffMs`, oldest first. */
+  endedBefore(cutoffMs: number, limit: number): Promise<string[]>;
+  find(id: string): Promise<Execution | undefined>;
+  /** The run as the archive keeps it, read from Redis. */
+  record(exec: Execution): Promise<RunRecord>;
+  tickets(executionId: string): Promise<Ticket[]>;
+  /** Every key and index entry of an ended execution; `id` alone when its document is gone already. */
+  remove(exec: Execution | { id: string }, parts: { loopTaskExecutions: string[]; tickets: string[] }): Promise<void>;
+}
+
+/** Where finished runs go before they leave Redis; absent, retention deletes. */
+export interface RetentionArchive {
+  putRun(run: RunRecord, template?: Template): Promise<void>;
+  putTicket(ticket: Ticket): Promise<void>;
+}
+
+export interface SweepResult {
+  /** Executions removed from Redis (children counted). */
+  removed: number;
+  /** The archive refused a write: nothing more was removed, the next sweep tries again. */
+  archiveDown?: string;
+}
+
+/**
+ * Retention: finished executions older than the retention leave Redis in bounded batches, with their
+ * task records, loop items, tickets and index entries, archived first when there is an archive. A run
+ * is written to the archive before any of it is removed, so an archive that is down delays retention
+ * and loses nothing. Only ended runs are touched: one that has not ended is never removed, whatever an
+ * index says.
+ */
+export class Retention {
+  constructor(
+    private readonly deps: {
+      store: RetentionStore;
+      archive?: RetentionArchive;
+      template(exec: Execution): Promise<Template | undefined>;
+      retentionMs: number;
+      now(): number;
+      log: Logger;
+      batch?: number;
+    },
+  ) {}
+
+  /** Sweeps one batch; call again while it removes a full batch. */
+  async sweep(): Promise<SweepResult> {
+    const { store, retentionMs, now, batch = 200 } = this.deps;
+    const ids = await store.endedBefore(now() - retentionMs, batch);
+    let removed = 0;
+    for (const id of ids) {
+      try {
+        removed += await this.retire(id);
+      } catch (err) {
+        if (!(err instanceof ArchiveWriteError)) throw err;
+        this.deps.log.warn({ err: err.cause, executionId: id }, 'archive refused a write: retention waits');
+        return { removed, archiveDown: err.message };
+      }
+    }
+    return { removed };
+  }
+
+  /** Sweeps until a batch is not full (or the archive refuses). */
+  async sweepAll(): Promise<SweepResult> {
+    const batch = this.deps.batch ?? 200;
+    let total = 0;
+    for (;;) {
+      const r = await this.sweep();
+      total += r.removed;
+      if (r.archiveDown || r.removed < batch) return { ...r, removed: total };
+    }
+  }
+
+  /** One execution and its ended children: archived, then removed. Returns how many left Redis. */
+  private async retire(id: string): Promise<number> {
+    const { store } = this.deps;
+    const exec = await store.find(id);
+    // Gone already (a sweep stopped between its keys and its index entries): finish the removal.
+    if (!exec) {
+      await store.remove({ id }, { loopTaskExecutions: [], tickets: [] });
+      return 0;
+    }
+    if (!isTerminal(exec.status)) return 0;
+    const run = await store.record(exec);
+    let removed = 0;
+    // Children first: a parent removed before its children would leave them unreachable, so a
+    // child that stays (it has not ended) keeps its parent too.
+    for (const child of run.children) removed += await this.retire(child);
+    for (const child of run.children) if (await store.find(child)) return removed;
+    const tickets = await store.tickets(exec.id);
+    // A ticket still open on an ended run is closed when it ends (close codes); keep it until then.
+    if (tickets.some((t) => t.status === 'AUDITING')) return removed;
+    if (this.deps.archive) {
+      try {
+        await this.deps.archive.putRun(run, await this.deps.template(exec));
+        for (const t of tickets) await this.deps.archive.putTicket(t);
+      } catch (err) {
+        throw new ArchiveWriteError(`archive: ${(err as Error).message}`, err);
+      }
+    }
+    await store.remove(exec, {
+      loopTaskExecutions: Object.keys(run.loopItems),
+      tickets: tickets.map((t) => t.id),
+    });
+    return removed + 1;
+  }
+}
+
+class ArchiveWriteError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+  }
+}
+
+/** How often retention sweeps: a tenth of the retention, between 1 s and 1 h. */
+export function sweepEveryMs(retentionMs: number): number {
+  return Math.min(3_600_000, Math.max(1000, Math.round(retentionMs / 10)));
+}

@@ -1,0 +1,55 @@
+import type { Redis } from 'ioredis';
+import type { Ticket } from '../approval/ticket.js';
+import type { RunRecord } from '../engine/run-record.js';
+import type { Execution } from '../engine/types.js';
+import type { ApprovalTickets } from './approval-tickets.js';
+import type { ExecutionStore } from './executions.js';
+import type { Keys } from './keys.js';
+import type { LoopStore } from './loops.js';
+import { purgeExecution } from './purge.js';
+
+/** The indexes retention reads and leaves (store/execution-index.ts). */
+export interface RetentionIndex {
+  endedBefore(cutoffMs: number, limit: number): Promise<string[]>;
+  remove(exec: Execution): Promise<void>;
+  /** Every entry of an id whose document is gone. */
+  forget(id: string): Promise<void>;
+}
+
+/** Retention's view of Redis: a run read whole, and removed whole. */
+export function retentionStore(deps: {
+  redis: Redis;
+  keys: Keys;
+  executions: ExecutionStore;
+  loops: LoopStore;
+  tickets: ApprovalTickets;
+  index: RetentionIndex;
+}) {
+  const { redis, keys, executions, loops, tickets, index } = deps;
+  return {
+    endedBefore: (cutoff: number, limit: number) => index.endedBefore(cutoff, limit),
+    find: (id: string) => executions.find(id),
+    async record(exec: Execution): Promise<RunRecord> {
+      const loopItems: RunRecord['loopItems'] = {};
+      const runs = [...(await executions.taskRecords(exec.id)), ...Object.values(exec.tasks)];
+      for (const te of new Set(runs.filter((r) => r.loop).map((r) => r.taskExecutionId)))
+        loopItems[te] = await loops.items(exec.id, te);
+      return {
+        execution: exec,
+        taskRecords: await executions.taskRecords(exec.id),
+        loopItems,
+        children: await executions.children(exec.id),
+      };
+    },
+    async tickets(executionId: string): Promise<Ticket[]> {
+      const ids = await tickets.ofExecution(executionId);
+      const found = await Promise.all(ids.map((id) => tickets.get(id).catch(() => undefined)));
+      return found.filter((t): t is Ticket => !!t);
+    },
+    async remove(exec: Execution | { id: string }, parts: { loopTaskExecutions: string[]; tickets: string[] }) {
+      if (!('status' in exec)) return index.forget(exec.id);
+      await purgeExecution(redis, keys, exec, parts);
+      await index.remove(exec);
+    },
+  };
+}
