@@ -191,8 +191,9 @@ export function parseConfig(env: Record<string, string | undefined>, platforms: 
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
-    const shown =
-      name in env && !/TOKEN|SECRET|KEY|PASSWORD|REDIS_URL|ARCHIVE_URL/.test(name) ? ` (got ${JSON.stringify(env[name])})` : '';
+    // URLs may carry a password: never echoed, as secrets are not.
+    const secret = /TOKEN|SECRET|KEY|PASSWORD|REDIS_URL|ARCHIVE_URL/.test(name);
+    const shown = name in env && !secret ? ` (got ${JSON.stringify(env[name])})` : '';
     throw new ConfigError(`${name} ${issue.message}${shown}`);
   }
   const e = own(shape, parsed.data);
