@@ -61,3 +61,21 @@ test('the directory maps chat ids to people and expands groups', () => {
   assert.deepEqual(d.members('sre').sort(), ['alice', 'bob']);
   assert.throws(() => Directory.load('test/fixtures/no-such-directory.yaml'), /OPSGATE_DIRECTORY/);
 });
+
+test('retention is an ISO 8601 duration of at least a second; the archive URL is never echoed', () => {
+  assert.equal(loadConfig({}).retentionMs, 30 * 24 * 3600 * 1000);
+  assert.equal(loadConfig({ OPSGATE_RETENTION: 'PT1S' }).retentionMs, 1000);
+  assert.equal(loadConfig({ OPSGATE_RETENTION: 'P1DT12H' }).retentionMs, 36 * 3600 * 1000);
+  for (const bad of ['PT0.5S', '30', '30 days', 'P'])
+    assert.throws(
+      () => loadConfig({ OPSGATE_RETENTION: bad }),
+      /^OPSGATE_RETENTION must be an ISO 8601 duration of at least PT1S, such as P30D \(got "/,
+    );
+  assert.equal(loadConfig({}).archiveUrl, undefined);
+  const url = 'postgres://audit:s3cret@db.internal:5432/opsgate';
+  assert.equal(loadConfig({ OPSGATE_ARCHIVE_URL: url }).archiveUrl, url);
+  assert.throws(
+    () => loadConfig({ OPSGATE_ARCHIVE_URL: 'mysql://audit:s3cret@db' }),
+    (e: Error) => /^OPSGATE_ARCHIVE_URL must be a postgres:\/\/ URL$/.test(e.message) && !e.message.includes('s3cret'),
+  );
+});
