@@ -16,7 +16,7 @@ export interface RetentionStore {
   record(exec: Execution): Promise<RunRecord>;
   tickets(executionId: string): Promise<Ticket[]>;
   /** Every key and index entry of an ended execution; `id` alone when its document is gone already. */
-  remove(exec: Execution | { id: string }, parts: { loopTaskExecutions: string[]; tickets: string[] }): Promise<void>;
+  remove(exec: Execution | { id: string }, parts: { loopTaskExecutions: string[]; tickets: Ticket[] }): Promise<void>;
 }
 
 /** Where finished runs go before they leave Redis; absent, retention deletes. */
@@ -109,7 +109,7 @@ export class Retention {
     }
     await store.remove(exec, {
       loopTaskExecutions: Object.keys(run.loopItems),
-      tickets: tickets.map((t) => t.id),
+      tickets,
     });
     return removed + 1;
   }

@@ -180,6 +180,9 @@ export class ApprovalTickets {
       [k.ticket, k.votes],
       [voter, decision, comment ?? '', now, tag.startsWith('exec-') ? this.keys.executionEvents : '', tag, channel],
     );
+    // The audit's index of votes by date (its own key, another slot in a Cluster: not in the script).
+    if (outcome === 'recorded' || outcome === 'level-done' || outcome === 'decided')
+      await this.redis.zadd(this.keys.votesByDate, Date.parse(now), voteMember(id, voter));
     return {
       outcome,
       status,
@@ -281,4 +284,39 @@ function withDefaults(d: TicketDoc): TicketDoc {
       d.description || `Execution ${d.executionId} of ${d.templateName} waits for approval at ${d.taskName}.`,
     reasons: d.reasons.length ? d.reasons : [`${d.templateName} asks for approval at ${d.taskName}`],
   };
+}
+
+/** A vote in the audit's index: a person votes once on a ticket. */
+export const voteMember = (ticketId: string, voter: string) => `${ticketId}/${voter}`;
+
+/** The ticket and voter of an index member (voter names may hold '/'; ticket ids are digits). */
+export function parseVoteMember(member: string): { ticketId: string; voter: string } | undefined {
+  const m = /^(\d{1,15})\/(.+)$/s.exec(member);
+  return m ? { ticketId: m[1]!, voter: m[2]! } : undefined;
+}
+
+/** Votes cast in [sinceMs, untilMs), oldest first, from `offset`: the audit's Redis side. */
+export async function votesBetween(
+  redis: Redis,
+  keys: Keys,
+  sinceMs: number,
+  untilMs: number,
+  offset: number,
+  count: number,
+): Promise<{ ticketId: string; voter: string; at: number }[]> {
+  const flat = await redis.zrangebyscore(
+    keys.votesByDate,
+    sinceMs,
+    `(${untilMs}`,
+    'WITHSCORES',
+    'LIMIT',
+    offset,
+    count,
+  );
+  const out: { ticketId: string; voter: string; at: number }[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const m = parseVoteMember(flat[i]!);
+    if (m) out.push({ ...m, at: Number(flat[i + 1]) });
+  }
+  return out;
 }

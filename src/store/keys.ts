@@ -50,6 +50,8 @@ export interface Keys {
   revokedSession(sessionId: string): string;
   /** A signed Slack request already handled (replay guard), by a hash of its signature. */
   slackDelivery(id: string): string;
+  /** Votes by when they were cast (score: ms), member `ticket/level/voter`: the audit's index in Redis. */
+  votesByDate: string;
 }
 
 export function keys(prefix: string): Keys {
@@ -91,5 +93,6 @@ export function keys(prefix: string): Keys {
     rate: (scope, caller, w) => `${prefix}:rate:${scope}:${caller}:${w}`,
     revokedSession: (id) => `${prefix}:session-revoked:${id}`,
     slackDelivery: (id) => `${prefix}:slack-delivery:${id}`,
+    votesByDate: `${prefix}:votes:by-date`,
   };
 }

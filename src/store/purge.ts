@@ -7,6 +7,8 @@ import type { Keys } from './keys.js';
 export interface ExecutionParts {
   loopTaskExecutions: string[];
   tickets: string[];
+  /** Their votes' members in the audit's index of votes by date. */
+  votes: string[];
 }
 
 /**
@@ -37,6 +39,7 @@ export async function purgeExecution(redis: Redis, keys: Keys, exec: Execution, 
   await redis.del(...own);
   const shared = redis.multi();
   if (parts.tickets.length) shared.hdel(keys.ticketIndex, ...parts.tickets).srem(keys.openTickets, ...parts.tickets);
+  if (parts.votes.length) shared.zrem(keys.votesByDate, ...parts.votes);
   if (exec.parent) shared.srem(keys.children(exec.parent.executionId), id);
   shared.zrem(keys.executionIndex, id);
   await shared.exec();

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Ticket } from '../approval/ticket.js';
 import type { RunRecord } from '../engine/run-record.js';
 import type { Execution } from '../engine/types.js';
-import type { ApprovalTickets } from './approval-tickets.js';
+import { voteMember, type ApprovalTickets } from './approval-tickets.js';
 import type { ExecutionStore } from './executions.js';
 import type { Keys } from './keys.js';
 import type { LoopStore } from './loops.js';
@@ -46,9 +46,13 @@ export function retentionStore(deps: {
       const found = await Promise.all(ids.map((id) => tickets.get(id).catch(() => undefined)));
       return found.filter((t): t is Ticket => !!t);
     },
-    async remove(exec: Execution | { id: string }, parts: { loopTaskExecutions: string[]; tickets: string[] }) {
+    async remove(exec: Execution | { id: string }, parts: { loopTaskExecutions: string[]; tickets: Ticket[] }) {
       if (!('status' in exec)) return index.forget(exec.id);
-      await purgeExecution(redis, keys, exec, parts);
+      await purgeExecution(redis, keys, exec, {
+        loopTaskExecutions: parts.loopTaskExecutions,
+        tickets: parts.tickets.map((t) => t.id),
+        votes: parts.tickets.flatMap((t) => t.votes.map((v) => voteMember(t.id, v.voter))),
+      });
       await index.remove(exec);
     },
   };
