@@ -15,7 +15,7 @@ const ORDER = [
   ['notify'],
   ['core'],
   ['queue'],
-  ['store', 'cloud'],
+  ['store', 'cloud', 'archive'], // archive: PostgreSQL, beside the Redis store, never importing it
   ['approval'],
   ['engine'],
   ['config'], // policies are written in the template language

@@ -119,3 +119,17 @@ export class CloudApiError extends OpsgateError {
     super(apiCode, message, 502);
   }
 }
+
+/** The archive (PostgreSQL) cannot be reached or did not answer in time: the caller retries later. */
+export class ArchiveUnavailableError extends OpsgateError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ArchiveUnavailable', message, 503, options);
+  }
+}
+
+/** The archive answered with an error of its own (a refused statement, a failed migration). */
+export class ArchiveFailedError extends OpsgateError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ArchiveFailed', message, 500, options);
+  }
+}

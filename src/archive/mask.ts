@@ -1,0 +1,61 @@
+import type { Ticket } from '../approval/ticket.js';
+import { executionMasker, secretMasker, type Masker } from '../engine/mask.js';
+import type { AnyTemplate } from '../template/schema.js';
+import type { ArchivedRun } from './types.js';
+
+/**
+ * What of a run or ticket is written to PostgreSQL: no NoEcho value, ever (engine/mask.ts). Each field
+ * is masked the way the views mask it (value() where they call value(), text() where text()), so a
+ * view of the archived run answers what it answered before; ids, names, dates and counts stay.
+ */
+
+/** Writes `how(v)` over the fields present, keeping absent ones absent. */
+function over<T extends object, K extends keyof T>(r: T, keys: readonly K[], how: (v: T[K]) => T[K]): T {
+  const out = { ...r };
+  for (const k of keys) if (out[k] !== undefined) out[k] = how(out[k]);
+  return out;
+}
+
+// Credentials by key too where the views show these with value(); a waiting action's data only its
+// NoEcho values (the views read ids from it).
+function maskRecord<T extends { message?: string; outputs?: object; properties?: object; data?: object }>(
+  r: T,
+  m: Masker,
+): T {
+  return over(over(r, ['message', 'outputs', 'properties'], m.value), ['data'], m.noEcho);
+}
+
+export function maskRun(run: ArchivedRun, template?: AnyTemplate): ArchivedRun {
+  const m = executionMasker(run.execution, template);
+  const e = over(run.execution, ['statusMessage', 'description', 'outputs', 'gate'], m.value);
+  return {
+    execution: {
+      ...over(e, ['tags'], m.noEcho),
+      parameters: m.parameters(e.parameters),
+      tasks: Object.fromEntries(Object.entries(e.tasks).map(([name, t]) => [name, maskRecord(t, m)])),
+    },
+    taskRecords: run.taskRecords.map((t) => maskRecord(t, m)),
+    loopItems: Object.fromEntries(
+      Object.entries(run.loopItems).map(([te, items]) => [
+        te,
+        items.map((i) => over(maskRecord(i, m), ['item'], m.noEcho)),
+      ]),
+    ),
+    children: run.children,
+  };
+}
+
+/**
+ * A ticket's texts without the NoEcho values `masker` knows (its execution's: executionMasker), and its
+ * spec without credentials (a notification's mail password or webhook secret): it is decided, nothing
+ * sends with them again.
+ */
+export function maskTicket(t: Ticket, masker: Masker = secretMasker([])): Ticket {
+  const m = masker;
+  return {
+    ...over(t, ['title', 'description', 'reasons', 'subject', 'reason'], m.noEcho),
+    spec: m.value(t.spec),
+    votes: t.votes.map((v) => over(v, ['comment'], m.noEcho)),
+    levels: t.levels.map((l) => over(l, ['note'], m.noEcho)),
+  };
+}

@@ -1,0 +1,23 @@
+import pg from 'pg';
+import { ArchiveFailedError } from '../errors.js';
+
+/** The archive's tables, qualified by its schema (no search_path: it would not survive a pooler). */
+export function tablesOf(schema: string) {
+  const s = pg.escapeIdentifier(schema);
+  return {
+    executions: `${s}.executions`,
+    taskExecutions: `${s}.task_executions`,
+    loopItems: `${s}.loop_items`,
+    tickets: `${s}.tickets`,
+    votes: `${s}.votes`,
+  };
+}
+
+export type Tables = ReturnType<typeof tablesOf>;
+
+/** An ISO date for a timestamptz column; a date that is none is refused, not stored as something else. */
+export function isoDate(s: string, what: string): string {
+  const ms = Date.parse(s);
+  if (Number.isNaN(ms)) throw new ArchiveFailedError(`archive: ${what} is not a date: ${JSON.stringify(s)}`);
+  return new Date(ms).toISOString();
+}
