@@ -5,11 +5,11 @@ import type { AuditQuery, AuditRecord } from './types.js';
 import { MAX_PAGE } from './list-runs.js';
 
 /** Where an audit page ended: the last vote's instant and key; opaque to callers. */
-type AuditCursor = [at: number, ticketId: string, level: number, voter: string];
+export type AuditCursor = [at: number, ticketId: string, level: number, voter: string];
 
-const encode = (c: AuditCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+export const encodeAuditCursor = (c: AuditCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
-function decode(s: string): AuditCursor {
+export function decodeAuditCursor(s: string): AuditCursor {
   try {
     const c: unknown = JSON.parse(Buffer.from(s, 'base64url').toString());
     if (
@@ -55,10 +55,10 @@ export async function audit(db: Db, t: Tables, q: AuditQuery): Promise<{ records
   const where = ['v.at >= $1'];
   if (q.until !== undefined) where.push(`v.at < ${p(new Date(q.until).toISOString())}`);
   if (q.cursor) {
-    const [at, ticket, level, voter] = decode(q.cursor);
+    const [at, ticket, level, voter] = decodeAuditCursor(q.cursor);
     where.push(
-      `(v.at, v.ticket_id, v.level, v.voter) > (${p(new Date(at).toISOString())}::timestamptz, ${p(ticket)}, ` +
-        `${p(level)}::int, ${p(voter)})`,
+      `(v.at, v.ticket_id COLLATE "C", v.level, v.voter COLLATE "C") > ` +
+        `(${p(new Date(at).toISOString())}::timestamptz, ${p(ticket)}, ${p(level)}::int, ${p(voter)})`,
     );
   }
   const size = Math.max(1, Math.min(MAX_PAGE, Math.floor(q.limit)));
@@ -68,7 +68,7 @@ export async function audit(db: Db, t: Tables, q: AuditQuery): Promise<{ records
        coalesce(t.template_hash, e.template_hash) AS template_hash
      FROM ${t.votes} v JOIN ${t.tickets} t ON t.id = v.ticket_id LEFT JOIN ${t.executions} e ON e.id = t.execution_id
      WHERE ${where.join(' AND ')}
-     ORDER BY v.at, v.ticket_id, v.level, v.voter LIMIT ${size + 1}`,
+     ORDER BY v.at, v.ticket_id COLLATE "C", v.level, v.voter COLLATE "C" LIMIT ${size + 1}`,
     params,
   );
   const page = rows.slice(0, size);
@@ -88,7 +88,7 @@ export async function audit(db: Db, t: Tables, q: AuditQuery): Promise<{ records
       Date: r.date,
     })),
     ...(rows.length > size && last
-      ? { next: encode([last.at.getTime(), last.ticket_id, last.level, last.voter]) }
+      ? { next: encodeAuditCursor([last.at.getTime(), last.ticket_id, last.level, last.voter]) }
       : {}),
   };
 }

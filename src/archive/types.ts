@@ -1,16 +1,6 @@
-import type { ItemRecord } from '../engine/loop-task.js';
-import type { Execution, TaskRecord } from '../engine/types.js';
 
 /** Everything of one finished execution that leaves Redis, as the archive keeps and returns it. */
-export interface ArchivedRun {
-  execution: Execution;
-  /** Every run of every task, with the task's name (store/executions.ts taskRecords). */
-  taskRecords: (TaskRecord & { name: string })[];
-  /** A loop task's items in index order, by the loop task's taskExecutionId (engine/loop-task.ts). */
-  loopItems: Record<string, ItemRecord[]>;
-  /** Child execution ids. */
-  children: string[];
-}
+export type { RunRecord as ArchivedRun } from '../engine/run-record.js';
 
 /** Where a list page ends: the last execution's createDate (ms) and id; the next page starts after it. */
 export interface RunCursor {
