@@ -1,0 +1,65 @@
+import type { AuditRecord } from '../core/audit.js';
+import { ParameterError } from '../errors.js';
+
+const COLUMNS: (keyof AuditRecord)[] = [
+  'Date',
+  'WorkflowInstanceId',
+  'ExecutionId',
+  'TemplateName',
+  'TemplateVersion',
+  'TemplateHash',
+  'Level',
+  'Approver',
+  'Decision',
+  'Channel',
+  'Comment',
+];
+
+export const AUDIT_USAGE = 'opsgate audit --since DATE [--until DATE] [--format csv|jsonl]';
+
+/** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
+const csvField = (v: unknown) => {
+  const s = v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export function auditArgs(args: string[]): { since: number; until?: number; format: 'csv' | 'jsonl' } {
+  const opts: Record<string, string> = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const [flag, value] = [args[i]!, args[i + 1]];
+    if (!['--since', '--until', '--format'].includes(flag) || value === undefined)
+      throw new ParameterError(`${flag}: not an option of audit (usage: ${AUDIT_USAGE})`);
+    opts[flag.slice(2)] = value;
+  }
+  const when = (name: string) => {
+    const ms = Date.parse(opts[name]!);
+    if (Number.isNaN(ms)) throw new ParameterError(`--${name} ${opts[name]}: not a date such as 2026-03-01`);
+    return ms;
+  };
+  if (!opts.since) throw new ParameterError(`--since is required (usage: ${AUDIT_USAGE})`);
+  const format = opts.format ?? 'csv';
+  if (format !== 'csv' && format !== 'jsonl') throw new ParameterError(`--format ${format}: csv or jsonl`);
+  return { since: when('since'), ...(opts.until ? { until: when('until') } : {}), format };
+}
+
+/** Writes every record of the range, page after page, as CSV (with a header) or JSON lines. */
+export async function writeAudit(
+  audit: (q: { since: number; until?: number; limit: number; cursor?: string }) => Promise<{
+    records: AuditRecord[];
+    next?: string;
+  }>,
+  q: { since: number; until?: number; format: 'csv' | 'jsonl' },
+  write: (chunk: string) => void,
+): Promise<number> {
+  if (q.format === 'csv') write(`${COLUMNS.join(',')}\n`);
+  let n = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await audit({ since: q.since, until: q.until, limit: 500, cursor });
+    for (const r of page.records)
+      write(q.format === 'csv' ? `${COLUMNS.map((c) => csvField(r[c])).join(',')}\n` : `${JSON.stringify(r)}\n`);
+    n += page.records.length;
+    cursor = page.next;
+  } while (cursor);
+  return n;
+}
