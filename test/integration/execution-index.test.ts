@@ -263,7 +263,11 @@ test('ticket counts follow a ticket opened, rejected in the ballot, closed', asy
     title: 't',
     description: '',
     orderType: 'RUNBOOK',
-    spec: { levels: [{ name: 'L', mode: 'ANY' as const, min: 1, approvers: ['bob'] }], allowSelfApproval: false, chat: true },
+    spec: {
+      levels: [{ name: 'L', mode: 'ANY' as const, min: 1, approvers: ['bob'] }],
+      allowSelfApproval: false,
+      chat: true,
+    },
     subject: {},
     reasons: [],
     createDate: new Date().toISOString(),
