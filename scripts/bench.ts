@@ -8,6 +8,8 @@
  * measured in the same run; see bench-engine.ts.
  * jq: a runaway program refused at the time limit, and a ValueSelector through the pool of jq
  * threads against the in-process call; see bench-jq.ts.
+ * History (Redis): ListExecutions and a /metrics scrape at 100,000 executions against the same at
+ * 1,000, in the same run; see bench-index.ts. Goal: at most 1.5x.
  */
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -18,6 +20,7 @@ import { runLimitsBench } from './bench-limits.js';
 import { runVoteBench } from './bench-votes.js';
 import { runEngineBench } from './bench-engine.js';
 import { runJqBench } from './bench-jq.js';
+import { runIndexBench } from './bench-index.js';
 
 const folder =
   process.argv[2] ?? (existsSync('../shared/corpus/oos-templates') ? '../shared/corpus/oos-templates' : 'runbooks');
@@ -73,3 +76,4 @@ await runLimitsBench();
 await runEngineBench({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
 await runVoteBench(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 await runJqBench();
+await runIndexBench(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');

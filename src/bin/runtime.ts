@@ -22,6 +22,7 @@ import { NOTIFY, Producer, STEPS, type NotifyJob, type StepJob, type StepJobs } 
 import { executionOf, stepProcessor } from '../queue/processor.js';
 import { MAX_STALLED_COUNT, willRetry } from '../queue/will-retry.js';
 import { ExecutionStore } from '../store/executions.js';
+import { IndexReconciler } from '../store/index-reconcile.js';
 import { LoopStore } from '../store/loops.js';
 import { keys as buildKeys, type Keys } from '../store/keys.js';
 import { connect } from '../store/redis.js';
@@ -150,6 +151,10 @@ export function publicUrlOf(config: Config): string {
   return config.publicUrl ?? `http://${config.host}:${config.port}`;
 }
 
+/** How often the index reconcile runs (a job scheduler on the steps queue), and for how long at most. */
+export const RECONCILE_EVERY_MS = 60_000;
+const RECONCILE_BUDGET_MS = 1000;
+
 /** The BullMQ worker that runs executions. Any number of these may share one Redis. */
 export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> {
   const publicUrl = publicUrlOf(rt.config);
@@ -166,6 +171,8 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
     log: rt.log,
     failed: (channel) => rt.metrics.notificationFailed(channel),
   });
+  const store = rt.executionStore;
+  const reconciler = new IndexReconciler(rt.redis, rt.keys, store.index, rt.tickets.statuses, (id) => store.find(id));
   const processor = stepProcessor({
     executions: rt.executionStore,
     templates: rt.templates,
@@ -176,6 +183,11 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
     taskEnded: (task) => rt.metrics.taskEnded(task),
     ended: (exec) => rt.approvals.closeForExecution(exec),
     ticketTimer: (job) => rt.approvals.onTimer(job),
+    reconcile: async () => {
+      const r = await reconciler.run(RECONCILE_BUDGET_MS);
+      if (r.repaired) rt.log.info({ ...r }, 'index reconcile repaired entries');
+      return r.busy ? 'another reconcile runs' : `checked ${r.checked}, repaired ${r.repaired}`;
+    },
     callback: async (ticketId) => {
       await deliverCallback(await rt.approvals.get(ticketId), await secretOf(rt));
       return 'delivered';
@@ -266,6 +278,10 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
   });
   worker.on('error', (err) => rt.log.warn({ err: err.message }, 'step worker error'));
   rt.readiness.require('worker', () => worker.isRunning());
+  // Every worker asks for the same scheduler: one reconcile per period; its first run indexes an older Redis.
+  void rt.producer
+    .scheduleReconcile(RECONCILE_EVERY_MS)
+    .catch((err: Error) => rt.log.error({ err: err.message }, 'could not schedule the index reconcile'));
   return worker;
 }
 

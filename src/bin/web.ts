@@ -58,7 +58,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     publicUrl: publicUrlOf(config),
     access,
     console: { channel: new ConsoleChannel(rt.redis, rt.keys), subscriber, eventsKey: rt.keys.consoleEvents },
-    home: (user) => homeOf(user, { executions: rt.executionStore, approvals: rt.approvals }),
+    home: (user) => homeOf(user, { executions: rt.executionStore, tickets: rt.tickets }),
     once: async (key) => (await rt.redis.set(rt.keys.once(key), '1', 'EX', 3600, 'NX')) === 'OK',
     firstDelivery: async (id, ttlS) => (await rt.redis.set(rt.keys.slackDelivery(id), '1', 'EX', ttlS, 'NX')) === 'OK',
     approvalLink: async (ticketId, approver) => {

@@ -1,6 +1,6 @@
-import type { ApprovalService } from '../core/approval-service.js';
 import type { Execution } from '../engine/types.js';
 import type { Ticket } from '../approval/ticket.js';
+import type { ApprovalTickets } from '../store/approval-tickets.js';
 import type { ExecutionStore } from '../store/executions.js';
 
 /** What a person's home tab shows: approvals waiting for them, and their recent runs. */
@@ -9,19 +9,19 @@ export interface Home {
   runs: Execution[];
 }
 
+/** Open tickets looked at, at most: what is open now, however long the history. */
+const OPEN_TICKETS = 1000;
+
 export async function homeOf(
   user: string,
-  deps: { executions: ExecutionStore; approvals: ApprovalService },
-  recent = 200,
+  deps: { executions: ExecutionStore; tickets: Pick<ApprovalTickets, 'open'> },
+  runs = 10,
 ): Promise<Home> {
-  const all = await deps.executions.recent(recent);
-  const pending: Ticket[] = [];
-  for (const e of all.filter((x) => x.status === 'Waiting')) {
-    const id = e.current ? (e.tasks[e.current]?.data?.ticketId as string | undefined) : undefined;
-    if (!id) continue;
-    const t = await deps.approvals.get(id).catch(() => undefined);
-    if (t && t.status === 'AUDITING' && t.approvers.includes(user) && !t.votes.some((v) => v.voter === user))
-      pending.push(t);
-  }
-  return { pending, runs: all.filter((e) => e.owner === user).slice(0, 10) };
+  const [open, mine] = await Promise.all([
+    deps.tickets.open(OPEN_TICKETS),
+    // Their runs from the executed-by index, newest first.
+    deps.executions.list({ filter: { owner: user }, keep: (e) => e.owner === user, limit: runs }),
+  ]);
+  const pending = open.filter((t) => t.approvers.includes(user) && !t.votes.some((v) => v.voter === user));
+  return { pending, runs: mine.items };
 }

@@ -1,15 +1,13 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { EXECUTION_STATUSES, isExecutionStatus, isTerminal } from '../engine/status.js';
 import type { Logger } from '../log.js';
 import { NOTIFY, STEPS } from '../queue/producer.js';
+import { ExecutionIndex } from '../store/execution-index.js';
 import type { Keys } from '../store/keys.js';
-import { executionPages, StatusCensus, ticketPages } from './census.js';
+import { TicketStatusIndex } from '../store/ticket-index.js';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children'] as const;
-/** How many executions (newest first) and tickets a scrape looks at, at most. */
-export const CENSUS_CAP = 100_000;
 /** A scrape gives up on Redis after this; the process's own metrics still answer. */
 const SCRAPE_TIMEOUT_MS = 5000;
 
@@ -69,8 +67,9 @@ export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger }): 
   const queues = [STEPS, NOTIFY].map((name) => new Queue(name, { connection: redis, prefix: keys.bullPrefix }));
   // Their connection is the runtime's, whose errors are logged where it is made.
   for (const q of queues) q.on('error', (err) => log.debug({ err: err.message, queue: q.name }, 'metrics queue error'));
-  const executions = new StatusCensus(redis, (s) => isExecutionStatus(s) && isTerminal(s));
-  const tickets = new StatusCensus(redis, (s) => s !== 'AUDITING');
+  // Counts are the sizes of the status indexes, kept as executions and tickets change: one command each.
+  const executions = new ExecutionIndex(redis, keys);
+  const tickets = new TicketStatusIndex(redis, keys);
 
   /** Runs a scrape-time read of Redis; when Redis is down or slow the metric shows no samples. */
   const fromRedis = async (what: string, read: () => Promise<void>) => {
@@ -95,14 +94,13 @@ export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger }): 
     registers,
     labelNames: ['status'],
     help:
-      `Executions of the whole deployment by status (the newest ${CENSUS_CAP} in the index), read from ` +
-      `Redis at scrape time: every process reports the same figure.`,
+      'Executions of the whole deployment by status (those still in Redis), read from its status indexes ' +
+      'at scrape time: every process reports the same figure.',
     collect: () =>
       fromRedis('opsgate_executions', async () => {
-        const counts = await executions.count(executionPages(redis, keys, CENSUS_CAP));
+        const counts = await executions.statusCounts();
         executionGauge.reset();
-        for (const s of new Set([...EXECUTION_STATUSES, ...counts.keys()]))
-          executionGauge.set({ status: s }, counts.get(s) ?? 0);
+        for (const [status, n] of counts) executionGauge.set({ status }, n);
       }),
   });
   const pendingGauge: Gauge = new Gauge({
@@ -113,7 +111,21 @@ export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger }): 
       'scrape time.',
     collect: () =>
       fromRedis('opsgate_approval_tickets_pending', async () => {
-        pendingGauge.set((await tickets.count(ticketPages(redis, keys, CENSUS_CAP))).get('AUDITING') ?? 0);
+        pendingGauge.set(await redis.scard(keys.ticketsByStatus('AUDITING')));
+      }),
+  });
+  const ticketGauge: Gauge<'status'> = new Gauge({
+    name: 'opsgate_approval_tickets',
+    registers,
+    labelNames: ['status'],
+    help:
+      'Approval tickets of the whole deployment by status (AUDITING, APPROVED, REJECT, CANCEL; those still in ' +
+      'Redis), read from its status indexes at scrape time.',
+    collect: () =>
+      fromRedis('opsgate_approval_tickets', async () => {
+        const counts = await tickets.counts();
+        ticketGauge.reset();
+        for (const [status, n] of counts) ticketGauge.set({ status }, n);
       }),
   });
   const queueGauge: Gauge<'queue' | 'state'> = new Gauge({

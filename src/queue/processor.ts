@@ -40,6 +40,8 @@ export interface ProcessorDeps {
   ended?(exec: Execution): Promise<unknown>;
   /** A task got its final status here (metrics; must not touch Redis). */
   taskEnded?(task: TaskRecord): void;
+  /** One run of the index reconcile: what it checked and repaired. */
+  reconcile(): Promise<string>;
 }
 
 export const newTaskExecutionId = () => `task-exec-${randomBytes(10).toString('hex')}`;
@@ -139,6 +141,7 @@ export function stepProcessor(deps: ProcessorDeps) {
     'ticket-timer': (d) => deps.ticketTimer(d),
     callback: (d) => deps.callback(d.ticketId),
     deliver: (d) => deps.deliver(d.ticketId, d.level),
+    reconcile: () => deps.reconcile(),
   };
 
   // Every line a job writes names its job and what it is for (execution, ticket).

@@ -20,6 +20,8 @@ export interface StepJobs {
   'ticket-timer': TicketTimer;
   deliver: { ticketId: string; level: number };
   callback: { ticketId: string };
+  /** A run of the index reconcile (store/index-reconcile.ts), from its job scheduler. */
+  reconcile: Record<string, never>;
 }
 export type StepJobName = keyof StepJobs;
 /** The data of any step job (which one its name says: see StepJobs). */
@@ -130,6 +132,15 @@ export class Producer {
       'callback',
       { ticketId },
       { ...KEEP, attempts: 12, backoff: { type: 'exponential', delay: 1000 }, jobId: jobId('callback', ticketId) },
+    );
+  }
+
+  /** The index reconcile every `everyMs`: a job scheduler, one job a period however many workers; the first at once. */
+  async scheduleReconcile(everyMs: number): Promise<void> {
+    await this.steps.upsertJobScheduler(
+      'index-reconcile',
+      { every: everyMs },
+      { name: 'reconcile', data: {}, opts: { removeOnComplete: true, removeOnFail: { age: 24 * 3600 } } },
     );
   }
 

@@ -4,6 +4,7 @@ import { TicketNotFoundError } from '../errors.js';
 import type { CloseCode } from '../engine/actions/types.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
+import { TicketStatusIndex } from './ticket-index.js';
 
 export type { CloseCode };
 
@@ -24,10 +25,15 @@ export type BallotOutcome = 'missing' | 'closed' | 'not-approver' | 'duplicate' 
  * outside artifacts, under their own tag. Every change goes through a script of store/lua/.
  */
 export class ApprovalTickets {
+  /** Ticket ids by status (the counts of /metrics): placed where a ticket opens and closes. */
+  readonly statuses: TicketStatusIndex;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
-  ) {}
+  ) {
+    this.statuses = new TicketStatusIndex(redis, keys);
+  }
 
   /** A ticket's id -> its owner's tag never changes: kept in memory once read. */
   private readonly tags = new Map<string, string>();
@@ -80,6 +86,7 @@ export class ApprovalTickets {
       .hset(this.keys.ticketIndex, created, doc.executionId ?? `ticket-${created}`)
       .sadd(this.keys.openTickets, created)
       .exec();
+    await this.statuses.place(created, 'AUDITING', this.k(doc.executionId ?? `ticket-${created}`, created).ticket);
     return created;
   }
 
@@ -183,6 +190,7 @@ export class ApprovalTickets {
     // The audit's index of votes by date (its own key, another slot in a Cluster: not in the script).
     if (outcome === 'recorded' || outcome === 'level-done' || outcome === 'decided')
       await this.redis.zadd(this.keys.votesByDate, Date.parse(now), voteMember(id, voter));
+    if (outcome === 'decided') await this.statuses.place(id, status, k.ticket);
     return {
       outcome,
       status,
@@ -200,6 +208,7 @@ export class ApprovalTickets {
     const closed = (await runScript<number>(this.redis, 'ticket-close', [k.ticket], args)) === 1;
     // A crash before this leaves a stale hint, which open() removes when it meets it.
     if (closed) await this.redis.srem(this.keys.openTickets, id);
+    if (closed) await this.statuses.place(id, STATUS_OF[code], k.ticket);
     return closed;
   }
 

@@ -2,15 +2,24 @@ import type { Redis } from 'ioredis';
 import { ExecutionNotFoundError } from '../errors.js';
 import { sourcesOf } from '../engine/status.js';
 import type { Execution, TaskRecord } from '../engine/types.js';
+import { ExecutionIndex } from './execution-index.js';
+import { listExecutions, type ListPage, type ListRequest } from './execution-query.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
 
-/** Executions in Redis: one hash each (status, runner, doc, thread), saved through the transition table. */
+/**
+ * Executions in Redis: one hash each (status, runner, doc, thread), saved through the transition
+ * table. Every create and save also keeps the indexes (execution-index.ts), so every saver does.
+ */
 export class ExecutionStore {
+  readonly index: ExecutionIndex;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
-  ) {}
+  ) {
+    this.index = new ExecutionIndex(redis, keys);
+  }
 
   private pair(id: string): [string, string] {
     return [this.keys.execution(id), this.keys.executionDoc(id)];
@@ -28,7 +37,7 @@ export class ExecutionStore {
       exec.id,
     ]);
     if (!ok) throw new Error(`execution ${exec.id} already exists`);
-    await this.redis.zadd(this.keys.executionIndex, Date.parse(exec.createDate), exec.id);
+    await this.index.added(exec);
   }
 
   async get(id: string): Promise<Execution> {
@@ -59,7 +68,9 @@ export class ExecutionStore {
       this.keys.executionEvents,
       exec.id,
     ]);
-    return ok === 1;
+    if (ok !== 1) return false;
+    await this.index.saved(exec, (id) => this.find(id));
+    return true;
   }
 
   async addChild(parentId: string, childId: string): Promise<void> {
@@ -153,13 +164,12 @@ export class ExecutionStore {
     );
   }
 
-  /** Removes an execution that never started (a lost ClientToken race). */
+  /** Removes an execution that never started (a lost ClientToken race), then its index entries. */
   async discard(id: string): Promise<void> {
-    await this.redis
-      .multi()
-      .del(this.keys.execution(id), this.keys.executionDoc(id))
-      .zrem(this.keys.executionIndex, id)
-      .exec();
+    const exec = await this.find(id);
+    await this.redis.del(this.keys.execution(id), this.keys.executionDoc(id));
+    if (exec) await this.index.remove(exec);
+    else await this.redis.zrem(this.keys.executionIndex, id);
   }
 
   /** The chat message a run's progress is threaded under, once posted. */
@@ -186,58 +196,8 @@ export class ExecutionStore {
     return all.filter((e): e is Execution => !!e);
   }
 
-  /**
-   * Newest first, those `keep` accepts, from after `after` (the `next` of the page before). Looks
-   * at no more than `scanLimit` executions per call, so a filter that matches little stays cheap;
-   * `next` is then where it stopped. A cursor of (score, id) survives executions started meanwhile.
-   */
-  async page(
-    keep: (e: Execution) => boolean,
-    limit: number,
-    after?: ExecutionCursor,
-    scanLimit = 5000,
-  ): Promise<{ items: Execution[]; next?: ExecutionCursor }> {
-    const CHUNK = 200;
-    const items: Execution[] = [];
-    let offset = 0;
-    let scanned = 0;
-    let last: ExecutionCursor | undefined;
-    for (;;) {
-      const raw = await this.redis.zrevrangebyscore(
-        this.keys.executionIndex,
-        after ? String(after.score) : '+inf',
-        '-inf',
-        'WITHSCORES',
-        'LIMIT',
-        offset,
-        CHUNK,
-      );
-      if (!raw.length) return { items };
-      offset += raw.length / 2;
-      const entries: ExecutionCursor[] = [];
-      for (let i = 0; i < raw.length; i += 2) {
-        const entry = { id: raw[i]!, score: Number(raw[i + 1]) };
-        // Equal scores come in descending id order: those up to the cursor were on the page before.
-        if (after && entry.score === after.score && entry.id >= after.id) continue;
-        entries.push(entry);
-      }
-      const docs = await Promise.all(entries.map((e) => this.find(e.id)));
-      for (const [i, entry] of entries.entries()) {
-        last = entry;
-        scanned++;
-        const e = docs[i];
-        if (e && keep(e)) {
-          items.push(e);
-          if (items.length === limit) return { items, next: entry };
-        }
-        if (scanned >= scanLimit) return { items, next: last };
-      }
-    }
+  /** A page of executions through the indexes: see execution-query.ts. */
+  list(req: ListRequest): Promise<ListPage> {
+    return listExecutions(this.redis, this.keys, this.index, (id) => this.find(id), req);
   }
-}
-
-/** Where a page of executions ended: the index's score (creation time, ms) and id of its last one. */
-export interface ExecutionCursor {
-  score: number;
-  id: string;
 }

@@ -19,7 +19,30 @@ export interface Keys {
   loop(execId: string, taskExecutionId: string): string;
   loopItems(execId: string, taskExecutionId: string): string;
   clientToken(user: string, token: string): string;
+  /** Every execution, scored by its createDate (ms): the `all` index of store/execution-index.ts. */
   executionIndex: string;
+  /**
+   * The other indexes of store/execution-index.ts: sorted sets of execution ids scored by createDate
+   * (ms), except `executionsEnded` (by endDate). Each is a key of its own (no shared hash tag): no
+   * command spans two of them, so in a Cluster they spread over the slots.
+   */
+  executionsByStatus(status: string): string;
+  executionsByTemplate(name: string): string;
+  executionsByOwner(owner: string): string;
+  executionsByParent(parentId: string): string;
+  executionsByMode(mode: string): string;
+  executionsByTag(key: string, value: string): string;
+  executionsRoot: string;
+  executionsChild: string;
+  executionsEnded: string;
+  executionsUnended: string;
+  /** A set: every template name an execution was started from (what TemplateName's substring is matched on). */
+  executionTemplateNames: string;
+  /** A hash: whether the indexes are complete (`version`), the reconcile's cursors, and its lock. */
+  indexState: string;
+  indexLock: string;
+  /** A set of ticket ids per ticket status (store/ticket-index.ts): the ticket counts. */
+  ticketsByStatus(status: string): string;
   ticketSeq: string;
   ticketIndex: string;
   /** Tickets that may still be open, by id: a hint that readers check and clean (a REJECT closes in the ballot). */
@@ -73,6 +96,21 @@ export function keys(prefix: string): Keys {
     clientToken: (user, token) =>
       `${prefix}:client-token:${createHash('sha256').update(`${user}\n${token}`).digest('hex')}`,
     executionIndex: `${prefix}:executions`,
+    executionsByStatus: (s) => `${prefix}:executions:status:${s}`,
+    executionsByTemplate: (n) => `${prefix}:executions:template:${n}`,
+    executionsByOwner: (o) => `${prefix}:executions:owner:${o}`,
+    executionsByParent: (id) => `${prefix}:executions:parent:${id}`,
+    executionsByMode: (m) => `${prefix}:executions:mode:${m}`,
+    // Encoded, so that no key=value pair reads as another.
+    executionsByTag: (k, v) => `${prefix}:executions:tag:${encodeURIComponent(k)}=${encodeURIComponent(v)}`,
+    executionsRoot: `${prefix}:executions:root`,
+    executionsChild: `${prefix}:executions:child`,
+    executionsEnded: `${prefix}:executions:ended`,
+    executionsUnended: `${prefix}:executions:unended`,
+    executionTemplateNames: `${prefix}:executions:template-names`,
+    indexState: `${prefix}:executions:index`,
+    indexLock: `${prefix}:executions:index:lock`,
+    ticketsByStatus: (s) => `${prefix}:tickets:status:${s}`,
     ticketSeq: `${prefix}:ticket-seq`,
     ticketIndex: `${prefix}:tickets`,
     openTickets: `${prefix}:tickets:open`,

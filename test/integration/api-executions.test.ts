@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { Execution } from '../../src/engine/types.js';
 import { Target } from '../fakes/target.js';
 import { startOpsgate, until, type Opsgate } from '../support/harness.js';
 
@@ -207,5 +208,58 @@ describe('executions through /api', () => {
       NextToken: p1.body.NextToken,
     });
     assert.equal(p2.body.Executions.length, 1);
+  });
+
+  test('ListExecutions through /api: every filter, date ranges, Tags, sorts; an offset token is refused', async () => {
+    const base = Date.parse('2002-02-02T00:00:00Z');
+    const at = (s: number) => new Date(base + s * 1000).toISOString();
+    const id = (n: number) => `exec-${(0xb0000 + n).toString(16)}`;
+    const runs: Partial<Execution>[] = [
+      { status: 'Success', endDate: at(10), tags: { env: 'prod' } },
+      { status: 'Failed', mode: 'Debug', owner: 'frank', endDate: at(20) },
+      { status: 'Running', tags: { env: 'dev' } },
+      { status: 'Success', parent: { executionId: id(0), taskName: 't', taskExecutionId: 'te' }, endDate: at(12) },
+      { status: 'Cancelled', description: 'the nightly one', endDate: at(30) },
+    ];
+    for (const [n, over] of runs.entries())
+      await og.rt.executionStore.create({
+        id: id(n),
+        templateName: 'listed-x',
+        templateVersion: 'v1',
+        parameters: {},
+        status: 'Success',
+        tasks: {},
+        origin: { platform: 'api' },
+        mode: 'Automatic',
+        owner: 'erin',
+        createDate: at(n),
+        updateDate: at(n),
+        ...over,
+      });
+    const ids = async (body: Record<string, unknown>) => {
+      const r = await call('ListExecutions', { TemplateName: 'LISTED-X', ...body });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body.Executions.map(
+        (e: { ExecutionId: string }) => Number.parseInt(e.ExecutionId.slice(5), 16) - 0xb0000,
+      );
+    };
+    assert.deepEqual(await ids({}), [4, 2, 1, 0]);
+    assert.deepEqual(await ids({ IncludeChildExecution: true }), [4, 3, 2, 1, 0]);
+    assert.deepEqual(await ids({ Status: 'Failed' }), [1]);
+    assert.deepEqual(await ids({ ExecutedBy: 'frank' }), [1]);
+    assert.deepEqual(await ids({ Mode: 'Debug' }), [1]);
+    assert.deepEqual(await ids({ ParentExecutionId: id(0) }), [3]);
+    assert.deepEqual(await ids({ Tags: '{"env":"prod"}' }), [0]);
+    assert.deepEqual(await ids({ Description: 'nightly' }), [4]);
+    assert.deepEqual(await ids({ StartDateAfter: at(1), StartDateBefore: at(2) }), [2, 1]);
+    assert.deepEqual(await ids({ EndDateBefore: at(15), IncludeChildExecution: true }), [3, 0]);
+    assert.deepEqual(await ids({ SortField: 'EndDate', SortOrder: 'Ascending' }), [2, 0, 1, 4]);
+    assert.deepEqual(await ids({ SortField: 'EndDate' }), [4, 1, 0, 2]);
+    assert.deepEqual(await ids({ SortField: 'Status', SortOrder: 'Ascending' }), [4, 1, 2, 0]);
+    const p1 = await call('ListExecutions', { TemplateName: 'listed-x', MaxResults: 10, IncludeChildExecution: true });
+    assert.equal(p1.body.NextToken, undefined, 'no NextToken when nothing follows');
+    const offset = await call('ListExecutions', { NextToken: Buffer.from('o:10').toString('base64url') });
+    assert.equal(offset.status, 400);
+    assert.equal(offset.body.Code, 'InvalidParameter');
   });
 });

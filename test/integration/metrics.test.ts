@@ -125,6 +125,8 @@ describe('metrics, /healthz and /readyz', () => {
     assert.equal(find(s, 'opsgate_executions', { status: 'Waiting' }), 1);
     assert.equal(find(s, 'opsgate_executions', { status: 'Failed' }), 0);
     assert.equal(find(s, 'opsgate_approval_tickets_pending'), 1);
+    assert.equal(find(s, 'opsgate_approval_tickets', { status: 'AUDITING' }), 1);
+    assert.equal(find(s, 'opsgate_approval_tickets', { status: 'APPROVED' }), 0);
     assert.equal(find(s, 'opsgate_task_duration_seconds_count', { action: 'ACS::Sleep', status: 'Success' }), 2);
     assert.ok(
       find(s, 'opsgate_task_duration_seconds_sum', { action: 'ACS::Sleep', status: 'Success' })! >= 0.2,
@@ -155,6 +157,7 @@ describe('metrics, /healthz and /readyz', () => {
     assert.equal(find(s, 'opsgate_executions', { status: 'Success' }), 2);
     assert.equal(find(s, 'opsgate_executions', { status: 'Waiting' }), 0);
     assert.equal(find(s, 'opsgate_approval_tickets_pending'), 0);
+    assert.equal(find(s, 'opsgate_approval_tickets', { status: 'APPROVED' }), 1);
     assert.equal(find(s, 'opsgate_approval_latency_seconds_count', { outcome: 'APPROVED' }), 1);
     assert.equal(
       find(s, 'opsgate_approval_latency_seconds_bucket', { outcome: 'APPROVED', le: '60' }),

@@ -11,8 +11,9 @@ import { ForbiddenError, InvalidStatusError } from '../../errors.js';
 import type { ExecutionStore } from '../../store/executions.js';
 import type { LoopStore } from '../../store/loops.js';
 import type { TemplateStore } from '../../store/templates.js';
+import { executionId, listExecutionsInput, listExecutionsPage } from './execution-list.js';
 import { executionView, taskExecutionView } from './execution-view.js';
-import { count, date, flag, jsonMap, text } from './input.js';
+import { count, flag, jsonMap, text } from './input.js';
 import { page, sortBy } from './paging.js';
 import { defineAction, type ApiAction } from './router.js';
 
@@ -27,11 +28,7 @@ export interface ExecutionApiDeps {
   permissions: Permissions;
 }
 
-const executionId = z
-  .string({ error: 'must be text' })
-  .regex(/^exec-[0-9a-f]{1,64}$/, 'must be an execution id (exec-...)');
 const params = jsonMap(z.unknown());
-const dateOf = (d?: string) => (d ? Date.parse(d) : NaN);
 const EXACT_START = '__start';
 const EXACT_END = '__end';
 const exact = (v: Record<string, unknown>, r: { startDate: string; endDate?: string }) => ({
@@ -84,50 +81,9 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
     }),
 
     ListExecutions: defineAction({
-      input: z.object({
-        ExecutionId: executionId.optional(),
-        TemplateName: text(200).optional(),
-        Status: text(20).optional(),
-        Mode: z.enum(['Automatic', 'Debug', 'FailurePause']).optional(),
-        ParentExecutionId: executionId.optional(),
-        IncludeChildExecution: flag.optional(),
-        ExecutedBy: text(200).optional(),
-        Description: text(200).optional(),
-        StartDateAfter: date.optional(),
-        StartDateBefore: date.optional(),
-        EndDateAfter: date.optional(),
-        EndDateBefore: date.optional(),
-        Tags: jsonMap(z.string()).optional(),
-        SortField: z.enum(['StartDate', 'EndDate', 'Status']).default('StartDate'),
-        SortOrder: z.enum(['Ascending', 'Descending']).default('Descending'),
-        MaxResults: count(10, 100).default(50),
-        NextToken: text(100).optional(),
-      }),
+      input: listExecutionsInput,
       async run(i) {
-        const all = (await d.store.recent(100_000)).filter(
-          (e) =>
-            (!i.ExecutionId || e.id === i.ExecutionId) &&
-            (!i.TemplateName || e.templateName.toLowerCase().includes(i.TemplateName.toLowerCase())) &&
-            (!i.Status || e.status === i.Status) &&
-            (!i.Mode || e.mode === i.Mode) &&
-            (i.ParentExecutionId
-              ? e.parent?.executionId === i.ParentExecutionId
-              : i.IncludeChildExecution || i.ExecutionId || !e.parent) &&
-            (!i.ExecutedBy || e.owner === i.ExecutedBy) &&
-            (!i.Description || (e.description ?? '').includes(i.Description)) &&
-            (!i.StartDateAfter || dateOf(e.createDate) >= dateOf(i.StartDateAfter)) &&
-            (!i.StartDateBefore || dateOf(e.createDate) <= dateOf(i.StartDateBefore)) &&
-            (!i.EndDateAfter || dateOf(e.endDate) >= dateOf(i.EndDateAfter)) &&
-            (!i.EndDateBefore || dateOf(e.endDate) <= dateOf(i.EndDateBefore)) &&
-            Object.entries(i.Tags ?? {}).every(([k, v]) => e.tags?.[k] === v),
-        );
-        const key = (e: Execution) =>
-          i.SortField === 'Status' ? e.status : i.SortField === 'EndDate' ? (e.endDate ?? '') : e.createDate;
-        const { items, next } = page(
-          sortBy(all, key, i.SortOrder, (e) => e.id),
-          i.MaxResults,
-          i.NextToken,
-        );
+        const { items, next } = await listExecutionsPage(d.store, i);
         return {
           Executions: await Promise.all(items.map(view)),
           MaxResults: i.MaxResults,

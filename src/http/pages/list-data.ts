@@ -1,7 +1,8 @@
 import { approvalCard } from '../../approval/card.js';
 import type { Execution } from '../../engine/types.js';
 import type { ApprovalTickets } from '../../store/approval-tickets.js';
-import type { ExecutionCursor, ExecutionStore } from '../../store/executions.js';
+import type { ListCursor } from '../../store/execution-query.js';
+import type { ExecutionStore } from '../../store/executions.js';
 import { queryOf, type ListFilters, type ListPageData } from './list-html.js';
 import { isExecutionStatus } from '../../engine/status.js';
 
@@ -26,9 +27,9 @@ export function filtersOf(q: URLSearchParams): ListFilters {
 }
 
 /** `score_id` of the last execution of the page before; anything else starts at the newest. */
-export function cursorOf(v: string | null): ExecutionCursor | undefined {
+export function cursorOf(v: string | null): ListCursor | undefined {
   const m = /^(\d{1,16})_(exec-[0-9a-f]{1,64})$/.exec(v ?? '');
-  return m ? { score: Number(m[1]), id: m[2]! } : undefined;
+  return m ? { phase: 0, score: Number(m[1]), id: m[2]! } : undefined;
 }
 
 export function matches(f: ListFilters): (e: Execution) => boolean {
@@ -42,8 +43,16 @@ export function matches(f: ListFilters): (e: Execution) => boolean {
 export async function loadList(deps: ListDeps, q: URLSearchParams): Promise<ListPageData> {
   const filters = filtersOf(q);
   const after = cursorOf(q.get('cursor'));
+  const store = deps.executions;
+  // Newest first through the most selective index of the filters; `matches` still decides on each one read.
+  const templates = filters.template ? await store.index.templatesContaining(filters.template) : undefined;
   const [{ items, next }, open] = await Promise.all([
-    deps.executions.page(matches(filters), PAGE_SIZE, after),
+    store.list({
+      filter: { status: filters.status, owner: filters.owner, templates },
+      keep: matches(filters),
+      limit: PAGE_SIZE,
+      after,
+    }),
     deps.tickets.open(MAX_PENDING),
   ]);
   return {

@@ -1,0 +1,169 @@
+import type { ChainableCommander, Redis } from 'ioredis';
+import { EXECUTION_STATUSES, type ExecutionStatus } from '../engine/status.js';
+import type { Execution } from '../engine/types.js';
+import type { Keys } from './keys.js';
+
+/** Bumped when an index is added: a Redis whose `version` is older is indexed again by the reconcile. */
+export const INDEX_VERSION = '1';
+const MODES = ['Automatic', 'Debug', 'FailurePause'];
+
+/**
+ * Sorted sets of execution ids, so that lists read a page, not the history. ExecutionStore keeps
+ * them: at create every index the execution belongs to (all, status, template, owner, parent or
+ * root, child, mode, each tag, not ended), after each save its status and whether it ended. Each
+ * index is a key of its own and no command spans two, so they need no shared hash tag; a save's
+ * update is a pipeline after its script (other slots in a Cluster), idempotent, so the reconcile
+ * (index-reconcile.ts) repairs what a crash between the two left.
+ */
+export class ExecutionIndex {
+  private complete = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  /** The indexes fixed at creation, the root or child one last: what the reconcile checks was written. */
+  private fixedKeys(e: Execution): string[] {
+    const k = this.keys;
+    return [
+      k.executionsByTemplate(e.templateName),
+      ...(e.mode ? [k.executionsByMode(e.mode)] : []),
+      ...(e.owner ? [k.executionsByOwner(e.owner)] : []),
+      ...Object.entries(e.tags ?? {}).map(([key, v]) => k.executionsByTag(key, v)),
+      ...(e.parent ? [k.executionsByParent(e.parent.executionId), k.executionsChild] : [k.executionsRoot]),
+    ];
+  }
+
+  /** Its status set, and ended (by endDate) or not: removing it from the others makes this a repair. */
+  placeStatus(p: ChainableCommander, e: Execution): void {
+    for (const s of EXECUTION_STATUSES) if (s !== e.status) p.zrem(this.keys.executionsByStatus(s), e.id);
+    p.zrem(e.endDate ? this.keys.executionsUnended : this.keys.executionsEnded, e.id);
+    for (const [key, score] of this.statusEntries(e)) p.zadd(key, score, e.id);
+  }
+
+  private statusEntries(e: Execution): [string, number][] {
+    const created = Date.parse(e.createDate);
+    return [
+      [this.keys.executionsByStatus(e.status), created],
+      e.endDate ? [this.keys.executionsEnded, Date.parse(e.endDate)] : [this.keys.executionsUnended, created],
+    ];
+  }
+
+  /** Every index a new execution (or one the reconcile finds unindexed) goes in. */
+  async added(e: Execution): Promise<void> {
+    const p = this.redis.pipeline();
+    this.addTo(p, e);
+    await run(p);
+  }
+
+  /** What `added` writes, into a pipeline of the caller's. */
+  addTo(p: ChainableCommander, e: Execution): void {
+    const created = Date.parse(e.createDate);
+    p.zadd(this.keys.executionIndex, created, e.id);
+    p.sadd(this.keys.executionTemplateNames, e.templateName);
+    this.placeStatus(p, e);
+    for (const key of this.fixedKeys(e)) p.zadd(key, created, e.id);
+  }
+
+  /** Executions no index holds yet, in bulk (a history loaded at once): one ZADD per index. */
+  addNew(p: ChainableCommander, list: Execution[]): void {
+    const byKey = new Map<string, (string | number)[]>();
+    for (const e of list) {
+      const created = Date.parse(e.createDate);
+      const entries: [string, number][] = [
+        [this.keys.executionIndex, created],
+        ...this.statusEntries(e),
+        ...this.fixedKeys(e).map((k): [string, number] => [k, created]),
+      ];
+      for (const [key, score] of entries) {
+        const members = byKey.get(key) ?? [];
+        if (!members.length) byKey.set(key, members);
+        members.push(score, e.id);
+      }
+    }
+    for (const [key, members] of byKey) p.zadd(key, ...members);
+    if (list.length) p.sadd(this.keys.executionTemplateNames, ...new Set(list.map((e) => e.templateName)));
+  }
+
+  /**
+   * After a save: its status and ended indexes, then the stored status read back. Another process's
+   * save may land between ours and our index update; when the status read back is not the one placed,
+   * the stored execution is placed again, so the last update follows the last save.
+   */
+  async saved(e: Execution, reread: (id: string) => Promise<Execution | undefined>): Promise<void> {
+    let exec: Execution | undefined = e;
+    for (let i = 0; exec && i < 5; i++) {
+      const p = this.redis.pipeline();
+      this.placeStatus(p, exec);
+      p.hget(this.keys.execution(exec.id), 'status');
+      const stored = (await run(p)).at(-1) as string | null;
+      if (stored === exec.status) return;
+      exec = stored ? await reread(exec.id) : undefined;
+      // Gone meanwhile (discarded): what was just placed must not outlive it.
+      if (!stored) await this.remove(e);
+    }
+  }
+
+  /** Drops every entry of one execution, `all` last (retention: after its keys are deleted). */
+  async remove(exec: Execution): Promise<void> {
+    const p = this.redis.pipeline();
+    for (const key of this.fixedKeys(exec)) p.zrem(key, exec.id);
+    for (const key of this.anyExecutionKeys()) p.zrem(key, exec.id);
+    await run(p.zrem(this.keys.executionIndex, exec.id));
+  }
+
+  /** The indexes any execution may be in whatever its document says: what an id alone can be removed from. */
+  anyExecutionKeys(): string[] {
+    const k = this.keys;
+    return [
+      ...EXECUTION_STATUSES.map((s) => k.executionsByStatus(s)),
+      ...MODES.map((m) => k.executionsByMode(m)),
+      k.executionsEnded,
+      k.executionsUnended,
+      k.executionsRoot,
+      k.executionsChild,
+    ];
+  }
+
+  /** Ids of executions that ended before `cutoffMs`, the oldest first (retention's sweep). */
+  async endedBefore(cutoffMs: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.executionsEnded, '-inf', `(${cutoffMs}`, 'LIMIT', 0, limit);
+  }
+
+  /** Executions by status, one ZCARD each. */
+  async statusCounts(): Promise<Map<ExecutionStatus, number>> {
+    const p = this.redis.pipeline();
+    for (const s of EXECUTION_STATUSES) p.zcard(this.keys.executionsByStatus(s));
+    const counts = (await run(p)) as number[];
+    return new Map(EXECUTION_STATUSES.map((s, i) => [s, counts[i]!]));
+  }
+
+  /** Every template name an execution was started from: a small set (templates, not runs). */
+  async templateNames(): Promise<string[]> {
+    return this.redis.smembers(this.keys.executionTemplateNames);
+  }
+
+  /** Those that contain `part`, in any case: what TemplateName's filter reads the indexes of. */
+  async templatesContaining(part: string): Promise<string[]> {
+    const lower = part.toLowerCase();
+    return (await this.templateNames()).filter((n) => n.toLowerCase().includes(lower));
+  }
+
+  /**
+   * Whether every execution in `all` is in its other indexes: true once a reconcile pass ended on
+   * this version. Before (a Redis an older opsgate filled), lists read `all` rather than trust them.
+   */
+  async isComplete(): Promise<boolean> {
+    if (!this.complete) this.complete = (await this.redis.hget(this.keys.indexState, 'version')) === INDEX_VERSION;
+    return this.complete;
+  }
+}
+
+/** Runs a pipeline; the first command that failed throws. */
+export async function run(p: ChainableCommander): Promise<unknown[]> {
+  const results = (await p.exec()) ?? [];
+  const failed = results.find(([err]) => err);
+  if (failed) throw failed[0];
+  return results.map(([, v]) => v);
+}

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { EXECUTION_STATUSES, isExecutionStatus, isTerminal } from '../engine/status.js';
+import type { Execution } from '../engine/types.js';
+import { INDEX_VERSION, run, type ExecutionIndex } from './execution-index.js';
+import { EVERYTHING, KeyWalk, take } from './index-walk.js';
+import type { Keys } from './keys.js';
+import { TICKET_STATUSES, type TicketStatusIndex } from './ticket-index.js';
+
+export interface ReconcileReport {
+  checked: number;
+  repaired: number;
+  /** A full pass (every execution, then every ticket) ended during this run. */
+  passEnded: boolean;
+  /** Another process was reconciling: this run did nothing. */
+  busy?: boolean;
+}
+
+const LOCK_MS = 60_000;
+
+/**
+ * Walks every execution (the `all` index, by its cursor) and every ticket (the ticket index, by
+ * HSCAN) in bounded batches and corrects their index membership from what is stored: the status
+ * and ended indexes after a crash between a save and its index update, every index of an
+ * execution an older opsgate created (the migration), entries whose execution or ticket is gone.
+ * The first pass that ends marks the indexes complete (INDEX_VERSION). Documents are read only
+ * for what looks wrong.
+ */
+export class IndexReconciler {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly index: ExecutionIndex,
+    private readonly tickets: TicketStatusIndex,
+    private readonly find: (id: string) => Promise<Execution | undefined>,
+  ) {}
+
+  /**
+   * Batches until `budgetMs` is spent; while the indexes are not complete (an upgrade), until the
+   * pass ends. One process at a time (a lock): scheduled runs that overlap skip.
+   */
+  async run(budgetMs = 1000, batch = 500): Promise<ReconcileReport> {
+    const report: ReconcileReport = { checked: 0, repaired: 0, passEnded: false };
+    const token = randomBytes(8).toString('hex');
+    if ((await this.redis.set(this.keys.indexLock, token, 'PX', LOCK_MS, 'NX')) !== 'OK')
+      return { ...report, busy: true };
+    try {
+      const deadline = Date.now() + budgetMs;
+      const migrating = !(await this.index.isComplete());
+      do {
+        const r = await this.step(batch);
+        report.checked += r.checked;
+        report.repaired += r.repaired;
+        report.passEnded ||= r.passEnded;
+        await this.redis.pexpire(this.keys.indexLock, LOCK_MS);
+      } while (!report.passEnded && (migrating || Date.now() < deadline));
+      return report;
+    } finally {
+      if ((await this.redis.get(this.keys.indexLock)) === token) await this.redis.del(this.keys.indexLock);
+    }
+  }
+
+  /** One batch of executions or, once they are all done, of tickets. */
+  async step(batch = 500): Promise<ReconcileReport> {
+    const state = await this.redis.hgetall(this.keys.indexState);
+    if (state.phase !== 'tickets') {
+      const m = /^(\S+) (\S+)$/.exec(state.cursor ?? '');
+      const after = m ? { score: Number(m[1]), id: m[2]! } : undefined;
+      const walk = new KeyWalk(this.redis, this.keys.executionIndex, false, EVERYTHING, after, batch);
+      const entries = await take(walk, batch);
+      const repaired = await this.executions(entries.map((e) => e.id));
+      const last = entries.at(-1);
+      if (entries.length < batch) await this.redis.hset(this.keys.indexState, 'phase', 'tickets', 'cursor', '');
+      else await this.redis.hset(this.keys.indexState, 'cursor', `${last!.score} ${last!.id}`);
+      return { checked: entries.length, repaired, passEnded: false };
+    }
+    const [next, flat] = await this.redis.hscan(this.keys.ticketIndex, state.tickets || '0', 'COUNT', batch);
+    const pairs: [string, string][] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
+    const repaired = await this.ticketsOf(pairs);
+    if (next !== '0') {
+      await this.redis.hset(this.keys.indexState, 'tickets', next);
+      return { checked: pairs.length, repaired, passEnded: false };
+    }
+    await this.redis.hset(this.keys.indexState, 'phase', 'executions', 'tickets', '0', 'version', INDEX_VERSION);
+    return { checked: pairs.length, repaired, passEnded: true };
+  }
+
+  private async executions(ids: string[]): Promise<number> {
+    if (!ids.length) return 0;
+    const k = this.keys;
+    const p = this.redis.pipeline();
+    for (const id of ids) p.hget(k.execution(id), 'status');
+    for (const s of EXECUTION_STATUSES) p.zmscore(k.executionsByStatus(s), ...ids);
+    for (const key of [k.executionsEnded, k.executionsUnended, k.executionsRoot, k.executionsChild])
+      p.zmscore(key, ...ids);
+    const results = await run(p);
+    const stored = results.slice(0, ids.length) as (string | null)[];
+    const [inStatus, [ended, unended, root, child]] = [
+      results.slice(ids.length, ids.length + EXECUTION_STATUSES.length) as (string | null)[][],
+      results.slice(ids.length + EXECUTION_STATUSES.length) as (string | null)[][],
+    ];
+    let repaired = 0;
+    for (const [i, id] of ids.entries()) {
+      const status = stored[i];
+      if (!status) {
+        // Its keys are gone (deleted before its entries): out of every index an id alone names.
+        const gone = this.redis.pipeline();
+        for (const key of this.index.anyExecutionKeys()) gone.zrem(key, id);
+        await run(gone.zrem(k.executionIndex, id));
+        repaired++;
+        continue;
+      }
+      const statuses = EXECUTION_STATUSES.filter((_, s) => inStatus[s]![i] !== null);
+      const isEnded = ended![i] !== null;
+      const isOpen = unended![i] !== null;
+      const indexed = root![i] !== null || child![i] !== null;
+      // Ended or not is in the document only: a terminal execution without an end is read to be sure.
+      const plausible = statuses.length === 1 && statuses[0] === status && isEnded !== isOpen;
+      const suspect = !indexed || !plausible || (isOpen && isExecutionStatus(status) && isTerminal(status));
+      if (!suspect) continue;
+      const doc = await this.find(id);
+      if (!doc) continue;
+      const right = plausible && statuses[0] === doc.status && (doc.endDate ? isEnded : isOpen);
+      if (indexed && right) continue;
+      if (!indexed) await this.index.added(doc);
+      await this.index.saved(doc, this.find);
+      repaired++;
+    }
+    return repaired;
+  }
+
+  private async ticketsOf(pairs: [id: string, tag: string][]): Promise<number> {
+    if (!pairs.length) return 0;
+    const ids = pairs.map(([id]) => id);
+    const p = this.redis.pipeline();
+    for (const [id, tag] of pairs) p.hget(this.keys.ticket(tag, id), 'status');
+    for (const s of TICKET_STATUSES) p.smismember(this.keys.ticketsByStatus(s), ...ids);
+    const results = await run(p);
+    const stored = results.slice(0, pairs.length) as (string | null)[];
+    const member = results.slice(pairs.length) as number[][];
+    let repaired = 0;
+    for (const [i, [id, tag]] of pairs.entries()) {
+      const sets = TICKET_STATUSES.filter((_, s) => member[s]![i] === 1);
+      const status = stored[i];
+      if (status ? sets.length === 1 && sets[0] === status : !sets.length) continue;
+      if (status) await this.tickets.place(id, status, this.keys.ticket(tag, id));
+      else await this.tickets.remove(id);
+      repaired++;
+    }
+    return repaired;
+  }
+}
