@@ -9,7 +9,6 @@ import type { Execution } from '../src/engine/types.js';
 import type { Runtime } from '../src/bin/runtime.js';
 import { executionActions } from '../src/http/api/execution-actions.js';
 import { INDEX_VERSION, run } from '../src/store/execution-index.js';
-import { LoopStore } from '../src/store/loops.js';
 import { row, withRuntime } from './bench-engine.js';
 
 const GOAL = 1.5;
@@ -79,7 +78,7 @@ export async function runIndexBench(redisUrl: string, small = 1000, large = 100_
         const deps = {
           executions: rt.executions,
           store: rt.executionStore,
-          loops: new LoopStore(rt.redis, rt.keys),
+          history: rt.history,
           templates: rt.templates,
           approvals: rt.approvals,
           directory: rt.directory,

@@ -1,4 +1,3 @@
-
 /** Everything of one finished execution that leaves Redis, as the archive keeps and returns it. */
 export type { RunRecord as ArchivedRun } from '../engine/run-record.js';
 

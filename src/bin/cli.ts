@@ -10,6 +10,7 @@ import { isTerminal } from '../engine/status.js';
 import { startProbeServer } from '../metrics/probe-server.js';
 import { createAccess, createRuntime, startStepWorker } from './runtime.js';
 import { validateCommand } from './validate.js';
+import { auditArgs, writeAudit } from './audit.js';
 import { startWeb } from './web.js';
 
 const USAGE = `usage: opsgate <command>
@@ -17,22 +18,31 @@ const USAGE = `usage: opsgate <command>
   bot                            bot and HTTP server only (Procfile web:)
   worker                         BullMQ worker only (Procfile worker:)
   validate PATH... [--json] [--twins]  check templates (files or folders)
-  run TEMPLATE [key=value ...]   start an execution and follow it`;
+  run TEMPLATE [key=value ...]   start an execution and follow it
+  audit --since DATE [--until DATE] [--format csv|jsonl]
+                                 every approval decision in the range, to stdout`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (command === 'validate') return validateCommand(args);
-  if (!command || !['start', 'bot', 'worker', 'run'].includes(command)) {
+  if (!command || !['start', 'bot', 'worker', 'run', 'audit'].includes(command)) {
     process.stderr.write(`${USAGE}\n`);
     return command === 'help' || command === '--help' ? 0 : 2;
   }
+  // Checked before anything connects: a wrong option is answered at once.
+  const auditQuery = command === 'audit' ? auditArgs(args) : undefined;
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const redis = await ensureRedis(config.redisUrl, log);
   const rt = createRuntime(config, redis.url, log);
   const closers: (() => Promise<unknown>)[] = [];
-  if (command === 'run') {
+  if (command === 'run' || auditQuery) {
     try {
+      if (auditQuery) {
+        const n = await writeAudit(rt.audit, auditQuery, (chunk) => process.stdout.write(chunk));
+        process.stderr.write(`opsgate: ${n} approval decision${n === 1 ? '' : 's'}\n`);
+        return 0;
+      }
       return await run(rt, args);
     } finally {
       await rt.close();

@@ -31,6 +31,12 @@ import { ApprovalTickets } from '../store/approval-tickets.js';
 import { Readiness } from '../http/health.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { closeJq, configureJq } from '../template/jq.js';
+import { auditRecords, type AuditRecord } from '../core/audit.js';
+import { History } from '../core/history.js';
+import { Retention, sweepEveryMs } from '../core/retention.js';
+import { votesBetween } from '../store/approval-tickets.js';
+import { retentionStore } from '../store/retention-store.js';
+import { ArchiveLink } from './archive-link.js';
 
 /** The parts both processes are built from; composition only, no decisions. */
 export interface Runtime {
@@ -52,6 +58,16 @@ export interface Runtime {
   metrics: Metrics;
   /** What /readyz waits for besides Redis; each part registers itself as it starts. */
   readiness: Readiness;
+  /** The PostgreSQL archive, when OPSGATE_ARCHIVE_URL is set. */
+  archive?: ArchiveLink;
+  /** Reads that find a run in Redis or, once retention moved it, in the archive. */
+  history: History;
+  loops: LoopStore;
+  /** Approval decisions in a date range, from Redis and the archive. */
+  audit(q: { since: number; until?: number; limit: number; cursor?: string }): Promise<{
+    records: AuditRecord[];
+    next?: string;
+  }>;
   close(): Promise<void>;
 }
 
@@ -100,6 +116,28 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
     approvals.closeForExecution(e),
   );
   const triggers = new Triggers(executions, executionStore, templates, producer);
+  const loops = new LoopStore(redis, keys);
+  const readiness = new Readiness();
+  const archive = config.archiveUrl ? new ArchiveLink(config.archiveUrl, log).start() : undefined;
+  if (archive) readiness.require('archive', () => archive.up);
+  const history = new History(
+    { executions: executionStore, loops, tickets },
+    archive && {
+      run: async (id) => (await archive.get()).run(id),
+      ticket: async (id) => (await archive.get()).ticket(id),
+    },
+  );
+  const audit = (q: { since: number; until?: number; limit: number; cursor?: string }) =>
+    auditRecords(
+      {
+        votes: (since, until, offset, count) => votesBetween(redis, keys, since, until, offset, count),
+        liveTicket: (id) => tickets.get(id).catch(() => undefined),
+        execution: (id) => history.find(id),
+        templateHash: async (name, version) => (await templates.get(name, version).catch(() => undefined))?.hash,
+        archive: archive && { audit: async (a) => (await archive.get()).audit(a) },
+      },
+      q,
+    );
   return {
     config,
     log,
@@ -116,8 +154,13 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
     policies,
     permissions,
     metrics,
-    readiness: new Readiness(),
+    readiness,
+    archive,
+    history,
+    loops,
+    audit,
     async close() {
+      await archive?.close();
       await metrics.close();
       await producer.close();
       await closeJq();
@@ -172,17 +215,43 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
     failed: (channel) => rt.metrics.notificationFailed(channel),
   });
   const store = rt.executionStore;
+  const retention = new Retention({
+    store: retentionStore({
+      redis: rt.redis,
+      keys: rt.keys,
+      executions: store,
+      loops: rt.loops,
+      tickets: rt.tickets,
+      index: store.index,
+    }),
+    archive: rt.archive && {
+      putRun: async (...a) => (await rt.archive!.get()).putRun(...a),
+      putTicket: async (...a) => (await rt.archive!.get()).putTicket(...a),
+    },
+    template: async (e) => {
+      const t = await rt.templates.get(e.templateName, e.templateVersion).catch(() => undefined);
+      return t && { template: t.template, hash: t.hash };
+    },
+    retentionMs: rt.config.retentionMs,
+    now: Date.now,
+    log: rt.log,
+  });
   const reconciler = new IndexReconciler(rt.redis, rt.keys, store.index, rt.tickets.statuses, (id) => store.find(id));
   const processor = stepProcessor({
     executions: rt.executionStore,
     templates: rt.templates,
     producer: rt.producer,
     log: rt.log,
-    loops: new LoopStore(rt.redis, rt.keys),
+    loops: rt.loops,
     fire: (id, jobId) => rt.triggers.fire(id, jobId),
     taskEnded: (task) => rt.metrics.taskEnded(task),
     ended: (exec) => rt.approvals.closeForExecution(exec),
     ticketTimer: (job) => rt.approvals.onTimer(job),
+    retention: async () => {
+      const r = await retention.sweepAll();
+      if (r.removed) rt.log.info({ removed: r.removed }, 'retention removed finished executions');
+      return r.archiveDown ? `removed ${r.removed}; waiting for the archive` : `removed ${r.removed}`;
+    },
     reconcile: async () => {
       const r = await reconciler.run(RECONCILE_BUDGET_MS);
       if (r.repaired) rt.log.info({ ...r }, 'index reconcile repaired entries');
@@ -282,6 +351,14 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
   void rt.producer
     .scheduleReconcile(RECONCILE_EVERY_MS)
     .catch((err: Error) => rt.log.error({ err: err.message }, 'could not schedule the index reconcile'));
+  void rt.producer
+    .scheduleRetention(sweepEveryMs(rt.config.retentionMs))
+    .catch((err: Error) => rt.log.error({ err: err.message }, 'could not schedule retention'));
+  if (!rt.archive)
+    rt.log.info(
+      { retention: rt.config.retentionMs },
+      'no archive (OPSGATE_ARCHIVE_URL): finished executions older than the retention are deleted for good',
+    );
   return worker;
 }
 

@@ -6,9 +6,9 @@ import { createLink, linkExpiry } from '../notify/approval-links.js';
 import { homeOf } from '../chat/home.js';
 import { executionPageRoutes } from '../http/execution-page.js';
 import { approvalActions } from '../http/api/approval-actions.js';
+import { auditActions } from '../http/api/audit-actions.js';
 import { executionActions } from '../http/api/execution-actions.js';
 import { apiRoute } from '../http/api/router.js';
-import { LoopStore } from '../store/loops.js';
 import { templateActions } from '../http/api/template-actions.js';
 import { approvePageRoutes } from '../http/approve-page.js';
 import { healthRoute, readyRoute } from '../http/health.js';
@@ -45,6 +45,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     templates: rt.templates,
     executions: rt.executions,
     approvals: rt.approvals,
+    history: rt.history,
     // The listen address is known only once listening (PORT=0): read when a link is made.
     loginLink: async (user) => `${config.publicUrl ?? url}/login/${await loginLinks.create(user)}`,
   });
@@ -70,12 +71,10 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   const secure = publicUrlOf(config).startsWith('https:');
   // Pages, console and dashboard need a session; /metrics also takes an API token (Prometheus's
   // bearer credentials); health, sign-in, Slack and mail links carry their own proof or none is needed.
-  const loops = new LoopStore(rt.redis, rt.keys);
   const pages = executionPageRoutes({
     executions: rt.executionStore,
+    runs: rt.history,
     templates: rt.templates,
-    loops,
-    approvals: rt.approvals,
     tickets: rt.tickets,
     redis: rt.redis,
     channel: rt.keys.executionEvents,
@@ -99,11 +98,21 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     apiRoute(
       {
         ...templateActions(rt.templates, rt.permissions),
-        ...approvalActions({ approvals: rt.approvals, directory: rt.directory, policies: rt.policies }),
+        ...approvalActions({
+          approvals: rt.approvals,
+          tickets: (id) => rt.history.ticket(id),
+          directory: rt.directory,
+          policies: rt.policies,
+        }),
+        ...auditActions({ audit: rt.audit }),
         ...executionActions({
           executions: rt.executions,
           store: rt.executionStore,
-          loops,
+          history: rt.history,
+          archive: rt.archive && {
+            find: (id) => rt.history.find(id),
+            listRuns: async (q, limit, after) => (await rt.archive!.get()).listRuns(q, limit, after),
+          },
           templates: rt.templates,
           approvals: rt.approvals,
           directory: rt.directory,

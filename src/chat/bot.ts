@@ -1,3 +1,4 @@
+import type { History } from '../core/history.js';
 import type { Platform } from '../config/platforms.js';
 import type { ApprovalService } from '../core/approval-service.js';
 import type { Executions } from '../core/executions.js';
@@ -20,6 +21,8 @@ export interface BotDeps {
   templates: TemplateStore;
   executions: Executions;
   approvals: ApprovalService;
+  /** Runs and tickets wherever they are: Redis, or the archive once retention moved them. */
+  history: Pick<History, 'get' | 'deliveries' | 'ticket'>;
   /** A one-time link that signs `user` in to the web console. */
   loginLink?: (user: string) => Promise<string>;
 }
@@ -71,10 +74,10 @@ const commands: Command[] = [
     name: 'status',
     usage: 'status EXECUTION_ID',
     summary: "show an execution's status and tasks",
-    async run([id], _ctx, { executions, templates }) {
+    async run([id], _ctx, { history, templates }) {
       if (!id) throw new UsageError('which execution? Give its id (exec-...).');
-      const exec = await executions.get(id);
-      const failed = await executions.deliveries(id);
+      const exec = await history.get(id);
+      const failed = await history.deliveries(id);
       const mask = executionMasker(
         exec,
         (await templates.get(exec.templateName, exec.templateVersion).catch(() => undefined))?.template,
@@ -110,9 +113,9 @@ const commands: Command[] = [
     name: 'ticket',
     usage: 'ticket TICKET_ID',
     summary: "an approval ticket's levels, who did what and when",
-    async run([id], _ctx, { approvals }) {
+    async run([id], _ctx, { history }) {
       if (!id || !/^\d+$/.test(id)) throw new UsageError('which ticket? Give its number.');
-      return describeTicket(await approvals.get(id));
+      return describeTicket(await history.ticket(id));
     },
   },
   {

@@ -1,4 +1,5 @@
 import type { Ticket } from '../approval/ticket.js';
+import type { LoopState } from '../engine/loop.js';
 import type { ItemRecord } from '../engine/loop-task.js';
 import type { RunRecord } from '../engine/run-record.js';
 import type { Execution, TaskRecord } from '../engine/types.js';
@@ -18,7 +19,10 @@ interface Live {
     children(id: string): Promise<string[]>;
     deliveries(id: string): Promise<Record<string, unknown>[]>;
   };
-  loops: { items(id: string, te: string): Promise<ItemRecord[]> };
+  loops: {
+    get(id: string, te: string): Promise<{ state: LoopState } | undefined>;
+    items(id: string, te: string): Promise<ItemRecord[]>;
+  };
   tickets: { get(id: string): Promise<Ticket> };
 }
 
@@ -74,6 +78,11 @@ export class History {
   /** Notifications that could not be delivered: kept in Redis only (the archive keeps the run). */
   async deliveries(id: string): Promise<Record<string, unknown>[]> {
     return this.live.executions.deliveries(id);
+  }
+
+  /** A loop's state while its run is in Redis (the archive keeps its items, and the task's counts). */
+  async loop(id: string, te: string): Promise<{ state: LoopState } | undefined> {
+    return this.live.loops.get(id, te);
   }
 
   async items(id: string, te: string): Promise<ItemRecord[]> {

@@ -3,7 +3,9 @@ import type { RunRecord } from '../engine/run-record.js';
 import { isTerminal } from '../engine/status.js';
 import type { Execution } from '../engine/types.js';
 import type { Logger } from '../log.js';
-import type { Template } from '../template/schema.js';
+import type { Archive } from '../archive/archive.js';
+import { executionMasker } from '../engine/mask.js';
+import type { AnyTemplate } from '../template/schema.js';
 
 /** What retention reads and removes in Redis (the stores, bound in bin/runtime.ts). */
 export type { RunRecord };
@@ -19,11 +21,8 @@ export interface RetentionStore {
   remove(exec: Execution | { id: string }, parts: { loopTaskExecutions: string[]; tickets: Ticket[] }): Promise<void>;
 }
 
-/** Where finished runs go before they leave Redis; absent, retention deletes. */
-export interface RetentionArchive {
-  putRun(run: RunRecord, template?: Template): Promise<void>;
-  putTicket(ticket: Ticket): Promise<void>;
-}
+/** Where finished runs go before they leave Redis (archive/); absent, retention deletes. */
+export type RetentionArchive = Pick<Archive, 'putRun' | 'putTicket'>;
 
 export interface SweepResult {
   /** Executions removed from Redis (children counted). */
@@ -44,7 +43,8 @@ export class Retention {
     private readonly deps: {
       store: RetentionStore;
       archive?: RetentionArchive;
-      template(exec: Execution): Promise<Template | undefined>;
+      /** The run's template and the sha256 of its content, as the store has them. */
+      template(exec: Execution): Promise<{ template: AnyTemplate; hash: string } | undefined>;
       retentionMs: number;
       now(): number;
       log: Logger;
@@ -101,8 +101,10 @@ export class Retention {
     if (tickets.some((t) => t.status === 'AUDITING')) return removed;
     if (this.deps.archive) {
       try {
-        await this.deps.archive.putRun(run, await this.deps.template(exec));
-        for (const t of tickets) await this.deps.archive.putTicket(t);
+        const tpl = await this.deps.template(exec);
+        await this.deps.archive.putRun(run, tpl?.template, tpl?.hash);
+        const masker = executionMasker(exec, tpl?.template);
+        for (const t of tickets) await this.deps.archive.putTicket(t, { masker, templateHash: tpl?.hash });
       } catch (err) {
         throw new ArchiveWriteError(`archive: ${(err as Error).message}`, err);
       }

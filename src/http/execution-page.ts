@@ -82,7 +82,7 @@ export function executionPageRoutes(deps: ExecutionPageRouteDeps): { routes: Rou
       path: new RegExp(`^/executions/${SEGMENT}/events$`),
       async handle(req, res, [id]) {
         const since = new URL(req.url ?? '/', 'http://x').searchParams.get('since');
-        const exec = ID.test(id!) ? await deps.executions.find(id!) : undefined;
+        const exec = ID.test(id!) ? await deps.runs.find(id!) : undefined;
         if (!exec) return missing(res, id!);
         if (isTerminal(exec.status)) return endedStream(res, exec.status);
         if (!live.accepting())

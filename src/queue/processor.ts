@@ -42,6 +42,8 @@ export interface ProcessorDeps {
   taskEnded?(task: TaskRecord): void;
   /** One run of the index reconcile: what it checked and repaired. */
   reconcile(): Promise<string>;
+  /** One sweep of retention: what left Redis. */
+  retention(): Promise<string>;
 }
 
 export const newTaskExecutionId = () => `task-exec-${randomBytes(10).toString('hex')}`;
@@ -142,6 +144,7 @@ export function stepProcessor(deps: ProcessorDeps) {
     callback: (d) => deps.callback(d.ticketId),
     deliver: (d) => deps.deliver(d.ticketId, d.level),
     reconcile: () => deps.reconcile(),
+    retention: () => deps.retention(),
   };
 
   // Every line a job writes names its job and what it is for (execution, ticket).

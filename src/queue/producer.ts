@@ -22,6 +22,8 @@ export interface StepJobs {
   callback: { ticketId: string };
   /** A run of the index reconcile (store/index-reconcile.ts), from its job scheduler. */
   reconcile: Record<string, never>;
+  /** A sweep of retention (core/retention.ts), from its job scheduler. */
+  retention: Record<string, never>;
 }
 export type StepJobName = keyof StepJobs;
 /** The data of any step job (which one its name says: see StepJobs). */
@@ -135,12 +137,22 @@ export class Producer {
     );
   }
 
-  /** The index reconcile every `everyMs`: a job scheduler, one job a period however many workers; the first at once. */
-  async scheduleReconcile(everyMs: number): Promise<void> {
+  /** The index reconcile every `everyMs` (store/index-reconcile.ts). */
+  scheduleReconcile(everyMs: number): Promise<void> {
+    return this.every('index-reconcile', 'reconcile', everyMs);
+  }
+
+  /** Retention's sweep every `everyMs` (core/retention.ts). */
+  scheduleRetention(everyMs: number): Promise<void> {
+    return this.every('retention', 'retention', everyMs);
+  }
+
+  /** A job scheduler: one job a period however many workers ask for it, the first at once. */
+  private async every(scheduler: string, name: 'reconcile' | 'retention', everyMs: number): Promise<void> {
     await this.steps.upsertJobScheduler(
-      'index-reconcile',
+      scheduler,
       { every: everyMs },
-      { name: 'reconcile', data: {}, opts: { removeOnComplete: true, removeOnFail: { age: 24 * 3600 } } },
+      { name, data: {}, opts: { removeOnComplete: true, removeOnFail: { age: 24 * 3600 } } },
     );
   }
 

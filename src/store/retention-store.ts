@@ -12,8 +12,8 @@ import { purgeExecution } from './purge.js';
 export interface RetentionIndex {
   endedBefore(cutoffMs: number, limit: number): Promise<string[]>;
   remove(exec: Execution): Promise<void>;
-  /** Every entry of an id whose document is gone. */
-  forget(id: string): Promise<void>;
+  /** The indexes an id alone can be removed from (its document gone). */
+  anyExecutionKeys(): string[];
 }
 
 /** Retention's view of Redis: a run read whole, and removed whole. */
@@ -47,7 +47,13 @@ export function retentionStore(deps: {
       return found.filter((t): t is Ticket => !!t);
     },
     async remove(exec: Execution | { id: string }, parts: { loopTaskExecutions: string[]; tickets: Ticket[] }) {
-      if (!('status' in exec)) return index.forget(exec.id);
+      // Its document gone (a sweep stopped between its keys and its index): out of what an id names.
+      if (!('status' in exec)) {
+        const p = redis.multi();
+        for (const key of [...index.anyExecutionKeys(), keys.executionIndex]) p.zrem(key, exec.id);
+        await p.exec();
+        return;
+      }
       await purgeExecution(redis, keys, exec, {
         loopTaskExecutions: parts.loopTaskExecutions,
         tickets: parts.tickets.map((t) => t.id),

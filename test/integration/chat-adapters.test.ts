@@ -61,7 +61,12 @@ describe('chat adapters from the registry', () => {
       log: rt.log,
       publicUrl: 'http://127.0.0.1:3000',
       access: createAccess(rt),
-      bot: new Bot({ templates: rt.templates, executions: rt.executions, approvals: rt.approvals }),
+      bot: new Bot({
+        templates: rt.templates,
+        executions: rt.executions,
+        approvals: rt.approvals,
+        history: rt.history,
+      }),
       console: { channel: new ConsoleChannel(rt.redis, rt.keys), subscriber, eventsKey: rt.keys.consoleEvents },
       home: async () => ({ pending: [], runs: [] }),
       once: async () => true,

@@ -4,7 +4,6 @@ import { after, before, describe, test } from 'node:test';
 import { executionPageRoutes } from '../../src/http/execution-page.js';
 import { createHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
-import { LoopStore } from '../../src/store/loops.js';
 import { Target } from '../fakes/target.js';
 import { ended, startOpsgate, until, waitingTicket, type Opsgate } from '../support/harness.js';
 
@@ -399,9 +398,8 @@ describe('the event fan-out', () => {
     const rt = og.rt;
     const pages = executionPageRoutes({
       executions: rt.executionStore,
+      runs: rt.history,
       templates: rt.templates,
-      loops: new LoopStore(rt.redis, rt.keys),
-      approvals: rt.approvals,
       tickets: rt.tickets,
       redis: rt.redis,
       channel: rt.keys.executionEvents,

@@ -3,6 +3,7 @@ import type { Directory } from '../../config/directory.js';
 import { applicable, type Policy } from '../../config/policies.js';
 import type { ApprovalService } from '../../core/approval-service.js';
 import { approvalDetail } from '../../approval/dms-detail.js';
+import type { Ticket } from '../../approval/ticket.js';
 import { ForbiddenError, OpsgateError } from '../../errors.js';
 import { readApproval } from '../../template/approve.js';
 import { jsonList, jsonMap, text } from './input.js';
@@ -16,6 +17,8 @@ const ticketId = z
 /** Approval tickets in the shape of Alibaba DMS: GetApprovalDetail, ApproveOrder, CreateApproval. */
 export function approvalActions(d: {
   approvals: ApprovalService;
+  /** A ticket wherever it is: Redis, or the archive once retention moved it. */
+  tickets: (id: string) => Promise<Ticket>;
   directory: Directory;
   policies: Policy[];
 }): Record<string, ApiAction> {
@@ -28,7 +31,7 @@ export function approvalActions(d: {
         Format: z.enum(['JSON', 'XML', 'json', 'xml']).optional(),
       }),
       async run(i) {
-        return { ApprovalDetail: approvalDetail(await d.approvals.get(i.WorkflowInstanceId)) };
+        return { ApprovalDetail: approvalDetail(await d.tickets(i.WorkflowInstanceId)) };
       },
     }),
 

@@ -9,9 +9,9 @@ import { isTerminal } from '../../engine/status.js';
 import type { Execution } from '../../engine/types.js';
 import { ForbiddenError, InvalidStatusError } from '../../errors.js';
 import type { ExecutionStore } from '../../store/executions.js';
-import type { LoopStore } from '../../store/loops.js';
+import type { History } from '../../core/history.js';
 import type { TemplateStore } from '../../store/templates.js';
-import { executionId, listExecutionsInput, listExecutionsPage } from './execution-list.js';
+import { executionId, listExecutionsInput, listExecutionsPage, type ListArchive } from './execution-list.js';
 import { executionView, taskExecutionView } from './execution-view.js';
 import { count, flag, jsonMap, text } from './input.js';
 import { page, sortBy } from './paging.js';
@@ -20,7 +20,9 @@ import { defineAction, type ApiAction } from './router.js';
 export interface ExecutionApiDeps {
   executions: Executions;
   store: ExecutionStore;
-  loops: LoopStore;
+  /** Runs wherever they are: Redis, or the archive once retention moved them. */
+  history: History;
+  archive?: ListArchive;
   templates: TemplateStore;
   approvals: ApprovalService;
   directory: Directory;
@@ -41,7 +43,7 @@ const exact = (v: Record<string, unknown>, r: { startDate: string; endDate?: str
 export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction> {
   const maskerOf = async (e: Execution): Promise<Masker> =>
     executionMasker(e, (await d.templates.get(e.templateName, e.templateVersion).catch(() => undefined))?.template);
-  const view = async (e: Execution) => executionView(e, await maskerOf(e), (await d.store.children(e.id)).length);
+  const view = async (e: Execution) => executionView(e, await maskerOf(e), (await d.history.children(e.id)).length);
 
   return {
     StartExecution: defineAction({
@@ -83,7 +85,7 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
     ListExecutions: defineAction({
       input: listExecutionsInput,
       async run(i) {
-        const { items, next } = await listExecutionsPage(d.store, i);
+        const { items, next } = await listExecutionsPage(d.store, i, undefined, d.archive);
         return {
           Executions: await Promise.all(items.map(view)),
           MaxResults: i.MaxResults,
@@ -107,17 +109,18 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
         NextToken: text(100).optional(),
       }),
       async run(i) {
-        const exec = await d.store.get(i.ExecutionId);
+        const exec = await d.history.get(i.ExecutionId);
         const mask = await maskerOf(exec);
         const records = new Map<string, Record<string, unknown>>();
-        for (const r of await d.store.taskRecords(exec.id))
+        for (const r of await d.history.taskRecords(exec.id))
           records.set(r.taskExecutionId, exact(taskExecutionView(exec.id, r.name, r, mask), r));
         for (const [name, r] of Object.entries(exec.tasks))
           records.set(r.taskExecutionId, exact(taskExecutionView(exec.id, name, r, mask), r));
         if (i.IncludeChildTaskExecution || i.ParentTaskExecutionId) {
           for (const [name, r] of Object.entries(exec.tasks)) {
-            if (!r.loop && !(await d.loops.get(exec.id, r.taskExecutionId))) continue;
-            for (const item of await d.loops.items(exec.id, r.taskExecutionId)) {
+            const items = await d.history.items(exec.id, r.taskExecutionId);
+            if (!r.loop && !items.length) continue;
+            for (const item of items) {
               records.set(
                 item.taskExecutionId,
                 exact(taskExecutionView(exec.id, name, { ...item, action: r.action }, mask, r.taskExecutionId), item),

@@ -1,17 +1,13 @@
-import type { ApprovalService } from '../../core/approval-service.js';
+import type { History } from '../../core/history.js';
 import type { Execution, TaskRecord } from '../../engine/types.js';
 import { executionMasker, type Masker } from '../../engine/mask.js';
 import type { Ticket } from '../../approval/ticket.js';
-import type { ExecutionStore } from '../../store/executions.js';
-import type { ItemRecord } from '../../engine/loop-task.js';
-import type { LoopStore } from '../../store/loops.js';
 import type { TemplateStore } from '../../store/templates.js';
 
 export interface ExecutionPageDeps {
-  executions: ExecutionStore;
+  /** Runs wherever they are: Redis, or the archive once retention moved them (core/history.ts). */
+  runs: Pick<History, 'find' | 'taskRecords' | 'children' | 'deliveries' | 'loop' | 'items' | 'ticket'>;
   templates: TemplateStore;
-  loops: LoopStore;
-  approvals: Pick<ApprovalService, 'get'>;
 }
 
 export const MAX_ITEMS_SHOWN = 50;
@@ -125,10 +121,10 @@ export async function currentVersion(
   deps: ExecutionPageDeps,
   id: string,
 ): Promise<{ version: string; status: string } | undefined> {
-  const exec = await deps.executions.find(id);
+  const exec = await deps.runs.find(id);
   if (!exec) return undefined;
   const ticketId = waitingTicketId(exec);
-  const ticket = ticketId ? await deps.approvals.get(ticketId).catch(() => undefined) : undefined;
+  const ticket = ticketId ? await deps.runs.ticket(ticketId).catch(() => undefined) : undefined;
   return { version: versionOf(exec, ticket), status: exec.status };
 }
 
@@ -158,7 +154,7 @@ export async function loadExecutionPage(
   id: string,
   now = Date.now(),
 ): Promise<ExecutionPageData | undefined> {
-  const exec = await deps.executions.find(id);
+  const exec = await deps.runs.find(id);
   if (!exec) return undefined;
   const stored = await deps.templates.get(exec.templateName, exec.templateVersion).catch(() => undefined);
   const declared = stored?.template;
@@ -169,9 +165,9 @@ export async function loadExecutionPage(
   );
 
   const [recorded, childSet, deliveries] = await Promise.all([
-    deps.executions.taskRecords(id),
-    deps.executions.children(id),
-    deps.executions.deliveries(id),
+    deps.runs.taskRecords(id),
+    deps.runs.children(id),
+    deps.runs.deliveries(id),
   ]);
   const records = new Map<string, TaskRecord & { name: string }>();
   for (const r of recorded) records.set(r.taskExecutionId, r);
@@ -207,7 +203,7 @@ export async function loadExecutionPage(
       if (loopTasks.has(r.name) || r.loop) view.loop = await loopView(deps, exec.id, r, scrub, json);
       if (r.action === 'ACS::Approve' && r.data?.ticketId) {
         const ticketId = String(r.data.ticketId);
-        const t = await deps.approvals.get(ticketId).catch(() => undefined);
+        const t = await deps.runs.ticket(ticketId).catch(() => undefined);
         view.approval = t ? scrubApproval(approvalView(t), scrub.text) : { ticketId, missing: true, levels: [] };
       }
       return view;
@@ -217,13 +213,13 @@ export async function loadExecutionPage(
   const allChildren = [...new Set([...(exec.children ?? []), ...childSet])].sort();
   const children = await Promise.all(
     allChildren.slice(0, MAX_CHILDREN_SHOWN).map(async (cid): Promise<ChildView> => {
-      const c = await deps.executions.find(cid);
+      const c = await deps.runs.find(cid);
       return { id: cid, status: c?.status, templateName: c?.templateName };
     }),
   );
 
   const waiting = waitingTicketId(exec);
-  const waitingTicket = waiting ? await deps.approvals.get(waiting).catch(() => undefined) : undefined;
+  const waitingTicket = waiting ? await deps.runs.ticket(waiting).catch(() => undefined) : undefined;
   return {
     id: exec.id,
     templateName: exec.templateName,
@@ -258,9 +254,11 @@ async function loopView(
   scrub: Masker,
   json: (v: unknown) => string,
 ): Promise<LoopView | undefined> {
-  const doc = await deps.loops.get(execId, r.taskExecutionId);
-  if (!doc && !r.loop) return undefined;
-  const items: ItemRecord[] = doc ? await deps.loops.items(execId, r.taskExecutionId) : [];
+  const [doc, items] = await Promise.all([
+    deps.runs.loop(execId, r.taskExecutionId),
+    deps.runs.items(execId, r.taskExecutionId),
+  ]);
+  if (!doc && !items.length && !r.loop) return undefined;
   const total = r.loop?.Total ?? doc?.state.plan.total ?? items.length;
   const success = r.loop?.Success ?? items.filter((i) => i.status === 'Success').length;
   const failed = r.loop?.Failed ?? items.filter((i) => i.status === 'Failed' || i.status === 'Cancelled').length;
