@@ -71,6 +71,12 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** A PostgreSQL schema name from a key prefix (letters, digits, - and _). */
+export const archiveSchemaOf = (prefix: string) => {
+  const name = prefix.replace(/-/g, '_');
+  return /^[A-Za-z_]/.test(name) ? name : `opsgate_${name}`;
+};
+
 /** People are listed by their id on the registry's people platforms (config.platforms.people). */
 export function loadDirectory(config: Config): Directory {
   const file = config.directoryFile ?? (existsSync('directory.yaml') ? 'directory.yaml' : undefined);
@@ -118,7 +124,11 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
   const triggers = new Triggers(executions, executionStore, templates, producer);
   const loops = new LoopStore(redis, keys);
   const readiness = new Readiness();
-  const archive = config.archiveUrl ? new ArchiveLink(config.archiveUrl, log).start() : undefined;
+  // The archive's tables are in a schema named after the key prefix: deployments sharing a
+  // database stay apart as they do sharing a Redis.
+  const archive = config.archiveUrl
+    ? new ArchiveLink(config.archiveUrl, log, { schema: archiveSchemaOf(config.keyPrefix) }).start()
+    : undefined;
   if (archive) readiness.require('archive', () => archive.up);
   const history = new History(
     { executions: executionStore, loops, tickets },
@@ -194,6 +204,35 @@ export function publicUrlOf(config: Config): string {
   return config.publicUrl ?? `http://${config.host}:${config.port}`;
 }
 
+/** Retention over this runtime's stores and archive; tests pass another clock, retention or archive. */
+export function retentionOf(
+  rt: Runtime,
+  opts: { retentionMs?: number; now?: () => number; archive?: ArchiveLink } = {},
+): Retention {
+  const archive = opts.archive ?? rt.archive;
+  return new Retention({
+    store: retentionStore({
+      redis: rt.redis,
+      keys: rt.keys,
+      executions: rt.executionStore,
+      loops: rt.loops,
+      tickets: rt.tickets,
+      index: rt.executionStore.index,
+    }),
+    archive: archive && {
+      putRun: async (...a) => (await archive.get()).putRun(...a),
+      putTicket: async (...a) => (await archive.get()).putTicket(...a),
+    },
+    template: async (e) => {
+      const t = await rt.templates.get(e.templateName, e.templateVersion).catch(() => undefined);
+      return t && { template: t.template, hash: t.hash };
+    },
+    retentionMs: opts.retentionMs ?? rt.config.retentionMs,
+    now: opts.now ?? Date.now,
+    log: rt.log,
+  });
+}
+
 /** How often the index reconcile runs (a job scheduler on the steps queue), and for how long at most. */
 export const RECONCILE_EVERY_MS = 60_000;
 const RECONCILE_BUDGET_MS = 1000;
@@ -215,27 +254,7 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
     failed: (channel) => rt.metrics.notificationFailed(channel),
   });
   const store = rt.executionStore;
-  const retention = new Retention({
-    store: retentionStore({
-      redis: rt.redis,
-      keys: rt.keys,
-      executions: store,
-      loops: rt.loops,
-      tickets: rt.tickets,
-      index: store.index,
-    }),
-    archive: rt.archive && {
-      putRun: async (...a) => (await rt.archive!.get()).putRun(...a),
-      putTicket: async (...a) => (await rt.archive!.get()).putTicket(...a),
-    },
-    template: async (e) => {
-      const t = await rt.templates.get(e.templateName, e.templateVersion).catch(() => undefined);
-      return t && { template: t.template, hash: t.hash };
-    },
-    retentionMs: rt.config.retentionMs,
-    now: Date.now,
-    log: rt.log,
-  });
+  const retention = retentionOf(rt);
   const reconciler = new IndexReconciler(rt.redis, rt.keys, store.index, rt.tickets.statuses, (id) => store.find(id));
   const processor = stepProcessor({
     executions: rt.executionStore,
