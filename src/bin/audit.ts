@@ -1,27 +1,7 @@
-import type { AuditRecord } from '../core/audit.js';
+import { auditCsvHeader, auditCsvLine, type AuditRecord } from '../core/audit.js';
 import { ParameterError } from '../errors.js';
 
-const COLUMNS: (keyof AuditRecord)[] = [
-  'Date',
-  'WorkflowInstanceId',
-  'ExecutionId',
-  'TemplateName',
-  'TemplateVersion',
-  'TemplateHash',
-  'Level',
-  'Approver',
-  'Decision',
-  'Channel',
-  'Comment',
-];
-
 export const AUDIT_USAGE = 'opsgate audit --since DATE [--until DATE] [--format csv|jsonl]';
-
-/** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
-const csvField = (v: unknown) => {
-  const s = v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 export function auditArgs(args: string[]): { since: number; until?: number; format: 'csv' | 'jsonl' } {
   const opts: Record<string, string> = {};
@@ -51,13 +31,12 @@ export async function writeAudit(
   q: { since: number; until?: number; format: 'csv' | 'jsonl' },
   write: (chunk: string) => void,
 ): Promise<number> {
-  if (q.format === 'csv') write(`${COLUMNS.join(',')}\n`);
+  if (q.format === 'csv') write(auditCsvHeader());
   let n = 0;
   let cursor: string | undefined;
   do {
     const page = await audit({ since: q.since, until: q.until, limit: 500, cursor });
-    for (const r of page.records)
-      write(q.format === 'csv' ? `${COLUMNS.map((c) => csvField(r[c])).join(',')}\n` : `${JSON.stringify(r)}\n`);
+    for (const r of page.records) write(q.format === 'csv' ? auditCsvLine(r) : `${JSON.stringify(r)}\n`);
     n += page.records.length;
     cursor = page.next;
   } while (cursor);

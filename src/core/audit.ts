@@ -1,7 +1,7 @@
-import type { Ticket } from '../approval/ticket.js';
+import type { Ticket, Vote } from '../approval/ticket.js';
 import { decodeAuditCursor, encodeAuditCursor, type AuditCursor } from '../archive/audit.js';
 import type { AuditRecord } from '../archive/types.js';
-import type { Execution } from '../engine/types.js';
+import type { Execution, TaskRecord } from '../engine/types.js';
 
 export type { AuditRecord };
 
@@ -73,26 +73,81 @@ async function liveRecords(
       if (!ticket || !vote) continue;
       const at = Date.parse(vote.date);
       if (at < since || at >= until) continue;
-      const exec = ticket.executionId ? await deps.execution(ticket.executionId) : undefined;
-      const hash = exec ? await deps.templateHash(exec.templateName, exec.templateVersion) : undefined;
-      const record: AuditRecord = {
-        WorkflowInstanceId: ticket.id,
-        ...(ticket.executionId ? { ExecutionId: ticket.executionId } : {}),
-        ...((ticket.templateName ?? exec?.templateName)
-          ? { TemplateName: ticket.templateName ?? exec?.templateName }
-          : {}),
-        ...(exec ? { TemplateVersion: exec.templateVersion } : {}),
-        ...(hash ? { TemplateHash: hash } : {}),
-        Level: vote.level,
-        Approver: vote.voter,
-        Decision: vote.decision,
-        ...(vote.comment ? { Comment: vote.comment } : {}),
-        ...(vote.channel ? { Channel: vote.channel } : {}),
-        Date: vote.date,
-      };
+      const record = await recordOf(deps, ticket, vote);
       if (!after || compare(keyOf(record), after) > 0) out.push(record);
     }
     if (chunk.length < CHUNK) break;
   }
   return out.sort((a, b) => compare(keyOf(a), keyOf(b))).slice(0, want);
 }
+
+/** One vote as an audit record, with its run's template version and the hash of the template that ran. */
+async function recordOf(
+  deps: Pick<AuditDeps, 'execution' | 'templateHash'>,
+  ticket: Ticket,
+  vote: Vote,
+): Promise<AuditRecord> {
+  const exec = ticket.executionId ? await deps.execution(ticket.executionId) : undefined;
+  const hash = exec ? await deps.templateHash(exec.templateName, exec.templateVersion) : undefined;
+  const templateName = ticket.templateName ?? exec?.templateName;
+  return {
+    WorkflowInstanceId: ticket.id,
+    ...(ticket.executionId ? { ExecutionId: ticket.executionId } : {}),
+    ...(templateName ? { TemplateName: templateName } : {}),
+    ...(exec ? { TemplateVersion: exec.templateVersion } : {}),
+    ...(hash ? { TemplateHash: hash } : {}),
+    Level: vote.level,
+    Approver: vote.voter,
+    Decision: vote.decision,
+    ...(vote.comment ? { Comment: vote.comment } : {}),
+    ...(vote.channel ? { Channel: vote.channel } : {}),
+    Date: vote.date,
+  };
+}
+
+/**
+ * The approval decisions of one run (the execution page's audit link), oldest first: every ticket its
+ * tasks opened, a RetryTask's fresh ticket included, wherever the run is.
+ */
+export async function runAuditRecords(
+  deps: Pick<AuditDeps, 'execution' | 'templateHash'> & {
+    taskRecords(id: string): Promise<TaskRecord[]>;
+    ticket(id: string): Promise<Ticket>;
+  },
+  executionId: string,
+): Promise<AuditRecord[] | undefined> {
+  const exec = await deps.execution(executionId);
+  if (!exec) return undefined;
+  const runs = [...(await deps.taskRecords(executionId)), ...Object.values(exec.tasks)];
+  const ids = new Set(runs.map((r) => r.data?.ticketId).filter((t): t is string => typeof t === 'string'));
+  const records: AuditRecord[] = [];
+  for (const id of ids) {
+    const ticket = await deps.ticket(id).catch(() => undefined);
+    for (const vote of ticket?.votes ?? []) records.push(await recordOf(deps, ticket!, vote));
+  }
+  return records.sort((a, b) => compare(keyOf(a), keyOf(b)));
+}
+
+/** The columns of the audit's CSV, in order (RFC 4180; a header line first). */
+export const AUDIT_COLUMNS: (keyof AuditRecord)[] = [
+  'Date',
+  'WorkflowInstanceId',
+  'ExecutionId',
+  'TemplateName',
+  'TemplateVersion',
+  'TemplateHash',
+  'Level',
+  'Approver',
+  'Decision',
+  'Channel',
+  'Comment',
+];
+
+/** A field with a comma, quote or line break is quoted, its quotes doubled. */
+const csvField = (v: unknown) => {
+  const s = v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export const auditCsvHeader = () => `${AUDIT_COLUMNS.join(',')}\n`;
+export const auditCsvLine = (r: AuditRecord) => `${AUDIT_COLUMNS.map((c) => csvField(r[c])).join(',')}\n`;

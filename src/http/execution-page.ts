@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
+import { auditCsvHeader, auditCsvLine, runAuditRecords } from '../core/audit.js';
 import { OpsgateError } from '../errors.js';
 import { isExecutionStatus, isTerminal } from '../engine/status.js';
 import { currentVersion, loadExecutionPage, type ExecutionPageDeps } from './pages/execution-data.js';
@@ -57,6 +58,32 @@ export function executionPageRoutes(deps: ExecutionPageRouteDeps): { routes: Rou
         const data = await loadList(deps, new URL(req.url ?? '/', 'http://x').searchParams);
         noStore(res);
         sendHtml(res, 200, listPage(data));
+      },
+    },
+    // The run's approval decisions, as `opsgate audit` writes them (CSV): the page links to it.
+    {
+      method: 'GET',
+      path: new RegExp(`^/executions/${SEGMENT}/audit$`),
+      async handle(_req, res, [id]) {
+        const records = ID.test(id!)
+          ? await runAuditRecords(
+              {
+                execution: (x) => deps.runs.find(x),
+                taskRecords: (x) => deps.runs.taskRecords(x),
+                ticket: (t) => deps.runs.ticket(t),
+                templateHash: async (name, version) =>
+                  (await deps.templates.get(name, version).catch(() => undefined))?.hash,
+              },
+              id!,
+            )
+          : undefined;
+        if (!records) return missing(res, id!);
+        noStore(res);
+        res.writeHead(200, {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `inline; filename="${id}-audit.csv"`,
+        });
+        res.end(auditCsvHeader() + records.map(auditCsvLine).join(''));
       },
     },
     // The whole page, and the parts of it that change (what the page fetches after an event).

@@ -89,6 +89,7 @@ describe('history: retention, the archive and the audit', { skip: pgFound.skip }
     xml: await xmlDetail(ticket),
     status: await say(`status ${id}`),
     ticket: await say(`ticket ${ticket}`),
+    audit: await (await fetch(`${og.url}/executions/${id}/audit`, { headers: { cookie } })).text(),
     page: (await page(id)).replace(/data-now="\d+"/g, '').replace(/\b\d+ (seconds?|minutes?) ago\b/g, ''),
   });
 
@@ -100,6 +101,14 @@ describe('history: retention, the archive and the audit', { skip: pgFound.skip }
     const before = await answers(id, ticket);
     assert.equal(before.tasks.TaskExecutions.length, 5, 'three tasks and two loop items');
     assert.ok(before.listed, 'listed before');
+    // The page links to the run's approval decisions, which its audit link gives as CSV.
+    assert.ok(before.page.includes(`href="/executions/${id}/audit"`));
+    assert.match(
+      before.audit,
+      new RegExp(
+        `^Date,WorkflowInstanceId,.*\n.*,${ticket},${id},history-run,v1,[0-9a-f]{64},0,bob,AGREE,api,ship it\n$`,
+      ),
+    );
     assert.ok((await keysOf(id)).length > 0);
 
     const swept = await sweepAll();

@@ -180,7 +180,8 @@ export function executionPage(d: ExecutionPageData): string {
   return pageShell(
     `${d.templateName} ${d.id}`,
     `<h1>${e(d.templateName)} <small>${e(d.templateVersion)}</small></h1>
-<p><b>${e(d.id)}</b>${d.parentId ? ` · child of ${link(d.parentId)}` : ''}</p>
+<p><b>${e(d.id)}</b>${d.parentId ? ` · child of ${link(d.parentId)}` : ''} · ` +
+      `<a href="/executions/${encodeURIComponent(d.id)}/audit">approval audit (CSV)</a></p>
 <p>Started by <b>${e(d.owner ?? 'unknown')}</b> from ${e(d.origin)} at ${e(showDate(d.createDate))}</p>
 <h2>Parameters</h2>${parameters}
 <div id="live" data-execution="${e(d.id)}">${executionFragment(d)}</div>
