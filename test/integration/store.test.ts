@@ -148,7 +148,7 @@ test(ticketsOpenLists, async () => {
       approvers: ['bob'],
       required: 1,
     });
-  assert.equal((await tickets.ballot(b, 'bob', 'REJECT', 'no', 'now')).outcome, 'decided');
+  assert.equal((await tickets.ballot(b, 'bob', 'REJECT', 'no', new Date().toISOString())).outcome, 'decided');
   assert.ok(await tickets.close(c, 'timed-out', 'timed out', 'now'));
   const open = (await tickets.open(10)).map((t) => t.id);
   assert.ok(open.includes(a) && !open.includes(b) && !open.includes(c), JSON.stringify(open));
