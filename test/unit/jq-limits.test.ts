@@ -12,7 +12,8 @@ const people = [
   { name: INJECTION, id: 2 },
 ];
 
-configureJq({ timeoutMs: 300, memoryMb: 64 });
+// A limit a loaded 2-core CI machine meets for a one-line program (300 ms did not, once), far below the runaway's.
+configureJq({ timeoutMs: 1000, memoryMb: 64 });
 // Warm threads, so the time measured below is the limit's and not a thread's start.
 before(() => warmJq());
 after(() => closeJq());
@@ -20,14 +21,14 @@ after(() => closeJq());
 test('a program that never ends is stopped at the time limit, and the pool keeps serving', async () => {
   const t = Date.now();
   await assert.rejects(runJq({}, 'until(false; .)', 'ValueSelector x'), (err: Error & { code?: string }) => {
-    assert.equal(err.message, 'ValueSelector x: jq program did not finish within 300 ms');
+    assert.equal(err.message, 'ValueSelector x: jq program did not finish within 1000 ms');
     assert.equal(err.code, 'InvalidExpression');
     return true;
   });
-  assert.ok(Date.now() - t < 2000, `refused after ${Date.now() - t} ms`);
+  assert.ok(Date.now() - t < 5000, `refused after ${Date.now() - t} ms`);
   // Every thread of the pool stuck at once, then answers again.
   await Promise.all(
-    [1, 2, 3].map(() => assert.rejects(runJq({}, 'until(false; .)', 'Fn::Jq'), /did not finish within 300 ms/)),
+    [1, 2, 3].map(() => assert.rejects(runJq({}, 'until(false; .)', 'Fn::Jq'), /did not finish within 1000 ms/)),
   );
   assert.deepEqual(await runJq({ a: [1, 2] }, '.a[]', 'ValueSelector'), [1, 2]);
   await assert.rejects(runJq({}, '.[', 'ValueSelector'), /ValueSelector: syntax error/);
@@ -36,15 +37,15 @@ test('a program that never ends is stopped at the time limit, and the pool keeps
 test('a program that eats memory is refused without taking the process down', async () => {
   await assert.rejects(
     runJq({}, '[range(1e9)]', 'Fn::Jq'),
-    /Fn::Jq: jq program (ran out of memory|did not finish within 300 ms)/,
+    /Fn::Jq: jq program (ran out of memory|did not finish within 1000 ms)/,
   );
   await assert.rejects(
     runJq({}, '[limit(1e8; repeat("xxxxxxxx"))]', 'Fn::Jq'),
-    /Fn::Jq: jq program (ran out of memory|did not finish within 300 ms)/,
+    /Fn::Jq: jq program (ran out of memory|did not finish within 1000 ms)/,
   );
   await assert.rejects(
     runJq({}, 'limit(1e7; repeat("xxxxxxxx"))', 'Fn::Jq'),
-    /Fn::Jq: jq program (ran out of memory|did not finish within 300 ms|gave more than)/,
+    /Fn::Jq: jq program (ran out of memory|did not finish within 1000 ms|gave more than)/,
   );
   assert.deepEqual(await runJq([3, 4], 'add', 'Fn::Jq'), [7]);
 });
