@@ -92,7 +92,9 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
   const keys = buildKeys(config.keyPrefix);
   const directory = loadDirectory(config);
   const templates = new TemplateStore(redis, keys);
-  const executionStore = new ExecutionStore(redis, keys);
+  const executionStore = new ExecutionStore(redis, keys, (err, executionId) =>
+    log.warn({ err: err.message, executionId }, 'index update failed after a save; the reconcile repairs it'),
+  );
   const tickets = new ApprovalTickets(redis, keys);
   const producer = new Producer(redis, keys);
   // Without a listener BullMQ prints each connection error's stack; the connection's own handler above logs it once.

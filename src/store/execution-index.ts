@@ -2,18 +2,22 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import { EXECUTION_STATUSES, type ExecutionStatus } from '../engine/status.js';
 import type { Execution } from '../engine/types.js';
 import type { Keys } from './keys.js';
+import { queueScript } from './scripts.js';
 
 /** Bumped when an index is added: a Redis whose `version` is older is indexed again by the reconcile. */
 export const INDEX_VERSION = '1';
-const MODES = ['Automatic', 'Debug', 'FailurePause'];
+/** Modes with an index: Automatic, nearly every run, is what is in neither (an index of it would select nothing). */
+export const INDEXED_MODES = ['Debug', 'FailurePause'];
 
 /**
  * Sorted sets of execution ids, so that lists read a page, not the history. ExecutionStore keeps
- * them: at create every index the execution belongs to (all, status, template, owner, parent or
- * root, child, mode, each tag, not ended), after each save its status and whether it ended. Each
- * index is a key of its own and no command spans two, so they need no shared hash tag; a save's
- * update is a pipeline after its script (other slots in a Cluster), idempotent, so the reconcile
- * (index-reconcile.ts) repairs what a crash between the two left.
+ * them: at create every index the execution belongs to (all, status, not ended, template, owner,
+ * each tag; a child's parent and `child`; Debug and FailurePause), after a save that changed its
+ * status that status and whether it ended. A root run is one not in `child`, an Automatic one in
+ * no mode index: nearly every run, so no entry of its own. A save's update is one script over the
+ * status, ended and unended indexes (which share a hash tag for it) in a pipeline after the save
+ * script, whose keys are in another slot; it is idempotent, so the reconcile (index-reconcile.ts)
+ * repairs what a crash between the two left. The other indexes are keys of their own.
  */
 export class ExecutionIndex {
   private complete = false;
@@ -23,26 +27,20 @@ export class ExecutionIndex {
     private readonly keys: Keys,
   ) {}
 
-  /** The indexes fixed at creation, the root or child one last: what the reconcile checks was written. */
+  /** The indexes fixed at creation. */
   private fixedKeys(e: Execution): string[] {
     const k = this.keys;
     return [
       k.executionsByTemplate(e.templateName),
-      ...(e.mode ? [k.executionsByMode(e.mode)] : []),
       ...(e.owner ? [k.executionsByOwner(e.owner)] : []),
       ...Object.entries(e.tags ?? {}).map(([key, v]) => k.executionsByTag(key, v)),
-      ...(e.parent ? [k.executionsByParent(e.parent.executionId), k.executionsChild] : [k.executionsRoot]),
+      ...(e.parent ? [k.executionsByParent(e.parent.executionId), k.executionsChild] : []),
+      ...(INDEXED_MODES.includes(e.mode) ? [k.executionsByMode(e.mode)] : []),
     ];
   }
 
-  /** Its status set, and ended (by endDate) or not: removing it from the others makes this a repair. */
-  placeStatus(p: ChainableCommander, e: Execution): void {
-    for (const s of EXECUTION_STATUSES) if (s !== e.status) p.zrem(this.keys.executionsByStatus(s), e.id);
-    p.zrem(e.endDate ? this.keys.executionsUnended : this.keys.executionsEnded, e.id);
-    for (const [key, score] of this.statusEntries(e)) p.zadd(key, score, e.id);
-  }
-
-  private statusEntries(e: Execution): [string, number][] {
+  /** Its status set, and ended (by endDate) or not. */
+  private statusEntries(e: Execution): [[string, number], [string, number]] {
     const created = Date.parse(e.createDate);
     return [
       [this.keys.executionsByStatus(e.status), created],
@@ -50,33 +48,48 @@ export class ExecutionIndex {
     ];
   }
 
-  /** Every index a new execution (or one the reconcile finds unindexed) goes in. */
+  /** Every sorted set an execution goes in, with its score there. */
+  private entriesOf(e: Execution): [string, number][] {
+    const created = Date.parse(e.createDate);
+    return [
+      [this.keys.executionIndex, created],
+      ...this.statusEntries(e),
+      ...this.fixedKeys(e).map((k): [string, number] => [k, created]),
+    ];
+  }
+
+  /**
+   * Its status index and out of the other five, in `ended` or `unended` and out of the other: one
+   * script (index-status-8.lua), so the same call moves it and repairs it whatever they held.
+   */
+  placeStatus(p: ChainableCommander, e: Execution): void {
+    const k = this.keys;
+    queueScript(
+      this.redis,
+      p,
+      'index-status',
+      [...EXECUTION_STATUSES.map((s) => k.executionsByStatus(s)), k.executionsEnded, k.executionsUnended],
+      [
+        e.id,
+        EXECUTION_STATUSES.indexOf(e.status) + 1,
+        Date.parse(e.createDate),
+        e.endDate ? Date.parse(e.endDate) : '',
+      ],
+    );
+  }
+
+  /** Every index of a new execution. */
   async added(e: Execution): Promise<void> {
     const p = this.redis.pipeline();
-    this.addTo(p, e);
+    this.addNew(p, [e]);
     await run(p);
   }
 
-  /** What `added` writes, into a pipeline of the caller's. */
-  addTo(p: ChainableCommander, e: Execution): void {
-    const created = Date.parse(e.createDate);
-    p.zadd(this.keys.executionIndex, created, e.id);
-    p.sadd(this.keys.executionTemplateNames, e.templateName);
-    this.placeStatus(p, e);
-    for (const key of this.fixedKeys(e)) p.zadd(key, created, e.id);
-  }
-
-  /** Executions no index holds yet, in bulk (a history loaded at once): one ZADD per index. */
+  /** New executions into a pipeline of the caller's (a history loaded at once): one ZADD per index. */
   addNew(p: ChainableCommander, list: Execution[]): void {
     const byKey = new Map<string, (string | number)[]>();
     for (const e of list) {
-      const created = Date.parse(e.createDate);
-      const entries: [string, number][] = [
-        [this.keys.executionIndex, created],
-        ...this.statusEntries(e),
-        ...this.fixedKeys(e).map((k): [string, number] => [k, created]),
-      ];
-      for (const [key, score] of entries) {
+      for (const [key, score] of this.entriesOf(e)) {
         const members = byKey.get(key) ?? [];
         if (!members.length) byKey.set(key, members);
         members.push(score, e.id);
@@ -87,9 +100,10 @@ export class ExecutionIndex {
   }
 
   /**
-   * After a save: its status and ended indexes, then the stored status read back. Another process's
-   * save may land between ours and our index update; when the status read back is not the one placed,
-   * the stored execution is placed again, so the last update follows the last save.
+   * After a save that changed the status: its status and ended indexes, then the stored status
+   * read back. Another process's save may land between ours and this update; when the status read
+   * back is not the one placed, the stored execution is placed again, so the last update follows
+   * the last save.
    */
   async saved(e: Execution, reread: (id: string) => Promise<Execution | undefined>): Promise<void> {
     let exec: Execution | undefined = e;
@@ -118,10 +132,9 @@ export class ExecutionIndex {
     const k = this.keys;
     return [
       ...EXECUTION_STATUSES.map((s) => k.executionsByStatus(s)),
-      ...MODES.map((m) => k.executionsByMode(m)),
+      ...INDEXED_MODES.map((m) => k.executionsByMode(m)),
       k.executionsEnded,
       k.executionsUnended,
-      k.executionsRoot,
       k.executionsChild,
     ];
   }

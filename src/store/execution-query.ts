@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { EXECUTION_STATUSES } from '../engine/status.js';
 import type { Execution } from '../engine/types.js';
-import { run, type ExecutionIndex } from './execution-index.js';
+import { INDEXED_MODES, run, type ExecutionIndex } from './execution-index.js';
 import {
   bound,
   EVERYTHING,
@@ -55,11 +55,12 @@ export interface ListPage {
   next?: ListCursor;
 }
 
-/** In any of `keys` with a score (createDate or endDate, by `by`) in `range`. */
+/** In any of `keys` with a score (createDate or endDate, by `by`) in `range`; or, `exclude`, in none of them. */
 interface Term {
   keys: string[];
   by: 'created' | 'ended';
   range: Range;
+  exclude?: boolean;
 }
 
 /** A stretch of the sort read from one index: each status in turn, or ended then not ended. */
@@ -80,6 +81,7 @@ const SMALL = 5000;
 export const STATUS_ORDER = [...EXECUTION_STATUSES].sort();
 
 const term = (keys: string[], range: Range = EVERYTHING, by: Term['by'] = 'created'): Term => ({ keys, by, range });
+const none = (keys: string[]): Term => ({ keys, by: 'created', range: EVERYTHING, exclude: true });
 const within = (n: number, r: Range) => n >= r.min && n <= r.max;
 
 /**
@@ -149,8 +151,14 @@ function termsOf(keys: Keys, f: ExecutionFilter, complete: boolean): Term[] {
   if (f.templates && f.templates.length <= MAX_UNION) terms.push(term(f.templates.map(keys.executionsByTemplate)));
   if (f.owner !== undefined) terms.push(term([keys.executionsByOwner(f.owner)]));
   if (f.parentId !== undefined) terms.push(term([keys.executionsByParent(f.parentId)]));
-  if (f.mode !== undefined) terms.push(term([keys.executionsByMode(f.mode)]));
-  if (f.rootOnly) terms.push(term([keys.executionsRoot]));
+  // Automatic runs and root runs are those in no mode index, and not in `child`.
+  if (f.mode !== undefined)
+    terms.push(
+      INDEXED_MODES.includes(f.mode)
+        ? term([keys.executionsByMode(f.mode)])
+        : none(INDEXED_MODES.map(keys.executionsByMode)),
+    );
+  if (f.rootOnly) terms.push(none([keys.executionsChild]));
   for (const [k, v] of Object.entries(f.tags ?? {})) terms.push(term([keys.executionsByTag(k, v)]));
   if (f.ended) terms.push(term([keys.executionsEnded], f.ended, 'ended'));
   return terms;
@@ -188,7 +196,8 @@ async function open(
   after?: Entry,
 ): Promise<{ walk: Walk; checks: Term[]; chunk: number }> {
   // A Status filter sorted by status is its phase's own index: kept once.
-  const same = (a: Term, b: Term) => a.by === b.by && a.keys.join() === b.keys.join() && a.range === b.range;
+  const same = (a: Term, b: Term) =>
+    a.by === b.by && a.keys.join() === b.keys.join() && a.range === b.range && a.exclude === b.exclude;
   const all = [...phase.terms, ...terms].filter((t, i, list) => list.findIndex((u) => same(t, u)) === i);
   const everything = term([keys.executionIndex]);
   if (phase.by === 'ended' && !all.some((t) => t.by === 'ended'))
@@ -196,15 +205,18 @@ async function open(
   // One round trip: each condition's count in its range, and the history's, to choose and to size the reads.
   const counts = await countOf(redis, [...all, everything]);
   const total = Math.max(1, counts.pop()!);
-  const count = new Map(all.map((t, i) => [t, counts[i]!]));
+  // What a condition lets through: an exclusion, what its indexes do not hold.
+  const count = new Map(all.map((t, i) => [t, t.exclude ? Math.max(0, total - counts[i]!) : counts[i]!]));
   // Every condition must hold: one that nothing meets empties the phase.
-  if (counts.includes(0)) return { walk: new ListWalk([], desc), checks: [], chunk: 1 };
+  if ([...count.values()].includes(0)) return { walk: new ListWalk([], desc), checks: [], chunk: 1 };
   const fewest = (list: Term[]) =>
     list.reduce<Term | undefined>((a, t) => (!a || count.get(t)! < count.get(a)! ? t : a), undefined);
   const share = (t: Term) => Math.min(1, count.get(t)! / total);
   const opened = (walk: (chunk: number) => Walk, source: Term | undefined) => {
-    // A condition nearly everything meets (most runs are not children) is left to `keep`: not worth a ZMSCORE.
-    const checks = all.filter((t) => t !== source && share(t) < 0.9);
+    // Conditions nearly everything meets (most runs are roots) are left to `keep` when they are all there is:
+    // a round trip of ZMSCOREs for a few documents. Beside other checks they cost nothing more.
+    const rest = all.filter((t) => t !== source);
+    const checks = rest.some((t) => share(t) < 0.9) ? rest : [];
     // What share of the source the checks are expected to pass, as if independent.
     const chunk = sized(
       want,
@@ -216,7 +228,7 @@ async function open(
     const walks = t.keys.map((k) => new KeyWalk(redis, k, desc, t.range, after, chunk));
     return walks.length === 1 ? walks[0]! : new MergedWalk(walks, desc);
   };
-  const best = fewest(all.filter((t) => t.by === 'created'));
+  const best = fewest(all.filter((t) => t.by === 'created' && !t.exclude));
   if (phase.by === 'created') return best ? opened(walkOf(best), best) : opened(walkOf(everything), undefined);
   const ended = all.find((t) => t.by === 'ended')!;
   // By endDate: reading a small index whole beats walking `ended` when it holds fewer than the walk would read.
@@ -270,7 +282,7 @@ async function passes(redis: Redis, checks: Term[], batch: Entry[]): Promise<boo
       });
     }
     found.forEach((f, i) => {
-      if (!f) ok[i] = false;
+      if (f === !!t.exclude) ok[i] = false;
     });
   }
   return ok;

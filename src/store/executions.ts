@@ -17,6 +17,8 @@ export class ExecutionStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
+    /** An index update that failed after its save (the save stands; the reconcile repairs the index). */
+    private readonly indexFailed: (err: Error, executionId: string) => void = () => {},
   ) {
     this.index = new ExecutionIndex(redis, keys);
   }
@@ -26,7 +28,7 @@ export class ExecutionStore {
   }
 
   async create(exec: Execution): Promise<void> {
-    const ok = await runScript<number>(this.redis, 'execution-save', this.pair(exec.id), [
+    const [ok] = await runScript<[number, string]>(this.redis, 'execution-save', this.pair(exec.id), [
       exec.status,
       '',
       '',
@@ -58,7 +60,7 @@ export class ExecutionStore {
    */
   async save(exec: Execution, saver: string, release = false): Promise<boolean> {
     const keep = release || exec.status !== 'Running' ? '' : saver;
-    const ok = await runScript<number>(this.redis, 'execution-save', this.pair(exec.id), [
+    const [ok, before] = await runScript<[number, string]>(this.redis, 'execution-save', this.pair(exec.id), [
       exec.status,
       sourcesOf(exec.status).join(','),
       saver,
@@ -69,7 +71,11 @@ export class ExecutionStore {
       exec.id,
     ]);
     if (ok !== 1) return false;
-    await this.index.saved(exec, (id) => this.find(id));
+    // The indexes follow the status (and the end, which comes with one): most saves keep it.
+    // The indexes follow the status (and the end, which comes with one): most saves keep it. The save
+    // stands whatever happens to its index update: a failed one is the reconcile's to repair.
+    if (before !== exec.status)
+      await this.index.saved(exec, (id) => this.find(id)).catch((err: Error) => this.indexFailed(err, exec.id));
     return true;
   }
 

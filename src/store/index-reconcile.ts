@@ -92,11 +92,10 @@ export class IndexReconciler {
     const p = this.redis.pipeline();
     for (const id of ids) p.hget(k.execution(id), 'status');
     for (const s of EXECUTION_STATUSES) p.zmscore(k.executionsByStatus(s), ...ids);
-    for (const key of [k.executionsEnded, k.executionsUnended, k.executionsRoot, k.executionsChild])
-      p.zmscore(key, ...ids);
+    for (const key of [k.executionsEnded, k.executionsUnended]) p.zmscore(key, ...ids);
     const results = await run(p);
     const stored = results.slice(0, ids.length) as (string | null)[];
-    const [inStatus, [ended, unended, root, child]] = [
+    const [inStatus, [ended, unended]] = [
       results.slice(ids.length, ids.length + EXECUTION_STATUSES.length) as (string | null)[][],
       results.slice(ids.length + EXECUTION_STATUSES.length) as (string | null)[][],
     ];
@@ -114,7 +113,8 @@ export class IndexReconciler {
       const statuses = EXECUTION_STATUSES.filter((_, s) => inStatus[s]![i] !== null);
       const isEnded = ended![i] !== null;
       const isOpen = unended![i] !== null;
-      const indexed = root![i] !== null || child![i] !== null;
+      // In no status index: never indexed (an older opsgate created it), so in none of the others either.
+      const indexed = statuses.length > 0;
       // Ended or not is in the document only: a terminal execution without an end is read to be sure.
       const plausible = statuses.length === 1 && statuses[0] === status && isEnded !== isOpen;
       const suspect = !indexed || !plausible || (isOpen && isExecutionStatus(status) && isTerminal(status));

@@ -23,8 +23,9 @@ export interface Keys {
   executionIndex: string;
   /**
    * The other indexes of store/execution-index.ts: sorted sets of execution ids scored by createDate
-   * (ms), except `executionsEnded` (by endDate). Each is a key of its own (no shared hash tag): no
-   * command spans two of them, so in a Cluster they spread over the slots.
+   * (ms), except `executionsEnded` (by endDate). The status indexes, `ended` and `unended` share one
+   * hash tag of their own: one script moves an execution between them (lua/index-status-8.lua).
+   * The others are each a key of its own (no command spans two), so in a Cluster they spread.
    */
   executionsByStatus(status: string): string;
   executionsByTemplate(name: string): string;
@@ -32,7 +33,6 @@ export interface Keys {
   executionsByParent(parentId: string): string;
   executionsByMode(mode: string): string;
   executionsByTag(key: string, value: string): string;
-  executionsRoot: string;
   executionsChild: string;
   executionsEnded: string;
   executionsUnended: string;
@@ -96,17 +96,16 @@ export function keys(prefix: string): Keys {
     clientToken: (user, token) =>
       `${prefix}:client-token:${createHash('sha256').update(`${user}\n${token}`).digest('hex')}`,
     executionIndex: `${prefix}:executions`,
-    executionsByStatus: (s) => `${prefix}:executions:status:${s}`,
+    executionsByStatus: (s) => `{${prefix}:executions}:status:${s}`,
     executionsByTemplate: (n) => `${prefix}:executions:template:${n}`,
     executionsByOwner: (o) => `${prefix}:executions:owner:${o}`,
     executionsByParent: (id) => `${prefix}:executions:parent:${id}`,
     executionsByMode: (m) => `${prefix}:executions:mode:${m}`,
     // Encoded, so that no key=value pair reads as another.
     executionsByTag: (k, v) => `${prefix}:executions:tag:${encodeURIComponent(k)}=${encodeURIComponent(v)}`,
-    executionsRoot: `${prefix}:executions:root`,
     executionsChild: `${prefix}:executions:child`,
-    executionsEnded: `${prefix}:executions:ended`,
-    executionsUnended: `${prefix}:executions:unended`,
+    executionsEnded: `{${prefix}:executions}:ended`,
+    executionsUnended: `{${prefix}:executions}:unended`,
     executionTemplateNames: `${prefix}:executions:template-names`,
     indexState: `${prefix}:executions:index`,
     indexLock: `${prefix}:executions:index:lock`,

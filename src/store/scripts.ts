@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 
 /**
  * Every `lua/NAME-NKEYS.lua` becomes a command on the connection (EVALSHA with an EVAL fallback,
@@ -22,7 +22,18 @@ export type ScriptName =
   | 'level-put'
   | 'ballot'
   | 'ticket-close'
-  | 'ticket-approvers';
+  | 'ticket-approvers'
+  | 'index-status';
+
+/** The script's command on this connection (and its pipelines), defined the first time. */
+function commandOf(redis: Redis, name: ScriptName, keys: string[]): string {
+  const source = sources.get(name);
+  if (!source) throw new Error(`no Lua script ${name}`);
+  if (keys.length !== source.keys) throw new Error(`script ${name} takes ${source.keys} keys, got ${keys.length}`);
+  const command = `opsgate:${name}`;
+  if (!Reflect.get(redis, command)) redis.defineCommand(command, { numberOfKeys: source.keys, lua: source.lua });
+  return command;
+}
 
 export async function runScript<T>(
   redis: Redis,
@@ -30,11 +41,21 @@ export async function runScript<T>(
   keys: string[],
   args: (string | number)[],
 ): Promise<T> {
-  const source = sources.get(name);
-  if (!source) throw new Error(`no Lua script ${name}`);
-  if (keys.length !== source.keys) throw new Error(`script ${name} takes ${source.keys} keys, got ${keys.length}`);
-  const command = `opsgate:${name}`;
-  const r = redis as unknown as Record<string, (...a: unknown[]) => Promise<T>>;
-  if (!r[command]) redis.defineCommand(command, { numberOfKeys: source.keys, lua: source.lua });
-  return r[command]!(...keys, ...args);
+  const command = commandOf(redis, name, keys);
+  return (Reflect.get(redis, command) as (...a: unknown[]) => Promise<T>).call(redis, ...keys, ...args);
+}
+
+/**
+ * The same, queued in a pipeline of `redis` (its reply comes with the pipeline's). The command is
+ * the connection's, called on the pipeline: one made before the script was first defined lacks it.
+ */
+export function queueScript(
+  redis: Redis,
+  p: ChainableCommander,
+  name: ScriptName,
+  keys: string[],
+  args: (string | number)[],
+): void {
+  const command = commandOf(redis, name, keys);
+  (Reflect.get(redis, command) as (...a: unknown[]) => unknown).call(p, ...keys, ...args);
 }

@@ -148,6 +148,8 @@ describe('ListExecutions through the indexes answers as it did', () => {
     { ExecutedBy: 'user-1' },
     { ExecutedBy: 'nobody' },
     { Mode: 'Debug' },
+    { Mode: 'Automatic' },
+    { Mode: 'FailurePause', IncludeChildExecution: true },
     { IncludeChildExecution: true },
     { IncludeChildExecution: 'true', Status: 'Running' },
     { Tags: { env: 'prod' } },

@@ -10,23 +10,24 @@
   ARGV[5] 1 to create (the key must not exist), else 0
   ARGV[6] the job that holds it after this save ('' releases it: a waiting or parked execution)
   ARGV[7] Pub/Sub channel told of the save ('' for none), ARGV[8] the execution id it is told
-  returns 1 saved, 0 refused (another status or another runner)
+  returns {1, the status it had ('' when created)} saved, {0, its status} refused (another status or another
+  runner): the caller updates the status indexes only when the status changed
 ]]
 local status = redis.call('HGET', KEYS[1], 'status')
 if ARGV[5] == '1' then
-  if status then return 0 end
+  if status then return {0, status} end
 else
-  if not status then return 0 end
+  if not status then return {0, ''} end
   local allowed = false
   for s in string.gmatch(ARGV[2], '[^,]+') do
     if s == status then allowed = true end
   end
-  if not allowed then return 0 end
+  if not allowed then return {0, status} end
   local runner = redis.call('HGET', KEYS[1], 'runner') or ''
-  if status == 'Running' and ARGV[3] ~= '' and runner ~= '' and runner ~= ARGV[3] then return 0 end
+  if status == 'Running' and ARGV[3] ~= '' and runner ~= '' and runner ~= ARGV[3] then return {0, status} end
 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'runner', ARGV[6])
 redis.call('SET', KEYS[2], ARGV[4])
 -- In the script, so that watching pages cost the save no round trip of its own.
 if ARGV[7] ~= '' then redis.call('PUBLISH', ARGV[7], ARGV[8]) end
-return 1
+return {1, status or ''}
