@@ -25,7 +25,10 @@ export function made(n: number, over: Partial<Execution> = {}, base = Date.parse
  * `settle()` waits until Redis has shown everything sent so far.
  */
 export async function watchCommands(redis: Redis, prefix: string) {
-  const monitor = await redis.monitor();
+  // The monitoring connection checks no readiness: ioredis's ready check (INFO) can meet the first
+  // monitored lines of a busy Redis and fail the queue ("Command queue state error", bullmq#2505).
+  const base = redis.duplicate({ enableReadyCheck: false });
+  const monitor = await base.monitor();
   const seen: string[][] = [];
   let mark = '';
   monitor.on('monitor', (_time: string, args: string[]) => {
@@ -42,6 +45,9 @@ export async function watchCommands(redis: Redis, prefix: string) {
       await redis.echo(m);
       for (let i = 0; i < 200 && mark !== m; i++) await new Promise((r) => setTimeout(r, 10));
     },
-    close: () => monitor.disconnect(),
+    close: () => {
+      monitor.disconnect();
+      base.disconnect();
+    },
   };
 }
