@@ -212,10 +212,10 @@ async function open(
   const fewest = (list: Term[]) =>
     list.reduce<Term | undefined>((a, t) => (!a || count.get(t)! < count.get(a)! ? t : a), undefined);
   const share = (t: Term) => Math.min(1, count.get(t)! / total);
-  const opened = (walk: (chunk: number) => Walk, source: Term | undefined) => {
+  const opened = (walk: (chunk: number) => Walk, ...sources: Term[]) => {
     // Conditions nearly everything meets (most runs are roots) are left to `keep` when they are all there is:
     // a round trip of ZMSCOREs for a few documents. Beside other checks they cost nothing more.
-    const rest = all.filter((t) => t !== source);
+    const rest = all.filter((t) => !sources.includes(t));
     const checks = rest.some((t) => share(t) < 0.9) ? rest : [];
     // What share of the source the checks are expected to pass, as if independent.
     const chunk = sized(
@@ -225,16 +225,18 @@ async function open(
     return { walk: walk(chunk), checks, chunk };
   };
   const walkOf = (t: Term) => (chunk: number) => {
-    const walks = t.keys.map((k) => new KeyWalk(redis, k, desc, t.range, after, chunk));
+    // Several indexes (template names) share the reads: each reads its part, and more when it runs out.
+    const part = Math.max(MIN_CHUNK, Math.ceil(chunk / t.keys.length));
+    const walks = t.keys.map((k) => new KeyWalk(redis, k, desc, t.range, after, part));
     return walks.length === 1 ? walks[0]! : new MergedWalk(walks, desc);
   };
   const best = fewest(all.filter((t) => t.by === 'created' && !t.exclude));
-  if (phase.by === 'created') return best ? opened(walkOf(best), best) : opened(walkOf(everything), undefined);
+  if (phase.by === 'created') return best ? opened(walkOf(best), best) : opened(walkOf(everything));
   const ended = all.find((t) => t.by === 'ended')!;
   // By endDate: reading a small index whole beats walking `ended` when it holds fewer than the walk would read.
   if (best && count.get(best)! <= SMALL && count.get(best)! < Math.min(count.get(ended)!, want / share(best))) {
     const entries = await endScores(redis, keys, best, ended.range);
-    return opened(() => new ListWalk(entries, desc, after), best);
+    return opened(() => new ListWalk(entries, desc, after), best, ended);
   }
   return opened(walkOf(ended), ended);
 }

@@ -71,11 +71,12 @@ export class ExecutionStore {
       exec.id,
     ]);
     if (ok !== 1) return false;
-    // The indexes follow the status (and the end, which comes with one): most saves keep it.
-    // The indexes follow the status (and the end, which comes with one): most saves keep it. The save
-    // stands whatever happens to its index update: a failed one is the reconcile's to repair.
+    // The indexes follow the status (and the end, which comes with one): most saves keep it. Not waited
+    // for: its pipeline is queued now, so this connection's next command (a list's read) comes after
+    // it, while the job goes on a round trip sooner. The save stands whatever happens to the update:
+    // a failed one is logged and the reconcile's to repair.
     if (before !== exec.status)
-      await this.index.saved(exec, (id) => this.find(id)).catch((err: Error) => this.indexFailed(err, exec.id));
+      void this.index.saved(exec, (id) => this.find(id)).catch((err: Error) => this.indexFailed(err, exec.id));
     return true;
   }
 

@@ -56,6 +56,7 @@ export class IndexReconciler {
       } while (!report.passEnded && (migrating || Date.now() < deadline));
       return report;
     } finally {
+      // Not atomic: at worst another run's lock goes too, and two runs at once only repeat work.
       if ((await this.redis.get(this.keys.indexLock)) === token) await this.redis.del(this.keys.indexLock);
     }
   }

@@ -14,7 +14,7 @@ import { IndexReconciler } from '../../src/store/index-reconcile.js';
 import { KeyWalk } from '../../src/store/index-walk.js';
 import { keys as buildKeys, type Keys } from '../../src/store/keys.js';
 import { deletePrefix } from '../../src/store/redis.js';
-import { REDIS_URL } from '../support/harness.js';
+import { REDIS_URL, until } from '../support/harness.js';
 import { made, watchCommands } from '../support/executions.js';
 
 let redis: Redis;
@@ -125,6 +125,21 @@ describe('the execution indexes', () => {
     const now = await indexesOf(keys, e.id);
     assert.ok(now.includes('executions:status:Cancelled') && now.includes('executions:ended'), now.join());
     assert.ok(!now.includes('executions:status:Running') && !now.includes('executions:unended'));
+  });
+
+  test('an index update that fails after its save is reported; the save stands', async () => {
+    const { keys, store: plain } = fresh();
+    const failed: string[] = [];
+    const store = new ExecutionStore(redis, keys, (err, id) => failed.push(`${id}: ${err.message.slice(0, 9)}`));
+    const e = made(1, { status: 'Queued' });
+    await plain.create(e);
+    // A key of the wrong type makes the status script fail.
+    await redis.set(keys.executionsByStatus('Running'), 'not a sorted set');
+    assert.equal(await store.save({ ...e, status: 'Running' }, 'job-1'), true);
+    await until(() => failed.length > 0, 'the failure reported');
+    assert.deepEqual(failed, [`${e.id}: WRONGTYPE`]);
+    assert.equal((await store.get(e.id)).status, 'Running');
+    await redis.del(keys.executionsByStatus('Running'));
   });
 
   test('a walk pages through equal scores, longer than its chunk, each entry once', async () => {
