@@ -22,6 +22,7 @@ import { runEngineBench } from './bench-engine.js';
 import { runJqBench } from './bench-jq.js';
 import { runIndexBench } from './bench-index.js';
 import { runArchiveBench } from './bench-archive.js';
+import { runRetentionBench } from './bench-retention.js';
 
 const folder =
   process.argv[2] ?? (existsSync('../shared/corpus/oos-templates') ? '../shared/corpus/oos-templates' : 'runbooks');
@@ -79,3 +80,7 @@ await runVoteBench(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 await runJqBench();
 await runIndexBench(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 await runArchiveBench(process.env.OPSGATE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+await runRetentionBench(
+  process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  process.env.OPSGATE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+);

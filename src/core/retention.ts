@@ -11,8 +11,8 @@ import type { AnyTemplate } from '../template/schema.js';
 export type { RunRecord };
 
 export interface RetentionStore {
-  /** Ids of executions that ended before `cutoffMs`, oldest first. */
-  endedBefore(cutoffMs: number, limit: number): Promise<string[]>;
+  /** Ids of executions that ended before `cutoffMs`, oldest first, the first `offset` of them skipped. */
+  endedBefore(cutoffMs: number, limit: number, offset: number): Promise<string[]>;
   find(id: string): Promise<Execution | undefined>;
   /** The run as the archive keeps it, read from Redis. */
   record(exec: Execution): Promise<RunRecord>;
@@ -52,53 +52,80 @@ export class Retention {
     },
   ) {}
 
-  /** Sweeps one batch; call again while it removes a full batch. */
+  /** Sweeps the first batch of the ended runs (sweepAll reads on past those that stay). */
   async sweep(): Promise<SweepResult> {
-    const { store, retentionMs, now, batch = 200 } = this.deps;
-    const ids = await store.endedBefore(now() - retentionMs, batch);
+    const { removed, archiveDown } = await this.batchFrom(0);
+    return archiveDown ? { removed, archiveDown } : { removed };
+  }
+
+  /**
+   * Sweeps batch after batch until one is not full (or the archive refuses). Runs that stay (a child
+   * whose parent is still in Redis, a run with an open ticket) stay at the head of the index: each
+   * batch reads past those the earlier ones kept, so a long-lived parent's children hold up no one.
+   */
+  async sweepAll(): Promise<SweepResult> {
+    const batch = this.deps.batch ?? 200;
     let removed = 0;
+    let offset = 0;
+    for (;;) {
+      const r = await this.batchFrom(offset);
+      removed += r.removed;
+      offset += r.kept;
+      if (r.archiveDown) return { removed, archiveDown: r.archiveDown };
+      if (r.read < batch) return { removed };
+    }
+  }
+
+  /** One batch of the ended runs, past the first `offset`: what it removed, kept and read. */
+  private async batchFrom(offset: number): Promise<SweepResult & { kept: number; read: number }> {
+    const { store, retentionMs, now, batch = 200 } = this.deps;
+    const ids = await store.endedBefore(now() - retentionMs, batch, offset);
+    let removed = 0;
+    const kept: string[] = [];
     for (const id of ids) {
       try {
-        removed += await this.retire(id);
+        const r = await this.retire(id);
+        removed += r.removed;
+        if (r.kept) kept.push(id);
       } catch (err) {
         if (!(err instanceof ArchiveWriteError)) throw err;
         this.deps.log.warn({ err: err.cause, executionId: id }, 'archive refused a write: retention waits');
-        return { removed, archiveDown: err.message };
+        return { removed, archiveDown: err.message, kept: 0, read: ids.length };
       }
     }
-    return { removed };
+    // A child kept early in the batch may have left since with its parent, later in it.
+    let still = 0;
+    for (const id of kept) if (await store.find(id)) still++;
+    return { removed, kept: still, read: ids.length };
   }
 
-  /** Sweeps until a batch is not full (or the archive refuses). */
-  async sweepAll(): Promise<SweepResult> {
-    const batch = this.deps.batch ?? 200;
-    let total = 0;
-    for (;;) {
-      const r = await this.sweep();
-      total += r.removed;
-      if (r.archiveDown || r.removed < batch) return { ...r, removed: total };
-    }
-  }
-
-  /** One execution and its ended children: archived, then removed. Returns how many left Redis. */
-  private async retire(id: string): Promise<number> {
+  /**
+   * One execution and its ended children: archived, then removed. Returns how many left Redis, and
+   * whether this one stays. `withParent`: called by its parent's removal.
+   */
+  private async retire(id: string, withParent = false): Promise<{ removed: number; kept: boolean }> {
     const { store } = this.deps;
     const exec = await store.find(id);
     // Gone already (a sweep stopped between its keys and its index entries): finish the removal.
     if (!exec) {
       await store.remove({ id }, { loopTaskExecutions: [], tickets: [] });
-      return 0;
+      return { removed: 0, kept: false };
     }
-    if (!isTerminal(exec.status)) return 0;
+    if (!isTerminal(exec.status)) return { removed: 0, kept: true };
+    // A child its parent waited for leaves with its parent, never before: the parent reads the
+    // child's end when it resumes, and lists the child (its record in the archive too). A trigger's
+    // children are detached: the parent never reads them and may wait for ever, so they go alone.
+    if (!withParent && exec.parent && !exec.parent.detached && (await store.find(exec.parent.executionId)))
+      return { removed: 0, kept: true };
     const run = await store.record(exec);
     let removed = 0;
     // Children first: a parent removed before its children would leave them unreachable, so a
     // child that stays (it has not ended) keeps its parent too.
-    for (const child of run.children) removed += await this.retire(child);
-    for (const child of run.children) if (await store.find(child)) return removed;
+    for (const child of run.children) removed += (await this.retire(child, true)).removed;
+    for (const child of run.children) if (await store.find(child)) return { removed, kept: true };
     const tickets = await store.tickets(exec.id);
     // A ticket still open on an ended run is closed when it ends (close codes); keep it until then.
-    if (tickets.some((t) => t.status === 'AUDITING')) return removed;
+    if (tickets.some((t) => t.status === 'AUDITING')) return { removed, kept: true };
     if (this.deps.archive) {
       try {
         const tpl = await this.deps.template(exec);
@@ -113,7 +140,7 @@ export class Retention {
       loopTaskExecutions: Object.keys(run.loopItems),
       tickets,
     });
-    return removed + 1;
+    return { removed: removed + 1, kept: false };
   }
 }
 

@@ -139,9 +139,9 @@ export class ExecutionIndex {
     ];
   }
 
-  /** Ids of executions that ended before `cutoffMs`, the oldest first (retention's sweep). */
-  async endedBefore(cutoffMs: number, limit: number): Promise<string[]> {
-    return this.redis.zrangebyscore(this.keys.executionsEnded, '-inf', `(${cutoffMs}`, 'LIMIT', 0, limit);
+  /** Ids of executions that ended before `cutoffMs`, the oldest first, past `offset` (retention's sweep). */
+  async endedBefore(cutoffMs: number, limit: number, offset = 0): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.executionsEnded, '-inf', `(${cutoffMs}`, 'LIMIT', offset, limit);
   }
 
   /** Executions by status, one ZCARD each. */

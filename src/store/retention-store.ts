@@ -10,7 +10,7 @@ import { purgeExecution } from './purge.js';
 
 /** The indexes retention reads and leaves (store/execution-index.ts). */
 export interface RetentionIndex {
-  endedBefore(cutoffMs: number, limit: number): Promise<string[]>;
+  endedBefore(cutoffMs: number, limit: number, offset?: number): Promise<string[]>;
   remove(exec: Execution): Promise<void>;
   /** The indexes an id alone can be removed from (its document gone). */
   anyExecutionKeys(): string[];
@@ -27,7 +27,7 @@ export function retentionStore(deps: {
 }) {
   const { redis, keys, executions, loops, tickets, index } = deps;
   return {
-    endedBefore: (cutoff: number, limit: number) => index.endedBefore(cutoff, limit),
+    endedBefore: (cutoff: number, limit: number, offset: number) => index.endedBefore(cutoff, limit, offset),
     find: (id: string) => executions.find(id),
     async record(exec: Execution): Promise<RunRecord> {
       const loopItems: RunRecord['loopItems'] = {};

@@ -108,6 +108,8 @@ describe('the execution indexes', () => {
     const cutoff = Date.parse(old[2]!.endDate!);
     assert.deepEqual(await store.index.endedBefore(cutoff, 10), [parent.id, old[0]!.id, old[1]!.id]);
     assert.deepEqual(await store.index.endedBefore(cutoff, 2), [parent.id, old[0]!.id]);
+    // Past the first ones (those a sweep kept).
+    assert.deepEqual(await store.index.endedBefore(cutoff, 2, 1), [old[0]!.id, old[1]!.id]);
 
     await store.index.remove((await store.get(parent.id))!);
     assert.deepEqual(await indexesOf(keys, parent.id), []);
