@@ -25,9 +25,10 @@ export function made(n: number, over: Partial<Execution> = {}, base = Date.parse
  * `settle()` waits until Redis has shown everything sent so far.
  */
 export async function watchCommands(redis: Redis, prefix: string) {
-  // The monitoring connection checks no readiness: ioredis's ready check (INFO) can meet the first
-  // monitored lines of a busy Redis and fail the queue ("Command queue state error", bullmq#2505).
-  const base = redis.duplicate({ enableReadyCheck: false });
+  // The monitoring connection sends nothing on connect but MONITOR: a reply to ioredis's ready check
+  // (INFO) or its CLIENT SETINFO can come after the first monitored lines of a busy Redis and fail
+  // the queue ("Command queue state error", bullmq#2505).
+  const base = redis.duplicate({ enableReadyCheck: false, disableClientInfo: true });
   const monitor = await base.monitor();
   const seen: string[][] = [];
   let mark = '';
