@@ -69,7 +69,11 @@ export class IndexReconciler {
       const after = m ? { score: Number(m[1]), id: m[2]! } : undefined;
       const walk = new KeyWalk(this.redis, this.keys.executionIndex, false, EVERYTHING, after, batch);
       const entries = await take(walk, batch);
-      const repaired = await this.executions(entries.map((e) => e.id));
+      // Until a pass ends on this INDEX_VERSION, every execution is indexed anew (an index may be new).
+      const repaired = await this.executions(
+        entries.map((e) => e.id),
+        !(await this.index.isComplete()),
+      );
       const last = entries.at(-1);
       if (entries.length < batch) await this.redis.hset(this.keys.indexState, 'phase', 'tickets', 'cursor', '');
       else await this.redis.hset(this.keys.indexState, 'cursor', `${last!.score} ${last!.id}`);
@@ -87,7 +91,7 @@ export class IndexReconciler {
     return { checked: pairs.length, repaired, passEnded: true };
   }
 
-  private async executions(ids: string[]): Promise<number> {
+  private async executions(ids: string[], anew: boolean): Promise<number> {
     if (!ids.length) return 0;
     const k = this.keys;
     const p = this.redis.pipeline();
@@ -100,35 +104,43 @@ export class IndexReconciler {
       results.slice(ids.length, ids.length + EXECUTION_STATUSES.length) as (string | null)[][],
       results.slice(ids.length + EXECUTION_STATUSES.length) as (string | null)[][],
     ];
-    let repaired = 0;
+    const gone: string[] = [];
+    const suspects: { id: string; indexed: boolean; right: (doc: Execution) => boolean }[] = [];
     for (const [i, id] of ids.entries()) {
       const status = stored[i];
+      // Its keys are gone (deleted before its entries): out of every index an id alone names.
       if (!status) {
-        // Its keys are gone (deleted before its entries): out of every index an id alone names.
-        const gone = this.redis.pipeline();
-        for (const key of this.index.anyExecutionKeys()) gone.zrem(key, id);
-        await run(gone.zrem(k.executionIndex, id));
-        repaired++;
+        gone.push(id);
         continue;
       }
       const statuses = EXECUTION_STATUSES.filter((_, s) => inStatus[s]![i] !== null);
       const isEnded = ended![i] !== null;
       const isOpen = unended![i] !== null;
       // In no status index: never indexed (an older opsgate created it), so in none of the others either.
-      const indexed = statuses.length > 0;
+      const indexed = statuses.length > 0 && !anew;
       // Ended or not is in the document only: a terminal execution without an end is read to be sure.
       const plausible = statuses.length === 1 && statuses[0] === status && isEnded !== isOpen;
-      const suspect = !indexed || !plausible || (isOpen && isExecutionStatus(status) && isTerminal(status));
-      if (!suspect) continue;
-      const doc = await this.find(id);
-      if (!doc) continue;
-      const right = plausible && statuses[0] === doc.status && (doc.endDate ? isEnded : isOpen);
-      if (indexed && right) continue;
-      if (!indexed) await this.index.added(doc);
-      await this.index.saved(doc, this.find);
-      repaired++;
+      if (indexed && plausible && !(isOpen && isExecutionStatus(status) && isTerminal(status))) continue;
+      const right = (doc: Execution) => plausible && statuses[0] === doc.status && (doc.endDate ? isEnded : isOpen);
+      suspects.push({ id, indexed, right });
     }
-    return repaired;
+    if (gone.length) {
+      const p = this.redis.pipeline();
+      for (const key of [...this.index.anyExecutionKeys(), k.executionIndex]) p.zrem(key, ...gone);
+      await run(p);
+    }
+    // The batch's documents at once, and their repairs side by side (each one idempotent).
+    const docs = await Promise.all(suspects.map((s) => this.find(s.id)));
+    const fixed = await Promise.all(
+      suspects.map(async ({ indexed, right }, i) => {
+        const doc = docs[i];
+        if (!doc || (indexed && right(doc))) return 0;
+        if (!indexed) await this.index.added(doc);
+        await this.index.saved(doc, this.find);
+        return 1;
+      }),
+    );
+    return gone.length + fixed.reduce<number>((n, f) => n + f, 0);
   }
 
   private async ticketsOf(pairs: [id: string, tag: string][]): Promise<number> {

@@ -407,6 +407,18 @@ describe('the reconcile', () => {
   });
 });
 
+test('an index this version adds is filled for every execution by the first pass on it', async () => {
+  const { keys, store, reconciler } = fresh();
+  for (let i = 0; i < 30; i++) await store.create(made(i, { owner: `u${i % 3}` }));
+  // As if the owner index were new: the status indexes are there, it is not, and no pass ran on this version.
+  for (const o of ['u0', 'u1', 'u2']) await redis.del(keys.executionsByOwner(o));
+  await redis.hdel(keys.indexState, 'version');
+  const r = await reconciler.run(0, 12);
+  assert.ok(r.passEnded);
+  assert.equal(await redis.zcard(keys.executionsByOwner('u1')), 10);
+  assert.equal((await reconciler.run(0)).repaired, 0);
+});
+
 async function allKeys(keys: Keys): Promise<string[]> {
   const out: string[] = [];
   let cursor = '0';
