@@ -11,12 +11,12 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { ArchiveLink } from '../src/bin/archive-link.js';
 import { retentionOf, startStepWorker, type Runtime } from '../src/bin/runtime.js';
 import { connect, deletePrefix } from '../src/store/redis.js';
-import { pool, row, withRuntime } from './bench-engine.js';
+import { pool, redisAnswers, row, withRuntime } from './bench-engine.js';
 
 const NOOP = 'bench-noop-3';
 const DAY = 24 * 3600 * 1000;
@@ -158,24 +158,6 @@ async function sweepRate(
   if (r.archiveDown) throw new Error(`the archive refused: ${r.archiveDown}`);
   if (r.removed !== n) throw new Error(`the sweep removed ${r.removed} of ${n} executions`);
   return { perSecond: n / seconds, removed: r.removed };
-}
-
-async function redisAnswers(url: string): Promise<string | undefined> {
-  const r = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 1000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  r.on('error', () => undefined);
-  try {
-    await r.connect();
-    return /^redis_version:(\S+)/m.exec(await r.info('server'))?.[1] ?? '?';
-  } catch {
-    return undefined;
-  } finally {
-    r.disconnect();
-  }
 }
 
 async function pgAnswers(url: string): Promise<string | undefined> {
