@@ -185,8 +185,8 @@ function archives(url: string) {
 /** What the driver gives back for a JSON value: undefined fields gone. */
 const asJson = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
-describe('archive (PostgreSQL)', { skip: pgAt.skip }, () => {
-  const url = pgAt.url!;
+describe('archive (PostgreSQL)', () => {
+  const url = pgAt.url;
   const fresh = archives(url);
 
   test('two processes starting at once migrate once', async () => {

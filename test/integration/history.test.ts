@@ -17,12 +17,12 @@ const DAY = 24 * 3600 * 1000;
 
 const pgFound = await postgresForTests();
 
-describe('history: retention, the archive and the audit', { skip: pgFound.skip }, () => {
+describe('history: retention, the archive and the audit', () => {
   let og: Opsgate;
   let url: string;
   let cookie: string;
   before(async () => {
-    url = pgFound.url!;
+    url = pgFound.url;
     og = await startOpsgate({
       env: {
         OPSGATE_TEMPLATES: 'test/fixtures/runbooks:test/fixtures/history',

@@ -59,12 +59,12 @@ describe('retention and child executions', () => {
 
 const pgFound = await postgresForTests();
 
-describe('retention and child executions, archived', { skip: pgFound.skip }, () => {
+describe('retention and child executions, archived', () => {
   let og: Opsgate;
   let target: Target;
   let url: string;
   before(async () => {
-    url = pgFound.url!;
+    url = pgFound.url;
     target = await new Target().start();
     og = await startOpsgate({
       env: { OPSGATE_TEMPLATES: 'test/fixtures/engine', OPSGATE_ARCHIVE_URL: url, OPSGATE_RETENTION: 'P1D' },
