@@ -21,6 +21,7 @@ const ORDER = [
   ['config'], // policies are written in the template language
   ['template'],
   ['.'],
+  ['i18n'], // the message catalogue: every layer speaks through it
 ];
 
 // Edges allowed against the order, each with its reason; none today.

@@ -1,3 +1,5 @@
+import { type Locale, type Msg, msg, render } from './i18n/index.js';
+
 /**
  * Every failure opsgate reports carries a stable `code` that callers (chat replies, /api responses,
  * tests) can rely on; the message is for people and may change.
@@ -6,12 +8,21 @@ export class OpsgateError extends Error {
   readonly code: string;
   /** HTTP status the /api layer answers with. */
   readonly status: number;
-  constructor(code: string, message: string, status = 400, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The message from the catalogue, for readers in other languages (`messageIn`); `message` is its English. */
+  readonly text?: Msg;
+  constructor(code: string, message: string | Msg, status = 400, options?: { cause?: unknown }) {
+    super(render(message, 'en'), options);
     this.name = new.target.name;
     this.code = code;
     this.status = status;
+    if (typeof message !== 'string') this.text = message;
   }
+}
+
+/** An error's message in the reader's language (its English when it has no catalogue message). */
+export function messageIn(err: unknown, locale: Locale): string {
+  if (err instanceof OpsgateError && err.text) return render(err.text, locale);
+  return err instanceof Error ? err.message : String(err);
 }
 
 export class ConfigError extends OpsgateError {
@@ -44,19 +55,19 @@ export function formatProblem(p: TemplateProblem): string {
 
 export class TemplateNotFoundError extends OpsgateError {
   constructor(name: string, version?: string) {
-    super('EntityNotExists.Template', `template ${name}${version ? ` ${version}` : ''} does not exist`, 404);
+    super('EntityNotExists.Template', msg('common:templateNotFound', { name, version: version ?? 'none' }), 404);
   }
 }
 
 export class ExecutionNotFoundError extends OpsgateError {
   constructor(id: string) {
-    super('EntityNotExists.Execution', `execution ${id} does not exist`, 404);
+    super('EntityNotExists.Execution', msg('common:executionNotFound', { id }), 404);
   }
 }
 
 export class TicketNotFoundError extends OpsgateError {
   constructor(id: string) {
-    super('EntityNotExists.Ticket', `approval ticket ${id} does not exist`, 404);
+    super('EntityNotExists.Ticket', msg('common:ticketNotFound', { id }), 404);
   }
 }
 

@@ -23,4 +23,6 @@ export interface Actor {
   platform: Platform;
   id: string;
   user?: DirectoryUser;
+  /** The language the platform says they use (Slack's user locale, DingTalk's zh-CN), below the directory's. */
+  locale?: string;
 }

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { isTimeZone, LOCALES, type Locale, toLocale } from '../i18n/index.js';
 import type { Platform } from './platforms.js';
 
 /** What the directory says of a person besides their ids on the chat platforms. */
@@ -10,6 +11,14 @@ const personShape = {
   mobile: z.string().optional(),
   manager: z.string().optional(),
   groups: z.array(z.string()).default([]),
+  /** The language they read opsgate in (`zh-CN`, `en`); absent: their platform's, else OPSGATE_LOCALE. */
+  locale: z
+    .string()
+    .refine((v) => toLocale(v) !== undefined, { error: `must be one of ${LOCALES.join(', ')}` })
+    .transform((v) => toLocale(v)!)
+    .optional(),
+  /** The IANA time zone they read times in (`Asia/Shanghai`); absent: OPSGATE_TIMEZONE. */
+  timezone: z.string().refine(isTimeZone, { error: 'must be an IANA time zone, such as Asia/Shanghai' }).optional(),
 };
 
 /**
@@ -21,13 +30,13 @@ function fileSchema(people: readonly Platform[]) {
   const userSchema = z
     .object({ ...idShape, ...personShape })
     .strict()
-    .transform(({ email, mobile, manager, groups, ...rest }): Person => {
+    .transform(({ email, mobile, manager, groups, locale, timezone, ...rest }): Person => {
       const given: Readonly<Record<string, unknown>> = rest;
       const ids = people.flatMap((p) => {
         const id = given[p];
         return typeof id === 'string' ? [[p, id] as const] : [];
       });
-      return { ids: Object.fromEntries(ids), email, mobile, manager, groups };
+      return { ids: Object.fromEntries(ids), email, mobile, manager, groups, locale, timezone };
     });
   return z
     .object({
@@ -59,6 +68,8 @@ export interface DirectoryUser {
   mobile?: string;
   manager?: string;
   groups: string[];
+  locale?: Locale;
+  timezone?: string;
 }
 
 export class Directory {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { isTimeZone, LOCALES, type Locale, toLocale } from '../i18n/index.js';
 import { parseDuration } from '../template/duration.js';
 import { own, url, type EnvProblem } from './env-section.js';
 import { checkPlatformNames, Platforms, type PlatformSpec } from './platforms.js';
@@ -69,6 +70,17 @@ const shape = {
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL')
     .optional(),
+  /** The language of readers the directory gives none (DingTalk users get zh-CN before this). */
+  OPSGATE_LOCALE: z
+    .string()
+    .refine((v) => toLocale(v) !== undefined, { error: `must be one of ${LOCALES.join(', ')}` })
+    .transform((v) => toLocale(v)!)
+    .default('en'),
+  /** The time zone of readers the directory gives none (IANA name). */
+  OPSGATE_TIMEZONE: z
+    .string()
+    .refine(isTimeZone, { error: 'must be an IANA time zone, such as Asia/Shanghai' })
+    .default('UTC'),
   /** Who `opsgate run` acts as: a directory user name. */
   OPSGATE_USER: z.string().min(1).max(200).optional(),
   /** Prefix of every Redis key and of the BullMQ queues: lets deployments (and tests) share a Redis. */
@@ -149,6 +161,9 @@ export interface Config {
   adminGroup: string;
   /** Who the CLI's `opsgate run` acts as. */
   user?: string;
+  /** The language and time zone of readers the directory gives none. */
+  locale: Locale;
+  timezone: string;
   cloud?: { accessKeyId: string; accessKeySecret: string; securityToken?: string; endpoint?: string };
   region: string;
   lockMs: number;
@@ -219,6 +234,8 @@ export function parseConfig(env: Record<string, string | undefined>, platforms: 
     apiRateLimit: e.OPSGATE_API_RATE_LIMIT,
     adminGroup: e.OPSGATE_ADMIN_GROUP,
     user: e.OPSGATE_USER,
+    locale: e.OPSGATE_LOCALE,
+    timezone: e.OPSGATE_TIMEZONE,
     cloud:
       e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
         ? {

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// Fails (exit 1) when src/ writes prose a person reads outside the message catalogue (src/i18n/catalog).
+// Prose is a string or template literal with two words in a row, or any CJK character, once markup
+// and ${placeholders} are taken out. Not prose a person reads, so not flagged:
+// - log lines (the first argument of log.info/warn/error/debug/trace/fatal): operators read them, in English;
+// - module specifiers, and literals on a line marked `i18n-exempt: why` (or the line after such a comment);
+// - files in EXEMPT below, each with its reason.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const src = join(root, 'src');
+
+const EXEMPT = new Map([
+  ['i18n/catalog', 'the catalogue itself'],
+  ['archive/migrations', 'SQL'],
+]);
+
+const files = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+
+const LOG = /^(log|logger|this\.log|deps\.log|ports\.log|opts\.log)\.(info|warn|error|debug|trace|fatal)$/;
+const PROSE = /[A-Za-z]{2,}[ \t]+[A-Za-z]{2,}|[\u3400-\u9fff]/;
+// SQL is for PostgreSQL, not for people.
+const SQL = /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|WITH|DROP|BEGIN|COMMIT|SET)\b/;
+
+/** The literal's text without ${...} parts and markup: what a reader would see of it. */
+function textOf(node) {
+  let text;
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) text = node.text;
+  else if (ts.isTemplateExpression(node))
+    text = [node.head.text, ...node.templateSpans.map((s) => s.literal.text)].join('\u0000');
+  else return undefined;
+  return text
+    .replace(/<[^<>]*>/g, ' ')
+    .split('\u0000')
+    .join(' \u0000 ');
+}
+
+function exemptLine(lines, line) {
+  const here = lines[line] ?? '';
+  const before = lines[line - 1] ?? '';
+  return here.includes('i18n-exempt:') || /^\s*\/\/.*i18n-exempt:/.test(before);
+}
+
+const problems = [];
+for (const file of files(src)) {
+  const rel = relative(src, file).split(sep).join('/');
+  if ([...EXEMPT.keys()].some((p) => rel === p || rel.startsWith(`${p}/`) || rel === `${p}.ts`)) continue;
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const visit = (node) => {
+    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node) || ts.isImportTypeNode?.(node)) return;
+    if (ts.isCallExpression(node)) {
+      const callee = node.expression.getText(sf);
+      if (LOG.test(callee) || callee === 'import' || callee === 'require') return;
+    }
+    const t = textOf(node);
+    if (t !== undefined && PROSE.test(t) && !SQL.test(t)) {
+      const { line } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+      if (!exemptLine(lines, line))
+        problems.push(`src/${rel}:${line + 1}: ${JSON.stringify(node.getText(sf).slice(0, 90))}`);
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+}
+
+if (problems.length) {
+  console.error(`${problems.length} strings a person reads are written outside src/i18n/catalog:`);
+  for (const p of problems) console.error(`  ${p}`);
+  console.error('Move each into the catalogue (en and zh-CN), or mark the line `// i18n-exempt: why`.');
+  process.exit(1);
+}

@@ -1,0 +1,2 @@
+/** English messages of the 'api' namespace: ICU MessageFormat, keyed by what they say. */
+export default {} as const satisfies Record<string, string>;
