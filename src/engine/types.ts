@@ -1,3 +1,4 @@
+import { type Locale, type Msg, render } from '../i18n/index.js';
 import type { Platform } from '../config/platforms.js';
 import type { ExecutionStatus, TaskStatus } from './status.js';
 
@@ -6,6 +7,22 @@ export interface Origin {
   platform: Platform;
   /** Channel id on the platform (Slack channel, console channel name). */
   channel?: string;
+  /** The language and zone of the channel's messages: those of who started it (config/reader.ts). */
+  locale?: Locale;
+  timeZone?: string;
+}
+
+/** A task's message in the reader's language: its catalogue text, else the English it was stored with. */
+export function taskMessageIn(task: Pick<TaskRecord, 'message' | 'text'>, locale: Locale): string | undefined {
+  return task.text ? render(task.text, locale) : task.message;
+}
+
+/** A run's status message in the reader's language (as taskMessageIn). */
+export function statusMessageIn(
+  exec: Pick<Execution, 'statusMessage' | 'statusText'>,
+  locale: Locale,
+): string | undefined {
+  return exec.statusText ? render(exec.statusText, locale) : exec.statusMessage;
 }
 
 /** Whether the run's progress has somewhere to go: a chat channel where it was started. */
@@ -19,7 +36,9 @@ export interface TaskRecord {
   action: string;
   startDate: string;
   endDate?: string;
+  /** In English, as the OOS API answers it; `text` is the same from the catalogue, for other readers. */
   message?: string;
+  text?: Msg;
   /** Declared outputs, once the task succeeded. */
   outputs?: Record<string, unknown>;
   /** What a waiting action keeps between its runs (ticket id, wake-up time). */
@@ -50,7 +69,9 @@ export interface Execution {
   /** Names of its NoEcho parameters, recorded at start: what engine/mask.ts hides wherever shown. */
   noEcho?: string[];
   status: ExecutionStatus;
+  /** In English, as the OOS API answers it; `statusText` is the same from the catalogue. */
   statusMessage?: string;
+  statusText?: Msg;
   /** Name of the task to run next, or the one running or waiting; absent before the first. */
   current?: string;
   tasks: Record<string, TaskRecord>;
