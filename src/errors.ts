@@ -34,7 +34,9 @@ export class ConfigError extends OpsgateError {
 /** One problem in a template, located by its path and, when known, its line and column. */
 export interface TemplateProblem {
   path: string;
+  /** In English; `text` is the same from the catalogue, for readers of other languages. */
   message: string;
+  text?: Msg;
   line?: number;
   column?: number;
 }
@@ -48,9 +50,9 @@ export class TemplateInvalidError extends OpsgateError {
   }
 }
 
-export function formatProblem(p: TemplateProblem): string {
+export function formatProblem(p: TemplateProblem, locale: Locale = 'en'): string {
   const at = p.line ? ` (line ${p.line}${p.column ? `, column ${p.column}` : ''})` : '';
-  return `  ${p.path || '(root)'}${at}: ${p.message}`;
+  return `  ${p.path || '(root)'}${at}: ${p.text ? render(p.text, locale) : p.message}`;
 }
 
 export class TemplateNotFoundError extends OpsgateError {
