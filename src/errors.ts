@@ -46,7 +46,7 @@ export class TemplateInvalidError extends OpsgateError {
     readonly problems: TemplateProblem[],
     source = 'template',
   ) {
-    super('InvalidTemplate', `${source} is invalid:\n${problems.map(formatProblem).join('\n')}`);
+    super('InvalidTemplate', `${source} is invalid:\n${problems.map((p) => formatProblem(p)).join('\n')}`);
   }
 }
 
