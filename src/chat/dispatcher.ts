@@ -85,7 +85,8 @@ export function notificationDispatcher(deps: DispatcherDeps) {
       case 'remind': {
         const card = approvalCard(await tickets.get(job.ticketId), publicUrl);
         const text = `reminder: ${card.title} still waits for you (${card.tally})`;
-        if (card.pending.length) await sender.post(channel, { text, mentions: card.pending });
+        const ticket = { id: card.ticketId, executionId: card.executionId };
+        if (card.pending.length) await sender.post(channel, { text, mentions: card.pending, ticket });
         return;
       }
       case 'ticket': {
