@@ -92,7 +92,7 @@ describe('DingTalk 1:1 chats', () => {
 
     fake.cardClick({ outTrackId, userId: 'staff-bob', actionId: 'approve', params: { ticketId: ticket } });
     await until(
-      () => /1 of 2/.test(((card.updates.at(-1)?.cardData as Params | undefined)?.cardParamMap ?? {}).tally ?? ''),
+      () => /1 of 2/.test((card.updates.at(-1)?.cardData as Params | undefined)?.cardParamMap?.tally ?? ''),
       'the card updated in the 1:1 chats',
     );
     await og.rt.approvals.vote(ticket, og.rt.directory.user('carol'), 'AGREE', undefined, 'api');

@@ -121,6 +121,35 @@ describe('DingTalk OpenAPI and sending, against the fake', () => {
     assert.ok(fake.inbox('staff-bob').some((m) => m.param.text === 'r-unknown'));
   });
 
+  test('a card update tells the people a new level asks, once, and gives them the card 1:1', async () => {
+    const card = (pending: string[], tally: string): ApprovalCard => ({
+      ticketId: '11',
+      executionId: 'exec-11',
+      title: 'Approval 11: deploy',
+      levels: [],
+      comments: [],
+      pending,
+      approvedBy: [],
+      required: 1,
+      tally,
+      status: 'AUDITING',
+      buttons: [],
+    });
+    const s = sender([], { template: 'tpl' });
+    const ref = await s.post('cid-group-1', { text: 'x', card: card(['bob'], 'level 1') });
+    const [bob, dave] = [fake.inbox('staff-bob').length, fake.inbox('staff-dave').length];
+    await s.update('cid-group-1', ref, { text: 'x', card: card(['dave'], 'level 2') });
+    assert.equal(fake.cards.get(ref)!.updates.length, 1);
+    assert.match(fake.inbox('staff-dave').slice(dave)[0]!.param.text!, /Approval 11: deploy/);
+    assert.ok(
+      fake.cardsIn('IM_ROBOT.staff-dave').some(([id]) => id === ref),
+      'the card in dave’s 1:1 chat',
+    );
+    await s.update('cid-group-1', ref, { text: 'x', card: card(['dave'], 'level 2 again') });
+    assert.equal(fake.inbox('staff-dave').length, dave + 1, 'told once');
+    assert.equal(fake.inbox('staff-bob').length, bob, 'bob was told by the card itself');
+  });
+
   test("the adapter's own words follow the message's language, zh-CN when it names none", async () => {
     const card: ApprovalCard = {
       ticketId: '9',

@@ -24,6 +24,14 @@ export interface SenderDeps {
   retryDelaysMs?: readonly number[];
 }
 
+/**
+ * The language a message's readers read: its own, else its card's (a card rendered for the run's
+ * reader says so), else DingTalk's people's, zh-CN.
+ */
+function localeOf(message: OutMessage): Locale {
+  return message.locale ?? (message.card as { locale?: Locale } | undefined)?.locale ?? 'zh-CN';
+}
+
 /** The approval a message is about, when it is about one. */
 type About = { id: string; executionId?: string } | undefined;
 
@@ -56,7 +64,7 @@ export class DingTalkSender {
 
   async post(channel: string, message: OutMessage): Promise<string> {
     const where = whereOf(channel);
-    const locale = message.locale ?? 'zh-CN';
+    const locale = localeOf(message);
     if (message.card) return this.postCard(channel, where, message, locale);
     if (message.mentions?.length) return this.remind(channel, where, message, locale);
     return this.say(where, markdown(message.text), undefined, locale);
@@ -69,7 +77,7 @@ export class DingTalkSender {
       await this.post(channel, message); // without a template, a changed card is posted again
       return;
     }
-    const locale = message.locale ?? 'zh-CN';
+    const locale = localeOf(message);
     await this.d.api.updateCard(ref, cardParams(card, this.d.directory, locale));
     // An update notifies nobody: people a new level asks are told, once each.
     const memo = await this.memo(ref);
