@@ -60,7 +60,7 @@ describe('DingTalk OpenAPI and sending, against the fake', () => {
     fake.privateMessages.filter((m) => (m.userIds as string[]).includes(staff) && String(m.msgParam).includes('r-'));
 
   for (const status of [400, 401] as const) {
-    test(`a token DingTalk calls invalid (HTTP ${status} InvalidAuthentication) is dropped; the call is made again`, async () => {
+    test(`a token DingTalk calls invalid (${status} InvalidAuthentication) is dropped, asked again`, async () => {
       await api.sendGroup('cid-group-1', { msgKey: 'sampleText', param: { content: 'before' } });
       fake.revokeTokens(status);
       const calls = fake.apiCalls.length;
