@@ -82,7 +82,7 @@ export interface ParameterProblem {
 export class ParameterError extends OpsgateError {
   /** The parameters the error is about (none when it is about no one parameter). */
   constructor(
-    message: string,
+    message: string | Msg,
     readonly fields: ParameterProblem[] = [],
   ) {
     super('InvalidParameter', message, 400);

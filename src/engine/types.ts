@@ -1,5 +1,6 @@
 import { type Locale, type Msg, render } from '../i18n/index.js';
 import type { Platform } from '../config/platforms.js';
+import type { Said } from './message.js';
 import type { ExecutionStatus, TaskStatus } from './status.js';
 
 /** Where an execution was started, so its messages go back there. */
@@ -101,17 +102,18 @@ export interface Execution {
 /**
  * What an action reports back to the engine. A wait frees the worker: with resumeAt the worker
  * wakes the task then; without, something else resumes it (a vote, a child's end, a signal).
- * `running` keeps the execution Running while it waits (a loop's items are under way).
+ * `running` keeps the execution Running while it waits (a loop's items are under way). A message is
+ * its English and, from the catalogue, its text (message.ts: `said`).
  */
 export type ActionResult =
   | { kind: 'success'; result: unknown; next?: string }
-  | { kind: 'failed'; message: string }
-  | { kind: 'wait'; message: string; data?: Record<string, unknown>; resumeAt?: number; running?: boolean }
-  | { kind: 'cancel'; message: string };
+  | ({ kind: 'failed' } & Said)
+  | ({ kind: 'wait'; data?: Record<string, unknown>; resumeAt?: number; running?: boolean } & Said)
+  | ({ kind: 'cancel' } & Said);
 
 /** An ActionResult after the worker selected the task's declared outputs from it. */
 export type TaskOutcome =
   | { kind: 'success'; outputs: Record<string, unknown>; next?: string; loop?: TaskRecord['loop'] }
   | { kind: 'skipped' }
-  | { kind: 'failed'; message: string; loop?: TaskRecord['loop'] }
+  | ({ kind: 'failed'; loop?: TaskRecord['loop'] } & Said)
   | Exclude<ActionResult, { kind: 'success' } | { kind: 'failed' }>;
