@@ -13,9 +13,20 @@ export interface Origin {
   timeZone?: string;
 }
 
-/** A task's message in the reader's language: its catalogue text, else the English it was stored with. */
+/**
+ * A message in the reader's language: its catalogue text, else the English it was stored with. The
+ * English is the authority: a text that no longer says it (left by a writer that set only the
+ * English, such as a cancel by hand) is not shown.
+ */
+function messageIn(message: string | undefined, text: Msg | undefined, locale: Locale): string | undefined {
+  if (!text || message === undefined) return message;
+  if (locale === 'en') return message;
+  return render(text, 'en') === message ? render(text, locale) : message;
+}
+
+/** A task's message in the reader's language (see messageIn). */
 export function taskMessageIn(task: Pick<TaskRecord, 'message' | 'text'>, locale: Locale): string | undefined {
-  return task.text ? render(task.text, locale) : task.message;
+  return messageIn(task.message, task.text, locale);
 }
 
 /** A run's status message in the reader's language (as taskMessageIn). */
@@ -23,7 +34,7 @@ export function statusMessageIn(
   exec: Pick<Execution, 'statusMessage' | 'statusText'>,
   locale: Locale,
 ): string | undefined {
-  return exec.statusText ? render(exec.statusText, locale) : exec.statusMessage;
+  return messageIn(exec.statusMessage, exec.statusText, locale);
 }
 
 /** Whether the run's progress has somewhere to go: a chat channel where it was started. */
