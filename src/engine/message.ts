@@ -1,4 +1,3 @@
-import { OpsgateError } from '../errors.js';
 import { isMsg, type MessageKey, type Msg, t, type Values } from '../i18n/index.js';
 
 /**
@@ -41,7 +40,3 @@ export class SaidError extends Error {
     this.text = s.text;
   }
 }
-
-/** An OpsgateError of `code` whose message comes from the catalogue. */
-export const opsgateError = (code: string, key: MessageKey, values?: Values, status = 400) =>
-  new OpsgateError(code, values === undefined ? { key } : { key, values }, status);
