@@ -8,7 +8,8 @@ import type { BuiltinAction } from './types.js';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']);
 const METHOD_LIST = [...METHODS].join(', ');
-const ONE_OF_METHODS = t('en', 'actions:mustBeOneOf', { values: METHOD_LIST });
+// Without placeholders, so that validation finds its catalogue text by its English (as every property message).
+const ONE_OF_METHODS = t('en', 'actions:mustBeMethod');
 const HTTP_URL = t('en', 'actions:httpUrl');
 
 function isHttpUrl(u: string): boolean {

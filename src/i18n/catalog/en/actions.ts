@@ -4,7 +4,7 @@ export default {
   approversList: 'must be a list of directory users or group:NAME',
   wholeNumberAtLeastOne: 'must be a whole number of at least 1',
   desiredValuesRequired: 'is required (or NotDesiredValues)',
-  mustBeOneOf: 'must be one of {values}',
+  mustBeMethod: 'must be one of GET, POST, PUT, PATCH, DELETE, HEAD',
   httpUrl: 'must be an http or https URL',
   queryInUrl: 'write the query parameters into the URL',
   httpNoWaitFor: 'opsgate does not poll an ExecuteHttpRequest; use ACS::WaitFor or a loop of tasks',

@@ -5,7 +5,7 @@ export default {
   approversList: '必须是通讯录用户或 group:NAME 的列表',
   wholeNumberAtLeastOne: '必须是不小于 1 的整数',
   desiredValuesRequired: '为必填项（或填写 NotDesiredValues）',
-  mustBeOneOf: '必须是以下之一：{values}',
+  mustBeMethod: '必须是 GET、POST、PUT、PATCH、DELETE、HEAD 之一',
   httpUrl: '必须是 http 或 https 地址',
   queryInUrl: '请将查询参数直接写在 URL 中',
   httpNoWaitFor: 'opsgate 不会轮询 ExecuteHttpRequest；请使用 ACS::WaitFor 或由任务组成的循环',
