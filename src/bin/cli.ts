@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { loadConfig } from './config.js';
-import { ConfigError, OpsgateError } from '../errors.js';
+import { ConfigError, messageIn, OpsgateError } from '../errors.js';
+import { operatorLocale } from '../config/env.js';
 import { createLogger } from '../log.js';
 import { ensureRedis } from '../store/redis.js';
 import { describeExecution } from '../chat/describe.js';
@@ -124,10 +125,10 @@ async function run(rt: ReturnType<typeof createRuntime>, [name, ...pairs]: strin
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    // A configuration problem is one line; anything else is reported by its code, never a stack.
+    // A configuration problem is one line, in OPSGATE_LOCALE when valid; anything else is reported by its code.
     const message =
       err instanceof ConfigError
-        ? err.message
+        ? messageIn(err, operatorLocale(process.env))
         : err instanceof OpsgateError
           ? `${err.code}: ${err.message}`
           : String((err as Error)?.stack ?? err);

@@ -62,7 +62,8 @@ export function validateCommand(args: string[], out: NodeJS.WritableStream = pro
   const invalid = reports.filter((r) => !r.valid).length;
   if (json) {
     const summary = {
-      files: reports,
+      // The report's JSON keeps the problems' English; their catalogue text is for readers of other languages.
+      files: reports.map((r) => ({ ...r, problems: r.problems.map(({ text: _text, ...p }) => p) })),
       valid: reports.length - invalid,
       invalid,
       ...(twins ? { twinsDiffer: mismatched } : {}),
