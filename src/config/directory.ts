@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { isTimeZone, LOCALES, type Locale, msg, toLocale } from '../i18n/index.js';
+import { verbatim } from '../template/problem.js';
 import { said } from '../template/said.js';
 import { zodText } from '../template/zod-problems.js';
 import type { Platform } from './platforms.js';
@@ -139,7 +140,7 @@ export class Directory {
     try {
       raw = parse(readFileSync(file, 'utf8')) ?? {};
     } catch (err) {
-      const problem = msg('config:verbatim', { text: (err as Error).message.split('\n')[0] });
+      const problem = verbatim((err as Error).message.split('\n')[0]!);
       throw new ConfigError(msg('config:fileProblem', { variable: 'OPSGATE_DIRECTORY', file, problem }));
     }
     const parsed = this.schema.safeParse(raw);

@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import { msg, t } from '../i18n/index.js';
 import { approveProblems } from '../template/approve.js';
 import { criteriaProblems, holds, type Clause } from '../template/criteria.js';
-import { problem, textOfProblem } from '../template/problem.js';
+import { problem, textOfProblem, verbatim } from '../template/problem.js';
 
 /**
  * Approval policies (OPSGATE_POLICIES): named level lists with `Applies` criteria over the
@@ -23,8 +23,8 @@ export function loadPolicies(file: string | undefined): Policy[] {
   try {
     raw = parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    const problem = msg('config:verbatim', { text: (err as Error).message.split('\n')[0] });
-    throw new ConfigError(msg('config:fileProblem', { variable: 'OPSGATE_POLICIES', file, problem }));
+    const why = verbatim((err as Error).message.split('\n')[0]!);
+    throw new ConfigError(msg('config:fileProblem', { variable: 'OPSGATE_POLICIES', file, problem: why }));
   }
   const policies = (raw as { policies?: unknown } | null)?.policies;
   if (!policies || typeof policies !== 'object' || Array.isArray(policies))

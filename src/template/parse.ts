@@ -266,16 +266,16 @@ function kindAt(path: (string | number)[]): string {
   return kinds[shape] ?? '';
 }
 
-function locate(doc: Document, lines: LineCounter, problem: Problem): TemplateProblem {
+function locate(doc: Document, lines: LineCounter, found: Problem): TemplateProblem {
   const located: TemplateProblem = {
-    path: formatPath(problem.path),
-    message: problem.message,
-    ...(problem.text ? { text: problem.text } : {}),
+    path: formatPath(found.path),
+    message: found.message,
+    ...(found.text ? { text: found.text } : {}),
   };
-  if (problem.atKey) {
+  if (found.atKey) {
     // An unknown key is pointed at where the key is written, not at its value.
-    const parent = problem.path.length > 1 ? doc.getIn(problem.path.slice(0, -1), true) : doc.contents;
-    const key = problem.path.at(-1);
+    const parent = found.path.length > 1 ? doc.getIn(found.path.slice(0, -1), true) : doc.contents;
+    const key = found.path.at(-1);
     const pair = isMap(parent) ? parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key) : undefined;
     if (pair && isNode(pair.key) && pair.key.range) {
       const pos = lines.linePos(pair.key.range[0]);
@@ -283,8 +283,8 @@ function locate(doc: Document, lines: LineCounter, problem: Problem): TemplatePr
     }
   }
   // Walk up until a node with a position is found (a missing key has none; its parent has).
-  for (let n = problem.path.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(problem.path.slice(0, n), true);
+  for (let n = found.path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(found.path.slice(0, n), true);
     if (isNode(node) && node.range) {
       const pos = lines.linePos(node.range[0]);
       return { ...located, line: pos.line, column: pos.col };

@@ -5,7 +5,8 @@ import { verbatim } from './problem.js';
 /**
  * zod keeps one string per issue. A schema written with `said(msg(...))` gives zod the message's
  * English, and `textOf` finds the message again when the issue becomes a problem, so that the problem
- * reads in every language while its English stays what the schema said.
+ * reads in every language while its English stays what the schema said. Messages are remembered by
+ * their English: say the ones a schema is built with (a few hundred), not values met while parsing.
  */
 const said_ = new Map<string, Msg>();
 

@@ -32,11 +32,11 @@ function zodWords(issue: z.core.$ZodIssue): Msg | undefined {
       if (unit) return msg(below ? 'template:zodTooSmallSize' : 'template:zodTooBigSize', { origin, op, limit, unit });
       return msg(below ? 'template:zodTooSmall' : 'template:zodTooBig', { origin, op, limit });
     }
-    case 'invalid_type':
-      return msg('template:zodInvalidType', {
-        expected: issue.expected,
-        received: util.parsedType(issue.input),
-      });
+    case 'invalid_type': {
+      // Without reportInput the issue has no input: what zod received is only in its message.
+      const received = / received (\S+)$/.exec(issue.message)?.[1] ?? util.parsedType(issue.input);
+      return msg('template:zodInvalidType', { expected: issue.expected, received });
+    }
     case 'invalid_value':
       return issue.values.length === 1
         ? msg('template:zodInvalidValue', { value: util.stringifyPrimitive(issue.values[0]) })

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/bin/config.js';
+import { Directory } from '../../src/config/directory.js';
 import { operatorLocale } from '../../src/config/env.js';
 import { loadPolicies } from '../../src/config/policies.js';
 import { parseTemplate } from '../../src/engine/parse.js';
@@ -210,11 +211,22 @@ describe('configuration problems in the operator language', () => {
     const level = thrown(() => loadConfig({ LOG_LEVEL: 'loud' }));
     assert.match(messageIn(level, 'zh-CN'), /^LOG_LEVEL：选项无效：应为 "fatal"\|"error"\|.*之一（实际为 "loud"）$/);
 
-    const folder = mkdtempSync(join(tmpdir(), 'opsgate-policies-'));
+    const folder = mkdtempSync(join(tmpdir(), 'opsgate-config-'));
     const file = join(folder, 'policies.yaml');
     writeFileSync(file, 'policies:\n  prod:\n    Timeout: PT1H\n');
     const policies = thrown(() => loadPolicies(file));
+    const people = join(folder, 'directory.yaml');
+    writeFileSync(people, 'users:\n  alice: { slack: 1 }\n');
+    const directory = thrown(() => Directory.load(people, ['slack']));
     rmSync(folder, { recursive: true });
+    assert.equal(
+      directory.message,
+      `OPSGATE_DIRECTORY ${people}: users.alice.slack Invalid input: expected string, received number`,
+    );
+    assert.equal(
+      messageIn(directory, 'zh-CN'),
+      `OPSGATE_DIRECTORY ${people}：users.alice.slack：输入无效：应为 string，实际为 number`,
+    );
     assert.equal(policies.message, `OPSGATE_POLICIES ${file}: policies.prod.Levels is required (or Approvers)`);
     assert.equal(
       messageIn(policies, 'zh-CN'),

@@ -1,6 +1,5 @@
 /** English messages of the 'config' namespace: ICU MessageFormat, keyed by what they say. */
 export default {
-  verbatim: '{text}',
   // One line naming the variable: `PORT must be a port number (got "x")`.
   variableProblem: '{name} {problem}{shown}',
   gotValue: ' (got {value})',

@@ -2,7 +2,6 @@ import type en from '../en/config.js';
 
 /** zh-CN messages of the 'config' namespace: the same keys as en/config.ts (the types check it). */
 export default {
-  verbatim: '{text}',
   variableProblem: '{name}：{problem}{shown}',
   gotValue: '（实际为 {value}）',
   mustBePort: '必须是端口号',
