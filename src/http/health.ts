@@ -35,6 +35,7 @@ export function healthRoute(redis: Redis): Route {
     path: /^\/healthz$/,
     async handle(_req, res) {
       const ok = await redisAnswers(redis);
+      // i18n-exempt: a probe's status value, read by orchestrators and monitoring, stable as an API
       sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'redis does not answer' });
     },
   };
@@ -53,7 +54,8 @@ export function readyRoute(redis: Redis, readiness: Readiness): Route {
         ready ? 200 : 503,
         ready
           ? { status: 'ready', ...parts }
-          : { status: 'not ready', ...Object.fromEntries(Object.entries(parts).filter(([, ok]) => !ok)) },
+          : // i18n-exempt: a probe's status value, read by orchestrators and monitoring
+            { status: 'not ready', ...Object.fromEntries(Object.entries(parts).filter(([, ok]) => !ok)) },
       );
     },
   };

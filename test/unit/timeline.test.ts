@@ -100,12 +100,10 @@ describe('the timeline SVG', () => {
 
   test('no rows is an empty picture, not an error; durations read well', () => {
     assert.match(timelineSvg([], { now: T0 }), /<svg id="timeline"[^>]*>.*<\/svg>$/);
-    assert.deepEqual([850, 12_300, 245_000, 7_380_000].map(formatDuration), [
-      '850 ms',
-      '12 s',
-      '4 min 05 s',
-      '2 h 03 min',
-    ]);
+    assert.deepEqual(
+      [850, 12_300, 245_000, 7_380_000].map((ms) => formatDuration(ms)),
+      ['850 ms', '12 s', '4 min 05 s', '2 h 03 min'],
+    );
     assert.equal(formatDuration(1500), '1.5 s');
   });
 
