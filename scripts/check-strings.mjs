@@ -5,6 +5,7 @@
 // - log lines (the first argument of log.info/warn/error/debug/trace/fatal): operators read them, in English;
 // - module specifiers, and literals on a line marked `i18n-exempt: why` (or the line after such a comment);
 // - CSS (a literal that ends in a `selector{property:value}` rule): browsers read it;
+// - a metric's `help` (new Gauge/Counter/Histogram/Summary({ help })): Prometheus's HELP line, in English;
 // - files in EXEMPT below, each with its reason.
 // The browser's scripts (src/http/scripts/*.js) are read the same way, and the text and the title,
 // placeholder, aria-label and alt attributes of the HTML pages in src/ (outside <style> and <script>):
@@ -28,7 +29,7 @@ const files = (dir, ext) =>
   );
 const BROWSER_SCRIPT = /^http\/scripts\/[^/]+\.js$/;
 
-const LOG = /^(log|logger|this\.log|deps\.log|ports\.log|opts\.log)\.(info|warn|error|debug|trace|fatal)$/;
+const LOG = /(^|\.)(log|logger)\.(info|warn|error|debug|trace|fatal)$/;
 const PROSE = /[A-Za-z]{2,}[ \t]+[A-Za-z]{2,}|[\u3400-\u9fff]/;
 // SQL is for PostgreSQL, not for people.
 const SQL = /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|WITH|DROP|BEGIN|COMMIT|SET)\b/;
@@ -69,6 +70,11 @@ for (const file of sources) {
     // A directive ('use strict') is for the JavaScript engine.
     if (ts.isExpressionStatement(node) && ts.isStringLiteral(node.expression) && /^use /.test(node.expression.text))
       return;
+    if (ts.isPropertyAssignment(node) && node.name.getText(sf) === 'help') {
+      const call = node.parent?.parent;
+      if (call && ts.isNewExpression(call) && /^(Gauge|Counter|Histogram|Summary)$/.test(call.expression.getText(sf)))
+        return;
+    }
     if (ts.isCallExpression(node)) {
       const callee = node.expression.getText(sf);
       if (LOG.test(callee) || callee === 'import' || callee === 'require') return;

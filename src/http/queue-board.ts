@@ -3,6 +3,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
+import { t } from '../i18n/index.js';
 import type { Route } from './server.js';
 
 export const BOARD_PATH = '/admin/queues';
@@ -17,7 +18,8 @@ export function queueBoardRoute(queues: Queue[]): Route {
   createBullBoard({
     queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: true })),
     serverAdapter: adapter,
-    options: { uiConfig: { boardTitle: 'opsgate queues' } },
+    // bull-board's own pages are in English: so is its title.
+    options: { uiConfig: { boardTitle: t('en', 'http:queuesTitle') } },
   });
   const app = adapter.getRouter() as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
   return {

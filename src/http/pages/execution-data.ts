@@ -159,6 +159,7 @@ function approvalView(t: Ticket): ApprovalView {
 }
 
 /** A level not reached yet: it has no record. */
+// i18n-exempt: a level's status code in the page's data (data-status, a CSS class); page:levelStatus says it
 export const NOT_REACHED = 'not reached';
 
 /**

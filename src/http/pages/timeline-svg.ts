@@ -59,6 +59,12 @@ const SVG_STYLE = [
   'a text{fill:#1a73e8;text-decoration:underline}',
 ].join('');
 
+/** One bar of the chart. */
+function barRect(x: string, y: number, width: string, height: number, fill: string): string {
+  // i18n-exempt: SVG markup
+  return `<rect class="bar" x="${x}" y="${y}" width="${width}" height="${height}" rx="2" fill="${fill}"/>`;
+}
+
 /** About how wide `s` is drawn at `px` pixels a character: CJK and other wide characters a full em. */
 export function textWidth(s: string, px: number): number {
   let w = 0;
@@ -130,14 +136,9 @@ export function timelineSvg(rows: TimelineRow[], opts: { now: number; width?: nu
       const title =
         `${what}${r.label ? ` ${r.label}` : ''}: ${shown}` +
         `${r.level === undefined ? `, ${dur}` : ''}${r.note ? `, ${r.note}` : ''}`;
-      const cls =
-        r.item !== undefined
-          ? 'row item'
-          : r.level !== undefined
-            ? 'row level'
-            : r.child !== undefined
-              ? 'row child'
-              : 'row';
+      const kind =
+        r.item !== undefined ? 'item' : r.level !== undefined ? 'level' : r.child !== undefined ? 'child' : '';
+      const cls = kind ? `row ${kind}` : 'row';
       const attrs =
         (r.item === undefined ? '' : ` data-item="${r.item}"`) +
         (r.level === undefined ? '' : ` data-level="${r.level}"`) +
@@ -145,8 +146,7 @@ export function timelineSvg(rows: TimelineRow[], opts: { now: number; width?: nu
       const bar =
         r.level !== undefined
           ? `<line x1="${LABEL_W}" y1="${h / 2}" x2="${LABEL_W + chart}" y2="${h / 2}" class="lane"/>`
-          : `<rect class="bar" x="${n(bx)}" y="${sub ? 3 : 4}" width="${n(bw)}" height="${h - (sub ? 6 : 8)}" ` +
-            `rx="2" fill="${colour}"/>`;
+          : barRect(n(bx), sub ? 3 : 4, n(bw), h - (sub ? 6 : 8), colour);
       // A voter's name right of its dot, else left of it; none where it would cover the one before.
       let free = LABEL_W;
       const marks = [...(r.marks ?? [])]
@@ -160,6 +160,7 @@ export function timelineSvg(rows: TimelineRow[], opts: { now: number; width?: nu
           const text = tx >= free ? `<text class="voter" x="${n(tx)}" y="${h / 2 + 4}">${e(voter)}</text>` : '';
           if (text) free = tx + w + 4;
           return (
+            // i18n-exempt: SVG markup
             `<circle class="vote" data-voter="${e(m.voter)}" data-decision="${m.decision}" ` +
             `cx="${n(cx)}" cy="${h / 2}" r="5" ` +
             `fill="${m.decision === 'AGREE' ? STATUS_COLOURS.Success : STATUS_COLOURS.Failed}">` +
@@ -187,6 +188,7 @@ export function timelineSvg(rows: TimelineRow[], opts: { now: number; width?: nu
     .join('');
   const height = y + 4;
   return (
+    // i18n-exempt: SVG markup
     `<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
     `viewBox="0 0 ${width} ${height}" role="img" ` +
     `aria-label="${e(t(locale, 'page:timelineLabel', { count: rows.length }))}">` +

@@ -1,4 +1,5 @@
 import { type Locale, t } from '../../i18n/index.js';
+import { NOT_REACHED } from './execution-data.js';
 
 // The words of the pages for codes kept in the data (statuses, modes, decisions): the data keeps the code
 // (a CSS class, a data- attribute, what tests and scripts read), the reader sees these.
@@ -11,7 +12,7 @@ export const ticketStatusWord = (locale: Locale, status: string) => t(locale, 'p
 
 /** An approval level's status; `not reached` (no record yet) is `none` to the catalogue. */
 export const levelStatusWord = (locale: Locale, status: string) =>
-  t(locale, 'page:levelStatus', { status: status === 'not reached' ? 'none' : status });
+  t(locale, 'page:levelStatus', { status: status === NOT_REACHED ? 'none' : status });
 
 /** A level's Mode: ANY and ALL as the template says them, MIN as "2 of them". */
 export const modeWord = (locale: Locale, mode: string, min?: number) =>

@@ -12,6 +12,8 @@ export default {
   signInFirst: 'sign in first (/login)',
   csrfWrong: 'the {header} header is missing or wrong: reload the page',
   adminsOnly: 'only members of the directory group {group} may open this',
+  queuesTitle: 'opsgate queues',
+  cannotListen: 'cannot listen on {address}: {why}{taken, select, yes { (another process has it; set PORT)} other {}}',
   // Sign-in pages.
   signIn: 'Sign in',
   signInTitle: 'Sign in to opsgate',
