@@ -128,7 +128,7 @@ describe('the web console', () => {
     assert.doesNotMatch(zh, /\{\{/, 'every placeholder of the page filled');
     const en = await (await fetch(`${og.url}/`)).text();
     assert.match(en, /<html lang="en">/);
-    assert.match(en, /placeholder="run TEMPLATE key=value …   \(try: help\)"/);
+    assert.match(en, /placeholder="run TEMPLATE key=value … {3}\(try: help\)"/);
     // Development mode: the page acting as someone else gets that person's strings.
     const other = (await (await fetch(`${og.url}/console/strings?user=bob`)).json()) as { locale: string };
     assert.equal(other.locale, 'en');

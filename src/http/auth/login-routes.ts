@@ -51,20 +51,20 @@ export function loginRoutes(d: LoginDeps): Route[] {
   };
   const form = (r: Reader, next: string, problem = '') => {
     const say = translator(r.locale);
+    // The command words, as typed: never translated.
+    const [slash, mention] = ['/opsgate', '@opsgate'].map((bot) => `<code>${bot} login</code>`);
     const how = e(say('http:noTokenHow', { login: '\u0001', slash: '\u0002', mention: '\u0003' }))
       .replace('\u0001', '<code>login</code>')
-      .replace('\u0002', '<code>/opsgate login</code>')
-      .replace('\u0003', '<code>@opsgate login</code>');
-    return (
-      `<h1>${e(say('http:signInTitle'))}</h1>
+      .replace('\u0002', slash!)
+      .replace('\u0003', mention!);
+    const input = '<input type="password" name="token" autocomplete="current-password" size="48" required autofocus>';
+    return `<h1>${e(say('http:signInTitle'))}</h1>
 ${problem ? `<p class="warn" role="alert">${e(problem)}</p>` : ''}
 <form method="post" action="/login"><input type="hidden" name="next" value="${e(next)}">
-<p><label>${e(say('http:apiToken'))}<br><input type="password" name="token" autocomplete="current-password" ` +
-      `size="48" required autofocus></label></p>
+<p><label>${e(say('http:apiToken'))}<br>${input}</label></p>
 <p><button>${e(say('http:signIn'))}</button></p></form>
 <p>${how}</p>
-${d.access.devMode ? `<p class="warn">${e(say('http:devModeNote'))}</p>` : ''}`
-    );
+${d.access.devMode ? `<p class="warn">${e(say('http:devModeNote'))}</p>` : ''}`;
   };
   /** A sign-in link that does not work (any more), and how to get another. */
   const deadLink = (r: Reader, why: 'http:deadLinkWhy' | 'http:usedLinkWhy') =>
