@@ -18,8 +18,18 @@ export function queueBoardRoute(queues: Queue[]): Route {
   createBullBoard({
     queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: true })),
     serverAdapter: adapter,
-    // bull-board's own pages are in English: so is its title.
-    options: { uiConfig: { boardTitle: t('en', 'http:queuesTitle') } },
+    options: {
+      // bull-board's own pages are in English: so are its title and the links back to opsgate's pages
+      // (its menu at the top right). Its documentation link would leave the self-hosted site: hidden.
+      uiConfig: {
+        boardTitle: t('en', 'http:queuesTitle'),
+        miscLinks: [
+          { text: t('en', 'http:backToConsole'), url: '/' },
+          { text: t('en', 'http:backToExecutions'), url: '/executions' },
+        ],
+        hideDocsLink: true,
+      },
+    },
   });
   const app = adapter.getRouter() as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
   return {

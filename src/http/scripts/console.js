@@ -68,8 +68,13 @@ function linked(s) {
     .map((part, i) => (i % 2 ? el('a', { href: `/executions/${part}`, class: 'exec' }, part) : part));
 }
 
+/** What the channel said (the bot's words, in its channel's language), as given: marked `said`. */
+function said(...parts) {
+  return el('span', { class: 'said' }, ...parts);
+}
+
 function renderCard(card) {
-  const body = [el('h3', {}, card.title)];
+  const body = [el('h3', {}, said(card.title))];
   body.push(
     el(
       'div',
@@ -78,13 +83,14 @@ function renderCard(card) {
       card.executionId ? el('a', { href: `/executions/${card.executionId}` }, card.executionId) : '',
     ),
   );
-  if (card.outcome) body.push(el('div', { class: `outcome ${card.status}`, 'data-testid': 'outcome' }, card.outcome));
+  if (card.outcome)
+    body.push(el('div', { class: `outcome ${card.status}`, 'data-testid': 'outcome' }, said(card.outcome)));
   else body.push(el('div', {}, say('waitingFor', { names: list(card.pending) })));
   body.push(
     el(
       'div',
       { class: 'tally', 'data-testid': 'tally' },
-      card.tally,
+      said(card.tally),
       card.approvedBy.length ? [' · ', ...say('approvedBy', { names: card.approvedBy.join(', ') })] : '',
     ),
   );
@@ -114,7 +120,7 @@ function renderMessage(m) {
     when.toLocaleTimeString(document.documentElement.lang, timeZone ? { timeZone } : {}),
   );
   const card = m.card && { ...m.card, messageId: m.id };
-  return el('div', { class: 'msg', id: m.id }, time, card ? renderCard(card) : linked(m.text));
+  return el('div', { class: 'msg', id: m.id }, time, card ? renderCard(card) : said(...linked(m.text)));
 }
 
 /** The top-level message a message belongs to: itself, or the one its thread hangs from. */
@@ -128,7 +134,7 @@ function renderReplies(rs) {
     'div',
     { class: 'replies' },
     // i18n-exempt: CSS class names
-    rs.map((r) => el('div', { class: 'msg private' }, say('onlyYou', { text: linked(r.text) }))),
+    rs.map((r) => el('div', { class: 'msg private' }, say('onlyYou', { text: said(...linked(r.text)) }))),
   );
 }
 

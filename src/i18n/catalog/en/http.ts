@@ -13,6 +13,8 @@ export default {
   csrfWrong: 'the {header} header is missing or wrong: reload the page',
   adminsOnly: 'only members of the directory group {group} may open this',
   queuesTitle: 'opsgate queues',
+  backToConsole: 'opsgate console',
+  backToExecutions: 'opsgate executions',
   cannotListen: 'cannot listen on {address}: {why}{taken, select, yes { (another process has it; set PORT)} other {}}',
   // Sign-in pages.
   signIn: 'Sign in',

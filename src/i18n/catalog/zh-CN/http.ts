@@ -14,6 +14,8 @@ export default {
   csrfWrong: '{header} 请求头缺失或错误：请刷新页面',
   adminsOnly: '只有通讯录分组 {group} 的成员可以打开',
   queuesTitle: 'opsgate 队列',
+  backToConsole: 'opsgate 控制台',
+  backToExecutions: 'opsgate 执行列表',
   cannotListen: '无法监听 {address}：{why}{taken, select, yes {（端口已被其他进程占用；请设置 PORT）} other {}}',
   signIn: '登录',
   signInTitle: '登录 opsgate',
