@@ -210,10 +210,10 @@ describe('in a real browser, on a phone, in Chinese: development mode, as three 
     const refused = page.locator('.replies .msg.private').last();
     await refused.waitFor();
     const beside = await page.evaluate<boolean>(`(() => {
-      const replies = [...document.querySelectorAll('.replies')].at(-1);
-      const before = replies.previousElementSibling;
       const cardMsg = document.querySelector('.card[data-ticket="${ticketId}"]').closest('.msg');
-      return before === cardMsg || (before.classList.contains('thread') && before.previousElementSibling === cardMsg);
+      let next = cardMsg.nextElementSibling;
+      if (next && next.classList.contains('thread')) next = next.nextElementSibling;
+      return !!next && next.classList.contains('replies') && next.querySelectorAll('.private').length === 1;
     })()`);
     assert.ok(beside, 'the refusal is grouped with the card it answers');
     await snap(page, 'zh-2-card-and-private-reply');
@@ -272,6 +272,7 @@ describe('in a real browser, on a phone, in Chinese: development mode, as three 
       (await page.locator('body').innerText()).replace(/two-approvals-zh|exec-[0-9a-f]+|ACS::\w+|\{[\s\S]*?\}/g, ' '),
     );
     assert.doesNotMatch(text, ENGLISH, `the execution page is Chinese: ${text}`);
+    assert.match(text, /GMT\+8/, "times in li's zone (Asia/Shanghai), named");
     await context.close();
   });
 });

@@ -61,11 +61,17 @@ function list(names) {
   return names.flatMap((p, i) => (i ? [' ', mention(p)] : [mention(p)]));
 }
 
-/** Text with each execution id a link to its page. */
+/** Text with each link, and each execution id, a link (an id to its execution page). */
 function linked(s) {
   return String(s)
-    .split(/(\bexec-[0-9a-f]{4,64}\b)/)
-    .map((part, i) => (i % 2 ? el('a', { href: `/executions/${part}`, class: 'exec' }, part) : part));
+    .split(/(https?:\/\/[^\s<>"]+|\bexec-[0-9a-f]{4,64}\b)/)
+    .map((part, i) =>
+      i % 2 === 0
+        ? part
+        : part.startsWith('exec-')
+          ? el('a', { href: `/executions/${part}`, class: 'exec' }, part)
+          : el('a', { href: part.replace(/[.,;:)]+$/, '') }, part),
+    );
 }
 
 /** What the channel said (the bot's words, in its channel's language), as given: marked `said`. */
@@ -143,7 +149,10 @@ function render() {
   const ordered = [...messages.values()].sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
   const threads = new Map();
   for (const m of ordered) if (m.thread) (threads.get(m.thread) ?? threads.set(m.thread, []).get(m.thread)).push(m);
-  const shown = new Set();
+  // Those made before any message was there come first, as they did.
+  const first = replies.filter((r) => !r.anchor);
+  if (first.length) log.append(renderReplies(first));
+  const shown = new Set(first);
   for (const m of ordered) {
     if (m.thread && messages.has(m.thread)) continue;
     log.append(renderMessage(m));
@@ -153,7 +162,7 @@ function render() {
     for (const r of mine) shown.add(r);
     if (mine.length) log.append(renderReplies(mine));
   }
-  // Those made before any message was there, or whose message is gone from the channel.
+  // Those whose message is gone from the channel.
   const rest = replies.filter((r) => !shown.has(r));
   if (rest.length) log.append(renderReplies(rest));
   log.scrollTop = log.scrollHeight;
@@ -234,6 +243,8 @@ document.getElementById('logout').addEventListener('click', async () => {
 
 /** The reader's language and zone: the signed-in user's, or in development mode the chosen one's. */
 async function loadStrings() {
+  // Development mode: the pages this console opens read as the one it acts as.
+  document.cookie = `opsgate_as=${encodeURIComponent(userSelect.value)}; path=/; samesite=lax`;
   const res = await fetch(`/console/strings?user=${encodeURIComponent(userSelect.value)}`);
   if (!res.ok) return;
   const r = await res.json();
