@@ -9,7 +9,7 @@ import { readJson, sendHtml, sendJson } from '../../http/respond.js';
 import { en } from '../../i18n/catalog/index.js';
 import { type Locale, type MessageKey, msg, t } from '../../i18n/index.js';
 import type { Route } from '../../http/server.js';
-import type { Access } from '../../http/auth/access.js';
+import { type Access, DEV_AS_COOKIE } from '../../http/auth/access.js';
 import type { ConsoleChannel } from '../../store/console.js';
 import type { Bot, CommandContext } from '../bot.js';
 import { chatAdapterFactory, type ChatAdapter } from '../adapter.js';
@@ -103,7 +103,11 @@ export function consoleAdapter(deps: {
         method: 'GET',
         path: /^\/console\/strings$/,
         async handle(req, res) {
-          const r = await readerFor(req, new URL(req.url ?? '/', 'http://x').searchParams.get('user'));
+          const user = new URL(req.url ?? '/', 'http://x').searchParams.get('user');
+          const r = await readerFor(req, user);
+          // Development mode: the pages this console opens read as the one it acts as.
+          if ((await access.who(req)).dev && user)
+            res.setHeader('set-cookie', `${DEV_AS_COOKIE}=${encodeURIComponent(user)}; Path=/; SameSite=Lax`);
           sendJson(res, 200, { locale: r.locale, timeZone: r.timeZone, strings: consoleStrings(r.locale) });
         },
       },

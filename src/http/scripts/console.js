@@ -243,8 +243,6 @@ document.getElementById('logout').addEventListener('click', async () => {
 
 /** The reader's language and zone: the signed-in user's, or in development mode the chosen one's. */
 async function loadStrings() {
-  // Development mode: the pages this console opens read as the one it acts as.
-  document.cookie = `opsgate_as=${encodeURIComponent(userSelect.value)}; path=/; samesite=lax`;
   const res = await fetch(`/console/strings?user=${encodeURIComponent(userSelect.value)}`);
   if (!res.ok) return;
   const r = await res.json();
