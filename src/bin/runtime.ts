@@ -203,6 +203,7 @@ export function createAccess(rt: Runtime): Access {
     revocations: new SessionRevocations(rt.redis, rt.keys),
     devMode: isDevMode(rt.config),
     permissions: rt.permissions,
+    defaults: { locale: rt.config.locale, timezone: rt.config.timezone },
   });
 }
 
@@ -260,6 +261,7 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
     now: Date.now,
     log,
     failed: (channel) => rt.metrics.notificationFailed(channel),
+    defaults: { locale: rt.config.locale, timezone: rt.config.timezone },
   });
   const store = rt.executionStore;
   const retention = retentionOf(rt);

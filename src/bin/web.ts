@@ -90,6 +90,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     tickets: rt.tickets,
     redis: rt.redis,
     channel: rt.keys.executionEvents,
+    reader: (req) => access.reader(req),
   });
   const routes: Route[] = [
     healthRoute(rt.redis),
@@ -106,6 +107,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
       keys: rt.keys,
       secret,
       publicUrl: publicUrlOf(config),
+      defaults: { locale: config.locale, timezone: config.timezone },
     }),
     apiRoute(
       {
