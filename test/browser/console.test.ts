@@ -222,7 +222,7 @@ describe('in a real browser, on a phone, in Chinese: development mode, as three 
 
     // Another person acts: what was said to li alone goes away.
     await page.selectOption('#user', 'wang');
-    await page.waitForFunction("document.querySelectorAll('.msg.private').length === 0");
+    await page.locator('.msg.private').first().waitFor({ state: 'detached' });
     await card.locator('button[data-action="approve"]').click();
     await card.locator('[data-testid="tally"]', { hasText: 'wang' }).waitFor();
 
