@@ -82,7 +82,7 @@ export interface ParameterProblem {
 export class ParameterError extends OpsgateError {
   /** The parameters the error is about (none when it is about no one parameter). */
   constructor(
-    message: string,
+    message: string | Msg,
     readonly fields: ParameterProblem[] = [],
   ) {
     super('InvalidParameter', message, 400);
@@ -96,13 +96,13 @@ export class ExpressionError extends OpsgateError {
 }
 
 export class ForbiddenError extends OpsgateError {
-  constructor(message: string) {
+  constructor(message: string | Msg) {
     super('Forbidden', message, 403);
   }
 }
 
 export class InvalidStatusError extends OpsgateError {
-  constructor(message: string) {
+  constructor(message: string | Msg) {
     super('InvalidStatus.Execution', message, 409);
   }
 }
