@@ -48,4 +48,31 @@ export default {
   completedByHandAs: 'completed by hand as {status}',
   onlyWaitingCompletes: 'execution {id} is {status}; only a waiting execution can be completed',
   keepsChanging: 'execution {id} keeps changing; try again',
+  // Refusals of who may do what (core/permissions.ts).
+  readOnlyTemplate: 'template {name} is loaded from a file (OPSGATE_TEMPLATES): change the file, not the API',
+  templateOwner: 'template {name} belongs to {owner}: only they and the group {group} may change or delete it',
+  onlySteer:
+    'only its starter ({owner, select, none {nobody} other {{owner}}}) and the group {group} may cancel or steer ' +
+    'execution {id}',
+  onlyResume:
+    'only its starter ({owner, select, none {nobody} other {{owner}}}), the approvers of its open approval and the ' +
+    'group {group} may resume execution {id}',
+  starterNotInDirectory:
+    '{template} asks for approval, so it must be started by someone in the opsgate directory ({user} is not)',
+  starterUnknown:
+    '{template} asks for approval, so it must be started by someone in the opsgate directory ' +
+    '(set OPSGATE_USER for the CLI)',
+  // TriggerExecution (core/triggers.ts).
+  notAtTrigger: 'execution {id} is not waiting at a trigger task',
+  wrongTriggerType: 'Type: execution {id} waits at a {kind} trigger, not {type}',
+  triggerContentNotJson: 'Content: must be the message body as JSON text',
+  clientTokenUsed: 'this ClientToken was used before',
+  // The template store (store/templates.ts).
+  templateNameInvalid: 'TemplateName {name} must be 1-200 letters, digits, - or _',
+  templateNameReserved: 'TemplateName {name} may not start with ALIYUN, ACS, ALIBABA or ALICLOUD',
+  templateTooLarge: 'Content of {name} is larger than 64 KB',
+  templateExists: 'template {name} already exists',
+  templateVersionsFull: 'template {name} already has {max} versions',
+  stateTemplateNotRun: 'a State template is stored, not run',
+  noSuchFolder: 'no such file or folder',
 } as const satisfies Record<string, string>;

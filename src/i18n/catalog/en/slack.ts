@@ -11,4 +11,8 @@ export default {
   homeTicket: '*{title}*\nasked by {requester, select, none {someone} other {{requester}}} · {tally}',
   homeRuns: 'Your recent runs',
   homeNoRuns: 'No runs yet.',
+  // Slack's variables (chat/slack/env.ts), after the variable's name.
+  envPrefix: 'must start with {prefix}',
+  envBotTokenForSocket: 'is required with SLACK_APP_TOKEN (Socket Mode needs both)',
+  envHttpPair: 'is required when Slack is configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET together)',
 } as const satisfies Record<string, string>;

@@ -11,4 +11,7 @@ export default {
   homeTicket: '*{title}*\n申请人 {requester, select, none {未知} other {{requester}}} · {tally}',
   homeRuns: '你最近的执行',
   homeNoRuns: '还没有执行。',
+  envPrefix: '必须以 {prefix} 开头',
+  envBotTokenForSocket: '设置了 SLACK_APP_TOKEN 时必须设置（Socket Mode 两者都需要）',
+  envHttpPair: '配置 Slack 时必须设置（SLACK_BOT_TOKEN 与 SLACK_SIGNING_SECRET 须同时设置）',
 } satisfies Record<keyof typeof en, string>;
