@@ -26,7 +26,7 @@ export function messageIn(err: unknown, locale: Locale): string {
 }
 
 export class ConfigError extends OpsgateError {
-  constructor(message: string) {
+  constructor(message: string | Msg) {
     super('InvalidConfig', message, 500);
   }
 }
@@ -135,14 +135,14 @@ export class CloudApiError extends OpsgateError {
 
 /** The archive (PostgreSQL) cannot be reached or did not answer in time: the caller retries later. */
 export class ArchiveUnavailableError extends OpsgateError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string | Msg, options?: { cause?: unknown }) {
     super('ArchiveUnavailable', message, 503, options);
   }
 }
 
 /** The archive answered with an error of its own (a refused statement, a failed migration). */
 export class ArchiveFailedError extends OpsgateError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string | Msg, options?: { cause?: unknown }) {
     super('ArchiveFailed', message, 500, options);
   }
 }

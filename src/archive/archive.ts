@@ -2,6 +2,7 @@ import type { Ticket } from '../approval/ticket.js';
 import type { Masker } from '../engine/mask.js';
 import type { Execution } from '../engine/types.js';
 import { ConfigError } from '../errors.js';
+import { msg } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { AnyTemplate } from '../template/schema.js';
 import { audit } from './audit.js';
@@ -43,7 +44,7 @@ export class Archive {
   static async connect(url: string, opts: ArchiveOptions = {}): Promise<Archive> {
     const schema = opts.schema ?? DEFAULT_SCHEMA;
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema))
-      throw new ConfigError(`archive schema ${JSON.stringify(schema)}: letters, digits and _, at most 63`);
+      throw new ConfigError(msg('store:archiveSchema', { schema: JSON.stringify(schema) }));
     await migrate(url, schema, opts.log);
     const db = openDb(url, { log: opts.log, max: opts.poolSize, statementTimeoutMs: opts.statementTimeoutMs });
     return new Archive(db, tablesOf(schema));

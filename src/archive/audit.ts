@@ -1,4 +1,5 @@
 import { ParameterError } from '../errors.js';
+import { msg } from '../i18n/index.js';
 import type { Db } from './pool.js';
 import type { Tables } from './tables.js';
 import type { AuditQuery, AuditRecord } from './types.js';
@@ -24,7 +25,7 @@ export function decodeAuditCursor(s: string): AuditCursor {
   } catch {
     /* not JSON: refused below */
   }
-  throw new ParameterError('cursor: is not one the audit gave');
+  throw new ParameterError(msg('store:archiveCursor'));
 }
 
 interface Row {
@@ -57,6 +58,7 @@ export async function audit(db: Db, t: Tables, q: AuditQuery): Promise<{ records
   if (q.cursor) {
     const [at, ticket, level, voter] = decodeAuditCursor(q.cursor);
     where.push(
+      // i18n-exempt: SQL
       `(v.at, v.ticket_id COLLATE "C", v.level, v.voter COLLATE "C") > ` +
         `(${p(new Date(at).toISOString())}::timestamptz, ${p(ticket)}, ${p(level)}::int, ${p(voter)})`,
     );

@@ -26,6 +26,7 @@ export async function listRuns(
   if (q.templateNames !== undefined) where.push(`template_name = ANY (${p(q.templateNames)}::text[])`);
   if (q.executedBy !== undefined) where.push(`executed_by = ${p(q.executedBy)}`);
   if (q.parentId !== undefined) where.push(`parent_id = ${p(q.parentId)}`);
+  // i18n-exempt: SQL
   if (q.rootOnly) where.push('parent_id IS NULL');
   if (q.mode !== undefined) where.push(`mode = ${p(q.mode)}`);
   if (q.startAfter !== undefined) where.push(`create_date >= ${p(iso(q.startAfter))}`);

@@ -45,6 +45,7 @@ export async function migrate(
       await q(`SET LOCAL search_path TO ${s}`);
       await q(
         'CREATE TABLE IF NOT EXISTS schema_migrations ' +
+          // i18n-exempt: SQL
           '(version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
       );
       const done = new Set(

@@ -49,6 +49,7 @@ export function openDb(url: string, opts: PoolOptions = {}): Db {
     application_name: 'opsgate',
   });
   // An idle connection the server drops emits here; unhandled, it would end the process.
+  // i18n-exempt: a log line
   pool.on('error', (err) => opts.log?.warn({ err: err.message }, 'archive: idle connection lost'));
 
   const run =

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { ArchiveFailedError } from '../errors.js';
+import { type Msg, msg } from '../i18n/index.js';
 
 /** The archive's tables, qualified by its schema (no search_path: it would not survive a pooler). */
 export function tablesOf(schema: string) {
@@ -16,8 +17,8 @@ export function tablesOf(schema: string) {
 export type Tables = ReturnType<typeof tablesOf>;
 
 /** An ISO date for a timestamptz column; a date that is none is refused, not stored as something else. */
-export function isoDate(s: string, what: string): string {
+export function isoDate(s: string, what: string | Msg): string {
   const ms = Date.parse(s);
-  if (Number.isNaN(ms)) throw new ArchiveFailedError(`archive: ${what} is not a date: ${JSON.stringify(s)}`);
+  if (Number.isNaN(ms)) throw new ArchiveFailedError(msg('store:archiveNotADate', { what, value: JSON.stringify(s) }));
   return new Date(ms).toISOString();
 }

@@ -1,4 +1,5 @@
 import type { Ticket, Vote } from '../approval/ticket.js';
+import { msg } from '../i18n/index.js';
 import { storableText } from './storable.js';
 import type { Db } from './pool.js';
 import { isoDate, type Tables } from './tables.js';
@@ -54,7 +55,7 @@ export async function writeTicket(db: Db, t: Tables, ticket: Ticket, templateHas
         votes.map((v) => text(v.comment)),
         votes.map((v) => text(channelOf(v))),
         votes.map((v) => storableText(v.date)),
-        votes.map((v) => isoDate(v.date, `ticket ${ticket.id} vote of ${v.voter}`)),
+        votes.map((v) => isoDate(v.date, msg('store:archiveVoteOf', { ticket: ticket.id, voter: v.voter }))),
       ],
     );
   });

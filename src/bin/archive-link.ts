@@ -1,5 +1,6 @@
 import { Archive, type ArchiveOptions } from '../archive/archive.js';
 import { ArchiveUnavailableError } from '../errors.js';
+import { msg } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 
 /** How often a missing or failing archive is tried again, and a connected one pinged. */
@@ -39,12 +40,12 @@ export class ArchiveLink {
   }
 
   private connect(): Promise<Archive> {
-    if (this.closed) return Promise.reject(new ArchiveUnavailableError('the archive is closed'));
+    if (this.closed) return Promise.reject(new ArchiveUnavailableError(msg('store:archiveClosed')));
     this.connecting ??= Archive.connect(this.url, { log: this.log, ...this.opts }).then(
       (a) => {
         if (this.closed) {
           void a.close();
-          throw new ArchiveUnavailableError('the archive is closed');
+          throw new ArchiveUnavailableError(msg('store:archiveClosed'));
         }
         this.archive = a;
         this.connecting = undefined;

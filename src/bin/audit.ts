@@ -1,24 +1,23 @@
 import { auditCsvHeader, auditCsvLine, type AuditRecord } from '../core/audit.js';
 import { ParameterError } from '../errors.js';
-
-export const AUDIT_USAGE = 'opsgate audit --since DATE [--until DATE] [--format csv|jsonl]';
+import { msg } from '../i18n/index.js';
 
 export function auditArgs(args: string[]): { since: number; until?: number; format: 'csv' | 'jsonl' } {
   const opts: Record<string, string> = {};
   for (let i = 0; i < args.length; i += 2) {
     const [flag, value] = [args[i]!, args[i + 1]];
     if (!['--since', '--until', '--format'].includes(flag) || value === undefined)
-      throw new ParameterError(`${flag}: not an option of audit (usage: ${AUDIT_USAGE})`);
+      throw new ParameterError(msg('cli:auditNotAnOption', { flag }));
     opts[flag.slice(2)] = value;
   }
   const when = (name: string) => {
     const ms = Date.parse(opts[name]!);
-    if (Number.isNaN(ms)) throw new ParameterError(`--${name} ${opts[name]}: not a date such as 2026-03-01`);
+    if (Number.isNaN(ms)) throw new ParameterError(msg('cli:auditNotADate', { name, value: opts[name] }));
     return ms;
   };
-  if (!opts.since) throw new ParameterError(`--since is required (usage: ${AUDIT_USAGE})`);
+  if (!opts.since) throw new ParameterError(msg('cli:auditSinceRequired'));
   const format = opts.format ?? 'csv';
-  if (format !== 'csv' && format !== 'jsonl') throw new ParameterError(`--format ${format}: csv or jsonl`);
+  if (format !== 'csv' && format !== 'jsonl') throw new ParameterError(msg('cli:auditFormat', { format }));
   return { since: when('since'), ...(opts.until ? { until: when('until') } : {}), format };
 }
 

@@ -1,49 +1,46 @@
 #!/usr/bin/env node
 import { loadConfig } from './config.js';
-import { ConfigError, OpsgateError } from '../errors.js';
+import { translator } from '../i18n/index.js';
 import { createLogger } from '../log.js';
 import { ensureRedis } from '../store/redis.js';
-import { describeExecution } from '../chat/describe.js';
-import { keyValues } from '../chat/tokenize.js';
-import { executionMasker } from '../engine/mask.js';
-import { isTerminal } from '../engine/status.js';
 import { startProbeServer } from '../metrics/probe-server.js';
 import { createAccess, createRuntime, startStepWorker } from './runtime.js';
 import { validateCommand } from './validate.js';
 import { auditArgs, writeAudit } from './audit.js';
 import { startWeb } from './web.js';
+import { cliLocale } from './locale.js';
+import { errorText } from './error-text.js';
+import { runArgs, runCommand } from './run.js';
 
-const USAGE = `usage: opsgate <command>
-  start                          bot, HTTP server and worker in one process (npm start)
-  bot                            bot and HTTP server only (Procfile web:)
-  worker                         BullMQ worker only (Procfile worker:)
-  validate PATH... [--json] [--twins]  check templates (files or folders)
-  run TEMPLATE [key=value ...]   start an execution and follow it
-  audit --since DATE [--until DATE] [--format csv|jsonl]
-                                 every approval decision in the range, to stdout`;
+const COMMANDS = ['start', 'bot', 'worker', 'run', 'audit'];
+const locale = cliLocale();
+const say = translator(locale);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
-  if (command === 'validate') return validateCommand(args);
-  if (!command || !['start', 'bot', 'worker', 'run', 'audit'].includes(command)) {
-    process.stderr.write(`${USAGE}\n`);
-    return command === 'help' || command === '--help' ? 0 : 2;
+  if (command === 'validate') return validateCommand(args, process.stdout, { locale });
+  if (!command || !COMMANDS.includes(command)) {
+    const help = command === 'help' || command === '--help';
+    if (command && !help) process.stderr.write(`opsgate: ${say('cli:unknownCommand', { command })}\n`);
+    process.stderr.write(`${say('cli:usage')}\n`);
+    return help ? 0 : 2;
   }
   // Checked before anything connects: a wrong option is answered at once.
   const auditQuery = command === 'audit' ? auditArgs(args) : undefined;
+  const toRun = command === 'run' ? runArgs(args) : undefined;
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const redis = await ensureRedis(config.redisUrl, log);
   const rt = createRuntime(config, redis.url, log);
   const closers: (() => Promise<unknown>)[] = [];
-  if (command === 'run' || auditQuery) {
+  if (toRun || auditQuery) {
     try {
       if (auditQuery) {
         const n = await writeAudit(rt.audit, auditQuery, (chunk) => process.stdout.write(chunk));
-        process.stderr.write(`opsgate: ${n} approval decision${n === 1 ? '' : 's'}\n`);
+        process.stderr.write(`opsgate: ${say('cli:auditDecisions', { count: n, n: String(n) })}\n`);
         return 0;
       }
-      return await run(rt, args);
+      return await runCommand(rt, toRun!, locale);
     } finally {
       await rt.close();
       await redis.stop();
@@ -57,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
     const web = await startWeb(rt);
     loaded = true;
     closers.push(() => web.close());
-    process.stderr.write(`opsgate: web console at ${web.url}\n`);
+    process.stderr.write(`opsgate: ${say('cli:webConsoleAt', { url: web.url })}\n`);
   } else {
     // A worker alone serves only /metrics, /healthz and /readyz; `start` has them on the web server.
     const probes = await startProbeServer({
@@ -87,51 +84,10 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Starts an execution as the CLI user and prints a live progress line until it ends. */
-async function run(rt: ReturnType<typeof createRuntime>, [name, ...pairs]: string[]): Promise<number> {
-  if (!name) throw new OpsgateError('InvalidParameter', 'usage: opsgate run TEMPLATE [key=value ...]');
-  const given = keyValues(pairs);
-  if (!given.ok) throw new OpsgateError('InvalidParameter', `${JSON.stringify(given.word)} is not key=value`);
-  const parameters = given.value;
-  if (!(await rt.producer.steps.getWorkers()).length)
-    process.stderr.write('opsgate: no worker is running yet; start one with `opsgate worker` or `npm start`\n');
-  const exec = await rt.executions.start({
-    templateName: name,
-    parameters,
-    owner: rt.config.user,
-    origin: { platform: 'cli' },
-  });
-  let last = '';
-  for (;;) {
-    const e = await rt.executionStore.get(exec.id);
-    const line =
-      `${e.id} ${e.status}${e.current ? ` at ${e.current}` : ''}` +
-      `${e.statusMessage ? `: ${executionMasker(e).text(e.statusMessage)}` : ''}`;
-    if (line !== last) process.stderr.write(process.stderr.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
-    last = line;
-    if (isTerminal(e.status)) {
-      const mask = executionMasker(
-        e,
-        (await rt.templates.get(e.templateName, e.templateVersion).catch(() => undefined))?.template,
-      );
-      process.stdout.write(`${process.stderr.isTTY ? '\n' : ''}${describeExecution(e, mask)}\n`);
-      return e.status === 'Success' ? 0 : 1;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    // A configuration problem is one line; anything else is reported by its code, never a stack.
-    const message =
-      err instanceof ConfigError
-        ? err.message
-        : err instanceof OpsgateError
-          ? `${err.code}: ${err.message}`
-          : String((err as Error)?.stack ?? err);
-    process.stderr.write(`opsgate: ${message}\n`);
+    process.stderr.write(`opsgate: ${errorText(err, locale)}\n`);
     process.exit(1);
   },
 );

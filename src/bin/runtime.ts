@@ -37,6 +37,8 @@ import { Retention, sweepEveryMs } from '../core/retention.js';
 import { votesBetween } from '../store/approval-tickets.js';
 import { retentionStore } from '../store/retention-store.js';
 import { ArchiveLink } from './archive-link.js';
+import { ConfigError } from '../errors.js';
+import { msg } from '../i18n/index.js';
 
 /** The parts both processes are built from; composition only, no decisions. */
 export interface Runtime {
@@ -241,6 +243,7 @@ const RECONCILE_BUDGET_MS = 1000;
 
 /** The BullMQ worker that runs executions. Any number of these may share one Redis. */
 export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> {
+  const { log } = rt;
   const publicUrl = publicUrlOf(rt.config);
   const deliveries = new Deliveries({
     approvals: rt.approvals,
@@ -252,7 +255,7 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
     publicUrl,
     fetch: globalThis.fetch,
     now: Date.now,
-    log: rt.log,
+    log,
     failed: (channel) => rt.metrics.notificationFailed(channel),
   });
   const store = rt.executionStore;
@@ -262,7 +265,7 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
     executions: rt.executionStore,
     templates: rt.templates,
     producer: rt.producer,
-    log: rt.log,
+    log,
     loops: rt.loops,
     fire: (id, jobId) => rt.triggers.fire(id, jobId),
     taskEnded: (task) => rt.metrics.taskEnded(task),
@@ -270,12 +273,14 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
     ticketTimer: (job) => rt.approvals.onTimer(job),
     retention: async () => {
       const r = await retention.sweepAll();
-      if (r.removed) rt.log.info({ removed: r.removed }, 'retention removed finished executions');
+      if (r.removed) log.info({ removed: r.removed }, 'retention removed finished executions');
+      // i18n-exempt: a job's result, read in the queue dashboard by operators as they read log lines
       return r.archiveDown ? `removed ${r.removed}; waiting for the archive` : `removed ${r.removed}`;
     },
     reconcile: async () => {
       const r = await reconciler.run(RECONCILE_BUDGET_MS);
-      if (r.repaired) rt.log.info({ ...r }, 'index reconcile repaired entries');
+      if (r.repaired) log.info({ ...r }, 'index reconcile repaired entries');
+      // i18n-exempt: a job's result, read in the queue dashboard by operators as they read log lines
       return r.busy ? 'another reconcile runs' : `checked ${r.checked}, repaired ${r.repaired}`;
     },
     callback: async (ticketId) => {
@@ -313,9 +318,7 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
         ? createCloudClient({ ...rt.config.cloud, defaultRegion: rt.config.region })
         : {
             call: async () => {
-              throw new Error(
-                'Alibaba Cloud is not configured: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-              );
+              throw new ConfigError(msg('cli:cloudNotConfigured'));
             },
           },
     },
@@ -334,7 +337,8 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
     const retrying = job !== undefined && willRetry(job, err);
     // A stalled-out loop item is queued anew below: worth a warning, not an error.
     const level = retrying ? 'debug' : job?.name === 'item' ? 'warn' : 'error';
-    rt.log[level]({ jobId: job?.id, err: err.message }, retrying ? 'step job will retry' : 'step job failed');
+    // i18n-exempt: a log line (its level chosen above)
+    log[level]({ jobId: job?.id, err: err.message }, retrying ? 'step job will retry' : 'step job failed');
     if (job?.name === 'deliver' && !retrying) {
       const { ticketId } = job.data as StepJobs['deliver'];
       void rt.approvals
@@ -342,7 +346,7 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
         .then((t) => deliveries.recordFailure(t, t.spec.notify?.type ?? 'notification', err.message))
         .catch((e: Error) => {
           rt.metrics.notificationFailed('notification');
-          rt.log.error({ err: e.message, ticketId }, 'could not record a failed notification');
+          log.error({ err: e.message, ticketId }, 'could not record a failed notification');
         });
       return;
     }
@@ -353,7 +357,7 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
       const { executionId, taskExecutionId, index } = job.data as StepJobs['item'];
       void rt.producer
         .item(executionId, taskExecutionId, index, `recover-${Date.now()}`)
-        .catch((e: Error) => rt.log.error({ err: e.message }, 'could not queue a loop item again'));
+        .catch((e: Error) => log.error({ err: e.message }, 'could not queue a loop item again'));
       return;
     }
     // A job that will not run again must not keep its execution: release it and resume it anew.
@@ -364,19 +368,19 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
         .then(async (released) => {
           if (released) await rt.producer.resume(executionId, 'recover', String(Date.now()));
         })
-        .catch((e: Error) => rt.log.error({ err: e.message }, 'could not release an execution'));
+        .catch((e: Error) => log.error({ err: e.message }, 'could not release an execution'));
   });
-  worker.on('error', (err) => rt.log.warn({ err: err.message }, 'step worker error'));
+  worker.on('error', (err) => log.warn({ err: err.message }, 'step worker error'));
   rt.readiness.require('worker', () => worker.isRunning());
   // Every worker asks for the same scheduler: one reconcile per period; its first run indexes an older Redis.
   void rt.producer
     .scheduleReconcile(RECONCILE_EVERY_MS)
-    .catch((err: Error) => rt.log.error({ err: err.message }, 'could not schedule the index reconcile'));
+    .catch((err: Error) => log.error({ err: err.message }, 'could not schedule the index reconcile'));
   void rt.producer
     .scheduleRetention(sweepEveryMs(rt.config.retentionMs))
-    .catch((err: Error) => rt.log.error({ err: err.message }, 'could not schedule retention'));
+    .catch((err: Error) => log.error({ err: err.message }, 'could not schedule retention'));
   if (!rt.archive)
-    rt.log.info(
+    log.info(
       { retention: rt.config.retentionMs },
       'no archive (OPSGATE_ARCHIVE_URL): finished executions older than the retention are deleted for good',
     );
@@ -385,20 +389,21 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
 
 /** The bot side's consumer of notifications: one at a time, so a run's messages keep their order. */
 export function startNotifyWorker(rt: Runtime, dispatch: (job: NotifyJob) => Promise<void>): Worker<NotifyJob> {
+  const { log } = rt;
   const worker = new Worker<NotifyJob>(NOTIFY, (job) => dispatch(job.data), {
     connection: rt.redis,
     prefix: rt.keys.bullPrefix,
     concurrency: 1,
   });
   worker.on('failed', (job, err) => {
-    rt.log.error({ jobId: job?.id, kind: job?.data.kind, err: err.message }, 'notification failed');
+    log.error({ jobId: job?.id, kind: job?.data.kind, err: err.message }, 'notification failed');
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
       void platformOf(rt, job.data).then(
         (p) => rt.metrics.notificationFailed(p),
         () => rt.metrics.notificationFailed('chat'),
       );
   });
-  worker.on('error', (err) => rt.log.warn({ err: err.message }, 'notify worker error'));
+  worker.on('error', (err) => log.warn({ err: err.message }, 'notify worker error'));
   return worker;
 }
 

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { TemplateInvalidError, type TemplateProblem } from '../errors.js';
+import { formatProblem, TemplateInvalidError, type TemplateProblem } from '../errors.js';
+import { type Locale, translator } from '../i18n/index.js';
 import { parseTemplate } from '../engine/parse.js';
 import type { AnyTemplate } from '../template/schema.js';
 
@@ -14,36 +15,56 @@ export interface FileReport {
   problems: TemplateProblem[];
 }
 
-function templateFiles(paths: string[]): string[] {
+/** The template files under the paths, or the paths that cannot be read, each with its system's reason. */
+function templateFiles(paths: string[]): { files: string[]; unreadable: { path: string; code?: string }[] } {
   const files: string[] = [];
+  const unreadable: { path: string; code?: string }[] = [];
   const walk = (p: string) => {
-    if (statSync(p).isDirectory()) for (const f of readdirSync(p).sort()) walk(join(p, f));
-    else if (TEMPLATE_FILE.has(extname(p))) files.push(p);
+    let dir: boolean;
+    try {
+      dir = statSync(p).isDirectory();
+      if (dir) for (const f of readdirSync(p).sort()) walk(join(p, f));
+    } catch (err) {
+      unreadable.push({ path: p, code: (err as NodeJS.ErrnoException).code });
+      return;
+    }
+    if (!dir && TEMPLATE_FILE.has(extname(p))) files.push(p);
   };
   paths.forEach(walk);
-  return files;
+  return { files, unreadable };
 }
+
+/** Problems as --json shows them: the English message, the same whatever the operator's language. */
+const asJson = (problems: TemplateProblem[]) => problems.map(({ text: _text, ...p }) => p);
 
 /**
  * `opsgate validate PATH... [--json] [--twins]`: a line per file with its problems under it, a
  * summary, exit 1 when any is invalid. --twins also requires each YAML and JSON file of the same
  * name (same folder, or sibling YAML/ and JSON/ folders) to hold the same template.
  */
-export function validateCommand(args: string[], out: NodeJS.WritableStream = process.stdout): number {
+export function validateCommand(
+  args: string[],
+  out: NodeJS.WritableStream = process.stdout,
+  { locale = 'en', errors = process.stderr }: { locale?: Locale; errors?: NodeJS.WritableStream } = {},
+): number {
+  const say = translator(locale);
   const json = args.includes('--json');
   const twins = args.includes('--twins');
   const paths = args.filter((a) => !a.startsWith('--'));
   if (!paths.length) {
-    out.write('usage: opsgate validate PATH... [--json] [--twins]\n');
+    out.write(`${say('cli:validateUsage')}\n`);
     return 2;
   }
-  let files: string[];
-  try {
-    files = templateFiles(paths);
-  } catch (err) {
-    out.write(`${(err as Error).message}\n`);
-    return 2;
-  }
+  const { files, unreadable } = templateFiles(paths);
+  for (const u of unreadable)
+    errors.write(
+      `opsgate: ${
+        u.code === 'ENOENT' || u.code === 'ENOTDIR'
+          ? say('cli:pathMissing', { path: u.path })
+          : say('cli:pathUnreadable', { path: u.path, reason: u.code ?? '?' })
+      }\n`,
+    );
+  if (unreadable.length) return 2;
   // Templates validated together may name each other as actions, as they would once loaded.
   const knownTemplates = new Set(files.map((f) => basename(f, extname(f))));
   const parsed = new Map<string, AnyTemplate>();
@@ -62,7 +83,7 @@ export function validateCommand(args: string[], out: NodeJS.WritableStream = pro
   const invalid = reports.filter((r) => !r.valid).length;
   if (json) {
     const summary = {
-      files: reports,
+      files: reports.map((r) => ({ ...r, problems: asJson(r.problems) })),
       valid: reports.length - invalid,
       invalid,
       ...(twins ? { twinsDiffer: mismatched } : {}),
@@ -70,17 +91,20 @@ export function validateCommand(args: string[], out: NodeJS.WritableStream = pro
     out.write(`${JSON.stringify(summary, null, 2)}\n`);
   } else {
     for (const r of reports) {
-      out.write(`${r.valid ? 'ok  ' : 'FAIL'} ${r.file}\n`);
-      for (const p of r.problems)
-        out.write(
-          `       ${p.path || '(root)'}${p.line ? ` (line ${p.line}, column ${p.column})` : ''}: ${p.message}\n`,
-        );
+      out.write(`${say(r.valid ? 'cli:validateOk' : 'cli:validateFail', { file: r.file })}\n`);
+      for (const p of r.problems) out.write(`     ${formatProblem(p, locale)}\n`);
     }
-    for (const m of mismatched) out.write(`DIFF ${m.yaml} and ${m.json} differ at ${m.at}\n`);
+    for (const m of mismatched) out.write(`${say('cli:validateDiffer', m)}\n`);
     out.write(
-      `${reports.length} template${reports.length === 1 ? '' : 's'}: ${reports.length - invalid} valid, ` +
-        `${invalid} invalid` +
-        `${twins ? `; ${mismatched.length} YAML/JSON pair${mismatched.length === 1 ? '' : 's'} differ` : ''}\n`,
+      `${say('cli:validateSummary', {
+        count: reports.length,
+        n: String(reports.length),
+        valid: String(reports.length - invalid),
+        invalid: String(invalid),
+        twins: twins ? 'yes' : 'no',
+        pairs: mismatched.length,
+        differ: String(mismatched.length),
+      })}\n`,
     );
   }
   return invalid || mismatched.length ? 1 : 0;

@@ -24,6 +24,7 @@ import { scriptRoute } from '../http/scripts.js';
 import { notificationDispatcher } from '../chat/dispatcher.js';
 import { ConsoleChannel } from '../store/console.js';
 import { ConfigError } from '../errors.js';
+import { msg } from '../i18n/index.js';
 import { createAccess, publicUrlOf, startNotifyWorker, type Runtime } from './runtime.js';
 
 export { CONSOLE_CHANNEL };
@@ -145,8 +146,12 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     server.once('error', (err: NodeJS.ErrnoException) =>
       fail(
         new ConfigError(
-          `cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}` +
-            `${err.code === 'EADDRINUSE' ? ' (another process has it; set PORT)' : ''}`,
+          msg('cli:cannotListen', {
+            host: config.host,
+            port: String(config.port),
+            reason: err.code ?? err.message,
+            inUse: err.code === 'EADDRINUSE' ? 'yes' : 'no',
+          }),
         ),
       ),
     );

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { LevelRecord, Ticket, TicketDoc, TicketStatus, Vote, VoteDecision } from '../approval/ticket.js';
 import { TicketNotFoundError } from '../errors.js';
+import { t } from '../i18n/index.js';
 import type { CloseCode } from '../engine/actions/types.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
@@ -289,9 +290,13 @@ function withDefaults(d: TicketDoc): TicketDoc {
   return {
     ...d,
     title: d.title || `${d.templateName} / ${d.taskName}`,
+    // In English, as a ticket's own texts are kept: a ticket carries no catalogue text (approval/ticket.ts).
     description:
-      d.description || `Execution ${d.executionId} of ${d.templateName} waits for approval at ${d.taskName}.`,
-    reasons: d.reasons.length ? d.reasons : [`${d.templateName} asks for approval at ${d.taskName}`],
+      d.description ||
+      t('en', 'store:ticketDescription', { id: d.executionId, template: d.templateName, task: d.taskName }),
+    reasons: d.reasons.length
+      ? d.reasons
+      : [t('en', 'store:ticketReason', { template: d.templateName, task: d.taskName })],
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { ExecutionNotFoundError } from '../errors.js';
+import { ExecutionNotFoundError, OpsgateError } from '../errors.js';
+import { msg } from '../i18n/index.js';
 import { sourcesOf } from '../engine/status.js';
 import type { Execution, TaskRecord } from '../engine/types.js';
 import { ExecutionIndex } from './execution-index.js';
@@ -38,7 +39,7 @@ export class ExecutionStore {
       this.keys.executionEvents,
       exec.id,
     ]);
-    if (!ok) throw new Error(`execution ${exec.id} already exists`);
+    if (!ok) throw new OpsgateError('InternalError', msg('store:executionExists', { id: exec.id }), 500);
     await this.index.added(exec);
   }
 

@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { LoopState } from '../engine/loop.js';
 import type { ItemRecord } from '../engine/loop-task.js';
+import { OpsgateError } from '../errors.js';
+import { msg } from '../i18n/index.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
 
@@ -34,11 +36,11 @@ export class LoopStore {
     const key = this.keys.loop(execId, te);
     for (let attempt = 0; attempt < 1000; attempt++) {
       const [v, raw] = await this.redis.hmget(key, 'v', 'value');
-      if (!raw) throw new Error(`loop ${te} of ${execId} does not exist`);
+      if (!raw) throw new OpsgateError('InternalError', msg('store:loopMissing', { task: te, id: execId }), 500);
       const { doc, result } = change(JSON.parse(raw) as LoopDoc);
       if ((await runScript<number>(this.redis, 'cas', [key], [v ?? '0', JSON.stringify(doc)])) === 1) return result;
     }
-    throw new Error(`loop ${te} of ${execId}: too much contention`);
+    throw new OpsgateError('InternalError', msg('store:loopContention', { task: te, id: execId }), 500);
   }
 
   async item(execId: string, te: string, index: number): Promise<ItemRecord | undefined> {

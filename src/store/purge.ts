@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import { isTerminal } from '../engine/status.js';
 import type { Execution } from '../engine/types.js';
+import { OpsgateError } from '../errors.js';
+import { msg } from '../i18n/index.js';
 import type { Keys } from './keys.js';
 
 /** What of an ended execution lives beside its document: its loops' task runs and its tickets. */
@@ -18,7 +20,12 @@ export interface ExecutionParts {
  * table), so checking the document read a moment before is enough.
  */
 export async function purgeExecution(redis: Redis, keys: Keys, exec: Execution, parts: ExecutionParts): Promise<void> {
-  if (!isTerminal(exec.status)) throw new Error(`execution ${exec.id} is ${exec.status}: only ended runs leave Redis`);
+  if (!isTerminal(exec.status))
+    throw new OpsgateError(
+      'InternalError',
+      msg('store:purgeNotEnded', { id: exec.id, status: msg('common:status', { status: exec.status }) }),
+      500,
+    );
   const id = exec.id;
   const own = [
     keys.execution(id),

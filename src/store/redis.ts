@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { ConfigError } from '../errors.js';
+import { msg } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 
 const DEFAULT_URL = 'redis://127.0.0.1:6379';
@@ -56,10 +57,7 @@ export async function ensureRedis(configured: string | undefined, log: Logger): 
   if (configured) return { url: configured, stop: async () => {} };
   if (await answers(DEFAULT_URL)) return { url: DEFAULT_URL, stop: async () => {} };
   if (spawnSync('redis-server', ['--version']).error) {
-    throw new ConfigError(
-      'no Redis answers on 127.0.0.1:6379 and redis-server is not on PATH: install it (apt install redis-server,' +
-        ' brew install redis) or set REDIS_URL',
-    );
+    throw new ConfigError(msg('store:noRedis'));
   }
   const dir = resolve('.opsgate/redis');
   mkdirSync(dir, { recursive: true });
@@ -85,7 +83,7 @@ export async function ensureRedis(configured: string | undefined, log: Logger): 
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100 && !(await answers(url)); i++) await new Promise((r) => setTimeout(r, 50));
   if (child.exitCode !== null || !(await answers(url)))
-    throw new ConfigError(`redis-server did not start on port ${port}`);
+    throw new ConfigError(msg('store:redisDidNotStart', { port: String(port) }));
   log.info({ url, dir }, 'started an embedded redis-server');
   const stopOnExit = () => child.kill('SIGTERM');
   process.once('exit', stopOnExit);

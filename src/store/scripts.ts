@@ -1,6 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ChainableCommander, Redis } from 'ioredis';
+import { OpsgateError } from '../errors.js';
+import { msg } from '../i18n/index.js';
 
 /**
  * Every `lua/NAME-NKEYS.lua` becomes a command on the connection (EVALSHA with an EVAL fallback,
@@ -28,7 +30,7 @@ export type ScriptName =
 /** The script's command on this connection (and its pipelines), defined the first time. */
 function commandOf(redis: Redis, name: ScriptName, keys: string[]): string {
   const source = sources.get(name);
-  if (!source) throw new Error(`no Lua script ${name}`);
+  if (!source) throw new OpsgateError('InternalError', msg('store:noScript', { name }), 500);
   if (keys.length !== source.keys) throw new Error(`script ${name} takes ${source.keys} keys, got ${keys.length}`);
   const command = `opsgate:${name}`;
   if (!Reflect.get(redis, command)) redis.defineCommand(command, { numberOfKeys: source.keys, lua: source.lua });

@@ -5,14 +5,16 @@ import type { ApprovalService } from '../../core/approval-service.js';
 import { approvalDetail } from '../../approval/dms-detail.js';
 import type { Ticket } from '../../approval/ticket.js';
 import { ForbiddenError, OpsgateError } from '../../errors.js';
+import { msg, t } from '../../i18n/index.js';
 import { readApproval } from '../../template/approve.js';
 import { jsonList, jsonMap, text } from './input.js';
+import { says } from './message.js';
 import { defineAction, type ApiAction } from './router.js';
 
 const ticketId = z
-  .union([z.string(), z.number()], { error: 'must be a ticket number' })
+  .union([z.string(), z.number()], { error: says('api:mustBeTicketNumber') })
   .transform((v) => String(v))
-  .refine((v) => /^\d{1,15}$/.test(v), 'must be a ticket number');
+  .refine((v) => /^\d{1,15}$/.test(v), says('api:mustBeTicketNumber'));
 
 /** Approval tickets in the shape of Alibaba DMS: GetApprovalDetail, ApproveOrder, CreateApproval. */
 export function approvalActions(d: {
@@ -49,7 +51,7 @@ export function approvalActions(d: {
         let refusal = '';
         if (i.ApprovalType === 'CANCEL') refusal = await d.approvals.withdraw(i.WorkflowInstanceId, me);
         else if (i.ApprovalType === 'TRANSFER') {
-          if (!i.NewApprover) throw new OpsgateError('MissingNewApprover', 'NewApprover is mandatory for TRANSFER');
+          if (!i.NewApprover) throw new OpsgateError('MissingNewApprover', msg('api:newApproverMandatory'));
           refusal = await d.approvals.transfer(i.WorkflowInstanceId, me, i.NewApprover);
         } else {
           const r = await d.approvals.vote(i.WorkflowInstanceId, me, i.ApprovalType, i.Comment, 'api');
@@ -76,8 +78,8 @@ export function approvalActions(d: {
         Context: jsonMap(z.unknown()).default({}),
         CallbackUrl: z
           .string()
-          .url('must be an http(s) URL')
-          .refine((u) => /^https?:/.test(u), 'must be an http(s) URL')
+          .url(says('api:mustBeHttpUrl'))
+          .refine((u) => /^https?:/.test(u), says('api:mustBeHttpUrl'))
           .optional(),
       }),
       async run(i, ctx) {
@@ -85,7 +87,7 @@ export function approvalActions(d: {
         const reasons: string[] = [];
         if (i.PolicyName) {
           const policy = d.policies.find((p) => p.name === i.PolicyName);
-          if (!policy) throw new OpsgateError('InvalidPolicyName', `no approval policy named ${i.PolicyName}`, 404);
+          if (!policy) throw new OpsgateError('InvalidPolicyName', msg('api:noPolicy', { name: i.PolicyName }), 404);
           properties = policy.properties;
           reasons.push(`policy ${policy.name}`);
         } else if (i.Levels || i.Approvers) {
@@ -97,7 +99,7 @@ export function approvalActions(d: {
             RemindAfter: i.RemindAfter,
           };
         } else {
-          throw new OpsgateError('MissingApprovers', 'give Levels, Approvers or PolicyName');
+          throw new OpsgateError('MissingApprovers', msg('api:giveApprovers'));
         }
         let spec: ReturnType<typeof readApproval>;
         try {
@@ -115,7 +117,8 @@ export function approvalActions(d: {
           requester: ctx.user,
           spec,
           subject: { parameters: {}, outputs: {}, context: i.Context, request: { owner: ctx.user, ...i.Context } },
-          reasons: reasons.length ? reasons : [`${ctx.user} asked for approval`],
+          // A ticket's reasons are kept as written, in English, as its title and description.
+          reasons: reasons.length ? reasons : [t('en', 'api:askedForApproval', { user: ctx.user })],
           callbackUrl: i.CallbackUrl,
         });
         return { WorkflowInstanceId: id };

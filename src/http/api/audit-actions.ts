@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AuditRecord } from '../../core/audit.js';
 import { count, date, text } from './input.js';
+import { says } from './message.js';
 import { defineAction, type ApiAction } from './router.js';
 
 type AuditQuery = { since: number; until?: number; limit: number; cursor?: string };
@@ -20,7 +21,7 @@ export function auditActions(d: {
         })
         .refine((i) => !i.EndDate || Date.parse(i.EndDate) > Date.parse(i.StartDate), {
           path: ['EndDate'],
-          message: 'must be after StartDate',
+          message: says('api:mustBeAfterStartDate'),
         }),
       async run(i) {
         const page = await d.audit({

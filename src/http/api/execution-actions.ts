@@ -8,12 +8,14 @@ import { executionMasker, type Masker } from '../../engine/mask.js';
 import { isTerminal } from '../../engine/status.js';
 import type { Execution } from '../../engine/types.js';
 import { ForbiddenError, InvalidStatusError } from '../../errors.js';
+import { msg, t } from '../../i18n/index.js';
 import type { ExecutionStore } from '../../store/executions.js';
 import type { History } from '../../core/history.js';
 import type { TemplateStore } from '../../store/templates.js';
 import { executionId, listExecutionsInput, listExecutionsPage, type ListArchive } from './execution-list.js';
 import { executionView, taskExecutionView } from './execution-view.js';
 import { count, flag, jsonMap, text } from './input.js';
+import { says } from './message.js';
 import { page, sortBy } from './paging.js';
 import { defineAction, type ApiAction } from './router.js';
 
@@ -51,7 +53,7 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
         TemplateName: text(200),
         TemplateVersion: z
           .string()
-          .regex(/^v\d{1,3}$/, 'must be v1 to v200')
+          .regex(/^v\d{1,3}$/, says('api:mustBeVersion'))
           .optional(),
         Parameters: params.default({}),
         Mode: z.enum(['Automatic', 'Debug', 'FailurePause']).default('Automatic'),
@@ -173,7 +175,10 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
       }),
       async run(i, ctx) {
         const exec = await d.store.get(i.ExecutionId);
-        if (isTerminal(exec.status)) throw new InvalidStatusError(`execution ${exec.id} is ${exec.status}`);
+        if (isTerminal(exec.status))
+          throw new InvalidStatusError(
+            msg('api:executionEnded', { id: exec.id, status: msg('common:status', { status: exec.status }) }),
+          );
         const waiting = exec.current ? exec.tasks[exec.current] : undefined;
         const ticketId = waiting?.status === 'Waiting' ? (waiting.data?.ticketId as string | undefined) : undefined;
         switch (i.NotifyType) {
@@ -193,12 +198,16 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
               return {};
             }
             if (exec.status !== 'Waiting')
-              throw new InvalidStatusError(`execution ${exec.id} is not waiting for an approval`);
+              throw new InvalidStatusError(msg('api:notWaitingForApproval', { id: exec.id }));
             // A Pause: its starter, an admin, or whoever may vote on a ticket it has open.
             const approvers = (await d.approvals.openOf(exec.id)).flatMap((t) => t.approvers);
             if (i.NotifyType === 'Reject') {
               d.permissions.checkExecution(ctx.user, 'execution.resume', exec, approvers);
-              await d.executions.cancel(exec.id, `rejected by ${ctx.user}${i.NotifyNote ? `: ${i.NotifyNote}` : ''}`);
+              // The reason is kept with the run as written: in English, as the OOS API answers it.
+              await d.executions.cancel(
+                exec.id,
+                t('en', 'api:rejectedBy', { user: ctx.user, hasNote: i.NotifyNote ? 'yes' : 'no', note: i.NotifyNote }),
+              );
             } else await d.executions.resumeBy(exec.id, ctx.user, approvers);
             return {};
           }

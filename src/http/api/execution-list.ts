@@ -4,11 +4,12 @@ import type { ArchiveQuery } from '../../archive/types.js';
 import type { ExecutionFilter, ListCursor, ListSort } from '../../store/execution-query.js';
 import type { ExecutionStore } from '../../store/executions.js';
 import { count, date, flag, jsonMap, text } from './input.js';
+import { says } from './message.js';
 import { cursorToken, readCursorToken } from './paging.js';
 
 export const executionId = z
-  .string({ error: 'must be text' })
-  .regex(/^exec-[0-9a-f]{1,64}$/, 'must be an execution id (exec-...)');
+  .string({ error: says('api:mustBeText') })
+  .regex(/^exec-[0-9a-f]{1,64}$/, says('api:mustBeExecutionId'));
 
 export const listExecutionsInput = z.object({
   ExecutionId: executionId.optional(),

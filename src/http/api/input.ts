@@ -1,15 +1,16 @@
 import { z } from 'zod';
+import { says } from './message.js';
 
 /** Alibaba-style inputs: numbers, booleans and maps may arrive as strings (RPC form values). */
-export const text = (max = 4000) => z.string({ error: 'must be text' }).max(max, `must be at most ${max} characters`);
+export const text = (max = 4000) => z.string({ error: says('api:mustBeText') }).max(max, says('api:mustBeAtMostChars'));
 export const count = (min: number, max: number) =>
   z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
+    .number({ error: says('api:mustBeNumber') })
+    .int(says('api:mustBeWholeNumber'))
+    .min(min, says('api:mustBeAtLeast'))
+    .max(max, says('api:mustBeAtMost'));
 export const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
-  error: 'must be true or false',
+  error: says('api:mustBeTrueOrFalse'),
 });
 
 /** Alibaba's APIs take structured values as JSON text too: text is read as JSON when it is JSON. */
@@ -24,13 +25,11 @@ const fromJsonText = (v: unknown): unknown => {
 
 /** A map given as JSON text or as an object. */
 export const jsonMap = <T extends z.ZodType>(values: T) =>
-  z.preprocess(fromJsonText, z.record(z.string(), values, { error: 'must be a JSON map' }));
+  z.preprocess(fromJsonText, z.record(z.string(), values, { error: says('api:mustBeJsonMap') }));
 
 /** A list given as JSON text or as a list. */
 export const jsonList = <T extends z.ZodType>(item: T) =>
-  z.preprocess(fromJsonText, z.array(item, { error: 'must be a list (or its JSON text)' }));
+  z.preprocess(fromJsonText, z.array(item, { error: says('api:mustBeList') }));
 
 /** OOS dates (2019-05-16T10:26:14Z) or anything Date.parse reads. */
-export const date = z
-  .string()
-  .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a date such as 2019-05-16T10:26:14Z');
+export const date = z.string().refine((v) => !Number.isNaN(Date.parse(v)), says('api:mustBeDate'));

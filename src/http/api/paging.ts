@@ -1,11 +1,12 @@
 import { OpsgateError } from '../../errors.js';
+import { msg } from '../../i18n/index.js';
 
 /** NextToken paging over a sorted list held whole: the token is an opaque offset this API gave. */
 export function page<T>(all: T[], max: number, token?: string): { items: T[]; next?: string } {
   let start = 0;
   if (token) {
     const m = /^o:(\d{1,9})$/.exec(Buffer.from(token, 'base64url').toString());
-    if (!m) throw new OpsgateError('InvalidParameter', 'NextToken: is not a token this API gave');
+    if (!m) throw new OpsgateError('InvalidParameter', msg('api:nextTokenNotOurs'));
     start = Number(m[1]);
   }
   const items = all.slice(start, start + max);
@@ -35,7 +36,7 @@ export interface Cursor {
 }
 
 const CURSOR_FORMAT = 1;
-const NOT_OURS = () => new OpsgateError('InvalidParameter', 'NextToken: is not a token this API gave');
+const NOT_OURS = () => new OpsgateError('InvalidParameter', msg('api:nextTokenNotOurs'));
 
 /**
  * NextToken paging by cursor: opaque bytes (format, the sort it is for, phase, score, the id's hex

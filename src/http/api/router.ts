@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { asOpsgateError, OpsgateError } from '../../errors.js';
+import { fromAcceptLanguage, msg } from '../../i18n/index.js';
 import { addLogContext, type Logger } from '../../log.js';
 import { readJson, sendJson } from '../respond.js';
 import { toXml } from './xml.js';
 import type { BearerAuth } from '../auth/bearer.js';
 import type { RateLimiter } from '../auth/rate-limit.js';
 import type { Route } from '../server.js';
+import { apiMessage, issueText, zodErrorsIn } from './message.js';
 
 export interface ApiContext {
   user: string;
@@ -39,6 +41,8 @@ export function apiRoute(
       const requestId = String(res.getHeader('x-request-id') ?? randomUUID());
       addLogContext({ action: name! });
       const action = Object.hasOwn(actions, name!) ? actions[name!] : undefined;
+      // Messages in English, as OOS answers, unless the caller asks for a language opsgate speaks.
+      const locale = fromAcceptLanguage(req.headers['accept-language']) ?? 'en';
       let xml = false;
       const answer = (status: number, body: Record<string, unknown>) => {
         if (!xml) return sendJson(res, status, body);
@@ -49,20 +53,22 @@ export function apiRoute(
         });
         res.end(text);
       };
-      const fail = (e: OpsgateError) =>
+      const fail = (e: OpsgateError) => {
+        const message = apiMessage(e, locale);
         answer(
           e.status,
           action?.style === 'dms'
-            ? { RequestId: requestId, Success: false, ErrorCode: e.code, ErrorMessage: e.message }
-            : { RequestId: requestId, Code: e.code, Message: e.message },
+            ? { RequestId: requestId, Success: false, ErrorCode: e.code, ErrorMessage: message }
+            : { RequestId: requestId, Code: e.code, Message: message },
         );
+      };
       const bearer = await auth.check(req);
       if (!bearer.ok && bearer.status === 429) {
         res.setHeader('retry-after', String(bearer.retryAfter));
         return fail(
           new OpsgateError(
             'Throttling.User',
-            `Too many wrong bearer tokens from your address: try again in ${bearer.retryAfter} s.`,
+            msg('api:tooManyWrongTokens', { seconds: String(bearer.retryAfter) }),
             429,
           ),
         );
@@ -70,32 +76,22 @@ export function apiRoute(
       if (!bearer.ok) {
         res.setHeader('www-authenticate', 'Bearer');
         return fail(
-          new OpsgateError(
-            'InvalidAuthorization',
-            auth.enabled ? 'a valid bearer token is required' : 'the API is off: set OPSGATE_API_TOKENS',
-            401,
-          ),
+          new OpsgateError('InvalidAuthorization', msg(auth.enabled ? 'api:tokenRequired' : 'api:apiOff'), 401),
         );
       }
       const { user, token } = bearer;
       const limited = await limiter?.take(token);
       if (limited && !limited.ok) {
         res.setHeader('retry-after', String(limited.retryAfter));
-        return fail(
-          new OpsgateError(
-            'Throttling.User',
-            `Request was denied due to user flow control: at most ${limiter!.limit} requests a minute per token.`,
-            429,
-          ),
-        );
+        return fail(new OpsgateError('Throttling.User', msg('api:throttled', { limit: String(limiter!.limit) }), 429));
       }
-      if (!action) return fail(new OpsgateError('InvalidAction.NotFound', `there is no action ${name}`, 404));
+      if (!action) return fail(new OpsgateError('InvalidAction.NotFound', msg('api:noAction', { name }), 404));
       try {
         // Room for a 64 KB template escaped inside JSON; the actions check their own limits.
         const input = await readJson(req, 512 * 1024);
         // Alibaba Cloud answers XML when asked: Format=XML.
         xml = typeof input.Format === 'string' && input.Format.toUpperCase() === 'XML';
-        const parsed = action.input.safeParse(input, { reportInput: true });
+        const parsed = action.input.safeParse(input, { reportInput: true, ...zodErrorsIn(locale) });
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
           const field = issue.path.join('.');
@@ -103,7 +99,9 @@ export function apiRoute(
           // DMS names the missing field in its code (MissingWorkflowInstanceId); OOS says MissingParameter.
           throw new OpsgateError(
             missing ? (action.style === 'dms' ? `Missing${field}` : 'MissingParameter') : 'InvalidParameter',
-            missing ? `${field} is mandatory for this action.` : `${field}: ${issue.message}`,
+            missing
+              ? msg('api:fieldMandatory', { field })
+              : msg('api:fieldProblem', { field, problem: issueText(issue) }),
           );
         }
         const body = await action.run(parsed.data, { user, requestId });
@@ -114,7 +112,7 @@ export function apiRoute(
       } catch (err) {
         const e = asOpsgateError(err);
         if (e.status >= 500) log.error({ err: e.message, action: name, requestId }, 'api action failed');
-        fail(e.status >= 500 ? new OpsgateError(e.code, 'internal error', e.status) : e);
+        fail(e.status >= 500 ? new OpsgateError(e.code, msg('api:internalError'), e.status) : e);
       }
     },
   };

@@ -2,17 +2,22 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { maskTemplateContent } from '../../engine/mask-template.js';
 import { OpsgateError, TemplateInvalidError } from '../../errors.js';
+import { msg } from '../../i18n/index.js';
 import type { Permissions } from '../../core/permissions.js';
 import type { StoredTemplate, TemplateStore } from '../../store/templates.js';
 import { parseTemplate } from '../../engine/parse.js';
 import { isStateTemplate } from '../../template/schema.js';
 import { count, date, flag, jsonMap, text } from './input.js';
+import { says, TemplateContentError } from './message.js';
 import { page, sortBy } from './paging.js';
 import { defineAction, type ApiAction } from './router.js';
 import { category, listedView, templateView } from './template-view.js';
 
-const name = z.string({ error: 'must be text' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters');
-const tags = jsonMap(z.string()).refine((t) => Object.keys(t).length <= 20, 'may have at most 20 tags');
+const name = z
+  .string({ error: says('api:mustBeText') })
+  .min(1, says('api:mustNotBeEmpty'))
+  .max(200, says('api:mustBeAtMostChars'));
+const tags = jsonMap(z.string()).refine((t) => Object.keys(t).length <= 20, says('api:atMostTags'));
 const sortFields = ['TotalExecutionCount', 'Popularity', 'TemplateName', 'CreatedDate', 'UpdatedDate'] as const;
 
 /** The template store as OOS's template API. */
@@ -49,7 +54,7 @@ export function templateActions(store: TemplateStore, permissions: Permissions):
         TemplateName: name,
         TemplateVersion: z
           .string()
-          .regex(/^v\d{1,3}$/, 'must be v1 to v200')
+          .regex(/^v\d{1,3}$/, says('api:mustBeVersion'))
           .optional(),
       }),
       async run(i, ctx) {
@@ -123,16 +128,12 @@ export function templateActions(store: TemplateStore, permissions: Permissions):
       input: z.object({ Content: text(1024 * 1024) }),
       async run(i) {
         if (Buffer.byteLength(i.Content) > 64 * 1024)
-          throw new OpsgateError('InvalidParameter', 'Content is larger than 64 KB');
+          throw new OpsgateError('InvalidParameter', msg('api:contentTooLarge'));
         let parsed: ReturnType<typeof parseTemplate>;
         try {
           parsed = parseTemplate(i.Content, 'template', { knownTemplates: new Set(await store.names()) });
         } catch (err) {
-          if (err instanceof TemplateInvalidError)
-            throw new OpsgateError(
-              'InvalidTemplate',
-              err.message.replace(/^template is invalid:\n/, '').replace(/^ {2}/gm, ''),
-            );
+          if (err instanceof TemplateInvalidError) throw new TemplateContentError(err.problems);
           throw err;
         }
         const t = parsed.template;

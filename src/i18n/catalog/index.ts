@@ -35,6 +35,8 @@ import notifyEn from './en/notify.js';
 import notifyZh from './zh-CN/notify.js';
 import coreEn from './en/core.js';
 import coreZh from './zh-CN/core.js';
+import storeEn from './en/store.js';
+import storeZh from './zh-CN/store.js';
 
 export const en = {
   common: commonEn,
@@ -55,6 +57,7 @@ export const en = {
   config: configEn,
   notify: notifyEn,
   core: coreEn,
+  store: storeEn,
 };
 
 /** Every namespace and key of en, in zh-CN: a missing or extra key is a type error. */
@@ -77,4 +80,5 @@ export const zhCN: { [N in keyof typeof en]: Record<keyof (typeof en)[N], string
   config: configZh,
   notify: notifyZh,
   core: coreZh,
+  store: storeZh,
 };
