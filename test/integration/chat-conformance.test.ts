@@ -130,8 +130,8 @@ for (const adapter of adapters) {
       assert.match((await chat.press('dave', 'approve', ticket))!, /not an approver/);
       // The requester is told why they cannot approve: they started the run, they are no mere outsider.
       const own = (await chat.press('alice', 'approve', ticket))!;
-      assert.match(own, /^You started this run, so you cannot approve it\.$/);
-      assert.equal(await chat.command('alice', `approve ${ticket}`), own);
+      assert.match(own, /(^|\n)You started this run, so you cannot approve it\.$/);
+      assert.match(await chat.command('alice', `approve ${ticket}`), /(^|\n)You started this run, so you cannot/);
       await chat.press('carol', 'approve', ticket);
       await until(async () => {
         const c = await chat.card(ticket);
@@ -212,7 +212,10 @@ for (const adapter of adapters) {
       assert.match(await chat.command('alice', `cancel ${b}`), new RegExp(`Cancelled ${b}`));
       assert.equal((await og.rt.executionStore.get(b)).status, 'Cancelled');
       assert.match(await chat.command('alice', 'list'), /two-approvals v1/);
-      assert.match(await chat.command('alice', 'frobnicate'), /^Unknown command "frobnicate"\.\nopsgate commands:/);
+      assert.match(
+        await chat.command('alice', 'frobnicate'),
+        /(^|\n)Unknown command "frobnicate"\.\nopsgate commands:/,
+      );
       // help comes from the command table: the alias of run, and login only where it means something.
       const help = await chat.command('alice', 'help');
       assert.match(help, /^ {2}run TEMPLATE \[key=value \.\.\.\] \(or: start \.\.\.\) {2}start a runbook$/m);
