@@ -34,7 +34,7 @@ export function resolveApprovers(
   }
   if (unknown.length)
     // The level's note and the ticket's reason (core/approval-service.ts), kept in English as the API answers.
-    throw new Error(t('en', 'core:approversNotInDirectory', { count: unknown.length, names: unknown.join(', ') }));
+    throw new Error(t('en', 'core:approversNotInDirectory', { unknown: unknown.length, names: unknown.join(', ') }));
   // The one who started an execution does not approve it, unless the template allows it.
   if (owner && !ctx.allowSelfApproval) names.delete(owner);
   return [...names];

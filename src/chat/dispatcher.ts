@@ -30,7 +30,7 @@ export function progressLine(exec: Execution, mask: Masker, total?: number, loca
   const done = Object.values(exec.tasks).filter((t) => t.status === 'Success' || t.status === 'Skipped').length;
   const now =
     exec.current && ['Running', 'Waiting'].includes(exec.tasks[exec.current]?.status ?? '') ? exec.current : undefined;
-  const tasks = t('chat:progressTasks', { count: `${done}${total ? `/${total}` : ''}` });
+  const tasks = t('chat:progressTasks', { progress: `${done}${total ? `/${total}` : ''}` });
   const task = now ? exec.tasks[now] : undefined;
   const line = !now
     ? tasks

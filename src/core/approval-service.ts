@@ -190,7 +190,7 @@ export class ApprovalService {
             msg('core:levelTooFew', {
               level: level.name,
               need,
-              count: approvers.length,
+              available: approvers.length,
               names: approvers.join(', '),
             }),
           ),

@@ -61,7 +61,7 @@ export default {
   // What the run's channel is told (dispatcher.ts).
   firstMessage: '{owner} started {template} {version}: {id}',
   firstMessageNoOwner: 'Started {template} {version}: {id}',
-  progressTasks: '{count} tasks',
+  progressTasks: '{progress} tasks',
   progressNow: '{tasks}, now {task}',
   progressWaiting: '{tasks}, now {task} ({message})',
   waiting: 'waiting',

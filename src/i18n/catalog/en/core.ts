@@ -21,8 +21,8 @@ export default {
   // Kept on the ticket (its reason, a level's note) and answered by the API, in English.
   criteriaDoNotHold: 'its criteria do not hold',
   levelNobody: 'level {level} has nobody who can approve',
-  levelTooFew: 'level {level} needs {need} approvals but only {count} can vote ({names})',
-  approversNotInDirectory: '{count, plural, one {approver} other {approvers}} {names} not in the directory',
+  levelTooFew: 'level {level} needs {need} approvals but only {available} can vote ({names})',
+  approversNotInDirectory: '{unknown, plural, one {approver} other {approvers}} {names} not in the directory',
   executionEnded:
     'execution {id} {status, select, Success {ended} Failed {failed} Cancelled {cancelled} Running {running} ' +
     'Waiting {waiting} Queued {queued} other {{status}}}',

@@ -57,7 +57,7 @@ export default {
   nobody: '无',
   firstMessage: '{owner} 启动了 {template} {version}：{id}',
   firstMessageNoOwner: '已启动 {template} {version}：{id}',
-  progressTasks: '任务 {count}',
+  progressTasks: '任务 {progress}',
   progressNow: '{tasks}，当前 {task}',
   progressWaiting: '{tasks}，当前 {task}（{message}）',
   waiting: '等待中',

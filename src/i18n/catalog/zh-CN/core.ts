@@ -21,8 +21,8 @@ export default {
   levelApprovedNext: '审批单 {id} 的审批级别 {n} 已同意；现在进入下一审批级别。',
   criteriaDoNotHold: '不满足其条件',
   levelNobody: '审批级别 {level} 没有可以审批的人',
-  levelTooFew: '审批级别 {level} 需要 {need} 人同意，但只有 {count} 人可以投票（{names}）',
-  approversNotInDirectory: '审批人 {names} 不在通讯录中{count, plural, other {}}',
+  levelTooFew: '审批级别 {level} 需要 {need} 人同意，但只有 {available} 人可以投票（{names}）',
+  approversNotInDirectory: '审批人 {names} 不在通讯录中{unknown, plural, other {}}',
   executionEnded:
     '执行 {id} {status, select, Success {已结束} Failed {已失败} Cancelled {已取消} Running {运行中} ' +
     'Waiting {等待中} Queued {排队中} other {{status}}}',
