@@ -41,18 +41,39 @@ export interface TemplateProblem {
   column?: number;
 }
 
+/** Every problem of a template, one a line under `source is invalid:`; `messageIn` shows them in any language. */
 export class TemplateInvalidError extends OpsgateError {
   constructor(
     readonly problems: TemplateProblem[],
     source = 'template',
   ) {
-    super('InvalidTemplate', `${source} is invalid:\n${problems.map((p) => formatProblem(p)).join('\n')}`);
+    super('InvalidTemplate', msg('template:templateInvalid', { source, problems: lines(problems.map(problemLine)) }));
   }
 }
 
+/** One problem as a line: `  path (line L, column C): message`. */
+export function problemLine(p: TemplateProblem): Msg {
+  const at = !p.line
+    ? ''
+    : p.column
+      ? msg('template:atLineColumn', { line: String(p.line), column: String(p.column) })
+      : msg('template:atLine', { line: String(p.line) });
+  return msg('template:problemLine', {
+    path: p.path || msg('template:rootPath'),
+    at,
+    problem: p.text ?? msg('template:verbatim', { text: p.message }),
+  });
+}
+
 export function formatProblem(p: TemplateProblem, locale: Locale = 'en'): string {
-  const at = p.line ? ` (line ${p.line}${p.column ? `, column ${p.column}` : ''})` : '';
-  return `  ${p.path || '(root)'}${at}: ${p.text ? render(p.text, locale) : p.message}`;
+  return render(problemLine(p), locale);
+}
+
+/** Messages one a line, nested in halves so that rendering many stays shallow. */
+function lines(items: Msg[]): Msg {
+  if (items.length <= 1) return items[0] ?? msg('template:verbatim', { text: '' });
+  const half = Math.ceil(items.length / 2);
+  return msg('template:twoLines', { first: lines(items.slice(0, half)), rest: lines(items.slice(half)) });
 }
 
 export class TemplateNotFoundError extends OpsgateError {
@@ -76,7 +97,9 @@ export class TicketNotFoundError extends OpsgateError {
 /** One template parameter's problem, for forms that show it beside its field. */
 export interface ParameterProblem {
   name: string;
+  /** In English; `text` is the same from the catalogue. */
   problem: string;
+  text?: Msg;
 }
 
 export class ParameterError extends OpsgateError {
@@ -90,7 +113,7 @@ export class ParameterError extends OpsgateError {
 }
 
 export class ExpressionError extends OpsgateError {
-  constructor(message: string) {
+  constructor(message: string | Msg) {
     super('InvalidExpression', message, 400);
   }
 }

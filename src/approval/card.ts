@@ -6,8 +6,8 @@ import type { LevelRecord, Ticket } from './ticket.js';
  * has no buttons, only its outcome.
  */
 export interface ApprovalCard {
-  /** The language of its texts; renderers write their own words around them in it (`card:` messages). */
-  locale: Locale;
+  /** The language of its texts (approvalCard always sets it; absent: en); renderers write their words in it. */
+  locale?: Locale;
   ticketId: string;
   title: string;
   executionId?: string;

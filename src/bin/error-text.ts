@@ -17,8 +17,9 @@ export function errorText(err: unknown, locale: Locale): string {
   const problems = problemsOf(err);
   if (!problems) return `${err.code}: ${messageIn(err, locale)}`;
   // An error without its own catalogue text keeps its English head for English readers.
+  // A TemplateInvalidError's text holds its problems too: its first line is the head.
   const head = err.text
-    ? render(err.text, locale)
+    ? render(err.text, locale).split('\n')[0]
     : locale === 'en'
       ? err.message.split('\n')[0]
       : t(locale, 'cli:templateInvalid');

@@ -3,6 +3,7 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/env.js';
 import { createCloudClient } from '../cloud/client.js';
+import { configureBuiltins } from '../engine/builtins.js';
 import { deliverCallback } from '../notify/callback.js';
 import { Deliveries, LaterError } from '../notify/deliveries.js';
 import { renderWebhookBody, sendWebhook } from '../notify/webhook.js';
@@ -89,6 +90,8 @@ export function loadDirectory(config: Config): Directory {
 export function createRuntime(config: Config, redisUrl: string, log: Logger): Runtime {
   // jq programs run in this process's pool of jq threads, within these limits.
   configureJq(config.jq);
+  // {{ ACS::OpsgateUrl }}: the web process and the worker read the same PUBLIC_URL, HOST and PORT.
+  configureBuiltins(config);
   const redis = connect(redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const keys = buildKeys(config.keyPrefix);
@@ -200,6 +203,7 @@ export function createAccess(rt: Runtime): Access {
     revocations: new SessionRevocations(rt.redis, rt.keys),
     devMode: isDevMode(rt.config),
     permissions: rt.permissions,
+    defaults: { locale: rt.config.locale, timezone: rt.config.timezone },
   });
 }
 
@@ -257,6 +261,7 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
     now: Date.now,
     log,
     failed: (channel) => rt.metrics.notificationFailed(channel),
+    defaults: { locale: rt.config.locale, timezone: rt.config.timezone },
   });
   const store = rt.executionStore;
   const retention = retentionOf(rt);

@@ -69,6 +69,17 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
       const token = createLink(await secretOf(rt), { ticketId, approver, expiresAt });
       return `${publicUrlOf(config)}/approve/${token}`;
     },
+    memory: (platform) => ({
+      get: async (key) => (await rt.redis.get(rt.keys.chatMemory(platform, key))) ?? undefined,
+      set: async (key, value, ttlMs) => {
+        await rt.redis.set(rt.keys.chatMemory(platform, key), value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+      },
+    }),
+    deliveryFailed: async ({ executionId, ticketId, channel, message, text }) => {
+      log.warn({ ticketId, channel, err: message }, 'approval notification failed');
+      const time = new Date().toISOString();
+      await rt.executionStore.logDelivery(executionId, { time, channel, ticketId, message, text });
+    },
   });
   const secure = publicUrlOf(config).startsWith('https:');
   // Pages, console and dashboard need a session; /metrics also takes an API token (Prometheus's
@@ -80,6 +91,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     tickets: rt.tickets,
     redis: rt.redis,
     channel: rt.keys.executionEvents,
+    reader: (req) => access.reader(req),
   });
   const routes: Route[] = [
     healthRoute(rt.redis),
@@ -96,6 +108,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
       keys: rt.keys,
       secret,
       publicUrl: publicUrlOf(config),
+      defaults: { locale: config.locale, timezone: config.timezone },
     }),
     apiRoute(
       {

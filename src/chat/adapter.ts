@@ -5,6 +5,7 @@ import type { EnvSection } from '../config/env-section.js';
 import type { PlatformSpec } from '../config/platforms.js';
 import type { Access } from '../http/auth/access.js';
 import type { Route } from '../http/server.js';
+import type { Msg } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { ConsoleChannel } from '../store/console.js';
 import type { Bot } from './bot.js';
@@ -24,6 +25,22 @@ export interface ChatAdapter extends ChatSender {
   start(): Promise<void>;
   /** Disconnects and ends its open streams. */
   stop(): Promise<void>;
+}
+
+/** A platform's short-lived memory (DingTalk's session webhooks), each value kept for its time to live. */
+export interface ChatMemory {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+}
+
+/** A message about an approval that did not reach someone, recorded on its execution (`status` shows it). */
+export interface DeliveryFailure {
+  executionId: string;
+  ticketId: string;
+  channel: string;
+  /** In English; `text` is the same from the catalogue, for readers of other languages. */
+  message: string;
+  text?: Msg;
 }
 
 /** What the composition root hands every adapter factory; each takes the parts its platform needs. */
@@ -46,6 +63,10 @@ export interface ChatPorts {
   firstDelivery(id: string, ttlS: number): Promise<boolean>;
   /** A pending approver's own signed approval link (the mail links' page). */
   approvalLink(ticketId: string, approver: string): Promise<string>;
+  /** Memory kept in Redis per platform (`memory(platform)`); absent, a platform keeps it in the process. */
+  memory?(platform: string): ChatMemory;
+  /** Records a delivery that failed for good on its execution, as notify/ records a WebHook's or a mail's. */
+  deliveryFailed?(failure: DeliveryFailure): Promise<void>;
 }
 
 /**

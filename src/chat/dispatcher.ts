@@ -69,6 +69,8 @@ export function notificationDispatcher(deps: DispatcherDeps) {
       timeZone: exec.origin.timeZone ?? defaults.timezone,
     };
     const t = translator(reader.locale);
+    // Every message names its language, so a platform's own words around it (DingTalk's) follow it.
+    const { locale } = reader;
 
     switch (job.kind) {
       case 'started': {
@@ -77,7 +79,7 @@ export function notificationDispatcher(deps: DispatcherDeps) {
         const who = exec.owner
           ? t('chat:firstMessage', { ...run, owner: exec.owner })
           : t('chat:firstMessageNoOwner', run);
-        const ref = await sender.post(channel, { text: `▶ ${who}\n${link}` });
+        const ref = await sender.post(channel, { text: `▶ ${who}\n${link}`, locale });
         await executions.setThread(exec.id, ref);
         return;
       }
@@ -86,8 +88,8 @@ export function notificationDispatcher(deps: DispatcherDeps) {
         const thread = await executions.thread(exec.id);
         const text = progressLine(exec, mask, totalTasks ? await totalTasks(exec) : undefined, reader.locale);
         const ref = await executions.progress(exec.id);
-        if (ref) await sender.update(channel, ref, { text });
-        else await executions.setProgress(exec.id, await sender.post(channel, { text }, thread));
+        if (ref) await sender.update(channel, ref, { text, locale });
+        else await executions.setProgress(exec.id, await sender.post(channel, { text, locale }, thread));
         if (job.status === 'Failed') {
           const record = exec.tasks[job.task];
           // The task's own catalogue text when it is the failure the job tells of; else the job's English.
@@ -95,7 +97,7 @@ export function notificationDispatcher(deps: DispatcherDeps) {
           const failed = why
             ? t('chat:taskFailed', { task: job.task, message: mask.text(why) })
             : t('chat:taskFailedNoReason', { task: job.task });
-          await sender.post(channel, { text: `${icon('Failed')} ${failed}` }, thread);
+          await sender.post(channel, { text: `${icon('Failed')} ${failed}`, locale }, thread);
         }
         return;
       }
@@ -104,21 +106,26 @@ export function notificationDispatcher(deps: DispatcherDeps) {
         const ref = await executions.progress(exec.id);
         if (ref) {
           const total = totalTasks ? await totalTasks(exec) : undefined;
-          await sender.update(channel, ref, { text: progressLine(exec, mask, total, reader.locale) });
+          await sender.update(channel, ref, { text: progressLine(exec, mask, total, locale), locale });
         }
-        await sender.post(channel, { text: describeExecution(exec, mask, reader) }, thread);
+        await sender.post(channel, { text: describeExecution(exec, mask, reader), locale }, thread);
         return;
       }
       case 'remind': {
         const card = approvalCard(await tickets.get(job.ticketId), publicUrl, reader);
         const text = t('card:reminder', { title: card.title, tally: card.tally });
-        if (card.pending.length) await sender.post(channel, { text, mentions: card.pending });
+        const ticket = { id: card.ticketId, executionId: card.executionId };
+        if (card.pending.length) await sender.post(channel, { text, mentions: card.pending, ticket, locale });
         return;
       }
       case 'ticket': {
         const ticket = await tickets.get(job.ticketId);
         const card = approvalCard(ticket, publicUrl, { parameters: mask.parameters(exec.parameters), ...reader });
-        const message = { text: t('card:summary', { title: card.title, state: card.outcome ?? card.tally }), card };
+        const message = {
+          text: t('card:summary', { title: card.title, state: card.outcome ?? card.tally }),
+          card,
+          locale,
+        };
         const ref = await tickets.card(ticket.id, sender.platform);
         if (ref) {
           await sender.update(channel, ref, message);

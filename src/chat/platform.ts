@@ -1,6 +1,7 @@
 import type { ApprovalCard } from '../approval/card.js';
 import type { DirectoryUser } from '../config/directory.js';
 import type { Platform } from '../config/platforms.js';
+import type { Locale } from '../i18n/index.js';
 
 /** A message as the core says it; each platform renders it its own way. */
 export interface OutMessage {
@@ -8,6 +9,10 @@ export interface OutMessage {
   card?: ApprovalCard;
   /** Directory user names to @-mention before the text. */
   mentions?: string[];
+  /** The language its readers read (the run's channel's reader); a platform's own words around it follow it. */
+  locale?: Locale;
+  /** The approval it is about (a reminder): a delivery that fails is recorded on its execution. */
+  ticket?: { id: string; executionId?: string };
 }
 
 /** Sending side of a chat platform: it renders the neutral message its own way. What the dispatcher needs. */

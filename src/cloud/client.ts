@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CloudPort, CloudRequest } from '../engine/actions/types.js';
+import { fetchFailure } from '../engine/fetch-failure.js';
+import { SaidError } from '../engine/message.js';
 import { CloudApiError, ParameterError } from '../errors.js';
+import { msg } from '../i18n/index.js';
 import { findService, isJsonParam, wireName, type ServiceInfo } from './endpoints.js';
 import { canonicalQuery, md5Base64, roaStringToSign, rpcTimestamp, signRoa, signRpc } from './sign.js';
 
@@ -42,17 +45,13 @@ export function createCloudClient(opts: CloudClientOptions): CloudPort {
     // Built per attempt: every retry needs a fresh nonce and timestamp.
     const http =
       service.style === 'rpc' ? rpcHttp(opts, service, req, base, region) : roaHttp(opts, service, req, base, region);
-    const what = `${service.name} ${req.api}`;
     let res: Response;
     try {
       res = await fetchFn(http.url, { ...http.init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string; message?: string } };
-      const why =
-        e.name === 'TimeoutError'
-          ? `no answer in ${timeoutMs / 1000}s`
-          : (e.cause?.code ?? e.cause?.message ?? e.message);
-      throw new Error(`${what}: ${why}`);
+      // Not an OpsgateError: a network failure may mend, so ACS::WaitFor polls on.
+      const cause = fetchFailure(err, http.url, timeoutMs);
+      throw new SaidError('actions:cloudUnreachable', { service: service.name, api: req.api, cause });
     }
     return answer(res);
   }
@@ -142,10 +141,7 @@ function roaHttp(
   region: string,
 ): Http {
   const route = req.uri ? { method: req.method ?? 'GET', uri: req.uri } : service.paths?.[req.api];
-  if (!route)
-    throw new ParameterError(
-      `${service.name} ${req.api}: ${service.name} is a ROA API, so the task needs Method and URI`,
-    );
+  if (!route) throw new ParameterError(msg('actions:roaNeedsMethod', { service: service.name, api: req.api }));
   const method = route.method.toUpperCase();
   const [rawPath, rawQuery] = route.uri.split('?', 2) as [string, string | undefined];
   const path = rawPath.startsWith('/') ? rawPath : `/${rawPath}`;

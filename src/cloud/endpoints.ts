@@ -1,4 +1,5 @@
 import { ParameterError } from '../errors.js';
+import { type Msg, msg } from '../i18n/index.js';
 
 /**
  * Alibaba Cloud services that ACS::ExecuteAPI, ACS::WaitFor and ACS::CheckFor name in the public
@@ -144,10 +145,10 @@ const ALIASES: Record<string, string> = {
 };
 
 /** In templates, but signed in their own ways (OSS and FC signatures, account-specific FC hosts). */
-const UNSUPPORTED: Record<string, string> = {
-  oss: 'OSS uses its own signature and bucket hosts, not the OpenAPI',
-  fc: 'Function Compute uses its own signature and account-specific hosts',
-  'fc.aliyuncs.com': 'Function Compute uses its own signature and account-specific hosts',
+const UNSUPPORTED: Record<string, Msg> = {
+  oss: msg('actions:ossUnsupported'),
+  fc: msg('actions:fcUnsupported'),
+  'fc.aliyuncs.com': msg('actions:fcUnsupported'),
 };
 
 const byName = new Map(SERVICES.map((s) => [s.name.toLowerCase(), s]));
@@ -157,9 +158,9 @@ export function findService(name: string): ServiceInfo {
   const found = byName.get(ALIASES[key]?.toLowerCase() ?? key);
   if (found) return found;
   if (UNSUPPORTED[key])
-    throw new ParameterError(`Service ${name} is not supported by ACS::ExecuteAPI here: ${UNSUPPORTED[key]}`);
+    throw new ParameterError(msg('actions:serviceUnsupported', { service: name, reason: UNSUPPORTED[key] }));
   throw new ParameterError(
-    `unknown Alibaba Cloud service ${JSON.stringify(name)}: opsgate knows ${SERVICES.map((s) => s.name).join(', ')}`,
+    msg('actions:unknownService', { service: JSON.stringify(name), known: SERVICES.map((s) => s.name).join(', ') }),
   );
 }
 

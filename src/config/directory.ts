@@ -2,7 +2,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { isTimeZone, LOCALES, type Locale, toLocale } from '../i18n/index.js';
+import { isTimeZone, LOCALES, type Locale, msg, toLocale } from '../i18n/index.js';
+import { verbatim } from '../template/problem.js';
+import { said } from '../template/said.js';
+import { zodText } from '../template/zod-problems.js';
 import type { Platform } from './platforms.js';
 
 /** What the directory says of a person besides their ids on the chat platforms. */
@@ -14,11 +17,16 @@ const personShape = {
   /** The language they read opsgate in (`zh-CN`, `en`); absent: their platform's, else OPSGATE_LOCALE. */
   locale: z
     .string()
-    .refine((v) => toLocale(v) !== undefined, { error: `must be one of ${LOCALES.join(', ')}` })
+    .refine((v) => toLocale(v) !== undefined, {
+      error: said(msg('config:mustBeLocale', { locales: LOCALES.join(', ') })),
+    })
     .transform((v) => toLocale(v)!)
     .optional(),
   /** The IANA time zone they read times in (`Asia/Shanghai`); absent: OPSGATE_TIMEZONE. */
-  timezone: z.string().refine(isTimeZone, { error: 'must be an IANA time zone, such as Asia/Shanghai' }).optional(),
+  timezone: z
+    .string()
+    .refine(isTimeZone, { error: said(msg('config:mustBeTimeZone')) })
+    .optional(),
 };
 
 /**
@@ -82,7 +90,7 @@ export class Directory {
   /** `people`: the platforms whose ids a user may carry, from the registry (src/bin/config.ts). */
   constructor(data: DirectoryData = {}, people: readonly Platform[] = []) {
     const clash = people.find((p) => p in personShape || p === 'name');
-    if (clash) throw new ConfigError(`chat platform ${clash} cannot list people: the directory has a ${clash} field`);
+    if (clash) throw new ConfigError(msg('config:platformClashesWithField', { platform: clash }));
     this.schema = fileSchema(people);
     this.fill(this.schema.parse(data));
   }
@@ -132,12 +140,15 @@ export class Directory {
     try {
       raw = parse(readFileSync(file, 'utf8')) ?? {};
     } catch (err) {
-      throw new ConfigError(`OPSGATE_DIRECTORY ${file}: ${(err as Error).message.split('\n')[0]}`);
+      const problem = verbatim((err as Error).message.split('\n')[0]!);
+      throw new ConfigError(msg('config:fileProblem', { variable: 'OPSGATE_DIRECTORY', file, problem }));
     }
     const parsed = this.schema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new ConfigError(`OPSGATE_DIRECTORY ${file}: ${issue.path.join('.') || '(root)'} ${issue.message}`);
+      const path = issue.path.join('.') || msg('config:rootPath');
+      const problem = msg('config:pathProblem', { path, problem: zodText(issue) });
+      throw new ConfigError(msg('config:fileProblem', { variable: 'OPSGATE_DIRECTORY', file, problem }));
     }
     return parsed.data;
   }

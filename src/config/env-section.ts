@@ -1,10 +1,15 @@
 import { z } from 'zod';
+import { msg, type Msg } from '../i18n/index.js';
+import { said } from '../template/said.js';
 
 /** The environment as the one schema (config/env.ts) parsed it; each section reads its own variables back. */
 export type ParsedEnv = Readonly<Record<string, unknown>>;
 
-/** Reports a cross-check that failed, naming the variable to set or fix. */
-export type EnvProblem = (variable: string, message: string) => void;
+/**
+ * Reports a cross-check that failed, naming the variable to set or fix: what is wrong with it, from the
+ * catalogue (a plain string is shown as it is).
+ */
+export type EnvProblem = (variable: string, message: string | Msg) => void;
 
 /**
  * Variables that a part above config owns (a chat platform, in its folder): their schema, their
@@ -41,11 +46,14 @@ export function own<Shape extends z.ZodRawShape>(_shape: Shape, env: ParsedEnv):
 
 /** A variable that must be a URL. */
 export const url = () =>
-  z.string().refine((v) => {
-    try {
-      new URL(v);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be a URL');
+  z.string().refine(
+    (v) => {
+      try {
+        new URL(v);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    said(msg('config:mustBeUrl')),
+  );

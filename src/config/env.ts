@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { isTimeZone, LOCALES, type Locale, toLocale } from '../i18n/index.js';
+import { isMsg, isTimeZone, LOCALES, type Locale, msg, type Msg, toLocale } from '../i18n/index.js';
 import { parseDuration } from '../template/duration.js';
+import { said } from '../template/said.js';
+import { zodText } from '../template/zod-problems.js';
 import { own, url, type EnvProblem } from './env-section.js';
 import { checkPlatformNames, Platforms, type PlatformSpec } from './platforms.js';
 
@@ -15,8 +17,8 @@ const shape = {
   REDIS_URL: url().optional(),
   /** HTTP listen address. */
   PORT: z.coerce
-    .number({ error: 'must be a port number' })
-    .int('must be a port number')
+    .number({ error: said(msg('config:mustBePort')) })
+    .int(said(msg('config:mustBePort')))
     .min(0)
     .max(65535)
     .default(3000),
@@ -30,25 +32,28 @@ const shape = {
   /** YAML file of approval policies (named levels with Applies criteria); none by default. */
   OPSGATE_POLICIES: z.string().optional(),
   /** Key that signs console sessions and mail links; absent: generated once and kept in Redis. */
-  OPSGATE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  OPSGATE_SECRET: z
+    .string()
+    .min(16, said(msg('config:mustHaveMinCharacters', { min: '16' })))
+    .optional(),
   /** `name:token,...`: bearer tokens for /api, each acting as that directory user. */
   OPSGATE_API_TOKENS: z
     .string()
     .regex(
       /^\s*[A-Za-z0-9_.@-]+:[^,:\s]{16,}\s*(,\s*[A-Za-z0-9_.@-]+:[^,:\s]{16,}\s*)*$/,
-      'must be name:token pairs separated by commas, each token at least 16 characters',
+      said(msg('config:mustBeApiTokens')),
     )
     .optional(),
   /** Requests a minute each API token may make; more answer 429 Throttling.User. */
   OPSGATE_API_RATE_LIMIT: z.coerce
-    .number({ error: 'must be a number of requests a minute' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
+    .number({ error: said(msg('config:mustBeRequestsAMinute')) })
+    .int(said(msg('config:mustBeWholeNumber')))
+    .min(1, said(msg('config:mustBeAtLeast', { min: '1' })))
     .default(600),
   /** The directory group whose members may change anyone's templates and runs (and open the queue dashboard). */
   OPSGATE_ADMIN_GROUP: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be a group name')
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, said(msg('config:mustBeGroupName')))
     .default('admins'),
   /**
    * How long finished executions stay in Redis (ISO 8601, PT1S up); older ones leave it, archived first
@@ -60,7 +65,7 @@ const shape = {
     .transform((v, ctx) => {
       const ms = /^P/i.test(v.trim()) ? parseDuration(v) : undefined;
       if (ms === undefined || ms < 1000) {
-        ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 duration of at least PT1S, such as P30D' });
+        ctx.addIssue({ code: 'custom', message: said(msg('config:mustBeRetention')) });
         return z.NEVER;
       }
       return ms;
@@ -68,25 +73,27 @@ const shape = {
   /** PostgreSQL that keeps every finished run and decided ticket for audits; absent: retention deletes. */
   OPSGATE_ARCHIVE_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL')
+    .regex(/^postgres(ql)?:\/\/\S+$/, said(msg('config:mustBePostgresUrl')))
     .optional(),
   /** The language of readers the directory gives none (DingTalk users get zh-CN before this). */
   OPSGATE_LOCALE: z
     .string()
-    .refine((v) => toLocale(v) !== undefined, { error: `must be one of ${LOCALES.join(', ')}` })
+    .refine((v) => toLocale(v) !== undefined, {
+      error: said(msg('config:mustBeLocale', { locales: LOCALES.join(', ') })),
+    })
     .transform((v) => toLocale(v)!)
     .default('en'),
   /** The time zone of readers the directory gives none (IANA name). */
   OPSGATE_TIMEZONE: z
     .string()
-    .refine(isTimeZone, { error: 'must be an IANA time zone, such as Asia/Shanghai' })
+    .refine(isTimeZone, { error: said(msg('config:mustBeTimeZone')) })
     .default('UTC'),
   /** Who `opsgate run` acts as: a directory user name. */
   OPSGATE_USER: z.string().min(1).max(200).optional(),
   /** Prefix of every Redis key and of the BullMQ queues: lets deployments (and tests) share a Redis. */
   OPSGATE_KEY_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, - or _')
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, said(msg('config:mustBeKeyPrefix')))
     .default('opsgate'),
   /**
    * Alibaba Cloud credentials for ACS::ExecuteAPI and the other cloud actions; absent: those tasks fail
@@ -103,27 +110,27 @@ const shape = {
   /** The region of {{ ACS::RegionId }} and of calls that name none. */
   ALIBABA_CLOUD_REGION_ID: z
     .string()
-    .regex(/^[a-z]{2}(-[a-z0-9]+)+$/, 'must be a region id such as cn-hangzhou')
+    .regex(/^[a-z]{2}(-[a-z0-9]+)+$/, said(msg('config:mustBeRegion')))
     .default('cn-hangzhou'),
   /** How long a worker holds a job before another may take it over (a dead worker's steps resume after this). */
   OPSGATE_LOCK_MS: z.coerce
-    .number({ error: 'must be milliseconds' })
-    .int('must be whole milliseconds')
-    .min(500, 'must be at least 500')
+    .number({ error: said(msg('config:mustBeMilliseconds')) })
+    .int(said(msg('config:mustBeWholeMilliseconds')))
+    .min(500, said(msg('config:mustBeAtLeast', { min: '500' })))
     .max(600_000)
     .default(30_000),
   /** How long one jq program (ValueSelector, PropertySelector, Fn::Jq) may run before it is stopped. */
   OPSGATE_JQ_TIMEOUT_MS: z.coerce
-    .number({ error: 'must be milliseconds' })
-    .int('must be whole milliseconds')
-    .min(10, 'must be at least 10')
+    .number({ error: said(msg('config:mustBeMilliseconds')) })
+    .int(said(msg('config:mustBeWholeMilliseconds')))
+    .min(10, said(msg('config:mustBeAtLeast', { min: '10' })))
     .max(600_000)
     .default(5000),
   /** The JavaScript heap of each jq thread (jq's own heap is capped at 256 MB by its build). */
   OPSGATE_JQ_MEMORY_MB: z.coerce
-    .number({ error: 'must be megabytes' })
-    .int('must be whole megabytes')
-    .min(16, 'must be at least 16')
+    .number({ error: said(msg('config:mustBeMegabytes')) })
+    .int(said(msg('config:mustBeWholeMegabytes')))
+    .min(16, said(msg('config:mustBeAtLeast', { min: '16' })))
     .max(4096)
     .default(64),
   /** pino log level. */
@@ -137,7 +144,7 @@ function check(env: Env, problem: EnvProblem): void {
   if (!!env.ALIBABA_CLOUD_ACCESS_KEY_ID !== !!env.ALIBABA_CLOUD_ACCESS_KEY_SECRET) {
     problem(
       env.ALIBABA_CLOUD_ACCESS_KEY_ID ? 'ALIBABA_CLOUD_ACCESS_KEY_SECRET' : 'ALIBABA_CLOUD_ACCESS_KEY_ID',
-      'is required with the other Alibaba Cloud key (set both or neither)',
+      msg('config:otherCloudKeyRequired'),
     );
   }
 }
@@ -184,15 +191,24 @@ function schemaOf(platforms: readonly PlatformSpec[]) {
   const merged: Record<string, z.core.$ZodType> = { ...shape };
   for (const p of platforms) {
     for (const [name, type] of Object.entries(p.env.shape)) {
-      if (name in merged) throw new ConfigError(`${name} is declared twice (chat platform ${p.platform})`);
+      if (name in merged) throw new ConfigError(msg('config:declaredTwice', { name, platform: p.platform }));
       merged[name] = type;
     }
   }
   return z.object(merged).superRefine((env, ctx) => {
-    const problem = (name: string, message: string) => ctx.addIssue({ code: 'custom', path: [name], message });
+    const problem = (name: string, message: string | Msg) =>
+      ctx.addIssue({ code: 'custom', path: [name], message: isMsg(message) ? said(message) : message });
     check(own(shape, env), problem);
     for (const p of platforms) p.env.check(env, problem);
   });
+}
+
+/**
+ * The language a configuration error is told in: OPSGATE_LOCALE when it names one opsgate speaks, else
+ * English. Nothing else is known yet when the configuration fails (`messageIn(err, operatorLocale(env))`).
+ */
+export function operatorLocale(env: Record<string, string | undefined>): Locale {
+  return toLocale(env.OPSGATE_LOCALE) ?? 'en';
 }
 
 /**
@@ -208,8 +224,8 @@ export function parseConfig(env: Record<string, string | undefined>, platforms: 
     const name = String(issue.path[0] ?? 'environment');
     // URLs may carry a password: never echoed, as secrets are not.
     const secret = /TOKEN|SECRET|KEY|PASSWORD|REDIS_URL|ARCHIVE_URL/.test(name);
-    const shown = name in env && !secret ? ` (got ${JSON.stringify(env[name])})` : '';
-    throw new ConfigError(`${name} ${issue.message}${shown}`);
+    const shown = name in env && !secret ? msg('config:gotValue', { value: String(JSON.stringify(env[name])) }) : '';
+    throw new ConfigError(msg('config:variableProblem', { name, problem: zodText(issue), shown }));
   }
   const e = own(shape, parsed.data);
   return {

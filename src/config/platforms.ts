@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { msg } from '../i18n/index.js';
 import type { EnvSection, ParsedEnv } from './env-section.js';
 
 /**
@@ -33,7 +34,7 @@ export class Platforms {
 
   /** A platform's settings; undefined when its variables leave it off. */
   settings<S>(section: EnvSection<S>): S | undefined {
-    if (!this.#sections.has(section)) throw new Error('settings of a section this configuration did not parse');
+    if (!this.#sections.has(section)) throw new ConfigError(msg('config:sectionNotParsed'));
     return section.settings(this.#env);
   }
 }
@@ -43,13 +44,13 @@ export function checkPlatformNames(specs: readonly PlatformSpec[]): void {
   const names = specs.map((s) => s.platform);
   names.forEach((n, i) => {
     const wrong = NO_CHAT_PLATFORMS.includes(n)
-      ? 'is not a chat platform'
+      ? 'reserved'
       : names.indexOf(n) !== i
-        ? 'is registered twice'
+        ? 'twice'
         : !/^[a-z][a-z0-9_-]*$/.test(n)
-          ? 'must be a lower-case name'
+          ? 'case'
           : undefined;
     // A mistake in the registry, not in the environment: it stops start-up all the same.
-    if (wrong) throw new ConfigError(`chat platform ${JSON.stringify(n)} ${wrong} (src/chat/adapters.ts)`);
+    if (wrong) throw new ConfigError(msg('config:platformNameWrong', { name: JSON.stringify(n), wrong }));
   });
 }

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { msg, t } from '../i18n/index.js';
 import { approveProblems } from '../template/approve.js';
 import { criteriaProblems, holds, type Clause } from '../template/criteria.js';
+import { problem, textOfProblem, verbatim } from '../template/problem.js';
 
 /**
  * Approval policies (OPSGATE_POLICIES): named level lists with `Applies` criteria over the
@@ -21,23 +23,26 @@ export function loadPolicies(file: string | undefined): Policy[] {
   try {
     raw = parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ConfigError(`OPSGATE_POLICIES ${file}: ${(err as Error).message.split('\n')[0]}`);
+    const why = verbatim((err as Error).message.split('\n')[0]!);
+    throw new ConfigError(msg('config:fileProblem', { variable: 'OPSGATE_POLICIES', file, problem: why }));
   }
   const policies = (raw as { policies?: unknown } | null)?.policies;
   if (!policies || typeof policies !== 'object' || Array.isArray(policies))
-    throw new ConfigError(`OPSGATE_POLICIES ${file}: must have a map 'policies' of name to {Applies, Levels, ...}`);
+    throw new ConfigError(
+      msg('config:fileProblem', { variable: 'OPSGATE_POLICIES', file, problem: msg('config:policiesMustBeMap') }),
+    );
   return Object.entries(policies as Record<string, Record<string, unknown>>).map(([name, p]) => {
     const { Applies, ...properties } = p ?? {};
     const problems = [
       ...(Applies === undefined ? [] : criteriaProblems(Applies, ['Applies'])),
       ...approveProblems(properties),
     ];
-    if (!properties.Levels && !properties.Approvers)
-      problems.push({ path: ['Levels'], message: 'is required (or Approvers)' });
-    if (problems.length)
-      throw new ConfigError(
-        `OPSGATE_POLICIES ${file}: policies.${name}.${problems[0]!.path.join('.')} ${problems[0]!.message}`,
-      );
+    if (!properties.Levels && !properties.Approvers) problems.push(problem(['Levels'], msg('config:levelsRequired')));
+    if (problems.length) {
+      const path = `policies.${name}.${problems[0]!.path.join('.')}`;
+      const first = msg('config:pathProblem', { path, problem: textOfProblem(problems[0]!) });
+      throw new ConfigError(msg('config:fileProblem', { variable: 'OPSGATE_POLICIES', file, problem: first }));
+    }
     return { name, applies: Applies as Clause | undefined, properties };
   });
 }
@@ -78,6 +83,7 @@ export function policyGate(policies: Policy[]): Record<string, unknown> {
     Levels: levels,
     ...(first.Timeout ? { Timeout: first.Timeout } : {}),
     ...(first.RemindAfter ? { RemindAfter: first.RemindAfter } : {}),
-    Reasons: policies.map((p) => `approval policy ${p.name} applies`),
+    // Reasons are stored on the ticket as text, as a template's own Reasons are: in English.
+    Reasons: policies.map((p) => t('en', 'config:policyApplies', { name: p.name })),
   };
 }

@@ -296,11 +296,9 @@ export class Executions {
     return { id };
   }
 
-  async childOf(
-    id: string,
-  ): Promise<{ status: string; statusMessage?: string; outputs?: Record<string, unknown> } | undefined> {
+  async childOf(id: string): ReturnType<ChildrenPort['get']> {
     const e = await this.store.find(id);
-    return e && { status: e.status, statusMessage: e.statusMessage, outputs: e.outputs };
+    return e && { status: e.status, statusMessage: e.statusMessage, statusText: e.statusText, outputs: e.outputs };
   }
 
   /** The port the engine's actions use for children. */

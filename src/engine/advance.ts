@@ -1,4 +1,5 @@
 import type { Task, Template } from '../template/schema.js';
+import { inner, said, type Said } from './message.js';
 import type { Execution, TaskOutcome, TaskRecord } from './types.js';
 
 /**
@@ -51,53 +52,65 @@ export function applyOutcome(
               ...base,
               status: 'Success',
               message: undefined,
+              text: undefined,
               outputs: outcome.outputs,
               loop: outcome.loop ?? prev.loop,
             }
-          : { ...base, status: 'Skipped', message: undefined };
+          : { ...base, status: 'Skipped', message: undefined, text: undefined };
       // A skipped task goes on in list order; a Choice names where to go.
       const jump = outcome.kind === 'skipped' ? 'ACS::NEXT' : (outcome.next ?? task.OnSuccess);
       next.current = jumpTarget(template, task, jump);
       next.statusMessage = undefined;
+      next.statusText = undefined;
       if (!next.current) return { ...next, status: 'Success', endDate: now };
       return { ...next, status: 'Running' };
     }
     case 'failed': {
-      next.tasks[task.Name] = { ...base, status: 'Failed', message: outcome.message, loop: outcome.loop ?? prev.loop };
-      const message = `task ${task.Name} failed: ${outcome.message}`;
+      next.tasks[task.Name] = { ...base, status: 'Failed', ...told(outcome), loop: outcome.loop ?? prev.loop };
+      const failure = said('engine:taskFailed', { task: task.Name, cause: inner(outcome) });
       if (task.OnError === undefined) {
         if (exec.mode === 'FailurePause') {
           // Suspend on failure: RetryTask or SkipTask decides, through NotifyExecution.
           return {
             ...next,
             status: 'Waiting',
-            statusMessage: `${message} (waiting for RetryTask or SkipTask)`,
+            ...status(said('engine:waitingForRetryOrSkip', { failure: failure.text })),
             current: task.Name,
           };
         }
-        return { ...next, status: 'Failed', statusMessage: message, endDate: now, current: task.Name };
+        return { ...next, status: 'Failed', ...status(failure), endDate: now, current: task.Name };
       }
       next.current = jumpTarget(template, task, task.OnError);
-      if (!next.current) return { ...next, status: 'Failed', statusMessage: message, endDate: now };
+      if (!next.current) return { ...next, status: 'Failed', ...status(failure), endDate: now };
       return { ...next, status: 'Running' };
     }
     case 'wait':
       next.tasks[task.Name] = {
         ...prev,
         status: outcome.running ? 'Running' : 'Waiting',
-        message: outcome.message,
+        ...told(outcome),
         data: outcome.data,
       };
       return {
         ...next,
         status: outcome.running ? 'Running' : 'Waiting',
-        statusMessage: outcome.message,
+        ...status(outcome),
         current: task.Name,
       };
     case 'cancel':
-      next.tasks[task.Name] = { ...base, status: 'Cancelled', message: outcome.message };
-      return { ...next, status: 'Cancelled', statusMessage: outcome.message, endDate: now, current: task.Name };
+      next.tasks[task.Name] = { ...base, status: 'Cancelled', ...told(outcome) };
+      return { ...next, status: 'Cancelled', ...status(outcome), endDate: now, current: task.Name };
   }
+}
+
+/** A task record's message: the English and, when there is one, its text (a stale text never stays). */
+export function told(s: Said): Pick<TaskRecord, 'message' | 'text'> {
+  return { message: s.message, text: s.text };
+}
+
+/** An execution's status message, as `told`. */
+export function status(s: Said): Pick<Execution, 'statusMessage' | 'statusText'> {
+  return { statusMessage: s.message, statusText: s.text };
 }
 
 /** Marks a task as started (kept across its waits); a task run again later gets a new id. */

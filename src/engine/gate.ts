@@ -1,5 +1,7 @@
+import type { Msg } from '../i18n/index.js';
 import type { Task, Template } from '../template/schema.js';
 import { GATE } from './advance.js';
+import { said } from './message.js';
 import type { Execution } from './types.js';
 
 /**
@@ -14,10 +16,10 @@ import type { Execution } from './types.js';
  * a task no path reaches is gated by every approval, so a jump or a skip cannot make a path the
  * template does not have.
  */
-export type GateVerdict = { ok: true } | { ok: false; message: string };
+export type GateVerdict = { ok: true } | { ok: false; message: string; text: Msg };
 
 const OK: GateVerdict = { ok: true };
-const refuse = (message: string): GateVerdict => ({ ok: false, message });
+const refuse = (...m: Parameters<typeof said>): GateVerdict => ({ ok: false, ...said(...m) });
 
 export function isApproval(task: Pick<Task, 'Action' | 'Name'>): boolean {
   return task.Name === GATE || task.Action.toLowerCase() === 'acs::approve';
@@ -126,7 +128,7 @@ const approved = (exec: Execution, name: string) => exec.tasks[name]?.status ===
 /** The approval policy's gate, when the run has one and it is not approved yet. */
 const policyOpen = (exec: Execution) => !!exec.gate && !approved(exec, GATE);
 
-const policyMessage = "the approval policy's approval is not approved yet";
+const policyMessage: Msg = { key: 'engine:policyNotApproved' };
 
 function startIndex(template: Template, exec: Execution): number {
   const i = exec.startAt ? template.Tasks.findIndex((t) => t.Name === exec.startAt) : 0;
@@ -136,14 +138,14 @@ function startIndex(template: Template, exec: Execution): number {
 /** Whether `taskName` may start now: every approval before it is approved. Checked before every task. */
 export function mayStart(template: Template, exec: Execution, taskName: string): GateVerdict {
   if (taskName === GATE) return OK;
-  if (policyOpen(exec)) return refuse(`task ${taskName} cannot run: ${policyMessage}`);
+  if (policyOpen(exec)) return refuse('engine:taskBlocked', { task: taskName, reason: policyMessage });
   const flow = flowOf(template);
   const i = flow.tasks.findIndex((t) => t.Name === taskName);
-  if (i < 0) return refuse(`there is no task ${taskName}`);
+  if (i < 0) return refuse('engine:noSuchTask', { task: taskName });
   const open = gatesFrom(flow, startIndex(template, exec))
     [i]!.map((a) => flow.tasks[a]!.Name)
     .filter((a) => !approved(exec, a));
-  return open.length ? refuse(`task ${taskName} comes after approval ${open.join(', ')}, which is not approved`) : OK;
+  return open.length ? refuse('engine:taskAfterApproval', { task: taskName, approvals: open.join(', ') }) : OK;
 }
 
 /** The approvals not yet approved that the run can still reach from where it stands (that task included). */
@@ -163,17 +165,13 @@ function openAhead(template: Template, exec: Execution): number[] {
 export function mayJump(template: Template, exec: Execution, target: string): GateVerdict {
   const flow = flowOf(template);
   const t = flow.tasks.findIndex((x) => x.Name === target);
-  if (t < 0) return refuse(`there is no task ${target}`);
-  if (policyOpen(exec)) return refuse(`ExecuteTask cannot jump to ${target}: ${policyMessage}`);
+  if (t < 0) return refuse('engine:noSuchTask', { task: target });
+  if (policyOpen(exec)) return refuse('engine:jumpBlocked', { task: target, reason: policyMessage });
   const n = flow.tasks.length;
   const over = openAhead(template, exec)
     .filter((a) => a !== t && reachable(flow, n + a).has(t))
     .map((a) => flow.tasks[a]!.Name);
-  if (over.length)
-    return refuse(
-      `ExecuteTask cannot jump to ${target}: it comes after approval ${over.join(', ')}, which is not approved; ` +
-        `run the approval first`,
-    );
+  if (over.length) return refuse('engine:jumpOverApproval', { task: target, approvals: over.join(', ') });
   return mayStart(template, exec, target);
 }
 
@@ -182,10 +180,8 @@ export function maySkip(template: Template, exec: Execution, taskName: string): 
   const flow = flowOf(template);
   const i = flow.tasks.findIndex((t) => t.Name === taskName);
   if (taskName === GATE || (i >= 0 && isApproval(flow.tasks[i]!)))
-    return refuse(
-      `${taskName} is an approval step: it cannot be skipped (RetryTask asks again, CancelExecution ends the run)`,
-    );
-  if (policyOpen(exec)) return refuse(`${taskName} cannot be skipped: ${policyMessage}`);
+    return refuse('engine:approvalNotSkippable', { task: taskName });
+  if (policyOpen(exec)) return refuse('engine:skipBlocked', { task: taskName, reason: policyMessage });
   const next = flow.tasks[i + 1];
   return next ? mayStart(template, exec, next.Name) : OK;
 }
@@ -193,9 +189,7 @@ export function maySkip(template: Template, exec: Execution, taskName: string): 
 /** CompleteExecution: ending a run as Success may not pass an approval it has not got. */
 export function mayComplete(template: Template, exec: Execution, status: string): GateVerdict {
   if (status !== 'Success') return OK;
-  if (policyOpen(exec)) return refuse(`CompleteExecution cannot end the run as Success: ${policyMessage}`);
+  if (policyOpen(exec)) return refuse('engine:completeBlocked', { reason: policyMessage });
   const open = openAhead(template, exec).map((a) => template.Tasks[a]!.Name);
-  return open.length
-    ? refuse(`CompleteExecution cannot end the run as Success before approval ${open.join(', ')} is approved`)
-    : OK;
+  return open.length ? refuse('engine:completeBeforeApproval', { approvals: open.join(', ') }) : OK;
 }

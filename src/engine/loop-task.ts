@@ -1,5 +1,8 @@
+import { isMsg, type Msg, msg } from '../i18n/index.js';
 import type { Task } from '../template/schema.js';
+import { told } from './advance.js';
 import { loopSucceeded, planLoop, type ItemStatus, type LoopPlan, type LoopState, type RateControl } from './loop.js';
+import { inner, said, saidBy, type Said } from './message.js';
 import { retryOrFail } from './retry.js';
 import type { RunOutcome } from './step/types.js';
 import type { TaskOutcome, TaskRecord } from './types.js';
@@ -52,12 +55,13 @@ export function loopPlanOf(
   items: unknown[],
   rc: RateControl,
   loopMode: string | undefined,
-): { plan: LoopPlan } | { error: string } {
-  if (items.length > MAX_ITEMS) return { error: `Loop: ${items.length} items, more than the ${MAX_ITEMS} OOS allows` };
+): { plan: LoopPlan } | { error: Said } {
+  if (items.length > MAX_ITEMS)
+    return { error: said('engine:loopTooManyItems', { count: items.length, max: MAX_ITEMS }) };
   try {
     return { plan: planLoop(items.length, rc, loopMode) };
   } catch (err) {
-    return { error: `Loop: ${(err as Error).message}` };
+    return { error: said('engine:loopInvalid', { cause: inner(saidBy(err)) }) };
   }
 }
 
@@ -66,26 +70,28 @@ export function loopPlanOf(
  * (wait for NotifyExecution's resume; with it, `resume` the loop), or the loop ended (`aggregate`).
  */
 export type LoopProgress =
-  | { kind: 'wait'; running: boolean; message: string }
-  | { kind: 'resume'; message: (batch: number) => string }
+  | ({ kind: 'wait'; running: boolean } & Said)
+  | { kind: 'resume'; message: (batch: number) => Said }
   | { kind: 'aggregate' };
 
 export function loopProgress(task: Task, s: LoopState, signals: Record<string, unknown>): LoopProgress {
   if (s.paused) {
-    if (signals.resume) return { kind: 'resume', message: (batch) => `loop ${task.Name}: batch ${batch + 1} running` };
+    if (signals.resume)
+      return {
+        kind: 'resume',
+        message: (batch) => said('engine:loopBatchRunning', { task: task.Name, batch: batch + 1 }),
+      };
     return {
       kind: 'wait',
       running: false,
-      message:
-        `loop ${task.Name}: batch ${s.batch} of ${s.plan.batches.length} done, waiting ` +
-        `for NotifyExecution to go on`,
+      ...said('engine:loopBatchPaused', { task: task.Name, batch: s.batch, batches: s.plan.batches.length }),
     };
   }
   if (!s.finished)
     return {
       kind: 'wait',
       running: true,
-      message: `loop ${task.Name}: ${Object.keys(s.ended).length} of ${s.plan.total} items done`,
+      ...said('engine:loopItemsDone', { task: task.Name, done: Object.keys(s.ended).length, total: s.plan.total }),
     };
   return { kind: 'aggregate' };
 }
@@ -107,14 +113,57 @@ export function loopResult(task: Task, s: LoopState, items: ItemRecord[]): TaskO
     outputs[name] = agg.AggregateType === 'Fn::Sum' ? values.reduce((n: number, v) => n + Number(v), 0) : values;
   }
   if (loopSucceeded(s)) return { kind: 'success', outputs, loop: counts };
-  const firstFailure = items.find((i) => i.status === 'Failed')?.message;
-  return {
-    kind: 'failed',
-    loop: counts,
-    message:
-      `${s.failed} of ${s.plan.total} items failed, more than MaxErrors ` +
-      `${s.plan.maxErrors}${firstFailure ? ` (first: ${firstFailure})` : ''}`,
-  };
+  const counted = { failed: s.failed, total: s.plan.total, maxErrors: s.plan.maxErrors };
+  const first = items.find((i) => i.status === 'Failed' && i.message !== undefined);
+  if (!first) return { kind: 'failed', loop: counts, ...said('engine:loopFailed', counted) };
+  const { path, cause } = failureChain({ message: first.message!, text: first.text });
+  const item = [itemName(first.item, first.index), ...path].join(' > ');
+  return { kind: 'failed', loop: counts, ...said('engine:loopFailedAt', { ...counted, item, cause }) };
+}
+
+/** Items are named by at most this many characters in a loop's failure. */
+export const ITEM_NAME_MAX = 40;
+
+/** Fields that name a map item, in the order they are looked for (any case). */
+const NAMING_FIELDS = ['instanceid', 'resourceid', 'id', 'name', 'key'];
+
+/**
+ * What a loop's failure calls an item: its value (an instance id), for a map its one key or its
+ * naming field (InstanceId, Id, Name...), else its JSON; cut to ITEM_NAME_MAX characters.
+ */
+export function itemName(item: unknown, index: number): string {
+  let name: string;
+  if (typeof item === 'string') name = item;
+  else if (item && typeof item === 'object' && !Array.isArray(item)) {
+    const entries = Object.entries(item);
+    const naming = NAMING_FIELDS.map((f) => entries.find(([k, v]) => k.toLowerCase() === f && isScalar(v))).find(
+      Boolean,
+    );
+    name = entries.length === 1 ? entries[0]![0] : naming ? String(naming[1]) : JSON.stringify(item);
+  } else name = JSON.stringify(item) ?? String(item);
+  if (!name.trim()) return `#${index}`;
+  return name.length > ITEM_NAME_MAX ? `${name.slice(0, ITEM_NAME_MAX - 1)}…` : name;
+}
+
+const isScalar = (v: unknown) => typeof v === 'string' || typeof v === 'number';
+
+/**
+ * The items (of nested loops, through child executions) a failure happened in, and what failed there:
+ * `child execution x failed: task t failed: 1 of 2 items failed ... (first: disk-1: boom)` is
+ * [disk-1] and boom. A message without catalogue text (an older record) is its own cause.
+ */
+export function failureChain(s: Said): { path: string[]; cause: Msg | string } {
+  const path: string[] = [];
+  let at: Msg | string = inner(s);
+  for (;;) {
+    if (!isMsg(at)) return { path, cause: at };
+    const v = at.values ?? {};
+    if (at.key === 'engine:loopFailedAt' && typeof v.item === 'string') path.push(v.item);
+    else if (at.key !== 'actions:childFailed' && at.key !== 'engine:taskFailed') return { path, cause: at };
+    const next = v.cause;
+    if (typeof next !== 'string' && !isMsg(next)) return { path, cause: at };
+    at = next;
+  }
 }
 
 /** An item's record before its first run. */
@@ -124,7 +173,8 @@ export function newItem(te: string, index: number, item: unknown, now: number): 
 
 /** The item of a run that ended first: it runs no more. */
 export function itemCancelled(rec: ItemRecord, executionStatus: string, now: number): ItemRecord {
-  return { ...rec, status: 'Cancelled', message: `execution ${executionStatus}`, endDate: new Date(now).toISOString() };
+  const { message, text } = said('engine:itemCancelled', { status: msg('common:status', { status: executionStatus }) });
+  return { ...rec, status: 'Cancelled', message, text, endDate: new Date(now).toISOString() };
 }
 
 /**
@@ -142,7 +192,7 @@ export function itemAfter(
     const record = {
       ...rec,
       status: 'Waiting' as const,
-      message: outcome.message,
+      ...told(outcome),
       data: outcome.data,
       properties: outcome.properties,
     };
@@ -159,8 +209,8 @@ export function itemAfter(
     status: ended,
     endDate: new Date(now).toISOString(),
     properties: outcome.properties,
-    ...(outcome.kind === 'success' ? { outputs: outcome.outputs, message: undefined } : {}),
-    ...(outcome.kind === 'failed' || outcome.kind === 'cancel' ? { message: outcome.message } : {}),
+    ...(outcome.kind === 'success' ? { outputs: outcome.outputs, message: undefined, text: undefined } : {}),
+    ...(outcome.kind === 'failed' || outcome.kind === 'cancel' ? told(outcome) : {}),
   };
   return { record, ended };
 }

@@ -1,3 +1,6 @@
+import { ParameterError } from '../errors.js';
+import { msg } from '../i18n/index.js';
+
 /**
  * Loops, decided as data: a plan (batches with their concurrency, MaxErrors, pauses) and a state
  * that each item's end advances. The worker stores the state and runs the items it says to start.
@@ -100,7 +103,7 @@ export function loopSucceeded(s: LoopState): boolean {
 export function amount(v: unknown, total: number, what: string): number {
   const text = String(v ?? '').trim();
   const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text);
-  if (!m) throw new Error(`${what} must be a number or a percentage, got ${JSON.stringify(v)}`);
+  if (!m) throw new ParameterError(msg('engine:notAnAmount', { what, value: JSON.stringify(v) }));
   const n = m[2] ? Math.ceil((Number(m[1]) / 100) * total) : Math.floor(Number(m[1]));
   return m[2] && Number(m[1]) > 0 ? Math.max(1, n) : n;
 }
@@ -120,14 +123,12 @@ export function planLoop(total: number, rc: RateControl, loopMode?: string): Loo
   const maxErrors = amount(rc.MaxErrors ?? 0, total, 'MaxErrors');
   const pause = String(rc.BatchPauseOption ?? loopMode ?? 'Automatic') as PauseOption;
   if (!['Automatic', 'FirstBatchPause', 'EveryBatchPause'].includes(pause))
-    throw new Error(
-      `BatchPauseOption must be Automatic, FirstBatchPause or EveryBatchPause, got ${JSON.stringify(pause)}`,
-    );
+    throw new ParameterError(msg('engine:badBatchPauseOption', { value: JSON.stringify(pause) }));
   if (mode === 'Concurrency') {
     const concurrency = Math.max(1, amount(rc.Concurrency ?? 1, total, 'Concurrency'));
     return { total, batches: [{ start: 0, end: total, concurrency }], maxErrors, pause };
   }
-  if (mode !== 'Batch') throw new Error(`RateControl Mode must be Concurrency or Batch, got ${JSON.stringify(mode)}`);
+  if (mode !== 'Batch') throw new ParameterError(msg('engine:badRateControlMode', { value: JSON.stringify(mode) }));
   const sizes = Array.isArray(rc.Batch) ? rc.Batch : [rc.Batch ?? total];
   const concurrencies = Array.isArray(rc.ConcurrencyInBatches) ? rc.ConcurrencyInBatches : [];
   const batches: LoopPlan['batches'] = [];

@@ -1,3 +1,4 @@
+import { isMsg, type Msg } from '../i18n/index.js';
 import type { ParameterDef } from '../template/schema.js';
 import type { Execution } from './types.js';
 
@@ -29,6 +30,8 @@ export interface Masker {
   parameters(p: Record<string, unknown>): Record<string, unknown>;
   /** NoEcho values only, deep, keys and URLs untouched: for content sent on (a robot's signed body). */
   noEcho<T>(v: T): T;
+  /** A catalogue message: its values as free text, nested messages too; the keys untouched. */
+  msg(m: Msg): Msg;
 }
 
 /** Whether a key names a credential (Password, WebHook.Secret, access_token, sign, ...). */
@@ -138,8 +141,18 @@ export function secretMasker(values: unknown[], names: string[] = []): Masker {
     }
     return v;
   };
+  const msgOf = (m: Msg): Msg =>
+    m.values === undefined
+      ? m
+      : {
+          key: m.key,
+          values: Object.fromEntries(
+            Object.entries(m.values).map(([k, v]) => [k, typeof v === 'string' ? text(v) : isMsg(v) ? msgOf(v) : v]),
+          ),
+        };
   return {
     text,
+    msg: msgOf,
     value: <T>(v: T) => deep(v) as T,
     noEcho: <T>(v: T) => onlyValues(v) as T,
     parameters: (p) =>

@@ -1,5 +1,6 @@
 import { parseDuration } from '../template/duration.js';
 import type { Task } from '../template/schema.js';
+import { inner, said } from './message.js';
 import type { RunOutcome } from './step/types.js';
 
 /** OOS's DelayType: how the wait grows from one attempt to the next. */
@@ -43,7 +44,7 @@ export function retryOrFail(
   const seconds = retryDelaySeconds(type, done, Number(task.Delay ?? 1), Number(task.BackOff ?? 1), cap);
   return {
     kind: 'wait',
-    message: `retry ${done + 1} of ${retries} after: ${outcome.message}`,
+    ...said('engine:retryAfter', { attempt: String(done + 1), retries: String(retries), cause: inner(outcome) }),
     data: { ...data, retries: done + 1 },
     resumeAt: now + seconds * 1000,
     ...(outcome.properties ? { properties: outcome.properties } : {}),

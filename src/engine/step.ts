@@ -1,7 +1,9 @@
+import type { Msg } from '../i18n/index.js';
 import type { Task, Template } from '../template/schema.js';
-import { applyOutcome, nextTask, startTask } from './advance.js';
+import { applyOutcome, nextTask, startTask, status } from './advance.js';
 import { mayJump, maySkip, mayStart } from './gate.js';
 import { executionMasker } from './mask.js';
+import { said } from './message.js';
 import { retryOrFail } from './retry.js';
 import { Batch } from './step/batch.js';
 import { waitingParent } from './step/parent.js';
@@ -31,7 +33,7 @@ export function step(template: Template, execution: Execution, event: StepEvent,
       const exec: Execution =
         event.error === undefined
           ? { ...execution, outputs: event.outputs }
-          : { ...execution, status: 'Failed', statusMessage: `Outputs: ${event.error}` };
+          : { ...execution, status: 'Failed', ...status(said('engine:outputsFailed', { cause: event.error })) };
       const b = new Batch();
       if (!event.cont.settle || !event.cont.task) {
         b.save(exec, false);
@@ -48,6 +50,7 @@ const iso = (ctx: StepContext) => new Date(ctx.now).toISOString();
 function taskOf(template: Template, exec: Execution, name: string): Task {
   const next = nextTask(template, exec);
   if (next.kind !== 'run' || next.task.Name !== name)
+    // i18n-exempt: a broken invariant (a bug), reported to developers in the job's failure
     throw new Error(`step: the execution stands at ${exec.current}, not at ${name}`);
   return next.task;
 }
@@ -79,13 +82,13 @@ function advance(template: Template, start: Execution, cont: Continuation, ctx: 
         consume('skip');
         const verdict = maySkip(template, exec, task.Name);
         if (!verdict.ok)
-          return park({ ...exec, status: 'Waiting', statusMessage: `SkipTask refused: ${verdict.message}` });
+          return park({ ...exec, status: 'Waiting', ...status(said('engine:skipRefused', { reason: verdict.text })) });
         exec = applyOutcome(template, { ...exec, pausedOnFailure: undefined }, task, { kind: 'skipped' }, iso(ctx));
         continue;
       }
       if (!signals.retry) return park({ ...exec, status: 'Waiting' });
       consume('retry');
-      exec = { ...exec, pausedOnFailure: undefined, statusMessage: undefined };
+      exec = { ...exec, pausedOnFailure: undefined, statusMessage: undefined, statusText: undefined };
       rec = undefined;
     }
     const fresh = !rec || !['Running', 'Waiting'].includes(rec.status);
@@ -94,17 +97,24 @@ function advance(template: Template, start: Execution, cont: Continuation, ctx: 
     // jump there) or CancelTask (skips it, unless it is an approval).
     if (exec.mode === 'Debug' && fresh && cont.debugGo !== task.Name) {
       const here = exec;
-      const waitHere = (why = '') =>
+      const waitHere = (refused?: { cancel: boolean; reason: Msg }) =>
         park({
           ...here,
           status: 'Waiting',
           current: task.Name,
-          statusMessage: `Debug: ${why}waiting for ExecuteTask (next: ${task.Name})`,
+          ...status(
+            refused
+              ? said(refused.cancel ? 'engine:debugCancelRefused' : 'engine:debugJumpRefused', {
+                  reason: refused.reason,
+                  task: task.Name,
+                })
+              : said('engine:debugWaiting', { task: task.Name }),
+          ),
         });
       if (signals.skip) {
         consume('skip');
         const verdict = maySkip(template, exec, task.Name);
-        if (!verdict.ok) return waitHere(`CancelTask refused: ${verdict.message}; `);
+        if (!verdict.ok) return waitHere({ cancel: true, reason: verdict.text });
         // A task skipped before it ever ran still gets a task run of its own (as a false When does).
         const started = exec.tasks[task.Name] ? exec : startTask(exec, task, iso(ctx), ctx.newId());
         exec = applyOutcome(template, started, task, { kind: 'skipped' }, iso(ctx));
@@ -115,7 +125,7 @@ function advance(template: Template, start: Execution, cont: Continuation, ctx: 
       consume('execute');
       if (go.TaskName && go.TaskName !== task.Name) {
         const verdict = mayJump(template, exec, go.TaskName);
-        if (!verdict.ok) return waitHere(`${verdict.message}; `);
+        if (!verdict.ok) return waitHere({ cancel: false, reason: verdict.text });
         exec = { ...exec, current: go.TaskName };
         cont = { ...cont, debugGo: go.TaskName };
         continue;
@@ -128,11 +138,17 @@ function advance(template: Template, start: Execution, cont: Continuation, ctx: 
       const verdict = mayStart(template, exec, task.Name);
       if (!verdict.ok) {
         exec = startTask(exec, task, iso(ctx), ctx.newId());
-        exec = applyOutcome(template, exec, task, { kind: 'failed', message: verdict.message }, iso(ctx));
+        exec = applyOutcome(
+          template,
+          exec,
+          task,
+          { kind: 'failed', message: verdict.message, text: verdict.text },
+          iso(ctx),
+        );
         exec = {
           ...exec,
           status: 'Failed',
-          statusMessage: verdict.message,
+          ...status(verdict),
           endDate: exec.endDate ?? iso(ctx),
           pausedOnFailure: undefined,
         };
@@ -222,8 +238,17 @@ function settle(
   b.save(exec, exec.status !== 'Running' || runningWait);
   if ((cont.task!.fresh || done.status !== 'Waiting') && !runningWait) {
     // The job sits in Redis (and the queue dashboard): it carries the message already masked.
-    const message = done.message && executionMasker(exec, template).text(done.message);
-    b.tell(exec, { kind: 'task', executionId: exec.id, task: task, status: done.status, message });
+    const mask = done.message ? executionMasker(exec, template) : undefined;
+    const message = done.message && mask?.text(done.message);
+    const text = done.text && mask?.msg(done.text);
+    b.tell(exec, {
+      kind: 'task',
+      executionId: exec.id,
+      task: task,
+      status: done.status,
+      message,
+      ...(text && { text }),
+    });
   }
   if (s.kind === 'wait') {
     if (s.resumeAt !== undefined) b.push({ kind: 'wake', task: task, at: s.resumeAt });

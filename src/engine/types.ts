@@ -1,5 +1,6 @@
 import { type Locale, type Msg, render } from '../i18n/index.js';
 import type { Platform } from '../config/platforms.js';
+import type { Said } from './message.js';
 import type { ExecutionStatus, TaskStatus } from './status.js';
 
 /** Where an execution was started, so its messages go back there. */
@@ -12,9 +13,20 @@ export interface Origin {
   timeZone?: string;
 }
 
-/** A task's message in the reader's language: its catalogue text, else the English it was stored with. */
+/**
+ * A message in the reader's language: its catalogue text, else the English it was stored with. The
+ * English is the authority: a text that no longer says it (left by a writer that set only the
+ * English, such as a cancel by hand) is not shown.
+ */
+function messageIn(message: string | undefined, text: Msg | undefined, locale: Locale): string | undefined {
+  if (!text || message === undefined) return message;
+  if (locale === 'en') return message;
+  return render(text, 'en') === message ? render(text, locale) : message;
+}
+
+/** A task's message in the reader's language (see messageIn). */
 export function taskMessageIn(task: Pick<TaskRecord, 'message' | 'text'>, locale: Locale): string | undefined {
-  return task.text ? render(task.text, locale) : task.message;
+  return messageIn(task.message, task.text, locale);
 }
 
 /** A run's status message in the reader's language (as taskMessageIn). */
@@ -22,7 +34,7 @@ export function statusMessageIn(
   exec: Pick<Execution, 'statusMessage' | 'statusText'>,
   locale: Locale,
 ): string | undefined {
-  return exec.statusText ? render(exec.statusText, locale) : exec.statusMessage;
+  return messageIn(exec.statusMessage, exec.statusText, locale);
 }
 
 /** Whether the run's progress has somewhere to go: a chat channel where it was started. */
@@ -101,17 +113,18 @@ export interface Execution {
 /**
  * What an action reports back to the engine. A wait frees the worker: with resumeAt the worker
  * wakes the task then; without, something else resumes it (a vote, a child's end, a signal).
- * `running` keeps the execution Running while it waits (a loop's items are under way).
+ * `running` keeps the execution Running while it waits (a loop's items are under way). A message is
+ * its English and, from the catalogue, its text (message.ts: `said`).
  */
 export type ActionResult =
   | { kind: 'success'; result: unknown; next?: string }
-  | { kind: 'failed'; message: string }
-  | { kind: 'wait'; message: string; data?: Record<string, unknown>; resumeAt?: number; running?: boolean }
-  | { kind: 'cancel'; message: string };
+  | ({ kind: 'failed' } & Said)
+  | ({ kind: 'wait'; data?: Record<string, unknown>; resumeAt?: number; running?: boolean } & Said)
+  | ({ kind: 'cancel' } & Said);
 
 /** An ActionResult after the worker selected the task's declared outputs from it. */
 export type TaskOutcome =
   | { kind: 'success'; outputs: Record<string, unknown>; next?: string; loop?: TaskRecord['loop'] }
   | { kind: 'skipped' }
-  | { kind: 'failed'; message: string; loop?: TaskRecord['loop'] }
+  | ({ kind: 'failed'; loop?: TaskRecord['loop'] } & Said)
   | Exclude<ActionResult, { kind: 'success' } | { kind: 'failed' }>;

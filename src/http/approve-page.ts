@@ -1,8 +1,8 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
-import { approvalCard } from '../approval/card.js';
 import type { Directory } from '../config/directory.js';
-import type { ApprovalService } from '../core/approval-service.js';
+import type { Reader } from '../config/reader.js';
+import type { ApprovalService, VoteResult } from '../core/approval-service.js';
 import { executionMasker } from '../engine/mask.js';
 import { TicketNotFoundError } from '../errors.js';
 import { linkUsed, readLink, releaseLink, useLink, type LinkPayload } from '../notify/approval-links.js';
@@ -12,6 +12,11 @@ import type { ExecutionStore } from '../store/executions.js';
 import type { Keys } from '../store/keys.js';
 import type { TemplateStore } from '../store/templates.js';
 import { escapeHtml as e } from '../html.js';
+import { type Locale, type Msg, msg, render, t, translator } from '../i18n/index.js';
+import { NOT_REACHED } from './pages/execution-data.js';
+import { showDate } from './pages/layout.js';
+import { decisionWord, levelStatusWord, modeWord, statusWord } from './pages/words.js';
+import { type ReaderDefaults, requestReader } from './reader.js';
 import { readForm, sendPage as page } from './respond.js';
 import type { Route } from './server.js';
 
@@ -24,9 +29,11 @@ export interface ApprovePageDeps {
   keys: Pick<Keys, 'usedApprovalLink'>;
   secret: () => Promise<string>;
   publicUrl: string;
+  /** OPSGATE_LOCALE and OPSGATE_TIMEZONE, for an approver the directory says nothing of. */
+  defaults?: ReaderDefaults;
 }
 
-type Refusal = { status: number; title: string; why: string; ticket?: Ticket };
+type Refusal = { status: number; title: Msg; why: Msg | string; ticket?: Ticket; approver?: string };
 type Checked = { ok: true; link: LinkPayload; ticket: Ticket } | ({ ok: false } & Refusal);
 
 const PATH = /^\/approve\/([A-Za-z0-9_.-]{1,2000})$/;
@@ -40,28 +47,21 @@ const MAX_COMMENT = 1000;
  */
 export function approvePageRoutes(deps: ApprovePageDeps): Route[] {
   const publicUrl = deps.publicUrl.replace(/\/+$/, '');
+  // The approver's language (the link names them), else the browser's, else the deployment's.
+  const readerFor = (req: IncomingMessage, approver?: string) =>
+    requestReader(req, approver ? deps.directory.user(approver) : undefined, deps.defaults);
 
   /** Valid, unused, and for an open ticket; otherwise why not, with the HTTP status to say it with. */
   async function check(token: string): Promise<Checked> {
     const read = readLink(await deps.secret(), token);
     if (!read.ok) {
       return read.reason === 'expired'
-        ? {
-            ok: false,
-            status: 410,
-            title: 'This link has expired',
-            why:
-              'Approval links stop working when their ticket times out (or after 7 days). ' +
-              'Ask for the approval to be sent again.',
-          }
+        ? { ok: false, status: 410, title: msg('http:linkExpired'), why: msg('http:linkExpiredWhy') }
         : {
             ok: false,
             status: 400,
-            title: 'This link is not valid',
-            why:
-              read.reason === 'forged'
-                ? 'It was not made by opsgate, or it was changed after it was sent.'
-                : 'It is incomplete: copy the whole link from the mail.',
+            title: msg('http:linkInvalid'),
+            why: msg(read.reason === 'forged' ? 'http:linkForged' : 'http:linkIncomplete'),
           };
     }
     let ticket: Ticket;
@@ -72,27 +72,17 @@ export function approvePageRoutes(deps: ApprovePageDeps): Route[] {
         return {
           ok: false,
           status: 404,
-          title: 'No such approval',
-          why: `Approval ticket ${read.payload.ticketId} does not exist (any more).`,
+          title: msg('http:noSuchApproval'),
+          why: msg('http:noSuchApprovalWhy', { id: read.payload.ticketId }),
+          approver: read.payload.approver,
         };
       throw err;
     }
+    const approver = read.payload.approver;
     if (await linkUsed(deps.redis, deps.keys, token))
-      return {
-        ok: false,
-        status: 410,
-        title: 'This link was already used',
-        why: 'Each approval link works once.',
-        ticket,
-      };
+      return { ok: false, status: 410, title: msg('http:linkUsed'), why: msg('http:linkUsedWhy'), ticket, approver };
     if (ticket.status !== 'AUDITING')
-      return {
-        ok: false,
-        status: 409,
-        title: 'This approval is already decided',
-        why: approvalCard(ticket, publicUrl).outcome ?? '',
-        ticket,
-      };
+      return { ok: false, status: 409, title: msg('http:alreadyDecided'), why: outcomeOf(ticket), ticket, approver };
     return { ok: true, link: read.payload, ticket };
   }
 
@@ -102,20 +92,25 @@ export function approvePageRoutes(deps: ApprovePageDeps): Route[] {
       path: PATH,
       async handle(req, res, [token]) {
         const c = await check(token!);
-        if (!c.ok) return refuse(res, c, await details(c.ticket));
+        if (!c.ok) {
+          const r = readerFor(req, c.approver);
+          return refuse(res, c, await details(c.ticket, r), r);
+        }
+        const r = readerFor(req, c.link.approver);
         const pre = new URL(req.url ?? '/', 'http://x').searchParams.get('decision');
         const voted = c.ticket.votes.find((v) => v.voter === c.link.approver);
         const note = voted
-          ? `${c.link.approver} already voted on this approval.`
+          ? t(r.locale, 'http:alreadyVoted', { name: c.link.approver })
           : !c.ticket.approvers.includes(c.link.approver)
-            ? `${c.link.approver} is not asked at the current level of this approval.`
+            ? t(r.locale, 'http:notAsked', { name: c.link.approver })
             : '';
         await page(
           res,
           200,
           c.ticket.title,
-          `${await details(c.ticket)}
-${note ? `<p class="warn">${e(note)}</p>` : form(c.link.approver, chosen(pre))}`,
+          `${await details(c.ticket, r)}
+${note ? `<p class="warn">${e(note)}</p>` : form(c.link.approver, r, chosen(pre))}`,
+          r.locale,
         );
       },
     },
@@ -126,63 +121,74 @@ ${note ? `<p class="warn">${e(note)}</p>` : form(c.link.approver, chosen(pre))}`
         const body = await readForm(req);
         const decision = body.get('decision');
         if (decision !== 'approve' && decision !== 'reject') {
-          return refuse(
-            res,
-            {
-              status: 400,
-              title: 'Choose Approve or Reject',
-              why: 'The form was sent without a decision; nothing was recorded.',
-            },
-            '',
-          );
+          const r = readerFor(req);
+          return refuse(res, { status: 400, title: msg('http:chooseDecision'), why: msg('http:noDecision') }, '', r);
         }
         const comment = (body.get('comment') ?? '').trim().slice(0, MAX_COMMENT) || undefined;
         const c = await check(token!);
-        if (!c.ok) return refuse(res, c, await details(c.ticket));
+        if (!c.ok) {
+          const r = readerFor(req, c.approver);
+          return refuse(res, c, await details(c.ticket, r), r);
+        }
+        const r = readerFor(req, c.link.approver);
         // Marked before voting: of two concurrent POSTs only one gets to vote.
         if (!(await useLink(deps.redis, deps.keys, token!))) {
           return refuse(
             res,
-            { status: 410, title: 'This link was already used', why: 'Each approval link works once.' },
-            await details(c.ticket),
+            { status: 410, title: msg('http:linkUsed'), why: msg('http:linkUsedWhy') },
+            await details(c.ticket, r),
+            r,
           );
         }
-        const r = await deps.approvals.vote(
+        const v = await deps.approvals.vote(
           c.ticket.id,
           deps.directory.user(c.link.approver),
           decision === 'approve' ? 'AGREE' : 'REJECT',
           comment,
           'mail',
         );
-        const ticket = r.ticket ?? (await deps.approvals.get(c.ticket.id));
-        if (r.outcome === 'recorded' || r.outcome === 'decided') {
-          return page(res, 200, 'Your vote is recorded', `<p class="ok">${e(r.message)}</p>${await details(ticket)}`);
+        const ticket = v.ticket ?? (await deps.approvals.get(c.ticket.id));
+        const said = voteMessageIn(v, r.locale);
+        if (v.outcome === 'recorded' || v.outcome === 'decided') {
+          const title = t(r.locale, 'http:voteRecorded');
+          return page(res, 200, title, `<p class="ok">${e(said)}</p>${await details(ticket, r)}`, r.locale);
         }
         // Refused by the ticket: nothing changed, so the link is given back.
         await releaseLink(deps.redis, deps.keys, token!);
-        const status = r.outcome === 'missing' ? 404 : r.outcome === 'closed' || r.outcome === 'duplicate' ? 409 : 403;
-        return refuse(res, { status, title: 'Your vote was not recorded', why: r.message }, await details(ticket));
+        const status = v.outcome === 'missing' ? 404 : v.outcome === 'closed' || v.outcome === 'duplicate' ? 409 : 403;
+        return refuse(res, { status, title: msg('http:voteNotRecorded'), why: said }, await details(ticket, r), r);
       },
     },
   ];
 
-  async function details(ticket?: Ticket): Promise<string> {
+  async function details(ticket: Ticket | undefined, r: Reader): Promise<string> {
     if (!ticket) return '';
-    const card = approvalCard(ticket, publicUrl);
-    const level = activeLevel(ticket);
+    const say = translator(r.locale);
+    const level = activeLevel(ticket, r.locale);
+    const voted = new Set(ticket.votes.map((v) => v.voter));
+    const pending = ticket.status === 'AUDITING' ? ticket.approvers.filter((a) => !voted.has(a)) : [];
     const rows: [string, string][] = [
-      ['Requested by', ticket.requester ?? 'unknown'],
-      ['Opened', ticket.createDate],
-      ['Status', card.outcome ?? `waiting${level ? ` at ${level}` : ''}`],
-      ['Tally', card.tally],
-      ...(card.pending.length ? [['Still needed', card.pending.join(', ')] as [string, string]] : []),
+      [say('http:requestedBy'), ticket.requester ?? say('page:unknown')],
+      [say('http:opened'), showDate(ticket.createDate, r)],
+      [
+        say('http:status'),
+        ticket.status === 'AUDITING'
+          ? level
+            ? say('http:waitingAt', { level })
+            : say('http:waiting')
+          : render(outcomeOf(ticket), r.locale),
+      ],
+      [say('http:tally'), say('page:tally', { approvals: ticket.approvals, required: ticket.required })],
+      ...(pending.length ? [[say('http:stillNeeded'), pending.join(', ')] as [string, string]] : []),
     ];
     const levels = ticket.spec.levels
       .map((l, i) => {
-        const rec = ticket.levels.find((r) => r.index === i);
+        const rec = ticket.levels.find((x) => x.index === i);
+        const status = rec?.status ?? NOT_REACHED;
         return (
-          `<tr><td>${i + 1}. ${e(l.name)}</td><td>${e(rec?.mode ?? l.mode)}</td>` +
-          `<td class="${e(rec?.status ?? 'pending')}">${e(rec?.status ?? 'not reached')}</td>` +
+          `<tr><td>${i + 1}. ${e(l.name)}</td>` +
+          `<td>${e(modeWord(r.locale, rec?.mode ?? l.mode, rec?.required ?? l.min))}</td>` +
+          `<td class="${e(rec?.status ?? 'pending')}">${e(levelStatusWord(r.locale, status))}</td>` +
           `<td>${e(rec?.approvers.join(', ') ?? '')}</td><td>${e(rec?.note ?? '')}</td></tr>`
         );
       })
@@ -190,26 +196,31 @@ ${note ? `<p class="warn">${e(note)}</p>` : form(c.link.approver, chosen(pre))}`
     const votes = ticket.votes
       .map(
         (v) =>
-          `<li>${e(v.voter)}: ${v.decision === 'AGREE' ? 'approved' : 'rejected'}` +
-          `${v.comment ? ` — ${e(v.comment)}` : ''} <small>${e(v.date)}</small></li>`,
+          `<li>${e(v.voter)}: ${e(decisionWord(r.locale, v.decision))}` +
+          `${v.comment ? ` — ${e(v.comment)}` : ''} <small>${e(showDate(v.date, r))}</small></li>`,
       )
       .join('');
-    const head = '<tr><th>level</th><th>mode</th><th>status</th><th>approvers</th><th>note</th></tr>';
-    return `<h1>${e(card.title)}</h1><p>${e(ticket.description)}</p>
+    const cols = (['colLevel', 'colMode', 'colStatus', 'colApprovers', 'colNote'] as const)
+      .map((k) => `<th>${e(say(k === 'colApprovers' || k === 'colNote' ? `http:${k}` : `page:${k}`))}</th>`)
+      .join('');
+    const title = say('http:ticketTitle', { id: ticket.id, title: ticket.title });
+    return `<h1>${e(title)}</h1><p>${e(ticket.description)}</p>
 <table>${rows.map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(v)}</td></tr>`).join('')}</table>
-${await whatRuns(ticket, card.executionUrl)}
-<h2>Levels</h2><table>${head}${levels}</table>
-${votes ? `<h2>Votes</h2><ul>${votes}</ul>` : ''}`;
+${await whatRuns(ticket, r)}
+<h2>${e(say('http:levels'))}</h2><table><tr>${cols}</tr>${levels}</table>
+${votes ? `<h2>${e(say('http:votes'))}</h2><ul>${votes}</ul>` : ''}`;
   }
 
   /** The template, task and parameters (NoEcho masked) the approval lets run. */
-  async function whatRuns(ticket: Ticket, executionUrl?: string): Promise<string> {
+  async function whatRuns(ticket: Ticket, r: Reader): Promise<string> {
+    const say = translator(r.locale);
     if (!ticket.executionId)
       return ticket.reasons.length
-        ? `<h2>Why</h2><ul>${ticket.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>`
+        ? `<h2>${e(say('http:why'))}</h2><ul>${ticket.reasons.map((x) => `<li>${e(x)}</li>`).join('')}</ul>`
         : '';
+    const executionUrl = `${publicUrl}/executions/${ticket.executionId}`;
     const exec = await deps.executions.find(ticket.executionId);
-    let params = '<p>(parameters not shown: the execution or its template is gone)</p>';
+    let params = `<p>${e(say('http:parametersGone'))}</p>`;
     if (exec) {
       // Without its template (or the names recorded at start) nothing says which values are secret:
       // then none is shown.
@@ -220,12 +231,40 @@ ${votes ? `<h2>Votes</h2><ul>${votes}</ul>` : ''}`;
       }
     }
     const version = exec ? ` ${e(exec.templateVersion)}` : '';
-    const template = `<b>${e(ticket.templateName ?? exec?.templateName ?? '?')}</b>${version}`;
-    const execution = `<a href="${e(executionUrl ?? '#')}" rel="noreferrer">${e(ticket.executionId)}</a>`;
-    return `<h2>What runs</h2><p>Template ${template}, task <b>${e(ticket.taskName ?? '?')}</b>
-of execution ${execution}${exec ? ` (${e(exec.status)})` : ''}</p>
-<h3>Parameters</h3>${params}`;
+    const marks = { template: '\u0001', task: '\u0002', execution: '\u0003' };
+    const sentence = e(
+      say('http:whatRunsLine', {
+        ...marks,
+        hasStatus: exec ? 'yes' : 'no',
+        status: statusWord(r.locale, exec?.status ?? ''),
+      }),
+    )
+      .replace(marks.template, `<b>${e(ticket.templateName ?? exec?.templateName ?? '?')}</b>${version}`)
+      .replace(marks.task, `<b>${e(ticket.taskName ?? '?')}</b>`)
+      .replace(marks.execution, `<a href="${e(executionUrl)}" rel="noreferrer">${e(ticket.executionId)}</a>`);
+    return `<h2>${e(say('http:whatRuns'))}</h2><p>${sentence}</p>
+<h3>${e(say('page:parameters'))}</h3>${params}`;
   }
+}
+
+/** A decided ticket's outcome, as its card says it. */
+function outcomeOf(ticket: Ticket): Msg {
+  const approvedBy = ticket.votes.filter((v) => v.decision === 'AGREE').map((v) => v.voter);
+  const rejected = ticket.votes.find((v) => v.decision === 'REJECT');
+  if (ticket.status === 'APPROVED') return msg('http:approvedBy', { names: approvedBy.join(', ') });
+  if (ticket.status === 'REJECT')
+    return msg('http:rejectedBy', {
+      voter: rejected?.voter ?? '',
+      hasComment: rejected?.comment ? 'yes' : 'no',
+      comment: rejected?.comment ?? '',
+    });
+  if (ticket.closeCode === 'timed-out') return msg('http:timedOut');
+  return msg('http:cancelled', { hasReason: ticket.reason ? 'yes' : 'no', reason: ticket.reason ?? '' });
+}
+
+/** What the vote said, in the reader's language when it carries its catalogue text. */
+function voteMessageIn(v: VoteResult & { text?: Msg }, locale: Locale): string {
+  return v.text ? render(v.text, locale) : v.message;
 }
 
 /** The decision a mail's button chose, if any. */
@@ -233,25 +272,31 @@ function chosen(pre: string | null): 'approve' | 'reject' | undefined {
   return pre === 'reject' ? 'reject' : pre === 'approve' ? 'approve' : undefined;
 }
 
-function form(approver: string, preselected?: 'approve' | 'reject'): string {
-  const btn = (d: 'approve' | 'reject', label: string) =>
-    `<button name="decision" value="${d}" class="${d}"${preselected === d ? ' autofocus' : ''}>${label}</button>`;
+function form(approver: string, r: Reader, preselected?: 'approve' | 'reject'): string {
+  const say = translator(r.locale);
+  const label = (d: 'approve' | 'reject') => say(d === 'approve' ? 'http:approve' : 'http:reject');
+  const btn = (d: 'approve' | 'reject') =>
+    `<button name="decision" value="${d}" class="${d}"${preselected === d ? ' autofocus' : ''}>${e(label(d))}</button>`;
   // No action attribute: the form posts back to this very URL, token included.
   const choice = preselected
-    ? ` You chose <b>${preselected === 'approve' ? 'Approve' : 'Reject'}</b> in the mail; confirm it below.`
+    ? ` ${e(say('http:youChose', { choice: '\u0001' })).replace('\u0001', `<b>${e(label(preselected))}</b>`)}`
     : '';
+  const who = e(say('http:youVoteAs', { name: '\u0001' })).replace('\u0001', `<b>${e(approver)}</b>`);
   const comment = `<textarea name="comment" rows="3" cols="60" maxlength="${MAX_COMMENT}"></textarea>`;
-  return `<form method="post"><h2>Your decision</h2><p>You vote as <b>${e(approver)}</b>.${choice}</p>
-<p><label>Comment (optional)<br>${comment}</label></p>
-<p>${btn('approve', 'Approve')} ${btn('reject', 'Reject')}</p></form>`;
+  return `<form method="post"><h2>${e(say('http:yourDecision'))}</h2><p>${who}${choice}</p>
+<p><label>${e(say('http:commentOptional'))}<br>${comment}</label></p>
+<p>${btn('approve')} ${btn('reject')}</p></form>`;
 }
 
-function refuse(res: ServerResponse, r: Refusal, detailsHtml: string): Promise<void> {
+function refuse(res: ServerResponse, x: Refusal, detailsHtml: string, r: Reader): Promise<void> {
+  const title = render(x.title, r.locale);
   return page(
     res,
-    r.status,
-    r.title,
-    `<h1>${e(r.title)}</h1><p class="warn">${e(r.why)}</p><p>Nothing was changed.</p>` +
+    x.status,
+    title,
+    `<h1>${e(title)}</h1><p class="warn">${e(render(x.why, r.locale))}</p>` +
+      `<p>${e(t(r.locale, 'http:nothingChanged'))}</p>` +
       (detailsHtml ? `<hr>${detailsHtml}` : ''),
+    r.locale,
   );
 }

@@ -1,7 +1,9 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import { auditCsvHeader, auditCsvLine, runAuditRecords } from '../core/audit.js';
+import type { Reader } from '../config/reader.js';
 import { OpsgateError } from '../errors.js';
+import { msg, t } from '../i18n/index.js';
 import { isExecutionStatus, isTerminal } from '../engine/status.js';
 import { currentVersion, loadExecutionPage, type ExecutionPageDeps } from './pages/execution-data.js';
 import { executionFragment, executionPage } from './pages/execution-html.js';
@@ -9,6 +11,7 @@ import { notFoundPage } from './pages/layout.js';
 import { loadList, type ListDeps } from './pages/list-data.js';
 import { listPage } from './pages/list-html.js';
 import { endedStream, executionStreams, sendEvent } from './pages/live.js';
+import { requestReader } from './reader.js';
 import { sendHtml } from './respond.js';
 import type { Route } from './server.js';
 
@@ -17,6 +20,8 @@ export interface ExecutionPageRouteDeps extends ExecutionPageDeps, ListDeps {
   redis: Redis;
   channel: string;
   keepaliveMs?: number;
+  /** Who reads a page (Access.reader): without it, the browser's Accept-Language, else English and UTC. */
+  reader?: (req: IncomingMessage) => Promise<Reader>;
 }
 
 const ID = /^exec-[0-9a-f]{1,64}$/;
@@ -25,19 +30,12 @@ const SEGMENT = '([A-Za-z0-9._~-]{1,200})';
 
 const ended = (s: string) => isExecutionStatus(s) && isTerminal(s);
 
-function missing(res: ServerResponse, id: string): void {
+function missing(res: ServerResponse, id: string, r: Reader): void {
+  const title = t(r.locale, 'page:noSuchExecution');
   sendHtml(
     res,
     404,
-    ID.test(id)
-      ? notFoundPage(
-          'No such execution',
-          `Execution ${id} does not exist: it may have been deleted, or the link is from another opsgate.`,
-        )
-      : notFoundPage(
-          'No such execution',
-          `“${id}” is not an execution id: those look like exec- followed by hexadecimal digits.`,
-        ),
+    notFoundPage(title, t(r.locale, ID.test(id) ? 'page:executionMissing' : 'page:notAnExecutionId', { id }), r),
   );
 }
 
@@ -49,6 +47,7 @@ function missing(res: ServerResponse, id: string): void {
 export function executionPageRoutes(deps: ExecutionPageRouteDeps): { routes: Route[]; close(): void } {
   const live = executionStreams({ redis: deps.redis, channel: deps.channel, keepaliveMs: deps.keepaliveMs });
   const noStore = (res: ServerResponse) => res.setHeader('cache-control', 'no-store');
+  const readerOf = (req: IncomingMessage) => deps.reader?.(req) ?? Promise.resolve(requestReader(req, undefined));
 
   const routes: Route[] = [
     {
@@ -57,14 +56,14 @@ export function executionPageRoutes(deps: ExecutionPageRouteDeps): { routes: Rou
       async handle(req, res) {
         const data = await loadList(deps, new URL(req.url ?? '/', 'http://x').searchParams);
         noStore(res);
-        sendHtml(res, 200, listPage(data));
+        sendHtml(res, 200, listPage(data, await readerOf(req)));
       },
     },
     // The run's approval decisions, as `opsgate audit` writes them (CSV): the page links to it.
     {
       method: 'GET',
       path: new RegExp(`^/executions/${SEGMENT}/audit$`),
-      async handle(_req, res, [id]) {
+      async handle(req, res, [id]) {
         const records = ID.test(id!)
           ? await runAuditRecords(
               {
@@ -77,7 +76,7 @@ export function executionPageRoutes(deps: ExecutionPageRouteDeps): { routes: Rou
               id!,
             )
           : undefined;
-        if (!records) return missing(res, id!);
+        if (!records) return missing(res, id!, await readerOf(req));
         noStore(res);
         res.writeHead(200, {
           'content-type': 'text/csv; charset=utf-8',
@@ -96,11 +95,12 @@ export function executionPageRoutes(deps: ExecutionPageRouteDeps): { routes: Rou
       ([suffix, render]): Route => ({
         method: 'GET',
         path: new RegExp(`^/executions/${SEGMENT}${suffix}$`),
-        async handle(_req, res, [id]) {
-          const data = ID.test(id!) ? await loadExecutionPage(deps, id!) : undefined;
-          if (!data) return missing(res, id!);
+        async handle(req, res, [id]) {
+          const reader = await readerOf(req);
+          const data = ID.test(id!) ? await loadExecutionPage(deps, id!, reader.locale) : undefined;
+          if (!data) return missing(res, id!, reader);
           noStore(res);
-          sendHtml(res, 200, render(data));
+          sendHtml(res, 200, render(data, reader));
         },
       }),
     ),
@@ -110,10 +110,9 @@ export function executionPageRoutes(deps: ExecutionPageRouteDeps): { routes: Rou
       async handle(req, res, [id]) {
         const since = new URL(req.url ?? '/', 'http://x').searchParams.get('since');
         const exec = ID.test(id!) ? await deps.runs.find(id!) : undefined;
-        if (!exec) return missing(res, id!);
+        if (!exec) return missing(res, id!, await readerOf(req));
         if (isTerminal(exec.status)) return endedStream(res, exec.status);
-        if (!live.accepting())
-          throw new OpsgateError('ServiceUnavailable', 'too many open event streams; reload the page later', 503);
+        if (!live.accepting()) throw new OpsgateError('ServiceUnavailable', msg('http:tooManyStreams'), 503);
         await live.subscribe();
         live.start(req, res, id!);
         // Read after subscribing and joining: a change is then either seen here or told by an event.

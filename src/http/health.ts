@@ -35,10 +35,14 @@ export function healthRoute(redis: Redis): Route {
     path: /^\/healthz$/,
     async handle(_req, res) {
       const ok = await redisAnswers(redis);
+      // i18n-exempt: a probe's status value, read by orchestrators and monitoring, stable as an API
       sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'redis does not answer' });
     },
   };
 }
+
+// i18n-exempt: a probe's status value, read by orchestrators and monitoring, stable as an API
+const NOT_READY = 'not ready';
 
 /** Readiness: Redis answers and every required part is up; a 503 names what is not. */
 export function readyRoute(redis: Redis, readiness: Readiness): Route {
@@ -48,13 +52,8 @@ export function readyRoute(redis: Redis, readiness: Readiness): Route {
     async handle(_req, res) {
       const parts = { redis: await redisAnswers(redis), ...readiness.state() };
       const ready = Object.values(parts).every(Boolean);
-      sendJson(
-        res,
-        ready ? 200 : 503,
-        ready
-          ? { status: 'ready', ...parts }
-          : { status: 'not ready', ...Object.fromEntries(Object.entries(parts).filter(([, ok]) => !ok)) },
-      );
+      const missing = Object.fromEntries(Object.entries(parts).filter(([, ok]) => !ok));
+      sendJson(res, ready ? 200 : 503, ready ? { status: 'ready', ...parts } : { status: NOT_READY, ...missing });
     },
   };
 }

@@ -3,6 +3,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
+import { t } from '../i18n/index.js';
 import type { Route } from './server.js';
 
 export const BOARD_PATH = '/admin/queues';
@@ -17,7 +18,18 @@ export function queueBoardRoute(queues: Queue[]): Route {
   createBullBoard({
     queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: true })),
     serverAdapter: adapter,
-    options: { uiConfig: { boardTitle: 'opsgate queues' } },
+    options: {
+      // bull-board's own pages are in English: so are its title and the links back to opsgate's pages
+      // (its menu at the top right). Its documentation link would leave the self-hosted site: hidden.
+      uiConfig: {
+        boardTitle: t('en', 'http:queuesTitle'),
+        miscLinks: [
+          { text: t('en', 'http:backToConsole'), url: '/' },
+          { text: t('en', 'http:backToExecutions'), url: '/executions' },
+        ],
+        hideDocsLink: true,
+      },
+    },
   });
   const app = adapter.getRouter() as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
   return {

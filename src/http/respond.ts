@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OpsgateError } from '../errors.js';
 import { escapeHtml } from '../html.js';
+import { type Locale, msg } from '../i18n/index.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -36,7 +37,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new OpsgateError('InvalidParameter', `body larger than ${limit} bytes`, 413);
+    if (size > limit) throw new OpsgateError('InvalidParameter', msg('http:bodyTooLarge', { limit }), 413);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -49,10 +50,10 @@ export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise
   try {
     body = text ? JSON.parse(text) : {};
   } catch {
-    throw new OpsgateError('InvalidParameter', 'body is not JSON');
+    throw new OpsgateError('InvalidParameter', msg('http:bodyNotJson'));
   }
   if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw new OpsgateError('InvalidParameter', 'body must be a JSON object');
+    throw new OpsgateError('InvalidParameter', msg('http:bodyNotObject'));
   return body as Record<string, unknown>;
 }
 
@@ -65,16 +66,24 @@ export async function readForm(req: IncomingMessage, limit = 16 * 1024): Promise
  * A page whose URL may hold a credential (mail approval links, sign-in links): kept out of
  * Referer headers and caches (and, as every page, out of other sites' frames).
  */
-export async function sendPage(res: ServerResponse, status: number, title: string, body: string): Promise<void> {
+export async function sendPage(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  body: string,
+  locale: Locale = 'en',
+): Promise<void> {
   // same-origin, not no-referrer: a form posted back here must still carry its Origin (checked at sign-in).
   res.setHeader('referrer-policy', 'same-origin');
   res.setHeader('cache-control', 'no-store');
   sendHtml(
     res,
     status,
-    `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<!doctype html><html lang="${locale}"><meta charset="utf-8">` +
+      `<meta name="viewport" content="width=device-width, initial-scale=1">` +
       `<title>${escapeHtml(title)} · opsgate</title>
 <style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:60rem}` +
+      `@media (max-width:600px){body{margin:.8rem}textarea{width:100%}}` +
       `td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}
 pre{background:#f6f6f6;padding:.6rem}.warn{color:#8a5a00}.ok,.approved{color:#137333}` +
       `.rejected,.cancelled{color:#b3261e}.active{color:#8a5a00}

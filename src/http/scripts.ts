@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { t } from '../i18n/index.js';
 import type { Route } from './server.js';
 
 const FOLDER = new URL('./scripts/', import.meta.url);
@@ -25,7 +26,7 @@ export function scriptRoute(): Route {
     handle(req, res, [name]) {
       const script = scripts.get(name!);
       if (!script) {
-        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('no such script');
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(t('en', 'http:noSuchScript'));
         return;
       }
       const headers = {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { asOpsgateError } from '../errors.js';
+import { t } from '../i18n/index.js';
 import { withLogContext, type Logger } from '../log.js';
 import { sendJson } from './respond.js';
 
@@ -74,7 +75,7 @@ export function createHttpServer(routes: Route[], log: Logger): Server {
           res.end();
           return;
         }
-        sendJson(res, e.status, { Code: e.code, Message: e.status >= 500 ? 'internal error' : e.message });
+        sendJson(res, e.status, { Code: e.code, Message: e.status >= 500 ? t('en', 'http:internalError') : e.message });
       });
   }
 }

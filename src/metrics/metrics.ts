@@ -79,6 +79,7 @@ export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger }): 
       await Promise.race([
         read(),
         new Promise((_, fail) => {
+          // i18n-exempt: an error that only reaches the log line below
           timer = setTimeout(() => fail(new Error('timed out')), SCRAPE_TIMEOUT_MS);
         }),
       ]);

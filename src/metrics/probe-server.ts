@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import { ConfigError } from '../errors.js';
+import { t } from '../i18n/index.js';
 import { healthRoute, readyRoute, type Readiness } from '../http/health.js';
 import { createHttpServer } from '../http/server.js';
 import type { Logger } from '../log.js';
@@ -29,8 +30,11 @@ export async function startProbeServer(p: {
     server.once('error', (err: NodeJS.ErrnoException) =>
       fail(
         new ConfigError(
-          `cannot listen on ${p.host}:${p.port}: ${err.code ?? err.message}` +
-            `${err.code === 'EADDRINUSE' ? ' (another process has it; set PORT)' : ''}`,
+          t('en', 'http:cannotListen', {
+            address: `${p.host}:${p.port}`,
+            why: err.code ?? err.message,
+            taken: err.code === 'EADDRINUSE' ? 'yes' : 'no',
+          }),
         ),
       ),
     );

@@ -6,6 +6,8 @@ import type { Logger } from '../log.js';
 import type { Ticket } from '../approval/ticket.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { Keys } from '../store/keys.js';
+import { readerOf } from '../config/reader.js';
+import { type Locale, t as tr } from '../i18n/index.js';
 import { approvalMails } from './approval-mail.js';
 import { sendMail } from './mail.js';
 import { executionMasker, type Masker } from '../engine/mask.js';
@@ -24,12 +26,14 @@ export interface DeliveryDeps {
   log: Logger;
   /** A delivery failed for good (metrics). */
   failed?(channel: string): void;
+  /** OPSGATE_LOCALE and OPSGATE_TIMEZONE: the language of mail to someone the directory says nothing of. */
+  defaults?: { locale: Locale; timezone: string };
 }
 
 /** A delivery that cannot go now (a robot's minute is full): the job comes back at `at`. */
 export class LaterError extends Error {
   constructor(readonly at: number) {
-    super('the robot takes 20 messages a minute: later');
+    super(tr('en', 'notify:robotLater'));
   }
 }
 
@@ -47,6 +51,7 @@ export class Deliveries {
   async deliver(ticketId: string, level: number): Promise<string> {
     const t = await this.d.approvals.get(ticketId);
     const n = t.spec.notify;
+    // i18n-exempt: a job's result, read by operators in the queue dashboard as they read log lines
     if (!n || t.status !== 'AUDITING' || t.level !== level) return 'nothing to announce';
     const voted = new Set(t.votes.map((v) => v.voter));
     const people = t.approvers
@@ -72,11 +77,16 @@ export class Deliveries {
         if (r.retry) throw new Error(r.message);
         await this.recordFailure(t, 'WebHook', r.message);
       }
+      // i18n-exempt: a job's result, read by operators in the queue dashboard as they read log lines
       return r.ok ? 'webhook sent' : 'webhook refused';
     }
     if (n.type === 'Mail' && n.mail) {
       const m = n.mail;
-      const to = people.filter((p) => p.email).map((p) => ({ name: p.name, email: p.email! }));
+      const defaults = this.d.defaults ?? { locale: 'en', timezone: 'UTC' };
+      // Each in the language and zone of its recipient.
+      const to = people
+        .filter((p) => p.email)
+        .map((p) => ({ name: p.name, email: p.email!, reader: readerOf(p, defaults) }));
       const mails = approvalMails(t, to, {
         secret: await this.d.secret(),
         publicUrl: this.d.publicUrl,
@@ -86,9 +96,12 @@ export class Deliveries {
       for (const mail of mails)
         await sendMail({ host: m.host, port: m.port, username: m.username, password: m.password, from: m.from }, mail);
       const missing = people.filter((p) => !p.email).map((p) => p.name);
-      if (missing.length) await this.recordFailure(t, 'Mail', `no e-mail in the directory for ${missing.join(', ')}`);
+      if (missing.length)
+        await this.recordFailure(t, 'Mail', tr('en', 'notify:noEmail', { names: missing.join(', ') }));
+      // i18n-exempt: a job's result, read by operators in the queue dashboard as they read log lines
       return `${mails.length} mail(s) sent`;
     }
+    // i18n-exempt: a job's result, read by operators in the queue dashboard as they read log lines
     return 'nothing to announce';
   }
 

@@ -1,5 +1,6 @@
 import { createTransport } from 'nodemailer';
 import { OpsgateError } from '../errors.js';
+import { type Msg, msg as message } from '../i18n/index.js';
 
 /** ACS::Approve's Mail: Host, Port, Username, Password, From (Subject, Body, To are the message's). */
 export interface SmtpConfig {
@@ -22,24 +23,24 @@ export interface MailMessage {
 }
 
 export class MailError extends OpsgateError {
-  constructor(message: string) {
+  constructor(message: Msg) {
     super('MailFailed', message, 502);
   }
 }
 
-// nodemailer's error codes, said plainly; its messages are not passed on (see sendMail).
-const WHY: Record<string, string> = {
-  EAUTH: 'the server refused the username or password',
-  ETLS: 'TLS failed (certificate or upgrade)',
-  EREQUIRETLS: 'the server offers no STARTTLS, and a password is never sent unencrypted',
-  ECONNECTION: 'cannot connect',
-  ETIMEDOUT: 'timed out',
-  EDNS: 'host not found',
-  EENVELOPE: 'a sender or recipient was refused',
-  EMESSAGE: 'the message was refused',
-  EPROTOCOL: 'the server does not speak SMTP as expected',
-  ESOCKET: 'connection error',
-};
+// nodemailer's error codes said plainly (the catalogue's mail:smtpWhy); its messages are not passed on.
+const WHY = new Set([
+  'EAUTH',
+  'ETLS',
+  'EREQUIRETLS',
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'EDNS',
+  'EENVELOPE',
+  'EMESSAGE',
+  'EPROTOCOL',
+  'ESOCKET',
+]);
 
 /**
  * One message through SMTP: implicit TLS on 465, elsewhere STARTTLS (required with a username,
@@ -73,13 +74,16 @@ export async function sendMail(cfg: SmtpConfig, msg: MailMessage): Promise<void>
       (x) => typeof x === 'number' || (typeof x === 'string' && /^[A-Z0-9_]{1,60}$/.test(x)),
     );
     const why = /CERT|SELF_SIGNED|TLS/.test(String(e.originalCode))
-      ? "the server's TLS certificate is not trusted"
-      : typeof e.code === 'string'
-        ? WHY[e.code]
-        : undefined;
+      ? 'CERT'
+      : typeof e.code === 'string' && WHY.has(e.code)
+        ? e.code
+        : 'none';
     throw new MailError(
-      `could not send mail through ${cfg.host}:${cfg.port}${why ? `: ${why}` : ''}` +
-        `${codes.length ? ` (${codes.join(' ')})` : ''}`,
+      message('mail:sendFailed', {
+        server: `${cfg.host}:${cfg.port}`,
+        why: message('mail:smtpWhy', { code: why }),
+        codes: codes.length ? ` (${codes.join(' ')})` : '',
+      }),
     );
   } finally {
     transport.close();

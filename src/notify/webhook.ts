@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { type Locale, type Msg, msg, render, t } from '../i18n/index.js';
 
 /**
  * WebHook delivery for ACS::Notify / ACS::Approve (PROTOCOLS.md §4.1): renders the template's
@@ -10,7 +11,8 @@ export interface Mentions {
   mobiles: string[];
   userIds: string[];
 }
-export type WebhookResult = { ok: true } | { ok: false; retry: boolean; message: string };
+/** A failure's `message` is in English (logs, the record); `text` is the same from the catalogue. */
+export type WebhookResult = { ok: true } | { ok: false; retry: boolean; message: string; text: Msg };
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -47,7 +49,14 @@ function dingTalkText(body: Obj): { holder: Obj; key: string; markdown: boolean 
  * the body has none), and mentions go into a DingTalk body that has no `at` of its own. A JSON
  * string is parsed first; any other non-object body comes back unchanged.
  */
-export function renderWebhookBody(content: unknown, opts: { link?: string; mentions?: Mentions }): unknown {
+export function renderWebhookBody(
+  content: unknown,
+  opts: {
+    link?: string;
+    mentions?: Mentions /** The readers' language of the link's label; default en. */;
+    locale?: Locale;
+  },
+): unknown {
   let body: unknown = content;
   if (typeof body === 'string') {
     try {
@@ -64,7 +73,8 @@ export function renderWebhookBody(content: unknown, opts: { link?: string; menti
 
   if (opts.link) {
     if (target) {
-      const add = target.markdown ? `\n\n[Execution details](${opts.link})` : `\n${opts.link}`;
+      const label = t(opts.locale ?? 'en', 'dingtalk:executionDetails');
+      const add = target.markdown ? `\n\n[${label}](${opts.link})` : `\n${opts.link}`;
       target.holder[target.key] = `${target.holder[target.key] as string}${add}`;
     } else if (!dt && typeof out.text === 'string') {
       out.text = `${out.text}\n${opts.link}`; // Slack-compatible: plain URLs are auto-linked
@@ -124,17 +134,19 @@ export async function sendWebhook(
   deps: { fetch: typeof fetch; now(): number },
 ): Promise<WebhookResult> {
   const where = maskUri(req.uri);
-  const fail = (retry: boolean, detail: string): WebhookResult => ({
-    ok: false,
-    retry,
-    message: `WebHook ${where}: ${scrub(detail, req.uri, req.secret)}`,
-  });
+  const fail = (retry: boolean, detail: string | Msg): WebhookResult => {
+    const text = msg('dingtalk:webhookFailed', {
+      where,
+      detail: typeof detail === 'string' ? scrub(detail, req.uri, req.secret) : detail,
+    });
+    return { ok: false, retry, message: render(text, 'en'), text };
+  };
   const dingTalk = isDingTalkRobot(req.uri);
   let url: string;
   try {
     url = dingTalk && req.secret ? signDingTalkUri(req.uri, req.secret, deps.now()) : new URL(req.uri).toString();
   } catch {
-    return fail(false, 'URI is not a URL');
+    return fail(false, msg('dingtalk:notAUrl'));
   }
 
   const headers: Record<string, string> = {};
@@ -152,7 +164,7 @@ export async function sendWebhook(
     const e = err as Error & { cause?: { message?: string } };
     const why =
       e.name === 'TimeoutError'
-        ? `no answer in ${TIMEOUT_MS / 1000} s`
+        ? msg('dingtalk:noAnswer', { seconds: TIMEOUT_MS / 1000 })
         : [e.message, e.cause?.message].filter(Boolean).join(': ');
     return fail(true, why);
   }

@@ -19,10 +19,12 @@ export async function runItem(
   const { executionId, taskExecutionId: te, index } = data;
   const exec = await executions.find(executionId);
   const doc = await loops.get(executionId, te);
+  // i18n-exempt: a job's result, read by operators on the queue dashboard as they read log lines
   if (!exec || !doc) return 'nothing to do';
   // Counted already (a job run again after a crash): only queue again what the count led to.
   if (doc.state.ended[index] !== undefined) {
     await kick(deps, executionId, te, doc.state);
+    // i18n-exempt: a job's result, for operators
     return `item ${index} was counted`;
   }
   let rec = (await loops.item(executionId, te, index)) ?? newItem(te, index, doc.items[index], ports.now());

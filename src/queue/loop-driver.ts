@@ -1,5 +1,6 @@
 import { itemEnded, resumeLoop, startLoop, type LoopState, type RateControl } from '../engine/loop.js';
 import { asItems, loopPlanOf, loopProgress, loopResult, rateControlOf } from '../engine/loop-task.js';
+import { inner, said, saidBy } from '../engine/message.js';
 import type { Execution, TaskOutcome, TaskRecord } from '../engine/types.js';
 import type { LoopStore } from '../store/loops.js';
 import { evaluate, type Scope } from '../template/expressions.js';
@@ -20,7 +21,7 @@ export async function runLoopTask(
   try {
     if (checkWhen && !(await whenHolds(task, scope))) return { kind: 'skipped' };
   } catch (err) {
-    return { kind: 'failed', message: (err as Error).message };
+    return { kind: 'failed', ...saidBy(err) };
   }
   return driveLoop(deps, exec, task, rec, scope, signals);
 }
@@ -49,9 +50,9 @@ export async function driveLoop(
       const rc = rateControlOf(loop, await evaluate(loop.RateControl ?? null, scope));
       planned = loopPlanOf(items, (await evaluate(rc, scope)) as RateControl, exec.loopMode);
     } catch (err) {
-      return { kind: 'failed', message: `Loop: ${(err as Error).message}` };
+      return { kind: 'failed', ...said('engine:loopInvalid', { cause: inner(saidBy(err)) }) };
     }
-    if ('error' in planned) return { kind: 'failed', message: planned.error };
+    if ('error' in planned) return { kind: 'failed', ...planned.error };
     await loops.create(exec.id, te, { state: startLoop(planned.plan).state, items, taskName: task.Name });
     doc = (await loops.get(exec.id, te))!;
   }
@@ -59,15 +60,17 @@ export async function driveLoop(
   // an item's end) queued nothing. Item job ids are fixed, so what is queued already stays once.
   await kick(deps, exec.id, te, doc.state);
   const progress = loopProgress(task, doc.state, signals);
-  if (progress.kind === 'wait')
-    return { kind: 'wait', message: progress.message, ...(progress.running ? { running: true } : {}) };
+  if (progress.kind === 'wait') {
+    const { message, text } = progress;
+    return { kind: 'wait', message, text, ...(progress.running ? { running: true } : {}) };
+  }
   if (progress.kind === 'resume') {
     const step = await loops.update(exec.id, te, (d) => {
       const s = resumeLoop(d.state);
       return { doc: { ...d, state: s.state }, result: s };
     });
     await kick(deps, exec.id, te, step.state);
-    return { kind: 'wait', running: true, message: progress.message(step.state.batch), consumed: ['resume'] };
+    return { kind: 'wait', running: true, ...progress.message(step.state.batch), consumed: ['resume'] };
   }
   return loopResult(task, doc.state, await loops.items(exec.id, te));
 }

@@ -17,6 +17,7 @@ import { evaluateOutputs, runTask, scopeOf } from './run-task.js';
 
 export class HeldElsewhereError extends Error {
   constructor(id: string) {
+    // i18n-exempt: a job's failure before its retry, read by operators on the queue dashboard
     super(`execution ${id} is held by another job; will retry`);
   }
 }
@@ -61,6 +62,7 @@ export function stepProcessor(deps: ProcessorDeps) {
 
   async function drive(executionId: string, runner: string): Promise<string> {
     const found = await executions.find(executionId);
+    // i18n-exempt: a job's result, read by operators on the queue dashboard as they read log lines
     if (!found || isTerminal(found.status)) return 'nothing to do';
     const { template } = await templates.runnable(found.templateName, found.templateVersion);
     const builtins = builtinsFor(found, now());
@@ -77,6 +79,7 @@ export function stepProcessor(deps: ProcessorDeps) {
         if (r) event = r;
       }
     }
+    // i18n-exempt: a broken invariant (a bug), in the job's failure for developers
     throw new Error(`step gave execution ${exec.id} nothing to wait for`);
 
     /** One effect; a string ends the job with it, an event is the answer `step` asked for. */
@@ -84,10 +87,12 @@ export function stepProcessor(deps: ProcessorDeps) {
       switch (e.kind) {
         case 'save':
           if (await executions.save(e.execution, runner, e.park)) return undefined;
+          // i18n-exempt: a job's result, for operators
           if (!e.claim) return 'lost the execution';
           // Another job is still running it: a resume can arrive before the job that parked the
           // execution has saved it. Retry (with backoff) rather than lose the resume.
           if ((await executions.find(found!.id))?.status === 'Running') throw new HeldElsewhereError(found!.id);
+          // i18n-exempt: a job's result, for operators
           return 'nothing to do';
         case 'clear-signal':
           return void (await executions.clearSignal(exec.id, e.name));
@@ -125,6 +130,7 @@ export function stepProcessor(deps: ProcessorDeps) {
           return { kind: 'outputs', ...evaluated, cont: e.cont };
         }
         case 'wait':
+          // i18n-exempt: a job's result, for operators
           return `waiting at ${e.at}`;
         case 'finish':
           log.info({ executionId: exec.id, status: e.status }, 'execution ended');
@@ -159,6 +165,7 @@ export function stepProcessor(deps: ProcessorDeps) {
 
   /** Producer.add is the one place a name is given its data, so here they go together again. */
   function dispatch(name: string, data: StepJob, job: Job<StepJob>): Promise<string> {
+    // i18n-exempt: a job's failure, read by operators on the queue dashboard
     if (!Object.hasOwn(handlers, name)) throw new UnrecoverableError(`unknown step job ${name}`);
     const handler = handlers[name as StepJobName] as (data: StepJob, job: Job<StepJob>) => Promise<string>;
     return handler(data, job);

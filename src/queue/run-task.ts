@@ -2,7 +2,9 @@ import { findAction } from '../engine/actions/registry.js';
 import { namedTemplateAction } from '../engine/actions/child.js';
 import type { Action, Ports } from '../engine/actions/types.js';
 import type { RunOutcome } from '../engine/step.js';
+import { inner, said, saidBy } from '../engine/message.js';
 import type { Execution, TaskRecord } from '../engine/types.js';
+import type { Msg } from '../i18n/index.js';
 import { evaluate, truthy, type Scope } from '../template/expressions.js';
 import type { Task, Template } from '../template/schema.js';
 import { coerce, select } from '../template/selector.js';
@@ -50,11 +52,7 @@ export async function runTask(run: TaskRun): Promise<RunOutcome> {
   try {
     if (run.checkWhen !== false && !(await whenHolds(task, scope))) return { kind: 'skipped' };
     const action = await actionFor(task, ports);
-    if (!action)
-      return {
-        kind: 'failed',
-        message: `unknown action ${task.Action}: not a built-in action nor a template in the store`,
-      };
+    if (!action) return { kind: 'failed', ...said('engine:unknownAction', { action: task.Action }) };
     properties = await evaluateProperties(task, action, scope);
     const result = await action.run({
       execution: exec,
@@ -80,12 +78,12 @@ export async function runTask(run: TaskRun): Promise<RunOutcome> {
           ? jqProgram(out.ValueSelector, scope)
           : await evaluate(out.ValueSelector, scope);
       if (typeof selector !== 'string' && !(selector instanceof JqProgram))
-        return { kind: 'failed', message: `Outputs.${name}.ValueSelector must be jq text`, properties };
+        return { kind: 'failed', ...said('engine:valueSelectorNotJq', { output: name }), properties };
       outputs[name] = await select(result.result, selector, out.Type);
     }
     return { kind: 'success', outputs, next: result.next, properties };
   } catch (err) {
-    return { kind: 'failed', message: (err as Error).message, properties };
+    return { kind: 'failed', ...saidBy(err), properties };
   }
 }
 
@@ -111,7 +109,7 @@ async function evaluateProperties(task: Task, action: Action, scope: Scope): Pro
 export async function evaluateOutputs(
   template: Template,
   scope: Scope,
-): Promise<{ outputs?: Record<string, unknown>; error?: string }> {
+): Promise<{ outputs?: Record<string, unknown>; error?: Msg | string }> {
   try {
     const outputs: Record<string, unknown> = {};
     for (const [k, o] of Object.entries(template.Outputs ?? {})) {
@@ -119,6 +117,6 @@ export async function evaluateOutputs(
     }
     return { outputs };
   } catch (err) {
-    return { error: (err as Error).message };
+    return { error: inner(saidBy(err)) };
   }
 }

@@ -67,6 +67,8 @@ export interface Keys {
   loginToken(tokenHash: string): string;
   /** Marks something done once (a chat event delivered twice), by its id. */
   once(id: string): string;
+  /** What a chat platform remembers for a while (DingTalk's session webhooks), by platform and key. */
+  chatMemory(platform: string, key: string): string;
   /** A rate limiter's count for one caller in one window. */
   rate(scope: string, caller: string, window: number): string;
   /** A console session ended by signing out, by its id, until the cookie would have expired. */
@@ -125,6 +127,7 @@ export function keys(prefix: string): Keys {
     secret: `${prefix}:secret`,
     usedApprovalLink: (token) => `${prefix}:approval-link:${createHash('sha256').update(token).digest('hex')}`,
     robotMinute: (robot, minute) => `${prefix}:robot:${robot}:${minute}`,
+    chatMemory: (platform, key) => `${prefix}:chat:${platform}:${key}`,
     loginToken: (h) => `${prefix}:login:${h}`,
     once: (id) => `${prefix}:once:${id}`,
     rate: (scope, caller, w) => `${prefix}:rate:${scope}:${caller}:${w}`,

@@ -1,7 +1,9 @@
+import { isMsg, msg, type Msg } from '../i18n/index.js';
 import type { ActionCatalog } from './catalog.js';
+import { type Problem, problem } from './problem.js';
 import { keysAt } from './property-fields.js';
+import { textOf } from './said.js';
 import { closest } from './suggest.js';
-import type { Problem } from './validate.js';
 import { zodProblems } from './zod-problems.js';
 
 /** `ACS::<Product>::<Name>`: Alibaba's own templates, such as ACS::ECS::RebootInstance. */
@@ -17,7 +19,7 @@ export function actionNameProblem(
   actions: ActionCatalog,
   action: string,
   knownTemplates?: ReadonlySet<string>,
-): string | undefined {
+): Msg | undefined {
   if (actions.find(action) || PRODUCT_ACTION.test(action)) return undefined;
   const namespaced = NAMESPACED.test(action);
   if (!namespaced && (!knownTemplates || knownTemplates.has(action))) return undefined;
@@ -27,10 +29,10 @@ export function actionNameProblem(
   const near = namespaced
     ? builtins.get(closest(tail(action), builtins.keys()) ?? '')
     : closest(action, [...builtins.values(), ...(knownTemplates ?? [])]);
-  if (near) return `unknown action ${action} (did you mean ${near}?)`;
+  if (near) return msg('template:unknownActionNear', { action, near });
   return namespaced
-    ? `unknown action ${action}: not a built-in action (${actions.names.join(', ')}) nor ACS::Product::Name`
-    : `unknown action ${action}: not a built-in action, ACS::Product::Name or a template in the store`;
+    ? msg('template:unknownActionNamespaced', { action, names: actions.names.join(', ') })
+    : msg('template:unknownAction', { action });
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -54,7 +56,8 @@ export function propertiesProblems(actions: ActionCatalog, action: string, prope
   let checked = p;
   for (const [key, why] of Object.entries(spec.unsupported ?? {})) {
     if (!(key in p)) continue;
-    problems.push({ path: [key], message: `${key} is not supported: ${why}`, atKey: true });
+    const reason = isMsg(why) ? why : textOf(why);
+    problems.push(problem([key], msg('template:keyNotSupported', { key, why: reason }), { atKey: true }));
     checked = { ...checked };
     delete checked[key];
   }

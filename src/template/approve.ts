@@ -1,6 +1,9 @@
+import { ParameterError } from '../errors.js';
+import { msg } from '../i18n/index.js';
 import { criteriaProblems, type Clause } from './criteria.js';
 import { parseDuration } from './duration.js';
-import { hint } from './suggest.js';
+import { joined, type Problem, problem, textOfProblem, withGot } from './problem.js';
+import { didYouMean } from './suggest.js';
 
 /** ACS::Approve's properties (OOS's and opsgate's Levels, Timeout, ...), read and checked. */
 
@@ -43,7 +46,6 @@ export interface ApprovalSpec {
   chat: boolean;
 }
 
-type Problem = { path: (string | number)[]; message: string };
 const LEVEL_KEYS = ['Name', 'Mode', 'Approvers', 'Criteria', 'MinRequiredApprovals', 'EscalateAfter', 'EscalateTo'];
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const isExpr = (v: unknown) => typeof v === 'string' && /\{\{.*\}\}/.test(v);
@@ -53,37 +55,36 @@ const names = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 's
 export function approveProblems(p: Record<string, unknown>): Problem[] {
   const out: Problem[] = [];
   if (p.Levels !== undefined && !isExpr(p.Levels)) {
-    if (!Array.isArray(p.Levels) || !p.Levels.length)
-      return [{ path: ['Levels'], message: 'must be a list of levels' }];
-    if (p.Approvers !== undefined)
-      out.push({ path: ['Approvers'], message: 'give Approvers in each level when Levels is used' });
+    if (!Array.isArray(p.Levels) || !p.Levels.length) return [problem(['Levels'], msg('template:mustBeLevelList'))];
+    if (p.Approvers !== undefined) out.push(problem(['Approvers'], msg('template:approversInEachLevel')));
     p.Levels.forEach((l, i) => {
       if (!isMap(l)) {
-        out.push({ path: ['Levels', i], message: 'must be a map with Name, Mode, Approvers' });
+        out.push(problem(['Levels', i], msg('template:mustBeLevel')));
         return;
       }
       for (const k of Object.keys(l))
-        if (!LEVEL_KEYS.includes(k))
-          out.push({
-            path: ['Levels', i, k],
-            message: `unknown key ${k}${hint(k, LEVEL_KEYS) || ` (a level takes ${LEVEL_KEYS.join(', ')})`}`,
-          });
+        if (!LEVEL_KEYS.includes(k)) {
+          const hint = didYouMean(k, LEVEL_KEYS) || msg('template:levelTakes', { keys: LEVEL_KEYS.join(', ') });
+          out.push(problem(['Levels', i, k], msg('template:unknownKey', { key: k, hint })));
+        }
       if (l.Mode !== undefined && !['ANY', 'ALL'].includes(String(l.Mode)))
-        out.push({ path: ['Levels', i, 'Mode'], message: `must be ANY or ALL, got ${JSON.stringify(l.Mode)}` });
+        out.push(
+          problem(['Levels', i, 'Mode'], withGot(msg('template:mustBeAnyOrAll'), String(JSON.stringify(l.Mode)))),
+        );
       if (l.Approvers !== undefined && !names(l.Approvers) && !isExpr(l.Approvers))
-        out.push({ path: ['Levels', i, 'Approvers'], message: 'must be a list of directory users or group:NAME' });
+        out.push(problem(['Levels', i, 'Approvers'], msg('template:mustBeApprovers')));
       if (l.Criteria !== undefined)
         out.push(...criteriaProblems(l.Criteria).map((x) => ({ ...x, path: ['Levels', i, 'Criteria', ...x.path] })));
       for (const k of ['EscalateAfter'] as const)
         if (l[k] !== undefined && parseDuration(l[k]) === undefined)
-          out.push({ path: ['Levels', i, k], message: 'must be an ISO-8601 duration such as PT4H' });
+          out.push(problem(['Levels', i, k], msg('template:mustBeDurationHours')));
     });
   }
   if (p.Reasons !== undefined && !names(p.Reasons) && !isExpr(p.Reasons))
-    out.push({ path: ['Reasons'], message: 'must be a list of text (why the approval is required)' });
+    out.push(problem(['Reasons'], msg('template:mustBeReasons')));
   for (const k of ['Timeout', 'RemindAfter'] as const) {
     if (p[k] !== undefined && !isExpr(p[k]) && parseDuration(p[k]) === undefined)
-      out.push({ path: [k], message: 'must be an ISO-8601 duration such as P2D or PT4H' });
+      out.push(problem([k], msg('template:mustBeDurationDays')));
   }
   return out;
 }
@@ -93,7 +94,13 @@ const ms = (v: unknown) => (v === undefined || v === null || v === '' ? undefine
 /** The approval an ACS::Approve (or a policy, or CreateApproval) asks for, from its evaluated properties. */
 export function readApproval(p: Record<string, unknown>): ApprovalSpec {
   const problems = approveProblems(p);
-  if (problems.length) throw new Error(problems.map((x) => `${x.path.join('.')}: ${x.message}`).join('; '));
+  if (problems.length)
+    throw new ParameterError(
+      joined(
+        problems.map((x) => msg('template:atPath', { path: x.path.join('.'), problem: textOfProblem(x) })),
+        'template:twoClauses',
+      ),
+    );
   const flag = (v: unknown, d: boolean) => (v === undefined ? d : v === true || v === 'true');
   let levels: LevelDef[];
   if (Array.isArray(p.Levels)) {
@@ -112,12 +119,10 @@ export function readApproval(p: Record<string, unknown>): ApprovalSpec {
     });
   } else {
     if (p.Approvers !== undefined && !names(p.Approvers))
-      throw new Error('Approvers must be a list of directory user names');
+      throw new ParameterError(msg('template:approversMustBeNames'));
     const min = Number(p.MinRequiredApprovals ?? 1);
     if (!Number.isInteger(min) || min < 1)
-      throw new Error(
-        `MinRequiredApprovals must be a whole number of at least 1, got ${JSON.stringify(p.MinRequiredApprovals)}`,
-      );
+      throw new ParameterError(withGot(msg('template:minApprovals'), String(JSON.stringify(p.MinRequiredApprovals))));
     levels = [
       {
         name: 'Approval',
@@ -131,7 +136,7 @@ export function readApproval(p: Record<string, unknown>): ApprovalSpec {
   }
   for (const l of levels)
     if (!Number.isInteger(l.min) || l.min < 1)
-      throw new Error(`level ${l.name}: MinRequiredApprovals must be a whole number of at least 1`);
+      throw new ParameterError(msg('template:levelProblem', { level: l.name, problem: msg('template:minApprovals') }));
   return {
     levels,
     timeoutMs: ms(p.Timeout),
@@ -149,7 +154,7 @@ function readNotify(p: Record<string, unknown>): NotifySpec | undefined {
     p.AppendExecutionLink === undefined ? true : p.AppendExecutionLink === true || p.AppendExecutionLink === 'true';
   if (type === 'WebHook') {
     const w = (isMap(p.WebHook) ? p.WebHook : {}) as Record<string, unknown>;
-    if (typeof w.URI !== 'string') throw new Error('WebHook.URI is required with NotifyType WebHook');
+    if (typeof w.URI !== 'string') throw new ParameterError(msg('template:webHookUriRequired'));
     return {
       type,
       appendLink,
@@ -163,8 +168,7 @@ function readNotify(p: Record<string, unknown>): NotifySpec | undefined {
   }
   if (type === 'Mail') {
     const m = (isMap(p.Mail) ? p.Mail : {}) as Record<string, unknown>;
-    if (typeof m.Host !== 'string' || !m.From)
-      throw new Error('Mail.Host and Mail.From are required with NotifyType Mail');
+    if (typeof m.Host !== 'string' || !m.From) throw new ParameterError(msg('template:mailHostFromRequired'));
     const to = (Array.isArray(m.To) ? m.To : m.To ? [m.To] : [])
       .flatMap((x) => String(x).split(','))
       .map((x) => x.trim())
@@ -184,7 +188,7 @@ function readNotify(p: Record<string, unknown>): NotifySpec | undefined {
       },
     };
   }
-  throw new Error(`NotifyType must be WebHook or Mail, got ${JSON.stringify(type)}`);
+  throw new ParameterError(withGot(msg('template:notifyTypeMustBe'), String(JSON.stringify(type))));
 }
 
 /** How many approvals complete a level of `n` resolved approvers. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { Problem } from './validate.js';
+import type { Msg } from '../i18n/index.js';
+import type { Problem } from './problem.js';
 
 /** What validation knows of one built-in action: its name and what its Properties may hold. */
 export interface ActionSpec {
@@ -7,10 +8,10 @@ export interface ActionSpec {
   name: string;
   /** The Properties: exactly these keys (built from property-fields.ts). */
   schema: z.ZodType;
-  /** Keys required only together with others (NotifyType WebHook needs WebHook). */
+  /** Keys required only together with others (NotifyType WebHook needs WebHook); `problem()` builds each. */
   needs?: (p: Record<string, unknown>) => Problem[];
-  /** Keys OOS documents that opsgate would ignore: refused with the reason rather than dropped. */
-  unsupported?: Record<string, string>;
+  /** Keys OOS documents that opsgate would ignore: refused with the reason (a catalogue message), not dropped. */
+  unsupported?: Record<string, string | Msg>;
 }
 
 /**

@@ -1,4 +1,6 @@
+import { msg } from '../i18n/index.js';
 import { compileSearch } from './pattern.js';
+import { type Problem, problem, textOfError, withGot } from './problem.js';
 
 /**
  * Criteria clauses of CONTRACT.md (the vRealize Automation Clause model): And, Or, Not, Constant,
@@ -32,52 +34,48 @@ export type Clause =
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** Every problem of a clause, each with its path below the clause, for template validation. */
-export function criteriaProblems(
-  c: unknown,
-  path: (string | number)[] = [],
-): { path: (string | number)[]; message: string }[] {
-  if (!isMap(c) || Object.keys(c).length !== 1)
-    return [{ path, message: 'must be one of And, Or, Not, Constant, Expression' }];
+export function criteriaProblems(c: unknown, path: (string | number)[] = []): Problem[] {
+  if (!isMap(c) || Object.keys(c).length !== 1) return [problem(path, msg('template:mustBeClause'))];
   const [key, v] = Object.entries(c)[0]!;
   switch (key) {
     case 'And':
     case 'Or':
-      if (!Array.isArray(v) || !v.length) return [{ path: [...path, key], message: 'must be a list of clauses' }];
+      if (!Array.isArray(v) || !v.length) return [problem([...path, key], msg('template:mustBeClauseList'))];
       return v.flatMap((x, i) => criteriaProblems(x, [...path, key, i]));
     case 'Not':
       return criteriaProblems(v, [...path, key]);
     case 'Constant':
       return typeof v === 'boolean' || v === 'true' || v === 'false'
         ? []
-        : [{ path: [...path, key], message: 'must be true or false' }];
+        : [problem([...path, key], msg('template:mustBeTrueOrFalse'))];
     case 'Expression': {
-      if (!isMap(v)) return [{ path: [...path, key], message: 'must be {Left, Operator, Right}' }];
-      const out: { path: (string | number)[]; message: string }[] = [];
+      if (!isMap(v)) return [problem([...path, key], msg('template:mustBeComparison'))];
+      const out: Problem[] = [];
       const root = typeof v.Left === 'string' ? v.Left.split('.')[0] : undefined;
       if (typeof v.Left !== 'string' || !PATH_ROOTS.includes(root as never)) {
-        out.push({
-          path: [...path, key, 'Left'],
-          message: `must be a path starting with ${PATH_ROOTS.join(', ')}, got ${JSON.stringify(v.Left)}`,
-        });
+        const wanted = msg('template:mustBePathFrom', { roots: PATH_ROOTS.join(', ') });
+        out.push(problem([...path, key, 'Left'], withGot(wanted, String(JSON.stringify(v.Left)))));
       }
       if (!OPERATORS.includes(v.Operator as Operator))
-        out.push({
-          path: [...path, key, 'Operator'],
-          message: `must be one of ${OPERATORS.join(', ')}, got ${JSON.stringify(v.Operator)}`,
-        });
+        out.push(
+          problem(
+            [...path, key, 'Operator'],
+            withGot(msg('template:mustBeOneOf', { values: OPERATORS.join(', ') }), String(JSON.stringify(v.Operator))),
+          ),
+        );
       if (v.Operator === 'matches') {
         try {
           compileSearch(String(v.Right));
         } catch (err) {
-          out.push({ path: [...path, key, 'Right'], message: (err as Error).message });
+          out.push(problem([...path, key, 'Right'], textOfError(err)));
         }
       }
       const extra = Object.keys(v).filter((k) => !['Left', 'Operator', 'Right'].includes(k));
-      for (const k of extra) out.push({ path: [...path, key, k], message: `unknown key ${k}` });
+      for (const k of extra) out.push(problem([...path, key, k], msg('template:unknownKey', { key: k, hint: '' })));
       return out;
     }
     default:
-      return [{ path: [...path, key], message: `unknown clause ${key} (And, Or, Not, Constant, Expression)` }];
+      return [problem([...path, key], msg('template:unknownClause', { key }))];
   }
 }
 

@@ -1,4 +1,5 @@
 import { ExpressionError } from '../errors.js';
+import { msg } from '../i18n/index.js';
 import { functions } from './functions/index.js';
 import { REFERENCE, STORE_REFERENCE, findName, wholeReference } from './references.js';
 import { jqProgram } from './jq-program.js';
@@ -18,10 +19,9 @@ export function lookup(ref: string, scope: Scope): unknown {
   if (/^acs::/i.test(ref)) {
     const name = findName(Object.keys(scope.builtins), ref);
     if (name) return scope.builtins[name];
-    throw new ExpressionError(`{{ ${ref} }} is not available here`);
+    throw new ExpressionError(msg('template:referenceNotAvailable', { ref }));
   }
-  if (STORE_REFERENCE.test(ref))
-    throw new ExpressionError(`{{ ${ref} }}: OOS parameter-store references are not supported`);
+  if (STORE_REFERENCE.test(ref)) throw new ExpressionError(msg('template:referenceToParameterStore', { ref }));
   const param = findName(Object.keys(scope.parameters), ref);
   if (param) return scope.parameters[param];
   const dot = ref.indexOf('.');
@@ -35,16 +35,16 @@ export function lookup(ref: string, scope: Scope): unknown {
     }
     const container = findName(Object.keys(scope.parameters), head);
     if (container) return dig(scope.parameters[container], rest.split('.'), ref);
-    if (!task) throw new ExpressionError(`{{ ${ref} }}: task ${head} has not run`);
+    if (!task) throw new ExpressionError(msg('template:referenceTaskNotRun', { ref, task: head }));
   }
-  throw new ExpressionError(`{{ ${ref} }} does not name a parameter or a task output`);
+  throw new ExpressionError(msg('template:referenceNamesNothing', { ref }));
 }
 
 function dig(value: unknown, keys: string[], ref: string): unknown {
   let v = value;
   for (const k of keys) {
     if (!v || typeof v !== 'object' || !Object.hasOwn(v, k))
-      throw new ExpressionError(`{{ ${ref} }}: no ${k} in the value`);
+      throw new ExpressionError(msg('template:referenceNoKey', { ref, key: k }));
     v = (v as Record<string, unknown>)[k];
   }
   return v;
@@ -100,11 +100,16 @@ export async function evaluate(value: unknown, scope: Scope, path = ''): Promise
   const raw = (value as Record<string, unknown>)[`Fn::${name}`];
   if (name === 'If') {
     if (!Array.isArray(raw) || raw.length !== 3)
-      throw new ExpressionError('Fn::If: expects [condition, valueIfTrue, valueIfFalse]');
+      throw new ExpressionError(
+        msg('functions:failed', {
+          fn: 'If',
+          problem: msg('functions:expects', { what: '[condition, valueIfTrue, valueIfFalse]' }),
+        }),
+      );
     return evaluate(truthy(await evaluate(raw[0], scope, path)) ? raw[1] : raw[2], scope, path);
   }
   const fn = functions[name] ?? functions[findName(Object.keys(functions), name) ?? ''];
-  if (!fn) throw new ExpressionError(`Fn::${name} is not an OOS function`);
+  if (!fn) throw new ExpressionError(msg('functions:notAFunction', { name }));
   // Fn::Jq's script as written is jq code: its references become jq variables, never pasted text.
   if (fn === functions.Jq && Array.isArray(raw) && typeof raw[1] === 'string') {
     const [method, , object, ...more] = (await evaluate([raw[0], null, ...raw.slice(2)], scope, path)) as unknown[];

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { isMsg, msg, type Msg, t } from '../i18n/index.js';
 import type { JqReply, JqRequest } from './jq-thread.js';
 
 /** How the pool bounds a program: time, the thread's JS heap, and the output it may give. */
@@ -9,8 +10,23 @@ export interface JqLimits {
   maxOutput: number;
 }
 
-/** A failure of the program's own making (syntax, runtime error, a limit), in words for the caller. */
-export class JqRunError extends Error {}
+/**
+ * A failure of the program's own making (syntax, runtime error, a limit), in words for the caller:
+ * jq's own (as jq wrote them), or opsgate's from the catalogue (`text`).
+ */
+export class JqRunError extends Error {
+  readonly text?: Msg;
+  constructor(message: string | Msg) {
+    super(isMsg(message) ? t('en', message.key, message.values) : message);
+    if (isMsg(message)) this.text = message;
+  }
+}
+
+/** What a thread's failed reply says: jq's own words, or the limit it hit from the catalogue. */
+function failure(reply: Extract<JqReply, { ok: false }>): string | Msg {
+  if (reply.tooMuchOutput !== undefined) return msg('template:jqTooMuchOutput', { max: String(reply.tooMuchOutput) });
+  return reply.outOfMemory ? msg('template:jqOutOfMemory') : reply.message;
+}
 
 interface Job {
   req: JqRequest;
@@ -35,6 +51,7 @@ function threadScript(): { script: string | URL; eval: boolean } {
   const tsx = import.meta.resolve('tsx/esm/api');
   const thread = new URL('./jq-thread.ts', import.meta.url).href;
   return {
+    // i18n-exempt: JavaScript source the worker thread evaluates
     script: `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(thread)}); })`,
     eval: true,
   };
@@ -56,7 +73,7 @@ export class JqPool {
   constructor(readonly limits: JqLimits) {}
 
   run(input: string, program: string): Promise<string> {
-    if (this.closed) return Promise.reject(new JqRunError('the jq pool is closed'));
+    if (this.closed) return Promise.reject(new JqRunError(msg('template:jqPoolClosed')));
     return new Promise<string>((resolve, reject) => {
       this.queue.push({ req: { input, program, maxOutput: this.limits.maxOutput }, resolve, reject });
       this.dispatch();
@@ -110,7 +127,7 @@ export class JqPool {
       thread.job = job;
       // The limit counts from when a thread takes the program, not while it queues behind others.
       thread.timer = setTimeout(
-        () => this.replace(thread, new JqRunError(`jq program did not finish within ${this.limits.timeoutMs} ms`)),
+        () => this.replace(thread, new JqRunError(msg('template:jqTimeout', { ms: String(this.limits.timeoutMs) }))),
         this.limits.timeoutMs,
       );
       thread.worker.postMessage(job.req);
@@ -145,7 +162,7 @@ export class JqPool {
       clearTimeout(thread.timer);
       thread.job = undefined;
       if (reply.ok) job.resolve(reply.text);
-      else job.reject(new JqRunError(reply.message));
+      else job.reject(new JqRunError(failure(reply)));
       // An instance that hit the memory cap is replaced rather than trusted again.
       if (!reply.ok && reply.outOfMemory) this.replace(thread);
       else this.dispatch();
@@ -155,12 +172,14 @@ export class JqPool {
       this.replace(
         thread,
         new JqRunError(
-          err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'jq program ran out of memory' : `jq stopped: ${err.message}`,
+          err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? msg('template:jqOutOfMemory')
+            : msg('template:jqStoppedBecause', { why: err.message }),
         ),
       );
     });
     worker.on('exit', () => {
-      this.replace(thread, new JqRunError('jq stopped unexpectedly'));
+      this.replace(thread, new JqRunError(msg('template:jqStoppedUnexpectedly')));
     });
     return thread;
   }
@@ -182,7 +201,7 @@ export class JqPool {
     thread.job = undefined;
     thread.worker.removeAllListeners('exit');
     thread.worker.on('error', () => {});
-    if (job) job.reject(err ?? new JqRunError('jq stopped'));
+    if (job) job.reject(err ?? new JqRunError(msg('template:jqStopped')));
     const stopped = thread.worker.terminate().then(
       () => undefined,
       () => undefined,

@@ -10,7 +10,13 @@ export interface JqRequest {
   program: string;
   maxOutput: number;
 }
-export type JqReply = { ok: true; text: string } | { ok: false; message: string; outOfMemory?: boolean };
+/**
+ * A failure carries jq's own message, or which limit the program hit (the pool words it from the
+ * catalogue: the thread stays small and loads no messages).
+ */
+export type JqReply =
+  | { ok: true; text: string }
+  | { ok: false; message: string; outOfMemory?: boolean; tooMuchOutput?: number };
 
 const port = parentPort!;
 // Emscripten also prints its aborts on the console; the reply carries every message to the caller.
@@ -21,14 +27,13 @@ console.warn = () => {};
 async function answer(req: JqRequest): Promise<JqReply> {
   try {
     const text = await rawJq(req.input, req.program);
-    if (text.length > req.maxOutput)
-      return { ok: false, message: `jq program gave more than ${req.maxOutput} characters of output` };
+    if (text.length > req.maxOutput) return { ok: false, message: '', tooMuchOutput: req.maxOutput };
     return { ok: true, text };
   } catch (err) {
     const message = String((err as Error)?.message ?? err);
     // jq-wasm's heap is at most 256 MB; a program that fills it aborts the instance.
     if (/cannot allocate memory|Cannot enlarge memory|out of memory/i.test(message) || isBroken(err)) {
-      return { ok: false, message: 'jq program ran out of memory', outOfMemory: true };
+      return { ok: false, message: '', outOfMemory: true };
     }
     return { ok: false, message };
   }

@@ -1,5 +1,7 @@
 import { ExpressionError } from '../errors.js';
-import { JqPool, type JqLimits } from './jq-pool.js';
+import { msg } from '../i18n/index.js';
+import { JqPool, JqRunError, type JqLimits } from './jq-pool.js';
+import { verbatim } from './problem.js';
 import { literalProgram, type JqProgram } from './jq-program.js';
 
 /** The limits of every jq program; the composition roots set them from the configuration. */
@@ -54,8 +56,12 @@ export async function runJq(input: unknown, program: string | JqProgram, what: s
   try {
     out = await currentPool().run(doc, text);
   } catch (err) {
-    // jq's own message is its first line, without its `jq: error: ` prefix.
-    throw new ExpressionError(`${what}: ${(err as Error).message.replace(/^jq: error: /, '').split('\n')[0]}`);
+    // jq's own message is its first line, without its `jq: error: ` prefix; opsgate's come from the catalogue.
+    const problem =
+      err instanceof JqRunError && err.text
+        ? err.text
+        : verbatim((err as Error).message.replace(/^jq: error: /, '').split('\n')[0]!);
+    throw new ExpressionError(msg('template:jqFailed', { what, problem }));
   }
   return out
     .split('\n')

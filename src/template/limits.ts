@@ -1,3 +1,5 @@
+import { msg, type Msg, t } from '../i18n/index.js';
+
 /**
  * Bounds on what a template may cost to read. Templates come from the API and chat (untrusted): a
  * billion-laughs alias bomb, a self-containing alias or a very deep nesting must be refused in
@@ -17,16 +19,21 @@ export const MAX_ALIASES = 100;
 export const MAX_EXPANDED = 1_000_000;
 
 /** A limit was hit; parse turns it into a template problem. */
-export class LimitExceeded extends Error {}
-
-const kib = (n: number) => `${n / 1024} KiB`;
+export class LimitExceeded extends Error {
+  constructor(readonly text: Msg) {
+    super(t('en', text.key, text.values));
+  }
+}
 
 export function checkSize(content: string): void {
   if (Buffer.byteLength(content) > MAX_TEMPLATE_BYTES)
-    throw new LimitExceeded(`the template is larger than ${kib(MAX_TEMPLATE_BYTES)} (the limit)`);
+    throw new LimitExceeded(msg('template:templateTooLarge', { kib: String(MAX_TEMPLATE_BYTES / 1024) }));
 }
 
-export const depthMessage = `maps and lists are nested more than ${MAX_DEPTH} levels deep (the limit)`;
+/** Nesting deeper than MAX_DEPTH, however it was found. */
+export const depthText = msg('template:nestedTooDeep', { limit: String(MAX_DEPTH) });
+/** Alias uses beyond MAX_ALIASES, however they were counted. */
+export const aliasesText = msg('template:tooManyAliases', { limit: String(MAX_ALIASES) });
 
 /**
  * An upper bound of flow nesting (`[[[[...`) from the text alone, so a deep one is refused before a
@@ -37,7 +44,7 @@ export function checkFlowDepth(content: string): void {
   for (let i = 0; i < content.length; i++) {
     const c = content.charCodeAt(i);
     if (c === 0x5b || c === 0x7b) {
-      if (++depth > MAX_DEPTH) throw new LimitExceeded(depthMessage);
+      if (++depth > MAX_DEPTH) throw new LimitExceeded(depthText);
     } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
   }
 }
@@ -54,24 +61,20 @@ export function checkValue(value: unknown): void {
   const walk = (v: unknown, level: number): number => {
     if (typeof v === 'string') return 1 + v.length;
     if (v === null || typeof v !== 'object') return 1;
-    if (onPath.has(v)) throw new LimitExceeded('a YAML alias refers to a node that contains it');
+    if (onPath.has(v)) throw new LimitExceeded(msg('template:aliasContainsItself'));
     const known = sizes.get(v);
     if (known !== undefined) {
-      if (++aliases > MAX_ALIASES)
-        throw new LimitExceeded(`YAML aliases are used more than ${MAX_ALIASES} times (the limit)`);
+      if (++aliases > MAX_ALIASES) throw new LimitExceeded(aliasesText);
       return known;
     }
-    if (level > MAX_DEPTH) throw new LimitExceeded(depthMessage);
+    if (level > MAX_DEPTH) throw new LimitExceeded(depthText);
     onPath.add(v);
     let size = 1;
     const entries = Array.isArray(v) ? v.map((x) => ['', x] as const) : Object.entries(v);
     for (const [k, x] of entries) {
       size += k.length + walk(x, level + 1);
       if (size > MAX_EXPANDED)
-        throw new LimitExceeded(
-          `YAML aliases expand the template to more than ${MAX_EXPANDED.toLocaleString('en')} values and ` +
-            `characters (the limit)`,
-        );
+        throw new LimitExceeded(msg('template:aliasesExpandTooMuch', { limit: MAX_EXPANDED.toLocaleString('en') }));
     }
     onPath.delete(v);
     sizes.set(v, size);

@@ -11,6 +11,7 @@ import {
 } from 'yaml';
 import jsYaml from 'js-yaml';
 import { TemplateInvalidError, type TemplateProblem } from '../errors.js';
+import { msg, type Msg, t } from '../i18n/index.js';
 import {
   FORMAT_VERSIONS,
   KNOWN_KEYS,
@@ -19,9 +20,10 @@ import {
   type AnyTemplate,
   type Template,
 } from './schema.js';
-import { LimitExceeded, MAX_ALIASES, checkFlowDepth, checkSize, checkValue, depthMessage } from './limits.js';
+import { LimitExceeded, MAX_ALIASES, aliasesText, checkFlowDepth, checkSize, checkValue, depthText } from './limits.js';
 import type { ActionCatalog } from './catalog.js';
-import { crossCheck, type Problem } from './validate.js';
+import { type Problem, problem, verbatim, withGot } from './problem.js';
+import { crossCheck } from './validate.js';
 import { zodProblems } from './zod-problems.js';
 
 export type TemplateFormat = 'YAML' | 'JSON';
@@ -84,8 +86,7 @@ export function parseTemplate(content: string, source: string, opts: ParseOption
       raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (err) {
       // The yaml package's own guard against alias bombs (a ReferenceError) is a template problem.
-      if (err instanceof ReferenceError)
-        throw limitError(new LimitExceeded(`YAML aliases are used more than ${MAX_ALIASES} times (the limit)`), source);
+      if (err instanceof ReferenceError) throw limitError(new LimitExceeded(aliasesText), source);
       throw limitError(err, source);
     }
   } else {
@@ -106,20 +107,18 @@ export function parseTemplate(content: string, source: string, opts: ParseOption
   const problems: Problem[] = [];
   const version = (raw as { FormatVersion?: unknown } | null)?.FormatVersion;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new TemplateInvalidError(
-      [{ path: '', message: 'a template must be a map with FormatVersion and Tasks', line: 1, column: 1 }],
-      source,
-    );
+    throw new TemplateInvalidError([{ ...rootProblem(msg('template:notAMap')), line: 1, column: 1 }], source);
   }
   let template: AnyTemplate | undefined;
   if (typeof version !== 'string' || !FORMAT_VERSIONS.includes(version)) {
-    problems.push({
-      path: ['FormatVersion'],
-      message:
+    problems.push(
+      problem(
+        ['FormatVersion'],
         version === undefined
-          ? 'is required (OOS-2019-06-01)'
-          : `must be OOS-2019-06-01, got ${JSON.stringify(version)}`,
-    });
+          ? msg('template:formatVersionRequired')
+          : withGot(msg('template:mustBeFormatVersion'), String(JSON.stringify(version))),
+      ),
+    );
   }
   const schema = version === 'OOS-2019-06-01-State' ? stateSchema : automationSchema;
   const result = schema.safeParse(raw, { reportInput: true });
@@ -162,45 +161,51 @@ function pyyamlTags(tags: Tags): Tags {
     });
 }
 
-const YAML_MESSAGES: Record<string, string> = {
-  BAD_INDENT: 'bad indentation',
-  TAB_AS_INDENT: 'tabs are not allowed as indentation; use spaces',
-  MULTILINE_IMPLICIT_KEY: 'a key must be on one line; check the indentation of this line and the one above',
-  BLOCK_AS_IMPLICIT_KEY: 'a key must be on one line; check the indentation of this line and the one above',
-  DUPLICATE_KEY: 'this key is already set in the same map',
-  MISSING_CHAR: 'a quote or bracket is not closed',
+/** The yaml parser's errors that opsgate words itself; any other is shown as the parser wrote it. */
+const YAML_MESSAGES: Record<string, Msg> = {
+  BAD_INDENT: msg('template:yamlBadIndent'),
+  TAB_AS_INDENT: msg('template:yamlTabIndent'),
+  MULTILINE_IMPLICIT_KEY: msg('template:yamlKeyOnOneLine'),
+  BLOCK_AS_IMPLICIT_KEY: msg('template:yamlKeyOnOneLine'),
+  DUPLICATE_KEY: msg('template:yamlDuplicateKey'),
 };
+
+/** A problem of the whole template, at its root. */
+function rootProblem(text: Msg): TemplateProblem {
+  return { path: '', message: t('en', text.key, text.values), text };
+}
 
 /** A limit hit is a template problem at the root; anything else is rethrown as it is. */
 function limitError(err: unknown, source: string): unknown {
-  if (err instanceof RangeError) return new TemplateInvalidError([{ path: '', message: depthMessage }], source);
-  return err instanceof LimitExceeded ? new TemplateInvalidError([{ path: '', message: err.message }], source) : err;
+  if (err instanceof RangeError) return new TemplateInvalidError([rootProblem(depthText)], source);
+  return err instanceof LimitExceeded ? new TemplateInvalidError([rootProblem(err.text)], source) : err;
 }
 
 function yamlProblem(e: YAMLError, lines: LineCounter, content: string): TemplateProblem {
   const pos = lines.linePos(e.pos[0]);
   // The parser ran out of stack (the one RESOURCE_EXHAUSTION among a document's errors; too many
   // aliases are refused by limits.ts first): nesting deeper than any limit.
-  if (e.code === 'RESOURCE_EXHAUSTION') return { path: '', message: depthMessage, line: pos.line, column: pos.col };
+  if (e.code === 'RESOURCE_EXHAUSTION') return { ...rootProblem(depthText), line: pos.line, column: pos.col };
   const raw = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   const key = /^\s*["']?([^"':\n]+)/.exec(content.slice(e.pos[0]))?.[1]?.trim();
-  const message =
+  const missing = /^Missing closing (\S+)$/.exec(raw)?.[1];
+  const text =
     e.code === 'MISSING_CHAR'
-      ? raw.replace(/^Missing closing (\S+)$/, 'a $1 is not closed before the end of the file')
+      ? missing
+        ? msg('template:yamlNotClosed', { what: missing })
+        : verbatim(raw)
       : e.code === 'DUPLICATE_KEY' && key
-        ? `key ${key} is already set in the same map`
-        : (YAML_MESSAGES[e.code] ?? raw);
-  return { path: '', message, line: pos.line, column: pos.col };
+        ? msg('template:yamlKeySetTwice', { key })
+        : (YAML_MESSAGES[e.code] ?? verbatim(raw));
+  return { ...rootProblem(text), line: pos.line, column: pos.col };
 }
 
 function jsonProblem(err: Error, content: string, doc: Document, lines: LineCounter): TemplateProblem {
-  const message =
-    `not valid JSON: ` +
-    `${err.message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/, "[\s\S]*" is not valid JSON$/, '')}`;
+  const why = err.message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/, "[\s\S]*" is not valid JSON$/, '');
   const at = /position (\d+)/.exec(err.message);
   const offset = at ? Number(at[1]) : (doc.errors[0]?.pos[0] ?? content.length);
   const pos = lines.linePos(offset);
-  return { path: '', message, line: pos.line, column: pos.col };
+  return { ...rootProblem(msg('template:notValidJson', { why })), line: pos.line, column: pos.col };
 }
 
 /** The content as data, read as parseTemplate reads it, without validating; undefined when unreadable. */
@@ -238,7 +243,8 @@ function pyyamlLoad(content: string): unknown {
 export function parseRunnable(content: string, source: string, opts: ParseOptions): ParsedTemplate<Template> {
   const parsed = parseTemplate(content, source, opts);
   if (parsed.template.FormatVersion !== 'OOS-2019-06-01') {
-    throw new TemplateInvalidError([{ path: 'FormatVersion', message: 'a State template is stored, not run' }], source);
+    const text = msg('template:stateTemplateNotRun');
+    throw new TemplateInvalidError([{ ...rootProblem(text), path: 'FormatVersion' }], source);
   }
   return parsed as ParsedTemplate<Template>;
 }
@@ -260,12 +266,16 @@ function kindAt(path: (string | number)[]): string {
   return kinds[shape] ?? '';
 }
 
-function locate(doc: Document, lines: LineCounter, problem: Problem): TemplateProblem {
-  const located: TemplateProblem = { path: formatPath(problem.path), message: problem.message };
-  if (problem.atKey) {
+function locate(doc: Document, lines: LineCounter, found: Problem): TemplateProblem {
+  const located: TemplateProblem = {
+    path: formatPath(found.path),
+    message: found.message,
+    ...(found.text ? { text: found.text } : {}),
+  };
+  if (found.atKey) {
     // An unknown key is pointed at where the key is written, not at its value.
-    const parent = problem.path.length > 1 ? doc.getIn(problem.path.slice(0, -1), true) : doc.contents;
-    const key = problem.path.at(-1);
+    const parent = found.path.length > 1 ? doc.getIn(found.path.slice(0, -1), true) : doc.contents;
+    const key = found.path.at(-1);
     const pair = isMap(parent) ? parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key) : undefined;
     if (pair && isNode(pair.key) && pair.key.range) {
       const pos = lines.linePos(pair.key.range[0]);
@@ -273,8 +283,8 @@ function locate(doc: Document, lines: LineCounter, problem: Problem): TemplatePr
     }
   }
   // Walk up until a node with a position is found (a missing key has none; its parent has).
-  for (let n = problem.path.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(problem.path.slice(0, n), true);
+  for (let n = found.path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(found.path.slice(0, n), true);
     if (isNode(node) && node.range) {
       const pos = lines.linePos(node.range[0]);
       return { ...located, line: pos.line, column: pos.col };

@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { msg, type Msg, t } from '../i18n/index.js';
 
 /**
  * AllowedPattern as OOS applies it: the pattern matches the whole value. Values are untrusted, so
@@ -13,7 +14,12 @@ export interface AllowedPattern {
   test(value: string): boolean;
 }
 
-export class PatternError extends Error {}
+/** Why a pattern cannot run: `message` in English, `text` from the catalogue. */
+export class PatternError extends Error {
+  constructor(readonly text: Msg) {
+    super(t('en', text.key, text.values));
+  }
+}
 
 interface Edge {
   kind: '=' | '!' | '<=' | '<!';
@@ -68,9 +74,8 @@ function re2(source: string, pattern: string): RE2JS {
   try {
     return RE2JS.compile(source);
   } catch (err) {
-    throw new PatternError(
-      `${pattern} is not a valid pattern: ${(err as Error).message.replace(/^error parsing regexp: /, '')}`,
-    );
+    const why = (err as Error).message.replace(/^error parsing regexp: /, '');
+    throw new PatternError(msg('template:patternNotValid', { pattern, why }));
   }
 }
 
@@ -78,15 +83,9 @@ function refuseUnsupported(source: string): void {
   // An unescaped `(?=`-like opener, or `\1`/`\k<`, outside character classes.
   const code = stripClasses(source);
   if (/(?:^|[^\\])(?:\\\\)*\(\?<?[=!]/.test(code)) {
-    throw new PatternError(
-      'lookaround ((?=, (?!, (?<=, (?<!) is only supported at the start of the pattern (lookahead) or at its ' +
-        'end (lookbehind); the pattern must match in linear time',
-    );
+    throw new PatternError(msg('template:patternLookaround'));
   }
-  if (/(?:^|[^\\])(?:\\\\)*\\(?:[1-9]|k<)/.test(code))
-    throw new PatternError(
-      'backreferences (\\1, \\k<name>) cannot be matched in linear time; write the pattern without them',
-    );
+  if (/(?:^|[^\\])(?:\\\\)*\\(?:[1-9]|k<)/.test(code)) throw new PatternError(msg('template:patternBackreference'));
 }
 
 /** The source without the insides of [...] classes, where \1 is an octal escape, not a reference. */

@@ -14,6 +14,8 @@ export const BUILTINS = [
   'ACS::TemplateName',
   'ACS::TemplateVersion',
   'ACS::OOSUtilVersion',
+  // opsgate's own: the server's base URL (engine/builtins.ts).
+  'ACS::OpsgateUrl',
 ];
 
 /** OOS parameter-store references (`{{ oos:Name }}`, `{{ oos-secret:Name }}`), resolved by OOS itself. */

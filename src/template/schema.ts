@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { msg } from '../i18n/index.js';
+import { said } from './said.js';
 
 /**
  * The OOS template language (FormatVersion OOS-2019-06-01), exactly as the public templates use it.
@@ -13,7 +15,7 @@ export const TASK_NAME = /^[A-Za-z0-9_-]{1,200}$/;
 export const ACTION_NAME = /^(ACS::[A-Za-z0-9]+(::[A-Za-z0-9_-]+)?|Opsgate::[A-Za-z0-9]+|[A-Za-z0-9_-]{1,200})$/i;
 
 const localized = z.union([z.string(), z.record(z.string(), z.unknown())], {
-  error: 'must be text or a map of languages to text',
+  error: said(msg('template:mustBeLocalizedText')),
 });
 /** A value that may also be written as one `{{ }}` reference or an `Fn::` call. */
 const expression = z.unknown();
@@ -32,17 +34,16 @@ const orExpression = <T extends z.ZodType>(s: T) =>
     if (!r.success) for (const issue of r.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
   });
 /** A count or a percentage ('10', '10%'), or an expression. */
-const whole = orExpression(
-  z.union([z.number(), z.string().regex(/^\s*\d+(\.\d+)?%?\s*$/, 'must be a number or a percentage such as 10%')], {
-    error: 'must be a number or a percentage such as 10%',
-  }),
-);
+const COUNT = said(msg('template:mustBeCountOrPercentage'));
+const whole = orExpression(z.union([z.number(), z.string().regex(/^\s*\d+(\.\d+)?%?\s*$/, COUNT)], { error: COUNT }));
 const pauseOption = orExpression(z.enum(['Automatic', 'FirstBatchPause', 'EveryBatchPause']));
 const rateMode = orExpression(z.enum(['Concurrency', 'Batch']));
 
 export const parameterTypes = ['String', 'Number', 'Boolean', 'List', 'Json'] as const;
 export type ParameterType = (typeof parameterTypes)[number];
-const typeSchema = z.enum(parameterTypes, { error: `must be one of ${parameterTypes.join(', ')}` });
+const typeSchema = z.enum(parameterTypes, {
+  error: said(msg('template:mustBeOneOf', { values: parameterTypes.join(', ') })),
+});
 
 export const parameterSchema = z
   .object({
@@ -50,14 +51,16 @@ export const parameterSchema = z
     Description: localized.optional(),
     Label: localized.optional(),
     Default: z.unknown().optional(),
-    AllowedValues: z.array(z.unknown(), { error: 'must be a list' }).optional(),
+    AllowedValues: z.array(z.unknown(), { error: said(msg('template:mustBeList')) }).optional(),
     AllowedPattern: z.string().optional(),
     MinLength: z.number().int().min(0).optional(),
     MaxLength: z.number().int().min(0).optional(),
     MinValue: z.number().optional(),
     MaxValue: z.number().optional(),
     ConstraintDescription: localized.optional(),
-    NoEcho: z.union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' }).optional(),
+    NoEcho: z
+      .union([z.boolean(), z.enum(['true', 'false'])], { error: said(msg('template:mustBeTrueOrFalse')) })
+      .optional(),
     AssociationProperty: z.string().optional(),
     AssociationPropertyMetadata: z.record(z.string(), z.unknown()).optional(),
   })
@@ -76,7 +79,7 @@ export const rateControlSchema = z
 
 export const loopSchema = z
   .object({
-    Items: expression.refine((v) => v !== undefined && v !== null, 'is required'),
+    Items: expression.refine((v) => v !== undefined && v !== null, said(msg('template:isRequired'))),
     // A map, one `{{ }}` reference to a Json parameter, or null: resolved after evaluation.
     RateControl: orExpression(rateControlSchema.nullable()).optional(),
     // The older placement of the RateControl fields, directly on Loop.
@@ -89,7 +92,7 @@ export const loopSchema = z
         z.string(),
         z
           .object({
-            AggregateType: z.enum(['Fn::ListJoin', 'Fn::Sum'], { error: 'must be Fn::ListJoin or Fn::Sum' }),
+            AggregateType: z.enum(['Fn::ListJoin', 'Fn::Sum'], { error: said(msg('template:mustBeAggregate')) }),
             AggregateField: z.string().min(1),
           })
           .strict(),
@@ -102,18 +105,21 @@ export const taskOutputSchema = z
   .object({
     Type: typeSchema.default('String'),
     // jq text, or an expression that yields it (Fn::Sub in the public templates).
-    ValueSelector: z.union([z.string().min(1, 'must not be empty'), z.record(z.string(), z.unknown())], {
-      error: 'must be a jq selector',
-    }),
+    ValueSelector: z.union(
+      [z.string().min(1, said(msg('template:mustNotBeEmpty'))), z.record(z.string(), z.unknown())],
+      { error: said(msg('template:mustBeJqSelector')) },
+    ),
   })
   .strict();
 
 export const taskSchema = z
   .object({
-    Name: z.string({ error: 'must be a task name' }).regex(TASK_NAME, 'must be 1-200 letters, digits, - or _'),
+    Name: z
+      .string({ error: said(msg('template:mustBeTaskName')) })
+      .regex(TASK_NAME, said(msg('template:mustBeTaskNameCharacters'))),
     Action: z
-      .string({ error: 'must be an action name' })
-      .regex(ACTION_NAME, 'must be ACS::Name, ACS::Product::Name, Opsgate::Name or a template name'),
+      .string({ error: said(msg('template:mustBeActionName')) })
+      .regex(ACTION_NAME, said(msg('template:mustBeActionNameForm'))),
     Description: localized.optional(),
     When: expression.optional(),
     Properties: z
@@ -147,7 +153,9 @@ export const automationSchema = z
     Description: localized.optional(),
     Parameters: parameters,
     RamRole: z.string().optional(),
-    Tasks: z.array(taskSchema, { error: 'must be a list of tasks' }).min(1, 'must list at least one task'),
+    Tasks: z
+      .array(taskSchema, { error: said(msg('template:mustBeTaskList')) })
+      .min(1, said(msg('template:mustListOneTask'))),
     Outputs: z
       .record(z.string(), templateOutputSchema)
       .nullish()

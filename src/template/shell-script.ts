@@ -1,3 +1,6 @@
+import { ExpressionError } from '../errors.js';
+import { msg, type Msg, t } from '../i18n/index.js';
+import { joined } from './problem.js';
 import { REFERENCE } from './references.js';
 
 /**
@@ -21,7 +24,8 @@ import { REFERENCE } from './references.js';
  */
 export const ARG_VARIABLE = /^OPSGATE_ARG_\d+$/;
 
-export type Placement = { kind: 'quoted' | 'bare' } | { kind: 'refused'; message: string };
+/** A refused reference says why: `message` in English, `text` from the catalogue. */
+export type Placement = { kind: 'quoted' | 'bare' } | { kind: 'refused'; message: string; text: Msg };
 
 export interface ScriptReference {
   ref: string;
@@ -38,19 +42,19 @@ interface Heredoc {
   stripTabs: boolean;
 }
 
-const envAdvice = (ref: string) => `pass it as Env: { VALUE: '{{ ${ref} }}' } and write "$VALUE"`;
+/** How to pass the value instead: as an Env variable (the snippet is code, the same in every language). */
+const envAdvice = (ref: string) => msg('template:scriptEnvAdvice', { env: `Env: { VALUE: '{{ ${ref} }}' }` });
+
+const refused = (text: Msg): Placement => ({ kind: 'refused', message: t('en', text.key, text.values), text });
 
 function refusal(stack: Frame[], ref: string): Placement | undefined {
-  const r = (message: string): Placement => ({ kind: 'refused', message: `{{ ${ref} }} ${message}` });
-  if (stack.includes('bq'))
-    return r('is inside backticks, whose text the shell parses again: use $(...) instead of `...`');
-  if (stack.includes('param')) return r(`is inside \${...}, where it would be a pattern: ${envAdvice(ref)}`);
-  if (stack.includes('arith')) return r(`is inside $((...)), where it would be arithmetic code: ${envAdvice(ref)}`);
-  if (stack.at(-1) === 'sq')
-    return r(
-      `is inside single quotes, where nothing is expanded: close them around it ('...'"{{ ${ref} }}"'...'), or ` +
-        `${envAdvice(ref)}`,
-    );
+  if (stack.includes('bq')) return refused(msg('template:scriptInBackticks', { ref }));
+  if (stack.includes('param')) return refused(msg('template:scriptInParameter', { ref, advice: envAdvice(ref) }));
+  if (stack.includes('arith')) return refused(msg('template:scriptInArithmetic', { ref, advice: envAdvice(ref) }));
+  if (stack.at(-1) === 'sq') {
+    const quoted = `'...'"{{ ${ref} }}"'...'`;
+    return refused(msg('template:scriptInSingleQuotes', { ref, quoted, advice: envAdvice(ref) }));
+  }
   return undefined;
 }
 
@@ -243,12 +247,12 @@ function heredocBodies(
         for (let j = i; j < end; j++) {
           const r = refAt.get(j);
           if (r) {
-            take(j, {
-              kind: 'refused',
-              message:
-                `{{ ${r.ref} }} is in a quoted here-document (<<'${doc.delimiter}'), where nothing is ` +
-                `expanded: write <<${doc.delimiter}, or ${envAdvice(r.ref)}`,
+            const text = msg('template:scriptInQuotedHeredoc', {
+              ref: r.ref,
+              delimiter: doc.delimiter,
+              advice: envAdvice(r.ref),
             });
+            take(j, refused(text));
             j = r.end - 1;
           }
         }
@@ -309,11 +313,13 @@ function matchingParen(script: string, open: number, limit: number): number {
   return limit;
 }
 
-export class ShellScriptError extends Error {}
+/** A Script whose references cannot be placed safely: an expression problem of its task. */
+export class ShellScriptError extends ExpressionError {}
 
-export const SCRIPT_NOT_ONE_STRING =
-  'a Script with {{ }} references must be one string (not Fn:: functions), so that each reference is placed as ' +
-  'a variable';
+/** A Script written with Fn:: functions cannot have its references placed. */
+export const scriptNotOneString = msg('template:scriptNotOneString');
+/** The same, in English (what a task's message says). */
+export const SCRIPT_NOT_ONE_STRING = t('en', scriptNotOneString.key);
 
 /**
  * The script to run and its variables: each reference becomes an expansion of OPSGATE_ARG_n, whose
@@ -325,10 +331,12 @@ export function bindScript(
   valueOfRef: (ref: string) => unknown,
 ): { script: string; env: Record<string, string> } {
   const refs = scanScript(script);
-  const refused = refs.flatMap((r) =>
-    r.placement.kind === 'refused' ? [`line ${r.line}: ${r.placement.message}`] : [],
+  const refusedRefs = refs.flatMap((r) =>
+    r.placement.kind === 'refused'
+      ? [msg('template:scriptRefusedLine', { line: String(r.line), problem: r.placement.text })]
+      : [],
   );
-  if (refused.length) throw new ShellScriptError(refused.join('; '));
+  if (refusedRefs.length) throw new ShellScriptError(joined(refusedRefs, 'template:twoClauses'));
   const env: Record<string, string> = {};
   let out = '';
   let at = 0;
@@ -336,8 +344,7 @@ export function bindScript(
     const name = `OPSGATE_ARG_${n + 1}`;
     const v = valueOfRef(r.ref);
     const text = typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
-    if (text.includes('\0'))
-      throw new ShellScriptError(`{{ ${r.ref} }} holds a NUL character, which no shell variable can`);
+    if (text.includes('\0')) throw new ShellScriptError(msg('template:scriptValueHoldsNul', { ref: r.ref }));
     env[name] = text;
     out += script.slice(at, r.start) + (r.placement.kind === 'quoted' ? `"\${${name}}"` : `\${${name}}`);
     at = r.end;

@@ -1,9 +1,11 @@
+import { msg, type Msg } from '../i18n/index.js';
+
 /** Suggestions for a misspelt name: the known name it is closest to, when close enough. */
 
-/** ", did you mean X?" when a known name is close to the wrong one. */
-export function hint(wrong: string, known: Iterable<string>): string {
+/** " (did you mean X?)" when a known name is close to the wrong one; '' when none is. */
+export function didYouMean(wrong: string, known: Iterable<string>): Msg | '' {
   const best = closest(wrong, known);
-  return best ? ` (did you mean ${best}?)` : '';
+  return best ? msg('template:didYouMean', { name: best }) : '';
 }
 
 export function closest(wrong: string, known: Iterable<string>): string | undefined {

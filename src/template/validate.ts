@@ -1,19 +1,15 @@
+import { msg, type Msg } from '../i18n/index.js';
 import { actionNameProblem, propertiesProblems } from './action-problems.js';
 import { approveProblems } from './approve.js';
 import type { ActionCatalog } from './catalog.js';
 import { compilePattern } from './pattern.js';
-import { SCRIPT_NOT_ONE_STRING, scanScript } from './shell-script.js';
-import { hint } from './suggest.js';
+import { type Problem, problem, textOfError } from './problem.js';
+import { scanScript, scriptNotOneString } from './shell-script.js';
+import { didYouMean } from './suggest.js';
 import { ACTION_NAME, KNOWN_KEYS } from './schema.js';
 import { BUILTINS, STORE_REFERENCE, findName, references } from './references.js';
 
-export interface Problem {
-  path: (string | number)[];
-  message: string;
-  atKey?: boolean;
-  /** An unknown key's near known key: what was meant (`Duraton` -> `Duration`). */
-  meant?: string;
-}
+export type { Problem } from './problem.js';
 
 const FLOW_TARGETS = new Set(['ACS::NEXT', 'ACS::END']);
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -45,10 +41,12 @@ export function crossCheck(raw: unknown, actions: ActionCatalog, knownTemplates?
     ]);
     const info = { name: t.Name, index, outputs, raw: t };
     if (byName.has(t.Name))
-      problems.push({
-        path: ['Tasks', index, 'Name'],
-        message: `task name ${t.Name} is already used by Tasks[${byName.get(t.Name)!.index}]`,
-      });
+      problems.push(
+        problem(
+          ['Tasks', index, 'Name'],
+          msg('template:taskNameUsed', { name: t.Name, index: String(byName.get(t.Name)!.index) }),
+        ),
+      );
     else byName.set(t.Name, info);
     tasks.push(info);
   });
@@ -57,10 +55,7 @@ export function crossCheck(raw: unknown, actions: ActionCatalog, knownTemplates?
     if (typeof target !== 'string') return;
     if (!FLOW_TARGETS.has(target) && !byName.has(target)) {
       const candidates = [...FLOW_TARGETS, ...[...byName.keys()].filter((n) => n !== from)];
-      problems.push({
-        path,
-        message: `${target} is not a task name, ACS::NEXT or ACS::END${hint(target, candidates)}`,
-      });
+      problems.push(problem(path, msg('template:notATarget', { target, hint: didYouMean(target, candidates) })));
     }
   };
   for (const t of tasks) {
@@ -83,7 +78,7 @@ export function crossCheck(raw: unknown, actions: ActionCatalog, knownTemplates?
     // `Propertys:` instead of Properties is reported as an unknown key; its keys would only repeat it.
     if (t.raw.Properties === undefined && Object.keys(t.raw).some((k) => !KNOWN_KEYS.task!.includes(k))) continue;
     const unknown = actionNameProblem(actions, action, knownTemplates);
-    if (unknown) problems.push({ path: ['Tasks', t.index, 'Action'], message: unknown });
+    if (unknown) problems.push(problem(['Tasks', t.index, 'Action'], unknown));
     else
       for (const p of propertiesProblems(actions, action, t.raw.Properties))
         problems.push({ ...p, path: ['Tasks', t.index, 'Properties', ...p.path] });
@@ -91,7 +86,7 @@ export function crossCheck(raw: unknown, actions: ActionCatalog, knownTemplates?
   for (const t of tasks) {
     if (typeof t.raw.Action === 'string' && t.raw.Action.toLowerCase() === 'acs::approve' && isMap(t.raw.Properties)) {
       for (const p of approveProblems(t.raw.Properties))
-        problems.push({ path: ['Tasks', t.index, 'Properties', ...p.path], message: p.message });
+        problems.push({ ...p, path: ['Tasks', t.index, 'Properties', ...p.path] });
     }
   }
 
@@ -107,16 +102,16 @@ export function crossCheck(raw: unknown, actions: ActionCatalog, knownTemplates?
     if (typeof script === 'string') {
       for (const r of scanScript(script))
         if (r.placement.kind === 'refused')
-          problems.push({ path, message: `line ${r.line} of the script: ${r.placement.message}` });
-    } else if (!references(script).next().done) problems.push({ path, message: SCRIPT_NOT_ONE_STRING });
+          problems.push(problem(path, msg('template:scriptLine', { line: String(r.line), problem: r.placement.text })));
+    } else if (!references(script).next().done) problems.push(problem(path, scriptNotOneString));
   }
 
   const canRunBefore = reachability(tasks, byName);
   const params = Object.keys(isMap(raw.Parameters) ? raw.Parameters : {});
   const check = (value: unknown, base: (string | number)[], at?: TaskInfo) => {
     for (const { ref, path } of references(value, base)) {
-      const message = referenceProblem(ref, params, byName, at, canRunBefore);
-      if (message) problems.push({ path, message });
+      const text = referenceProblem(ref, params, byName, at, canRunBefore);
+      if (text) problems.push(problem(path, text));
     }
   };
   for (const t of tasks) {
@@ -134,7 +129,7 @@ export function crossCheck(raw: unknown, actions: ActionCatalog, knownTemplates?
       try {
         compilePattern(p.AllowedPattern);
       } catch (err) {
-        problems.push({ path: ['Parameters', name, 'AllowedPattern'], message: (err as Error).message });
+        problems.push(problem(['Parameters', name, 'AllowedPattern'], textOfError(err)));
       }
     }
   }
@@ -147,30 +142,32 @@ function referenceProblem(
   tasks: Map<string, TaskInfo>,
   at: TaskInfo | undefined,
   canRunBefore: (from: TaskInfo, to: TaskInfo) => boolean,
-): string | undefined {
+): Msg | undefined {
   if (STORE_REFERENCE.test(ref)) return undefined;
   if (/^acs::/i.test(ref))
-    return findName(BUILTINS, ref) ? undefined : `{{ ${ref} }}: unknown built-in variable${hint(ref, BUILTINS)}`;
-  if (ref === '') return '{{ }}: empty reference';
+    return findName(BUILTINS, ref)
+      ? undefined
+      : msg('template:unknownBuiltin', { ref, hint: didYouMean(ref, BUILTINS) });
+  if (ref === '') return msg('template:emptyReference');
   const dot = ref.indexOf('.');
   const head = dot < 0 ? ref : ref.slice(0, dot);
   const taskName = dot < 0 ? undefined : findName(tasks.keys(), head);
   if (taskName === undefined) {
     if (findName(params, head)) return undefined;
-    return (
-      `{{ ${ref} }}: no parameter${dot < 0 ? '' : ' or task'} named ${head}` +
-      `${hint(head, [...params, ...(dot < 0 ? [] : tasks.keys())])}`
-    );
+    return msg('template:noParameterNamed', {
+      ref,
+      orTask: dot < 0 ? 'no' : 'yes',
+      head,
+      hint: didYouMean(head, [...params, ...(dot < 0 ? [] : tasks.keys())]),
+    });
   }
   const task = tasks.get(taskName)!;
   const output = ref.slice(dot + 1);
   if (!findName(task.outputs, output)) {
-    return (
-      `{{ ${ref} }}: task ${taskName} has no output ${output}` +
-      `${task.outputs.size ? ` (it has ${[...task.outputs].join(', ')})` : ''}`
-    );
+    const outputs = task.outputs.size ? msg('template:itHas', { names: [...task.outputs].join(', ') }) : '';
+    return msg('template:noOutput', { ref, task: taskName, output, outputs });
   }
-  if (at && !canRunBefore(task, at)) return `{{ ${ref} }}: task ${taskName} cannot have run before ${at.name}`;
+  if (at && !canRunBefore(task, at)) return msg('template:cannotHaveRun', { ref, task: taskName, at: at.name });
   return undefined;
 }
 
@@ -212,4 +209,4 @@ function reachability(tasks: TaskInfo[], byName: Map<string, TaskInfo>): (from: 
   };
 }
 
-export { closest, hint } from './suggest.js';
+export { closest, didYouMean } from './suggest.js';

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { Target } from '../fakes/target.js';
-import { launch, snap } from '../support/browser.js';
+import { ARTIFACTS, launch, snap } from '../support/browser.js';
 import { ended, startOpsgate, waitingTicket, type Opsgate } from '../support/harness.js';
+
+after(() => console.log(`browser screenshots: ${resolve(ARTIFACTS)}`));
+
+/** An English sentence: two words of two letters or more in a row. */
+const ENGLISH = /[A-Za-z]{2,}[ \t]+[A-Za-z]{2,}/;
 
 const TOKENS = {
   alice: 'alice-browser-token-0123456789',
@@ -124,5 +130,151 @@ describe('in a real browser: sign in, run from the console, approve, watch the e
     await dave.locator('text=Jobs').first().waitFor();
     await snap(dave, '6-queue-dashboard');
     assert.deepEqual(elsewhere, [], 'nothing is loaded from outside');
+    // Its menu leads back to the console.
+    const back = dave.locator('a[href="/"]', { hasText: 'opsgate console' });
+    if (!(await back.isVisible())) await dave.locator('header ul li button').last().click();
+    await back.click();
+    await dave.waitForURL(`${og.url}/`);
+    await dave.locator('#myname', { hasText: 'dave' }).waitFor();
+  });
+});
+
+describe('in a real browser, on a phone, in Chinese: development mode, as three people who read Chinese', () => {
+  let og: Opsgate;
+  let target: Target;
+  let browser: Browser;
+  const PHONE = { width: 390, height: 844 };
+  before(async () => {
+    target = await new Target().start();
+    og = await startOpsgate({
+      env: {
+        OPSGATE_DIRECTORY: 'test/fixtures/browser/directory.yaml',
+        OPSGATE_TEMPLATES: 'test/fixtures/runbooks:test/fixtures/browser/runbooks',
+      },
+    });
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await og?.close();
+    await target?.stop();
+  });
+
+  /** The page's text a person reads, less what the channel said (the bot's words: its own catalogue). */
+  // Run in the page (strings: the test compiles without the DOM's types).
+  const ownWords = (page: Page) =>
+    page.evaluate<string>(`(() => {
+      const body = document.body.cloneNode(true);
+      for (const n of body.querySelectorAll('.said, script, style, select, [hidden], dialog:not([open])')) n.remove();
+      return body.innerText;
+    })()`);
+  /** Nothing runs off the right edge: the page is no wider than the phone. */
+  const fits = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+
+  test('run, approve, reject with a reason, read the execution page: Chinese throughout, nothing clipped', async () => {
+    const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(`${og.url}/`);
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+    const picker = page.locator('#user');
+    await picker.waitFor();
+    const box = (await picker.boundingBox())!;
+    assert.ok(
+      box.x >= 0 && box.x + box.width <= PHONE.width,
+      `the user picker is on the screen: ${JSON.stringify(box)}`,
+    );
+    assert.ok(await fits(page), 'the header does not overflow the phone');
+    await page.selectOption('#user', 'li');
+    await page.locator('#status', { hasText: '已连接' }).waitFor();
+    await snap(page, 'zh-1-console-phone');
+
+    await page.fill('#text', `run two-approvals-zh target=${target.url}`);
+    await page.press('#text', 'Enter');
+    const echoed = page.locator('.msg.private', { hasText: '（仅你可见）> run two-approvals-zh' });
+    await echoed.waitFor();
+    const reply = await page.locator('.msg.private').nth(1).textContent();
+    const execId = /(exec-[0-9a-f]+)/.exec(reply ?? '')![1]!;
+    assert.equal(
+      await page.locator(`.msg.private a[href="/executions/${execId}"]`).count(),
+      1,
+      'the execution id in the reply links to its page',
+    );
+    const ticketId = await waitingTicket(og, execId);
+    const card = page.locator(`.card[data-ticket="${ticketId}"]`);
+    await card.waitFor();
+    assert.equal(await card.locator('button[data-action="approve"]').textContent(), '同意');
+    assert.equal(await card.locator('button[data-action="reject"]').textContent(), '拒绝');
+
+    // li started the run: their Approve is refused, and the answer sits beside the card, not at the bottom.
+    await card.locator('button[data-action="approve"]').click();
+    const refused = page.locator('.replies .msg.private').last();
+    await refused.waitFor();
+    const beside = await page.evaluate<boolean>(`(() => {
+      const cardMsg = document.querySelector('.card[data-ticket="${ticketId}"]').closest('.msg');
+      let next = cardMsg.nextElementSibling;
+      if (next && next.classList.contains('thread')) next = next.nextElementSibling;
+      return !!next && next.classList.contains('replies') && next.querySelectorAll('.private').length === 1;
+    })()`);
+    assert.ok(beside, 'the refusal is grouped with the card it answers');
+    await snap(page, 'zh-2-card-and-private-reply');
+    const mine = await ownWords(page);
+    assert.doesNotMatch(mine, ENGLISH, `the console's own words are Chinese: ${mine}`);
+
+    // Another person acts: what was said to li alone goes away.
+    await page.selectOption('#user', 'wang');
+    await page.waitForFunction("document.querySelectorAll('.msg.private').length === 0");
+    await card.locator('button[data-action="approve"]').click();
+    await card.locator('[data-testid="tally"]', { hasText: 'wang' }).waitFor();
+
+    // zhao rejects: asked why first, and the reason goes with the vote.
+    await page.selectOption('#user', 'zhao');
+    await card.locator('button[data-action="reject"]').click();
+    const dialog = page.locator('dialog#reject');
+    await dialog.waitFor();
+    assert.match((await dialog.textContent()) ?? '', new RegExp(`拒绝审批单 ${ticketId} 的原因`));
+    await snap(page, 'zh-3-reject-reason');
+    await page.fill('#reason', '变更冻结期间不发布');
+    await dialog.locator('button[value="reject"]').click();
+    await card.locator('[data-testid="outcome"]').waitFor();
+    const ticket = await og.rt.approvals.get(ticketId);
+    assert.deepEqual(
+      ticket.votes.map((v) => [v.voter, v.decision, v.comment ?? '']),
+      [
+        ['wang', 'AGREE', ''],
+        ['zhao', 'REJECT', '变更冻结期间不发布'],
+      ],
+    );
+    assert.equal((await ended(og, execId)).status, 'Cancelled');
+
+    // The execution page, from the message's link: Chinese, in li's zone, its timeline scrolls rather than clips.
+    await page.selectOption('#user', 'li');
+    await page.locator(`.msg a[href="/executions/${execId}"]`).first().click();
+    await page.waitForURL(`${og.url}/executions/${execId}`);
+    await page.locator('#timeline').waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+    assert.ok(await fits(page), 'the execution page is no wider than the phone');
+    const timeline = await page.evaluate<{ overflow: string; scroll: number; client: number }>(`(() => {
+      const t = document.querySelector('.timeline');
+      return { overflow: getComputedStyle(t).overflowX, scroll: t.scrollWidth, client: t.clientWidth };
+    })()`);
+    assert.ok(
+      timeline.scroll <= timeline.client || timeline.overflow === 'auto' || timeline.overflow === 'scroll',
+      `the timeline scrolls or fits: ${JSON.stringify(timeline)}`,
+    );
+    await snap(page, 'zh-4-execution-page-phone');
+    const exec = await og.rt.executionStore.get(execId);
+    const engineSaid = [
+      exec.statusText ? '' : (exec.statusMessage ?? ''),
+      ...Object.values(exec.tasks).map((task) => (task.text ? '' : (task.message ?? ''))),
+    ].filter(Boolean);
+    // What a person sees (rendered text), less names, ids and the parameters' JSON.
+    const seen = await page.evaluate<string>('document.body.innerText');
+    const text = engineSaid.reduce(
+      (t, said) => t.split(said).join(' '),
+      seen.replace(/two-approvals-zh|exec-[0-9a-f]+|ACS::\w+|\{[\s\S]*?\}/g, ' '),
+    );
+    assert.doesNotMatch(text, ENGLISH, `the execution page is Chinese: ${text}`);
+    assert.match(text, /GMT\+8/, "times in li's zone (Asia/Shanghai), named");
+    await context.close();
   });
 });

@@ -81,10 +81,10 @@ describe('/api answers in the caller language', () => {
     assert.match(en.body.Message, /^Tasks\[0\]\.Action \(line 3, column 5\): /);
     const zh = await call('ValidateTemplateContent', { Content: BROKEN }, 'zh-CN');
     assert.equal(zh.body.Code, 'InvalidTemplate');
-    assert.match(zh.body.Message, /^Tasks\[0\]\.Action \(line 3, column 5\): /);
+    assert.match(zh.body.Message, /^Tasks\[0\]\.Action（第 3 行，第 5 列）：/);
     const created = await call('CreateTemplate', { TemplateName: 'broken', Content: BROKEN }, 'zh-CN');
     assert.deepEqual([created.status, created.body.Code], [400, 'InvalidTemplate']);
-    assert.match(created.body.Message, /^模板无效：\n {2}Tasks\[0\]\.Action \(line 3, column 5\): /);
+    assert.match(created.body.Message, /^[^\n]*无效[^\n]*\n {2}Tasks\[0\]\.Action（第 3 行，第 5 列）：/);
     const enCreated = await call('CreateTemplate', { TemplateName: 'broken', Content: BROKEN });
     assert.match(enCreated.body.Message, /^broken is invalid:\n {2}Tasks\[0\]\.Action/);
     const big = await call('ValidateTemplateContent', { Content: `# ${'x'.repeat(70 * 1024)}` }, 'zh-CN');

@@ -287,6 +287,29 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
     assert.equal((await ended(run.id)).status, 'Cancelled');
   });
 
+  test('a Chinese reader: the mail in the recipient’s language and zone, the page in the browser’s', async () => {
+    const run = await startRun();
+    const ticketId = await waiting(run.id);
+    const ticket = await og.rt.approvals.get(ticketId);
+    const [mail] = approvalMails(
+      ticket,
+      [{ name: 'dave', email: 'dave@example.com', reader: { locale: 'zh-CN', timeZone: 'Asia/Shanghai' } }],
+      { secret: await secretOf(og.rt), publicUrl: pageUrl },
+    );
+    assert.equal(mail!.subject, `待审批：审批单 ${ticketId}：${ticket.title}`);
+    assert.match(mail!.text, /alice 请你审批。/);
+    assert.match(mail!.text, /进度：2 人中已有 0 人同意/);
+    assert.match(mail!.text, /失效/);
+    assert.match(mail!.text, /GMT\+8/, 'the expiry in the recipient’s zone, named');
+    assert.match(mail!.html, /<html lang="zh-CN">/);
+    const link = /^同意：(\S+)$/m.exec(mail!.text)![1]!;
+    const page = await (await fetch(link, { headers: { 'accept-language': 'zh-CN' } })).text();
+    assert.match(page, /<html lang="zh-CN">/);
+    assert.match(page, /你以 <b>dave<\/b> 的身份审批。/);
+    assert.match(page, /<button name="decision" value="approve" class="approve"[^>]*>同意<\/button>/);
+    await og.rt.executions.cancel(run.id, 'cancelled by the test');
+  });
+
   test('links: used once (SET NX), expiry from the ticket timeout', async () => {
     const token = createLink(SECRET, { ticketId: '1', approver: 'bob', expiresAt: Date.now() + 60_000 });
     assert.match(token, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);

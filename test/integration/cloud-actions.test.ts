@@ -6,11 +6,19 @@ import { createCloudClient, type CloudClientOptions } from '../../src/cloud/clie
 import { findAction } from '../../src/engine/actions/registry.js';
 import type { ActionContext, CloudPort, Ports } from '../../src/engine/actions/types.js';
 import { retryPolicy } from '../../src/engine/actions/wait-for.js';
+import type { Said } from '../../src/engine/message.js';
 import type { ActionResult, Execution, TaskRecord } from '../../src/engine/types.js';
 import { CloudApiError, ParameterError } from '../../src/errors.js';
+import { type Msg, render } from '../../src/i18n/index.js';
 import type { Task } from '../../src/template/schema.js';
 import { select } from '../../src/template/selector.js';
 import { FakeAlibabaApi } from '../fakes/alibaba-api.js';
+
+/** A result as the English it says (its catalogue text is checked apart). */
+const english = (r: ActionResult) => {
+  const { text: _, ...rest } = r as ActionResult & { text?: Msg };
+  return rest;
+};
 
 const api = new FakeAlibabaApi();
 let clock = Date.UTC(2026, 0, 1);
@@ -222,7 +230,11 @@ describe('ACS::ExecuteAPI', () => {
 
   test('a task without API fails with a clear message', async () => {
     const r = await run('ACS::ExecuteAPI', { Service: 'ECS', Parameters: {} });
-    assert.deepEqual(r, { kind: 'failed', message: 'API must name an API operation, such as DescribeInstances' });
+    assert.deepEqual(english(r), {
+      kind: 'failed',
+      message: 'API must name an API operation, such as DescribeInstances',
+    });
+    assert.equal(render((r as { text: Msg }).text, 'zh-CN'), 'API 必须是 API 操作名，例如 DescribeInstances');
   });
 });
 
@@ -274,7 +286,10 @@ describe('ACS::WaitFor', () => {
       DesiredValues: ['Running'],
       StopRetryValues: ['Stopped', 'Deleted'],
     });
-    assert.deepEqual(r, { kind: 'failed', message: 'PropertySelector Status gave Stopped, one of StopRetryValues' });
+    assert.deepEqual(english(r), {
+      kind: 'failed',
+      message: 'PropertySelector Status gave Stopped, one of StopRetryValues',
+    });
   });
 
   test('when the retries run out it fails with the last value seen', async () => {
@@ -285,7 +300,7 @@ describe('ACS::WaitFor', () => {
     assert.equal((first as { resumeAt?: number }).resumeAt, clock + 5000);
     clock += 5000;
     const last = await run('ACS::WaitFor', waitForStopped, { task, record: waited(first) });
-    assert.deepEqual(last, {
+    assert.deepEqual(english(last), {
       kind: 'failed',
       message:
         'PropertySelector Instances.Instance[].Status still gave Stopping after 2 polls, wanted one of ["Stopped"]',
@@ -319,7 +334,15 @@ describe('ACS::WaitFor', () => {
     const down = client({ endpoint: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
     const r = await run('ACS::WaitFor', waitForStopped, { cloud: down });
     assert.equal(r.kind, 'wait');
-    assert.match((r as { message: string }).message, /no answer \(ECS DescribeInstances: ECONNREFUSED\)/);
+    assert.equal(
+      (r as { message: string }).message.replace(/ at \S+$/, ''),
+      'waiting: Instances.Instance[].Status is no answer (ECS DescribeInstances: connection refused to ' +
+        `127.0.0.1:${port}: nothing is listening there (ECONNREFUSED)); poll 2 of 11`,
+    );
+    assert.match(
+      render((r as { text: Msg }).text, 'zh-CN'),
+      /^等待中：Instances\.Instance\[\]\.Status 为 无响应（ECS DescribeInstances 无法访问：连接 127\.0\.0\.1:\d+ 被拒绝/,
+    );
   });
 
   test('DelayType schedules: Exponential, Constant, Linear, capped by MaxRetryInterval', () => {
@@ -333,7 +356,7 @@ describe('ACS::WaitFor', () => {
     assert.deepEqual(delays({ DelayType: 'Linear', Delay: 5, BackOff: 2 }), [5, 7, 9, 11]);
     assert.deepEqual(delays({ MaxRetryInterval: 3 }), [1, 2, 3, 3]);
     assert.equal((retryPolicy({}) as { retries: number }).retries, 10);
-    assert.equal(retryPolicy({ Retries: 301 }), 'Retries must be a number from 0 to 300, got 301');
+    assert.equal((retryPolicy({ Retries: 301 }) as Said).message, 'Retries must be a number from 0 to 300, got 301');
   });
 });
 
@@ -357,7 +380,7 @@ describe('ACS::CheckFor', () => {
       PropertySelector: 'Instances.Instance',
       NotDesiredValues: [[]],
     });
-    assert.deepEqual(r, {
+    assert.deepEqual(english(r), {
       kind: 'failed',
       message: 'PropertySelector Instances.Instance gave [], wanted none of [[]]',
     });
@@ -368,7 +391,14 @@ describe('ACS::CheckFor', () => {
       PropertySelector: 'Status',
       DesiredValues: ['Running'],
     });
-    assert.deepEqual(s, { kind: 'failed', message: 'PropertySelector Status gave Stopped, wanted one of ["Running"]' });
+    assert.deepEqual(english(s), {
+      kind: 'failed',
+      message: 'PropertySelector Status gave Stopped, wanted one of ["Running"]',
+    });
+    assert.equal(
+      render((s as { text: Msg }).text, 'zh-CN'),
+      'PropertySelector Status 的结果为 Stopped，期望值为 ["Running"] 之一',
+    );
   });
 });
 
@@ -452,12 +482,15 @@ describe('ACS::SelectTargets', () => {
   });
 
   test('other resource types and target types fail clearly', async () => {
-    assert.deepEqual(await run('ACS::SelectTargets', { ResourceType: 'ALIYUN::RDS::Instance', Filters: [{}] }), {
-      kind: 'failed',
-      message: 'ResourceType ALIYUN::RDS::Instance is not supported; only ALIYUN::ECS::Instance is',
-    });
     assert.deepEqual(
-      await run('ACS::SelectTargets', { ResourceType: 'ALIYUN::ECS::Instance', Filters: [{ Type: 'All' }] }),
+      english(await run('ACS::SelectTargets', { ResourceType: 'ALIYUN::RDS::Instance', Filters: [{}] })),
+      {
+        kind: 'failed',
+        message: 'ResourceType ALIYUN::RDS::Instance is not supported; only ALIYUN::ECS::Instance is',
+      },
+    );
+    assert.deepEqual(
+      english(await run('ACS::SelectTargets', { ResourceType: 'ALIYUN::ECS::Instance', Filters: [{ Type: 'All' }] })),
       { kind: 'failed', message: 'target Type "All" is not supported; use ResourceIds, Tags or ResourceGroup' },
     );
   });

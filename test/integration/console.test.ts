@@ -7,7 +7,14 @@ interface Msg {
   id: string;
   text: string;
   thread?: string;
-  card?: { ticketId: string; tally: string; pending: string[]; outcome?: string; buttons: unknown[] };
+  card?: {
+    ticketId: string;
+    executionId?: string;
+    tally: string;
+    pending: string[];
+    outcome?: string;
+    buttons: unknown[];
+  };
 }
 
 describe('the web console', () => {
@@ -108,6 +115,48 @@ describe('the web console', () => {
     const page = await fetch(`${og.url}/executions/${execId}`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /deploy/);
+  });
+
+  test("the page in the reader's language: its words, and its script's strings as JSON", async () => {
+    const zh = await (await fetch(`${og.url}/`, { headers: { 'accept-language': 'zh-CN' } })).text();
+    assert.match(zh, /<html lang="zh-CN">/);
+    assert.match(zh, /<h1 data-i18n="title">opsgate 控制台<\/h1>/);
+    assert.match(zh, /placeholder="run 模板名 参数=值 …（试试：help）"/);
+    const strings = JSON.parse(/<script type="application\/json" id="strings">([^<]*)<\/script>/.exec(zh)![1]!);
+    assert.equal(strings.onlyYou, '（仅你可见）{text}', 'placeholders left for the script to fill');
+    assert.equal(strings.reject, '拒绝');
+    assert.doesNotMatch(zh, /\{\{/, 'every placeholder of the page filled');
+    const en = await (await fetch(`${og.url}/`)).text();
+    assert.match(en, /<html lang="en">/);
+    assert.match(en, /placeholder="run TEMPLATE key=value … {3}\(try: help\)"/);
+    // Development mode: the page acting as someone else gets that person's strings.
+    const other = (await (await fetch(`${og.url}/console/strings?user=bob`)).json()) as { locale: string };
+    assert.equal(other.locale, 'en');
+  });
+
+  test('Reject from the console sends its reason as the comment', async () => {
+    const started = await post('/console/command', { user: 'alice', text: `run two-approvals target=${target.url}` });
+    const execId = /exec-[0-9a-f]+/.exec(started.body.reply ?? '')![0];
+    const card = await until(async () => (await messages()).find((m) => m.card?.executionId === execId), 'the card');
+    const r = await post('/console/action', {
+      user: 'bob',
+      action: 'reject',
+      value: card.card!.ticketId,
+      comment: 'not during the freeze',
+    });
+    assert.equal(r.body.reply, null);
+    const ticket = await og.rt.approvals.get(card.card!.ticketId);
+    assert.deepEqual(
+      ticket.votes.map((v) => [v.voter, v.decision, v.comment]),
+      [['bob', 'REJECT', 'not during the freeze']],
+    );
+    const long = await post('/console/action', {
+      user: 'carol',
+      action: 'reject',
+      value: '1',
+      comment: 'x'.repeat(1001),
+    });
+    assert.equal(long.status, 400);
   });
 
   test('bad input answers with what was wrong and never a stack', async () => {

@@ -85,7 +85,8 @@ test('card clicks are delivered and acked', async () => {
 
 test('OpenAPI: token, card create/update, rate limit', async () => {
   const bad = await fetch(`${fake.base}/v1.0/card/instances`, { method: 'PUT', body: '{}' });
-  assert.equal(bad.status, 401);
+  assert.equal(bad.status, 400);
+  assert.equal(((await bad.json()) as { code: string }).code, 'AuthenticationFailed.MissingParameter');
   const tok = (await (
     await fetch(`${fake.base}/v1.0/oauth2/accessToken`, {
       method: 'POST',
@@ -103,6 +104,7 @@ test('OpenAPI: token, card create/update, rate limit', async () => {
       cardData: { cardParamMap: { status: 'pending' } },
       callbackType: 'STREAM',
       openSpaceId: 'dtv1.card//IM_GROUP.cid-group-1',
+      imGroupOpenDeliverModel: { robotCode: DING_CLIENT_ID },
       userIdType: 1,
     }),
   });

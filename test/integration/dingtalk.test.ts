@@ -149,7 +149,8 @@ describe('DingTalk without a card template', () => {
         'the actionCard',
       );
       const param = JSON.parse(String(card.msgParam)) as Record<string, string>;
-      assert.deepEqual([param.actionTitle1, param.actionTitle2], ['Review as bob', 'Review as carol']);
+      // DingTalk speaks zh-CN unless the message says its readers read another language.
+      assert.deepEqual([param.actionTitle1, param.actionTitle2], ['以 bob 身份审批', '以 carol 身份审批']);
       for (const [n, who] of [
         ['1', 'bob'],
         ['2', 'carol'],

@@ -162,6 +162,28 @@ describe('the web side without development mode: sign-in, sessions, CSRF, roles,
     );
   });
 
+  test("pages read in the signed-in person's directory locale and zone, whatever the browser asks", async () => {
+    const cookie = await signIn(og, TOKENS.dave);
+    const before = readFileSync(directory, 'utf8');
+    try {
+      writeFileSync(directory, before.replace(/^( {2}dave: *\{)/m, '$1 locale: zh-CN, timezone: Asia/Shanghai,'));
+      utimesSync(directory, new Date(), new Date(Date.now() + 5000));
+      const headers = { cookie, accept: 'text/html', 'accept-language': 'en-US' };
+      const list = await (await fetch(`${og.url}/executions`, { headers })).text();
+      assert.match(list, /<html lang="zh-CN">/);
+      assert.match(list, /<h1>执行列表<\/h1>/);
+      const console_ = await (await fetch(`${og.url}/`, { headers })).text();
+      assert.match(console_, /<html lang="zh-CN">/);
+      const state = (await (await fetch(`${og.url}/console/state`, { headers })).json()) as { timeZone: string };
+      assert.equal(state.timeZone, 'Asia/Shanghai');
+    } finally {
+      writeFileSync(directory, before);
+      utimesSync(directory, new Date(), new Date(Date.now() + 10_000));
+    }
+    const back = await (await fetch(`${og.url}/executions`, { headers: { cookie, accept: 'text/html' } })).text();
+    assert.match(back, /<html lang="en">/, 'no directory locale: the browser’s, else OPSGATE_LOCALE');
+  });
+
   const failedSignIns =
     'failed sign-ins are limited per address: after 20 in a minute even the right token waits; other addresses do not';
   test(failedSignIns, async () => {

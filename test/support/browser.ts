@@ -31,6 +31,7 @@ export function launch(): Promise<Browser> {
   });
 }
 
+/** Where the screenshots are kept (gitignored): the browser test prints it. */
 export const ARTIFACTS = 'test-results/browser';
 
 /** A screenshot kept as a test artifact, named after the step it shows. */

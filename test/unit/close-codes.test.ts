@@ -100,7 +100,11 @@ async function run(status: Awaited<ReturnType<ApprovalPort['status']>>) {
 test('ACS::Approve fails an unresolvable ticket, cancels on every other CANCEL, whatever the reason says', async () => {
   const base = { status: 'CANCEL' as const, summary: '' };
   const unresolvable = await run({ ...base, closeCode: 'unresolvable', reason: 'level L has an odd problem' });
-  assert.deepEqual(unresolvable, { kind: 'failed', message: 'approval 7: level L has an odd problem' });
+  assert.deepEqual(unresolvable, {
+    kind: 'failed',
+    message: 'approval 7: level L has an odd problem',
+    text: { key: 'actions:approvalUnresolvable', values: { id: '7', reason: 'level L has an odd problem' } },
+  });
   // The reason reads like an unresolvable level; the code says the execution ended first.
   const cancelled = await run({ ...base, closeCode: 'cancelled', reason: 'level L has nobody who can approve' });
   assert.equal(cancelled.kind, 'cancel');

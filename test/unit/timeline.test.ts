@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatDuration, STATUS_COLOURS, timelineSvg, type TimelineRow } from '../../src/http/pages/timeline-svg.js';
+import {
+  formatDuration,
+  STATUS_COLOURS,
+  textWidth,
+  timelineSvg,
+  type TimelineRow,
+} from '../../src/http/pages/timeline-svg.js';
 
 const T0 = Date.parse('2024-05-01T12:00:00Z');
 
@@ -100,12 +106,10 @@ describe('the timeline SVG', () => {
 
   test('no rows is an empty picture, not an error; durations read well', () => {
     assert.match(timelineSvg([], { now: T0 }), /<svg id="timeline"[^>]*>.*<\/svg>$/);
-    assert.deepEqual([850, 12_300, 245_000, 7_380_000].map(formatDuration), [
-      '850 ms',
-      '12 s',
-      '4 min 05 s',
-      '2 h 03 min',
-    ]);
+    assert.deepEqual(
+      [850, 12_300, 245_000, 7_380_000].map((ms) => formatDuration(ms)),
+      ['850 ms', '12 s', '4 min 05 s', '2 h 03 min'],
+    );
     assert.equal(formatDuration(1500), '1.5 s');
   });
 
@@ -162,5 +166,53 @@ describe('the timeline SVG', () => {
           /<a href="\/executions\/exec-1"><text[^>]*>child exec-1<\/text><\/a>/.source,
       ),
     );
+  });
+
+  test('labels stay in their columns and never run past the right edge or over each other', () => {
+    const width = 960;
+    const svg = timelineSvg(
+      [
+        { task: 'W'.repeat(60), status: 'Success', start: T0, end: T0 + 1000, note: 'x'.repeat(80) },
+        {
+          task: 'deploy',
+          status: 'Success',
+          start: T0,
+          end: T0 + 1000,
+          item: 0,
+          label: '部署到生产环境的所有主机'.repeat(3),
+        },
+        {
+          task: 'approve',
+          status: 'approved',
+          start: T0,
+          end: T0 + 4000,
+          level: 0,
+          label: '1. A level with a very long name indeed (ANY)',
+          marks: [
+            { at: T0 + 1000, decision: 'AGREE', voter: 'bartholomew', title: 'b' },
+            { at: T0 + 1010, decision: 'AGREE', voter: 'christopher', title: 'c' },
+            { at: T0 + 4000, decision: 'AGREE', voter: 'maximiliane', title: 'm' },
+          ],
+        },
+      ],
+      { now: T0 + 4000, width, locale: 'zh-CN' },
+    );
+    const texts = [
+      ...svg.matchAll(/<text (?:class="(\w+)" )?x="([\d.]+)"[^>]*?(?:class="(\w+)")?>([^<]*)<\/text>/g),
+    ].map((m) => ({ cls: m[1] ?? m[3], x: Number(m[2]), text: m[4]!.replace(/&amp;/g, '&') }));
+    // A loop item's row (#0 ...) is drawn at 11 px.
+    for (const t of texts.filter((t) => t.cls === 'name'))
+      assert.ok(
+        t.x + textWidth(t.text, t.text.startsWith('#') ? 11 : 12) <= 240,
+        `a name stays left of the bars: ${t.text}`,
+      );
+    for (const t of texts.filter((t) => t.cls === 'dur'))
+      assert.ok(t.x + textWidth(t.text, 12) <= width, `a status stays inside the picture: ${t.text}`);
+    const voters = texts.filter((t) => t.cls === 'voter').sort((a, b) => a.x - b.x);
+    assert.ok(voters.length >= 2, 'voters are named where there is room');
+    for (const [a, b] of voters.slice(1).map((v, i) => [voters[i]!, v] as const))
+      assert.ok(a.x + textWidth(a.text, 10) <= b.x, `${a.text} and ${b.text} do not overlap`);
+    for (const v of voters) assert.ok(v.x + textWidth(v.text, 10) <= width - 230, `${v.text} stays in the chart`);
+    assert.equal([...svg.matchAll(/<circle class="vote"/g)].length, 3, 'every vote keeps its dot');
   });
 });

@@ -2,8 +2,18 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CronExpressionParser } from 'cron-parser';
 import { ParameterError } from '../../src/errors.js';
-import { matchesAlarm, matchesEvent } from '../../src/engine/triggers/event.js';
-import { nextFireTimes, timerSchedule } from '../../src/engine/triggers/timer.js';
+import * as filters from '../../src/engine/triggers/event.js';
+import { nextFireTimes, timerSchedule as schedule } from '../../src/engine/triggers/timer.js';
+import { render } from '../../src/i18n/index.js';
+
+// The English each one says (its catalogue text is checked in zh-CN at the end).
+const english = ({ text: _, ...r }: filters.MatchResult) => r;
+const matchesEvent = (p: unknown, b: unknown) => english(filters.matchesEvent(p, b));
+const matchesAlarm = (p: unknown, b: unknown) => english(filters.matchesAlarm(p, b));
+const timerSchedule = (p: unknown, at: Date) => {
+  const s = schedule(p, at);
+  return { ...s, description: render(s.description, 'en') };
+};
 
 const now = new Date('2025-01-01T00:00:00Z'); // a Wednesday
 const END = '2099-12-01T00:00:00Z'; // the corpus default for triggerEndDate
@@ -389,4 +399,17 @@ test('alarm: the filter that does not hold is named', () => {
     reason: 'Resources: "i-2" is not in ["i-bp1ecr********5go2go"]',
   });
   assert.deepEqual(matchesAlarm(alarmProps, 'alarm!'), { match: false, reason: 'the message body is not valid JSON' });
+});
+
+test('a schedule and a filter that does not hold say so in the reader language', () => {
+  const at = new Date('2025-01-01T00:00:00Z');
+  const rate = schedule({ Type: 'rate', Expression: '30 minutes', EndDate: '2099-12-01T00:00:00Z' }, at);
+  assert.equal(render(rate.description, 'zh-CN'), '每 30 分钟，截止 2099-12-01T00:00:00.000Z');
+  const no = filters.matchesEvent({ Level: ['WARN'] }, { level: 'INFO' });
+  assert.equal(no.reason, 'Level: "INFO" is not in ["WARN"]');
+  assert.equal(render(no.text!, 'zh-CN'), 'Level："INFO" 不在 ["WARN"] 中');
+  assert.throws(
+    () => schedule({ Type: 'cron' }, at),
+    (e: unknown) => e instanceof ParameterError && render(e.text!, 'zh-CN') === 'Expression 为必填项',
+  );
 });

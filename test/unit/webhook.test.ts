@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
-import { isDingTalkRobot, maskUri, renderWebhookBody, sendWebhook, signDingTalkUri } from '../../src/notify/webhook.js';
+import { render } from '../../src/i18n/index.js';
+import {
+  isDingTalkRobot,
+  maskUri,
+  renderWebhookBody,
+  sendWebhook,
+  signDingTalkUri,
+  type WebhookResult,
+} from '../../src/notify/webhook.js';
 
 const link = 'https://opsgate.example/executions/exec-1';
 const mentions = { mobiles: ['13800000000'], userIds: ['manager123'] };
@@ -207,13 +215,29 @@ test('sendWebhook: status and errcode mapping; messages never carry credentials'
       }) as unknown as typeof fetch,
     },
   );
-  assert.deepEqual(slow, {
+  // A failure's `text` is its catalogue message (a zh-CN reader's status shows it in Chinese).
+  const { text: slowText, ...slowEn } = slow as Extract<typeof slow, { ok: false }>;
+  assert.deepEqual(slowEn, {
     ok: false,
     retry: true,
     message: 'WebHook https://oapi.dingtalk.com/robot/send?access_token=******: no answer in 10 s',
   });
-  assert.deepEqual(
-    await sendWebhook({ uri: 'nope', body: {} }, { fetch: recordingFetch(() => new Response('')).fn, now: () => 0 }),
-    { ok: false, retry: false, message: 'WebHook nope: URI is not a URL' },
+  assert.equal(
+    render(slowText, 'zh-CN'),
+    'WebHook https://oapi.dingtalk.com/robot/send?access_token=****** 调用失败：10 秒内无应答',
+  );
+  const { text: _text, ...notUrl } = (await sendWebhook(
+    { uri: 'nope', body: {} },
+    { fetch: recordingFetch(() => new Response('')).fn, now: () => 0 },
+  )) as Extract<WebhookResult, { ok: false }>;
+  assert.deepEqual(notUrl, { ok: false, retry: false, message: 'WebHook nope: URI is not a URL' });
+});
+
+test("renderWebhookBody: the execution link's label in the readers' language (default en)", () => {
+  const md = { msgtype: 'markdown', markdown: { title: 't', text: 'approve' } };
+  assert.equal((renderWebhookBody(md, { link }) as Body).markdown.text, `approve\n\n[Execution details](${link})`);
+  assert.equal(
+    (renderWebhookBody(md, { link, locale: 'zh-CN' }) as Body).markdown.text,
+    `approve\n\n[执行详情](${link})`,
   );
 });

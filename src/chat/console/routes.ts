@@ -4,15 +4,44 @@ import type { Redis } from 'ioredis';
 import type { Directory } from '../../config/directory.js';
 import { envSection } from '../../config/env-section.js';
 import { OpsgateError } from '../../errors.js';
+import { escapeHtml } from '../../html.js';
 import { readJson, sendHtml, sendJson } from '../../http/respond.js';
+import { en } from '../../i18n/catalog/index.js';
+import { type Locale, type MessageKey, msg, t } from '../../i18n/index.js';
 import type { Route } from '../../http/server.js';
-import type { Access } from '../../http/auth/access.js';
+import { type Access, DEV_AS_COOKIE } from '../../http/auth/access.js';
 import type { ConsoleChannel } from '../../store/console.js';
 import type { Bot, CommandContext } from '../bot.js';
 import { chatAdapterFactory, type ChatAdapter } from '../adapter.js';
 
 const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 export const CONSOLE_CHANNEL = 'console';
+
+type ConsoleKey = keyof typeof en.console;
+
+/**
+ * The reader's `console` namespace for the browser: each message rendered with its {placeholders} left
+ * in, which the page's script fills (console.js `say`). Its messages have no plurals or selects.
+ */
+export function consoleStrings(locale: Locale): Record<ConsoleKey, string> {
+  return Object.fromEntries(
+    (Object.keys(en.console) as ConsoleKey[]).map((k) => {
+      const names = [...en.console[k].matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!);
+      return [k, t(locale, `console:${k}` as MessageKey, Object.fromEntries(names.map((n) => [n, `{${n}}`])))];
+    }),
+  ) as Record<ConsoleKey, string>;
+}
+
+/** The page in the reader's language: its words, and the strings its script says things with. */
+export function consolePage(locale: Locale): string {
+  const strings = consoleStrings(locale);
+  // JSON inside <script>: no `<` may close the element early.
+  const json = JSON.stringify(strings).replace(/</g, '\\u003c');
+  return page
+    .replace('{{lang}}', locale)
+    .replace('{{strings}}', json)
+    .replace(/\{\{console:([A-Za-z]+)\}\}/g, (_, k: string) => escapeHtml(strings[k as ConsoleKey] ?? k));
+}
 
 /**
  * The web console, a chat channel in the browser, as the signed-in user. In development mode
@@ -45,23 +74,56 @@ export function consoleAdapter(deps: {
   const text = (body: Record<string, unknown>, field: string) => {
     const v = body[field];
     if (typeof v !== 'string' || v.length > 4000)
-      throw new OpsgateError('InvalidParameter', `${field} must be a string of at most 4000 characters`);
+      throw new OpsgateError('InvalidParameter', msg('console:fieldTooLong', { field, max: '4000' }));
     return v;
+  };
+  /** An optional comment (a rejection's reason): a string of at most 1000 characters, or nothing. */
+  const comment = (body: Record<string, unknown>) => {
+    const v = body.comment;
+    if (v === undefined || v === null || v === '') return undefined;
+    if (typeof v !== 'string' || v.length > 1000)
+      throw new OpsgateError('InvalidParameter', msg('console:fieldTooLong', { field: 'comment', max: '1000' }));
+    return v.trim() || undefined;
+  };
+  /** Who reads: the signed-in user, or in development mode the one the page acts as. */
+  const readerFor = async (req: IncomingMessage, user?: string | null) => {
+    const who = await access.who(req);
+    return access.reader(req, who.dev && user ? user : undefined);
   };
 
   const routes: Route[] = (
     [
-      { method: 'GET', path: /^\/$/, handle: (_q, res) => sendHtml(res, 200, page) },
+      {
+        method: 'GET',
+        path: /^\/$/,
+        handle: async (req, res) => sendHtml(res, 200, consolePage((await readerFor(req)).locale)),
+      },
+      // The strings of another reader: development mode's page acting as someone else.
+      {
+        method: 'GET',
+        path: /^\/console\/strings$/,
+        async handle(req, res) {
+          const user = new URL(req.url ?? '/', 'http://x').searchParams.get('user');
+          const r = await readerFor(req, user);
+          // Development mode: the pages this console opens read as the one it acts as.
+          if ((await access.who(req)).dev && user)
+            res.setHeader('set-cookie', `${DEV_AS_COOKIE}=${encodeURIComponent(user)}; Path=/; SameSite=Lax`);
+          sendJson(res, 200, { locale: r.locale, timeZone: r.timeZone, strings: consoleStrings(r.locale) });
+        },
+      },
       {
         method: 'GET',
         path: /^\/console\/state$/,
         async handle(req, res) {
           const { user, dev, admin, csrf } = await access.who(req);
+          const r = await readerFor(req);
           sendJson(res, 200, {
             me: user ?? null,
             dev,
             admin,
             csrf,
+            locale: r.locale,
+            timeZone: r.timeZone,
             users: dev ? directory.users().map((u) => u.name) : [],
             messages: await channel.recent(),
           });
@@ -97,7 +159,9 @@ export function consoleAdapter(deps: {
         async handle(req, res) {
           const body = await readJson(req);
           sendJson(res, 200, {
-            reply: (await bot.button(text(body, 'action'), text(body, 'value'), await ctx(req, body))) ?? null,
+            reply:
+              (await bot.button(text(body, 'action'), text(body, 'value'), await ctx(req, body), comment(body))) ??
+              null,
           });
         },
       },
@@ -106,6 +170,7 @@ export function consoleAdapter(deps: {
 
   return {
     platform: 'console',
+    // i18n-exempt: the adapter's name, written to the log at start-up for operators
     name: 'the web console at /',
     routes,
     post: (ch, message, thread) =>

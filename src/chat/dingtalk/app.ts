@@ -1,16 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import { TOPIC_CARD, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream';
 import type { Directory } from '../../config/directory.js';
 import type { Logger } from '../../log.js';
 import type { Bot, CommandContext } from '../bot.js';
-import { chatAdapterFactory, type ChatAdapter } from '../adapter.js';
+import { type ChatAdapter, chatAdapterFactory, type ChatMemory, type DeliveryFailure } from '../adapter.js';
+import { channelOf } from './channel.js';
 import { GatewayClient } from './client.js';
 import { dingtalkEnv, type DingTalkOptions } from './env.js';
+import { processMemory } from './memory.js';
 import { DingTalkApi } from './openapi.js';
-import { cardParams, markdown } from './render.js';
+import { mentionMarkdown } from './render.js';
+import { DingTalkSender } from './sender.js';
+import { postTo, SessionWebhooks } from './session.js';
 
 interface RobotMessage {
   conversationId: string;
+  /** '1': a 1:1 chat with the robot; '2': a group. */
+  conversationType?: string;
   senderStaffId?: string;
   senderId?: string;
   text?: { content?: string };
@@ -26,9 +31,13 @@ const parse = <T>(data: string): T | undefined => {
   }
 };
 
+// i18n-exempt: the product's name as a DingTalk message title (the notification preview)
+const TITLE = 'opsgate';
+
 /**
- * The DingTalk robot over Stream Mode: @-mentions become chat commands, card clicks become votes.
- * Every callback is acked at once (DingTalk redelivers unacked ones); the work comes after.
+ * The DingTalk robot over Stream Mode: @-mentions in a group and messages in a 1:1 chat become chat
+ * commands, card clicks become votes. Every callback is acked at once (DingTalk redelivers unacked
+ * ones); the work comes after. People on DingTalk read zh-CN unless the directory says otherwise.
  */
 export function createDingTalk(
   opts: DingTalkOptions,
@@ -38,6 +47,10 @@ export function createDingTalk(
     log: Logger;
     /** A pending approver's own signed approval link (the mail links' page), for cards without a template. */
     approvalLink?: (ticketId: string, approver: string) => Promise<string>;
+    /** Where session webhooks and cards' recipients are kept (Redis); absent, in this process. */
+    memory?: ChatMemory;
+    deliveryFailed?: (failure: DeliveryFailure) => Promise<void>;
+    retryDelaysMs?: readonly number[];
   },
 ): ChatAdapter {
   const { bot, directory, log } = deps;
@@ -47,36 +60,50 @@ export function createDingTalk(
     clientSecret: opts.clientSecret,
     robotCode: opts.robotCode,
   });
+  const memory = deps.memory ?? processMemory();
+  const sessions = new SessionWebhooks(memory);
+  const sender = new DingTalkSender({
+    api,
+    sessions,
+    memory,
+    directory,
+    log,
+    cardTemplateId: opts.cardTemplateId,
+    approvalLink: deps.approvalLink,
+    deliveryFailed: deps.deliveryFailed,
+    retryDelaysMs: deps.retryDelaysMs,
+  });
   // keepAlive off: the SDK's heartbeat timer outlives disconnect() in 2.1.5; a dropped socket is
   // still noticed by its close event and reconnected (autoReconnect).
   const client = new GatewayClient(
     { clientId: opts.clientId, clientSecret: opts.clientSecret, keepAlive: false },
     opts.gatewayUrl,
   );
+  // DingTalk tells no user's language: its people read zh-CN, below what the directory says of them.
   const ctxOf = (staffId: string, channel: string): CommandContext => ({
-    actor: { platform: 'dingtalk', id: staffId, user: directory.byPlatform('dingtalk', staffId) },
+    actor: { platform: 'dingtalk', id: staffId, user: directory.byPlatform('dingtalk', staffId), locale: 'zh-CN' },
     platform: 'dingtalk',
     channel,
   });
+  const oneToOne = async (staffId: string, text: string): Promise<void> => {
+    await api.sendToUsers([staffId], { msgKey: 'sampleMarkdown', param: { title: TITLE, text } });
+  };
 
-  /** An answer in the group through the message's session webhook; the OpenAPI once it expired. */
-  const reply = async (m: RobotMessage, text: string) => {
+  /**
+   * An answer where the command was typed: 1:1 by oToMessages/batchSend; in a group through the
+   * message's session webhook (@-mentioning the sender), or the robot OpenAPI once it expired.
+   */
+  const reply = async (m: RobotMessage, channel: string, text: string) => {
     const staff = m.senderStaffId ?? '';
-    if (m.sessionWebhook && (m.sessionWebhookExpiredTime ?? 0) > Date.now()) {
-      const res = await fetch(m.sessionWebhook, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        signal: AbortSignal.timeout(10_000),
-        body: JSON.stringify({
-          msgtype: 'markdown',
-          markdown: { title: 'opsgate', text: `@${staff}\n\n${text}` },
-          at: { atUserIds: staff ? [staff] : [] },
-        }),
-      }).catch(() => undefined);
-      const body = (await res?.json().catch(() => undefined)) as { errcode?: number } | undefined;
-      if (res?.ok && (body?.errcode ?? 0) === 0) return;
+    if (m.conversationType === '1' && staff) {
+      await oneToOne(staff, text);
+      return;
     }
-    await api.sendGroup(m.conversationId, 'opsgate', text);
+    if (m.sessionWebhook && (m.sessionWebhookExpiredTime ?? 0) > Date.now()) {
+      const body = mentionMarkdown(text, staff ? [{ name: staff, staffId: staff }] : []);
+      if (await postTo(m.sessionWebhook, { title: TITLE, ...body })) return;
+    }
+    await api.sendGroup(channel, { msgKey: 'sampleMarkdown', param: { title: TITLE, text } });
   };
 
   client.registerCallbackListener(TOPIC_ROBOT, (frame: DWClientDownStream) => {
@@ -86,15 +113,17 @@ export function createDingTalk(
       log.warn({ messageId: frame.headers.messageId }, 'DingTalk robot message not understood');
       return;
     }
+    const channel = channelOf(m);
     // The @-mention is stripped by DingTalk, mostly: drop what is left of it.
     const text = m.text.content.trim().replace(/^@\S+\s*/, '');
-    void bot
-      .answer(text, ctxOf(m.senderStaffId ?? m.senderId ?? '', m.conversationId))
+    void sessions
+      .remember(channel, m.sessionWebhook, m.sessionWebhookExpiredTime)
+      .then(() => bot.answer(text, ctxOf(m.senderStaffId ?? m.senderId ?? '', channel)))
       // A group sees the session webhook's answers: a credential goes to the sender alone.
       .then((answer) =>
         answer.confidential && m.senderStaffId
-          ? api.sendToUser(m.senderStaffId, 'opsgate', answer.text)
-          : reply(m, answer.text),
+          ? oneToOne(m.senderStaffId, answer.text)
+          : reply(m, channel, answer.text),
       )
       .catch((err: Error) => log.error({ err: err.message }, 'DingTalk command failed'));
   });
@@ -116,66 +145,26 @@ export function createDingTalk(
     void bot
       .button(action, ticketId, ctxOf(c.userId, ''), value?.cardPrivateData?.params?.reason)
       .then(async (answer) => {
-        if (answer) await api.sendToUser(c.userId!, 'opsgate', answer);
+        if (answer) await oneToOne(c.userId!, answer);
       })
       .catch((err: Error) => log.error({ err: err.message }, 'DingTalk vote failed'));
   });
 
-  const adapter: ChatAdapter = {
+  return {
     platform: 'dingtalk',
+    // i18n-exempt: how the adapter is connected, for the start-up log
     name: 'DingTalk robot over Stream Mode',
     routes: [],
-    async post(channel, message) {
-      if (message.card && opts.cardTemplateId) {
-        const card = message.card;
-        const outTrackId = `og-card-${card.ticketId}-${randomBytes(4).toString('hex')}`;
-        const at = card.pending.map((n) => directory.user(n)?.ids.dingtalk).filter((x): x is string => !!x);
-        await api.sendCard(channel, outTrackId, opts.cardTemplateId, cardParams(card, directory), at);
-        return outTrackId;
-      }
-      // Without a card template: an actionCard whose buttons open each pending approver's own signed
-      // approval link (the page votes), and `@opsgate approve ID` works too.
-      if (message.card && deps.approvalLink && message.card.status === 'AUDITING' && message.card.pending.length) {
-        const card = message.card;
-        const { text } = markdown(
-          { text: `${card.title}\n\n${card.tally}\n\nOr: @opsgate approve ${card.ticketId}`, mentions: card.pending },
-          directory,
-        );
-        const buttons = await Promise.all(
-          card.pending
-            .slice(0, 5)
-            .map(async (a) => ({ title: `Review as ${a}`, url: await deps.approvalLink!(card.ticketId, a) })),
-        );
-        return api.sendActionCard(channel, card.title, text, buttons);
-      }
-      const { text } = markdown(
-        message.card
-          ? {
-              ...message,
-              text: `${message.text}\n\nApprove with @opsgate approve ${message.card.ticketId}`,
-              mentions: message.card.pending,
-            }
-          : message,
-        directory,
-      );
-      return api.sendGroup(channel, 'opsgate', text);
-    },
-    async update(channel, ref, message) {
-      if (ref.startsWith('og-card-') && message.card) {
-        await api.updateCard(ref, cardParams(message.card, directory));
-        return;
-      }
-      // A robot's group messages cannot be edited; a changed card without a template is posted again.
-      if (message.card) await adapter.post(channel, message);
-    },
+    post: (channel, message) => sender.post(channel, message),
+    update: (channel, ref, message) => sender.update(channel, ref, message),
     start: async () => {
       await client.connect();
     },
     stop: async () => {
+      sender.stop();
       client.disconnect();
     },
   };
-  return adapter;
 }
 
 /** DingTalk is on when its client id and secret are set; people are `dingtalk: STAFF_ID`. */
@@ -189,5 +178,7 @@ export const dingtalkChat = chatAdapterFactory({
       directory: p.directory,
       log: p.log,
       approvalLink: p.approvalLink,
+      memory: p.memory?.('dingtalk'),
+      deliveryFailed: p.deliveryFailed,
     }),
 });

@@ -32,6 +32,7 @@ export class GatewayClient extends DWClient {
       signal: AbortSignal.timeout(10_000),
     });
     const { endpoint, ticket } = (await r.json().catch(() => ({}))) as { endpoint?: string; ticket?: string };
+    // i18n-exempt: the SDK logs it and reconnects; operators read it in the log
     if (!r.ok || !endpoint || !ticket) throw new Error(`DingTalk gateway answered ${r.status} without an endpoint`);
     (this as unknown as { dw_url: string }).dw_url = `${endpoint}?ticket=${ticket}`;
     return this;

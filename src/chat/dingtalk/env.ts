@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envSection, url } from '../../config/env-section.js';
+import { t } from '../../i18n/index.js';
 
 export interface DingTalkOptions {
   clientId: string;
@@ -29,7 +30,8 @@ export const dingtalkEnv = envSection({
     if (!!env.DINGTALK_CLIENT_ID !== !!env.DINGTALK_CLIENT_SECRET) {
       problem(
         env.DINGTALK_CLIENT_ID ? 'DINGTALK_CLIENT_SECRET' : 'DINGTALK_CLIENT_ID',
-        'is required with the other DingTalk key (set both or neither)',
+        // Start-up problems are one English line for operators, as the other variables' are.
+        t('en', 'dingtalk:keysTogether'),
       );
     }
   },

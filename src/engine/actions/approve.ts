@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { t } from '../../i18n/index.js';
 import { any, duration, ex, flag, list, props, text } from '../../template/property-fields.js';
 import { mail, notifyNeeds, notifyType, webhook } from './notification-properties.js';
+import { said, saidBy } from '../message.js';
 import type { BuiltinAction } from './types.js';
 
-const approvers = list(ex(text), 'must be a list of directory users or group:NAME');
+const approvers = list(ex(text), t('en', 'actions:approversList'));
 
 /**
  * ACS::Approve: opens a ticket (levels, criteria, timeout: see core/approval-service.ts) and
@@ -16,7 +18,7 @@ export const approve: BuiltinAction = {
     Approvers: ex(approvers),
     MinRequiredApprovals: ex(
       z.union([z.number().int().min(1), z.string().regex(/^\s*[1-9]\d*\s*$/)], {
-        error: 'must be a whole number of at least 1',
+        error: t('en', 'actions:wholeNumberAtLeastOne'),
       }),
     ),
     NotifyType: ex(notifyType),
@@ -42,7 +44,7 @@ export const approve: BuiltinAction = {
       try {
         ticketId = (await ports.approvals.openForTask(execution, task.Name, taskExecutionId, properties)).id;
       } catch (err) {
-        return { kind: 'failed', message: (err as Error).message };
+        return { kind: 'failed', ...saidBy(err) };
       }
     }
     const ticket = await ports.approvals.status(ticketId);
@@ -50,15 +52,17 @@ export const approve: BuiltinAction = {
       case 'APPROVED':
         return { kind: 'success', result: { TicketId: ticketId, Summary: ticket.summary } };
       case 'REJECT':
-        return { kind: 'cancel', message: `approval ${ticketId} rejected: ${ticket.summary}` };
+        return { kind: 'cancel', ...said('actions:approvalRejected', { id: ticketId, summary: ticket.summary }) };
       case 'CANCEL':
         // Nobody could approve a level: the approval failed; a timeout or a withdrawal cancels.
         if (ticket.closeCode === 'unresolvable') {
-          return { kind: 'failed', message: `approval ${ticketId}: ${ticket.reason}` };
+          return { kind: 'failed', ...said('actions:approvalUnresolvable', { id: ticketId, reason: ticket.reason }) };
         }
-        return { kind: 'cancel', message: `approval ${ticketId} ${ticket.reason ?? 'cancelled'}` };
+        return ticket.reason
+          ? { kind: 'cancel', ...said('actions:approvalClosed', { id: ticketId, reason: ticket.reason }) }
+          : { kind: 'cancel', ...said('actions:approvalCancelled', { id: ticketId }) };
       default:
-        return { kind: 'wait', message: `waiting for approval ${ticketId}`, data: { ticketId } };
+        return { kind: 'wait', ...said('actions:waitingForApproval', { id: ticketId }), data: { ticketId } };
     }
   },
 };

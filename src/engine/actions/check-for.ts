@@ -1,10 +1,13 @@
 import { CloudApiError, ParameterError } from '../../errors.js';
+import { type Msg, msg } from '../../i18n/index.js';
 import { runJq } from '../../template/jq.js';
 import { JqProgram } from '../../template/jq-program.js';
 import { ex, list as listOf, name, props, req } from '../../template/property-fields.js';
 import type { Problem } from '../../template/validate.js';
 import { withLeadingDot } from '../../template/selector.js';
 import { cloudCallFields, cloudRequestOf, describeCloudError } from './execute-api.js';
+import { problem } from './problem.js';
+import { inner, said, saidBy } from '../message.js';
 import type { BuiltinAction, CloudPort } from './types.js';
 
 /** WaitFor's and CheckFor's Properties: the call, then a jq PropertySelector compared with the values. */
@@ -18,7 +21,7 @@ export const probeSchema = props({
 
 export function probeNeeds(p: Record<string, unknown>): Problem[] {
   return p.DesiredValues === undefined && p.NotDesiredValues === undefined
-    ? [{ path: ['DesiredValues'], message: 'is required (or NotDesiredValues)' }]
+    ? [problem(['DesiredValues'], 'actions:desiredValuesRequired')]
     : [];
 }
 
@@ -33,7 +36,7 @@ export interface Probe {
   desired: boolean;
   stop: boolean;
   /** The API's error, when it answered one. */
-  error?: string;
+  error?: Msg | string;
 }
 
 /** OOS compares as text: `0` matches '0', `true` matches 'true', `[]` matches []. */
@@ -57,20 +60,20 @@ export async function probe(properties: Record<string, unknown>, cloud: CloudPor
   const req = cloudRequestOf(properties);
   const selector = properties.PropertySelector;
   if (!(selector instanceof JqProgram) && (typeof selector !== 'string' || !selector.trim()))
-    throw new ParameterError('PropertySelector must be a jq selector');
+    throw new ParameterError(msg('actions:selectorNotJq'));
   const desired = list(properties.DesiredValues);
   const notDesired = list(properties.NotDesiredValues);
-  if (!desired && !notDesired) throw new ParameterError('DesiredValues or NotDesiredValues is required');
+  if (!desired && !notDesired) throw new ParameterError(msg('actions:desiredOrNotDesiredRequired'));
   const stopValues = list(properties.StopRetryValues) ?? [];
   let answer: unknown;
-  let error: string | undefined;
+  let error: Msg | string | undefined;
   try {
     answer = await cloud.call(req);
   } catch (err) {
     // Templates test error codes with their selectors (`.Code|tostring`), so an API error is an answer.
     if (!(err instanceof CloudApiError)) throw err;
     answer = { RequestId: err.requestId, Code: err.apiCode, Message: err.message };
-    error = describeCloudError(req, err);
+    error = inner(describeCloudError(req, err));
   }
   const results = await runJq(answer, withLeadingDot(selector), `PropertySelector ${String(selector).trim()}`);
   const values = (results.length ? results : [null]).map(asText);
@@ -91,11 +94,13 @@ function clip(s: string): string {
 }
 
 /** The condition in words, for failure messages. */
-export function expectation(properties: Record<string, unknown>): string {
-  const parts: string[] = [];
-  if (properties.DesiredValues) parts.push(`wanted one of ${JSON.stringify(properties.DesiredValues)}`);
-  if (properties.NotDesiredValues) parts.push(`wanted none of ${JSON.stringify(properties.NotDesiredValues)}`);
-  return parts.join(' and ');
+export function expectation(properties: Record<string, unknown>): Msg {
+  const { DesiredValues: desired, NotDesiredValues: notDesired } = properties;
+  return msg('actions:expectation', {
+    which: desired && notDesired ? 'both' : desired ? 'desired' : notDesired ? 'notDesired' : 'none',
+    desired: JSON.stringify(desired),
+    notDesired: JSON.stringify(notDesired),
+  });
 }
 
 /** ACS::CheckFor: one call; succeeds when the selected value is desired, otherwise fails naming it. */
@@ -108,15 +113,15 @@ export const checkFor: BuiltinAction = {
     try {
       seen = await probe(properties, ports.cloud);
     } catch (err) {
-      return { kind: 'failed', message: (err as Error).message };
+      return { kind: 'failed', ...saidBy(err) };
     }
     if (seen.desired) return { kind: 'success', result: seen.answer };
-    const because = seen.error ? `; ${seen.error}` : '';
-    return {
-      kind: 'failed',
-      message:
-        `PropertySelector ${String(properties.PropertySelector).trim()} gave ${seen.shown}, ` +
-        `${expectation(properties)}${because}`,
+    const values = {
+      selector: String(properties.PropertySelector).trim(),
+      value: seen.shown,
+      expectation: expectation(properties),
+      error: seen.error,
     };
+    return { kind: 'failed', ...said(seen.error ? 'actions:checkFailedApiError' : 'actions:checkFailed', values) };
   },
 };

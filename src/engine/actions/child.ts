@@ -1,4 +1,6 @@
 import { ex, map, name, props, req, text } from '../../template/property-fields.js';
+import { t } from '../../i18n/index.js';
+import { said, saidBy, type Said } from '../message.js';
 import type { Action, ActionContext, BuiltinAction } from './types.js';
 
 /**
@@ -9,7 +11,7 @@ import type { Action, ActionContext, BuiltinAction } from './types.js';
 export function childAction(
   resolve: (
     ctx: ActionContext,
-  ) => { templateName: string; templateVersion?: string; parameters: Record<string, unknown> } | string,
+  ) => { templateName: string; templateVersion?: string; parameters: Record<string, unknown> } | Said,
 ): Action {
   return {
     async run(ctx) {
@@ -17,7 +19,7 @@ export function childAction(
       let childId = record?.data?.childId as string | undefined;
       if (!childId) {
         const target = resolve(ctx);
-        if (typeof target === 'string') return { kind: 'failed', message: target };
+        if (!('templateName' in target)) return { kind: 'failed', ...target };
         try {
           childId = (
             await ports.children.start({
@@ -29,24 +31,26 @@ export function childAction(
             })
           ).id;
         } catch (err) {
-          return { kind: 'failed', message: (err as Error).message };
+          return { kind: 'failed', ...saidBy(err) };
         }
       }
       const child = await ports.children.get(childId);
       switch (child?.status) {
         case undefined:
-          return { kind: 'failed', message: `child execution ${childId} is gone` };
+          return { kind: 'failed', ...said('actions:childGone', { id: childId }) };
         case 'Success':
           return { kind: 'success', result: child.outputs ?? {} };
         case 'Failed':
           return {
             kind: 'failed',
-            message: `child execution ${childId} failed${child.statusMessage ? `: ${child.statusMessage}` : ''}`,
+            ...(child.statusMessage
+              ? said('actions:childFailed', { id: childId, cause: child.statusText ?? child.statusMessage })
+              : said('actions:childFailedBare', { id: childId })),
           };
         case 'Cancelled':
-          return { kind: 'failed', message: `child execution ${childId} was cancelled` };
+          return { kind: 'failed', ...said('actions:childCancelled', { id: childId }) };
         default:
-          return { kind: 'wait', message: `waiting for child execution ${childId}`, data: { childId } };
+          return { kind: 'wait', ...said('actions:waitingForChild', { id: childId }), data: { childId } };
       }
     },
   };
@@ -61,12 +65,12 @@ export const templateAction: BuiltinAction = {
     Parameters: ex(map),
   }),
   unsupported: {
-    TemplateContent: 'opsgate runs templates from the store: create it and give its TemplateName',
+    TemplateContent: t('en', 'actions:templateContentUnsupported'),
   },
   ...childAction(({ properties }) => {
-    if (typeof properties.TemplateName !== 'string') return 'TemplateName must name a template';
+    if (typeof properties.TemplateName !== 'string') return said('actions:templateNameRequired');
     const parameters = properties.Parameters ?? {};
-    if (typeof parameters !== 'object' || Array.isArray(parameters)) return 'Parameters must be a map';
+    if (typeof parameters !== 'object' || Array.isArray(parameters)) return said('actions:parametersNotMap');
     return {
       templateName: properties.TemplateName,
       templateVersion:

@@ -1,5 +1,7 @@
 import { truthy } from '../../template/expressions.js';
 import { any, ex, list, name, props, req } from '../../template/property-fields.js';
+import { t } from '../../i18n/index.js';
+import { said } from '../message.js';
 import type { BuiltinAction } from './types.js';
 
 /**
@@ -11,19 +13,17 @@ export const choice: BuiltinAction = {
   name: 'ACS::Choice',
   schema: props({
     DefaultTask: ex(name),
-    Choices: req(list(ex(props({ When: req(any), NextTask: req(name) })), 'must be a list of {When, NextTask}')),
+    Choices: req(list(ex(props({ When: req(any), NextTask: req(name) })), t('en', 'actions:choicesList'))),
   }),
   async run({ properties }) {
     const choices = properties.Choices;
-    if (choices !== undefined && !Array.isArray(choices))
-      return { kind: 'failed', message: 'Choices must be a list of {When, NextTask}' };
+    if (choices !== undefined && !Array.isArray(choices)) return { kind: 'failed', ...said('actions:choicesNotList') };
     for (const [i, c] of (choices ?? []).entries()) {
       const { When, NextTask } = (c ?? {}) as { When?: unknown; NextTask?: unknown };
-      if (typeof NextTask !== 'string') return { kind: 'failed', message: `Choices[${i}].NextTask must name a task` };
+      if (typeof NextTask !== 'string') return { kind: 'failed', ...said('actions:nextTaskNotName', { index: i }) };
       if (truthy(When)) return { kind: 'success', result: { NextTask }, next: NextTask };
     }
-    if (typeof properties.DefaultTask !== 'string')
-      return { kind: 'failed', message: 'no choice holds and DefaultTask is not set' };
+    if (typeof properties.DefaultTask !== 'string') return { kind: 'failed', ...said('actions:noChoiceHolds') };
     return { kind: 'success', result: { NextTask: properties.DefaultTask }, next: properties.DefaultTask };
   },
 };

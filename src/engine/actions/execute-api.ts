@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CloudApiError, ParameterError } from '../../errors.js';
+import { msg } from '../../i18n/index.js';
+import { said, saidBy, type Said } from '../message.js';
 import { any, ex, flag, map, name, props, req, text } from '../../template/property-fields.js';
 import type { BuiltinAction, CloudRequest } from './types.js';
 
@@ -23,16 +25,14 @@ export const cloudCallFields = {
 
 /** The OpenAPI call a task's Properties describe (ExecuteAPI, WaitFor and CheckFor share them). */
 export function cloudRequestOf(p: Record<string, unknown>): CloudRequest {
-  if (typeof p.Service !== 'string' || !p.Service.trim())
-    throw new ParameterError('Service must name an Alibaba Cloud service, such as ECS');
-  if (typeof p.API !== 'string' || !p.API.trim())
-    throw new ParameterError('API must name an API operation, such as DescribeInstances');
+  if (typeof p.Service !== 'string' || !p.Service.trim()) throw new ParameterError(msg('actions:serviceRequired'));
+  if (typeof p.API !== 'string' || !p.API.trim()) throw new ParameterError(msg('actions:apiRequired'));
   const parameters = p.Parameters ?? {};
   if (typeof parameters !== 'object' || Array.isArray(parameters))
-    throw new ParameterError('Parameters must be a map of API parameters');
+    throw new ParameterError(msg('actions:apiParametersNotMap'));
   const headers = p.Headers ?? undefined;
   if (headers !== undefined && (typeof headers !== 'object' || Array.isArray(headers)))
-    throw new ParameterError('Headers must be a map');
+    throw new ParameterError(msg('actions:headersNotMap'));
   const req: CloudRequest = {
     service: p.Service.trim(),
     api: p.API.trim(),
@@ -46,14 +46,12 @@ export function cloudRequestOf(p: Record<string, unknown>): CloudRequest {
 }
 
 /** A failed call for people: which API, the API's Code and Message, and the RequestId support asks for. */
-export function describeCloudError(req: { service: string; api: string }, err: unknown): string {
-  if (err instanceof CloudApiError) {
-    return (
-      `${req.service} ${req.api} failed: ${err.apiCode}: ${err.message}` +
-      `${err.requestId ? ` (RequestId ${err.requestId})` : ''}`
-    );
-  }
-  return (err as Error).message;
+export function describeCloudError(req: { service: string; api: string }, err: unknown): Said {
+  if (!(err instanceof CloudApiError)) return saidBy(err);
+  const values = { service: req.service, api: req.api, code: err.apiCode, detail: err.message };
+  return err.requestId
+    ? said('actions:cloudCallFailedRequest', { ...values, requestId: err.requestId })
+    : said('actions:cloudCallFailed', values);
 }
 
 /** ACS::ExecuteAPI (also spelled ACS::ExecuteApi): one OpenAPI call; its JSON answer is the result. */
@@ -65,12 +63,12 @@ export const executeApi: BuiltinAction = {
     try {
       req = cloudRequestOf(properties);
     } catch (err) {
-      return { kind: 'failed', message: (err as Error).message };
+      return { kind: 'failed', ...saidBy(err) };
     }
     try {
       return { kind: 'success', result: await ports.cloud.call(req) };
     } catch (err) {
-      return { kind: 'failed', message: describeCloudError(req, err) };
+      return { kind: 'failed', ...describeCloudError(req, err) };
     }
   },
 };

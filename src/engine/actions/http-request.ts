@@ -1,10 +1,16 @@
 import { z } from 'zod';
+import { t } from '../../i18n/index.js';
+import { fetchFailure } from '../fetch-failure.js';
+import { said } from '../message.js';
 import { any, duration, ex, map, props, req } from '../../template/property-fields.js';
 import { parseDuration } from './sleep.js';
 import type { BuiltinAction } from './types.js';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']);
-const ONE_OF_METHODS = `must be one of ${[...METHODS].join(', ')}`;
+const METHOD_LIST = [...METHODS].join(', ');
+// Without placeholders, so that validation finds its catalogue text by its English (as every property message).
+const ONE_OF_METHODS = t('en', 'actions:mustBeMethod');
+const HTTP_URL = t('en', 'actions:httpUrl');
 
 function isHttpUrl(u: string): boolean {
   try {
@@ -23,28 +29,28 @@ export const httpRequest: BuiltinAction = {
   // OOS's Method, URL, Headers, Body, and opsgate's Timeout.
   schema: props({
     Method: ex(z.string({ error: ONE_OF_METHODS }).refine((m) => METHODS.has(m.toUpperCase()), ONE_OF_METHODS)),
-    URL: req(z.string({ error: 'must be an http or https URL' }).refine(isHttpUrl, 'must be an http or https URL')),
+    URL: req(z.string({ error: HTTP_URL }).refine(isHttpUrl, HTTP_URL)),
     Headers: ex(map),
     Body: any,
     Timeout: ex(duration),
   }),
   // OOS documents them; opsgate would ignore them, so they are refused rather than silently dropped.
   unsupported: {
-    Query: 'write the query parameters into the URL',
-    WaitFor: 'opsgate does not poll an ExecuteHttpRequest; use ACS::WaitFor or a loop of tasks',
-    CheckFor: "opsgate does not check an ExecuteHttpRequest's answer; select it into an output and use ACS::Choice",
+    Query: t('en', 'actions:queryInUrl'),
+    WaitFor: t('en', 'actions:httpNoWaitFor'),
+    CheckFor: t('en', 'actions:httpNoCheckFor'),
   },
   async run({ properties, idempotencyKey, ports }) {
     const method = String(properties.Method ?? 'GET').toUpperCase();
     if (!METHODS.has(method))
-      return { kind: 'failed', message: `Method ${method} is not one of ${[...METHODS].join(', ')}` };
+      return { kind: 'failed', ...said('actions:methodNotOneOf', { method, values: METHOD_LIST }) };
     let url: URL;
     try {
       url = new URL(String(properties.URL));
     } catch {
-      return { kind: 'failed', message: `URL ${JSON.stringify(properties.URL)} is not a URL` };
+      return { kind: 'failed', ...said('actions:notAUrl', { url: JSON.stringify(properties.URL) }) };
     }
-    if (!/^https?:$/.test(url.protocol)) return { kind: 'failed', message: 'URL must be http or https' };
+    if (!/^https?:$/.test(url.protocol)) return { kind: 'failed', ...said('actions:urlNotHttp') };
     const headers: Record<string, string> = { 'idempotency-key': idempotencyKey };
     for (const [k, v] of Object.entries((properties.Headers as Record<string, unknown>) ?? {}))
       headers[k.toLowerCase()] = String(v);
@@ -58,12 +64,10 @@ export const httpRequest: BuiltinAction = {
     try {
       res = await ports.fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeout) });
     } catch (err) {
-      const e = err as Error;
+      const cause = fetchFailure(err, url, timeout);
       return {
         kind: 'failed',
-        message:
-          `${method} ${url.origin}${url.pathname}: ` +
-          `${e.name === 'TimeoutError' ? `no answer in ${timeout / 1000}s` : e.message}`,
+        ...said('actions:requestFailed', { method, url: `${url.origin}${url.pathname}`, cause }),
       };
     }
     const text = await res.text();
@@ -77,7 +81,10 @@ export const httpRequest: BuiltinAction = {
     }
     const result = { StatusCode: res.status, Headers: Object.fromEntries(res.headers), Body: parsed };
     if (res.status >= 400)
-      return { kind: 'failed', message: `${method} ${url.origin}${url.pathname} answered ${res.status}` };
+      return {
+        kind: 'failed',
+        ...said('actions:requestAnswered', { method, url: `${url.origin}${url.pathname}`, status: res.status }),
+      };
     return { kind: 'success', result };
   },
 };

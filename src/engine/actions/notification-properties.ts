@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { any, ex, list, map, name, props, req, scalar, text } from '../../template/property-fields.js';
+import { t } from '../../i18n/index.js';
 import type { Problem } from '../../template/validate.js';
+import { problem } from './problem.js';
 
 /** OOS's WebHook and Mail notifications in Properties, shared by ACS::Notify and ACS::Approve. */
 
@@ -16,12 +18,12 @@ export const webhook = props({
 export const mail = props({
   Host: req(name),
   Port: ex(
-    z.union([z.number().int().min(1).max(65535), z.string().regex(/^\d+$/)], { error: 'must be a port number' }),
+    z.union([z.number().int().min(1).max(65535), z.string().regex(/^\d+$/)], { error: t('en', 'actions:portNumber') }),
   ),
   Username: ex(text),
   Password: ex(text),
   From: req(name),
-  To: ex(z.union([text, list(ex(text))], { error: 'must be an address or a list of addresses' })),
+  To: ex(z.union([text, list(ex(text))], { error: t('en', 'actions:addressOrList') })),
   Subject: ex(text),
   Body: ex(scalar),
 });
@@ -32,7 +34,7 @@ export const notifyType = z.enum(['WebHook', 'Mail']);
 export function notifyNeeds(p: Record<string, unknown>, byDefault?: 'WebHook'): Problem[] {
   const type = p.NotifyType === undefined ? byDefault : typeof p.NotifyType === 'string' ? p.NotifyType : undefined;
   if (type === 'WebHook' && p.WebHook === undefined)
-    return [{ path: ['WebHook'], message: 'is required with NotifyType WebHook' }];
-  if (type === 'Mail' && p.Mail === undefined) return [{ path: ['Mail'], message: 'is required with NotifyType Mail' }];
+    return [problem(['WebHook'], 'actions:requiredWithNotifyType', { type })];
+  if (type === 'Mail' && p.Mail === undefined) return [problem(['Mail'], 'actions:requiredWithNotifyType', { type })];
   return [];
 }

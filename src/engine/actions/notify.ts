@@ -1,5 +1,6 @@
 import { ex, flag, props } from '../../template/property-fields.js';
 import { mail, notifyNeeds, notifyType, webhook } from './notification-properties.js';
+import { said } from '../message.js';
 import type { BuiltinAction } from './types.js';
 
 /**
@@ -20,15 +21,14 @@ export const notify: BuiltinAction = {
   needs: (p) => notifyNeeds(p, 'WebHook'),
   async run({ properties, ports, execution, record }) {
     const type = String(properties.NotifyType ?? 'WebHook');
-    if (type !== 'WebHook')
-      return { kind: 'failed', message: `NotifyType ${type} is not supported by ACS::Notify yet (WebHook is)` };
+    if (type !== 'WebHook') return { kind: 'failed', ...said('actions:notifyTypeUnsupported', { type }) };
     const hook = (properties.WebHook ?? {}) as {
       URI?: unknown;
       Headers?: Record<string, string>;
       Content?: unknown;
       Secret?: unknown;
     };
-    if (typeof hook.URI !== 'string') return { kind: 'failed', message: 'WebHook.URI must be a URL' };
+    if (typeof hook.URI !== 'string') return { kind: 'failed', ...said('actions:webhookUriNotUrl') };
     const link =
       properties.AppendExecutionLink === true || properties.AppendExecutionLink === 'true'
         ? `/executions/${execution.id}`
@@ -45,7 +45,7 @@ export const notify: BuiltinAction = {
     if (r.retry && tries < 4)
       return {
         kind: 'wait',
-        message: `${r.message}; trying again`,
+        ...said('actions:tryingAgain', { cause: r.message }),
         data: { tries },
         resumeAt: ports.now() + 2000 * 2 ** tries,
       };

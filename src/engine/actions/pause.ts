@@ -1,4 +1,5 @@
 import { props } from '../../template/property-fields.js';
+import { said } from '../message.js';
 import type { BuiltinAction } from './types.js';
 
 /** ACS::Pause: waits, holding no worker, until NotifyExecution says to go on (Approve). */
@@ -8,6 +9,6 @@ export const pause: BuiltinAction = {
   schema: props({}),
   async run({ signals }) {
     if (signals.resume) return { kind: 'success', result: {} };
-    return { kind: 'wait', message: 'paused: waiting for NotifyExecution to resume' };
+    return { kind: 'wait', ...said('actions:paused') };
   },
 };

@@ -5,6 +5,8 @@ import { duration, ex, props, req, text } from '../../template/property-fields.j
 import { references } from '../../template/references.js';
 import { ARG_VARIABLE, bindScript, SCRIPT_NOT_ONE_STRING } from '../../template/shell-script.js';
 import { parseDuration } from './sleep.js';
+import { t } from '../../i18n/index.js';
+import { said } from '../message.js';
 import type { BuiltinAction } from './types.js';
 
 const MAX_OUTPUT = 64 * 1024;
@@ -18,12 +20,12 @@ const MAX_OUTPUT = 64 * 1024;
 export const runShellScript: BuiltinAction = {
   name: 'Opsgate::RunShellScript',
   schema: props({
-    Script: req(text.refine((s) => s.trim() !== '', 'must not be empty')),
+    Script: req(text.refine((s) => s.trim() !== '', t('en', 'actions:scriptEmpty'))),
     Timeout: ex(duration),
     // Variable names to values.
     Env: ex(
-      z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be variable names'), z.unknown(), {
-        error: 'must be a map of variable names to values',
+      z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, t('en', 'actions:variableNames')), z.unknown(), {
+        error: t('en', 'actions:variableMap'),
       }),
     ),
   }),
@@ -41,7 +43,7 @@ export const runShellScript: BuiltinAction = {
   },
   async run({ properties, idempotencyKey }) {
     if (typeof properties.Script !== 'string' || !properties.Script.trim())
-      return { kind: 'failed', message: 'Script must be shell text' };
+      return { kind: 'failed', ...said('actions:scriptNotText') };
     const timeout = parseDuration(properties.Timeout ?? 'PT10M') ?? 600_000;
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -49,9 +51,9 @@ export const runShellScript: BuiltinAction = {
       OPSGATE_IDEMPOTENCY_KEY: idempotencyKey,
     };
     for (const [k, v] of Object.entries((properties.Env as Record<string, unknown>) ?? {})) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) return { kind: 'failed', message: `Env: ${k} is not a variable name` };
-      if (ARG_VARIABLE.test(k))
-        return { kind: 'failed', message: `Env: ${k} is reserved for the values of the Script's {{ }} references` };
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+        return { kind: 'failed', ...said('actions:envNotVariable', { name: k }) };
+      if (ARG_VARIABLE.test(k)) return { kind: 'failed', ...said('actions:envReserved', { name: k }) };
       env[k] = typeof v === 'string' ? v : JSON.stringify(v);
     }
     for (const [k, v] of Object.entries((properties.ScriptArguments as Record<string, string>) ?? {}))
@@ -80,16 +82,19 @@ export const runShellScript: BuiltinAction = {
       }, timeout);
       child.on('error', (err) => {
         clearTimeout(timer);
-        resolve({ kind: 'failed', message: `could not run /bin/sh: ${err.message}` });
+        resolve({ kind: 'failed', ...said('actions:shellNotRun', { detail: err.message }) });
       });
       child.on('close', (code) => {
         clearTimeout(timer);
         const result = { ExitCode: code ?? -1, Stdout: out.stdout, Stderr: out.stderr };
-        if (timedOut) resolve({ kind: 'failed', message: `the script did not end within ${timeout / 1000} s` });
+        const stderr = out.stderr ? out.stderr.trim().split('\n').at(-1) : undefined;
+        if (timedOut) resolve({ kind: 'failed', ...said('actions:scriptTimedOut', { seconds: timeout / 1000 }) });
         else if (code !== 0)
           resolve({
             kind: 'failed',
-            message: `the script exited with ${code}${out.stderr ? `: ${out.stderr.trim().split('\n').at(-1)}` : ''}`,
+            ...(stderr === undefined
+              ? said('actions:scriptExited', { code: String(code) })
+              : said('actions:scriptExitedSaying', { code: String(code), stderr })),
           });
         else resolve({ kind: 'success', result });
       });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ex, list, map, name, props, req, text } from '../../template/property-fields.js';
+import { t } from '../../i18n/index.js';
+import { said, type Said } from '../message.js';
 import { describeCloudError } from './execute-api.js';
 import type { BuiltinAction, CloudPort } from './types.js';
 
@@ -15,9 +17,9 @@ type Instance = Record<string, unknown> & { InstanceId?: string };
 /** One target, as the console's Targets parameter writes it (often the whole item is `{{ targets }}`). */
 const filterSchema = props({
   Type: req(z.enum(['ResourceIds', 'Tags', 'ResourceGroup'])),
-  ResourceIds: ex(list(ex(text), 'must be a list of instance ids')),
+  ResourceIds: ex(list(ex(text), t('en', 'actions:instanceIdList'))),
   // A list of {Key, Value}, or a map of key to value.
-  Tags: ex(z.union([list(ex(map)), map], { error: 'must be a list of {Key, Value}' })),
+  Tags: ex(z.union([list(ex(map)), map], { error: t('en', 'actions:keyValueList') })),
   ResourceGroupId: ex(text),
   RegionId: ex(text),
 });
@@ -37,19 +39,16 @@ export const selectTargets: BuiltinAction = {
   async run({ properties, ports }) {
     const type = String(properties.ResourceType ?? 'ALIYUN::ECS::Instance');
     if (type.toUpperCase() !== 'ALIYUN::ECS::INSTANCE')
-      return { kind: 'failed', message: `ResourceType ${type} is not supported; only ALIYUN::ECS::Instance is` };
+      return { kind: 'failed', ...said('actions:resourceTypeUnsupported', { type }) };
     const filters = properties.Filters;
-    if (!Array.isArray(filters) || filters.length === 0)
-      return {
-        kind: 'failed',
-        message: 'Filters must be a list of targets such as {Type: ResourceIds, ResourceIds: [...]}',
-      };
+    if (!Array.isArray(filters) || filters.length === 0) return { kind: 'failed', ...said('actions:filtersList') };
     const found = new Map<string, Instance>();
     for (const raw of filters) {
-      const filter = parseFilter(raw);
-      if (typeof filter === 'string') return { kind: 'failed', message: filter };
+      const parsed = parseFilter(raw);
+      if (!parsed.ok) return { kind: 'failed', ...parsed.why };
+      const filter = parsed.filter;
       const queries = queriesOf(filter);
-      if (typeof queries === 'string') return { kind: 'failed', message: queries };
+      if (!Array.isArray(queries)) return { kind: 'failed', ...queries };
       // The console leaves RegionId '' in a target when the template's region applies.
       const region = [filter.RegionId, properties.RegionId].find((r): r is string => typeof r === 'string' && r !== '');
       for (const query of queries) {
@@ -58,7 +57,7 @@ export const selectTargets: BuiltinAction = {
             if (inst.InstanceId && !found.has(inst.InstanceId)) found.set(inst.InstanceId, inst);
           }
         } catch (err) {
-          return { kind: 'failed', message: describeCloudError({ service: 'ECS', api: 'DescribeInstances' }, err) };
+          return { kind: 'failed', ...describeCloudError({ service: 'ECS', api: 'DescribeInstances' }, err) };
         }
       }
     }
@@ -67,41 +66,41 @@ export const selectTargets: BuiltinAction = {
 };
 
 /** A filter map; a Json parameter may also arrive as its text. */
-function parseFilter(raw: unknown): Record<string, unknown> | string {
+function parseFilter(raw: unknown): { ok: true; filter: Record<string, unknown> } | { ok: false; why: Said } {
+  const notMap = () => ({ ok: false as const, why: said('actions:filterNotMap', { item: JSON.stringify(raw) }) });
   let f = raw;
   if (typeof f === 'string') {
     try {
       f = JSON.parse(f);
     } catch {
-      return `Filters item ${JSON.stringify(raw)} is not a target map`;
+      return notMap();
     }
   }
-  if (!f || typeof f !== 'object' || Array.isArray(f)) return `Filters item ${JSON.stringify(raw)} is not a target map`;
-  return f as Record<string, unknown>;
+  if (!f || typeof f !== 'object' || Array.isArray(f)) return notMap();
+  return { ok: true, filter: f as Record<string, unknown> };
 }
 
 /** The DescribeInstances parameters of one filter; an empty id list selects nothing, never everything. */
-function queriesOf(f: Record<string, unknown>): Query[] | string {
+function queriesOf(f: Record<string, unknown>): Query[] | Said {
   switch (f.Type) {
     case 'ResourceIds': {
       const ids = idList(f.ResourceIds);
-      if (!ids) return 'ResourceIds must be a list of instance ids';
+      if (!ids) return said('actions:resourceIdsList');
       const chunks: Query[] = [];
       for (let i = 0; i < ids.length; i += PAGE) chunks.push({ InstanceIds: ids.slice(i, i + PAGE) });
       return chunks;
     }
     case 'Tags': {
       const tags = tagList(f.Tags);
-      if (!tags || tags.length === 0) return 'a Tags target needs Tags, a list of {Key, Value}';
-      if (tags.length > MAX_TAGS) return `a Tags target takes at most ${MAX_TAGS} tags, got ${tags.length}`;
+      if (!tags || tags.length === 0) return said('actions:tagsTargetNeedsTags');
+      if (tags.length > MAX_TAGS) return said('actions:tooManyTags', { max: MAX_TAGS, count: tags.length });
       return [{ Tag: tags }];
     }
     case 'ResourceGroup':
-      if (typeof f.ResourceGroupId !== 'string' || !f.ResourceGroupId)
-        return 'a ResourceGroup target needs ResourceGroupId';
+      if (typeof f.ResourceGroupId !== 'string' || !f.ResourceGroupId) return said('actions:resourceGroupNeedsId');
       return [{ ResourceGroupId: f.ResourceGroupId }];
     default:
-      return `target Type ${JSON.stringify(f.Type)} is not supported; use ResourceIds, Tags or ResourceGroup`;
+      return said('actions:targetTypeUnsupported', { type: JSON.stringify(f.Type) });
   }
 }
 

@@ -1,5 +1,6 @@
 import { parseDuration } from '../../template/duration.js';
 import { duration, props, req } from '../../template/property-fields.js';
+import { said } from '../message.js';
 import type { BuiltinAction } from './types.js';
 
 export { parseDuration };
@@ -14,19 +15,16 @@ export const sleep: BuiltinAction = {
     if (wakeAt !== undefined) {
       return ports.now() >= wakeAt
         ? { kind: 'success', result: {} }
-        : { kind: 'wait', message: 'sleeping', data: { wakeAt }, resumeAt: wakeAt };
+        : { kind: 'wait', ...said('actions:sleeping'), data: { wakeAt }, resumeAt: wakeAt };
     }
     const ms = parseDuration(properties.Duration);
     if (ms === undefined)
-      return {
-        kind: 'failed',
-        message: `Duration must be an ISO-8601 duration such as PT10S, got ${JSON.stringify(properties.Duration)}`,
-      };
+      return { kind: 'failed', ...said('actions:durationInvalid', { value: JSON.stringify(properties.Duration) }) };
     if (ms === 0) return { kind: 'success', result: {} };
     const at = ports.now() + ms;
     return {
       kind: 'wait',
-      message: `sleeping until ${new Date(at).toISOString()}`,
+      ...said('actions:sleepingUntil', { time: new Date(at).toISOString() }),
       data: { wakeAt: at },
       resumeAt: at,
     };

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { any, ex, name, oneOrMany, props, req, scalar, text } from '../../template/property-fields.js';
 import { timerSchedule } from '../triggers/timer.js';
+import { isMsg, t } from '../../i18n/index.js';
+import { said, saidBy } from '../message.js';
 import type { Action, BuiltinAction } from './types.js';
 
 /**
@@ -12,7 +14,7 @@ export const timerTrigger: BuiltinAction = {
   // Type cron | rate | at, Expression, TimeZone, StartDate, EndDate (required).
   schema: props({
     Type: req(
-      z.string().refine((t) => ['cron', 'rate', 'at'].includes(t.trim().toLowerCase()), 'must be cron, rate or at'),
+      z.string().refine((t) => ['cron', 'rate', 'at'].includes(t.trim().toLowerCase()), t('en', 'actions:timerType')),
     ),
     Expression: req(scalar),
     TimeZone: ex(text),
@@ -26,33 +28,36 @@ export const timerTrigger: BuiltinAction = {
         await ports.triggers.unschedule(execution.id);
         return { kind: 'success', result: {}, next: 'ACS::END' };
       }
-      return {
-        kind: 'wait',
-        message: String(record.data.description ?? 'waiting for the timer'),
-        data: record.data,
-        resumeAt: endDate,
-      };
+      const { description, text } = record.data;
+      const waiting =
+        typeof description === 'string'
+          ? { message: description, ...(isMsg(text) ? { text } : {}) }
+          : said('actions:waitingForTimer');
+      return { kind: 'wait', ...waiting, data: record.data, resumeAt: endDate };
     }
     let schedule: ReturnType<typeof timerSchedule>;
     try {
       schedule = timerSchedule(properties, new Date(ports.now()));
     } catch (err) {
-      return { kind: 'failed', message: (err as Error).message };
+      return { kind: 'failed', ...saidBy(err) };
     }
     await ports.triggers.schedule(execution.id, schedule.repeat);
+    // Kept for the waits after this one (the English and the text), as the task's message.
+    const waiting = said('actions:waitingForSchedule', { schedule: schedule.description });
     const data = {
       scheduled: true,
       endDate: schedule.repeat.endDate,
-      description: `waiting for the timer: ${schedule.description}`,
+      description: waiting.message,
+      text: waiting.text,
     };
-    return { kind: 'wait', message: data.description, data, resumeAt: schedule.repeat.endDate };
+    return { kind: 'wait', ...waiting, data, resumeAt: schedule.repeat.endDate };
   },
 };
 
 /** ACS::EventTrigger and ACS::AlarmTrigger: wait for TriggerExecution to feed messages. */
-const messageTrigger = (what: string): Action => ({
+const messageTrigger = (what: 'events' | 'alarms'): Action => ({
   async run() {
-    return { kind: 'wait', message: `waiting for ${what} (TriggerExecution)`, data: { listening: true } };
+    return { kind: 'wait', ...said('actions:waitingForMessages', { what }), data: { listening: true } };
   },
 });
 

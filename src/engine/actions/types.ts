@@ -1,3 +1,4 @@
+import type { Msg } from '../../i18n/index.js';
 import type { ActionSpec } from '../../template/catalog.js';
 import type { Scope } from '../../template/expressions.js';
 import type { Task } from '../../template/schema.js';
@@ -62,7 +63,12 @@ export interface ChildrenPort {
     templateVersion?: string;
     parameters: Record<string, unknown>;
   }): Promise<{ id: string }>;
-  get(id: string): Promise<{ status: string; statusMessage?: string; outputs?: Record<string, unknown> } | undefined>;
+  /** `statusText`: the status message from the catalogue, which a parent's message embeds. */
+  get(
+    id: string,
+  ): Promise<
+    { status: string; statusMessage?: string; statusText?: Msg; outputs?: Record<string, unknown> } | undefined
+  >;
 }
 
 /** Timer triggers' schedules (BullMQ job schedulers), one per execution. */

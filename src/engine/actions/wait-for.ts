@@ -3,6 +3,8 @@ import type { Task } from '../../template/schema.js';
 import { expectation, probe, probeNeeds, probeSchema, type Probe } from './check-for.js';
 import { retryDelaySeconds } from '../retry.js';
 import { parseDuration } from './sleep.js';
+import { type Msg, msg } from '../../i18n/index.js';
+import { inner, said, saidBy, type Said } from '../message.js';
 import type { BuiltinAction } from './types.js';
 
 /** How often and how far apart a WaitFor polls: the task's Retries, DelayType, Delay, BackOff, MaxRetryInterval. */
@@ -15,13 +17,13 @@ export interface RetryPolicy {
 /** Defaults and ranges of the ACS::WaitFor documentation: Retries 10 in [0,300]; Delay and BackOff 2 in [1,3600]. */
 export function retryPolicy(
   task: Pick<Task, 'Retries' | 'DelayType' | 'Delay' | 'BackOff' | 'MaxRetryInterval'>,
-): RetryPolicy | string {
-  const num = (v: unknown, name: string, dflt: number, min: number, max: number): number | string => {
+): RetryPolicy | Said {
+  const num = (v: unknown, name: string, dflt: number, min: number, max: number): number | Msg => {
     if (v === undefined || v === null || v === '') return dflt;
     const n = Number(v);
     return Number.isFinite(n) && n >= min && n <= max
       ? n
-      : `${name} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`;
+      : msg('actions:numberOutOfRange', { name, min, max, value: JSON.stringify(v) });
   };
   const retries = num(task.Retries, 'Retries', 10, 0, 300);
   const delay = num(task.Delay, 'Delay', 2, 0, 3600);
@@ -35,12 +37,12 @@ export function retryPolicy(
   const cap =
     capMs !== undefined && capMs >= 1000
       ? capMs / 1000
-      : `MaxRetryInterval must be seconds or a duration such as PT5M, got ${JSON.stringify(task.MaxRetryInterval)}`;
-  for (const v of [retries, delay, backOff, cap]) if (typeof v === 'string') return v;
+      : msg('actions:maxRetryIntervalInvalid', { value: JSON.stringify(task.MaxRetryInterval) });
+  for (const v of [retries, delay, backOff, cap]) if (typeof v !== 'number') return said(v.key, v.values);
   const [r, d, b, c] = [retries, delay, backOff, cap] as number[] as [number, number, number, number];
   const named = String(task.DelayType ?? 'Exponential').toLowerCase();
   const type = ({ exponential: 'Exponential', constant: 'Constant', linear: 'Linear' } as const)[named];
-  if (!type) return `DelayType must be Exponential, Constant or Linear, got ${JSON.stringify(task.DelayType)}`;
+  if (!type) return said('actions:delayTypeInvalid', { value: JSON.stringify(task.DelayType) });
   return { retries: Math.floor(r), delayMs: (n) => retryDelaySeconds(type, n, d, b, c) * 1000 };
 }
 
@@ -62,50 +64,41 @@ export const waitFor: BuiltinAction = {
   retries: false,
   async run({ task, properties, record, ports }) {
     const policy = retryPolicy(task);
-    if (typeof policy === 'string') return { kind: 'failed', message: policy };
+    if ('message' in policy) return { kind: 'failed', ...policy };
     const data = record?.data as Partial<WaitData> | undefined;
     const polls = typeof data?.polls === 'number' ? data.polls : 0;
     // Woken before its time (a worker restart): keep waiting, do not poll early.
     if (typeof data?.nextAt === 'number' && ports.now() < data.nextAt) {
       return {
         kind: 'wait',
-        message: `waiting: last value ${data.last ?? '?'}`,
+        ...said('actions:waitingLastValue', { value: data.last ?? '?' }),
         data: { ...data },
         resumeAt: data.nextAt,
       };
     }
     const selector = String(properties.PropertySelector ?? '').trim();
     let seen: Probe | undefined;
-    let trouble: string | undefined;
+    let trouble: Msg | string | undefined;
     try {
       seen = await probe(properties, ports.cloud);
     } catch (err) {
       // A template mistake will not mend by waiting; a network failure may.
-      if (err instanceof OpsgateError) return { kind: 'failed', message: err.message };
-      trouble = (err as Error).message;
+      if (err instanceof OpsgateError) return { kind: 'failed', ...saidBy(err) };
+      trouble = inner(saidBy(err));
     }
     if (seen?.desired) return { kind: 'success', result: seen.answer };
-    const last = seen ? seen.shown : `no answer (${trouble})`;
-    const because = seen?.error ? `; ${seen.error}` : '';
+    const noAnswer = said('actions:noAnswer', { cause: trouble });
+    const value = seen ? seen.shown : noAnswer.text;
+    const at = { selector, value, error: seen?.error };
     if (seen?.stop)
-      return { kind: 'failed', message: `PropertySelector ${selector} gave ${last}, one of StopRetryValues${because}` };
+      return { kind: 'failed', ...said(seen.error ? 'actions:stopValueApiError' : 'actions:stopValue', at) };
     if (polls >= policy.retries) {
-      return {
-        kind: 'failed',
-        message:
-          `PropertySelector ${selector} still gave ${last} after ${polls + 1} polls, ` +
-          `${expectation(properties)}${because}`,
-      };
+      const values = { ...at, polls: polls + 1, expectation: expectation(properties) };
+      return { kind: 'failed', ...said(seen?.error ? 'actions:stillGaveApiError' : 'actions:stillGave', values) };
     }
     const nextAt = ports.now() + policy.delayMs(polls);
-    const next: WaitData = { polls: polls + 1, nextAt, last };
-    return {
-      kind: 'wait',
-      message:
-        `waiting: ${selector} is ${last}; poll ${polls + 2} of ${policy.retries + 1} at ` +
-        `${new Date(nextAt).toISOString()}`,
-      data: { ...next },
-      resumeAt: nextAt,
-    };
+    const next: WaitData = { polls: polls + 1, nextAt, last: seen ? seen.shown : noAnswer.message };
+    const poll = { selector, value, poll: polls + 2, polls: policy.retries + 1, at: new Date(nextAt).toISOString() };
+    return { kind: 'wait', ...said('actions:waitingPoll', poll), data: { ...next }, resumeAt: nextAt };
   },
 };

@@ -1,3 +1,4 @@
+import type { Msg } from '../../i18n/index.js';
 import type { Task } from '../../template/schema.js';
 import type { ExecutionStatus } from '../status.js';
 import type { Execution, ParentRef, TaskOutcome, TaskRecord } from '../types.js';
@@ -16,7 +17,8 @@ export type RunOutcome = TaskOutcome & {
 /** What the bot process is asked to tell the chat a run was started from. */
 export type ProgressMessage =
   | { kind: 'started'; executionId: string }
-  | { kind: 'task'; executionId: string; task: string; status: string; message?: string }
+  /** `message` in English, `text` the same from the catalogue; both masked (the job sits in Redis). */
+  | { kind: 'task'; executionId: string; task: string; status: string; message?: string; text?: Msg }
   | { kind: 'finished'; executionId: string };
 
 /**
@@ -43,7 +45,7 @@ export type StepEvent =
   /** The action (or loop) of the `run` effect ended or waits. */
   | { kind: 'ran'; outcome: RunOutcome; cont: Continuation }
   /** The template's Outputs, evaluated (or the error that stopped them). */
-  | { kind: 'outputs'; outputs?: Record<string, unknown>; error?: string; cont: Continuation };
+  | { kind: 'outputs'; outputs?: Record<string, unknown>; error?: Msg | string; cont: Continuation };
 
 export type Effect =
   /**

@@ -1,9 +1,15 @@
 import { ParameterError } from '../../errors.js';
+import { type Msg, msg } from '../../i18n/index.js';
+import { said } from '../message.js';
 
-/** Whether a TriggerExecution message is for this trigger; `reason` names the filter that said no. */
+/**
+ * Whether a TriggerExecution message is for this trigger; `reason` names the filter that said no,
+ * `text` says the same from the catalogue.
+ */
 export interface MatchResult {
   match: boolean;
   reason?: string;
+  text?: Msg;
 }
 
 type Obj = Record<string, unknown>;
@@ -14,8 +20,9 @@ type Obj = Record<string, unknown>;
  */
 export function matchesEvent(props: unknown, body: unknown): MatchResult {
   const p = properties(props, 'ACS::EventTrigger');
-  const event = parseBody(body);
-  if (typeof event === 'string') return no(event);
+  const parsed = parseBody(body);
+  if (!parsed.ok) return no(parsed.why);
+  const event = parsed.value;
   const reason =
     oneOf('Product', p.Product, event, 'product', true) ??
     oneOf('Name', p.Name, event, 'name', true) ??
@@ -32,8 +39,9 @@ export function matchesEvent(props: unknown, body: unknown): MatchResult {
  */
 export function matchesAlarm(props: unknown, body: unknown): MatchResult {
   const p = properties(props, 'ACS::AlarmTrigger');
-  const alarm = parseBody(body);
-  if (typeof alarm === 'string') return no(alarm);
+  const parsed = parseBody(body);
+  if (!parsed.ok) return no(parsed.why);
+  const alarm = parsed.value;
   const namespace = field(alarm, 'namespace') ?? field(alarm, 'metricProject');
   const instanceId = field(alarm, 'instanceId') ?? field(dimensions(alarm), 'instanceId');
   const reason =
@@ -48,42 +56,45 @@ export function matchesAlarm(props: unknown, body: unknown): MatchResult {
   return reason ? no(reason) : { match: true };
 }
 
-const no = (reason: string): MatchResult => ({ match: false, reason });
+const no = (reason: Msg): MatchResult => {
+  const { message, text } = said(reason.key, reason.values);
+  return { match: false, reason: message, text };
+};
 
 function properties(props: unknown, action: string): Obj {
   if (props === undefined || props === null) return {};
-  if (!isMap(props)) throw new ParameterError(`Properties of ${action} must be a map`);
+  if (!isMap(props)) throw new ParameterError(msg('actions:propertiesNotMap', { action }));
   return props;
 }
 
 /** TriggerExecution carries the message as JSON text; tests and fakes may pass the object. */
-function parseBody(body: unknown): Obj | string {
+function parseBody(body: unknown): { ok: true; value: Obj } | { ok: false; why: Msg } {
   let value = body;
   if (typeof body === 'string') {
     try {
       value = JSON.parse(body);
     } catch {
-      return 'the message body is not valid JSON';
+      return { ok: false, why: msg('actions:bodyNotJson') };
     }
   }
-  return isMap(value) ? value : 'the message body is not a JSON object';
+  return isMap(value) ? { ok: true, value } : { ok: false, why: msg('actions:bodyNotObject') };
 }
 
 /** `allowed` empty means no filter. The event's value may itself be a list (e.g. changedTagKeys): one hit is enough. */
-function oneOf(prop: string, allowed: unknown, source: unknown, key: string, ignoreCase: boolean): string | undefined {
+function oneOf(prop: string, allowed: unknown, source: unknown, key: string, ignoreCase: boolean): Msg | undefined {
   const list = toList(allowed);
   if (list.length === 0) return undefined;
   const actual = field(source, key);
-  if (actual === undefined || actual === null) return `${prop}: the message has no ${key}`;
+  if (actual === undefined || actual === null) return msg('actions:messageLacks', { prop, key });
   const norm = (v: unknown) => (ignoreCase ? String(v).toLowerCase() : String(v));
   const wanted = new Set(list.map(norm));
   const values = Array.isArray(actual) ? actual : [actual];
   if (values.some((v) => wanted.has(norm(v)))) return undefined;
-  return `${prop}: ${JSON.stringify(actual)} is not in ${JSON.stringify(list)}`;
+  return msg('actions:valueNotIn', { prop, value: JSON.stringify(actual), allowed: JSON.stringify(list) });
 }
 
 /** Content maps a content key to its allowed values; a nested map filters a nested object. */
-function contentFilter(path: string, filter: unknown, content: unknown): string | undefined {
+function contentFilter(path: string, filter: unknown, content: unknown): Msg | undefined {
   if (!isMap(filter)) return undefined;
   for (const [key, allowed] of Object.entries(filter)) {
     const where = `${path}.${key}`;
@@ -98,13 +109,13 @@ function contentFilter(path: string, filter: unknown, content: unknown): string 
  * Tags as OOS writes them ([{Key, Value}] or a map). Events rarely carry the resource's tags; when
  * the message has none this cannot be decided without a lookup, so it is left to the caller.
  */
-function tagFilter(filter: unknown, message: Obj): string | undefined {
+function tagFilter(filter: unknown, message: Obj): Msg | undefined {
   const wanted = tagMap(parseJson(filter));
   const have = tagMap(field(message, 'tags') ?? field(field(message, 'content'), 'tags'));
   if (wanted.size === 0 || have.size === 0) return undefined;
   for (const [key, value] of wanted) {
     if (!have.has(key) || (value !== '' && have.get(key) !== value)) {
-      return `Tags: the resource has no tag ${value === '' ? key : `${key}=${value}`}`;
+      return msg('actions:tagMissing', { tag: value === '' ? key : `${key}=${value}` });
     }
   }
   return undefined;

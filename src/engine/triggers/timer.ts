@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { ParameterError } from '../../errors.js';
+import { type MessageKey, type Msg, msg, type Values } from '../../i18n/index.js';
 
 /** The subset of BullMQ's RepeatOptions a timer trigger needs; dates are epoch milliseconds. */
 export interface TimerRepeat {
@@ -13,8 +14,11 @@ export interface TimerRepeat {
 
 export interface TimerSchedule {
   repeat: TimerRepeat;
-  description: string;
+  /** In words: `cron "0 0 * * *" in UTC, until ...`. */
+  description: Msg;
 }
+
+const invalid = (key: MessageKey, values?: Values) => new ParameterError(msg(key, values));
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -27,19 +31,20 @@ const UNIT_MS: Record<string, number> = { minute: MINUTE, hour: 60 * MINUTE, day
  * `Type` cron | rate | at, `Expression`, `TimeZone` (default UTC), `StartDate` (optional), `EndDate` (required, UTC).
  */
 export function timerSchedule(props: unknown, now: Date): TimerSchedule {
-  if (!isMap(props)) throw new ParameterError('Properties of ACS::TimerTrigger must be a map');
+  if (!isMap(props)) throw invalid('actions:propertiesNotMap', { action: 'ACS::TimerTrigger' });
   const type = readType(props.Type);
   const expression = props.Expression;
-  if (isEmpty(expression)) throw new ParameterError('Expression is required');
+  if (isEmpty(expression)) throw invalid('actions:timerExpressionRequired');
   const tz = readZone(props.TimeZone);
-  if (isEmpty(props.EndDate)) throw new ParameterError('EndDate is required');
+  if (isEmpty(props.EndDate)) throw invalid('actions:timerEndDateRequired');
   const endDate = readDate('EndDate', props.EndDate, 'UTC');
-  if (endDate <= now.getTime()) throw new ParameterError(`EndDate: ${show(props.EndDate)} is in the past`);
+  if (endDate <= now.getTime())
+    throw invalid('actions:timerInThePast', { prop: 'EndDate', value: show(props.EndDate) });
   const startDate = isEmpty(props.StartDate) ? undefined : readDate('StartDate', props.StartDate, 'UTC');
   if (startDate !== undefined && startDate >= endDate) {
-    throw new ParameterError(`StartDate: ${show(props.StartDate)} is not before EndDate ${show(props.EndDate)}`);
+    throw invalid('actions:timerStartNotBeforeEnd', { start: show(props.StartDate), end: show(props.EndDate) });
   }
-  const until = `until ${iso(endDate)}`;
+  const until = iso(endDate);
 
   if (type === 'cron') {
     if (typeof expression !== 'string') throw notCron(expression);
@@ -51,16 +56,13 @@ export function timerSchedule(props: unknown, now: Date): TimerSchedule {
     }
     // tz is always set: without it cron-parser would read the pattern in the worker's local zone.
     const repeat: TimerRepeat = { pattern, tz, endDate, ...(startDate !== undefined && { startDate }) };
-    return { repeat, description: `cron ${show(expression)} in ${tz}, ${until}` };
+    return { repeat, description: msg('actions:timerCron', { expression: show(expression), zone: tz, until }) };
   }
 
   if (type === 'rate') {
     const m = typeof expression === 'string' ? RATE.exec(expression.trim()) : null;
     const n = Number(m?.[1]);
-    if (!m || !(n > 0))
-      throw new ParameterError(
-        `Expression: ${show(expression)} is not a rate such as "30 minutes", "1 hour" or "1 day"`,
-      );
+    if (!m || !(n > 0)) throw invalid('actions:timerNotRate', { value: show(expression) });
     const unit = m[2]!.toLowerCase().replace(/s$/, '');
     const every = n * UNIT_MS[unit]!;
     // BullMQ runs an `every` scheduler at once unless given a start; we take OOS to wait one interval
@@ -68,15 +70,18 @@ export function timerSchedule(props: unknown, now: Date): TimerSchedule {
     const first = startDate !== undefined && startDate > now.getTime() ? startDate : now.getTime() + every;
     return {
       repeat: { every, startDate: first, endDate },
-      description: `every ${n} ${unit}${n === 1 ? '' : 's'}, ${until}`,
+      description: msg('actions:timerRate', { count: n, unit, until }),
     };
   }
 
   const at = readDate('Expression', expression, tz);
-  if (at <= now.getTime()) throw new ParameterError(`Expression: ${show(expression)} is in the past`);
-  if (at > endDate) throw new ParameterError(`Expression: ${show(expression)} is after EndDate ${show(props.EndDate)}`);
+  if (at <= now.getTime()) throw invalid('actions:timerInThePast', { prop: 'Expression', value: show(expression) });
+  if (at > endDate) throw invalid('actions:timerAfterEnd', { value: show(expression), end: show(props.EndDate) });
   // BullMQ needs `every` or `pattern`; with limit 1 the interval never comes into play.
-  return { repeat: { every: DAY, startDate: at, limit: 1, endDate }, description: `once at ${iso(at)}` };
+  return {
+    repeat: { every: DAY, startDate: at, limit: 1, endDate },
+    description: msg('actions:timerOnce', { at: iso(at) }),
+  };
 }
 
 /** The next `count` fire times of a timer trigger, computed the way BullMQ will compute them. */
@@ -126,14 +131,13 @@ function quartzDayOfWeek(field: string, expression: string): string {
   });
 }
 
-const notCron = (expression: unknown) =>
-  new ParameterError(`Expression: ${show(expression)} is not a valid cron expression`);
+const notCron = (expression: unknown) => invalid('actions:timerNotCron', { value: show(expression) });
 
 function readType(v: unknown): 'cron' | 'rate' | 'at' {
-  if (isEmpty(v)) throw new ParameterError('Type is required (cron, rate or at)');
+  if (isEmpty(v)) throw invalid('actions:timerTypeRequired');
   const t = typeof v === 'string' ? v.trim().toLowerCase() : '';
   if (t === 'cron' || t === 'rate' || t === 'at') return t;
-  throw new ParameterError(`Type: ${show(v)} is not one of cron, rate, at`);
+  throw invalid('actions:timerTypeInvalid', { value: show(v) });
 }
 
 const OFFSET = /^(?:UTC|GMT)\s*([+-])(\d{1,2})(?::?(\d{2}))?$/i;
@@ -155,7 +159,7 @@ export function readZone(v: unknown): string {
       /* reported below */
     }
   }
-  throw new ParameterError(`TimeZone: ${show(v)} is not an IANA time zone or an offset such as UTC+08:00`);
+  throw invalid('actions:timerZoneInvalid', { value: show(v) });
 }
 
 const DATE =
@@ -168,8 +172,7 @@ const DATE =
 function readDate(prop: string, v: unknown, zone: string): number {
   if (v instanceof Date && !Number.isNaN(v.getTime())) return v.getTime();
   const m = typeof v === 'string' ? DATE.exec(v.trim()) : null;
-  const bad = () =>
-    new ParameterError(`${prop}: ${show(v)} is not a date in YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ format`);
+  const bad = () => invalid('actions:timerDateInvalid', { prop, value: show(v) });
   if (!m) throw bad();
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => Number(x ?? 0)) as [
     number,

@@ -2,6 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Directory } from '../../config/directory.js';
 import type { Permissions } from '../../core/permissions.js';
+import type { Reader } from '../../config/reader.js';
+import { t } from '../../i18n/index.js';
+import { requestReader, type ReaderDefaults } from '../reader.js';
 import { sendJson } from '../respond.js';
 import type { Route } from '../server.js';
 import type { BearerAuth } from './bearer.js';
@@ -9,6 +12,8 @@ import type { SessionRevocations } from './revocations.js';
 import { cookieValue, readSession, SESSION_COOKIE, type Session } from './session.js';
 
 export const CSRF_HEADER = 'x-csrf-token';
+/** Development mode only: whom the console acts as, so that pages opened from it read as that person. */
+export const DEV_AS_COOKIE = 'opsgate_as';
 
 export interface AccessOptions {
   secret: () => Promise<string>;
@@ -23,6 +28,8 @@ export interface AccessOptions {
   streamCheckMs?: number;
   /** Who is an admin (the directory group OPSGATE_ADMIN_GROUP). */
   permissions: Permissions;
+  /** OPSGATE_LOCALE and OPSGATE_TIMEZONE: the language of pages whose reader says nothing else. */
+  defaults?: ReaderDefaults;
 }
 
 /** Who a request is: a signed-in user, or nobody; in development mode, anybody. */
@@ -89,6 +96,18 @@ export class Access {
     return { user, csrf, dev: this.o.devMode, admin: this.o.devMode || (!!user && this.isAdmin(user)), session: live };
   }
 
+  /**
+   * The language and zone a page is shown in: the signed-in user's from the directory (else those of
+   * `about`, whom the page is for: a sign-in link's user, development mode's chosen one), else the
+   * browser's Accept-Language, else the deployment's.
+   */
+  async reader(req: IncomingMessage, about?: string): Promise<Reader> {
+    const who = await this.who(req);
+    const acting = who.dev ? cookieValue(req.headers.cookie, DEV_AS_COOKIE) : undefined;
+    const name = who.user ?? about ?? decoded(acting);
+    return requestReader(req, name ? this.o.directory.user(name) : undefined, this.o.defaults);
+  }
+
   isAdmin(user: string): boolean {
     return this.o.permissions.isAdmin(user);
   }
@@ -126,7 +145,7 @@ export class Access {
     res.on('close', () => clearInterval(timer));
   }
 
-  /** True when the request may go on; otherwise it has been answered. */
+  /** True when the request may go on; otherwise it has been answered (in English, as the API answers). */
   async admit(req: IncomingMessage, res: ServerResponse, level: Level): Promise<boolean> {
     if (level === 'metrics' && req.headers.authorization) {
       const bearer = await this.o.bearer.check(req);
@@ -135,7 +154,7 @@ export class Access {
         res.setHeader('retry-after', String(bearer.retryAfter));
         sendJson(res, 429, {
           Code: 'Throttling.User',
-          Message: `too many wrong bearer tokens from your address; try again in ${bearer.retryAfter} s`,
+          Message: t('en', 'http:tooManyBearer', { seconds: bearer.retryAfter }),
         });
         return false;
       }
@@ -150,25 +169,33 @@ export class Access {
         res.writeHead(303, { location: `/login${url === '/' ? '' : `?next=${encodeURIComponent(url)}`}` }).end();
       } else {
         if (level === 'metrics') res.setHeader('www-authenticate', 'Bearer');
-        sendJson(res, 401, { Code: 'InvalidAuthorization', Message: 'sign in first (/login)' });
+        sendJson(res, 401, { Code: 'InvalidAuthorization', Message: t('en', 'http:signInFirst') });
       }
       return false;
     }
     if (!reading && !sameToken(req.headers[CSRF_HEADER], who.csrf)) {
       sendJson(res, 403, {
         Code: 'InvalidCsrfToken',
-        Message: `the ${CSRF_HEADER} header is missing or wrong: reload the page`,
+        Message: t('en', 'http:csrfWrong', { header: CSRF_HEADER }),
       });
       return false;
     }
     if (level === 'admin' && !who.admin) {
       sendJson(res, 403, {
         Code: 'Forbidden',
-        Message: `only members of the directory group ${this.o.permissions.adminGroup} may open this`,
+        Message: t('en', 'http:adminsOnly', { group: this.o.permissions.adminGroup }),
       });
       return false;
     }
     return true;
+  }
+}
+
+function decoded(v: string | undefined): string | undefined {
+  try {
+    return v === undefined ? undefined : decodeURIComponent(v);
+  } catch {
+    return undefined;
   }
 }
 

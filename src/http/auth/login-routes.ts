@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Directory } from '../../config/directory.js';
+import type { Reader } from '../../config/reader.js';
 import { escapeHtml as e } from '../../html.js';
+import { t, translator } from '../../i18n/index.js';
 import { readForm, sendPage } from '../respond.js';
 import type { Route } from '../server.js';
 import type { Access } from './access.js';
@@ -47,19 +49,29 @@ export function loginRoutes(d: LoginDeps): Route[] {
       })
       .end();
   };
-  const devModeNote =
-    '<p class="warn">Development mode: this console also works without signing in, from this machine only.</p>';
-  const form = (next: string, problem = '') =>
-    `<h1>Sign in to opsgate</h1>
+  const form = (r: Reader, next: string, problem = '') => {
+    const say = translator(r.locale);
+    // The command words, as typed: never translated.
+    const [slash, mention] = ['/opsgate', '@opsgate'].map((bot) => `<code>${bot} login</code>`);
+    const how = e(say('http:noTokenHow', { login: '\u0001', slash: '\u0002', mention: '\u0003' }))
+      .replace('\u0001', '<code>login</code>')
+      .replace('\u0002', slash!)
+      .replace('\u0003', mention!);
+    const input = '<input type="password" name="token" autocomplete="current-password" size="48" required autofocus>';
+    return `<h1>${e(say('http:signInTitle'))}</h1>
 ${problem ? `<p class="warn" role="alert">${e(problem)}</p>` : ''}
 <form method="post" action="/login"><input type="hidden" name="next" value="${e(next)}">
-<p><label>API token<br><input type="password" name="token" autocomplete="current-password" ` +
-    `size="48" required autofocus></label></p>
-<p><button>Sign in</button></p></form>
-<p>No token? Type <code>login</code> to the opsgate bot in Slack or DingTalk ` +
-    `(<code>/opsgate login</code>, <code>@opsgate login</code>):
-it answers you alone with a link that signs you in once, within ten minutes.</p>
-${d.access.devMode ? devModeNote : ''}`;
+<p><label>${e(say('http:apiToken'))}<br>${input}</label></p>
+<p><button>${e(say('http:signIn'))}</button></p></form>
+<p>${how}</p>
+${d.access.devMode ? `<p class="warn">${e(say('http:devModeNote'))}</p>` : ''}`;
+  };
+  /** A sign-in link that does not work (any more), and how to get another. */
+  const deadLink = (r: Reader, why: 'http:deadLinkWhy' | 'http:usedLinkWhy') =>
+    `<h1>${e(t(r.locale, 'http:deadLink'))}</h1><p class="warn">${e(t(r.locale, why, { login: '\u0001' })).replace(
+      '\u0001',
+      '<code>login</code>',
+    )}</p>`;
 
   return [
     {
@@ -68,6 +80,7 @@ ${d.access.devMode ? devModeNote : ''}`;
       async handle(req, res) {
         const next = safeNext(new URL(req.url ?? '/', 'http://x').searchParams.get('next'));
         const who = await d.access.who(req);
+        const r = await d.access.reader(req);
         // Kept for a sign-in by chat link, which opens in a tab of its own: it goes on to where this one was going.
         if (next !== '/' && !who.user)
           res.setHeader(
@@ -75,37 +88,33 @@ ${d.access.devMode ? devModeNote : ''}`;
             `${NEXT_COOKIE}=${encodeURIComponent(next)}; Path=/login; HttpOnly; SameSite=Lax; Max-Age=` +
               `${LOGIN_LINK_TTL_S}${d.secure ? '; Secure' : ''}`,
           );
-        await sendPage(
-          res,
-          200,
-          'Sign in',
-          who.user ? `<p>You are signed in as <b>${e(who.user)}</b>. <a href="${e(next)}">Go on</a>.</p>` : form(next),
-        );
+        const signedIn = e(t(r.locale, 'http:signedInAs', { name: '\u0001', goOn: '\u0002' }))
+          .replace('\u0001', `<b>${e(who.user ?? '')}</b>`)
+          .replace('\u0002', `<a href="${e(next)}">${e(t(r.locale, 'http:goOn'))}</a>`);
+        await sendPage(res, 200, t(r.locale, 'http:signIn'), who.user ? `<p>${signedIn}</p>` : form(r, next), r.locale);
       },
     },
     {
       method: 'POST',
       path: /^\/login$/,
       async handle(req, res) {
+        const r = await d.access.reader(req);
+        const title = t(r.locale, 'http:signIn');
         if (!sameOrigin(req, d.publicHost))
-          return sendPage(res, 403, 'Sign in', form('/', 'This sign-in came from another site; nothing was done.'));
+          return sendPage(res, 403, title, form(r, '/', t(r.locale, 'http:otherSite')), r.locale);
         const body = await readForm(req);
         const next = safeNext(body.get('next'));
         const address = req.socket.remoteAddress ?? '?';
         const limited = await d.attempts.check(address);
         if (!limited.ok) {
           res.setHeader('retry-after', String(limited.retryAfter));
-          return sendPage(
-            res,
-            429,
-            'Sign in',
-            form(next, `Too many failed sign-ins from your address; try again in ${limited.retryAfter} s.`),
-          );
+          const why = t(r.locale, 'http:tooManySignIns', { seconds: limited.retryAfter });
+          return sendPage(res, 429, title, form(r, next, why), r.locale);
         }
         const user = tokenUser(body.get('token') ?? '', d.apiTokens);
         if (!user || !d.directory.user(user)) {
           await d.attempts.take(address);
-          return sendPage(res, 401, 'Sign in', form(next, 'That token is not valid here.'));
+          return sendPage(res, 401, title, form(r, next, t(r.locale, 'http:badToken')), r.locale);
         }
         await signIn(res, user, next);
       },
@@ -113,22 +122,19 @@ ${d.access.devMode ? devModeNote : ''}`;
     {
       method: 'GET',
       path: LINK,
-      async handle(_req, res, [token]) {
+      async handle(req, res, [token]) {
         const user = await d.links.peek(token!);
-        if (!user)
-          return sendPage(
-            res,
-            410,
-            'Sign-in link',
-            '<h1>This sign-in link does not work</h1><p class="warn">It was used already, it expired (links ' +
-              'last ten minutes), or it was not made by opsgate. Type <code>login</code> to the bot for a new one.</p>',
-          );
+        const r = await d.access.reader(req, user);
+        if (!user) return sendPage(res, 410, t(r.locale, 'http:signInLink'), deadLink(r, 'http:deadLinkWhy'), r.locale);
+        const say = translator(r.locale);
+        const once = e(say('http:linkSignsIn', { name: '\u0001' })).replace('\u0001', `<b>${e(user)}</b>`);
         await sendPage(
           res,
           200,
-          'Sign in',
-          `<h1>Sign in to opsgate</h1><form method="post"><p>This link signs you in as <b>${e(user)}</b>, ` +
-            `once.</p><p><button>Sign in as ${e(user)}</button></p></form>`,
+          say('http:signIn'),
+          `<h1>${e(say('http:signInTitle'))}</h1><form method="post"><p>${once}</p>` +
+            `<p><button>${e(say('http:signInAs', { name: user }))}</button></p></form>`,
+          r.locale,
         );
       },
     },
@@ -136,22 +142,18 @@ ${d.access.devMode ? devModeNote : ''}`;
       method: 'POST',
       path: LINK,
       async handle(req, res, [token]) {
+        const r = await d.access.reader(req);
         if (!sameOrigin(req, d.publicHost))
           return sendPage(
             res,
             403,
-            'Sign in',
-            '<p class="warn">This sign-in came from another site; nothing was done.</p>',
+            t(r.locale, 'http:signIn'),
+            `<p class="warn">${e(t(r.locale, 'http:otherSite'))}</p>`,
+            r.locale,
           );
         const user = await d.links.redeem(token!);
         if (!user || !d.directory.user(user))
-          return sendPage(
-            res,
-            410,
-            'Sign-in link',
-            '<h1>This sign-in link does not work</h1><p class="warn">It was used already or it expired. Type ' +
-              '<code>login</code> to the bot for a new one.</p>',
-          );
+          return sendPage(res, 410, t(r.locale, 'http:signInLink'), deadLink(r, 'http:usedLinkWhy'), r.locale);
         let next = '/';
         try {
           next = safeNext(decodeURIComponent(cookieValue(req.headers.cookie, NEXT_COOKIE) ?? ''));

@@ -1,5 +1,7 @@
 import type { History } from '../../core/history.js';
-import type { Execution, TaskRecord } from '../../engine/types.js';
+import { type Execution, statusMessageIn, type TaskRecord, taskMessageIn } from '../../engine/types.js';
+import type { Locale } from '../../i18n/index.js';
+import { localizedText } from '../../template/localized.js';
 import { executionMasker, type Masker } from '../../engine/mask.js';
 import type { Ticket } from '../../approval/ticket.js';
 import type { TemplateStore } from '../../store/templates.js';
@@ -38,7 +40,10 @@ export interface VoteView {
 }
 export interface LevelView {
   name: string;
+  /** ANY, ALL or MIN (then `min` of them). */
   mode: string;
+  min?: number;
+  /** The level record's status; 'not reached' before the level was. */
   status: string;
   approvers: string[];
   pending: string[];
@@ -48,7 +53,9 @@ export interface LevelView {
 export interface ApprovalView {
   ticketId: string;
   status?: string;
-  tally?: string;
+  /** Approvals on the current level, and how many it needs. */
+  approvals?: number;
+  required?: number;
   reason?: string;
   levels: LevelView[];
   missing?: boolean;
@@ -79,10 +86,12 @@ export interface ExecutionPageData {
   id: string;
   templateName: string;
   templateVersion: string;
+  /** The template's Description, in the reader's language. */
+  description?: string;
   status: string;
   statusMessage?: string;
   owner?: string;
-  origin: string;
+  origin: { platform: string; channel?: string };
   createDate: string;
   endDate?: string;
   parentId?: string;
@@ -135,8 +144,9 @@ function approvalView(t: Ticket): ApprovalView {
     const active = t.status === 'AUDITING' && rec?.status === 'active';
     return {
       name: l.name,
-      mode: l.mode === 'MIN' ? `${l.min} of them` : l.mode,
-      status: rec?.status ?? 'not reached',
+      mode: l.mode,
+      min: l.mode === 'MIN' ? l.min : undefined,
+      status: rec?.status ?? NOT_REACHED,
       approvers: rec?.approvers ?? [],
       pending: active ? t.approvers.filter((a) => !voted.has(a)) : [],
       votes: t.votes
@@ -145,13 +155,40 @@ function approvalView(t: Ticket): ApprovalView {
       note: rec?.note,
     };
   });
-  return { ticketId: t.id, status: t.status, tally: `${t.approvals} of ${t.required}`, reason: t.reason, levels };
+  return { ticketId: t.id, status: t.status, approvals: t.approvals, required: t.required, reason: t.reason, levels };
 }
 
-/** Loads the execution page's data; undefined when the execution does not exist. */
+/** A level not reached yet: it has no record. */
+// i18n-exempt: a level's status code in the page's data (data-status, a CSS class); page:levelStatus says it
+export const NOT_REACHED = 'not reached';
+
+/**
+ * The order runs are shown in: by start; runs that start in the same millisecond (a skipped task and
+ * the next) by end, then in the template's order; a task's runs of one millisecond with its current run
+ * last (a retry follows the run it retries). Never by the task execution's id, which is random.
+ */
+export function runOrder<R extends Pick<TaskRecord, 'startDate' | 'endDate'> & { name: string }>(
+  runs: R[],
+  place: ReadonlyMap<string, number>,
+  current: ReadonlySet<R>,
+): R[] {
+  const seq = new Map(runs.map((r, i) => [r, i]));
+  return [...runs].sort(
+    (a, b) =>
+      a.startDate.localeCompare(b.startDate) ||
+      (a.endDate ?? '\uffff').localeCompare(b.endDate ?? '\uffff') ||
+      (place.get(a.name) ?? Number.MAX_SAFE_INTEGER) - (place.get(b.name) ?? Number.MAX_SAFE_INTEGER) ||
+      a.name.localeCompare(b.name) ||
+      Number(current.has(a)) - Number(current.has(b)) ||
+      seq.get(a)! - seq.get(b)!,
+  );
+}
+
+/** Loads the execution page's data, in the reader's language; undefined when the execution does not exist. */
 export async function loadExecutionPage(
   deps: ExecutionPageDeps,
   id: string,
+  locale: Locale = 'en',
   now = Date.now(),
 ): Promise<ExecutionPageData | undefined> {
   const exec = await deps.runs.find(id);
@@ -171,17 +208,14 @@ export async function loadExecutionPage(
   ]);
   const records = new Map<string, TaskRecord & { name: string }>();
   for (const r of recorded) records.set(r.taskExecutionId, r);
-  for (const [name, r] of Object.entries(exec.tasks)) records.set(r.taskExecutionId, { ...r, name });
-  // Runs that start in the same millisecond (a skipped task and the next) keep the order they ran
-  // in: the one that ended first, then the template's order; the random id only breaks what is left.
+  const current = new Set<TaskRecord & { name: string }>();
+  for (const [name, r] of Object.entries(exec.tasks)) {
+    const run = { ...r, name };
+    records.set(r.taskExecutionId, run);
+    current.add(run);
+  }
   const place = new Map(declared && 'Tasks' in declared ? declared.Tasks.map((t, i) => [t.Name, i]) : []);
-  const ordered = [...records.values()].sort(
-    (a, b) =>
-      a.startDate.localeCompare(b.startDate) ||
-      (a.endDate ?? '\uffff').localeCompare(b.endDate ?? '\uffff') ||
-      (place.get(a.name) ?? 0) - (place.get(b.name) ?? 0) ||
-      a.taskExecutionId.localeCompare(b.taskExecutionId),
-  );
+  const ordered = runOrder([...records.values()], place, current);
 
   const runsOf = new Map<string, number>();
   const runs = await Promise.all(
@@ -196,11 +230,11 @@ export async function loadExecutionPage(
         run,
         start: time(r.startDate)!,
         end: ended(r.status) ? (time(r.endDate) ?? time(r.startDate)) : undefined,
-        message: r.message ? scrub.text(r.message) : undefined,
+        message: textIn(taskMessageIn(r, locale), scrub),
         outputs: r.outputs && Object.keys(r.outputs).length ? json(r.outputs) : undefined,
         childId: typeof r.data?.childId === 'string' ? r.data.childId : undefined,
       };
-      if (loopTasks.has(r.name) || r.loop) view.loop = await loopView(deps, exec.id, r, scrub, json);
+      if (loopTasks.has(r.name) || r.loop) view.loop = await loopView(deps, exec.id, r, scrub, json, locale);
       if (r.action === 'ACS::Approve' && r.data?.ticketId) {
         const ticketId = String(r.data.ticketId);
         const t = await deps.runs.ticket(ticketId).catch(() => undefined);
@@ -224,10 +258,11 @@ export async function loadExecutionPage(
     id: exec.id,
     templateName: exec.templateName,
     templateVersion: exec.templateVersion,
+    description: localizedText(declared?.Description, locale) || undefined,
     status: exec.status,
-    statusMessage: exec.statusMessage ? scrub.text(exec.statusMessage) : undefined,
+    statusMessage: textIn(statusMessageIn(exec, locale), scrub),
     owner: exec.owner,
-    origin: `${exec.origin.platform}${exec.origin.channel ? ` (${exec.origin.channel})` : ''}`,
+    origin: { platform: exec.origin.platform, channel: exec.origin.channel },
     createDate: exec.createDate,
     endDate: exec.endDate,
     parentId: exec.parent?.executionId,
@@ -253,6 +288,7 @@ async function loopView(
   r: TaskRecord,
   scrub: Masker,
   json: (v: unknown) => string,
+  locale: Locale,
 ): Promise<LoopView | undefined> {
   const [doc, items] = await Promise.all([
     deps.runs.loop(execId, r.taskExecutionId),
@@ -273,11 +309,16 @@ async function loopView(
       status: i.status,
       start: time(i.startDate)!,
       end: ended(i.status) ? (time(i.endDate) ?? time(i.startDate)) : undefined,
-      message: i.message ? scrub.text(i.message) : undefined,
+      message: textIn(taskMessageIn(i, locale), scrub),
       outputs: i.outputs && Object.keys(i.outputs).length ? json(i.outputs) : undefined,
       childId: typeof i.data?.childId === 'string' ? i.data.childId : undefined,
     })),
   };
+}
+
+/** A message as shown: masked, or undefined when there is none. */
+function textIn(text: string | undefined, scrub: Masker): string | undefined {
+  return text ? scrub.text(text) : undefined;
 }
 
 function scrubApproval(a: ApprovalView, text: (s: string) => string): ApprovalView {

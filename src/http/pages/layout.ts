@@ -1,3 +1,5 @@
+import type { Reader } from '../../config/reader.js';
+import { formatTime, t } from '../../i18n/index.js';
 import { escapeHtml as e } from '../../html.js';
 
 const CSS = [
@@ -9,33 +11,40 @@ const CSS = [
     '.Failed,.Cancelled,.rejected,.REJECT,.cancelled,.CANCEL{background:#d93025}',
   '.Waiting,.Running,.Queued,.active,.AUDITING{background:#f29900}.error{color:#b3261e;white-space:pre-wrap}',
   'section.task{border-top:1px solid #e0e0e0;padding:.4rem 0}section.task h3{margin:.4rem 0;font-size:15px}',
-  '.timeline{overflow-x:auto}form.filters{display:flex;gap:.8rem;align-items:end;flex-wrap:wrap}' +
+  '.timeline{overflow-x:auto;max-width:100%}form.filters{display:flex;gap:.8rem;align-items:end;flex-wrap:wrap}' +
     'form.filters label{display:flex;flex-direction:column;font-size:12px}',
-  'nav.top{font-size:13px;margin-bottom:1rem}',
+  'nav.top{font-size:13px;margin-bottom:1rem}.wide{overflow-x:auto;max-width:100%}',
+  // A phone: less margin, and wide parts (tables, the timeline, JSON) scroll inside the page, not the page.
+  '@media (max-width:600px){body{margin:.8rem}pre{white-space:pre-wrap;word-break:break-all}}',
 ].join('\n');
 
 /**
- * One self-contained page: inline CSS, no outside resources (the CSP allows this site's scripts and
- * inline styles only).
+ * One self-contained page in its reader's language: inline CSS, no outside resources (the CSP allows
+ * this site's scripts and inline styles only).
  */
-export function pageShell(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+export function pageShell(title: string, body: string, r: Pick<Reader, 'locale'>): string {
+  const nav = `<a href="/">${e(t(r.locale, 'page:navConsole'))}</a> · <a href="/executions">${e(
+    t(r.locale, 'page:navExecutions'),
+  )}</a>`;
+  return `<!doctype html><html lang="${r.locale}"><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(title)} · opsgate</title><style>${CSS}</style>
-<body><nav class="top"><a href="/">console</a> · <a href="/executions">executions</a></nav>${body}</body></html>`;
+<body><nav class="top">${nav}</nav>${body}</body></html>`;
 }
 
-/** 2024-05-01 12:03:04 UTC, from ISO-8601 or epoch ms; what is not a date is shown as given. */
-export function showDate(when?: string | number): string {
+/** A moment in the reader's language and zone, the zone named; what is not a date is shown as given. */
+export function showDate(when: string | number | undefined, r: Reader): string {
   if (when === undefined || when === '') return '';
-  const t = typeof when === 'number' ? when : Date.parse(when);
-  return Number.isNaN(t) ? String(when) : `${new Date(t).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  const ms = typeof when === 'number' ? when : Date.parse(when);
+  return Number.isNaN(ms) ? String(when) : formatTime(ms, r.locale, r.timeZone);
 }
 
-export function badge(status: string): string {
-  return `<span class="badge ${e(status.replace(/[^A-Za-z0-9_-]+/g, '-'))}">${e(status)}</span>`;
+/** A status as a coloured badge: its class is the status itself, its text what the reader reads. */
+export function badge(status: string, text = status): string {
+  return `<span class="badge ${e(status.replace(/[^A-Za-z0-9_-]+/g, '-'))}">${e(text)}</span>`;
 }
 
 /** The HTML answer to an unknown or malformed id: a page, with what was looked for. */
-export function notFoundPage(title: string, why: string): string {
-  return pageShell(title, `<h1>${e(title)}</h1><p>${e(why)}</p>`);
+export function notFoundPage(title: string, why: string, r: Pick<Reader, 'locale'>): string {
+  return pageShell(title, `<h1>${e(title)}</h1><p>${e(why)}</p>`, r);
 }

@@ -1,4 +1,3 @@
-import { approvalCard } from '../../approval/card.js';
 import type { Execution } from '../../engine/types.js';
 import type { ApprovalTickets } from '../../store/approval-tickets.js';
 import type { ListCursor } from '../../store/execution-query.js';
@@ -70,14 +69,21 @@ export async function loadList(deps: ListDeps, q: URLSearchParams): Promise<List
       parentId: x.parent?.executionId,
     })),
     pending: open.map((t) => {
-      const card = approvalCard(t, '');
+      const voted = new Set(t.votes.map((v) => v.voter));
+      const active = t.levels.find((l) => l.index === t.level && l.status === 'active');
+      const count = t.spec.levels.length;
       return {
         ticketId: t.id,
         title: t.title,
         executionId: t.executionId,
-        level: card.level,
-        tally: card.tally,
-        pending: card.pending,
+        // Named only when the ticket has more than one level.
+        level:
+          count > 1 && active
+            ? { index: active.index, count, name: active.name, mode: active.mode, required: active.required }
+            : undefined,
+        approvals: t.approvals,
+        required: t.required,
+        pending: t.status === 'AUDITING' ? t.approvers.filter((a) => !voted.has(a)) : [],
         requester: t.requester,
         createDate: t.createDate,
       };

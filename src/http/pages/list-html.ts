@@ -1,6 +1,9 @@
 import { EXECUTION_STATUSES } from '../../engine/status.js';
 import { escapeHtml as e } from '../../html.js';
+import type { Reader } from '../../config/reader.js';
+import { type MessageKey, t } from '../../i18n/index.js';
 import { badge, pageShell, showDate } from './layout.js';
+import { modeWord, statusWord } from './words.js';
 
 export interface ListFilters {
   status?: string;
@@ -23,8 +26,11 @@ export interface PendingRow {
   ticketId: string;
   title: string;
   executionId?: string;
-  level?: string;
-  tally: string;
+  /** The active level, when the ticket has more than one. */
+  level?: { index: number; count: number; name: string; mode: string; required: number };
+  /** Approvals on the active level, and how many it needs. */
+  approvals: number;
+  required: number;
   /** Who is still needed on the active level. */
   pending: string[];
   requester?: string;
@@ -41,69 +47,106 @@ export interface ListPageData {
   pending: PendingRow[];
 }
 
-function form(f: ListFilters): string {
+function form(f: ListFilters, r: Reader): string {
+  const say = (key: MessageKey) => e(t(r.locale, key));
   const options = ['', ...EXECUTION_STATUSES]
-    .map((s) => `<option value="${s}"${(f.status ?? '') === s ? ' selected' : ''}>${s || 'any'}</option>`)
-    .join('');
-  return `<form class="filters" method="get" action="/executions">
-<label>status<select name="status">${options}</select></label>
-<label>template<input name="template" value="${e(f.template ?? '')}" maxlength="200"></label>
-<label>started by<input name="owner" value="${e(f.owner ?? '')}" maxlength="200"></label>
-<button>Filter</button>${f.status || f.template || f.owner ? ' <a href="/executions">clear</a>' : ''}</form>`;
-}
-
-function pendingHtml(p: PendingRow[]): string {
-  if (!p.length) return '<p class="muted">No approval is waiting.</p>';
-  const rows = p
     .map(
-      (t) =>
-        `<tr data-ticket="${e(t.ticketId)}"><td>${e(t.ticketId)}</td>` +
-        `<td>${e(t.title)}${t.level ? `<br><small>${e(t.level)}</small>` : ''}</td>` +
-        `<td>${
-          t.executionId
-            ? `<a href="/executions/${e(t.executionId)}">${e(t.executionId)}</a>`
-            : '<span class="muted">none (an outside request)</span>'
-        }</td>` +
-        `<td>${e(t.requester ?? '')}</td><td>${e(t.tally)}</td><td>${e(t.pending.join(', '))}</td>` +
-        `<td>${e(showDate(t.createDate))}</td></tr>`,
+      (s) =>
+        `<option value="${s}"${(f.status ?? '') === s ? ' selected' : ''}>` +
+        `${s ? e(statusWord(r.locale, s)) : say('page:anyStatus')}</option>`,
     )
     .join('');
-  const head =
-    '<tr><th>ticket</th><th>what</th><th>execution</th><th>requested by</th><th>tally</th><th>still needed</th>' +
-    '<th>opened</th></tr>';
-  return `<table class="pending">${head}${rows}</table>`;
+  return `<form class="filters" method="get" action="/executions">
+<label>${say('page:filterStatus')}<select name="status">${options}</select></label>
+<label>${say('page:filterTemplate')}<input name="template" value="${e(f.template ?? '')}" maxlength="200"></label>
+<label>${say('page:filterOwner')}<input name="owner" value="${e(f.owner ?? '')}" maxlength="200"></label>
+<button>${say('page:filter')}</button>${
+    f.status || f.template || f.owner ? ` <a href="/executions">${say('page:clearFilters')}</a>` : ''
+  }</form>`;
+}
+
+const headRow = (r: Reader, keys: MessageKey[]) =>
+  `<tr>${keys.map((k) => `<th>${e(t(r.locale, k))}</th>`).join('')}</tr>`;
+
+function pendingHtml(p: PendingRow[], r: Reader): string {
+  if (!p.length) return `<p class="muted">${e(t(r.locale, 'page:noApprovalWaiting'))}</p>`;
+  const rows = p
+    .map((x) => {
+      const level = x.level
+        ? t(r.locale, 'page:levelOf', {
+            n: x.level.index + 1,
+            count: x.level.count,
+            name: x.level.name,
+            mode: modeWord(r.locale, x.level.mode, x.level.required),
+          })
+        : '';
+      return (
+        `<tr data-ticket="${e(x.ticketId)}"><td>${e(x.ticketId)}</td>` +
+        `<td>${e(x.title)}${level ? `<br><small>${e(level)}</small>` : ''}</td>` +
+        `<td>${
+          x.executionId
+            ? `<a href="/executions/${e(x.executionId)}">${e(x.executionId)}</a>`
+            : `<span class="muted">${e(t(r.locale, 'page:outsideRequest'))}</span>`
+        }</td>` +
+        `<td>${e(x.requester ?? '')}</td>` +
+        `<td>${e(t(r.locale, 'page:tally', { approvals: x.approvals, required: x.required }))}</td>` +
+        `<td>${e(x.pending.join(', '))}</td>` +
+        `<td>${e(showDate(x.createDate, r))}</td></tr>`
+      );
+    })
+    .join('');
+  const head = headRow(r, [
+    'page:colTicket',
+    'page:colWhat',
+    'page:colExecution',
+    'page:colRequestedBy',
+    'page:colTally',
+    'page:colStillNeeded',
+    'page:colOpened',
+  ]);
+  return `<div class="wide"><table class="pending">${head}${rows}</table></div>`;
 }
 
 /** GET /executions: recent executions, newest first, filtered; and the approvals waiting. */
-export function listPage(d: ListPageData): string {
+export function listPage(d: ListPageData, r: Reader): string {
+  const say = (key: MessageKey) => e(t(r.locale, key));
   const rows = d.rows
     .map(
-      (r) =>
-        `<tr data-execution="${e(r.id)}"><td><a href="/executions/${e(r.id)}">${e(r.id)}</a>` +
-        `${r.parentId ? `<br><small>child of ${e(r.parentId)}</small>` : ''}</td>` +
-        `<td>${e(r.templateName)} <small>${e(r.templateVersion)}</small></td><td>${badge(r.status)}</td>` +
-        `<td>${e(r.owner ?? '')}</td>` +
-        `<td>${e(showDate(r.createDate))}</td><td>${e(showDate(r.endDate))}</td></tr>`,
+      (x) =>
+        `<tr data-execution="${e(x.id)}"><td><a href="/executions/${e(x.id)}">${e(x.id)}</a>` +
+        `${x.parentId ? `<br><small>${e(t(r.locale, 'page:childOfText', { id: x.parentId }))}</small>` : ''}</td>` +
+        `<td>${e(x.templateName)} <small>${e(x.templateVersion)}</small></td>` +
+        `<td>${badge(x.status, statusWord(r.locale, x.status))}</td>` +
+        `<td>${e(x.owner ?? '')}</td>` +
+        `<td>${e(showDate(x.createDate, r))}</td><td>${e(showDate(x.endDate, r))}</td></tr>`,
     )
     .join('');
   const nav = [
-    d.later ? `<a href="/executions?${e(queryOf(d.filters))}">newest</a>` : '',
-    d.nextQuery ? `<a href="/executions?${e(d.nextQuery)}" rel="next">older</a>` : '',
+    d.later ? `<a href="/executions?${e(queryOf(d.filters))}">${say('page:newest')}</a>` : '',
+    d.nextQuery ? `<a href="/executions?${e(d.nextQuery)}" rel="next">${say('page:older')}</a>` : '',
   ]
     .filter(Boolean)
     .join(' · ');
-  const head =
-    '<tr><th>execution</th><th>template</th><th>status</th><th>started by</th><th>started</th><th>ended</th></tr>';
+  const head = headRow(r, [
+    'page:colExecution',
+    'page:colTemplate',
+    'page:colStatus',
+    'page:colStartedBy',
+    'page:colStarted',
+    'page:colEnded',
+  ]);
   const table = rows
-    ? `<table class="executions">${head}${rows}</table>`
-    : '<p class="muted">No execution matches.</p>';
+    ? `<div class="wide"><table class="executions">${head}${rows}</table></div>`
+    : `<p class="muted">${say('page:noExecutionMatches')}</p>`;
+  const title = t(r.locale, 'page:executionsTitle');
   return pageShell(
-    'Executions',
-    `<h1>Executions</h1>
-<h2>Waiting for approval</h2>${pendingHtml(d.pending)}
-<h2>Recent executions</h2>${form(d.filters)}
+    title,
+    `<h1>${e(title)}</h1>
+<h2>${say('page:waitingForApproval')}</h2>${pendingHtml(d.pending, r)}
+<h2>${say('page:recentExecutions')}</h2>${form(d.filters, r)}
 ${table}
 ${nav ? `<p>${nav}</p>` : ''}`,
+    r,
   );
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import { OpsgateError } from '../../errors.js';
+import { msg } from '../../i18n/index.js';
 
 export interface LiveOptions {
   /** The connection to duplicate for the one subscriber, made at the first stream. */
@@ -30,7 +31,7 @@ export function executionStreams(opts: LiveOptions) {
   };
 
   async function subscribe(): Promise<void> {
-    if (closed) throw new OpsgateError('ServiceUnavailable', 'opsgate is shutting down', 503);
+    if (closed) throw new OpsgateError('ServiceUnavailable', msg('http:shuttingDown'), 503);
     if (!subscriber) {
       subscriber = opts.redis.duplicate();
       subscriber.on('message', onMessage);

@@ -1,9 +1,15 @@
+import { type Locale, t } from '../../i18n/index.js';
 import { escapeHtml as e } from '../../html.js';
+import { formatDuration, statusWord } from './words.js';
+
+export { formatDuration };
 
 /** One bar of the timeline: a task execution, or one item of a loop task. */
 export interface TimelineRow {
   task: string;
   status: string;
+  /** The status as the reader reads it; the status itself when absent. */
+  statusText?: string;
   /** Epoch milliseconds. */
   start: number;
   /** Absent while it runs or waits: the bar then reaches `now`. */
@@ -39,6 +45,10 @@ const TEXT_W = 230;
 const TASK_H = 24;
 const ITEM_H = 16;
 const AXIS_H = 22;
+// Font sizes of the SVG_STYLE below: what fit() measures text with.
+const NAME_PX = 12;
+const ITEM_PX = 11;
+const VOTER_PX = 10;
 const SVG_STYLE = [
   'text{font:12px system-ui,sans-serif;fill:#202124}',
   '.item text{font-size:11px;fill:#5f6368}',
@@ -49,25 +59,38 @@ const SVG_STYLE = [
   'a text{fill:#1a73e8;text-decoration:underline}',
 ].join('');
 
-/** 850 ms, 12.3 s, 4 min 05 s, 2 h 03 min. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-  const s = Math.floor(ms / 1000);
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+/** One bar of the chart. */
+function barRect(x: string, y: number, width: string, height: number, fill: string): string {
+  // i18n-exempt: SVG markup
+  return `<rect class="bar" x="${x}" y="${y}" width="${width}" height="${height}" rx="2" fill="${fill}"/>`;
 }
 
-/** A name cut to what fits its column (the full text stays in the row's title). */
-function cut(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+/** About how wide `s` is drawn at `px` pixels a character: CJK and other wide characters a full em. */
+export function textWidth(s: string, px: number): number {
+  let w = 0;
+  for (const ch of s)
+    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]/.test(ch)
+      ? px
+      : /[A-Z@mwMW#%]/.test(ch)
+        ? px * 0.75
+        : px * 0.6;
+  return w;
+}
+
+/** Text cut to what fits `room` pixels (the full text stays in the row's title). */
+export function fit(s: string, room: number, px: number): string {
+  if (textWidth(s, px) <= room) return s;
+  const chars = [...s];
+  while (chars.length && textWidth(`${chars.join('')}…`, px) > room) chars.pop();
+  return `${chars.join('')}…`;
 }
 
 /**
  * The timeline as inline SVG: one row per entry, in the order given, each bar from its start to
  * its end (to `now` while it runs) on one time scale, coloured by status. Pure: same rows, same SVG.
  */
-export function timelineSvg(rows: TimelineRow[], opts: { now: number; width?: number }): string {
+export function timelineSvg(rows: TimelineRow[], opts: { now: number; width?: number; locale?: Locale }): string {
+  const locale = opts.locale ?? 'en';
   const width = Math.max(opts.width ?? 960, LABEL_W + TEXT_W + 100);
   const chart = width - LABEL_W - TEXT_W;
   const endOf = (r: TimelineRow) => Math.max(r.end ?? opts.now, r.start);
@@ -86,7 +109,7 @@ export function timelineSvg(rows: TimelineRow[], opts: { now: number; width?: nu
       return (
         `<line x1="${n(tx)}" y1="${AXIS_H - 4}" x2="${n(tx)}" y2="100%" class="tick"/>` +
         `<text x="${n(tx)}" y="12" text-anchor="${anchor}" class="axis">` +
-        `${f === 0 ? '0' : e(formatDuration(f * span))}</text>`
+        `${f === 0 ? '0' : e(formatDuration(f * span, locale))}</text>`
       );
     })
     .join('');
@@ -100,24 +123,22 @@ export function timelineSvg(rows: TimelineRow[], opts: { now: number; width?: nu
       const end = endOf(r);
       const bx = x(r.start);
       const bw = Math.max(x(end) - bx, 1);
-      const dur = formatDuration(end - r.start) + (r.end === undefined ? ' so far' : '');
+      const took = formatDuration(end - r.start, locale);
+      const dur = r.end === undefined ? t(locale, 'page:soFar', { took }) : took;
+      const shown = r.statusText ?? statusWord(locale, r.status);
       const name =
         r.item !== undefined
           ? `#${r.item}${r.label ? ` ${r.label}` : ''}`
           : sub
             ? (r.label ?? '')
             : `${r.task}${r.label ? ` (${r.label})` : ''}`;
+      const what = r.item === undefined ? r.task : t(locale, 'page:itemOf', { task: r.task, item: r.item });
       const title =
-        `${r.task}${r.item === undefined ? '' : ` item ${r.item}`}${r.label ? ` ${r.label}` : ''}: ${r.status}` +
+        `${what}${r.label ? ` ${r.label}` : ''}: ${shown}` +
         `${r.level === undefined ? `, ${dur}` : ''}${r.note ? `, ${r.note}` : ''}`;
-      const cls =
-        r.item !== undefined
-          ? 'row item'
-          : r.level !== undefined
-            ? 'row level'
-            : r.child !== undefined
-              ? 'row child'
-              : 'row';
+      const kind =
+        r.item !== undefined ? 'item' : r.level !== undefined ? 'level' : r.child !== undefined ? 'child' : '';
+      const cls = kind ? `row ${kind}` : 'row';
       const attrs =
         (r.item === undefined ? '' : ` data-item="${r.item}"`) +
         (r.level === undefined ? '' : ` data-level="${r.level}"`) +
@@ -125,20 +146,33 @@ export function timelineSvg(rows: TimelineRow[], opts: { now: number; width?: nu
       const bar =
         r.level !== undefined
           ? `<line x1="${LABEL_W}" y1="${h / 2}" x2="${LABEL_W + chart}" y2="${h / 2}" class="lane"/>`
-          : `<rect class="bar" x="${n(bx)}" y="${sub ? 3 : 4}" width="${n(bw)}" height="${h - (sub ? 6 : 8)}" ` +
-            `rx="2" fill="${colour}"/>`;
-      const marks = (r.marks ?? [])
-        .map(
-          (m) =>
+          : barRect(n(bx), sub ? 3 : 4, n(bw), h - (sub ? 6 : 8), colour);
+      // A voter's name right of its dot, else left of it; none where it would cover the one before.
+      let free = LABEL_W;
+      const marks = [...(r.marks ?? [])]
+        .sort((a, b) => a.at - b.at)
+        .map((m) => {
+          const cx = x(m.at);
+          const voter = fit(m.voter, 96, VOTER_PX);
+          const w = textWidth(voter, VOTER_PX);
+          const right = cx + 7 + w <= LABEL_W + chart;
+          const tx = right ? cx + 7 : cx - 7 - w;
+          const text = tx >= free ? `<text class="voter" x="${n(tx)}" y="${h / 2 + 4}">${e(voter)}</text>` : '';
+          if (text) free = tx + w + 4;
+          return (
+            // i18n-exempt: SVG markup
             `<circle class="vote" data-voter="${e(m.voter)}" data-decision="${m.decision}" ` +
-            `cx="${n(x(m.at))}" cy="${h / 2}" r="5" ` +
+            `cx="${n(cx)}" cy="${h / 2}" r="5" ` +
             `fill="${m.decision === 'AGREE' ? STATUS_COLOURS.Success : STATUS_COLOURS.Failed}">` +
-            `<title>${e(m.title)}</title></circle>` +
-            `<text class="voter" x="${n(x(m.at) + 7)}" y="${h / 2 + 4}">${e(cut(m.voter, 16))}</text>`,
-        )
+            `<title>${e(m.title)}</title></circle>${text}`
+          );
+        })
         .join('');
-      const status = `${r.status}${r.level === undefined ? ` · ${dur}` : ''}${r.note ? ` · ${r.note}` : ''}`;
-      const label = `<text x="${sub ? 20 : 4}" y="${h / 2 + 4}" class="name">${e(cut(name, sub ? 30 : 34))}</text>`;
+      const status = `${shown}${r.level === undefined ? ` · ${dur}` : ''}${r.note ? ` · ${r.note}` : ''}`;
+      const nameX = sub ? 20 : 4;
+      const label =
+        `<text x="${nameX}" y="${h / 2 + 4}" class="name">` +
+        `${e(fit(name, LABEL_W - nameX - 8, r.item !== undefined ? ITEM_PX : NAME_PX))}</text>`;
       const g =
         `<g class="${cls}" data-task="${e(r.task)}" data-status="${e(r.status)}"${attrs} ` +
         `transform="translate(0,${y})">` +
@@ -146,15 +180,18 @@ export function timelineSvg(rows: TimelineRow[], opts: { now: number; width?: nu
         (r.href ? `<a href="${e(r.href)}">${label}</a>` : label) +
         bar +
         marks +
-        `<text x="${width - TEXT_W + 8}" y="${h / 2 + 4}" class="dur">${e(cut(status, 44))}</text></g>`;
+        `<text x="${width - TEXT_W + 8}" y="${h / 2 + 4}" class="dur">` +
+        `${e(fit(status, TEXT_W - 12, NAME_PX))}</text></g>`;
       y += h;
       return g;
     })
     .join('');
   const height = y + 4;
   return (
+    // i18n-exempt: SVG markup
     `<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
-    `viewBox="0 0 ${width} ${height}" role="img" aria-label="timeline of ${rows.length} task executions">` +
+    `viewBox="0 0 ${width} ${height}" role="img" ` +
+    `aria-label="${e(t(locale, 'page:timelineLabel', { count: rows.length }))}">` +
     `<style>${SVG_STYLE}</style>` +
     `${ticks}${body}</svg>`
   );

@@ -1,10 +1,17 @@
 // The web console's page script (src/chat/console/page.html), served as /assets/console.js: the
-// pages' Content-Security-Policy runs no inline script.
+// pages' Content-Security-Policy runs no inline script. Every word it shows comes from the reader's
+// `console` catalogue, which the page carries as JSON (#strings), each {placeholder} left to fill here.
 'use strict';
 const messages = new Map();
-const privateReplies = [];
+/** The acting person's private answers ("only you"), each beside the channel message it answers. */
+const replies = [];
 const log = document.getElementById('log');
 const userSelect = document.getElementById('user');
+const rejectDialog = document.getElementById('reject');
+let strings = JSON.parse(document.getElementById('strings').textContent);
+let timeZone;
+/** What the connection's state line says: connecting, live, reconnecting. */
+let statusKey = 'connecting';
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -16,36 +23,81 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** A catalogue message as parts: its text, with each {name} replaced by values[name] (text or a node). */
+function say(key, values = {}) {
+  const text = strings[key] ?? key;
+  return text.split(/(\{[A-Za-z]+\})/).flatMap((part) => {
+    const name = /^\{([A-Za-z]+)\}$/.exec(part)?.[1];
+    if (!name || !(name in values)) return part ? [part] : [];
+    const v = values[name];
+    return Array.isArray(v) ? v : [v];
+  });
+}
+
+/** A catalogue message as plain text. */
+function text(key, values = {}) {
+  return say(key, values)
+    .map((p) => (typeof p === 'string' ? p : p.textContent))
+    .join('');
+}
+
+/** The page's own words (marked data-i18n) in the reader's language, again after the reader changed. */
+function applyStrings(locale) {
+  document.documentElement.lang = locale;
+  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = text(node.dataset.i18n);
+  document.title = text('title');
+  document.getElementById('status').textContent = text(statusKey);
+  document.getElementById('dev').title = text('devModeTitle');
+  document.getElementById('text').placeholder = text('placeholder');
+  document.getElementById('text').setAttribute('aria-label', text('commandLabel'));
+  userSelect.setAttribute('aria-label', text('actingAs'));
+}
+
 function mention(name) {
   return el('span', { class: 'mention' }, `@${name}`);
 }
 
+function list(names) {
+  return names.flatMap((p, i) => (i ? [' ', mention(p)] : [mention(p)]));
+}
+
+/** Text with each link, and each execution id, a link (an id to its execution page). */
+function linked(s) {
+  return String(s)
+    .split(/(https?:\/\/[^\s<>"]+|\bexec-[0-9a-f]{4,64}\b)/)
+    .map((part, i) =>
+      i % 2 === 0
+        ? part
+        : part.startsWith('exec-')
+          ? el('a', { href: `/executions/${part}`, class: 'exec' }, part)
+          : el('a', { href: part.replace(/[.,;:)]+$/, '') }, part),
+    );
+}
+
+/** What the channel said (the bot's words, in its channel's language), as given: marked `said`. */
+function said(...parts) {
+  return el('span', { class: 'said' }, ...parts);
+}
+
 function renderCard(card) {
-  const body = [el('h3', {}, card.title)];
+  const body = [el('h3', {}, said(card.title))];
   body.push(
     el(
       'div',
       {},
-      card.requester ? ['Requested by ', mention(card.requester), ' · '] : '',
-      el('a', { href: card.executionUrl }, card.executionId),
+      card.requester ? [...say('requestedBy', { name: mention(card.requester) }), ' · '] : '',
+      card.executionId ? el('a', { href: `/executions/${card.executionId}` }, card.executionId) : '',
     ),
   );
-  if (card.outcome) body.push(el('div', { class: `outcome ${card.status}`, 'data-testid': 'outcome' }, card.outcome));
-  else
-    body.push(
-      el(
-        'div',
-        {},
-        'Waiting for ',
-        card.pending.flatMap((p, i) => (i ? [' ', mention(p)] : [mention(p)])),
-      ),
-    );
+  if (card.outcome)
+    body.push(el('div', { class: `outcome ${card.status}`, 'data-testid': 'outcome' }, said(card.outcome)));
+  else body.push(el('div', {}, say('waitingFor', { names: list(card.pending) })));
   body.push(
     el(
       'div',
       { class: 'tally', 'data-testid': 'tally' },
-      card.tally,
-      card.approvedBy.length ? ` · approved by ${card.approvedBy.join(', ')}` : '',
+      said(card.tally),
+      card.approvedBy.length ? [' · ', ...say('approvedBy', { names: card.approvedBy.join(', ') })] : '',
     ),
   );
   if (card.buttons.length) {
@@ -54,7 +106,11 @@ function renderCard(card) {
         'div',
         {},
         card.buttons.map((b) =>
-          el('button', { class: b.style, 'data-action': b.id, onclick: () => act(b.id, b.value) }, b.label),
+          el(
+            'button',
+            { class: b.style, 'data-action': b.id, onclick: () => act(b.id, b.value, card.messageId) },
+            b.id === 'approve' || b.id === 'reject' ? text(b.id) : b.label,
+          ),
         ),
       ),
     );
@@ -63,28 +119,66 @@ function renderCard(card) {
 }
 
 function renderMessage(m) {
-  const time = el('time', {}, new Date(m.date).toLocaleTimeString());
-  return el('div', { class: 'msg', id: m.id }, time, m.card ? renderCard(m.card) : m.text);
+  const when = new Date(m.date);
+  const time = el(
+    'time',
+    { datetime: m.date },
+    when.toLocaleTimeString(document.documentElement.lang, timeZone ? { timeZone } : {}),
+  );
+  const card = m.card && { ...m.card, messageId: m.id };
+  return el('div', { class: 'msg', id: m.id }, time, card ? renderCard(card) : said(...linked(m.text)));
+}
+
+/** The top-level message a message belongs to: itself, or the one its thread hangs from. */
+function groupOf(id) {
+  const m = messages.get(id);
+  return m?.thread && messages.has(m.thread) ? m.thread : id;
+}
+
+function renderReplies(rs) {
+  return el(
+    'div',
+    { class: 'replies' },
+    // i18n-exempt: CSS class names
+    rs.map((r) => el('div', { class: 'msg private' }, say('onlyYou', { text: said(...linked(r.text)) }))),
+  );
 }
 
 function render() {
   log.replaceChildren();
   const ordered = [...messages.values()].sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
-  const replies = new Map();
-  for (const m of ordered) if (m.thread) (replies.get(m.thread) ?? replies.set(m.thread, []).get(m.thread)).push(m);
+  const threads = new Map();
+  for (const m of ordered) if (m.thread) (threads.get(m.thread) ?? threads.set(m.thread, []).get(m.thread)).push(m);
+  // Those made before any message was there come first, as they did.
+  const first = replies.filter((r) => !r.anchor);
+  if (first.length) log.append(renderReplies(first));
+  const shown = new Set(first);
   for (const m of ordered) {
     if (m.thread && messages.has(m.thread)) continue;
     log.append(renderMessage(m));
-    const thread = replies.get(m.id);
+    const thread = threads.get(m.id);
     if (thread) log.append(el('div', { class: 'thread' }, thread.map(renderMessage)));
+    const mine = replies.filter((r) => r.anchor && groupOf(r.anchor) === m.id);
+    for (const r of mine) shown.add(r);
+    if (mine.length) log.append(renderReplies(mine));
   }
-  for (const r of privateReplies) log.append(el('div', { class: 'msg private' }, r));
+  // Those whose message is gone from the channel.
+  const rest = replies.filter((r) => !shown.has(r));
+  if (rest.length) log.append(renderReplies(rest));
   log.scrollTop = log.scrollHeight;
 }
 
-function reply(text) {
-  privateReplies.push(`(only you) ${text}`);
-  if (privateReplies.length > 20) privateReplies.shift();
+/** The newest top-level message: what a command typed now answers to. */
+function lastMessageId() {
+  let last;
+  for (const m of messages.values()) if (!last || Number(m.id.slice(1)) > Number(last.slice(1))) last = m.id;
+  return last && groupOf(last);
+}
+
+function reply(replyText, anchor) {
+  if (!replyText) return;
+  replies.push({ text: replyText, anchor });
+  if (replies.length > 20) replies.shift();
   render();
 }
 
@@ -101,23 +195,45 @@ async function post(path, body) {
     return '';
   }
   const data = await res.json();
-  if (!res.ok) return data.Message || `error ${res.status}`;
+  if (!res.ok) return data.Message || text('error', { status: res.status });
   return data.reply;
 }
 
-async function act(action, value) {
-  const answer = await post('/console/action', { user: userSelect.value, action, value });
-  if (answer) reply(answer);
+async function act(action, value, anchor) {
+  // Reject asks why first, and is sent only when confirmed with a reason.
+  if (action === 'reject') return askReject(value, anchor);
+  reply(await post('/console/action', { user: userSelect.value, action, value }), anchor);
 }
+
+function askReject(ticketId, anchor) {
+  document.getElementById('rejectWhy').textContent = text('rejectWhy', { id: ticketId });
+  const reason = document.getElementById('reason');
+  reason.value = '';
+  rejectDialog.returnValue = '';
+  rejectDialog.onclose = async () => {
+    if (rejectDialog.returnValue !== 'reject' || !reason.value.trim()) return;
+    const answer = await post('/console/action', {
+      user: userSelect.value,
+      action: 'reject',
+      value: ticketId,
+      comment: reason.value.trim(),
+    });
+    reply(answer, anchor);
+  };
+  rejectDialog.showModal();
+}
+
+document.getElementById('rejectCancel').addEventListener('click', () => rejectDialog.close(''));
 
 document.getElementById('say').addEventListener('submit', async (e) => {
   e.preventDefault();
   const input = document.getElementById('text');
-  const text = input.value.trim();
-  if (!text) return;
+  const said = input.value.trim();
+  if (!said) return;
   input.value = '';
-  reply(`> ${text}`);
-  reply(await post('/console/command', { user: userSelect.value, text }));
+  const anchor = lastMessageId();
+  reply(`> ${said}`, anchor);
+  reply(await post('/console/command', { user: userSelect.value, text: said }), anchor);
 });
 
 document.getElementById('logout').addEventListener('click', async () => {
@@ -125,7 +241,23 @@ document.getElementById('logout').addEventListener('click', async () => {
   location.href = '/login';
 });
 
-userSelect.addEventListener('change', () => localStorage.setItem('opsgate.user', userSelect.value));
+/** The reader's language and zone: the signed-in user's, or in development mode the chosen one's. */
+async function loadStrings() {
+  const res = await fetch(`/console/strings?user=${encodeURIComponent(userSelect.value)}`);
+  if (!res.ok) return;
+  const r = await res.json();
+  strings = r.strings;
+  timeZone = r.timeZone;
+  applyStrings(r.locale);
+}
+
+// Another person acts now: what was said only to the one before is not theirs to see.
+userSelect.addEventListener('change', async () => {
+  localStorage.setItem('opsgate.user', userSelect.value);
+  replies.length = 0;
+  await loadStrings();
+  render();
+});
 
 async function start() {
   const res = await fetch('/console/state');
@@ -135,6 +267,7 @@ async function start() {
   }
   const state = await res.json();
   csrf = state.csrf;
+  timeZone = state.timeZone;
   document.getElementById('queues').hidden = !state.admin;
   if (state.me) {
     document.getElementById('me').hidden = false;
@@ -145,17 +278,18 @@ async function start() {
     document.getElementById('picker').hidden = false;
     const saved = localStorage.getItem('opsgate.user');
     for (const u of state.users) userSelect.append(el('option', u === saved ? { selected: '' } : {}, u));
-    if (!state.users.length) userSelect.append(el('option', { value: '' }, '(no directory users)'));
+    if (!state.users.length) userSelect.append(el('option', { value: '' }, text('noUsers')));
+    if (userSelect.value) await loadStrings();
   }
   for (const m of state.messages) messages.set(m.id, m);
   render();
   const events = new EventSource('/console/events');
-  events.onopen = () => {
-    document.getElementById('status').textContent = 'live';
+  const connection = (key) => {
+    statusKey = key;
+    document.getElementById('status').textContent = text(key);
   };
-  events.onerror = () => {
-    document.getElementById('status').textContent = 'reconnecting…';
-  };
+  events.onopen = () => connection('live');
+  events.onerror = () => connection('reconnecting');
   events.onmessage = (e) => {
     const m = JSON.parse(e.data);
     messages.set(m.id, m);

@@ -1,9 +1,15 @@
 import { ExpressionError } from '../../errors.js';
+import { msg, type Msg } from '../../i18n/index.js';
 
-/** Shared argument checks, so every function reports bad input the same way: `Fn::Name: what`. */
+/**
+ * Shared argument checks, so every function reports bad input the same way: `Fn::Name: what`.
+ * `what` names the argument: a catalogue message (`the delimiter`), or the argument's own name as the
+ * function's signature writes it (`start`, `hours`), which no language translates.
+ */
+export type What = Msg | string;
 
-export function fail(fn: string, message: string): never {
-  throw new ExpressionError(`Fn::${fn}: ${message}`);
+export function fail(fn: string, problem: Msg): never {
+  throw new ExpressionError(msg('functions:failed', { fn, problem }));
 }
 
 /** A short rendering of a value for error messages; long values would bury the point. */
@@ -35,19 +41,20 @@ export function parseJsonText(v: unknown): unknown {
 
 /** Positional args: exactly `count` items (or between min and max) in a list. */
 export function positional(fn: string, args: unknown, shape: string, min: number, max = min): unknown[] {
-  if (!Array.isArray(args) || args.length < min || args.length > max) fail(fn, `expects ${shape}`);
+  if (!Array.isArray(args) || args.length < min || args.length > max)
+    fail(fn, msg('functions:expects', { what: shape }));
   return args;
 }
 
-export function asList(fn: string, v: unknown, what = 'a list'): unknown[] {
+export function asList(fn: string, v: unknown, what: What = msg('functions:aList')): unknown[] {
   const parsed = parseJsonText(v);
-  if (!Array.isArray(parsed)) fail(fn, `expects ${what}, got ${describe(v)}`);
+  if (!Array.isArray(parsed)) fail(fn, msg('functions:expectsGot', { what, value: describe(v) }));
   return parsed;
 }
 
-export function asMap(fn: string, v: unknown, what = 'a map'): Record<string, unknown> {
+export function asMap(fn: string, v: unknown, what: What = msg('functions:aMap')): Record<string, unknown> {
   const parsed = parseJsonText(v);
-  if (!isMap(parsed)) fail(fn, `expects ${what}, got ${describe(v)}`);
+  if (!isMap(parsed)) fail(fn, msg('functions:expectsGot', { what, value: describe(v) }));
   return parsed;
 }
 
@@ -60,15 +67,16 @@ export function numberOf(v: unknown): number | undefined {
   return undefined;
 }
 
-export function asNumber(fn: string, v: unknown, what: string): number {
+export function asNumber(fn: string, v: unknown, what: What): number {
   const n = numberOf(v);
-  if (n === undefined) fail(fn, `${what} must be a number, got ${describe(v)}`);
+  if (n === undefined) fail(fn, msg('functions:mustBeNumber', { what, value: describe(v) }));
   return n;
 }
 
-export function asInteger(fn: string, v: unknown, what: string): number {
+export function asInteger(fn: string, v: unknown, what: What): number {
   const n = numberOf(v);
-  if (n === undefined || !Number.isInteger(n)) fail(fn, `${what} must be a whole number, got ${describe(v)}`);
+  if (n === undefined || !Number.isInteger(n))
+    fail(fn, msg('functions:mustBeWholeNumber', { what, value: describe(v) }));
   return n;
 }
 
@@ -83,15 +91,15 @@ export function boolOf(v: unknown): boolean | undefined {
   return undefined;
 }
 
-export function asBool(fn: string, v: unknown, what = 'a condition'): boolean {
+export function asBool(fn: string, v: unknown, what: What = msg('functions:aCondition')): boolean {
   const b = boolOf(v);
-  if (b === undefined) fail(fn, `${what} must be true or false, got ${describe(v)}`);
+  if (b === undefined) fail(fn, msg('functions:mustBeTrueOrFalse', { what, value: describe(v) }));
   return b;
 }
 
 /** Scalars become their text; lists and maps are refused because their text is rarely meant. */
-export function asString(fn: string, v: unknown, what: string): string {
+export function asString(fn: string, v: unknown, what: What): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  fail(fn, `${what} must be a string, got ${describe(v)}`);
+  fail(fn, msg('functions:mustBeString', { what, value: describe(v) }));
 }

@@ -1,3 +1,4 @@
+import { msg } from '../../i18n/index.js';
 import { describe, fail } from './args.js';
 
 /**
@@ -43,17 +44,22 @@ class Parser {
 
   private unexpected(): never {
     const token = this.tokens[this.i];
-    if (!token) fail('Eval', `unexpected end of expression in '${this.source}'`);
-    fail('Eval', `unexpected token '${token.text}' at position ${token.at} in '${this.source}'`);
+    if (!token) fail('Eval', msg('functions:evalUnexpectedEnd', { source: this.source }));
+    fail(
+      'Eval',
+      msg('functions:evalUnexpectedToken', { token: token.text, at: String(token.at), source: this.source }),
+    );
   }
 
   private number(op: string, v: Value): number {
-    if (typeof v !== 'number') fail('Eval', `'${op}' needs numbers, got ${describe(v)} in '${this.source}'`);
+    if (typeof v !== 'number')
+      fail('Eval', msg('functions:evalNeedsNumbers', { op, value: describe(v), source: this.source }));
     return v;
   }
 
   private bool(op: string, v: Value): boolean {
-    if (typeof v !== 'boolean') fail('Eval', `'${op}' needs true or false, got ${describe(v)} in '${this.source}'`);
+    if (typeof v !== 'boolean')
+      fail('Eval', msg('functions:evalNeedsBooleans', { op, value: describe(v), source: this.source }));
     return v;
   }
 
@@ -114,7 +120,7 @@ class Parser {
         left = a * b;
         continue;
       }
-      if (b === 0) fail('Eval', `division by zero in '${this.source}'`);
+      if (b === 0) fail('Eval', msg('functions:evalDivisionByZero', { source: this.source }));
       // Python semantics: // floors and % takes the sign of the divisor.
       left = op === '/' ? a / b : op === '//' ? Math.floor(a / b) : a - b * Math.floor(a / b);
     }
@@ -169,9 +175,9 @@ function Eval(args: unknown): Value {
   const source = Array.isArray(args) && args.length === 1 ? args[0] : args;
   if (typeof source === 'number' && Number.isFinite(source)) return source;
   if (typeof source === 'boolean') return source;
-  if (typeof source !== 'string') fail('Eval', 'expects [expression]');
+  if (typeof source !== 'string') fail('Eval', msg('functions:expects', { what: '[expression]' }));
   const value = new Parser(source, tokenize(source)).parse();
-  if (typeof value === 'number' && !Number.isFinite(value)) fail('Eval', `'${source}' does not give a finite number`);
+  if (typeof value === 'number' && !Number.isFinite(value)) fail('Eval', msg('functions:evalNotFinite', { source }));
   return value;
 }
 

@@ -1,3 +1,4 @@
+import { msg } from '../../i18n/index.js';
 import { asInteger, asList, asNumber, describe, fail, isMap, numberOf, parseJsonText, positional } from './args.js';
 
 /** Picking from and reshaping lists: Select, First, Last, RangeSelect, ListJoin, MergeList. */
@@ -8,25 +9,29 @@ function Select(args: unknown): unknown {
   if (Array.isArray(container)) {
     const index = numberOf(key);
     if (index === undefined || !Number.isInteger(index)) {
-      fail('Select', `index ${describe(key)} is not a whole number (selecting from a list)`);
+      fail('Select', msg('functions:selectIndexNotWhole', { index: describe(key) }));
     }
     // Negative indexes count from the end, as in the Python behind OOS.
     if (index >= container.length || index < -container.length) {
-      fail('Select', `index ${index} is out of range for a list of ${container.length}`);
+      fail(
+        'Select',
+        msg('functions:selectIndexOutOfRange', { index: String(index), length: String(container.length) }),
+      );
     }
     return container[index < 0 ? container.length + index : index];
   }
   if (isMap(container)) {
-    if (typeof key !== 'string' && typeof key !== 'number') fail('Select', `key ${describe(key)} must be a string`);
+    if (typeof key !== 'string' && typeof key !== 'number')
+      fail('Select', msg('functions:selectKeyMustBeString', { key: describe(key) }));
     // Optional fields (a TimerTrigger's endDate) are selected even when absent: give null.
     return Object.hasOwn(container, String(key)) ? container[String(key)] : null;
   }
-  fail('Select', `expects a list or a map to select from, got ${describe(from)}`);
+  fail('Select', msg('functions:selectExpectsContainer', { value: describe(from) }));
 }
 
 function nonEmpty(fn: string, args: unknown): unknown[] {
   const list = asList(fn, args);
-  if (list.length === 0) fail(fn, 'the list is empty');
+  if (list.length === 0) fail(fn, msg('functions:listEmpty'));
   return list;
 }
 
@@ -59,22 +64,26 @@ function ListJoin(args: unknown): unknown[] {
 
 /** One level of flattening; items that are not lists are kept as they are. */
 function MergeList(args: unknown): unknown[] {
-  return asList('MergeList', args, 'a list of lists').flatMap((item) => (Array.isArray(item) ? item : [item]));
+  return asList('MergeList', args, msg('functions:aListOfLists')).flatMap((item) =>
+    Array.isArray(item) ? item : [item],
+  );
 }
 
 function numbers(fn: string, args: unknown): number[] {
-  return asList(fn, args, 'a list of numbers').map((v, i) => asNumber(fn, v, `item ${i + 1}`));
+  return asList(fn, args, msg('functions:aListOfNumbers')).map((v, i) =>
+    asNumber(fn, v, msg('functions:itemN', { n: String(i + 1) })),
+  );
 }
 
 function Min(args: unknown): number {
   const list = numbers('Min', args);
-  if (list.length === 0) fail('Min', 'the list is empty');
+  if (list.length === 0) fail('Min', msg('functions:listEmpty'));
   return Math.min(...list);
 }
 
 function Max(args: unknown): number {
   const list = numbers('Max', args);
-  if (list.length === 0) fail('Max', 'the list is empty');
+  if (list.length === 0) fail('Max', msg('functions:listEmpty'));
   return Math.max(...list);
 }
 
@@ -87,12 +96,12 @@ function Sum(args: unknown): number {
 function CalculateBatch(args: unknown): number[] {
   const [count, items] = positional('CalculateBatch', args, '[batchNumber, items]', 2);
   const batches = asInteger('CalculateBatch', count, 'batchNumber');
-  if (batches < 1) fail('CalculateBatch', `batchNumber must be at least 1, got ${batches}`);
+  if (batches < 1) fail('CalculateBatch', msg('functions:batchNumberAtLeastOne', { value: String(batches) }));
   const total =
     typeof items === 'number'
-      ? asInteger('CalculateBatch', items, 'the item count')
-      : asList('CalculateBatch', items, 'a list of items').length;
-  if (total < 0) fail('CalculateBatch', `the item count must not be negative, got ${total}`);
+      ? asInteger('CalculateBatch', items, msg('functions:theItemCount'))
+      : asList('CalculateBatch', items, msg('functions:aListOfItems')).length;
+  if (total < 0) fail('CalculateBatch', msg('functions:itemCountNegative', { value: String(total) }));
   const n = Math.min(batches, total);
   const size = Math.floor(total / Math.max(n, 1));
   return Array.from({ length: n }, (_, i) => size + (i < total % n ? 1 : 0));

@@ -1,3 +1,4 @@
+import { msg } from '../../i18n/index.js';
 import { asBool, boolOf, fail, isMap, numberOf, parseJsonText, positional } from './args.js';
 
 /** Conditions: Equals, Not, And, Or. (If is evaluated lazily by the caller.) */
@@ -39,15 +40,16 @@ function Equals(args: unknown): boolean {
 function Not(args: unknown): boolean {
   // The doc writes the condition bare or as a one-element list; accept both.
   if (Array.isArray(args)) {
-    if (args.length !== 1) fail('Not', 'expects a condition or a list of one condition');
+    if (args.length !== 1) fail('Not', msg('functions:expectsOneCondition'));
     return !asBool('Not', args[0]);
   }
   return !asBool('Not', args);
 }
 
 function conditions(fn: string, args: unknown): boolean[] {
-  if (!Array.isArray(args) || args.length === 0) fail(fn, 'expects a list of conditions');
-  return args.map((c, i) => asBool(fn, c, `condition ${i + 1}`));
+  if (!Array.isArray(args) || args.length === 0)
+    fail(fn, msg('functions:expects', { what: msg('functions:conditions') }));
+  return args.map((c, i) => asBool(fn, c, msg('functions:conditionN', { n: String(i + 1) })));
 }
 
 function And(args: unknown): boolean {

@@ -1,9 +1,12 @@
+import { msg } from '../../i18n/index.js';
 import { asList, asMap, asString, fail, parseJsonText, positional } from './args.js';
 
 /** Building and reshaping maps: MergeMap, MergeMapToList, ConvertMapToList, MapJoin. */
 
 function mapList(fn: string, args: unknown): Record<string, unknown>[] {
-  return asList(fn, args, 'a list of maps').map((m, i) => asMap(fn, m, `item ${i + 1} to be a map`));
+  return asList(fn, args, msg('functions:aListOfMaps')).map((m, i) =>
+    asMap(fn, m, msg('functions:itemToBeMap', { n: String(i + 1) })),
+  );
 }
 
 /** Shallow merge; a key in a later map replaces the same key in an earlier one. */
@@ -36,7 +39,7 @@ function MergeMapToList(args: unknown): Record<string, unknown>[] {
 function ConvertMapToList(args: unknown): { Key: string; Value: unknown }[] {
   let arg = parseJsonText(args);
   if (Array.isArray(arg)) {
-    if (arg.length !== 1) fail('ConvertMapToList', 'expects a map or a list of one map');
+    if (arg.length !== 1) fail('ConvertMapToList', msg('functions:expectsOneMap'));
     arg = arg[0];
   }
   const map = asMap('ConvertMapToList', arg);
@@ -45,10 +48,11 @@ function ConvertMapToList(args: unknown): { Key: string; Value: unknown }[] {
 
 function MapJoin(args: unknown): Record<string, unknown> {
   const [k, v] = positional('MapJoin', args, '[keys, values]', 2);
-  const keys = asList('MapJoin', k, 'keys to be a list');
-  const values = asList('MapJoin', v, 'values to be a list');
-  if (keys.length !== values.length) fail('MapJoin', `${keys.length} keys but ${values.length} values`);
-  return Object.fromEntries(keys.map((key, i) => [asString('MapJoin', key, 'a key'), values[i]]));
+  const keys = asList('MapJoin', k, msg('functions:keysToBeList'));
+  const values = asList('MapJoin', v, msg('functions:valuesToBeList'));
+  if (keys.length !== values.length)
+    fail('MapJoin', msg('functions:keysButValues', { keys: String(keys.length), values: String(values.length) }));
+  return Object.fromEntries(keys.map((key, i) => [asString('MapJoin', key, msg('functions:aKey')), values[i]]));
 }
 
 export const maps = { MergeMap, MergeMapToList, ConvertMapToList, MapJoin };

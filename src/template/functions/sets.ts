@@ -1,3 +1,4 @@
+import { msg } from '../../i18n/index.js';
 import { asList, fail, isMap } from './args.js';
 
 /** Set operations over lists: Intersection, Union, Difference. Items compare by value, deeply. */
@@ -14,8 +15,9 @@ function keyOf(v: unknown): string {
 }
 
 function lists(fn: string, args: unknown): unknown[][] {
-  if (!Array.isArray(args) || args.length === 0) fail(fn, 'expects a list of lists');
-  return args.map((l, i) => asList(fn, l, `list ${i + 1} to be a list`));
+  if (!Array.isArray(args) || args.length === 0)
+    fail(fn, msg('functions:expects', { what: msg('functions:aListOfLists') }));
+  return args.map((l, i) => asList(fn, l, msg('functions:listToBeList', { n: String(i + 1) })));
 }
 
 /** Distinct items of all lists, in order of first appearance (the first list's order first). */

@@ -1,3 +1,4 @@
+import { msg } from '../../i18n/index.js';
 import { asString, fail, positional } from './args.js';
 import { parseUtc } from './time.js';
 
@@ -49,10 +50,11 @@ const DIRECTIVES: Record<string, (d: Date) => string> = {
 function FormatUTCTime(args: unknown): string {
   const [time, f] = positional('FormatUTCTime', args, '[utcTime, format]', 2);
   const date = parseUtc('FormatUTCTime', time);
-  const format = asString('FormatUTCTime', f, 'the format');
+  const format = asString('FormatUTCTime', f, msg('functions:theFormat'));
   return format.replace(/%(.?)/gs, (_, c: string) => {
     const directive = DIRECTIVES[c];
-    if (!directive || !Object.hasOwn(DIRECTIVES, c)) fail('FormatUTCTime', `unsupported directive %${c}`);
+    if (!directive || !Object.hasOwn(DIRECTIVES, c))
+      fail('FormatUTCTime', msg('functions:unsupportedDirective', { directive: `%${c}` }));
     return directive(date);
   });
 }

@@ -1,4 +1,5 @@
-import { asNumber, asString, describe, fail, positional } from './args.js';
+import { msg } from '../../i18n/index.js';
+import { asNumber, asString, describe, fail, positional, type What } from './args.js';
 
 /** Time arithmetic: AddHour and DurationBetween, plus the UTC time parser FormatUTCTime uses. */
 
@@ -15,7 +16,7 @@ function offsetMinutes(zone: string | undefined): number {
 }
 
 /** An ISO-8601 date or date-time; without a zone it is UTC (ACS::CurrentUTCTime is UTC). */
-export function parseUtc(fn: string, value: unknown, what = 'the time'): Date {
+export function parseUtc(fn: string, value: unknown, what: What = msg('functions:theTime')): Date {
   const text = asString(fn, value, what).trim();
   const m = DATE_TIME.exec(text);
   if (m) {
@@ -34,7 +35,7 @@ export function parseUtc(fn: string, value: unknown, what = 'the time'): Date {
     )
       return date;
   }
-  fail(fn, `${what} ${describe(value)} is not an ISO-8601 time such as 2024-01-31T08:00:00Z`);
+  fail(fn, msg('functions:notIsoTime', { what, value: describe(value) }));
 }
 
 /** The form OOS writes times in: seconds precision, UTC, `Z`. */
@@ -47,7 +48,7 @@ function AddHour(args: unknown): string {
   const start = parseUtc('AddHour', time);
   const n = asNumber('AddHour', hours, 'hours');
   const date = new Date(start.getTime() + Math.round(n * 3_600_000));
-  if (Number.isNaN(date.getTime())) fail('AddHour', `${n} hours is out of range`);
+  if (Number.isNaN(date.getTime())) fail('AddHour', msg('functions:hoursOutOfRange', { hours: String(n) }));
   return isoUtc(date);
 }
 
@@ -59,7 +60,7 @@ function point(value: unknown, what: string): Point {
   if (!m) return { kind: 'date', ms: parseUtc('DurationBetween', value, what).getTime() };
   const [, h, mi, s = '0', zone] = m;
   if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59)
-    fail('DurationBetween', `${what} ${describe(value)} is not a time of day`);
+    fail('DurationBetween', msg('functions:notTimeOfDay', { what, value: describe(value) }));
   return { kind: 'time', seconds: Number(h) * 3600 + Number(mi) * 60 + Number(s) - offsetMinutes(zone) * 60 };
 }
 
@@ -84,10 +85,11 @@ function DurationBetween(args: unknown): string {
     return isoDuration((((end.seconds - start.seconds) % 86_400) + 86_400) % 86_400);
   }
   if (start.kind === 'date' && end.kind === 'date') {
-    if (end.ms < start.ms) fail('DurationBetween', `end ${describe(b)} is before start ${describe(a)}`);
+    if (end.ms < start.ms)
+      fail('DurationBetween', msg('functions:endBeforeStart', { end: describe(b), start: describe(a) }));
     return isoDuration(Math.floor((end.ms - start.ms) / 1000));
   }
-  fail('DurationBetween', 'expects two times of day or two full times, not one of each');
+  fail('DurationBetween', msg('functions:mixedTimes'));
 }
 
 export const time = { AddHour, DurationBetween };

@@ -1,2 +1,36 @@
 /** English messages of the 'mail' namespace: ICU MessageFormat, keyed by what they say. */
-export default {} as const satisfies Record<string, string>;
+export default {
+  // An approval mail.
+  subject: 'Approval needed: {title}',
+  ticketTitle: 'Approval {id}: {title}',
+  asks: '{requester} asks for your approval.',
+  someone: 'Someone',
+  unknown: 'unknown',
+  nobody: 'nobody',
+  fact: '{name}: {value}',
+  factTicket: 'Ticket',
+  factRequestedBy: 'Requested by',
+  factLevel: 'Level',
+  factTally: 'Tally',
+  factStillNeeded: 'Still needed',
+  factExecution: 'Execution',
+  level:
+    '{name} (level {n} of {count}, ' +
+    '{mode, select, ANY {any one of them} ALL {every one of them} other {{required} of them}})',
+  tallyValue: '{approvals} of {required} {required, plural, one {approval} other {approvals}}',
+  approveLine: 'Approve: {link}',
+  rejectLine: 'Reject:  {link}',
+  approve: 'Approve',
+  reject: 'Reject',
+  linksNote: 'These links are for {name} only, work once, and expire {when}. They open a page where you confirm.',
+  // Why a mail could not be sent (kept on the execution, shown on its page).
+  sendFailed: 'could not send mail through {server}{why}{codes}',
+  smtpWhy:
+    '{code, select, EAUTH {: the server refused the username or password} ' +
+    'ETLS {: TLS failed (certificate or upgrade)} ' +
+    'EREQUIRETLS {: the server offers no STARTTLS, and a password is never sent unencrypted} ' +
+    'ECONNECTION {: cannot connect} ETIMEDOUT {: timed out} EDNS {: host not found} ' +
+    'EENVELOPE {: a sender or recipient was refused} EMESSAGE {: the message was refused} ' +
+    'EPROTOCOL {: the server does not speak SMTP as expected} ESOCKET {: connection error} ' +
+    "CERT {: the server's TLS certificate is not trusted} other {}}",
+} as const satisfies Record<string, string>;

@@ -1,4 +1,36 @@
 import type en from '../en/mail.js';
 
 /** zh-CN messages of the 'mail' namespace: the same keys as en/mail.ts (the types check it). */
-export default {} satisfies Record<keyof typeof en, string>;
+export default {
+  subject: '待审批：{title}',
+  ticketTitle: '审批单 {id}：{title}',
+  asks: '{requester} 请你审批。',
+  someone: '有人',
+  unknown: '未知',
+  nobody: '无',
+  fact: '{name}：{value}',
+  factTicket: '审批单',
+  factRequestedBy: '申请人',
+  factLevel: '审批级别',
+  factTally: '进度',
+  factStillNeeded: '待审批',
+  factExecution: '执行',
+  level:
+    '{name}（第 {n} 级，共 {count} 级，' +
+    '{mode, select, ANY {任一人同意即可} ALL {需全部同意} other {需其中 {required} 人同意}}）',
+  tallyValue: '{required} 人中已有 {approvals} 人同意',
+  approveLine: '同意：{link}',
+  rejectLine: '拒绝：{link}',
+  approve: '同意',
+  reject: '拒绝',
+  linksNote: '这些链接仅供 {name} 使用，只能使用一次，{when} 失效。打开后需在页面上确认。',
+  sendFailed: '无法通过 {server} 发送邮件：{why}{codes}',
+  smtpWhy:
+    '{code, select, EAUTH {：服务器拒绝了用户名或密码} ' +
+    'ETLS {：TLS 失败（证书或升级）} ' +
+    'EREQUIRETLS {：服务器不支持 STARTTLS，而密码绝不以明文发送} ' +
+    'ECONNECTION {：无法连接} ETIMEDOUT {：超时} EDNS {：找不到主机} ' +
+    'EENVELOPE {：发件人或收件人被拒绝} EMESSAGE {：邮件被拒绝} ' +
+    'EPROTOCOL {：服务器的 SMTP 应答不符合预期} ESOCKET {：连接错误} ' +
+    'CERT {：服务器的 TLS 证书不受信任} other {}}',
+} satisfies Record<keyof typeof en, string>;
