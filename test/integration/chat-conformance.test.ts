@@ -68,7 +68,7 @@ const setups: Record<ChatPlatform, Setup[]> = {
         const fake = await new FakeDingTalk().start();
         const og = await startOpsgate({
           env: {
-            // DingTalk's people read zh-CN unless the directory says otherwise: these behaviours are checked in English.
+            // DingTalk's people read zh-CN unless the directory says otherwise: checked here in English.
             OPSGATE_DIRECTORY: 'test/fixtures/i18n/directory-en.yaml',
             DINGTALK_CLIENT_ID: DING_CLIENT_ID,
             DINGTALK_CLIENT_SECRET: DING_CLIENT_SECRET,
