@@ -8,7 +8,7 @@ import { asOpsgateError, messageIn } from '../errors.js';
 import type { Config } from '../config/env.js';
 import { type Reader, readerOf } from '../config/reader.js';
 import { cancelledBy } from '../core/executions.js';
-import { type MessageKey, type Msg, msg, render, t, type Translate, translator } from '../i18n/index.js';
+import { isMsg, type MessageKey, type Msg, msg, render, t, type Translate, translator } from '../i18n/index.js';
 import type { TemplateStore } from '../store/templates.js';
 import { describeExecution, describeTemplate, describeTicket } from './describe.js';
 import type { Actor } from './platform.js';
@@ -114,7 +114,8 @@ const commands: Command[] = [
             `  ⚠ ${ctx.t('chat:deliveryFailed', {
               channel: String(f.channel),
               ticket: String(f.ticketId),
-              message: mask.text(String(f.message)),
+              // A failure recorded with its catalogue text reads in the reader's language.
+              message: mask.text(isMsg(f.text) ? render(f.text, ctx.reader.locale) : String(f.message)),
             })}`,
         ),
       ].join('\n');
