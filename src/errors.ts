@@ -119,7 +119,7 @@ export class ExpressionError extends OpsgateError {
 }
 
 export class ForbiddenError extends OpsgateError {
-  constructor(message: string) {
+  constructor(message: string | Msg) {
     super('Forbidden', message, 403);
   }
 }

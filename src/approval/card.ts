@@ -1,10 +1,13 @@
-import type { Ticket } from './ticket.js';
+import { type Locale, msg, t } from '../i18n/index.js';
+import type { LevelRecord, Ticket } from './ticket.js';
 
 /**
  * The one approval card, platform-neutral: every chat adapter renders this, and a decided card
  * has no buttons, only its outcome.
  */
 export interface ApprovalCard {
+  /** The language of its texts (approvalCard always sets it; absent: en); renderers write their words in it. */
+  locale?: Locale;
   ticketId: string;
   title: string;
   executionId?: string;
@@ -12,8 +15,8 @@ export interface ApprovalCard {
   requester?: string;
   /** The active level, when the ticket has more than one. */
   level?: string;
-  /** Every level with its mode and where it stands. */
-  levels: { name: string; mode: string; status: string }[];
+  /** Every level with its mode and where it stands, in the card's language (`line`: `1. name (ANY): active`). */
+  levels: { name: string; mode: string; status: string; line: string }[];
   /** What will run with which parameters (secrets masked by the caller). */
   parameters?: Record<string, unknown>;
   /** Who voted, how, and what they said. */
@@ -29,11 +32,26 @@ export interface ApprovalCard {
   buttons: { id: 'approve' | 'reject'; label: string; value: string; style: 'primary' | 'danger' }[];
 }
 
+/** Where a level stands, as the card and the ticket's description say it. */
+export function levelStatusText(status: LevelRecord['status'] | undefined, locale: Locale): string {
+  return t(locale, 'card:levelStatus', { status: status ?? 'notReached' });
+}
+
+/** A level's mode as people read it: `ANY`, `ALL`, `2 of them`. */
+export function levelModeText(level: { mode: string; min?: number; required?: number }, locale: Locale): string {
+  return t(locale, 'card:levelMode', { mode: level.mode, min: level.min ?? level.required ?? 0 });
+}
+
+/**
+ * The card of a ticket for a reader: its texts in their language (`locale`, default en); `timeZone` is the
+ * zone of any time it shows.
+ */
 export function approvalCard(
   ticket: Ticket,
   publicUrl: string,
-  extra: { parameters?: Record<string, unknown> } = {},
+  extra: { parameters?: Record<string, unknown>; locale?: Locale; timeZone?: string } = {},
 ): ApprovalCard {
+  const locale = extra.locale ?? 'en';
   const approvedBy = ticket.votes.filter((v) => v.decision === 'AGREE').map((v) => v.voter);
   const rejected = ticket.votes.find((v) => v.decision === 'REJECT');
   const voted = new Set(ticket.votes.map((v) => v.voter));
@@ -42,42 +60,52 @@ export function approvalCard(
   const active = ticket.levels.find((l) => l.index === ticket.level && l.status === 'active');
   const outcome = {
     AUDITING: undefined,
-    APPROVED: `Approved by ${approvedBy.join(', ')}`,
-    REJECT: `Rejected by ${rejected?.voter ?? 'an approver'}${rejected?.comment ? `: ${rejected.comment}` : ''}`,
+    APPROVED: msg('card:approvedBy', { names: approvedBy.join(', ') }),
+    REJECT: rejected?.comment
+      ? msg('card:rejectedByComment', { voter: rejected.voter, comment: rejected.comment })
+      : msg('card:rejectedBy', { voter: rejected?.voter ?? msg('card:anApprover') }),
     CANCEL:
       ticket.closeCode === 'timed-out'
-        ? 'Timed out: the approval and its run are cancelled'
-        : `Cancelled${ticket.reason ? `: ${ticket.reason}` : ''}`,
+        ? msg('card:timedOut')
+        : ticket.reason
+          ? msg('card:cancelledReason', { reason: ticket.reason })
+          : msg('card:cancelled'),
   }[ticket.status];
+  const levelLines = levels.map((l, i) => {
+    const mode = levelModeText(l, locale);
+    const status = levelStatusText(ticket.levels.find((r) => r.index === i)?.status, locale);
+    return { name: l.name, mode, status, line: t(locale, 'card:levelItem', { n: i + 1, name: l.name, mode, status }) };
+  });
   return {
+    locale,
     ticketId: ticket.id,
-    title: `Approval ${ticket.id}: ${ticket.title}`,
+    title: t(locale, 'card:title', { id: ticket.id, title: ticket.title }),
     executionId: ticket.executionId,
     executionUrl: ticket.executionId ? `${publicUrl}/executions/${ticket.executionId}` : undefined,
     requester: ticket.requester,
     level:
       levels.length > 1 && active
-        ? `Level ${active.index + 1} of ${levels.length}: ${active.name} (` +
-          `${active.mode === 'MIN' ? `${active.required} of them` : active.mode})`
+        ? t(locale, 'card:level', {
+            n: active.index + 1,
+            total: levels.length,
+            name: active.name,
+            mode: levelModeText(active, locale),
+          })
         : undefined,
-    levels: levels.map((l, i) => ({
-      name: l.name,
-      mode: l.mode === 'MIN' ? `${l.min} of them` : l.mode,
-      status: ticket.levels.find((r) => r.index === i)?.status ?? 'not reached',
-    })),
+    levels: levelLines,
     parameters: extra.parameters,
     comments: ticket.votes.map((v) => ({ voter: v.voter, decision: v.decision, comment: v.comment || undefined })),
     pending: open ? ticket.approvers.filter((a) => !voted.has(a)) : [],
     approvedBy,
     rejectedBy: rejected ? { voter: rejected.voter, comment: rejected.comment } : undefined,
     required: ticket.required,
-    tally: `${ticket.approvals} of ${ticket.required} approval${ticket.required === 1 ? '' : 's'}`,
+    tally: t(locale, 'card:tally', { approvals: ticket.approvals, required: ticket.required }),
     status: ticket.status,
-    outcome,
+    outcome: outcome && t(locale, outcome.key, outcome.values),
     buttons: open
       ? [
-          { id: 'approve', label: 'Approve', value: ticket.id, style: 'primary' },
-          { id: 'reject', label: 'Reject', value: ticket.id, style: 'danger' },
+          { id: 'approve', label: t(locale, 'card:approve'), value: ticket.id, style: 'primary' },
+          { id: 'reject', label: t(locale, 'card:reject'), value: ticket.id, style: 'danger' },
         ]
       : [],
   };

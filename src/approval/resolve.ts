@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.js';
 import type { Directory } from '../config/directory.js';
 
 /**
@@ -32,7 +33,8 @@ export function resolveApprovers(
     }
   }
   if (unknown.length)
-    throw new Error(`approver${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} not in the directory`);
+    // The level's note and the ticket's reason (core/approval-service.ts), kept in English as the API answers.
+    throw new Error(t('en', 'core:approversNotInDirectory', { unknown: unknown.length, names: unknown.join(', ') }));
   // The one who started an execution does not approve it, unless the template allows it.
   if (owner && !ctx.allowSelfApproval) names.delete(owner);
   return [...names];

@@ -49,6 +49,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     history: rt.history,
     // The listen address is known only once listening (PORT=0): read when a link is made.
     loginLink: async (user) => `${config.publicUrl ?? url}/login/${await loginLinks.create(user)}`,
+    defaults: { locale: config.locale, timezone: config.timezone },
   });
   const subscriber = rt.redis.duplicate();
   // Each chat platform the configuration turns on (chat/adapters.ts), given the ports it may need.
@@ -184,6 +185,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
       senders: chats,
       publicUrl: config.publicUrl ?? url,
       log,
+      defaults: { locale: config.locale, timezone: config.timezone },
       totalTasks: async (e) => (await rt.templates.runnable(e.templateName, e.templateVersion)).template.Tasks.length,
       maskerOf: async (e) =>
         executionMasker(

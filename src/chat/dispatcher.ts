@@ -2,7 +2,8 @@ import { approvalCard } from '../approval/card.js';
 import { describeExecution, icon } from './describe.js';
 import type { ChatSender } from './platform.js';
 import type { Masker } from '../engine/mask.js';
-import type { Execution } from '../engine/types.js';
+import { type Execution, taskMessageIn } from '../engine/types.js';
+import { type Locale, translator } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { NotifyJob } from '../queue/producer.js';
 import type { ExecutionStore } from '../store/executions.js';
@@ -19,24 +20,38 @@ export interface DispatcherDeps {
   totalTasks?: (exec: Execution) => Promise<number>;
   /** What hides the run's NoEcho values and credentials in every message and card (engine/mask.ts). */
   maskerOf: (exec: Execution) => Promise<Masker>;
+  /** The deployment's language and zone, for runs whose origin names none (started before opsgate kept it). */
+  defaults?: { locale: Locale; timezone: string };
 }
 
-/** `3/5 tasks, now rebootInstance (waiting for approval 12)`. */
-export function progressLine(exec: Execution, mask: Masker, total?: number): string {
+/** `3/5 tasks, now rebootInstance (waiting for approval 12)`, in the reader's language. */
+export function progressLine(exec: Execution, mask: Masker, total?: number, locale: Locale = 'en'): string {
+  const t = translator(locale);
   const done = Object.values(exec.tasks).filter((t) => t.status === 'Success' || t.status === 'Skipped').length;
   const now =
     exec.current && ['Running', 'Waiting'].includes(exec.tasks[exec.current]?.status ?? '') ? exec.current : undefined;
-  const waiting =
-    now && exec.tasks[now]?.status === 'Waiting' ? ` (${mask.text(exec.tasks[now]!.message ?? 'waiting')})` : '';
-  return `${icon(exec.status)} ${done}${total ? `/${total}` : ''} tasks${now ? `, now ${now}${waiting}` : ''}`;
+  const tasks = t('chat:progressTasks', { progress: `${done}${total ? `/${total}` : ''}` });
+  const task = now ? exec.tasks[now] : undefined;
+  const line = !now
+    ? tasks
+    : task?.status === 'Waiting'
+      ? t('chat:progressWaiting', {
+          tasks,
+          task: now,
+          message: mask.text(taskMessageIn(task, locale) ?? t('chat:waiting')),
+        })
+      : t('chat:progressNow', { tasks, task: now });
+  return `${icon(exec.status)} ${line}`;
 }
 
 /**
  * Tells people what the worker did, on the platform where the execution started: the run's first
- * message, its progress in a thread under it, and the approval card (posted once, then updated).
+ * message, its progress in a thread under it, and the approval card (posted once, then updated). All in
+ * the language and zone of who started the run (its origin's reader).
  */
 export function notificationDispatcher(deps: DispatcherDeps) {
   const { executions, tickets, senders, publicUrl, totalTasks, maskerOf } = deps;
+  const defaults = deps.defaults ?? { locale: 'en', timezone: 'UTC' };
 
   return async function dispatch(job: NotifyJob): Promise<void> {
     const executionId = 'ticketId' in job ? await tickets.executionOf(job.ticketId) : job.executionId;
@@ -49,26 +64,40 @@ export function notificationDispatcher(deps: DispatcherDeps) {
     if (exec.parent && job.kind !== 'ticket') return;
     const link = `${publicUrl}/executions/${exec.id}`;
     const mask = await maskerOf(exec);
+    const reader = {
+      locale: exec.origin.locale ?? defaults.locale,
+      timeZone: exec.origin.timeZone ?? defaults.timezone,
+    };
+    const t = translator(reader.locale);
+    // Every message names its language, so a platform's own words around it (DingTalk's) follow it.
+    const { locale } = reader;
 
     switch (job.kind) {
       case 'started': {
         if (await executions.thread(exec.id)) return; // already posted (a retried job)
-        const who = exec.owner ? `${exec.owner} started` : 'Started';
-        const first = `▶ ${who} ${exec.templateName} ${exec.templateVersion}: ${exec.id}\n${link}`;
-        const ref = await sender.post(channel, { text: first });
+        const run = { template: exec.templateName, version: exec.templateVersion, id: exec.id };
+        const who = exec.owner
+          ? t('chat:firstMessage', { ...run, owner: exec.owner })
+          : t('chat:firstMessageNoOwner', run);
+        const ref = await sender.post(channel, { text: `▶ ${who}\n${link}`, locale });
         await executions.setThread(exec.id, ref);
         return;
       }
       case 'task': {
         // One progress line in the run's thread, edited as tasks go; a failure gets its own message.
         const thread = await executions.thread(exec.id);
-        const text = progressLine(exec, mask, totalTasks ? await totalTasks(exec) : undefined);
+        const text = progressLine(exec, mask, totalTasks ? await totalTasks(exec) : undefined, reader.locale);
         const ref = await executions.progress(exec.id);
-        if (ref) await sender.update(channel, ref, { text });
-        else await executions.setProgress(exec.id, await sender.post(channel, { text }, thread));
+        if (ref) await sender.update(channel, ref, { text, locale });
+        else await executions.setProgress(exec.id, await sender.post(channel, { text, locale }, thread));
         if (job.status === 'Failed') {
-          const why = job.message ? `: ${mask.text(job.message)}` : '';
-          await sender.post(channel, { text: `${icon('Failed')} ${job.task} failed${why}` }, thread);
+          const record = exec.tasks[job.task];
+          // The task's own catalogue text when it is the failure the job tells of; else the job's English.
+          const why = record && record.message === job.message ? taskMessageIn(record, reader.locale) : job.message;
+          const failed = why
+            ? t('chat:taskFailed', { task: job.task, message: mask.text(why) })
+            : t('chat:taskFailedNoReason', { task: job.task });
+          await sender.post(channel, { text: `${icon('Failed')} ${failed}`, locale }, thread);
         }
         return;
       }
@@ -77,22 +106,26 @@ export function notificationDispatcher(deps: DispatcherDeps) {
         const ref = await executions.progress(exec.id);
         if (ref) {
           const total = totalTasks ? await totalTasks(exec) : undefined;
-          await sender.update(channel, ref, { text: progressLine(exec, mask, total) });
+          await sender.update(channel, ref, { text: progressLine(exec, mask, total, locale), locale });
         }
-        await sender.post(channel, { text: describeExecution(exec, mask) }, thread);
+        await sender.post(channel, { text: describeExecution(exec, mask, reader), locale }, thread);
         return;
       }
       case 'remind': {
-        const card = approvalCard(await tickets.get(job.ticketId), publicUrl);
-        const text = `reminder: ${card.title} still waits for you (${card.tally})`;
+        const card = approvalCard(await tickets.get(job.ticketId), publicUrl, reader);
+        const text = t('card:reminder', { title: card.title, tally: card.tally });
         const ticket = { id: card.ticketId, executionId: card.executionId };
-        if (card.pending.length) await sender.post(channel, { text, mentions: card.pending, ticket });
+        if (card.pending.length) await sender.post(channel, { text, mentions: card.pending, ticket, locale });
         return;
       }
       case 'ticket': {
         const ticket = await tickets.get(job.ticketId);
-        const card = approvalCard(ticket, publicUrl, { parameters: mask.parameters(exec.parameters) });
-        const message = { text: `${card.title}: ${card.outcome ?? card.tally}`, card };
+        const card = approvalCard(ticket, publicUrl, { parameters: mask.parameters(exec.parameters), ...reader });
+        const message = {
+          text: t('card:summary', { title: card.title, state: card.outcome ?? card.tally }),
+          card,
+          locale,
+        };
         const ref = await tickets.card(ticket.id, sender.platform);
         if (ref) {
           await sender.update(channel, ref, message);

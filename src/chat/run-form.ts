@@ -1,5 +1,7 @@
 import { ParameterError, type OpsgateError } from '../errors.js';
 import type { ParameterDef, Template } from '../template/schema.js';
+import type { Locale } from '../i18n/index.js';
+import { t } from '../i18n/index.js';
 import { describeTemplate } from './describe.js';
 
 /** A form for starting a runbook, built from its Parameters; each platform renders it its own way. */
@@ -29,9 +31,9 @@ const literal = (v: unknown): string | undefined => {
   return /\{\{.*\}\}/.test(text) ? undefined : text;
 };
 
-function field(name: string, p: ParameterDef): FormField {
-  const label = describeTemplate(p.Label) || name;
-  const hint = describeTemplate(p.Description) || undefined;
+function field(name: string, p: ParameterDef, locale: Locale): FormField {
+  const label = describeTemplate(p.Label, locale) || name;
+  const hint = describeTemplate(p.Description, locale) || undefined;
   const base = {
     name,
     label: label.slice(0, 2000),
@@ -47,14 +49,15 @@ function field(name: string, p: ParameterDef): FormField {
   return { ...base, kind: 'text' };
 }
 
-export function runForm(name: string, version: string, template: Template): RunForm {
+/** The form of a template, its title and its fields' labels and hints in the reader's language. */
+export function runForm(name: string, version: string, template: Template, locale: Locale = 'en'): RunForm {
   return {
     templateName: name,
     version,
-    title: `Run ${name}`,
+    title: t(locale, 'chat:runFormTitle', { name }),
     fields: Object.entries(template.Parameters)
       .filter(([, p]) => (p.NoEcho !== true && p.NoEcho !== 'true') || p.Default === undefined)
-      .map(([n, p]) => field(n, p)),
+      .map(([n, p]) => field(n, p, locale)),
   };
 }
 

@@ -1,3 +1,10 @@
+/** A quote opened and never closed: the reader is told which (chat:unclosedQuote). */
+export class UnclosedQuoteError extends Error {
+  constructor(readonly quote: string) {
+    super(`unclosed ${quote} quote`);
+  }
+}
+
 /** Splits a command line into words; "double" or 'single' quotes keep spaces (key="a b"). */
 export function tokenize(line: string): string[] {
   const words: string[] = [];
@@ -21,7 +28,7 @@ export function tokenize(line: string): string[] {
       inWord = true;
     }
   }
-  if (quote) throw new Error(`unclosed ${quote} quote`);
+  if (quote) throw new UnclosedQuoteError(quote);
   if (inWord) words.push(word);
   return words;
 }

@@ -7,15 +7,33 @@ import type { ApprovalTickets } from '../store/approval-tickets.js';
 import { holds } from '../template/criteria.js';
 import { readApproval, required, type ApprovalSpec } from '../template/approve.js';
 import { addLogContext } from '../log.js';
+import { type Msg, msg, render, t } from '../i18n/index.js';
 
-export type VoteOutcome = 'missing' | 'closed' | 'not-approver' | 'duplicate' | 'recorded' | 'decided' | 'unknown-user';
+/** `self-approval`: the voter started the run (or asked for the approval) and the step does not allow it. */
+export type VoteOutcome =
+  | 'missing'
+  | 'closed'
+  | 'not-approver'
+  | 'self-approval'
+  | 'duplicate'
+  | 'recorded'
+  | 'decided'
+  | 'unknown-user';
 
 export interface VoteResult {
   outcome: VoteOutcome;
-  /** What to tell the voter (privately). */
+  /** What to tell the voter (privately), in English; `text` is the same from the catalogue. */
   message: string;
+  text: Msg;
   ticket?: Ticket;
 }
+
+const result = (outcome: VoteOutcome, text: Msg, ticket?: Ticket): VoteResult => ({
+  outcome,
+  message: render(text, 'en'),
+  text,
+  ...(ticket ? { ticket } : {}),
+});
 
 export type { TicketTimer };
 
@@ -85,43 +103,50 @@ export class ApprovalService {
     channel?: VoteChannel,
   ): Promise<VoteResult> {
     addLogContext({ ticketId: id });
-    if (!voter)
-      return { outcome: 'unknown-user', message: 'You are not in the opsgate directory, so you cannot approve.' };
+    if (!voter) return result('unknown-user', msg('core:voteNotInDirectory'));
     const r = await this.tickets.ballot(id, voter.name, decision, comment, this.now().toISOString(), channel);
-    if (r.outcome === 'missing') return { outcome: 'missing', message: `There is no approval ticket ${id}.` };
+    if (r.outcome === 'missing') return result('missing', msg('core:voteNoTicket', { id }));
     if (r.outcome === 'recorded') {
       // The common case answers from the script's own counts; the card shows the new tally.
       if (r.executionId) await this.producer.notify({ kind: 'ticket', ticketId: id });
-      return {
-        outcome: 'recorded',
-        message: `Your approval of ${id} is recorded (${r.approvals} of ${r.required} approvals).`,
-      };
+      return result('recorded', msg('core:voteRecorded', { id, approvals: r.approvals, required: r.required }));
     }
     let decided = r.outcome === 'decided';
     if (r.outcome === 'level-done') decided = (await this.advance(id, r.level)) === 'decided';
     if (r.outcome === 'decided') await this.finish(id);
     else if (r.outcome === 'level-done' && r.executionId) await this.producer.notify({ kind: 'ticket', ticketId: id });
     const ticket = await this.tickets.get(id);
+    let outcome: VoteOutcome | 'level-done' = r.outcome;
     // Someone who voted on an earlier level is no approver of this one: they counted already.
-    if (r.outcome === 'not-approver' && ticket.votes.some((v) => v.voter === voter.name)) r.outcome = 'duplicate';
-    const tally = `${r.approvals} of ${ticket.required}`;
+    if (outcome === 'not-approver' && ticket.votes.some((v) => v.voter === voter.name)) outcome = 'duplicate';
+    // The requester is never asked (approval/resolve.ts): say so, rather than "not an approver".
+    if (outcome === 'not-approver' && ticket.requester === voter.name && !ticket.spec.allowSelfApproval)
+      outcome = 'self-approval';
     const currentLevel = ticket.levels.find((l) => l.index === ticket.level)?.name ?? ticket.level + 1;
-    const atLevel = ticket.spec.levels.length > 1 && ticket.level >= 0 ? ` at its current level (${currentLevel})` : '';
-    const nextLevel =
-      ticket.levels.find((l) => l.index === ticket.level && l.status === 'active')?.name ?? 'the next level';
-    const message = decided
-      ? ticket.status === 'APPROVED'
-        ? `Approval ${id} is approved.`
-        : `Approval ${id} is rejected.`
-      : {
-          closed: `Approval ${id} is already ${describeStatus(ticket)}.`,
-          'not-approver': `You are not an approver of approval ${id}${atLevel}.`,
-          duplicate: `You already voted on approval ${id}; a person counts once per ticket.`,
-          recorded: `Your approval of ${id} is recorded (${tally} approvals).`,
-          'level-done': `Level ${r.level + 1} of approval ${id} is approved; ${nextLevel} is asked now.`,
-          decided: '',
-        }[r.outcome];
-    return { outcome: decided ? 'decided' : r.outcome === 'level-done' ? 'recorded' : r.outcome, message, ticket };
+    const nextLevel = ticket.levels.find((l) => l.index === ticket.level && l.status === 'active')?.name;
+    if (decided)
+      return result(
+        'decided',
+        msg(ticket.status === 'APPROVED' ? 'core:ticketApproved' : 'core:ticketRejected', { id }),
+        ticket,
+      );
+    const text = {
+      closed: msg('core:ticketAlready', { id, state: statusMsg(ticket) }),
+      'not-approver':
+        ticket.spec.levels.length > 1 && ticket.level >= 0
+          ? msg('core:notApproverAtLevel', { id, level: currentLevel })
+          : msg('core:notApprover', { id }),
+      'self-approval': msg('core:selfApproval', { id, decision, run: ticket.executionId ? 'yes' : 'no' }),
+      duplicate: msg('core:duplicateVote', { id }),
+      recorded: msg('core:voteRecorded', { id, approvals: r.approvals, required: ticket.required }),
+      'level-done': nextLevel
+        ? msg('core:levelApproved', { n: r.level + 1, id, next: nextLevel })
+        : msg('core:levelApprovedNext', { n: r.level + 1, id }),
+      decided: msg('core:ticketApproved', { id }),
+      'unknown-user': msg('core:voteNotInDirectory'),
+      missing: msg('core:voteNoTicket', { id }),
+    }[outcome];
+    return result(outcome === 'level-done' ? 'recorded' : outcome, text, ticket);
   }
 
   /**
@@ -140,7 +165,7 @@ export class ApprovalService {
       const level = t.spec.levels[i]!;
       const base = { index: i, name: level.name, mode: level.mode, approvers: [] as string[], required: 0 };
       if (level.criteria && !holds(level.criteria, await this.subject(t))) {
-        await this.tickets.putLevel(id, { ...base, status: 'skipped', note: 'its criteria do not hold' });
+        await this.tickets.putLevel(id, { ...base, status: 'skipped', note: stored(msg('core:criteriaDoNotHold')) });
         continue;
       }
       let approvers: string[];
@@ -154,14 +179,21 @@ export class ApprovalService {
         return this.fail(id, t, i, base, (err as Error).message);
       }
       const need = required(level, approvers.length);
-      if (!approvers.length) return this.fail(id, t, i, base, `level ${level.name} has nobody who can approve`);
+      if (!approvers.length) return this.fail(id, t, i, base, stored(msg('core:levelNobody', { level: level.name })));
       if (need > approvers.length)
         return this.fail(
           id,
           t,
           i,
           { ...base, approvers },
-          `level ${level.name} needs ${need} approvals but only ${approvers.length} can vote (${approvers.join(', ')})`,
+          stored(
+            msg('core:levelTooFew', {
+              level: level.name,
+              need,
+              available: approvers.length,
+              names: approvers.join(', '),
+            }),
+          ),
         );
       const record: LevelRecord = { ...base, status: 'active', approvers, required: need, activatedAt: date };
       if (!(await this.tickets.activate(id, from, record))) return 'raced';
@@ -217,9 +249,13 @@ export class ApprovalService {
    */
   async closeForExecution(exec: Pick<Execution, 'id' | 'status' | 'statusMessage'>): Promise<string[]> {
     const closed: string[] = [];
-    const reason =
-      `execution ${exec.id} ${exec.status === 'Success' ? 'ended' : exec.status.toLowerCase()}` +
-      `${exec.statusMessage ? `: ${exec.statusMessage}` : ''}`;
+    const reason = stored(
+      msg(exec.statusMessage ? 'core:executionEndedNote' : 'core:executionEnded', {
+        id: exec.id,
+        status: exec.status,
+        note: exec.statusMessage,
+      }),
+    );
     for (const id of await this.tickets.ofExecution(exec.id)) {
       if (!(await this.tickets.close(id, 'cancelled', reason, this.now().toISOString()))) continue;
       const t = await this.tickets.get(id);
@@ -237,41 +273,54 @@ export class ApprovalService {
   /** TRANSFER: a pending approver of the active level hands their place to someone else. */
   async transfer(id: string, voter: DirectoryUser | undefined, newApprover: string): Promise<string> {
     const t = await this.tickets.get(id);
-    if (!voter) return 'You are not in the opsgate directory.';
-    if (!this.directory.user(newApprover)) return `${newApprover} is not in the opsgate directory.`;
+    if (!voter) return stored(msg('core:transferNotInDirectory'));
+    if (!this.directory.user(newApprover)) return stored(msg('core:transferUnknown', { user: newApprover }));
     if (newApprover === t.requester && !t.spec.allowSelfApproval)
-      return `${newApprover} started this run and cannot approve it.`;
+      return stored(msg('core:transferToRequester', { user: newApprover }));
     const r = await this.tickets.changeApprovers(id, t.level, voter.name, [newApprover]);
     if (r === 'ok') await this.producer.notify({ kind: 'ticket', ticketId: id });
-    return {
-      ok: '',
-      closed: `Approval ${id} is already ${describeStatus(t)}.`,
-      moved: 'The level changed; look at the ticket again.',
-      'not-pending': `You have no pending approval on ticket ${id}.`,
-      already: `${newApprover} already is an approver of this level or voted.`,
-    }[r];
+    if (r === 'ok') return '';
+    return stored(
+      {
+        closed: msg('core:ticketAlready', { id, state: statusMsg(t) }),
+        moved: msg('core:transferMoved'),
+        'not-pending': msg('core:transferNotPending', { id }),
+        already: msg('core:transferAlready', { user: newApprover }),
+      }[r],
+    );
   }
 
   /** CANCEL by the requester: the ticket is withdrawn, and the execution cancelled. */
   async withdraw(id: string, who: DirectoryUser | undefined): Promise<string> {
     const t = await this.tickets.get(id);
-    if (!who || who.name !== t.requester) return `Only ${t.requester ?? 'the requester'} can withdraw approval ${id}.`;
-    const closed = await this.tickets.close(id, 'withdrawn', `withdrawn by ${who.name}`, this.now().toISOString());
-    if (!closed) return `Approval ${id} is already ${describeStatus(t)}.`;
+    if (!who || who.name !== t.requester)
+      return stored(msg('core:withdrawOnlyRequester', { id, requester: t.requester ?? 'none' }));
+    const reason = stored(msg('core:withdrawnBy', { user: who.name }));
+    const closed = await this.tickets.close(id, 'withdrawn', reason, this.now().toISOString());
+    if (!closed) return stored(msg('core:ticketAlready', { id, state: statusMsg(t) }));
     await this.finish(id);
     return '';
   }
 
-  /** A ticket timer went off. */
+  /** A ticket timer went off; what it did, as the timer job's result (for the queue's log, not for people). */
   async onTimer(job: TicketTimer): Promise<string> {
     const t = await this.tickets.get(job.ticketId);
+    // i18n-exempt: the job's result, read in the queue dashboard and logs
     if (t.status !== 'AUDITING') return 'already decided';
     if (job.kind === 'timeout') {
-      const closed = await this.tickets.close(t.id, 'timed-out', 'timed out', this.now().toISOString());
+      const closed = await this.tickets.close(
+        t.id,
+        'timed-out',
+        stored(msg('core:timedOut')),
+        this.now().toISOString(),
+      );
+      // i18n-exempt: the job's result, read in the queue dashboard and logs
       if (!closed) return 'decided meanwhile';
       await this.finish(t.id);
+      // i18n-exempt: the job's result, read in the queue dashboard and logs
       return 'timed out';
     }
+    // i18n-exempt: the job's result, read in the queue dashboard and logs
     if (t.level !== job.level) return 'level already done';
     if (job.kind === 'remind') {
       await this.producer.notify({ kind: 'remind', ticketId: t.id });
@@ -288,7 +337,7 @@ export class ApprovalService {
       await this.tickets.putLevel(t.id, {
         ...rec,
         approvers: [...new Set([...rec.approvers, ...joining])],
-        note: `escalated to ${joining.join(', ')}`,
+        note: stored(msg('core:escalatedTo', { names: joining.join(', ') })),
       });
       await this.producer.notify({ kind: 'ticket', ticketId: t.id });
     }
@@ -325,10 +374,24 @@ export class ApprovalService {
   }
 }
 
+/** Where a closed ticket stands, as a message: `approved`, `timed out`, `cancelled (why)`. */
+export function statusMsg(t: Pick<Ticket, 'status' | 'reason' | 'closeCode'>): Msg {
+  if (t.status === 'CANCEL' && t.closeCode !== 'timed-out' && t.reason)
+    return msg('core:ticketStateReason', { reason: t.reason });
+  return msg('core:ticketState', { state: t.closeCode === 'timed-out' ? 'timedOut' : t.status });
+}
+
+/** statusMsg in English (what the API answers). */
 export function describeStatus(t: Pick<Ticket, 'status' | 'reason' | 'closeCode'>): string {
-  if (t.status === 'APPROVED') return 'approved';
-  if (t.status === 'REJECT') return 'rejected';
-  return t.closeCode === 'timed-out' ? 'timed out' : `cancelled${t.reason ? ` (${t.reason})` : ''}`;
+  return render(statusMsg(t), 'en');
+}
+
+/**
+ * What is kept on the ticket (its reason, a level's note) and answered by the API (DMS's shape): English, as the
+ * OOS and DMS APIs answer; the ticket keeps no catalogue text of it.
+ */
+function stored(m: Msg): string {
+  return t('en', m.key, m.values);
 }
 
 export type { ApprovalSpec };

@@ -14,6 +14,12 @@ import { builtinsFor } from '../engine/builtins.js';
 import { asksApproval } from '../engine/gate.js';
 import { waitingParent } from '../engine/step.js';
 import type { Permissions } from './permissions.js';
+import { type Msg, msg, render } from '../i18n/index.js';
+
+/** The reason a run cancelled by `user` keeps (its statusText; statusMessage is its English). */
+export function cancelledBy(user: string | undefined): Msg {
+  return msg('core:cancelledBy', { user: user ?? '' });
+}
 
 export interface StartRequest {
   templateName: string;
@@ -132,20 +138,24 @@ export class Executions {
   /** CompleteExecution (Debug, through steer): ends a waiting execution by hand with the given status. */
   private async complete(id: string, status: 'Success' | 'Failed' | 'Cancelled', note?: string): Promise<void> {
     if (status === 'Cancelled') {
-      await this.cancel(id, note ?? 'completed by hand');
+      await this.cancel(id, note ?? msg('core:completedByHand'));
       return;
     }
     const exec = await this.store.get(id);
     const date = this.now().toISOString();
+    const text = note === undefined ? msg('core:completedByHandAs', { status }) : undefined;
     const done: Execution = {
       ...exec,
       status,
-      statusMessage: note ?? `completed by hand as ${status}`,
+      statusMessage: note ?? render(text!, 'en'),
+      ...(text ? { statusText: text } : {}),
       endDate: date,
       updateDate: date,
     };
     if (!(await this.store.save(done, '')))
-      throw new InvalidStatusError(`execution ${id} is ${exec.status}; only a waiting execution can be completed`);
+      throw new InvalidStatusError(
+        msg('core:onlyWaitingCompletes', { id, status: msg('common:status', { status: exec.status }) }),
+      );
     await this.ended(done);
     await this.producer.notify({ kind: 'finished', executionId: id });
   }
@@ -159,8 +169,13 @@ export class Executions {
     return this.store.deliveries(id);
   }
 
-  /** Cancels an execution and its children; the job running it, if any, loses its next save. */
-  async cancel(id: string, reason = 'cancelled'): Promise<Execution> {
+  /**
+   * Cancels an execution and its children; the job running it, if any, loses its next save. The reason is
+   * kept in English (statusMessage, the task's message) and, when a Msg, as their catalogue text too.
+   */
+  async cancel(id: string, reason: string | Msg = msg('core:cancelled')): Promise<Execution> {
+    const english = render(reason, 'en');
+    const text = typeof reason === 'string' ? undefined : reason;
     for (let attempt = 0; attempt < 20; attempt++) {
       const exec = await this.store.get(id);
       if (isTerminal(exec.status)) return exec;
@@ -168,34 +183,41 @@ export class Executions {
       const tasks = { ...exec.tasks };
       const current = exec.current ? tasks[exec.current] : undefined;
       if (current && ['Running', 'Waiting'].includes(current.status)) {
-        tasks[exec.current!] = { ...current, status: 'Cancelled', endDate: date, message: reason };
+        tasks[exec.current!] = {
+          ...current,
+          status: 'Cancelled',
+          endDate: date,
+          message: english,
+          ...(text ? { text } : { text: undefined }),
+        };
       }
       const cancelled: Execution = {
         ...exec,
         tasks,
         status: 'Cancelled',
-        statusMessage: reason,
+        statusMessage: english,
+        statusText: text,
         endDate: date,
         updateDate: date,
       };
       if (await this.store.save(cancelled, '')) {
         await this.ended(cancelled);
         for (const child of await this.store.children(id))
-          await this.cancel(child, `parent ${id} ${reason}`).catch(() => undefined);
+          await this.cancel(child, msg('core:parentCancelled', { id, reason })).catch(() => undefined);
         await this.producer.notify({ kind: 'finished', executionId: id });
         const parent = waitingParent(exec);
         if (parent) await this.producer.resumeParent(parent, id);
         return cancelled;
       }
     }
-    throw new InvalidStatusError(`execution ${id} keeps changing; try again`);
+    throw new InvalidStatusError(msg('core:keepsChanging', { id }));
   }
 
   /** CancelExecution on behalf of `user`: its starter or an admin (permissions.ts). */
   async cancelBy(id: string, user: string | undefined): Promise<Execution> {
     const exec = await this.store.get(id);
     if (!isTerminal(exec.status)) this.permissions?.checkExecution(user, 'execution.steer', exec);
-    return this.cancel(id, `cancelled by ${user}`);
+    return this.cancel(id, cancelledBy(user));
   }
 
   /**

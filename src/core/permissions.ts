@@ -1,6 +1,7 @@
 import type { Directory } from '../config/directory.js';
 import type { Execution } from '../engine/types.js';
 import { OpsgateError } from '../errors.js';
+import { type Msg, msg } from '../i18n/index.js';
 import type { TemplateMeta } from '../store/templates.js';
 
 /**
@@ -19,7 +20,7 @@ import type { TemplateMeta } from '../store/templates.js';
 export type Act = 'template.write' | 'template.secrets' | 'execution.steer' | 'execution.resume';
 
 export class ForbiddenActError extends OpsgateError {
-  constructor(code: string, message: string) {
+  constructor(code: string, message: string | Msg) {
     super(code, message, 403);
   }
 }
@@ -51,15 +52,11 @@ export class Permissions {
   /** Throws the 403 for writing a template `user` does not own. */
   checkTemplateWrite(user: string | undefined, name: string, meta: Pick<TemplateMeta, 'createdBy' | 'source'>): void {
     if (meta.source === 'file')
-      throw new ForbiddenActError(
-        'Forbidden.ReadOnlyTemplate',
-        `template ${name} is loaded from a file (OPSGATE_TEMPLATES): change the file, not the API`,
-      );
+      throw new ForbiddenActError('Forbidden.ReadOnlyTemplate', msg('core:readOnlyTemplate', { name }));
     if (!this.mayOnTemplate(user, 'template.write', meta)) {
       throw new ForbiddenActError(
         'Forbidden.TemplateOwner',
-        `template ${name} belongs to ${meta.createdBy}: only they and the group ${this.adminGroup} may change ` +
-          `or delete it`,
+        msg('core:templateOwner', { name, owner: meta.createdBy ?? '', group: this.adminGroup }),
       );
     }
   }
@@ -83,13 +80,13 @@ export class Permissions {
     approvers: string[] = [],
   ): void {
     if (this.mayOnExecution(user, act, exec, approvers)) return;
-    const who =
-      act === 'execution.resume'
-        ? `its starter (${exec.owner ?? 'nobody'}), the approvers of its open approval and the group ${this.adminGroup}`
-        : `its starter (${exec.owner ?? 'nobody'}) and the group ${this.adminGroup}`;
     throw new ForbiddenActError(
       'Forbidden.ExecutionOwner',
-      `only ${who} may ${act === 'execution.resume' ? 'resume' : 'cancel or steer'} execution ${exec.id}`,
+      msg(act === 'execution.resume' ? 'core:onlyResume' : 'core:onlySteer', {
+        owner: exec.owner ?? 'none',
+        group: this.adminGroup,
+        id: exec.id,
+      }),
     );
   }
 
@@ -98,8 +95,9 @@ export class Permissions {
     if (user && this.directory.user(user)) return;
     throw new ForbiddenActError(
       'Forbidden.DirectoryUser',
-      `${templateName} asks for approval, so it must be started by someone in the opsgate directory` +
-        `${user ? ` (${user} is not)` : ' (set OPSGATE_USER for the CLI)'}`,
+      user
+        ? msg('core:starterNotInDirectory', { template: templateName, user })
+        : msg('core:starterUnknown', { template: templateName }),
     );
   }
 }

@@ -89,6 +89,7 @@ export class Retention {
         if (r.kept) kept.push(id);
       } catch (err) {
         if (!(err instanceof ArchiveWriteError)) throw err;
+        // i18n-exempt: a log line, for operators
         this.deps.log.warn({ err: err.cause, executionId: id }, 'archive refused a write: retention waits');
         return { removed, archiveDown: err.message, kept: 0, read: ids.length };
       }

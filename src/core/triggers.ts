@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { msg, t } from '../i18n/index.js';
 import { jumpTarget } from '../engine/advance.js';
 import type { TriggerPort } from '../engine/actions/types.js';
 import { matchesAlarm, matchesEvent } from '../engine/triggers/event.js';
@@ -69,6 +70,7 @@ export class Triggers implements TriggerPort {
     const trigger = exec && (await this.waitingTrigger(exec));
     if (!exec || !trigger || trigger.kind !== 'Timer') {
       await this.unschedule(executionId);
+      // i18n-exempt: the timer job's result, read in the queue dashboard and logs
       return 'no timer waits';
     }
     return (await this.startChild(exec, trigger.task, {}, `timer/${jobId}`, 'Timer')).childExecutionId ?? 'ignored';
@@ -83,17 +85,18 @@ export class Triggers implements TriggerPort {
   ): Promise<TriggerRecord> {
     const exec = await this.store.get(executionId);
     const trigger = await this.waitingTrigger(exec);
-    if (!trigger) throw new InvalidStatusError(`execution ${executionId} is not waiting at a trigger task`);
+    if (!trigger) throw new InvalidStatusError(msg('core:notAtTrigger', { id: executionId }));
     if (trigger.kind !== type)
-      throw new ParameterError(`Type: execution ${executionId} waits at a ${trigger.kind} trigger, not ${type}`);
+      throw new ParameterError(msg('core:wrongTriggerType', { id: executionId, kind: trigger.kind, type }));
     let body: unknown;
     try {
       body = JSON.parse(content);
     } catch {
-      throw new ParameterError('Content: must be the message body as JSON text');
+      throw new ParameterError(msg('core:triggerContentNotJson'));
     }
     if (clientToken && !(await this.store.claimTriggerToken(executionId, clientToken))) {
-      return { time: this.now().toISOString(), type, status: 'Ignored', reason: 'this ClientToken was used before' };
+      const reason = t('en', 'core:clientTokenUsed'); // a TriggerRecord, as the API answers it: English
+      return { time: this.now().toISOString(), type, status: 'Ignored', reason };
     }
     const props = exec.tasks[trigger.task.Name]!.properties ?? {};
     const match =

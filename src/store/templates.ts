@@ -2,12 +2,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { OpsgateError, TemplateInvalidError, TemplateNotFoundError } from '../errors.js';
+import { OpsgateError, TemplateInvalidError, TemplateNotFoundError, type TemplateProblem } from '../errors.js';
+import { type Msg, msg, render, t } from '../i18n/index.js';
 import { parseTemplate } from '../engine/parse.js';
 import type { TemplateFormat } from '../template/parse.js';
 import { isStateTemplate, type AnyTemplate, type Template } from '../template/schema.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
+
+/** A template problem whose message is from the catalogue (its English kept as `message`). */
+const problem = (path: string, text: Msg): TemplateProblem => ({ path, message: render(text, 'en'), text });
 
 export const TEMPLATE_NAME = /^[A-Za-z0-9_-]{1,200}$/;
 /** Names of Alibaba Cloud's own templates; users may not create templates named so. */
@@ -83,17 +87,11 @@ export class TemplateStore {
     // Product actions (ACS::ECS::RebootInstance) are templates named as the action they stand for.
     const productAction = opts.reservedNames && PRODUCT_ACTION.test(name);
     if (!TEMPLATE_NAME.test(name) && !productAction)
-      throw new OpsgateError(
-        'InvalidParameter',
-        `TemplateName ${JSON.stringify(name)} must be 1-200 letters, digits, - or _`,
-      );
+      throw new OpsgateError('InvalidParameter', msg('core:templateNameInvalid', { name: JSON.stringify(name) }));
     if (!opts.reservedNames && RESERVED_PREFIX.test(name))
-      throw new OpsgateError(
-        'InvalidParameter',
-        `TemplateName ${name} may not start with ALIYUN, ACS, ALIBABA or ALICLOUD`,
-      );
+      throw new OpsgateError('InvalidParameter', msg('core:templateNameReserved', { name }));
     if (Buffer.byteLength(content) > MAX_CONTENT)
-      throw new OpsgateError('InvalidParameter', `Content of ${name} is larger than 64 KB`);
+      throw new OpsgateError('InvalidParameter', msg('core:templateTooLarge', { name }));
     const knownTemplates = opts.knownTemplates ?? new Set([...(await this.names()), name]);
     const { template, format } = parseTemplate(content, name, { knownTemplates });
     const hash = createHash('sha256').update(content).digest('hex');
@@ -135,12 +133,12 @@ export class TemplateStore {
       ],
     );
     if (outcome === 'exists')
-      throw new OpsgateError('EntityAlreadyExists.Template', `template ${name} already exists`, 409);
+      throw new OpsgateError('EntityAlreadyExists.Template', msg('core:templateExists', { name }), 409);
     if (outcome === 'missing') throw new TemplateNotFoundError(name);
     if (outcome === 'full')
       throw new OpsgateError(
         'LimitExceeded.TemplateVersion',
-        `template ${name} already has ${MAX_VERSIONS} versions`,
+        msg('core:templateVersionsFull', { name, max: MAX_VERSIONS }),
         409,
       );
     await this.redis.sadd(this.keys.templates, name);
@@ -177,7 +175,7 @@ export class TemplateStore {
     if (cached) return cached;
     const stored = await this.get(name, version);
     if (isStateTemplate(stored.template))
-      throw new TemplateInvalidError([{ path: 'FormatVersion', message: 'a State template is stored, not run' }], name);
+      throw new TemplateInvalidError([problem('FormatVersion', msg('core:stateTemplateNotRun'))], name);
     if (key) {
       if (this.versionCache.size >= 1000) this.versionCache.delete(this.versionCache.keys().next().value!);
       this.versionCache.set(key, stored as StoredTemplate & { template: Template });
@@ -230,7 +228,7 @@ export class TemplateStore {
           ).filter((f) => ['.yaml', '.yml', '.json'].includes(extname(f))),
         );
       } catch {
-        failed.push({ file: folder, error: 'no such file or folder' });
+        failed.push({ file: folder, error: t('en', 'core:noSuchFolder') }); // logged at start-up: English
       }
     }
     const nameOf = (file: string) => basename(file, extname(file));

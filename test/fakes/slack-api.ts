@@ -27,6 +27,8 @@ export class FakeSlackApi {
 
   /** users.info's answer: the e-mail on each Slack profile. */
   emails: Record<string, string> = { U0005: 'erin@example.com' };
+  /** users.info's answer with include_locale: each user's locale (Slack's default en-US when not listed). */
+  locales: Record<string, string> = {};
   /** Where apps.connections.open sends Socket Mode clients (a FakeSlackSocket's url). */
   socketUrl?: string;
 
@@ -82,12 +84,15 @@ export class FakeSlackApi {
           case 'chat.update':
             return answer({ ok: true, channel: args.channel, ts: args.ts });
           case 'users.info': {
-            const email = this.emails[String(args.user)];
-            return answer(
-              email
-                ? { ok: true, user: { id: args.user, profile: { email } } }
-                : { ok: false, error: 'user_not_found' },
-            );
+            // As Slack answers: every user of the workspace; `locale` only when include_locale is true.
+            const id = String(args.user);
+            if (!/^[UW][A-Z0-9]+$/.test(id)) return answer({ ok: false, error: 'user_not_found' });
+            const email = this.emails[id];
+            const locale = String(args.include_locale) === 'true' ? { locale: this.locales[id] ?? 'en-US' } : {};
+            return answer({
+              ok: true,
+              user: { id, team_id: 'T0001', name: id.toLowerCase(), ...locale, profile: email ? { email } : {} },
+            });
           }
           case 'views.publish':
             return answer({ ok: true, view: { ...(args.view as object), id: `V${++this.seq}` } });

@@ -239,7 +239,9 @@ describe('approvals: levels, ANY/ALL, criteria, rules, tickets in the DMS shape'
   test('rules: no self-approval, reject short-circuits, votes after the decision refused', async () => {
     const e = await start('many', {}, 'bob');
     const ticket = await waiting(e.id);
-    assert.equal((await vote(ticket, 'bob')).outcome, 'not-approver', 'the starter cannot approve their own run');
+    const own = await vote(ticket, 'bob');
+    assert.equal(own.outcome, 'self-approval', 'the starter cannot approve their own run');
+    assert.equal(own.message, 'You started this run, so you cannot approve it.');
     assert.equal((await vote(ticket, 'carol')).outcome, 'recorded');
     assert.equal((await vote(ticket, 'dave', 'REJECT', 'no')).outcome, 'decided');
     assert.equal((await ended(e.id)).status, 'Cancelled');

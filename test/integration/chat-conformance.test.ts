@@ -68,6 +68,8 @@ const setups: Record<ChatPlatform, Setup[]> = {
         const fake = await new FakeDingTalk().start();
         const og = await startOpsgate({
           env: {
+            // DingTalk's people read zh-CN unless the directory says otherwise: checked here in English.
+            OPSGATE_DIRECTORY: 'test/fixtures/i18n/directory-en.yaml',
             DINGTALK_CLIENT_ID: DING_CLIENT_ID,
             DINGTALK_CLIENT_SECRET: DING_CLIENT_SECRET,
             DINGTALK_CARD_TEMPLATE_ID: 'tpl-approval',
@@ -128,6 +130,10 @@ for (const adapter of adapters) {
       await until(async () => (await chat.card(ticket))?.text.includes('1 of 2'), 'the tally');
       assert.match((await chat.press('bob', 'approve', ticket))!, /already voted/);
       assert.match((await chat.press('dave', 'approve', ticket))!, /not an approver/);
+      // The requester is told why they cannot approve: they started the run, they are no mere outsider.
+      const own = (await chat.press('alice', 'approve', ticket))!;
+      assert.match(own, /(^|\s)You started this run, so you cannot approve it\.$/);
+      assert.match(await chat.command('alice', `approve ${ticket}`), /(^|\s)You started this run, so you cannot/);
       await chat.press('carol', 'approve', ticket);
       await until(async () => {
         const c = await chat.card(ticket);
@@ -208,7 +214,15 @@ for (const adapter of adapters) {
       assert.match(await chat.command('alice', `cancel ${b}`), new RegExp(`Cancelled ${b}`));
       assert.equal((await og.rt.executionStore.get(b)).status, 'Cancelled');
       assert.match(await chat.command('alice', 'list'), /two-approvals v1/);
-      assert.match(await chat.command('alice', 'frobnicate'), /Unknown command/);
+      assert.match(
+        await chat.command('alice', 'frobnicate'),
+        /(^|\s)Unknown command "frobnicate"\.\nopsgate commands:/,
+      );
+      // help comes from the command table: the alias of run, and login only where it means something.
+      const help = await chat.command('alice', 'help');
+      assert.match(help, /^ {2}run TEMPLATE \[key=value \.\.\.\] \(or: start \.\.\.\) {2}start a runbook$/m);
+      if (adapter.name === 'console') assert.doesNotMatch(help, /\blogin\b/);
+      else assert.match(help, /^ {2}login {2}a one-time link that signs you in to the web console$/m);
       assert.match(await chat.command('alice', 'ticket'), /Usage: ticket TICKET_ID/);
     });
   });

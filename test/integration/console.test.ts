@@ -76,7 +76,7 @@ describe('the web console', () => {
 
     assert.equal(
       (await post('/console/action', { user: 'alice', action: 'approve', value: ticketId })).body.reply,
-      `You are not an approver of approval ${ticketId}.`,
+      'You started this run, so you cannot approve it.',
     );
     assert.equal((await post('/console/action', { user: 'bob', action: 'approve', value: ticketId })).body.reply, null);
     await until(

@@ -8,6 +8,8 @@ type Params = { cardParamMap: Record<string, string> };
 type SessionBody = { markdown?: { text?: string }; at?: { atUserIds?: string[] } };
 
 const env = (fake: FakeDingTalk, template?: string): Record<string, string> => ({
+  // Checked in English: the directory gives these DingTalk people `locale: en` (DingTalk's default is zh-CN).
+  OPSGATE_DIRECTORY: 'test/fixtures/i18n/directory-en.yaml',
   DINGTALK_CLIENT_ID: DING_CLIENT_ID,
   DINGTALK_CLIENT_SECRET: DING_CLIENT_SECRET,
   DINGTALK_GATEWAY_URL: fake.gatewayUrl,

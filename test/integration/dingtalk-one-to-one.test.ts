@@ -19,6 +19,8 @@ describe('DingTalk 1:1 chats', () => {
     fake = await new FakeDingTalk().start();
     og = await startOpsgate({
       env: {
+        // Checked in English: the directory gives these DingTalk people `locale: en` (DingTalk's default is zh-CN).
+        OPSGATE_DIRECTORY: 'test/fixtures/i18n/directory-en.yaml',
         DINGTALK_CLIENT_ID: DING_CLIENT_ID,
         DINGTALK_CLIENT_SECRET: DING_CLIENT_SECRET,
         DINGTALK_CARD_TEMPLATE_ID: 'tpl-approval',

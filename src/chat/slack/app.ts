@@ -10,6 +10,9 @@ import { slackEnv, type SlackOptions } from './env.js';
 import { renderSlack } from './render.js';
 import { httpDelivery, replayGuard, socketDelivery } from './replay.js';
 
+/** How long a Slack profile (e-mail, locale) is trusted before users.info is asked again. */
+const PROFILE_TTL_MS = 10 * 60_000;
+
 /**
  * Slack over HTTP: Bolt verifies the signature and the timestamp; this adapter only acks, maps the
  * Slack user to the directory, forwards to the bot core, and renders what comes back.
@@ -49,18 +52,25 @@ export function createSlack(
       });
   const app = new App({ token: opts.botToken, receiver, logger: boltLogger(log), clientOptions });
   if (deps.firstDelivery) app.use(replayGuard(deps.firstDelivery, log));
-  // Slack ids from the directory; else the e-mail of the Slack profile, when the directory lists it.
-  const emails = new Map<string, { email?: string; at: number }>();
+  // Slack ids from the directory; else the e-mail of the Slack profile, when the directory lists it. The
+  // profile's locale (include_locale) is the reader's language where the directory names none.
+  const profiles = new Map<string, { email?: string; locale?: string; at: number }>();
+  const profile = async (id: string) => {
+    let cached = profiles.get(id);
+    if (!cached || Date.now() - cached.at > PROFILE_TTL_MS) {
+      const info = await app.client.users.info({ user: id, include_locale: true }).catch(() => undefined);
+      cached = { email: info?.user?.profile?.email, locale: info?.user?.locale, at: Date.now() };
+      profiles.set(id, cached);
+    }
+    return cached;
+  };
   const actor = async (id: string): Promise<Actor> => {
     const known = directory.byPlatform('slack', id);
-    if (known) return { platform: 'slack', id, user: known };
-    let cached = emails.get(id);
-    if (!cached || Date.now() - cached.at > 10 * 60_000) {
-      const info = await app.client.users.info({ user: id }).catch(() => undefined);
-      cached = { email: info?.user?.profile?.email, at: Date.now() };
-      emails.set(id, cached);
-    }
-    return { platform: 'slack', id, user: cached.email ? directory.byEmail(cached.email) : undefined };
+    // The directory's word on the language wins (config/reader.ts): no need to ask Slack.
+    if (known?.locale) return { platform: 'slack', id, user: known };
+    const p = await profile(id);
+    const user = known ?? (p.email ? directory.byEmail(p.email) : undefined);
+    return { platform: 'slack', id, user, ...(p.locale ? { locale: p.locale } : {}) };
   };
 
   app.command(/^\/.+/, async ({ command, ack, respond, client, context }) => {
@@ -69,11 +79,11 @@ export function createSlack(
     const ctx = { actor: await actor(command.user_id), platform: 'slack' as const, channel: command.channel_id };
     // `run TEMPLATE` without (all its required) parameters opens the template's form, what was
     // given filled in; with them it runs at once.
-    const form = await bot.form(command.text);
+    const form = await bot.form(command.text, ctx.actor);
     if (form) {
       await client.views.open({
         trigger_id: command.trigger_id,
-        view: runModal(form, { channel: command.channel_id }),
+        view: runModal(form, { channel: command.channel_id }, bot.readerOf(ctx.actor).locale),
       });
       return;
     }
@@ -109,15 +119,13 @@ export function createSlack(
     if (context.retryNum) return;
     if (action.type !== 'button' || !('action_id' in action) || body.type !== 'block_actions') return;
     const channel = body.channel?.id ?? body.container?.channel_id ?? '';
+    const who = await actor(body.user.id);
     if (action.action_id === 'reject') {
-      await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(action.value ?? '', { channel }) });
+      const view = rejectModal(action.value ?? '', { channel }, bot.readerOf(who).locale);
+      await client.views.open({ trigger_id: body.trigger_id, view });
       return;
     }
-    const answer = await bot.button(action.action_id, action.value ?? '', {
-      actor: await actor(body.user.id),
-      platform: 'slack',
-      channel,
-    });
+    const answer = await bot.button(action.action_id, action.value ?? '', { actor: who, platform: 'slack', channel });
     // A press on the home tab has no channel to answer in: the tab is published again instead.
     if (body.container?.type === 'view') {
       await publishHome(body.user.id);
@@ -145,7 +153,7 @@ export function createSlack(
     if (!deps.home || !who.user) return;
     await app.client.views.publish({
       user_id: slackId,
-      view: homeView(await deps.home(who.user.name), deps.publicUrl ?? ''),
+      view: homeView(await deps.home(who.user.name), deps.publicUrl ?? '', bot.readerOf(who)),
     });
   };
   app.event('app_home_opened', async ({ event }) => {
@@ -159,6 +167,7 @@ export function createSlack(
   const listener = receiver instanceof HTTPReceiver ? receiver.requestListener : undefined;
   const adapter: ChatAdapter = {
     platform: 'slack',
+    // i18n-exempt: how it is connected, for the start-up log line
     name: listener ? 'Slack over HTTP at POST /slack/events' : 'Slack over Socket Mode',
     // Over HTTP the server routes to Bolt's receiver; Socket Mode needs no route.
     routes: listener ? [{ method: 'POST', path: /^\/slack\/events$/, handle: (req, res) => listener(req, res) }] : [],

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { envSection, url } from '../../config/env-section.js';
+import { t } from '../../i18n/index.js';
+
+// Start-up configuration errors are told before any reader is known (OPSGATE_LOCALE is parsed in the same pass).
+const say = (key: Parameters<typeof t>[1], values?: Parameters<typeof t>[2]) => t('en', key, values);
 
 export interface SlackOptions {
   botToken: string;
@@ -16,22 +20,25 @@ export interface SlackOptions {
 export const slackEnv = envSection({
   shape: {
     /** Slack over HTTP at POST /slack/events: both must be set, or neither. */
-    SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must start with xoxb-').optional(),
+    SLACK_BOT_TOKEN: z
+      .string()
+      .startsWith('xoxb-', say('slack:envPrefix', { prefix: 'xoxb-' }))
+      .optional(),
     SLACK_SIGNING_SECRET: z.string().min(1).optional(),
     /** With SLACK_BOT_TOKEN: Slack over Socket Mode (no public URL needed) instead of HTTP. */
-    SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must start with xapp-').optional(),
+    SLACK_APP_TOKEN: z
+      .string()
+      .startsWith('xapp-', say('slack:envPrefix', { prefix: 'xapp-' }))
+      .optional(),
     /** Slack Web API base (tests, proxies). */
     SLACK_API_URL: url().default('https://slack.com/api/'),
   },
   check: (env, problem) => {
     if (env.SLACK_APP_TOKEN && !env.SLACK_BOT_TOKEN) {
-      problem('SLACK_BOT_TOKEN', 'is required with SLACK_APP_TOKEN (Socket Mode needs both)');
+      problem('SLACK_BOT_TOKEN', say('slack:envBotTokenForSocket'));
     }
     if (!env.SLACK_APP_TOKEN && !!env.SLACK_BOT_TOKEN !== !!env.SLACK_SIGNING_SECRET) {
-      problem(
-        env.SLACK_BOT_TOKEN ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN',
-        'is required when Slack is configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET together)',
-      );
+      problem(env.SLACK_BOT_TOKEN ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN', say('slack:envHttpPair'));
     }
   },
   settings: (env): SlackOptions | undefined =>

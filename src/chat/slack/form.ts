@@ -1,4 +1,6 @@
 import type { types } from '@slack/bolt';
+import type { Reader } from '../../config/reader.js';
+import { type Locale, t } from '../../i18n/index.js';
 import type { Home } from '../home.js';
 import type { FormField, RunForm } from '../run-form.js';
 
@@ -60,13 +62,14 @@ function input(f: FormField): Block {
   };
 }
 
-export function runModal(form: RunForm, meta: { channel: string }): View {
+/** The run form as a modal, its chrome in the reader's language (the form's own labels already are). */
+export function runModal(form: RunForm, meta: { channel: string }, locale: Locale = 'en'): View {
   return {
     type: 'modal',
     callback_id: RUN_FORM,
-    title: { type: 'plain_text', text: 'Run a runbook' },
-    submit: { type: 'plain_text', text: 'Run' },
-    close: { type: 'plain_text', text: 'Cancel' },
+    title: { type: 'plain_text', text: t(locale, 'slack:runModalTitle') },
+    submit: { type: 'plain_text', text: t(locale, 'slack:runModalSubmit') },
+    close: { type: 'plain_text', text: t(locale, 'slack:modalCancel') },
     private_metadata: JSON.stringify({ t: form.templateName, v: form.version, c: meta.channel }),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `*${cut(form.templateName, 200)}* ${form.version}` } },
@@ -100,66 +103,63 @@ export function formValues(state: Record<string, Record<string, Record<string, u
 export const REJECT_FORM = 'opsgate-reject';
 
 /** Reject asks why: the reason goes with the vote and shows on the card and the ticket. */
-export function rejectModal(ticketId: string, meta: { channel: string }): View {
+export function rejectModal(ticketId: string, meta: { channel: string }, locale: Locale = 'en'): View {
   return {
     type: 'modal',
     callback_id: REJECT_FORM,
-    title: { type: 'plain_text', text: 'Reject' },
-    submit: { type: 'plain_text', text: 'Reject' },
-    close: { type: 'plain_text', text: 'Cancel' },
+    title: { type: 'plain_text', text: t(locale, 'card:reject') },
+    submit: { type: 'plain_text', text: t(locale, 'card:reject') },
+    close: { type: 'plain_text', text: t(locale, 'slack:modalCancel') },
     private_metadata: JSON.stringify({ id: ticketId, c: meta.channel }),
     blocks: [
       {
         type: 'input',
         block_id: 'reason',
-        label: { type: 'plain_text', text: `Why reject approval ${ticketId}?` },
+        label: { type: 'plain_text', text: t(locale, 'slack:rejectWhy', { id: ticketId }) },
         element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 500 },
       },
     ],
   };
 }
 
-/** The App Home tab: pending approvals with their buttons, then recent runs (at most 50 blocks). */
-export function homeView(home: Home, publicUrl: string): types.HomeView {
-  const blocks: Block[] = [{ type: 'header', text: { type: 'plain_text', text: 'Approvals waiting for you' } }];
-  if (!home.pending.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'Nothing waits for you.' } });
-  for (const t of home.pending.slice(0, 15)) {
-    blocks.push({
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: cut(
-          `*Approval ${t.id}: ${t.title}*\nasked by ${t.requester ?? 'someone'} · ${t.approvals} of ` +
-            `${t.required} approvals`,
-          3000,
-        ),
-      },
+/** The App Home tab: pending approvals with their buttons, then recent runs (at most 50 blocks), for its reader. */
+export function homeView(
+  home: Home,
+  publicUrl: string,
+  reader: Pick<Reader, 'locale'> = { locale: 'en' },
+): types.HomeView {
+  const { locale } = reader;
+  const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text } });
+  const blocks: Block[] = [header(t(locale, 'slack:homePending'))];
+  if (!home.pending.length)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: t(locale, 'slack:homeNothingWaits') } });
+  for (const ticket of home.pending.slice(0, 15)) {
+    const text = t(locale, 'slack:homeTicket', {
+      title: t(locale, 'card:title', { id: ticket.id, title: ticket.title }),
+      requester: ticket.requester ?? 'none',
+      tally: t(locale, 'card:tally', { approvals: ticket.approvals, required: ticket.required }),
+    });
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(text, 3000) } });
+    const button = (id: 'approve' | 'reject', style: 'primary' | 'danger') => ({
+      type: 'button' as const,
+      action_id: id,
+      value: ticket.id,
+      style,
+      text: { type: 'plain_text' as const, text: t(locale, id === 'approve' ? 'card:approve' : 'card:reject') },
     });
     blocks.push({
       type: 'actions',
-      block_id: `approval-${t.id}`,
-      elements: [
-        {
-          type: 'button',
-          action_id: 'approve',
-          value: t.id,
-          style: 'primary',
-          text: { type: 'plain_text', text: 'Approve' },
-        },
-        {
-          type: 'button',
-          action_id: 'reject',
-          value: t.id,
-          style: 'danger',
-          text: { type: 'plain_text', text: 'Reject' },
-        },
-      ],
+      block_id: `approval-${ticket.id}`,
+      elements: [button('approve', 'primary'), button('reject', 'danger')],
     });
   }
-  blocks.push({ type: 'header', text: { type: 'plain_text', text: 'Your recent runs' } });
+  blocks.push(header(t(locale, 'slack:homeRuns')));
   const runs = home.runs.map(
-    (e) => `<${publicUrl}/executions/${e.id}|${e.id}> ${e.templateName} ${e.templateVersion}: ${e.status}`,
+    (e) =>
+      `<${publicUrl}/executions/${e.id}|${e.id}> ${e.templateName} ${e.templateVersion}: ` +
+      t(locale, 'common:status', { status: e.status }),
   );
-  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(runs.join('\n') || 'No runs yet.', 3000) } });
+  const text = cut(runs.join('\n') || t(locale, 'slack:homeNoRuns'), 3000);
+  blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
   return { type: 'home', blocks: blocks.slice(0, 50) };
 }

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { ApprovalCard } from '../../approval/card.js';
 import type { Directory } from '../../config/directory.js';
+import { translator } from '../../i18n/index.js';
 import type { OutMessage } from '../platform.js';
 
 type KnownBlock = types.KnownBlock;
@@ -15,20 +16,24 @@ export function renderSlack(message: OutMessage, directory: Directory): { text: 
   return { text: escapeMrkdwn(message.text), blocks: cardBlocks(message.card, directory) };
 }
 
+/** The card's texts come in its reader's language (card.locale); the words around them are written in it too. */
 function cardBlocks(card: ApprovalCard, directory: Directory): KnownBlock[] {
+  const t = translator(card.locale ?? 'en');
   const mention = (name: string) => {
     const id = directory.user(name)?.ids.slack;
     return id ? `<@${id}>` : escapeMrkdwn(name);
   };
   const link = card.executionUrl ? `<${card.executionUrl}|${card.executionId}>` : '';
+  const requested = card.requester ? t('card:requestedBy', { who: mention(card.requester) }) : '';
   const head =
     `*${escapeMrkdwn(card.title)}*\n` +
-    `${[card.requester ? `Requested by ${mention(card.requester)}` : '', link].filter(Boolean).join(' · ')}` +
+    `${[requested, link].filter(Boolean).join(' · ')}` +
     `${card.level ? `\n${escapeMrkdwn(card.level)}` : ''}`;
   const state = card.outcome
     ? `${card.status === 'APPROVED' ? ':white_check_mark:' : ':no_entry:'} *${escapeMrkdwn(card.outcome)}*`
-    : `Waiting for ${card.pending.map(mention).join(' ')}`;
-  const tally = [card.tally, card.approvedBy.length ? `approved by ${card.approvedBy.map(mention).join(', ')}` : '']
+    : t('card:waitingFor', { who: card.pending.map(mention).join(' ') });
+  const approvedBy = card.approvedBy.map(mention).join(', ');
+  const tally = [card.tally, approvedBy ? t('card:approvedByLower', { who: approvedBy }) : '']
     .filter(Boolean)
     .join(' · ');
   const blocks: KnownBlock[] = [
@@ -50,7 +55,14 @@ function cardBlocks(card: ApprovalCard, directory: Directory): KnownBlock[] {
           type: 'mrkdwn',
           text: cut(
             card.levels
-              .map((l, i) => `${i + 1}. ${escapeMrkdwn(l.name)} (${escapeMrkdwn(l.mode)}): ${l.status}`)
+              .map((l, i) =>
+                t('card:levelItem', {
+                  n: i + 1,
+                  name: escapeMrkdwn(l.name),
+                  mode: escapeMrkdwn(l.mode),
+                  status: l.status,
+                }),
+              )
               .join('   '),
           ),
         },
@@ -66,10 +78,8 @@ function cardBlocks(card: ApprovalCard, directory: Directory): KnownBlock[] {
           type: 'mrkdwn',
           text: cut(
             said
-              .map(
-                (c) =>
-                  `${mention(c.voter)} ${c.decision === 'AGREE' ? 'approved' : 'rejected'}: ` +
-                  `${escapeMrkdwn(c.comment!)}`,
+              .map((c) =>
+                t('card:comment', { who: mention(c.voter), decision: c.decision, comment: escapeMrkdwn(c.comment!) }),
               )
               .join('\n'),
           ),

@@ -192,7 +192,8 @@ export function executionActions(d: ExecutionApiDeps): Record<string, ApiAction>
                 i.NotifyNote,
                 'api',
               );
-              if (r.outcome === 'not-approver' || r.outcome === 'unknown-user') throw new ForbiddenError(r.message);
+              if (r.outcome === 'not-approver' || r.outcome === 'self-approval' || r.outcome === 'unknown-user')
+                throw new ForbiddenError(r.message);
               if (r.outcome === 'closed' || r.outcome === 'duplicate') throw new InvalidStatusError(r.message);
               return {};
             }
