@@ -6,6 +6,7 @@ import { ensureRedis } from '../store/redis.js';
 import { startProbeServer } from '../metrics/probe-server.js';
 import { createAccess, createRuntime, startStepWorker } from './runtime.js';
 import { validateCommand } from './validate.js';
+import { adoptSiteUrl } from './site-url.js';
 import { auditArgs, writeAudit } from './audit.js';
 import { startWeb } from './web.js';
 import { cliLocale } from './locale.js';
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`opsgate: ${say('cli:auditDecisions', { count: n, n: String(n) })}\n`);
         return 0;
       }
+      await adoptSiteUrl(rt);
       return await runCommand(rt, toRun!, locale);
     } finally {
       await rt.close();
@@ -68,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
     });
     closers.push(() => probes.close());
   }
+  if (command === 'worker') await adoptSiteUrl(rt);
   if (command === 'start' || command === 'worker') {
     const worker = startStepWorker(rt);
     closers.push(() => worker.close());

@@ -3,6 +3,7 @@ import { Bot } from '../chat/bot.js';
 import { createChatAdapters } from '../chat/adapters.js';
 import { CONSOLE_CHANNEL } from '../chat/console/routes.js';
 import { createLink, linkExpiry } from '../notify/approval-links.js';
+import { announceSiteUrl } from './site-url.js';
 import { homeOf } from '../chat/home.js';
 import { executionPageRoutes } from '../http/execution-page.js';
 import { approvalActions } from '../http/api/approval-actions.js';
@@ -172,6 +173,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
   });
   const { port } = server.address() as AddressInfo;
   url = `http://${config.host}:${port}`;
+  await announceSiteUrl(rt, port);
   log.info({ url }, 'opsgate is listening');
   for (const chat of chats) {
     await chat.start();

@@ -59,6 +59,8 @@ export interface Keys {
   /** Pub/Sub channel: an execution's id each time it (or its approval) changes. */
   executionEvents: string;
   secret: string;
+  /** The base URL the web process answers on, for processes that serve none (`opsgate run`, a worker). */
+  siteUrl: string;
   /** A mail approval link already used, by the hash of its token (the token is a credential). */
   usedApprovalLink(token: string): string;
   /** A DingTalk robot's messages in one minute (its rate limit), by a hash of its address. */
@@ -125,6 +127,7 @@ export function keys(prefix: string): Keys {
     consoleEvents: `${prefix}:console:events`,
     executionEvents: `${prefix}:execution-events`,
     secret: `${prefix}:secret`,
+    siteUrl: `${prefix}:site:url`,
     usedApprovalLink: (token) => `${prefix}:approval-link:${createHash('sha256').update(token).digest('hex')}`,
     robotMinute: (robot, minute) => `${prefix}:robot:${robot}:${minute}`,
     chatMemory: (platform, key) => `${prefix}:chat:${platform}:${key}`,

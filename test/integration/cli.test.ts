@@ -132,6 +132,20 @@ describe('the opsgate command', () => {
     assert.match(r.stderr, /opsgate: EntityNotExists\.Template: template fine is in .*fine\.yaml but not loaded: /);
   });
 
+  test('run hello, in a shell that knows neither PORT nor PUBLIC_URL, checks the server where it listens', async () => {
+    // As a new user does it: `PORT=3917 npm start` in one shell, `opsgate run hello` in another.
+    const og = await startOpsgate({ env: { OPSGATE_TEMPLATES: 'runbooks' } });
+    try {
+      const { PORT: _port, PUBLIC_URL: _url, ...env } = og.env;
+      const r = await opsgate(['run', 'hello'], env);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /hello v1 is Success/);
+      assert.doesNotMatch(r.stdout + r.stderr, /:3000/);
+    } finally {
+      await og.close();
+    }
+  });
+
   test('run follows the execution and describes its end in the operator language', async () => {
     const og = await startOpsgate({ env: { OPSGATE_TEMPLATES: dir } });
     try {
