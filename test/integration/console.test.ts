@@ -117,6 +117,25 @@ describe('the web console', () => {
     assert.match(await page.text(), /deploy/);
   });
 
+  test("replies follow the browser's language, as the pages do, when the directory gives the person none", async () => {
+    const { csrf } = (await (await fetch(`${og.url}/console/state`)).json()) as { csrf: string };
+    const ask = async (language?: string) => {
+      const r = await fetch(`${og.url}/console/command`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-csrf-token': csrf,
+          ...(language ? { 'accept-language': language } : {}),
+        },
+        body: JSON.stringify({ user: 'dave', text: 'status' }),
+      });
+      return ((await r.json()) as { reply: string }).reply;
+    };
+    assert.match(await ask('zh-CN,zh;q=0.9'), /[\u3400-\u9fff]/);
+    assert.doesNotMatch(await ask('en-US'), /[\u3400-\u9fff]/);
+    assert.doesNotMatch(await ask(), /[\u3400-\u9fff]/);
+  });
+
   test("the page in the reader's language: its words, and its script's strings as JSON", async () => {
     const zh = await (await fetch(`${og.url}/`, { headers: { 'accept-language': 'zh-CN' } })).text();
     assert.match(zh, /<html lang="zh-CN">/);

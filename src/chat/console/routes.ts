@@ -7,7 +7,7 @@ import { OpsgateError } from '../../errors.js';
 import { escapeHtml } from '../../html.js';
 import { readJson, sendHtml, sendJson } from '../../http/respond.js';
 import { en } from '../../i18n/catalog/index.js';
-import { type Locale, type MessageKey, msg, t } from '../../i18n/index.js';
+import { fromAcceptLanguage, type Locale, type MessageKey, msg, t } from '../../i18n/index.js';
 import type { Route } from '../../http/server.js';
 import { type Access, DEV_AS_COOKIE } from '../../http/auth/access.js';
 import type { ConsoleChannel } from '../../store/console.js';
@@ -66,7 +66,14 @@ export function consoleAdapter(deps: {
     const who = await access.who(req);
     const name = who.user ?? (who.dev && typeof body.user === 'string' ? body.user : '');
     return {
-      actor: { platform: 'console', id: name, user: directory.user(name) },
+      // The browser's language is the console's word on the person, as Slack's profile locale is Slack's:
+      // replies and the pages it opens agree (below the directory's locale, above OPSGATE_LOCALE).
+      actor: {
+        platform: 'console',
+        id: name,
+        user: directory.user(name),
+        locale: fromAcceptLanguage(req.headers['accept-language']),
+      },
       platform: 'console',
       channel: CONSOLE_CHANNEL,
     };
