@@ -4,7 +4,8 @@ import { APP_TOKEN, FakeSlackApi } from '../fakes/slack-api.js';
 import { FakeSlackSocket } from '../fakes/slack-socket.js';
 import { Target } from '../fakes/target.js';
 import { consoleDriver, dingtalkDriver, slackDriver, type ChatDriver } from '../support/chat-drivers.js';
-import { DING_CLIENT_ID, DING_CLIENT_SECRET, FakeDingTalk } from '../fakes/dingtalk.js';
+import { FakeDingTalk } from '../fakes/dingtalk.js';
+import { dingtalkEnv } from '../support/dingtalk-opsgate.js';
 import { startOpsgate, until, type Opsgate } from '../support/harness.js';
 import { CHAT_ADAPTERS } from '../../src/chat/adapters.js';
 import type { ChatPlatform } from '../../src/chat/adapters.js';
@@ -67,16 +68,8 @@ const setups: Record<ChatPlatform, Setup[]> = {
       async setup() {
         const fake = await new FakeDingTalk().start();
         const og = await startOpsgate({
-          env: {
-            // DingTalk's people read zh-CN unless the directory says otherwise: checked here in English.
-            OPSGATE_DIRECTORY: 'test/fixtures/i18n/directory-en.yaml',
-            DINGTALK_CLIENT_ID: DING_CLIENT_ID,
-            DINGTALK_CLIENT_SECRET: DING_CLIENT_SECRET,
-            DINGTALK_CARD_TEMPLATE_ID: 'tpl-approval',
-            DINGTALK_GATEWAY_URL: fake.gatewayUrl,
-            DINGTALK_API_URL: fake.base,
-            DINGTALK_OAPI_URL: fake.base,
-          },
+          // DingTalk's people read zh-CN unless the directory says otherwise: checked here in English.
+          env: dingtalkEnv(fake),
         });
         await fake.waitForConnections(1);
         return {

@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DING_CLIENT_ID, DING_CLIENT_SECRET, FakeDingTalk } from '../fakes/dingtalk.js';
+import { FakeDingTalk } from '../fakes/dingtalk.js';
 import { Target } from '../fakes/target.js';
+import { dingtalkEnv } from '../support/dingtalk-opsgate.js';
 import { startOpsgate, until, type Opsgate } from '../support/harness.js';
 
 type Params = { cardParamMap: Record<string, string> };
 type SessionBody = { markdown?: { text?: string }; at?: { atUserIds?: string[] } };
 
-const env = (fake: FakeDingTalk, template?: string): Record<string, string> => ({
-  // Checked in English: the directory gives these DingTalk people `locale: en` (DingTalk's default is zh-CN).
-  OPSGATE_DIRECTORY: 'test/fixtures/i18n/directory-en.yaml',
-  DINGTALK_CLIENT_ID: DING_CLIENT_ID,
-  DINGTALK_CLIENT_SECRET: DING_CLIENT_SECRET,
-  DINGTALK_GATEWAY_URL: fake.gatewayUrl,
-  DINGTALK_API_URL: fake.base,
-  DINGTALK_OAPI_URL: fake.base,
-  ...(template ? { DINGTALK_CARD_TEMPLATE_ID: template } : {}),
-});
+const env = (fake: FakeDingTalk, template?: string) => dingtalkEnv(fake, template ?? null);
 
 /** Starts two-approvals from the group as alice; the new execution's id (from whatever message names it first). */
 async function startRun(og: Opsgate, fake: FakeDingTalk, target: Target): Promise<{ execId: string; ticket: string }> {

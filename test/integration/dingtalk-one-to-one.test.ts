@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DING_CLIENT_ID, DING_CLIENT_SECRET, FakeDingTalk } from '../fakes/dingtalk.js';
-import { Target } from '../fakes/target.js';
-import { startOpsgate, until, type Opsgate } from '../support/harness.js';
+import { DING_CLIENT_ID, FakeDingTalk } from '../fakes/dingtalk.js';
+import type { Target } from '../fakes/target.js';
+import { startDingTalkOpsgate } from '../support/dingtalk-opsgate.js';
+import { until, type Opsgate } from '../support/harness.js';
 
 type Params = { cardParamMap: Record<string, string> };
 
@@ -14,27 +15,15 @@ describe('DingTalk 1:1 chats', () => {
   let og: Opsgate;
   let fake: FakeDingTalk;
   let target: Target;
+  let opsgate: Awaited<ReturnType<typeof startDingTalkOpsgate>>;
   before(async () => {
-    target = await new Target().start();
     fake = await new FakeDingTalk().start();
-    og = await startOpsgate({
-      env: {
-        // Checked in English: the directory gives these DingTalk people `locale: en` (DingTalk's default is zh-CN).
-        OPSGATE_DIRECTORY: 'test/fixtures/i18n/directory-en.yaml',
-        DINGTALK_CLIENT_ID: DING_CLIENT_ID,
-        DINGTALK_CLIENT_SECRET: DING_CLIENT_SECRET,
-        DINGTALK_CARD_TEMPLATE_ID: 'tpl-approval',
-        DINGTALK_GATEWAY_URL: fake.gatewayUrl,
-        DINGTALK_API_URL: fake.base,
-        DINGTALK_OAPI_URL: fake.base,
-      },
-    });
-    await fake.waitForConnections(1);
+    opsgate = await startDingTalkOpsgate(fake);
+    ({ og, target } = opsgate);
   });
   after(async () => {
-    await og.close();
+    await opsgate.close();
     await fake.stop();
-    await target.stop();
   });
 
   /** Types in the person's 1:1 chat; the text of the next robot message they receive there. */
