@@ -95,4 +95,28 @@ describe('DingTalk 1:1 chats', () => {
     );
     assert.ok(!fake.apiCalls.some((c) => c.status === 400 && c.path.includes('groupMessages')), 'no refused route');
   });
+  test('a reminder of an approval started 1:1 reaches each pending approver in their own 1:1 chat', async () => {
+    const started = await say('staff-alice', `run two-approvals target=${target.url}`, /exec-/);
+    const execId = /exec-[0-9a-f]+/.exec(started)![0];
+    const ticket = await until(
+      async () => (await og.rt.executionStore.get(execId)).tasks.approve?.data?.ticketId as string | undefined,
+      'the ticket',
+    );
+    await until(
+      () => [...fake.cards.values()].some((c) => (c.create.cardData as Params).cardParamMap.ticketId === ticket),
+      'the card',
+    );
+    // bob only: carol left the organisation in the test above, DingTalk no longer knows her.
+    const seen = fake.inbox('staff-bob').length;
+    await og.rt.producer.notify({ kind: 'remind', ticketId: ticket });
+    await until(
+      () =>
+        fake
+          .inbox('staff-bob')
+          .slice(seen)
+          .some((m) => (m.param.text ?? '').includes(`Approval ${ticket}`)),
+      'the reminder 1:1 to bob',
+    );
+    assert.ok(!fake.apiCalls.some((c) => c.status === 400 && c.path.includes('groupMessages')), 'no refused route');
+  });
 });
