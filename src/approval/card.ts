@@ -42,6 +42,11 @@ export function levelModeText(level: { mode: string; min?: number; required?: nu
   return t(locale, 'card:levelMode', { mode: level.mode, min: level.min ?? level.required ?? 0 });
 }
 
+/** A vote button's label: what the card's buttons say, and the mail's and the approve page's. */
+export function buttonLabel(id: 'approve' | 'reject', locale: Locale): string {
+  return t(locale, id === 'approve' ? 'card:approve' : 'card:reject');
+}
+
 /**
  * The card of a ticket for a reader: its texts in their language (`locale`, default en); `timeZone` is the
  * zone of any time it shows.
@@ -104,8 +109,8 @@ export function approvalCard(
     outcome: outcome && t(locale, outcome.key, outcome.values),
     buttons: open
       ? [
-          { id: 'approve', label: t(locale, 'card:approve'), value: ticket.id, style: 'primary' },
-          { id: 'reject', label: t(locale, 'card:reject'), value: ticket.id, style: 'danger' },
+          { id: 'approve', label: buttonLabel('approve', locale), value: ticket.id, style: 'primary' },
+          { id: 'reject', label: buttonLabel('reject', locale), value: ticket.id, style: 'danger' },
         ]
       : [],
   };

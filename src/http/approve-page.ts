@@ -6,16 +6,17 @@ import type { ApprovalService, VoteResult } from '../core/approval-service.js';
 import { executionMasker } from '../engine/mask.js';
 import { TicketNotFoundError } from '../errors.js';
 import { linkUsed, readLink, releaseLink, useLink, type LinkPayload } from '../notify/approval-links.js';
-import { activeLevel } from '../notify/approval-mail.js';
+import { approvalCard, buttonLabel } from '../approval/card.js';
 import type { Ticket } from '../approval/ticket.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { Keys } from '../store/keys.js';
 import type { TemplateStore } from '../store/templates.js';
 import { escapeHtml as e } from '../html.js';
 import { type Locale, type Msg, msg, render, t, translator } from '../i18n/index.js';
-import { NOT_REACHED } from './pages/execution-data.js';
+import { approvalView, NOT_REACHED } from './pages/approval-view.js';
+import { htmlMessage } from './pages/html-message.js';
 import { showDate } from './pages/layout.js';
-import { decisionWord, levelStatusWord, modeWord, statusWord } from './pages/words.js';
+import { decisionWord, statusWord } from './pages/words.js';
 import { type ReaderDefaults, requestReader } from './reader.js';
 import { readForm, sendPage as page } from './respond.js';
 import type { Route } from './server.js';
@@ -33,7 +34,9 @@ export interface ApprovePageDeps {
   defaults?: ReaderDefaults;
 }
 
-type Refusal = { status: number; title: Msg; why: Msg | string; ticket?: Ticket; approver?: string };
+/** Why: a message, a text said already, or (a decided ticket's outcome) words made for the reader. */
+type Why = Msg | string | ((r: Reader) => string);
+type Refusal = { status: number; title: Msg; why: Why; ticket?: Ticket; approver?: string };
 type Checked = { ok: true; link: LinkPayload; ticket: Ticket } | ({ ok: false } & Refusal);
 
 const PATH = /^\/approve\/([A-Za-z0-9_.-]{1,2000})$/;
@@ -50,6 +53,10 @@ export function approvePageRoutes(deps: ApprovePageDeps): Route[] {
   // The approver's language (the link names them), else the browser's, else the deployment's.
   const readerFor = (req: IncomingMessage, approver?: string) =>
     requestReader(req, approver ? deps.directory.user(approver) : undefined, deps.defaults);
+  // The approval's words (title, tally, levels, outcome, buttons) are its card's, as chat and mail say them.
+  const cardFor = (ticket: Ticket, r: Reader) =>
+    approvalCard(ticket, publicUrl, { locale: r.locale, timeZone: r.timeZone });
+  const outcomeOf = (ticket: Ticket) => (r: Reader) => cardFor(ticket, r).outcome ?? '';
 
   /** Valid, unused, and for an open ticket; otherwise why not, with the HTTP status to say it with. */
   async function check(token: string): Promise<Checked> {
@@ -164,34 +171,22 @@ ${note ? `<p class="warn">${e(note)}</p>` : form(c.link.approver, r, chosen(pre)
   async function details(ticket: Ticket | undefined, r: Reader): Promise<string> {
     if (!ticket) return '';
     const say = translator(r.locale);
-    const level = activeLevel(ticket, r.locale);
-    const voted = new Set(ticket.votes.map((v) => v.voter));
-    const pending = ticket.status === 'AUDITING' ? ticket.approvers.filter((a) => !voted.has(a)) : [];
+    const card = cardFor(ticket, r);
+    const waiting = card.level ? say('http:waitingAt', { level: card.level }) : say('http:waiting');
     const rows: [string, string][] = [
       [say('http:requestedBy'), ticket.requester ?? say('page:unknown')],
       [say('http:opened'), showDate(ticket.createDate, r)],
-      [
-        say('http:status'),
-        ticket.status === 'AUDITING'
-          ? level
-            ? say('http:waitingAt', { level })
-            : say('http:waiting')
-          : render(outcomeOf(ticket), r.locale),
-      ],
-      [say('http:tally'), say('page:tally', { approvals: ticket.approvals, required: ticket.required })],
-      ...(pending.length ? [[say('http:stillNeeded'), pending.join(', ')] as [string, string]] : []),
+      [say('http:status'), card.outcome ?? waiting],
+      [say('http:tally'), card.tally],
+      ...(card.pending.length ? [[say('http:stillNeeded'), card.pending.join(', ')] as [string, string]] : []),
     ];
-    const levels = ticket.spec.levels
-      .map((l, i) => {
-        const rec = ticket.levels.find((x) => x.index === i);
-        const status = rec?.status ?? NOT_REACHED;
-        return (
-          `<tr><td>${i + 1}. ${e(l.name)}</td>` +
-          `<td>${e(modeWord(r.locale, rec?.mode ?? l.mode, rec?.required ?? l.min))}</td>` +
-          `<td class="${e(rec?.status ?? 'pending')}">${e(levelStatusWord(r.locale, status))}</td>` +
-          `<td>${e(rec?.approvers.join(', ') ?? '')}</td><td>${e(rec?.note ?? '')}</td></tr>`
-        );
-      })
+    const levels = approvalView(ticket, r)
+      .levels.map(
+        (l, i) =>
+          `<tr><td>${i + 1}. ${e(l.name)}</td><td>${e(l.mode)}</td>` +
+          `<td class="${e(l.status === NOT_REACHED ? 'pending' : l.status)}">${e(l.statusText)}</td>` +
+          `<td>${e(l.approvers.join(', '))}</td><td>${e(l.note ?? '')}</td></tr>`,
+      )
       .join('');
     const votes = ticket.votes
       .map(
@@ -203,8 +198,7 @@ ${note ? `<p class="warn">${e(note)}</p>` : form(c.link.approver, r, chosen(pre)
     const cols = (['colLevel', 'colMode', 'colStatus', 'colApprovers', 'colNote'] as const)
       .map((k) => `<th>${e(say(k === 'colApprovers' || k === 'colNote' ? `http:${k}` : `page:${k}`))}</th>`)
       .join('');
-    const title = say('http:ticketTitle', { id: ticket.id, title: ticket.title });
-    return `<h1>${e(title)}</h1><p>${e(ticket.description)}</p>
+    return `<h1>${e(card.title)}</h1><p>${e(ticket.description)}</p>
 <table>${rows.map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(v)}</td></tr>`).join('')}</table>
 ${await whatRuns(ticket, r)}
 <h2>${e(say('http:levels'))}</h2><table><tr>${cols}</tr>${levels}</table>
@@ -231,35 +225,19 @@ ${votes ? `<h2>${e(say('http:votes'))}</h2><ul>${votes}</ul>` : ''}`;
       }
     }
     const version = exec ? ` ${e(exec.templateVersion)}` : '';
-    const marks = { template: '\u0001', task: '\u0002', execution: '\u0003' };
-    const sentence = e(
-      say('http:whatRunsLine', {
-        ...marks,
-        hasStatus: exec ? 'yes' : 'no',
-        status: statusWord(r.locale, exec?.status ?? ''),
-      }),
-    )
-      .replace(marks.template, `<b>${e(ticket.templateName ?? exec?.templateName ?? '?')}</b>${version}`)
-      .replace(marks.task, `<b>${e(ticket.taskName ?? '?')}</b>`)
-      .replace(marks.execution, `<a href="${e(executionUrl)}" rel="noreferrer">${e(ticket.executionId)}</a>`);
+    const sentence = htmlMessage(
+      r.locale,
+      'http:whatRunsLine',
+      {
+        template: `<b>${e(ticket.templateName ?? exec?.templateName ?? '?')}</b>${version}`,
+        task: `<b>${e(ticket.taskName ?? '?')}</b>`,
+        execution: `<a href="${e(executionUrl)}" rel="noreferrer">${e(ticket.executionId)}</a>`,
+      },
+      { hasStatus: exec ? 'yes' : 'no', status: statusWord(r.locale, exec?.status ?? '') },
+    );
     return `<h2>${e(say('http:whatRuns'))}</h2><p>${sentence}</p>
 <h3>${e(say('page:parameters'))}</h3>${params}`;
   }
-}
-
-/** A decided ticket's outcome, as its card says it. */
-function outcomeOf(ticket: Ticket): Msg {
-  const approvedBy = ticket.votes.filter((v) => v.decision === 'AGREE').map((v) => v.voter);
-  const rejected = ticket.votes.find((v) => v.decision === 'REJECT');
-  if (ticket.status === 'APPROVED') return msg('http:approvedBy', { names: approvedBy.join(', ') });
-  if (ticket.status === 'REJECT')
-    return msg('http:rejectedBy', {
-      voter: rejected?.voter ?? '',
-      hasComment: rejected?.comment ? 'yes' : 'no',
-      comment: rejected?.comment ?? '',
-    });
-  if (ticket.closeCode === 'timed-out') return msg('http:timedOut');
-  return msg('http:cancelled', { hasReason: ticket.reason ? 'yes' : 'no', reason: ticket.reason ?? '' });
 }
 
 /** What the vote said, in the reader's language when it carries its catalogue text. */
@@ -272,16 +250,17 @@ function chosen(pre: string | null): 'approve' | 'reject' | undefined {
   return pre === 'reject' ? 'reject' : pre === 'approve' ? 'approve' : undefined;
 }
 
+/** The vote's form: the card's buttons (their labels the card's), each a submit of its decision. */
 function form(approver: string, r: Reader, preselected?: 'approve' | 'reject'): string {
   const say = translator(r.locale);
-  const label = (d: 'approve' | 'reject') => say(d === 'approve' ? 'http:approve' : 'http:reject');
+  const label = (d: 'approve' | 'reject') => buttonLabel(d, r.locale);
   const btn = (d: 'approve' | 'reject') =>
     `<button name="decision" value="${d}" class="${d}"${preselected === d ? ' autofocus' : ''}>${e(label(d))}</button>`;
   // No action attribute: the form posts back to this very URL, token included.
   const choice = preselected
-    ? ` ${e(say('http:youChose', { choice: '\u0001' })).replace('\u0001', `<b>${e(label(preselected))}</b>`)}`
+    ? ` ${htmlMessage(r.locale, 'http:youChose', { choice: `<b>${e(label(preselected))}</b>` })}`
     : '';
-  const who = e(say('http:youVoteAs', { name: '\u0001' })).replace('\u0001', `<b>${e(approver)}</b>`);
+  const who = htmlMessage(r.locale, 'http:youVoteAs', { name: `<b>${e(approver)}</b>` });
   const comment = `<textarea name="comment" rows="3" cols="60" maxlength="${MAX_COMMENT}"></textarea>`;
   return `<form method="post"><h2>${e(say('http:yourDecision'))}</h2><p>${who}${choice}</p>
 <p><label>${e(say('http:commentOptional'))}<br>${comment}</label></p>
@@ -294,7 +273,7 @@ function refuse(res: ServerResponse, x: Refusal, detailsHtml: string, r: Reader)
     res,
     x.status,
     title,
-    `<h1>${e(title)}</h1><p class="warn">${e(render(x.why, r.locale))}</p>` +
+    `<h1>${e(title)}</h1><p class="warn">${e(typeof x.why === 'function' ? x.why(r) : render(x.why, r.locale))}</p>` +
       `<p>${e(t(r.locale, 'http:nothingChanged'))}</p>` +
       (detailsHtml ? `<hr>${detailsHtml}` : ''),
     r.locale,

@@ -54,9 +54,10 @@ export function executionPageRoutes(deps: ExecutionPageRouteDeps): { routes: Rou
       method: 'GET',
       path: /^\/executions\/?$/,
       async handle(req, res) {
-        const data = await loadList(deps, new URL(req.url ?? '/', 'http://x').searchParams);
+        const reader = await readerOf(req);
+        const data = await loadList(deps, new URL(req.url ?? '/', 'http://x').searchParams, reader);
         noStore(res);
-        sendHtml(res, 200, listPage(data, await readerOf(req)));
+        sendHtml(res, 200, listPage(data, reader));
       },
     },
     // The run's approval decisions, as `opsgate audit` writes them (CSV): the page links to it.
@@ -97,7 +98,7 @@ export function executionPageRoutes(deps: ExecutionPageRouteDeps): { routes: Rou
         path: new RegExp(`^/executions/${SEGMENT}${suffix}$`),
         async handle(req, res, [id]) {
           const reader = await readerOf(req);
-          const data = ID.test(id!) ? await loadExecutionPage(deps, id!, reader.locale) : undefined;
+          const data = ID.test(id!) ? await loadExecutionPage(deps, id!, reader) : undefined;
           if (!data) return missing(res, id!, reader);
           noStore(res);
           sendHtml(res, 200, render(data, reader));

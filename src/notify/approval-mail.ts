@@ -1,6 +1,7 @@
 import type { Reader } from '../config/reader.js';
 import { escapeHtml as e } from '../html.js';
-import { formatTime, type Locale, t } from '../i18n/index.js';
+import { formatTime, t } from '../i18n/index.js';
+import { approvalCard, buttonLabel } from '../approval/card.js';
 import type { Ticket } from '../approval/ticket.js';
 import { createLink, linkExpiry } from './approval-links.js';
 import type { MailMessage } from './mail.js';
@@ -27,47 +28,31 @@ export interface ApprovalMailOptions {
   defaults?: Reader;
 }
 
-/** The active level in words: "Team lead (level 1 of 2, any one of them)". */
-export function activeLevel(ticket: Ticket, locale: Locale = 'en'): string | undefined {
-  const rec = ticket.levels.find((l) => l.index === ticket.level && l.status === 'active');
-  if (!rec) return undefined;
-  return t(locale, 'mail:level', {
-    name: rec.name,
-    n: rec.index + 1,
-    count: ticket.spec.levels.length,
-    mode: rec.mode,
-    required: rec.required,
-  });
-}
-
 /**
  * One message per approver, each with links of their own: a link votes as the person it was
  * made for, so a message is never shared between approvers. Both links open the same page
  * (`?decision=` only preselects); the vote is cast there by a POST, never by following a link.
- * Each is written in its recipient's language, times in their zone.
+ * Each is written in its recipient's language, times in their zone; the approval's own words (title,
+ * level, tally, buttons) are its card's (approval/card.ts), as chat shows them.
  */
 export function approvalMails(ticket: Ticket, approvers: MailRecipient[], opts: ApprovalMailOptions): ApprovalMail[] {
   const base = opts.publicUrl.replace(/\/+$/, '');
   const expiresAt = linkExpiry(ticket, opts.now);
-  const voted = new Set(ticket.votes.map((v) => v.voter));
-  const pending = ticket.status === 'AUDITING' ? ticket.approvers.filter((a) => !voted.has(a)) : [];
-  const executionUrl = ticket.executionId ? `${base}/executions/${ticket.executionId}` : undefined;
 
   return approvers
     .filter((a) => a.email)
     .map((a) => {
       const r = a.reader ?? opts.defaults ?? { locale: 'en', timeZone: 'UTC' };
       const say = (key: Parameters<typeof t>[1], values?: Parameters<typeof t>[2]) => t(r.locale, key, values);
-      const title = say('mail:ticketTitle', { id: ticket.id, title: ticket.title });
-      const level = activeLevel(ticket, r.locale);
+      const card = approvalCard(ticket, base, { locale: r.locale, timeZone: r.timeZone });
+      const { title, level, executionUrl } = card;
       // Subjects come from templates: one line, so no header can be folded into another.
       const subject = (opts.subject?.trim() || say('mail:subject', { title })).replace(/\s+/g, ' ').slice(0, 200);
       const facts: [string, string][] = [
         [say('mail:factTicket'), title],
         [say('mail:factRequestedBy'), ticket.requester ?? say('mail:unknown')],
-        ...(level ? [[say('mail:factLevel'), level] as [string, string]] : []),
-        [say('mail:factTally'), say('mail:tallyValue', { approvals: ticket.approvals, required: ticket.required })],
-        [say('mail:factStillNeeded'), pending.join(', ') || say('mail:nobody')],
+        [say('mail:factTally'), card.tally],
+        [say('mail:factStillNeeded'), card.pending.join(', ') || say('mail:nobody')],
         ...(executionUrl ? [[say('mail:factExecution'), executionUrl] as [string, string]] : []),
       ];
       const page = `${base}/approve/${createLink(opts.secret, { ticketId: ticket.id, approver: a.name, expiresAt })}`;
@@ -79,6 +64,8 @@ export function approvalMails(ticket: Ticket, approvers: MailRecipient[], opts: 
         ...(opts.body ? [opts.body, ''] : []),
         asks,
         ticket.description,
+        // The active level, as the card names it when there is more than one.
+        ...(level ? [level] : []),
         '',
         ...facts.map(([k, v]) => say('mail:fact', { name: k, value: v })),
         '',
@@ -90,13 +77,14 @@ export function approvalMails(ticket: Ticket, approvers: MailRecipient[], opts: 
       const button = (href: string, colour: string, label: string) =>
         `<a href="${e(href)}" style="background:${colour};color:#fff;padding:.4rem .9rem;text-decoration:none">` +
         `${e(label)}</a>`;
+      const rows = facts.map(([k, v]) => `<tr><th align="left">${e(k)}</th><td>${e(v)}</td></tr>`).join('');
       const html = `<!doctype html><html lang="${r.locale}"><body style="font:14px system-ui,sans-serif">
 ${opts.body ? `<p>${e(opts.body).replace(/\n/g, '<br>')}</p>` : ''}
 <p>${e(asks)}</p>
 <p>${e(ticket.description)}</p>
-<table>${facts.map(([k, v]) => `<tr><th align="left">${e(k)}</th><td>${e(v)}</td></tr>`).join('')}</table>
-<p>${button(approve, '#137333', say('mail:approve'))}
-&nbsp; ${button(reject, '#b3261e', say('mail:reject'))}</p>
+${level ? `<p>${e(level)}</p>\n` : ''}<table>${rows}</table>
+<p>${button(approve, '#137333', buttonLabel('approve', r.locale))}
+&nbsp; ${button(reject, '#b3261e', buttonLabel('reject', r.locale))}</p>
 <p style="color:#555">${e(note)}</p>
 </body></html>`;
       return { approver: a.name, to: [a.email], subject, text, html };

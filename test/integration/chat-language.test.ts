@@ -100,7 +100,18 @@ describe('chat in the reader language (Slack)', () => {
       await command('U0010', 'help'),
       /^opsgate 命令：\n {2}run 模板名 \[参数名=值 \.\.\.\]（或：start \.\.\.）/,
     );
-    assert.match(await command('U0010', `status ${exec}`), new RegExp(`${exec}：two-approvals v1 等待中`));
+    // A DingTalk delivery that failed, recorded in English with its catalogue text: read in lin's language.
+    await og.rt.executionStore.logDelivery(exec, {
+      time: new Date().toISOString(),
+      channel: 'DingTalk',
+      ticketId: ticket,
+      message: 'no DingTalk id in the directory for carol',
+      text: { key: 'dingtalk:noDingTalkId', values: { names: 'carol' } },
+    });
+    const status = await command('U0010', `status ${exec}`);
+    assert.match(status, new RegExp(`${exec}：two-approvals v1 等待中`));
+    assert.match(status, /通讯录中没有 carol 的钉钉 ID/);
+    assert.doesNotMatch(status, /no DingTalk id/);
     assert.match(await command('U0010', 'frobnicate'), /^未知命令 "frobnicate"。\nopsgate 命令：/);
 
     await press('U0003', 'approve', ticket);

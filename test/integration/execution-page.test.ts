@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { executionPageRoutes } from '../../src/http/execution-page.js';
 import { createHttpServer } from '../../src/http/server.js';
+import { msg } from '../../src/i18n/index.js';
 import { createLogger } from '../../src/log.js';
 import { Target } from '../fakes/target.js';
 import { ended, startOpsgate, until, waitingTicket, type Opsgate } from '../support/harness.js';
@@ -139,14 +140,42 @@ describe('execution pages', () => {
     const ticketId = await waitingTicket(og, id);
     await vote(ticketId, 'bob', 'lgtm');
     await until(async () => (await og.rt.approvals.get(ticketId)).level === 1, 'the second level');
-    const r = await fetch(`${og.url}/executions/${id}`, { headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.5' } });
+    // A DingTalk delivery that failed, recorded in English with its catalogue text beside it.
+    await og.rt.executionStore.logDelivery(id, {
+      time: new Date().toISOString(),
+      channel: 'DingTalk',
+      ticketId,
+      message: 'no DingTalk id in the directory for carol',
+      text: msg('dingtalk:noDingTalkId', { names: 'carol' }),
+    });
+    const zh = { headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.5' } };
+    const r = await fetch(`${og.url}/executions/${id}`, zh);
     const html = await r.text();
     assert.match(html, /^<!doctype html><html lang="zh-CN">/);
     assert.match(html, /两次等待之间有两级审批/, "the template's Description in the reader's language");
     assert.match(html, /由 <b>alice<\/b> 从API启动于 2\d{3}年\d{1,2}月\d{1,2}日 .*UTC/);
     assert.match(html, /<span class="badge Waiting">等待中<\/span>/, 'statuses from common:status');
     assert.match(html, /<span class="badge approved">同意<\/span> bob/);
-    assert.match(html, /<span class="badge active">进行中<\/span>/);
+    // The approval's words are the card's (approval/card.ts): level status, mode, tally.
+    assert.match(html, /<span class="badge active">审批中<\/span>/);
+    assert.match(html, /<td>1\. Team lead<\/td><td>ANY<\/td><td><span class="badge approved">已同意<\/span>/);
+    assert.match(
+      html,
+      new RegExp(`审批单 <b>${ticketId}</b> <span class="badge AUDITING">审批中</span> · 当前审批级别：已同意 0/1`),
+    );
+    assert.match(
+      html,
+      /钉钉（审批单 \d+）：通讯录中没有 carol 的钉钉 ID/,
+      'a failed delivery in the reader’s language',
+    );
+    // The list: the approvals waiting, their level and tally as the card says them.
+    const list = await (await fetch(`${og.url}/executions`, zh)).text();
+    assert.match(
+      list,
+      new RegExp(
+        `<tr data-ticket="${ticketId}">.*<small>审批级别 2/2：DBA（ANY）</small>.*<td>已同意 0/1</td><td>carol</td>`,
+      ),
+    );
     assert.match(html, /data-status="Waiting"/, 'the codes scripts and tests read stay as they are');
     // What a person reads: no English sentence left (ids, names, JSON and the template's own words aside;
     // the run's status message is the engine's, shown in Chinese once the engine gives it its catalogue text).

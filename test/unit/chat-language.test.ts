@@ -8,6 +8,8 @@ import { renderSlack } from '../../src/chat/slack/render.js';
 import { homeView, rejectModal, runModal } from '../../src/chat/slack/form.js';
 import { runForm } from '../../src/chat/run-form.js';
 import { Directory } from '../../src/config/directory.js';
+import { escapeHtml } from '../../src/html.js';
+import { approvalMails } from '../../src/notify/approval-mail.js';
 import { executionMasker } from '../../src/engine/mask.js';
 import type { Execution } from '../../src/engine/types.js';
 import { msg } from '../../src/i18n/index.js';
@@ -158,4 +160,37 @@ test('Slack forms and App Home in the reader language; English has no Chinese', 
   for (const view of en) assert.doesNotMatch(view, CJK);
   assert.match(en[0]!, /"Run a runbook".*"Version"/);
   assert.match(en[2]!, /Approvals waiting for you.*asked by alice · 0 of 1 approval/);
+});
+
+// The approval's words are made once, by the card: an approval mail says the very same.
+for (const locale of ['en', 'zh-CN'] as const) {
+  test(`an approval mail in ${locale} says the card's title, level, tally and buttons`, () => {
+    const reader = { locale, timeZone: 'Asia/Shanghai' };
+    const card = approvalCard(ticket, 'http://og', reader);
+    const [mail] = approvalMails(ticket, [{ name: 'bob', email: 'bob@example.com', reader }], {
+      secret: 'a-secret-of-sixteen-or-more',
+      publicUrl: 'http://og',
+    });
+    for (const words of [card.title, card.level!, card.tally]) {
+      assert.ok(mail!.text.includes(words), `${words} in the text: ${mail!.text}`);
+      assert.ok(mail!.html.includes(escapeHtml(words)), `${words} in the HTML: ${mail!.html}`);
+    }
+    for (const b of card.buttons) assert.match(mail!.html, new RegExp(`>${b.label}</a>`));
+    assert.ok(mail!.text.includes(card.executionUrl!));
+  });
+}
+
+test('a ticket of one level: its mail names no level (as its card does not)', () => {
+  const one: Ticket = {
+    ...ticket,
+    spec: { ...ticket.spec, levels: [{ name: 'Approval', mode: 'MIN', min: 2, approvers: ['bob', 'carol'] }] },
+    levels: [{ index: 0, name: 'Approval', mode: 'MIN', status: 'active', approvers: ['bob', 'carol'], required: 2 }],
+  };
+  const [mail] = approvalMails(one, [{ name: 'bob', email: 'bob@example.com' }], {
+    secret: 'a-secret-of-sixteen-or-more',
+    publicUrl: 'http://og',
+  });
+  assert.equal(approvalCard(one, '').level, undefined);
+  assert.doesNotMatch(mail!.text, /Level|level/);
+  assert.match(mail!.text, /^Tally: 0 of 1 approval$/m);
 });

@@ -1,9 +1,11 @@
 import type { History } from '../../core/history.js';
 import { type Execution, statusMessageIn, type TaskRecord, taskMessageIn } from '../../engine/types.js';
-import type { Locale } from '../../i18n/index.js';
+import { isMsg, type Locale, render } from '../../i18n/index.js';
+import type { Reader } from '../../config/reader.js';
 import { localizedText } from '../../template/localized.js';
 import { executionMasker, type Masker } from '../../engine/mask.js';
 import type { Ticket } from '../../approval/ticket.js';
+import { type ApprovalView, approvalView } from './approval-view.js';
 import type { TemplateStore } from '../../store/templates.js';
 
 export interface ExecutionPageDeps {
@@ -31,34 +33,6 @@ export interface LoopView {
   failed: number;
   items: ItemView[];
   more: number;
-}
-export interface VoteView {
-  voter: string;
-  decision: 'AGREE' | 'REJECT';
-  date: string;
-  comment?: string;
-}
-export interface LevelView {
-  name: string;
-  /** ANY, ALL or MIN (then `min` of them). */
-  mode: string;
-  min?: number;
-  /** The level record's status; 'not reached' before the level was. */
-  status: string;
-  approvers: string[];
-  pending: string[];
-  votes: VoteView[];
-  note?: string;
-}
-export interface ApprovalView {
-  ticketId: string;
-  status?: string;
-  /** Approvals on the current level, and how many it needs. */
-  approvals?: number;
-  required?: number;
-  reason?: string;
-  levels: LevelView[];
-  missing?: boolean;
 }
 export interface RunView {
   name: string;
@@ -137,31 +111,6 @@ export async function currentVersion(
   return { version: versionOf(exec, ticket), status: exec.status };
 }
 
-function approvalView(t: Ticket): ApprovalView {
-  const voted = new Set(t.votes.map((v) => v.voter));
-  const levels = t.spec.levels.map((l, i): LevelView => {
-    const rec = t.levels.find((r) => r.index === i);
-    const active = t.status === 'AUDITING' && rec?.status === 'active';
-    return {
-      name: l.name,
-      mode: l.mode,
-      min: l.mode === 'MIN' ? l.min : undefined,
-      status: rec?.status ?? NOT_REACHED,
-      approvers: rec?.approvers ?? [],
-      pending: active ? t.approvers.filter((a) => !voted.has(a)) : [],
-      votes: t.votes
-        .filter((v) => v.level === i)
-        .map((v) => ({ voter: v.voter, decision: v.decision, date: v.date, comment: v.comment || undefined })),
-      note: rec?.note,
-    };
-  });
-  return { ticketId: t.id, status: t.status, approvals: t.approvals, required: t.required, reason: t.reason, levels };
-}
-
-/** A level not reached yet: it has no record. */
-// i18n-exempt: a level's status code in the page's data (data-status, a CSS class); page:levelStatus says it
-export const NOT_REACHED = 'not reached';
-
 /**
  * The order runs are shown in: by start; runs that start in the same millisecond (a skipped task and
  * the next) by end, then in the template's order; a task's runs of one millisecond with its current run
@@ -188,9 +137,10 @@ export function runOrder<R extends Pick<TaskRecord, 'startDate' | 'endDate'> & {
 export async function loadExecutionPage(
   deps: ExecutionPageDeps,
   id: string,
-  locale: Locale = 'en',
+  reader: Reader = { locale: 'en', timeZone: 'UTC' },
   now = Date.now(),
 ): Promise<ExecutionPageData | undefined> {
+  const { locale } = reader;
   const exec = await deps.runs.find(id);
   if (!exec) return undefined;
   const stored = await deps.templates.get(exec.templateName, exec.templateVersion).catch(() => undefined);
@@ -238,7 +188,9 @@ export async function loadExecutionPage(
       if (r.action === 'ACS::Approve' && r.data?.ticketId) {
         const ticketId = String(r.data.ticketId);
         const t = await deps.runs.ticket(ticketId).catch(() => undefined);
-        view.approval = t ? scrubApproval(approvalView(t), scrub.text) : { ticketId, missing: true, levels: [] };
+        view.approval = t
+          ? scrubApproval(approvalView(t, reader), scrub.text)
+          : { ticketId, missing: true, levels: [] };
       }
       return view;
     }),
@@ -275,7 +227,8 @@ export async function loadExecutionPage(
       time: String(f.time ?? ''),
       channel: String(f.channel ?? ''),
       ticketId: String(f.ticketId ?? ''),
-      message: scrub.text(String(f.message ?? '')),
+      // A failure recorded with its catalogue text (DingTalk's) reads in the reader's language.
+      message: scrub.text(isMsg(f.text) ? render(f.text, locale) : String(f.message ?? '')),
     })),
     version: versionOf(exec, waitingTicket),
     now,

@@ -2,10 +2,12 @@ import type { Reader } from '../../config/reader.js';
 import { isExecutionStatus, isTerminal } from '../../engine/status.js';
 import { escapeHtml as e } from '../../html.js';
 import { type MessageKey, t, type Values } from '../../i18n/index.js';
-import type { ApprovalView, ExecutionPageData, LoopView, RunView } from './execution-data.js';
+import type { ApprovalView } from './approval-view.js';
+import type { ExecutionPageData, LoopView, RunView } from './execution-data.js';
+import { htmlMessage } from './html-message.js';
 import { badge, pageShell, showDate } from './layout.js';
 import { timelineSvg, type TimelineRow } from './timeline-svg.js';
-import { decisionWord, formatDuration, levelStatusWord, modeWord, statusWord, ticketStatusWord } from './words.js';
+import { decisionWord, formatDuration, statusWord, ticketStatusWord } from './words.js';
 
 const link = (id: string) => `<a href="/executions/${e(id)}">${e(id)}</a>`;
 const bold = (s: string | number) => `<b>${e(String(s))}</b>`;
@@ -24,13 +26,7 @@ function viewOf(r: Reader): View {
   return {
     r,
     say: (key, values) => t(r.locale, key, values),
-    // The catalogue's text is escaped; the values, HTML already, are put in after.
-    html: (key, values = {}) => {
-      const marks = Object.keys(values).map((k, i) => [k, `\u0001${i}\u0002`] as const);
-      let text = e(t(r.locale, key, Object.fromEntries(marks)));
-      for (const [k, mark] of marks) text = text.split(mark).join(String(values[k]));
-      return text;
-    },
+    html: (key, values) => htmlMessage(r.locale, key, values),
   };
 }
 
@@ -82,11 +78,11 @@ export function timelineRows(d: ExecutionPageData, r: Reader): TimelineRow[] {
     ...(run.approval?.levels ?? []).map((l, i) => ({
       task: run.name,
       status: l.status,
-      statusText: levelStatusWord(r.locale, l.status),
+      statusText: l.statusText,
       start: run.start,
       end: run.end,
       level: i,
-      label: `${i + 1}. ${l.name} (${modeWord(r.locale, l.mode, l.min)})`,
+      label: `${i + 1}. ${l.name} (${l.mode})`,
       note: l.pending.length ? v.say('page:waitingFor', { names: l.pending.join(', ') }) : undefined,
       marks: l.votes.map((vote) => ({
         at: Date.parse(vote.date),
@@ -118,8 +114,8 @@ function approvalHtml(a: ApprovalView, v: View): string {
         )
         .join('<br>');
       return (
-        `<tr data-level="${i}"><td>${i + 1}. ${e(l.name)}</td><td>${e(modeWord(locale, l.mode, l.min))}</td>` +
-        `<td>${badge(l.status, levelStatusWord(locale, l.status))}</td>` +
+        `<tr data-level="${i}"><td>${i + 1}. ${e(l.name)}</td><td>${e(l.mode)}</td>` +
+        `<td>${badge(l.status, l.statusText)}</td>` +
         `<td>${e(l.approvers.join(', '))}</td>` +
         `<td>${votes || `<span class="muted">${e(v.say('page:none'))}</span>`}</td>` +
         `<td>${l.pending.length ? e(l.pending.join(', ')) : ''}` +
@@ -128,9 +124,7 @@ function approvalHtml(a: ApprovalView, v: View): string {
     })
     .join('');
   const open = a.status === 'AUDITING';
-  const tally = open
-    ? ` · ${e(v.say('page:tallyOnLevel', { approvals: a.approvals ?? 0, required: a.required ?? 0 }))}`
-    : '';
+  const tally = open && a.tally ? ` · ${e(v.say('page:onCurrentLevel', { tally: a.tally }))}` : '';
   const reason = a.reason && a.status !== 'APPROVED' ? ` · ${e(a.reason)}` : '';
   const cols = (['colLevel', 'colMode', 'colStatus', 'colAsked', 'colDecidedBy', 'colStillNeeded'] as const)
     .map((k) => `<th>${e(v.say(`page:${k}`))}</th>`)
@@ -204,7 +198,7 @@ function deliveriesHtml(d: ExecutionPageData, v: View): string {
         `<li>${e(
           v.say('page:deliveryFailed', {
             when: showDate(f.time, v.r),
-            channel: f.channel,
+            channel: v.say('page:deliveryChannel', { channel: f.channel }),
             ticket: f.ticketId,
             message: f.message,
           }),

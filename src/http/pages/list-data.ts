@@ -1,3 +1,5 @@
+import { approvalCard } from '../../approval/card.js';
+import type { Reader } from '../../config/reader.js';
 import type { Execution } from '../../engine/types.js';
 import type { ApprovalTickets } from '../../store/approval-tickets.js';
 import type { ListCursor } from '../../store/execution-query.js';
@@ -39,7 +41,12 @@ export function matches(f: ListFilters): (e: Execution) => boolean {
     (!f.owner || e.owner === f.owner);
 }
 
-export async function loadList(deps: ListDeps, q: URLSearchParams): Promise<ListPageData> {
+/** The list's data; the approvals waiting in the reader's language (their card's words). */
+export async function loadList(
+  deps: ListDeps,
+  q: URLSearchParams,
+  reader: Reader = { locale: 'en', timeZone: 'UTC' },
+): Promise<ListPageData> {
   const filters = filtersOf(q);
   const after = cursorOf(q.get('cursor'));
   const store = deps.executions;
@@ -69,21 +76,14 @@ export async function loadList(deps: ListDeps, q: URLSearchParams): Promise<List
       parentId: x.parent?.executionId,
     })),
     pending: open.map((t) => {
-      const voted = new Set(t.votes.map((v) => v.voter));
-      const active = t.levels.find((l) => l.index === t.level && l.status === 'active');
-      const count = t.spec.levels.length;
+      const card = approvalCard(t, '', { locale: reader.locale, timeZone: reader.timeZone });
       return {
         ticketId: t.id,
         title: t.title,
         executionId: t.executionId,
-        // Named only when the ticket has more than one level.
-        level:
-          count > 1 && active
-            ? { index: active.index, count, name: active.name, mode: active.mode, required: active.required }
-            : undefined,
-        approvals: t.approvals,
-        required: t.required,
-        pending: t.status === 'AUDITING' ? t.approvers.filter((a) => !voted.has(a)) : [],
+        level: card.level,
+        tally: card.tally,
+        pending: card.pending,
         requester: t.requester,
         createDate: t.createDate,
       };

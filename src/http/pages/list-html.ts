@@ -3,7 +3,7 @@ import { escapeHtml as e } from '../../html.js';
 import type { Reader } from '../../config/reader.js';
 import { type MessageKey, t } from '../../i18n/index.js';
 import { badge, pageShell, showDate } from './layout.js';
-import { modeWord, statusWord } from './words.js';
+import { statusWord } from './words.js';
 
 export interface ListFilters {
   status?: string;
@@ -26,11 +26,10 @@ export interface PendingRow {
   ticketId: string;
   title: string;
   executionId?: string;
-  /** The active level, when the ticket has more than one. */
-  level?: { index: number; count: number; name: string; mode: string; required: number };
-  /** Approvals on the active level, and how many it needs. */
-  approvals: number;
-  required: number;
+  /** The active level, when the ticket has more than one: the card's words, as the tally. */
+  level?: string;
+  /** Approvals on the active level of how many it needs. */
+  tally: string;
   /** Who is still needed on the active level. */
   pending: string[];
   requester?: string;
@@ -72,14 +71,7 @@ function pendingHtml(p: PendingRow[], r: Reader): string {
   if (!p.length) return `<p class="muted">${e(t(r.locale, 'page:noApprovalWaiting'))}</p>`;
   const rows = p
     .map((x) => {
-      const level = x.level
-        ? t(r.locale, 'page:levelOf', {
-            n: x.level.index + 1,
-            count: x.level.count,
-            name: x.level.name,
-            mode: modeWord(r.locale, x.level.mode, x.level.required),
-          })
-        : '';
+      const { level } = x;
       return (
         `<tr data-ticket="${e(x.ticketId)}"><td>${e(x.ticketId)}</td>` +
         `<td>${e(x.title)}${level ? `<br><small>${e(level)}</small>` : ''}</td>` +
@@ -89,7 +81,7 @@ function pendingHtml(p: PendingRow[], r: Reader): string {
             : `<span class="muted">${e(t(r.locale, 'page:outsideRequest'))}</span>`
         }</td>` +
         `<td>${e(x.requester ?? '')}</td>` +
-        `<td>${e(t(r.locale, 'page:tally', { approvals: x.approvals, required: x.required }))}</td>` +
+        `<td>${e(x.tally)}</td>` +
         `<td>${e(x.pending.join(', '))}</td>` +
         `<td>${e(showDate(x.createDate, r))}</td></tr>`
       );

@@ -1,22 +1,14 @@
 import { type Locale, t } from '../../i18n/index.js';
-import { NOT_REACHED } from './execution-data.js';
 
-// The words of the pages for codes kept in the data (statuses, modes, decisions): the data keeps the code
-// (a CSS class, a data- attribute, what tests and scripts read), the reader sees these.
+// The words of the pages for codes kept in the data (statuses, decisions): the data keeps the code (a CSS
+// class, a data- attribute, what tests and scripts read), the reader sees these. An approval level's mode
+// and status, a tally, an outcome are the approval card's words (approval/card.ts), not the pages'.
 
 /** An execution's or a task's status (Success, Waiting, ...). */
 export const statusWord = (locale: Locale, status: string) => t(locale, 'common:status', { status });
 
 /** An approval ticket's status (AUDITING, APPROVED, REJECT, CANCEL). */
 export const ticketStatusWord = (locale: Locale, status: string) => t(locale, 'page:ticketStatus', { status });
-
-/** An approval level's status; `not reached` (no record yet) is `none` to the catalogue. */
-export const levelStatusWord = (locale: Locale, status: string) =>
-  t(locale, 'page:levelStatus', { status: status === NOT_REACHED ? 'none' : status });
-
-/** A level's Mode: ANY and ALL as the template says them, MIN as "2 of them". */
-export const modeWord = (locale: Locale, mode: string, min?: number) =>
-  t(locale, 'page:levelMode', { mode, min: min ?? 0 });
 
 /** A vote: approved or rejected. */
 export const decisionWord = (locale: Locale, decision: string) => t(locale, 'page:decision', { decision });

@@ -56,7 +56,6 @@ export default {
   voteRecorded: 'Your vote is recorded',
   voteNotRecorded: 'Your vote was not recorded',
   nothingChanged: 'Nothing was changed.',
-  ticketTitle: 'Approval {id}: {title}',
   requestedBy: 'Requested by',
   opened: 'Opened',
   status: 'Status',
@@ -73,14 +72,8 @@ export default {
   whatRunsLine:
     'Template {template}, task {task}\nof execution {execution}{hasStatus, select, yes { ({status})} other {}}',
   parametersGone: '(parameters not shown: the execution or its template is gone)',
-  approvedBy: 'Approved by {names}',
-  rejectedBy: 'Rejected by {voter}{hasComment, select, yes {: {comment}} other {}}',
-  timedOut: 'Timed out: the approval and its run are cancelled',
-  cancelled: 'Cancelled{hasReason, select, yes {: {reason}} other {}}',
   yourDecision: 'Your decision',
   youVoteAs: 'You vote as {name}.',
   youChose: 'You chose {choice} in the mail; confirm it below.',
   commentOptional: 'Comment (optional)',
-  approve: 'Approve',
-  reject: 'Reject',
 } as const satisfies Record<string, string>;

@@ -2,7 +2,6 @@
 export default {
   // An approval mail.
   subject: 'Approval needed: {title}',
-  ticketTitle: 'Approval {id}: {title}',
   asks: '{requester} asks for your approval.',
   someone: 'Someone',
   unknown: 'unknown',
@@ -10,18 +9,11 @@ export default {
   fact: '{name}: {value}',
   factTicket: 'Ticket',
   factRequestedBy: 'Requested by',
-  factLevel: 'Level',
   factTally: 'Tally',
   factStillNeeded: 'Still needed',
   factExecution: 'Execution',
-  level:
-    '{name} (level {n} of {count}, ' +
-    '{mode, select, ANY {any one of them} ALL {every one of them} other {{required} of them}})',
-  tallyValue: '{approvals} of {required} {required, plural, one {approval} other {approvals}}',
   approveLine: 'Approve: {link}',
   rejectLine: 'Reject:  {link}',
-  approve: 'Approve',
-  reject: 'Reject',
   linksNote: 'These links are for {name} only, work once, and expire {when}. They open a page where you confirm.',
   // Why a mail could not be sent (kept on the execution, shown on its page).
   sendFailed: 'could not send mail through {server}{why}{codes}',

@@ -5,13 +5,9 @@ export default {
   unknown: 'unknown',
   none: 'none',
   gone: 'gone',
-  // Codes shown as words: a ticket's status, a level's status, its mode, a vote.
+  // Codes shown as words: a ticket's status, a vote (a level's mode and status are the card's words).
   ticketStatus:
     '{status, select, AUDITING {AUDITING} APPROVED {APPROVED} REJECT {REJECT} CANCEL {CANCEL} other {{status}}}',
-  levelStatus:
-    '{status, select, active {active} approved {approved} rejected {rejected} skipped {skipped} ' +
-    'cancelled {cancelled} none {not reached} other {{status}}}',
-  levelMode: '{mode, select, MIN {{min} of them} other {{mode}}}',
   decision: '{decision, select, AGREE {approved} other {rejected}}',
   durationMs: '{ms} ms',
   durationS: '{s} s',
@@ -54,10 +50,13 @@ export default {
   andMore: 'and {count} more',
   failedNotifications: 'Notifications that failed',
   deliveryFailed: '{when} {channel} (approval {ticket}): {message}',
-  // An approval task.
+  deliveryChannel:
+    '{channel, select, DingTalk {DingTalk} Mail {Mail} WebHook {WebHook} notification {notification} ' +
+    'other {{channel}}}',
+  // An approval task (its tally, level modes and statuses: the card's words).
   ticketHead: 'Approval ticket {id}',
   ticketGone: 'Approval ticket {id} is gone.',
-  tallyOnLevel: '{approvals} of {required} approvals on the current level',
+  onCurrentLevel: '{tally} on the current level',
   quotedComment: ': “{comment}”',
   colLevel: 'level',
   colMode: 'mode',
@@ -80,8 +79,6 @@ export default {
   noApprovalWaiting: 'No approval is waiting.',
   noExecutionMatches: 'No execution matches.',
   outsideRequest: 'none (an outside request)',
-  levelOf: 'Level {n} of {count}: {name} ({mode})',
-  tally: '{approvals} of {required} {required, plural, one {approval} other {approvals}}',
   childOfText: 'child of {id}',
   filterStatus: 'status',
   filterTemplate: 'template',

@@ -3,7 +3,6 @@ import type en from '../en/mail.js';
 /** zh-CN messages of the 'mail' namespace: the same keys as en/mail.ts (the types check it). */
 export default {
   subject: '待审批：{title}',
-  ticketTitle: '审批单 {id}：{title}',
   asks: '{requester} 请你审批。',
   someone: '有人',
   unknown: '未知',
@@ -11,18 +10,11 @@ export default {
   fact: '{name}：{value}',
   factTicket: '审批单',
   factRequestedBy: '申请人',
-  factLevel: '审批级别',
   factTally: '进度',
   factStillNeeded: '待审批',
   factExecution: '执行',
-  level:
-    '{name}（第 {n} 级，共 {count} 级，' +
-    '{mode, select, ANY {任一人同意即可} ALL {需全部同意} other {需其中 {required} 人同意}}）',
-  tallyValue: '{required} 人中已有 {approvals} 人同意',
   approveLine: '同意：{link}',
   rejectLine: '拒绝：{link}',
-  approve: '同意',
-  reject: '拒绝',
   linksNote: '这些链接仅供 {name} 使用，只能使用一次，{when} 失效。打开后需在页面上确认。',
   sendFailed: '无法通过 {server} 发送邮件：{why}{codes}',
   smtpWhy:

@@ -9,10 +9,6 @@ export default {
   gone: '已不存在',
   ticketStatus:
     '{status, select, AUDITING {审批中} APPROVED {已同意} REJECT {已拒绝} CANCEL {已取消} other {{status}}}',
-  levelStatus:
-    '{status, select, active {进行中} approved {已同意} rejected {已拒绝} skipped {已跳过} ' +
-    'cancelled {已取消} none {未开始} other {{status}}}',
-  levelMode: '{mode, select, MIN {其中 {min} 人} other {{mode}}}',
   decision: '{decision, select, AGREE {同意} other {拒绝}}',
   durationMs: '{ms} 毫秒',
   durationS: '{s} 秒',
@@ -53,9 +49,11 @@ export default {
   andMore: '另有 {count} 个',
   failedNotifications: '发送失败的通知',
   deliveryFailed: '{when} {channel}（审批单 {ticket}）：{message}',
+  deliveryChannel:
+    '{channel, select, DingTalk {钉钉} Mail {邮件} WebHook {WebHook} notification {通知} other {{channel}}}',
   ticketHead: '审批单 {id}',
   ticketGone: '审批单 {id} 已不存在。',
-  tallyOnLevel: '当前审批级别：{required} 人中已有 {approvals} 人同意',
+  onCurrentLevel: '当前审批级别：{tally}',
   quotedComment: '：“{comment}”',
   colLevel: '审批级别',
   colMode: '方式',
@@ -76,8 +74,6 @@ export default {
   noApprovalWaiting: '没有等待中的审批。',
   noExecutionMatches: '没有符合条件的执行。',
   outsideRequest: '无（外部请求）',
-  levelOf: '第 {n} 级（共 {count} 级）：{name}（{mode}）',
-  tally: '{required} 人中已有 {approvals} 人同意',
   childOfText: '{id} 的子执行',
   filterStatus: '状态',
   filterTemplate: '模板',
