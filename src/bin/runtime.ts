@@ -38,7 +38,7 @@ import { Retention, sweepEveryMs } from '../core/retention.js';
 import { votesBetween } from '../store/approval-tickets.js';
 import { retentionStore } from '../store/retention-store.js';
 import { ArchiveLink } from './archive-link.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, OpsgateError } from '../errors.js';
 import { msg } from '../i18n/index.js';
 
 /** The parts both processes are built from; composition only, no decisions. */
@@ -348,7 +348,14 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
       const { ticketId } = job.data as StepJobs['deliver'];
       void rt.approvals
         .get(ticketId)
-        .then((t) => deliveries.recordFailure(t, t.spec.notify?.type ?? 'notification', err.message))
+        .then((t) =>
+          deliveries.recordFailure(
+            t,
+            t.spec.notify?.type ?? 'notification',
+            err.message,
+            err instanceof OpsgateError ? err.text : undefined,
+          ),
+        )
         .catch((e: Error) => {
           rt.metrics.notificationFailed('notification');
           log.error({ err: e.message, ticketId }, 'could not record a failed notification');

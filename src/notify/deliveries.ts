@@ -7,7 +7,8 @@ import type { Ticket } from '../approval/ticket.js';
 import type { ExecutionStore } from '../store/executions.js';
 import type { Keys } from '../store/keys.js';
 import { readerOf } from '../config/reader.js';
-import { type Locale, t as tr } from '../i18n/index.js';
+import { type Locale, type Msg, msg, render, t as tr } from '../i18n/index.js';
+import { OpsgateError } from '../errors.js';
 import { approvalMails } from './approval-mail.js';
 import { sendMail } from './mail.js';
 import { executionMasker, type Masker } from '../engine/mask.js';
@@ -74,8 +75,9 @@ export class Deliveries {
         { fetch: this.d.fetch, now: this.d.now },
       );
       if (!r.ok) {
-        if (r.retry) throw new Error(r.message);
-        await this.recordFailure(t, 'WebHook', r.message);
+        // Its catalogue text goes with it: recorded after the last try, it is read in each reader's language.
+        if (r.retry) throw new OpsgateError('NotificationFailed', r.text, 502);
+        await this.recordFailure(t, 'WebHook', r.message, r.text);
       }
       // i18n-exempt: a job's result, read by operators in the queue dashboard as they read log lines
       return r.ok ? 'webhook sent' : 'webhook refused';
@@ -96,8 +98,7 @@ export class Deliveries {
       for (const mail of mails)
         await sendMail({ host: m.host, port: m.port, username: m.username, password: m.password, from: m.from }, mail);
       const missing = people.filter((p) => !p.email).map((p) => p.name);
-      if (missing.length)
-        await this.recordFailure(t, 'Mail', tr('en', 'notify:noEmail', { names: missing.join(', ') }));
+      if (missing.length) await this.recordFailure(t, 'Mail', msg('notify:noEmail', { names: missing.join(', ') }));
       // i18n-exempt: a job's result, read by operators in the queue dashboard as they read log lines
       return `${mails.length} mail(s) sent`;
     }
@@ -126,8 +127,18 @@ export class Deliveries {
   }
 
   /** A delivery that failed for good, kept on the execution (status and page show it). */
-  async recordFailure(t: Pick<Ticket, 'id' | 'executionId'>, channel: string, message: string): Promise<void> {
-    const masked = (await this.maskerOf(t)).text(message);
+  /**
+   * A delivery that failed for good, on its execution (status and the page show it): in English, and with
+   * its catalogue text when it has one, so each reader reads it in their language. Both masked.
+   */
+  async recordFailure(
+    t: Pick<Ticket, 'id' | 'executionId'>,
+    channel: string,
+    message: string | Msg,
+    text: Msg | undefined = typeof message === 'string' ? undefined : message,
+  ): Promise<void> {
+    const mask = await this.maskerOf(t);
+    const masked = mask.text(typeof message === 'string' ? message : render(message, 'en'));
     this.d.log.warn({ ticketId: t.id, channel, err: masked }, 'approval notification failed');
     this.d.failed?.(channel);
     if (t.executionId)
@@ -136,6 +147,19 @@ export class Deliveries {
         channel,
         ticketId: t.id,
         message: masked,
+        ...(text ? { text: maskedMsg(text, mask) } : {}),
       });
   }
+}
+
+/** A Msg with every text it carries masked, at every depth (a URL's access_token, a NoEcho value). */
+function maskedMsg(m: Msg, mask: Masker): Msg {
+  if (!m.values) return m;
+  const values = Object.fromEntries(
+    Object.entries(m.values).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? mask.text(v) : v && typeof v === 'object' && 'key' in v ? maskedMsg(v, mask) : v,
+    ]),
+  );
+  return { key: m.key, values };
 }

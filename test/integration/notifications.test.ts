@@ -179,6 +179,7 @@ describe('approvals announced by a DingTalk robot and by mail; a mail-only appro
       60_000,
     );
     assert.doesNotMatch(JSON.stringify(failures), /robot-token-123/);
+    assert.ok(failures[0]!.text, 'kept with its catalogue message, for readers of other languages');
     const reply = await consolePost(og, '/console/command', {
       user: 'carol',
       text: `approve ${String((await og.rt.executionStore.get(e.id)).tasks.approveRestart!.data!.ticketId)}`,
