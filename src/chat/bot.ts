@@ -112,7 +112,7 @@ const commands: Command[] = [
         ...failed.map(
           (f) =>
             `  ⚠ ${ctx.t('chat:deliveryFailed', {
-              channel: String(f.channel),
+              channel: msg('common:deliveryChannel', { channel: String(f.channel) }),
               ticket: String(f.ticketId),
               // A failure recorded with its catalogue text reads in the reader's language.
               message: mask.text(isMsg(f.text) ? render(f.text, ctx.reader.locale) : String(f.message)),

@@ -198,7 +198,7 @@ function deliveriesHtml(d: ExecutionPageData, v: View): string {
         `<li>${e(
           v.say('page:deliveryFailed', {
             when: showDate(f.time, v.r),
-            channel: v.say('page:deliveryChannel', { channel: f.channel }),
+            channel: v.say('common:deliveryChannel', { channel: f.channel }),
             ticket: f.ticketId,
             message: f.message,
           }),

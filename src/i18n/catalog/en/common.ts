@@ -6,4 +6,8 @@ export default {
   status:
     '{status, select, Queued {Queued} Running {Running} Waiting {Waiting} Success {Success} Failed {Failed} ' +
     'Cancelled {Cancelled} Skipped {Skipped} other {{status}}}',
+  /** Where an approval notice went: the name of its channel. */
+  deliveryChannel:
+    '{channel, select, DingTalk {DingTalk} Mail {Mail} WebHook {WebHook} notification {notification} ' +
+    'other {{channel}}}',
 } as const satisfies Record<string, string>;

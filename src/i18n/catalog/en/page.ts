@@ -50,9 +50,6 @@ export default {
   andMore: 'and {count} more',
   failedNotifications: 'Notifications that failed',
   deliveryFailed: '{when} {channel} (approval {ticket}): {message}',
-  deliveryChannel:
-    '{channel, select, DingTalk {DingTalk} Mail {Mail} WebHook {WebHook} notification {notification} ' +
-    'other {{channel}}}',
   // An approval task (its tally, level modes and statuses: the card's words).
   ticketHead: 'Approval ticket {id}',
   ticketGone: 'Approval ticket {id} is gone.',

@@ -8,4 +8,6 @@ export default {
   status:
     '{status, select, Queued {排队中} Running {运行中} Waiting {等待中} Success {成功} Failed {失败} ' +
     'Cancelled {已取消} Skipped {已跳过} other {{status}}}',
+  deliveryChannel:
+    '{channel, select, DingTalk {钉钉} Mail {邮件} WebHook {WebHook} notification {通知} other {{channel}}}',
 } satisfies Record<keyof typeof en, string>;

@@ -49,8 +49,6 @@ export default {
   andMore: '另有 {count} 个',
   failedNotifications: '发送失败的通知',
   deliveryFailed: '{when} {channel}（审批单 {ticket}）：{message}',
-  deliveryChannel:
-    '{channel, select, DingTalk {钉钉} Mail {邮件} WebHook {WebHook} notification {通知} other {{channel}}}',
   ticketHead: '审批单 {id}',
   ticketGone: '审批单 {id} 已不存在。',
   onCurrentLevel: '当前审批级别：{tally}',
