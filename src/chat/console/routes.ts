@@ -17,17 +17,32 @@ import { chatAdapterFactory, type ChatAdapter } from '../adapter.js';
 const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 export const CONSOLE_CHANNEL = 'console';
 
-type ConsoleKey = keyof typeof en.console;
+// The card's own words, under the names the script says them by: one catalogue entry for every card.
+const CARD_WORDS = {
+  requestedBy: 'card:requestedBy',
+  waitingFor: 'card:waitingFor',
+  approvedBy: 'card:approvedByLower',
+  approve: 'card:approve',
+  reject: 'card:reject',
+} as const satisfies Record<string, MessageKey>;
+
+type ConsoleKey = keyof typeof en.console | keyof typeof CARD_WORDS;
 
 /**
  * The reader's `console` namespace for the browser: each message rendered with its {placeholders} left
  * in, which the page's script fills (console.js `say`). Its messages have no plurals or selects.
  */
 export function consoleStrings(locale: Locale): Record<ConsoleKey, string> {
+  const keys: [string, MessageKey][] = [
+    ...Object.keys(en.console).map((k) => [k, `console:${k}` as MessageKey] as [string, MessageKey]),
+    ...Object.entries(CARD_WORDS),
+  ];
   return Object.fromEntries(
-    (Object.keys(en.console) as ConsoleKey[]).map((k) => {
-      const names = [...en.console[k].matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!);
-      return [k, t(locale, `console:${k}` as MessageKey, Object.fromEntries(names.map((n) => [n, `{${n}}`])))];
+    keys.map(([name, key]) => {
+      const [ns, k] = key.split(':') as [keyof typeof en, string];
+      const english = (en[ns] as Record<string, string>)[k]!;
+      const names = [...english.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!);
+      return [name, t(locale, key, Object.fromEntries(names.map((n) => [n, `{${n}}`])))];
     }),
   ) as Record<ConsoleKey, string>;
 }

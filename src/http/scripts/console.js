@@ -85,19 +85,19 @@ function renderCard(card) {
     el(
       'div',
       {},
-      card.requester ? [...say('requestedBy', { name: mention(card.requester) }), ' · '] : '',
+      card.requester ? [...say('requestedBy', { who: mention(card.requester) }), ' · '] : '',
       card.executionId ? el('a', { href: `/executions/${card.executionId}` }, card.executionId) : '',
     ),
   );
   if (card.outcome)
     body.push(el('div', { class: `outcome ${card.status}`, 'data-testid': 'outcome' }, said(card.outcome)));
-  else body.push(el('div', {}, say('waitingFor', { names: list(card.pending) })));
+  else body.push(el('div', {}, say('waitingFor', { who: list(card.pending) })));
   body.push(
     el(
       'div',
       { class: 'tally', 'data-testid': 'tally' },
       said(card.tally),
-      card.approvedBy.length ? [' · ', ...say('approvedBy', { names: card.approvedBy.join(', ') })] : '',
+      card.approvedBy.length ? [' · ', ...say('approvedBy', { who: card.approvedBy.join(', ') })] : '',
     ),
   );
   if (card.buttons.length) {
