@@ -1,5 +1,6 @@
-import { type Locale, msg, t } from '../i18n/index.js';
-import type { LevelRecord, Ticket } from './ticket.js';
+import { type Locale, msg, render, t } from '../i18n/index.js';
+import { levelName } from '../template/approve.js';
+import { type LevelRecord, reasonOf, type Ticket } from './ticket.js';
 
 /**
  * The one approval card, platform-neutral: every chat adapter renders this, and a decided card
@@ -73,13 +74,14 @@ export function approvalCard(
       ticket.closeCode === 'timed-out'
         ? msg('card:timedOut')
         : ticket.reason
-          ? msg('card:cancelledReason', { reason: ticket.reason })
+          ? msg('card:cancelledReason', { reason: reasonOf(ticket) })
           : msg('card:cancelled'),
   }[ticket.status];
   const levelLines = levels.map((l, i) => {
     const mode = levelModeText(l, locale);
     const status = levelStatusText(ticket.levels.find((r) => r.index === i)?.status, locale);
-    return { name: l.name, mode, status, line: t(locale, 'card:levelItem', { n: i + 1, name: l.name, mode, status }) };
+    const name = render(levelName(l), locale);
+    return { name, mode, status, line: t(locale, 'card:levelItem', { n: i + 1, name, mode, status }) };
   });
   return {
     locale,
@@ -93,7 +95,7 @@ export function approvalCard(
         ? t(locale, 'card:level', {
             n: active.index + 1,
             total: levels.length,
-            name: active.name,
+            name: levels[active.index] ? levelName(levels[active.index]!) : active.name,
             mode: levelModeText(active, locale),
           })
         : undefined,

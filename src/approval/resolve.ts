@@ -1,4 +1,5 @@
-import { t } from '../i18n/index.js';
+import { OpsgateError } from '../errors.js';
+import { msg } from '../i18n/index.js';
 import type { Directory } from '../config/directory.js';
 
 /**
@@ -33,8 +34,11 @@ export function resolveApprovers(
     }
   }
   if (unknown.length)
-    // The level's note and the ticket's reason (core/approval-service.ts), kept in English as the API answers.
-    throw new Error(t('en', 'core:approversNotInDirectory', { unknown: unknown.length, names: unknown.join(', ') }));
+    // The level's note and the ticket's reason (core/approval-service.ts): its English and its Msg.
+    throw new OpsgateError(
+      'UnknownApprovers',
+      msg('core:approversNotInDirectory', { unknown: unknown.length, names: unknown.join(', ') }),
+    );
   // The one who started an execution does not approve it, unless the template allows it.
   if (owner && !ctx.allowSelfApproval) names.delete(owner);
   return [...names];

@@ -1,4 +1,5 @@
 import type { CloseCode } from '../engine/actions/types.js';
+import type { Msg } from '../i18n/index.js';
 import type { ApprovalSpec } from '../template/approve.js';
 
 // A ticket as every layer sees it; store/approval-tickets.ts keeps it in Redis.
@@ -34,7 +35,9 @@ export interface LevelRecord {
   approvers: string[];
   required: number;
   activatedAt?: string;
+  /** In English, as the API answers it; `noteText` is the same from the catalogue (only when it comes from there). */
   note?: string;
+  noteText?: Msg;
 }
 
 export interface Vote {
@@ -56,7 +59,9 @@ export interface Ticket extends TicketDoc {
   level: number;
   approvals: number;
   required: number;
+  /** Why it closed, in English, as the API answers it; `reasonText` is the same from the catalogue, when it is. */
   reason?: string;
+  reasonText?: Msg;
   /** Why it closed, set on every close (undefined while AUDITING); code decides on it, never on `reason`. */
   closeCode?: CloseCode;
   decidedAt?: string;
@@ -72,3 +77,10 @@ export interface TicketTimer {
   kind: 'timeout' | 'remind' | 'escalate';
   level: number;
 }
+
+/** What a message that shows a ticket's reason takes: the Msg (rendered in the reader's language), else the English. */
+export const reasonOf = (t: Pick<Ticket, 'reason' | 'reasonText'>): Msg | string | undefined =>
+  t.reasonText ?? t.reason;
+
+/** A level's note as reasonOf. */
+export const noteOf = (l: Pick<LevelRecord, 'note' | 'noteText'>): Msg | string | undefined => l.noteText ?? l.note;

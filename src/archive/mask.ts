@@ -1,4 +1,5 @@
 import type { Ticket } from '../approval/ticket.js';
+import type { Msg } from '../i18n/index.js';
 import { executionMasker, secretMasker, type Masker } from '../engine/mask.js';
 import type { AnyTemplate } from '../template/schema.js';
 import type { ArchivedRun } from './types.js';
@@ -52,10 +53,12 @@ export function maskRun(run: ArchivedRun, template?: AnyTemplate): ArchivedRun {
  */
 export function maskTicket(t: Ticket, masker: Masker = secretMasker([])): Ticket {
   const m = masker;
+  const text = (x: Msg | undefined) => x && m.msg(x);
   return {
-    ...over(t, ['title', 'description', 'reasons', 'subject', 'reason'], m.noEcho),
+    ...over(over(t, ['title', 'description', 'reasons', 'subject', 'reason'], m.noEcho), ['reasonText'], text),
     spec: m.value(t.spec),
     votes: t.votes.map((v) => over(v, ['comment'], m.noEcho)),
-    levels: t.levels.map((l) => over(l, ['note'], m.noEcho)),
+    // A catalogue text's values are text the reader sees as the English is: masked the same way.
+    levels: t.levels.map((l) => over(over(l, ['note'], m.noEcho), ['noteText'], text)),
   };
 }

@@ -421,6 +421,7 @@ export function startNotifyWorker(rt: Runtime, dispatch: (job: NotifyJob) => Pro
 
 /** The chat platform a notification was for, by its execution's origin. */
 async function platformOf(rt: Runtime, job: NotifyJob): Promise<string> {
+  if (job.kind === 'chat-retry') return job.platform;
   const executionId = 'ticketId' in job ? await rt.tickets.executionOf(job.ticketId) : job.executionId;
   return (executionId && (await rt.executionStore.find(executionId))?.origin.platform) || 'chat';
 }

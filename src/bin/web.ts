@@ -81,6 +81,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
       const time = new Date().toISOString();
       await rt.executionStore.logDelivery(executionId, { time, channel, ticketId, message, text });
     },
+    retryLater: (platform, data, delayMs) => rt.producer.chatRetry(platform, data, delayMs),
   });
   const secure = publicUrlOf(config).startsWith('https:');
   // Pages, console and dashboard need a session; /metrics also takes an API token (Prometheus's

@@ -67,6 +67,11 @@ export interface ChatPorts {
   memory?(platform: string): ChatMemory;
   /** Records a delivery that failed for good on its execution, as notify/ records a WebHook's or a mail's. */
   deliveryFailed?(failure: DeliveryFailure): Promise<void>;
+  /**
+   * Hands `data` back to the platform's sender (`retry`) in `delayMs`, kept in Redis so that a restart of the
+   * bot process loses none; absent, a platform waits in its own process.
+   */
+  retryLater?(platform: string, data: Record<string, unknown>, delayMs: number): Promise<void>;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { levelModeText, levelStatusText } from '../approval/card.js';
-import type { Ticket } from '../approval/ticket.js';
+import { noteOf, reasonOf, type Ticket } from '../approval/ticket.js';
 import type { Reader } from '../config/reader.js';
 import type { Masker } from '../engine/mask.js';
 import { type Execution, statusMessageIn, taskMessageIn } from '../engine/types.js';
 import { formatTime, type Locale, msg, translator } from '../i18n/index.js';
+import { levelName } from '../template/approve.js';
 import { localizedText } from '../template/localized.js';
 
 const ICON: Record<string, string> = {
@@ -57,7 +58,7 @@ export function describeTicket(ticket: Ticket, reader: ReaderOf = EN): string {
   const t = translator(locale);
   const state =
     ticket.status === 'CANCEL' && ticket.reason
-      ? t('chat:ticketStateReason', { reason: ticket.reason })
+      ? t('chat:ticketStateReason', { reason: reasonOf(ticket) })
       : t('chat:ticketState', { status: ticket.status });
   const head = { id: ticket.id, title: ticket.title, state };
   const lines = [
@@ -70,11 +71,12 @@ export function describeTicket(ticket: Ticket, reader: ReaderOf = EN): string {
     const votes = ticket.votes.filter((v) => v.level === i);
     const about = {
       n: i + 1,
-      name: level.name,
+      name: levelName(level),
       mode: levelModeText(level, locale),
       status: levelStatusText(rec?.status, locale),
     };
-    lines.push(`  ${rec?.note ? t('chat:levelLineNote', { ...about, note: rec.note }) : t('chat:levelLine', about)}`);
+    const note = rec && noteOf(rec);
+    lines.push(`  ${note ? t('chat:levelLineNote', { ...about, note }) : t('chat:levelLine', about)}`);
     if (rec?.approvers.length) lines.push(`    ${t('chat:asked', { names: rec.approvers.join(', ') })}`);
     for (const v of votes) {
       const vote = { decision: v.decision, voter: v.voter, time: formatTime(v.date, locale, reader.timeZone) };

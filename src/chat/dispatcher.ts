@@ -54,6 +54,12 @@ export function notificationDispatcher(deps: DispatcherDeps) {
   const defaults = deps.defaults ?? { locale: 'en', timezone: 'UTC' };
 
   return async function dispatch(job: NotifyJob): Promise<void> {
+    if (job.kind === 'chat-retry') {
+      const sender = senders.find((s) => s.platform === job.platform);
+      if (sender?.retry) await sender.retry(job.data);
+      else deps.log.warn({ platform: job.platform }, 'a chat retry for a platform that is off: dropped');
+      return;
+    }
     const executionId = 'ticketId' in job ? await tickets.executionOf(job.ticketId) : job.executionId;
     const exec = executionId ? await executions.find(executionId) : undefined;
     if (!exec) return;

@@ -21,6 +21,8 @@ export interface ChatSender {
   /** Posts to a channel (in a thread when given); returns a reference to update the message. */
   post(channel: string, message: OutMessage, thread?: string): Promise<string>;
   update(channel: string, ref: string, message: OutMessage): Promise<void>;
+  /** Sends again what it handed to ChatPorts.retryLater, given back when its time came (in any bot process). */
+  retry?(data: Record<string, unknown>): Promise<void>;
 }
 
 /** Who sent a command or pressed a button, as the platform knows them and as the directory does. */

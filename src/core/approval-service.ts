@@ -2,10 +2,18 @@ import type { Directory, DirectoryUser } from '../config/directory.js';
 import { resolveApprovers } from '../approval/resolve.js';
 import type { Execution } from '../engine/types.js';
 import type { Producer } from '../queue/producer.js';
-import type { LevelRecord, Ticket, TicketDoc, TicketTimer, VoteChannel, VoteDecision } from '../approval/ticket.js';
+import {
+  type LevelRecord,
+  reasonOf,
+  type Ticket,
+  type TicketDoc,
+  type TicketTimer,
+  type VoteChannel,
+  type VoteDecision,
+} from '../approval/ticket.js';
 import type { ApprovalTickets } from '../store/approval-tickets.js';
 import { holds } from '../template/criteria.js';
-import { readApproval, required, type ApprovalSpec } from '../template/approve.js';
+import { levelName, readApproval, required, type ApprovalSpec } from '../template/approve.js';
 import { addLogContext } from '../log.js';
 import { type Msg, msg, render, t } from '../i18n/index.js';
 
@@ -122,8 +130,13 @@ export class ApprovalService {
     // The requester is never asked (approval/resolve.ts): say so, rather than "not an approver".
     if (outcome === 'not-approver' && ticket.requester === voter.name && !ticket.spec.allowSelfApproval)
       outcome = 'self-approval';
-    const currentLevel = ticket.levels.find((l) => l.index === ticket.level)?.name ?? ticket.level + 1;
-    const nextLevel = ticket.levels.find((l) => l.index === ticket.level && l.status === 'active')?.name;
+    const specLevel = ticket.spec.levels[ticket.level];
+    const currentLevel =
+      specLevel && ticket.levels.some((l) => l.index === ticket.level) ? levelName(specLevel) : ticket.level + 1;
+    const nextLevel =
+      specLevel && ticket.levels.some((l) => l.index === ticket.level && l.status === 'active')
+        ? levelName(specLevel)
+        : undefined;
     if (decided)
       return result(
         'decided',
@@ -165,7 +178,7 @@ export class ApprovalService {
       const level = t.spec.levels[i]!;
       const base = { index: i, name: level.name, mode: level.mode, approvers: [] as string[], required: 0 };
       if (level.criteria && !holds(level.criteria, await this.subject(t))) {
-        await this.tickets.putLevel(id, { ...base, status: 'skipped', note: stored(msg('core:criteriaDoNotHold')) });
+        await this.tickets.putLevel(id, { ...base, status: 'skipped', ...noted(msg('core:criteriaDoNotHold')) });
         continue;
       }
       let approvers: string[];
@@ -176,24 +189,22 @@ export class ApprovalService {
           allowSelfApproval: t.spec.allowSelfApproval,
         }).filter((a) => !voted.has(a));
       } catch (err) {
-        return this.fail(id, t, i, base, (err as Error).message);
+        return this.fail(id, t, i, base, (err as { text?: Msg }).text ?? (err as Error).message);
       }
       const need = required(level, approvers.length);
-      if (!approvers.length) return this.fail(id, t, i, base, stored(msg('core:levelNobody', { level: level.name })));
+      if (!approvers.length) return this.fail(id, t, i, base, msg('core:levelNobody', { level: levelName(level) }));
       if (need > approvers.length)
         return this.fail(
           id,
           t,
           i,
           { ...base, approvers },
-          stored(
-            msg('core:levelTooFew', {
-              level: level.name,
-              need,
-              available: approvers.length,
-              names: approvers.join(', '),
-            }),
-          ),
+          msg('core:levelTooFew', {
+            level: levelName(level),
+            need,
+            available: approvers.length,
+            names: approvers.join(', '),
+          }),
         );
       const record: LevelRecord = { ...base, status: 'active', approvers, required: need, activatedAt: date };
       if (!(await this.tickets.activate(id, from, record))) return 'raced';
@@ -219,10 +230,10 @@ export class ApprovalService {
     _t: Ticket,
     _index: number,
     base: Omit<LevelRecord, 'status'>,
-    reason: string,
+    reason: Msg | string,
   ): Promise<'decided' | 'raced'> {
     if (!(await this.tickets.close(id, 'unresolvable', reason, this.now().toISOString(), true))) return 'raced';
-    await this.tickets.putLevel(id, { ...base, status: 'cancelled', note: reason });
+    await this.tickets.putLevel(id, { ...base, status: 'cancelled', ...noted(reason) });
     await this.finish(id);
     return 'decided';
   }
@@ -247,21 +258,20 @@ export class ApprovalService {
    * tickets close as CANCEL (code `cancelled`) with the reason, their cards lose their buttons and say why, later
    * votes are refused, and their timers find them closed. Nothing resumes: the run is over.
    */
-  async closeForExecution(exec: Pick<Execution, 'id' | 'status' | 'statusMessage'>): Promise<string[]> {
+  async closeForExecution(exec: Pick<Execution, 'id' | 'status' | 'statusMessage' | 'statusText'>): Promise<string[]> {
     const closed: string[] = [];
-    const reason = stored(
-      msg(exec.statusMessage ? 'core:executionEndedNote' : 'core:executionEnded', {
-        id: exec.id,
-        status: exec.status,
-        note: exec.statusMessage,
-      }),
-    );
+    // The run's own note goes in as its Msg when it has one, so that the reason reads whole in any language.
+    const reason = msg(exec.statusMessage ? 'core:executionEndedNote' : 'core:executionEnded', {
+      id: exec.id,
+      status: exec.status,
+      note: exec.statusMessage ? (exec.statusText ?? exec.statusMessage) : undefined,
+    });
     for (const id of await this.tickets.ofExecution(exec.id)) {
       if (!(await this.tickets.close(id, 'cancelled', reason, this.now().toISOString()))) continue;
       const t = await this.tickets.get(id);
       this.decided(t);
       const active = t.levels.find((l) => l.status === 'active');
-      if (active) await this.tickets.putLevel(id, { ...active, status: 'cancelled', note: reason });
+      if (active) await this.tickets.putLevel(id, { ...active, status: 'cancelled', ...noted(reason) });
       await this.producer.notify({ kind: 'ticket', ticketId: id });
       closed.push(id);
     }
@@ -295,8 +305,12 @@ export class ApprovalService {
     const t = await this.tickets.get(id);
     if (!who || who.name !== t.requester)
       return stored(msg('core:withdrawOnlyRequester', { id, requester: t.requester ?? 'none' }));
-    const reason = stored(msg('core:withdrawnBy', { user: who.name }));
-    const closed = await this.tickets.close(id, 'withdrawn', reason, this.now().toISOString());
+    const closed = await this.tickets.close(
+      id,
+      'withdrawn',
+      msg('core:withdrawnBy', { user: who.name }),
+      this.now().toISOString(),
+    );
     if (!closed) return stored(msg('core:ticketAlready', { id, state: statusMsg(t) }));
     await this.finish(id);
     return '';
@@ -308,12 +322,7 @@ export class ApprovalService {
     // i18n-exempt: the job's result, read in the queue dashboard and logs
     if (t.status !== 'AUDITING') return 'already decided';
     if (job.kind === 'timeout') {
-      const closed = await this.tickets.close(
-        t.id,
-        'timed-out',
-        stored(msg('core:timedOut')),
-        this.now().toISOString(),
-      );
+      const closed = await this.tickets.close(t.id, 'timed-out', msg('core:timedOut'), this.now().toISOString());
       // i18n-exempt: the job's result, read in the queue dashboard and logs
       if (!closed) return 'decided meanwhile';
       await this.finish(t.id);
@@ -337,7 +346,7 @@ export class ApprovalService {
       await this.tickets.putLevel(t.id, {
         ...rec,
         approvers: [...new Set([...rec.approvers, ...joining])],
-        note: stored(msg('core:escalatedTo', { names: joining.join(', ') })),
+        ...noted(msg('core:escalatedTo', { names: joining.join(', ') })),
       });
       await this.producer.notify({ kind: 'ticket', ticketId: t.id });
     }
@@ -361,7 +370,9 @@ export class ApprovalService {
   }
 
   /** For the engine: a ticket's status and what to say about it. */
-  async status(id: string): Promise<Pick<Ticket, 'status' | 'reason' | 'closeCode'> & { summary: string }> {
+  async status(
+    id: string,
+  ): Promise<Pick<Ticket, 'status' | 'reason' | 'reasonText' | 'closeCode'> & { summary: string }> {
     const t = await this.tickets.get(id);
     const rejected = t.votes.find((v) => v.decision === 'REJECT');
     const summary = rejected
@@ -370,28 +381,42 @@ export class ApprovalService {
           .filter((v) => v.decision === 'AGREE')
           .map((v) => v.voter)
           .join(', ');
-    return { status: t.status, summary, reason: t.reason, closeCode: t.closeCode };
+    return {
+      status: t.status,
+      summary,
+      reason: t.reason,
+      ...(t.reasonText ? { reasonText: t.reasonText } : {}),
+      closeCode: t.closeCode,
+    };
   }
 }
 
 /** Where a closed ticket stands, as a message: `approved`, `timed out`, `cancelled (why)`. */
-export function statusMsg(t: Pick<Ticket, 'status' | 'reason' | 'closeCode'>): Msg {
+export function statusMsg(t: Pick<Ticket, 'status' | 'reason' | 'reasonText' | 'closeCode'>): Msg {
   if (t.status === 'CANCEL' && t.closeCode !== 'timed-out' && t.reason)
-    return msg('core:ticketStateReason', { reason: t.reason });
+    return msg('core:ticketStateReason', { reason: reasonOf(t) });
   return msg('core:ticketState', { state: t.closeCode === 'timed-out' ? 'timedOut' : t.status });
 }
 
 /** statusMsg in English (what the API answers). */
-export function describeStatus(t: Pick<Ticket, 'status' | 'reason' | 'closeCode'>): string {
+export function describeStatus(t: Pick<Ticket, 'status' | 'reason' | 'reasonText' | 'closeCode'>): string {
   return render(statusMsg(t), 'en');
 }
 
 /**
- * What is kept on the ticket (its reason, a level's note) and answered by the API (DMS's shape): English, as the
- * OOS and DMS APIs answer; the ticket keeps no catalogue text of it.
+ * What the service answers its callers (a refusal of a transfer or a withdrawal, thrown by the API as its
+ * message): English, as the DMS API answers.
  */
 function stored(m: Msg): string {
   return t('en', m.key, m.values);
+}
+
+/**
+ * A level's note as the ticket keeps it: its English (what the API answers) and, when it comes from the
+ * catalogue, the Msg each reader renders in their language.
+ */
+function noted(note: Msg | string): Pick<LevelRecord, 'note' | 'noteText'> {
+  return typeof note === 'string' ? { note } : { note: render(note, 'en'), noteText: note };
 }
 
 export type { ApprovalSpec };

@@ -29,8 +29,21 @@ export type StepJobName = keyof StepJobs;
 /** The data of any step job (which one its name says: see StepJobs). */
 export type StepJob = StepJobs[StepJobName];
 
-/** What the bot process is asked to tell people; it renders it for the execution's platform. */
-export type NotifyJob = ProgressMessage | { kind: 'ticket'; ticketId: string } | { kind: 'remind'; ticketId: string };
+/**
+ * What the bot process is asked to tell people; it renders it for the execution's platform. `chat-retry` is a
+ * platform's own work handed back to it later (DingTalk's people it held back): its data is the platform's.
+ */
+export type NotifyJob =
+  | ProgressMessage
+  | { kind: 'ticket'; ticketId: string }
+  | { kind: 'remind'; ticketId: string }
+  | ChatRetryJob;
+
+export interface ChatRetryJob {
+  kind: 'chat-retry';
+  platform: string;
+  data: Record<string, unknown>;
+}
 
 /** BullMQ job ids may not contain ':' (opsgate:policy, product action names): replaced. */
 const jobId = (...parts: (string | number)[]) => parts.join('-').replace(/:/g, '_');
@@ -167,6 +180,21 @@ export class Producer {
       attempts: 3,
       backoff: { type: 'exponential', delay: 500 },
       ...coalesce,
+    });
+  }
+
+  /**
+   * A chat platform's sending to try again in `delayMs` (ChatPorts.retryLater): a delayed job, so that a
+   * restart of the bot process loses none; whichever bot process runs then sends.
+   */
+  async chatRetry(platform: string, data: Record<string, unknown>, delayMs: number): Promise<void> {
+    const job: ChatRetryJob = { kind: 'chat-retry', platform, data };
+    await this.notifications.add(job.kind, job, {
+      removeOnComplete: true,
+      removeOnFail: { age: 24 * 3600 },
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 500 },
+      delay: Math.max(0, delayMs),
     });
   }
 

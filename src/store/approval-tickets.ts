@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { LevelRecord, Ticket, TicketDoc, TicketStatus, Vote, VoteDecision } from '../approval/ticket.js';
 import { TicketNotFoundError } from '../errors.js';
-import { t } from '../i18n/index.js';
+import { type Msg, render, t } from '../i18n/index.js';
 import type { CloseCode } from '../engine/actions/types.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
@@ -122,6 +122,7 @@ export class ApprovalTickets {
       approvals: Number(fields.approvals),
       required: Number(fields.required),
       reason: fields.reason,
+      ...(fields.reasonText ? { reasonText: JSON.parse(fields.reasonText) as Msg } : {}),
       decidedAt: fields.decidedAt,
       ...closeCodeOf(fields),
       votes: Object.entries(votes)
@@ -202,10 +203,20 @@ export class ApprovalTickets {
     };
   }
 
-  /** Ends an open ticket with the status its code implies; true only for the call that changed it. */
-  async close(id: string, code: CloseCode, reason: string, now: string, mustBeAdvancing = false): Promise<boolean> {
+  /**
+   * Ends an open ticket with the status its code implies; true only for the call that changed it. A reason from
+   * the catalogue is kept in English (`reason`, what the API answers) and as its Msg (`reasonText`).
+   */
+  async close(
+    id: string,
+    code: CloseCode,
+    reason: string | Msg,
+    now: string,
+    mustBeAdvancing = false,
+  ): Promise<boolean> {
     const k = this.k((await this.tagOf(id))!, id);
-    const args = [STATUS_OF[code], reason, now, mustBeAdvancing ? '1' : '0', code];
+    const text = typeof reason === 'string' ? '' : JSON.stringify(reason);
+    const args = [STATUS_OF[code], render(reason, 'en'), now, mustBeAdvancing ? '1' : '0', code, text];
     const closed = (await runScript<number>(this.redis, 'ticket-close', [k.ticket], args)) === 1;
     // A crash before this leaves a stale hint, which open() removes when it meets it.
     if (closed) await this.redis.srem(this.keys.openTickets, id);

@@ -1,5 +1,5 @@
 import { ParameterError } from '../errors.js';
-import { msg } from '../i18n/index.js';
+import { type Msg, msg, render } from '../i18n/index.js';
 import { criteriaProblems, type Clause } from './criteria.js';
 import { parseDuration } from './duration.js';
 import { joined, type Problem, problem, textOfProblem, withGot } from './problem.js';
@@ -9,7 +9,9 @@ import { didYouMean } from './suggest.js';
 
 /** One approval level as a ticket keeps it; approvers are resolved only when it becomes active. */
 export interface LevelDef {
+  /** In English, as the API answers it; `nameText` is the name opsgate gave a level the template names not. */
   name: string;
+  nameText?: Msg;
   /** ANY: one approval; ALL: every resolved approver; MIN: `min` distinct approvers. */
   mode: 'ANY' | 'ALL' | 'MIN';
   min: number;
@@ -36,6 +38,12 @@ export interface NotifySpec {
     body?: string;
   };
 }
+
+/** A level's name as a reader sees it: opsgate's own name in their language, else the template's. */
+export const levelName = (l: Pick<LevelDef, 'name' | 'nameText'>): Msg | string => l.nameText ?? l.name;
+
+/** A name opsgate gives: its English, and its Msg for readers of other languages. */
+const named = (m: Msg): Pick<LevelDef, 'name' | 'nameText'> => ({ name: render(m, 'en'), nameText: m });
 
 export interface ApprovalSpec {
   levels: LevelDef[];
@@ -108,7 +116,7 @@ export function readApproval(p: Record<string, unknown>): ApprovalSpec {
       const mode = String(l.Mode ?? 'ANY') as 'ANY' | 'ALL';
       const min = l.MinRequiredApprovals !== undefined ? Number(l.MinRequiredApprovals) : 1;
       return {
-        name: String(l.Name ?? `Level ${i + 1}`),
+        ...(l.Name === undefined ? named(msg('template:numberedLevelName', { n: i + 1 })) : { name: String(l.Name) }),
         mode: l.MinRequiredApprovals !== undefined && mode === 'ANY' ? 'MIN' : mode,
         min,
         approvers: l.Approvers as string[] | undefined,
@@ -125,7 +133,7 @@ export function readApproval(p: Record<string, unknown>): ApprovalSpec {
       throw new ParameterError(withGot(msg('template:minApprovals'), String(JSON.stringify(p.MinRequiredApprovals))));
     levels = [
       {
-        name: 'Approval',
+        ...named(msg('template:defaultLevelName')),
         mode: 'MIN',
         min,
         approvers: p.Approvers as string[] | undefined,

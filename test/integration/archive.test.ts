@@ -11,6 +11,7 @@ import { executionMasker, MASK } from '../../src/engine/mask.js';
 import { parseTemplate } from '../../src/engine/parse.js';
 import type { Execution } from '../../src/engine/types.js';
 import { OpsgateError } from '../../src/errors.js';
+import { msg, render, t } from '../../src/i18n/index.js';
 import { executionView, taskExecutionView } from '../../src/http/api/execution-view.js';
 import { dropSchema, postgresForTests, sql, testSchema } from '../support/postgres.js';
 
@@ -329,6 +330,49 @@ describe('archive (PostgreSQL)', () => {
     assert.deepEqual(await archive.ticketsOf('exec-aa05'), ['71', '100']);
     assert.deepEqual(await archive.ticketsOf('exec-none'), []);
     assert.equal(await archive.ticket('404'), undefined);
+  });
+
+  test("a cancelled ticket keeps its reason's and its level note's catalogue text, its values masked", async () => {
+    const { archive } = await fresh();
+    const noEcho = executionMasker(runOf('exec-aa06', {}, SECRET).execution, template);
+    const why = msg('core:executionEndedNote', {
+      id: 'exec-aa06',
+      status: 'Cancelled',
+      note: msg('core:cancelledBy', { user: 'alice' }),
+    });
+    const escalated = msg('core:escalatedTo', { names: `dave ${SECRET}` });
+    const ticket = ticketOf('72', 'exec-aa06', [], {
+      status: 'CANCEL',
+      closeCode: 'cancelled',
+      reason: render(why, 'en'),
+      reasonText: why,
+      levels: [
+        {
+          index: 0,
+          name: 'leads',
+          mode: 'ANY',
+          status: 'cancelled',
+          approvers: ['bob'],
+          required: 1,
+          note: render(escalated, 'en'),
+          noteText: escalated,
+        },
+      ],
+    });
+    await archive.putTicket(ticket, { masker: noEcho });
+    const back = (await archive.ticket('72'))!;
+    assert.deepEqual(back.reasonText, why);
+    assert.equal(back.reason, 'execution exec-aa06 cancelled: cancelled by alice');
+    assert.equal(
+      render(back.reasonText!, 'zh-CN'),
+      t('zh-CN', 'core:executionEndedNote', {
+        id: 'exec-aa06',
+        status: 'Cancelled',
+        note: t('zh-CN', 'core:cancelledBy', { user: 'alice' }),
+      }),
+    );
+    assert.deepEqual(back.levels[0]!.noteText, msg('core:escalatedTo', { names: `dave ${MASK}` }));
+    assert.equal(back.levels[0]!.note, `escalated to dave ${MASK}`);
   });
 
   test('listRuns: newest first, every filter, cursor paging over the whole list', async () => {

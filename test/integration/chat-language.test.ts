@@ -146,6 +146,35 @@ describe('chat in the reader language (Slack)', () => {
     assert.match(cardNow(ticket)!, /Approved by bob, carol/);
   });
 
+  test("a cancelled run's approval: its reason and its level's note read in the starter's language", async () => {
+    const cancelled = async (user: string) => {
+      const started = await command(user, `run two-approvals target=${target.url}`);
+      const exec = /exec-[0-9a-f]+/.exec(started)![0];
+      const ticket = await ticketOf(exec);
+      await until(() => cardNow(ticket), 'the card');
+      await command(user, `cancel ${exec}`);
+      await until(() => cardNow(ticket) && !cardNow(ticket)!.includes('"action_id":"approve"'), 'the decided card');
+      return { exec, ticket, card: cardNow(ticket)!, detail: await command(user, `ticket ${ticket}`) };
+    };
+    const zh = await cancelled('U0010');
+    const why = `执行 ${zh.exec} 已取消：已被 lin 取消`;
+    assert.ok(zh.card.includes(`已取消：${why}`), zh.card);
+    assert.doesNotMatch(zh.card, /cancelled by/);
+    assert.match(
+      zh.detail,
+      new RegExp(`^审批单 ${zh.ticket}：two-approvals / approve，已取消（${why}），申请人 lin\\n`),
+    );
+    assert.match(zh.detail, new RegExp(`\\n {2}审批级别 1 审批（其中 2 人）：已取消，${why}\\n`), zh.detail);
+    assert.doesNotMatch(zh.detail, /cancelled|Approval/, zh.detail);
+
+    const en = await cancelled('U0001');
+    const reason = `execution ${en.exec} cancelled: cancelled by alice`;
+    assert.ok(en.card.includes(`Cancelled: ${reason}`), en.card);
+    assert.match(en.detail, new RegExp(`^Approval ${en.ticket}: two-approvals / approve is cancelled \\(${reason}\\)`));
+    assert.match(en.detail, new RegExp(`level 1 Approval \\(2 of them\\): cancelled, ${reason}\\n`), en.detail);
+    for (const text of [en.card, en.detail]) assert.doesNotMatch(text, CJK, text);
+  });
+
   test("Slack's own locale of a person the directory gives none: asked once with include_locale", async () => {
     fake.locales.U0004 = 'zh-CN';
     assert.match(await command('U0004', 'help'), /^opsgate 命令：/);

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { approvalCard } from '../../src/approval/card.js';
 import { ArchiveLink } from '../../src/bin/archive-link.js';
 import { archiveSchemaOf, retentionOf } from '../../src/bin/runtime.js';
+import { describeTicket } from '../../src/chat/describe.js';
 import { callApi, consolePost, signIn, startOpsgate, until, type Opsgate } from '../support/harness.js';
 import { dropSchema, postgresForTests, sql } from '../support/postgres.js';
 
@@ -124,6 +126,32 @@ describe('history: retention, the archive and the audit', () => {
     const rows = await sql(url, `SELECT doc::text AS doc FROM "${schema}".executions WHERE id = $1`, [id]);
     assert.equal(rows.length, 1);
     assert.ok(!String(rows[0]!.doc).includes(SECRET));
+  });
+
+  test("an archived cancelled ticket still reads in a zh-CN reader's language: reason, level note", async () => {
+    const started = await call('StartExecution', { TemplateName: 'history-run', Parameters: { token: SECRET } });
+    const id = started.Execution.ExecutionId as string;
+    const ticket = await until(async () => {
+      const e = await og.rt.executionStore.get(id);
+      return e.status === 'Waiting' && (e.tasks.approve?.data?.ticketId as string | undefined);
+    }, 'the approval');
+    await call('CancelExecution', { ExecutionId: id });
+    await until(async () => (await og.rt.history.ticket(ticket)).status === 'CANCEL', 'the ticket closed');
+    const zh = { locale: 'zh-CN', timeZone: 'Asia/Shanghai' } as const;
+    const read = async () => {
+      const t = await og.rt.history.ticket(ticket);
+      return { zh: describeTicket(t, zh), card: approvalCard(t, og.url, zh).outcome, en: describeTicket(t) };
+    };
+    const before = await read();
+    const why = `执行 ${id} 已取消：已被 alice 取消`;
+    assert.ok(before.zh.includes(`已取消（${why}）`), before.zh);
+    assert.ok(before.zh.includes(`：已取消，${why}`), before.zh);
+    assert.equal(before.card, `已取消：${why}`);
+    assert.ok(before.en.includes(`cancelled (execution ${id} cancelled: cancelled by alice)`), before.en);
+
+    await sweepAll();
+    assert.equal(await og.rt.redis.hget(og.rt.keys.ticketIndex, ticket), null, 'the ticket left Redis');
+    assert.deepEqual(await read(), before);
   });
 
   test('retention never touches a run that has not ended, nor one that ended within the retention', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadConfig } from '../../src/bin/config.js';
 import { Directory } from '../../src/config/directory.js';
+import { dingtalkEnv } from '../../src/chat/dingtalk/env.js';
 import { slackEnv } from '../../src/chat/slack/env.js';
 
 test('defaults of CONTRACT.md', () => {
@@ -78,4 +79,16 @@ test('retention is an ISO 8601 duration of at least a second; the archive URL is
     () => loadConfig({ OPSGATE_ARCHIVE_URL: 'mysql://audit:s3cret@db' }),
     (e: Error) => /^OPSGATE_ARCHIVE_URL must be a postgres:\/\/ URL$/.test(e.message) && !e.message.includes('s3cret'),
   );
+});
+
+test("DingTalk's waits before sending again to people it held back: ISO 8601, default 1 and 5 minutes", () => {
+  const on = { DINGTALK_CLIENT_ID: 'id', DINGTALK_CLIENT_SECRET: 'secret' };
+  assert.deepEqual(loadConfig(on).platforms.settings(dingtalkEnv)?.retryDelaysMs, [60_000, 300_000]);
+  const short = loadConfig({ ...on, DINGTALK_RETRY_AFTER: 'PT2S, PT0.5S' });
+  assert.deepEqual(short.platforms.settings(dingtalkEnv)?.retryDelaysMs, [2000, 500]);
+  for (const bad of ['60', 'PT1M,', 'soon'])
+    assert.throws(
+      () => loadConfig({ ...on, DINGTALK_RETRY_AFTER: bad }),
+      /DINGTALK_RETRY_AFTER must be ISO 8601 durations separated by commas, such as PT1M,PT5M/,
+    );
 });

@@ -50,7 +50,8 @@ export function createDingTalk(
     /** Where session webhooks and cards' recipients are kept (Redis); absent, in this process. */
     memory?: ChatMemory;
     deliveryFailed?: (failure: DeliveryFailure) => Promise<void>;
-    retryDelaysMs?: readonly number[];
+    /** Retries of people DingTalk held back, on the notify queue (ChatPorts.retryLater); absent, in this process. */
+    retryLater?: (data: Record<string, unknown>, delayMs: number) => Promise<void>;
   },
 ): ChatAdapter {
   const { bot, directory, log } = deps;
@@ -71,7 +72,8 @@ export function createDingTalk(
     cardTemplateId: opts.cardTemplateId,
     approvalLink: deps.approvalLink,
     deliveryFailed: deps.deliveryFailed,
-    retryDelaysMs: deps.retryDelaysMs,
+    retryDelaysMs: opts.retryDelaysMs,
+    retryLater: deps.retryLater,
   });
   // keepAlive off: the SDK's heartbeat timer outlives disconnect() in 2.1.5; a dropped socket is
   // still noticed by its close event and reconnected (autoReconnect).
@@ -157,6 +159,7 @@ export function createDingTalk(
     routes: [],
     post: (channel, message) => sender.post(channel, message),
     update: (channel, ref, message) => sender.update(channel, ref, message),
+    retry: (data) => sender.retry(data),
     start: async () => {
       await client.connect();
     },
@@ -180,5 +183,6 @@ export const dingtalkChat = chatAdapterFactory({
       approvalLink: p.approvalLink,
       memory: p.memory?.('dingtalk'),
       deliveryFailed: p.deliveryFailed,
+      retryLater: p.retryLater && ((data, delayMs) => p.retryLater!('dingtalk', data, delayMs)),
     }),
 });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { envSection, url } from '../../config/env-section.js';
-import { t } from '../../i18n/index.js';
+import { msg, t } from '../../i18n/index.js';
+import { parseDuration } from '../../template/duration.js';
+import { said } from '../../template/said.js';
 
 export interface DingTalkOptions {
   clientId: string;
@@ -9,6 +11,8 @@ export interface DingTalkOptions {
   cardTemplateId?: string;
   gatewayUrl?: string;
   apiUrl: string;
+  /** Waits before people DingTalk held back are sent to again, one a retry. */
+  retryDelaysMs?: number[];
 }
 
 /** DingTalk's variables, parsed in the one environment schema (config/env.ts); README's table lists them. */
@@ -25,6 +29,18 @@ export const dingtalkEnv = envSection({
     DINGTALK_GATEWAY_URL: url().optional(),
     DINGTALK_API_URL: url().default('https://api.dingtalk.com'),
     DINGTALK_OAPI_URL: url().default('https://oapi.dingtalk.com'),
+    /** Waits before each retry of people DingTalk held back (its flow control): ISO 8601, comma-separated. */
+    DINGTALK_RETRY_AFTER: z
+      .string()
+      .default('PT1M,PT5M')
+      .transform((v, ctx) => {
+        const delays = v.split(',').map((d) => (/^P/i.test(d.trim()) ? parseDuration(d) : undefined));
+        if (!v.trim() || delays.some((d) => d === undefined)) {
+          ctx.addIssue({ code: 'custom', message: said(msg('dingtalk:mustBeRetryDurations')) });
+          return z.NEVER;
+        }
+        return delays as number[];
+      }),
   },
   check: (env, problem) => {
     if (!!env.DINGTALK_CLIENT_ID !== !!env.DINGTALK_CLIENT_SECRET) {
@@ -44,6 +60,7 @@ export const dingtalkEnv = envSection({
           cardTemplateId: env.DINGTALK_CARD_TEMPLATE_ID,
           gatewayUrl: env.DINGTALK_GATEWAY_URL,
           apiUrl: env.DINGTALK_API_URL,
+          retryDelaysMs: env.DINGTALK_RETRY_AFTER,
         }
       : undefined,
 });

@@ -22,6 +22,21 @@ export interface SenderDeps {
   deliveryFailed?: (failure: DeliveryFailure) => Promise<void>;
   /** Waits before people DingTalk held back (its per-person flow control) are sent to again. */
   retryDelaysMs?: readonly number[];
+  /**
+   * Hands a retry to the notify queue (ChatPorts.retryLater), which gives it back to `retry` in time, in
+   * whichever bot process runs then; absent (a sender alone, in tests), this process waits for it.
+   */
+  retryLater?: (data: Record<string, unknown>, delayMs: number) => Promise<void>;
+}
+
+/** People DingTalk held back, and what to send them: a retry's data, kept as JSON until its time. */
+interface HeldBack {
+  ids: string[];
+  message: RobotMessage;
+  people: Person[];
+  about: About;
+  /** The try this will be (the first send was 1). */
+  attempt: number;
 }
 
 /**
@@ -66,8 +81,8 @@ export class DingTalkSender {
     const where = whereOf(channel);
     const locale = localeOf(message);
     if (message.card) return this.postCard(channel, where, message, locale);
-    if (message.mentions?.length) return this.remind(channel, where, message, locale);
-    return this.say(where, markdown(message.text), undefined, locale);
+    if (message.mentions?.length) return this.remind(channel, where, message);
+    return this.say(where, markdown(message.text), undefined);
   }
 
   async update(channel: string, ref: string, message: OutMessage): Promise<void> {
@@ -86,28 +101,28 @@ export class DingTalkSender {
     if (!fresh.length) return;
     const about = { id: card.ticketId, executionId: card.executionId };
     const text = t(locale, 'dingtalk:waitsForYou', { title: card.title, tally: card.tally });
-    await this.notify(memo.channel, whereOf(memo.channel), fresh, text, about, locale, ref, memo);
+    await this.notify(memo.channel, whereOf(memo.channel), fresh, text, about, ref, memo);
   }
 
-  /** Stops the retries still waiting. */
+  /** Stops the retries still waiting in this process (the queue's wait for the next bot process). */
   stop(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
 
   /** A markdown message in the channel: the group's, or the person's 1:1 chat. */
-  private async say(where: Where, text: string, about: About, locale: Locale): Promise<string> {
+  private async say(where: Where, text: string, about: About): Promise<string> {
     const message: RobotMessage = { msgKey: 'sampleMarkdown', param: { title: TITLE, text } };
     if (where.kind === 'group') return this.d.api.sendGroup(where.conversationId, message);
-    return this.toPeople([{ name: where.staffId, staffId: where.staffId }], message, about, locale);
+    return this.toPeople([{ name: where.staffId, staffId: where.staffId }], message, about);
   }
 
   /** A reminder (a message that @-mentions people about an approval). */
-  private async remind(channel: string, where: Where, message: OutMessage, locale: Locale): Promise<string> {
+  private async remind(channel: string, where: Where, message: OutMessage): Promise<string> {
     const people = peopleOf(message.mentions ?? [], this.d.directory);
     const outTrackId = message.ticket && (await this.d.memory.get(`ticket:${message.ticket.id}`));
     const memo = outTrackId ? await this.memo(outTrackId) : undefined;
-    return this.notify(channel, where, people, message.text, message.ticket, locale, outTrackId, memo);
+    return this.notify(channel, where, people, message.text, message.ticket, outTrackId, memo);
   }
 
   /**
@@ -121,7 +136,6 @@ export class DingTalkSender {
     people: Person[],
     text: string,
     about: About,
-    locale: Locale,
     outTrackId?: string,
     memo?: CardMemo,
   ): Promise<string> {
@@ -135,7 +149,7 @@ export class DingTalkSender {
     let ref = '';
     if (where.kind === 'group')
       ref = await this.d.api.sendGroup(where.conversationId, this.markdownOf(markdown(text, people)));
-    await this.toPeople(known, this.markdownOf(text), about, locale);
+    await this.toPeople(known, this.markdownOf(text), about);
     const robots = outTrackId && memo ? await this.deliverCard(outTrackId, known, memo, about) : [];
     await this.told(outTrackId, memo, known, robots);
     return ref;
@@ -174,14 +188,14 @@ export class DingTalkSender {
         locale,
       );
       const text = t(locale, 'dingtalk:waitingFor', { title: card.title, tally: card.tally, names });
-      const ref = await this.say(where, text, about, locale);
+      const ref = await this.say(where, text, about);
       await this.personalLinks(links, waits, orApprove, about, locale);
       return ref;
     }
     const open = card.status === 'AUDITING';
     const text = open ? `${message.text}\n\n${t(locale, 'dingtalk:approveWith', { id: card.ticketId })}` : message.text;
-    if (!open || !pending.length) return this.say(where, markdown(text), about, locale);
-    return this.notify(channel, where, pending, text, about, locale);
+    if (!open || !pending.length) return this.say(where, markdown(text), about);
+    return this.notify(channel, where, pending, text, about);
   }
 
   /** Each approver's own link, as a one-button actionCard in their 1:1 chat with the robot. */
@@ -200,7 +214,7 @@ export class DingTalkSender {
         [{ title: t(locale, 'dingtalk:reviewAndVote'), url }],
         locale,
       );
-      await this.toPeople([person], message, about, locale);
+      await this.toPeople([person], message, about);
     }
   }
 
@@ -279,23 +293,24 @@ export class DingTalkSender {
   }
 
   /** A robot message to each person 1:1; who DingTalk does not know is recorded, who it held back retried. */
-  private async toPeople(people: Person[], message: RobotMessage, about: About, locale: Locale): Promise<string> {
+  private async toPeople(people: Person[], message: RobotMessage, about: About): Promise<string> {
     const ids = [...new Set(people.flatMap((p) => (p.staffId ? [p.staffId] : [])))];
     if (!ids.length) return '';
     const r = await this.d.api.sendToUsers(ids, message);
-    await this.outcome(r.invalid, r.flowControlled, people, message, about, locale, 1);
+    await this.outcome(r.invalid, r.flowControlled, { ids, message, people, about, attempt: 1 });
     return r.processQueryKey;
   }
 
-  private async outcome(
-    invalid: string[],
-    held: string[],
-    people: Person[],
-    message: RobotMessage,
-    about: About,
-    locale: Locale,
-    attempt: number,
-  ): Promise<void> {
+  /** Sends again to people DingTalk held back: what `outcome` handed to retryLater, given back in time. */
+  async retry(data: Record<string, unknown>): Promise<void> {
+    const held = data as unknown as HeldBack;
+    const r = await this.d.api.sendToUsers(held.ids, held.message);
+    await this.outcome(r.invalid, r.flowControlled, held);
+  }
+
+  /** Records who DingTalk does not know; who it held back is tried again later, until the tries run out. */
+  private async outcome(invalid: string[], held: string[], sent: HeldBack): Promise<void> {
+    const { people, about, attempt } = sent;
     const names = (ids: string[]) => ids.map((id) => people.find((p) => p.staffId === id)?.name ?? id).join(', ');
     if (invalid.length) await this.fail(about, 'dingtalk:unknownStaff', { names: names(invalid) });
     if (!held.length) return;
@@ -305,12 +320,22 @@ export class DingTalkSender {
       await this.fail(about, 'dingtalk:flowControlled', { names: names(held), tries: delays.length });
       return;
     }
+    const next: HeldBack = {
+      ids: held,
+      message: sent.message,
+      people: people.filter((p) => p.staffId && held.includes(p.staffId)),
+      about,
+      attempt: attempt + 1,
+    };
+    if (this.d.retryLater) {
+      await this.d.retryLater(next as unknown as Record<string, unknown>, delay);
+      return;
+    }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.d.api
-        .sendToUsers(held, message)
-        .then((r) => this.outcome(r.invalid, r.flowControlled, people, message, about, locale, attempt + 1))
-        .catch((err: Error) => this.log.warn({ err: err.message }, 'DingTalk 1:1 message retry failed'));
+      this.retry(next as unknown as Record<string, unknown>).catch((err: Error) =>
+        this.log.warn({ err: err.message }, 'DingTalk 1:1 message retry failed'),
+      );
     }, delay);
     timer.unref?.();
     this.timers.add(timer);

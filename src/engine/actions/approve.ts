@@ -48,6 +48,7 @@ export const approve: BuiltinAction = {
       }
     }
     const ticket = await ports.approvals.status(ticketId);
+    const reason = ticket.reasonText ?? ticket.reason;
     switch (ticket.status) {
       case 'APPROVED':
         return { kind: 'success', result: { TicketId: ticketId, Summary: ticket.summary } };
@@ -56,10 +57,10 @@ export const approve: BuiltinAction = {
       case 'CANCEL':
         // Nobody could approve a level: the approval failed; a timeout or a withdrawal cancels.
         if (ticket.closeCode === 'unresolvable') {
-          return { kind: 'failed', ...said('actions:approvalUnresolvable', { id: ticketId, reason: ticket.reason }) };
+          return { kind: 'failed', ...said('actions:approvalUnresolvable', { id: ticketId, reason }) };
         }
         return ticket.reason
-          ? { kind: 'cancel', ...said('actions:approvalClosed', { id: ticketId, reason: ticket.reason }) }
+          ? { kind: 'cancel', ...said('actions:approvalClosed', { id: ticketId, reason }) }
           : { kind: 'cancel', ...said('actions:approvalCancelled', { id: ticketId }) };
       default:
         return { kind: 'wait', ...said('actions:waitingForApproval', { id: ticketId }), data: { ticketId } };

@@ -27,6 +27,8 @@ export interface ApprovalPort {
     status: 'AUDITING' | 'APPROVED' | 'REJECT' | 'CANCEL';
     summary: string;
     reason?: string;
+    /** The reason from the catalogue, when it is: what the task's text embeds. */
+    reasonText?: Msg;
     closeCode?: CloseCode;
   }>;
 }

@@ -1,6 +1,7 @@
 /** English messages of the 'dingtalk' namespace: ICU MessageFormat, keyed by what they say. */
 export default {
   keysTogether: 'is required with the other DingTalk key (set both or neither)',
+  mustBeRetryDurations: 'must be ISO 8601 durations separated by commas, such as PT1M,PT5M',
   reviewAs: 'Review as {name}',
   reviewAndVote: 'Review and vote',
   open: 'Open',

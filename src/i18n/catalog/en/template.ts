@@ -164,6 +164,9 @@ export default {
   approversMustBeNames: 'Approvers must be a list of directory user names',
   minApprovals: 'MinRequiredApprovals must be a whole number of at least 1',
   levelProblem: 'level {level}: {problem}',
+  // The name of a level the template names not (its English is what the API answers).
+  defaultLevelName: 'Approval',
+  numberedLevelName: 'Level {n}',
   webHookUriRequired: 'WebHook.URI is required with NotifyType WebHook',
   mailHostFromRequired: 'Mail.Host and Mail.From are required with NotifyType Mail',
   notifyTypeMustBe: 'NotifyType must be WebHook or Mail',

@@ -3,6 +3,7 @@ import type en from '../en/dingtalk.js';
 /** zh-CN messages of the 'dingtalk' namespace: the same keys as en/dingtalk.ts (the types check it). */
 export default {
   keysTogether: '须与另一个钉钉密钥一起设置（两个都设，或都不设）',
+  mustBeRetryDurations: '必须是以逗号分隔的 ISO 8601 时长，例如 PT1M,PT5M',
   reviewAs: '以 {name} 身份审批',
   reviewAndVote: '查看并审批',
   open: '打开',

@@ -146,6 +146,8 @@ export default {
   approversMustBeNames: 'Approvers 必须是通讯录用户名列表',
   minApprovals: 'MinRequiredApprovals 必须是不小于 1 的整数',
   levelProblem: '审批级别 {level}：{problem}',
+  defaultLevelName: '审批',
+  numberedLevelName: '第 {n} 级',
   webHookUriRequired: 'NotifyType 为 WebHook 时，WebHook.URI 必填',
   mailHostFromRequired: 'NotifyType 为 Mail 时，Mail.Host 和 Mail.From 必填',
   notifyTypeMustBe: 'NotifyType 必须是 WebHook 或 Mail',
