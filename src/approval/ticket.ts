@@ -17,6 +17,8 @@ export interface TicketDoc {
   templateName?: string;
   title: string;
   description: string;
+  /** The description opsgate made (a runbook's ticket given none), from the catalogue, for every reader. */
+  descriptionText?: Msg;
   orderType: string;
   requester?: string;
   spec: ApprovalSpec;

@@ -19,16 +19,22 @@ function over<T extends object, K extends keyof T>(r: T, keys: readonly K[], how
 
 // Credentials by key too where the views show these with value(); a waiting action's data only its
 // NoEcho values (the views read ids from it).
-function maskRecord<T extends { message?: string; outputs?: object; properties?: object; data?: object }>(
+// A message's catalogue text carries the same values as its English: masked alike.
+function maskRecord<T extends { message?: string; text?: Msg; outputs?: object; properties?: object; data?: object }>(
   r: T,
   m: Masker,
 ): T {
-  return over(over(r, ['message', 'outputs', 'properties'], m.value), ['data'], m.noEcho);
+  const text = (x: T['text']) => (x && m.msg(x)) as T['text'];
+  return over(over(over(r, ['message', 'outputs', 'properties'], m.value), ['data'], m.noEcho), ['text'], text);
 }
 
 export function maskRun(run: ArchivedRun, template?: AnyTemplate): ArchivedRun {
   const m = executionMasker(run.execution, template);
-  const e = over(run.execution, ['statusMessage', 'description', 'outputs', 'gate'], m.value);
+  const e = over(
+    over(run.execution, ['statusMessage', 'description', 'outputs', 'gate'], m.value),
+    ['statusText'],
+    (x) => x && m.msg(x),
+  );
   return {
     execution: {
       ...over(e, ['tags'], m.noEcho),

@@ -198,7 +198,7 @@ ${note ? `<p class="warn">${e(note)}</p>` : form(c.link.approver, r, chosen(pre)
     const cols = (['colLevel', 'colMode', 'colStatus', 'colApprovers', 'colNote'] as const)
       .map((k) => `<th>${e(say(k === 'colApprovers' || k === 'colNote' ? `http:${k}` : `page:${k}`))}</th>`)
       .join('');
-    return `<h1>${e(card.title)}</h1><p>${e(ticket.description)}</p>
+    return `<h1>${e(card.title)}</h1><p>${e(render(ticket.descriptionText ?? ticket.description, r.locale))}</p>
 <table>${rows.map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(v)}</td></tr>`).join('')}</table>
 ${await whatRuns(ticket, r)}
 <h2>${e(say('http:levels'))}</h2><table><tr>${cols}</tr>${levels}</table>

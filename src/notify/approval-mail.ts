@@ -1,6 +1,6 @@
 import type { Reader } from '../config/reader.js';
 import { escapeHtml as e } from '../html.js';
-import { formatTime, t } from '../i18n/index.js';
+import { formatTime, render, t } from '../i18n/index.js';
 import { approvalCard, buttonLabel } from '../approval/card.js';
 import type { Ticket } from '../approval/ticket.js';
 import { createLink, linkExpiry } from './approval-links.js';
@@ -63,7 +63,7 @@ export function approvalMails(ticket: Ticket, approvers: MailRecipient[], opts: 
       const text = [
         ...(opts.body ? [opts.body, ''] : []),
         asks,
-        ticket.description,
+        render(ticket.descriptionText ?? ticket.description, r.locale),
         // The active level, as the card names it when there is more than one.
         ...(level ? [level] : []),
         '',
@@ -81,7 +81,7 @@ export function approvalMails(ticket: Ticket, approvers: MailRecipient[], opts: 
       const html = `<!doctype html><html lang="${r.locale}"><body style="font:14px system-ui,sans-serif">
 ${opts.body ? `<p>${e(opts.body).replace(/\n/g, '<br>')}</p>` : ''}
 <p>${e(asks)}</p>
-<p>${e(ticket.description)}</p>
+<p>${e(render(ticket.descriptionText ?? ticket.description, r.locale))}</p>
 ${level ? `<p>${e(level)}</p>\n` : ''}<table>${rows}</table>
 <p>${button(approve, '#137333', buttonLabel('approve', r.locale))}
 &nbsp; ${button(reject, '#b3261e', buttonLabel('reject', r.locale))}</p>

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { LevelRecord, Ticket, TicketDoc, TicketStatus, Vote, VoteDecision } from '../approval/ticket.js';
 import { TicketNotFoundError } from '../errors.js';
-import { type Msg, render, t } from '../i18n/index.js';
+import { type Msg, msg, render, t } from '../i18n/index.js';
 import type { CloseCode } from '../engine/actions/types.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
@@ -298,16 +298,15 @@ function closeCodeOf(fields: Record<string, string>): { closeCode?: CloseCode } 
 /** A runbook's ticket keeps no text that follows from its execution and task. */
 function withDefaults(d: TicketDoc): TicketDoc {
   if (!d.executionId) return d;
+  const description = msg('store:ticketDescription', { id: d.executionId, template: d.templateName, task: d.taskName });
+  const reason = msg('store:ticketReason', { template: d.templateName, task: d.taskName });
   return {
     ...d,
     title: d.title || `${d.templateName} / ${d.taskName}`,
-    // In English, as a ticket's own texts are kept: a ticket carries no catalogue text (approval/ticket.ts).
-    description:
-      d.description ||
-      t('en', 'store:ticketDescription', { id: d.executionId, template: d.templateName, task: d.taskName }),
-    reasons: d.reasons.length
-      ? d.reasons
-      : [t('en', 'store:ticketReason', { template: d.templateName, task: d.taskName })],
+    // Made at read, never stored: in English for the API, and from the catalogue for every reader.
+    description: d.description || t('en', description.key, description.values),
+    ...(d.description ? {} : { descriptionText: description }),
+    reasons: d.reasons.length ? d.reasons : [t('en', reason.key, reason.values)],
   };
 }
 

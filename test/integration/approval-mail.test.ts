@@ -310,7 +310,9 @@ describe('approval mail: SMTP, signed single-use links, the approve page', () =>
     // The approval's words are its card's: title, tally, the level's mode and status.
     assert.match(page, new RegExp(`<h1>审批单 ${ticketId}：${ticket.title}</h1>`));
     assert.match(page, /<th>进度<\/th><td>已同意 0\/2<\/td>/);
-    assert.match(page, /<td>1\. Approval<\/td><td>其中 2 人<\/td><td class="active">审批中<\/td>/);
+    assert.match(page, /<td>1\. 审批<\/td><td>其中 2 人<\/td><td class="active">审批中<\/td>/);
+    // The description opsgate made for the runbook's ticket, in the reader's language too.
+    assert.doesNotMatch(page, /waits for approval/);
     await og.rt.executions.cancel(run.id, 'cancelled by the test');
   });
 

@@ -53,6 +53,8 @@ function runOf(id: string, over: Partial<Execution> = {}, secret?: string): Arch
     ...(secret ? { noEcho: ['Phrase'] } : {}),
     status: 'Success',
     statusMessage: `done with ${value}`,
+    // The catalogue text beside a message carries the same values: masked as the English is.
+    statusText: { key: 'common:executionNotFound', values: { id: value } },
     tasks: {
       first: {
         taskExecutionId: te(1),
@@ -80,6 +82,7 @@ function runOf(id: string, over: Partial<Execution> = {}, secret?: string): Arch
         endDate: at(4),
         data: { childId: `${id}-child`, note: value },
         message: `child finished: ${value}`,
+        text: { key: 'common:executionNotFound', values: { id: value } },
       },
     },
     outputs: { result: value, size: 42 },

@@ -1,5 +1,7 @@
 import { approvalCard } from '../../approval/card.js';
-import type { Ticket } from '../../approval/ticket.js';
+import { noteOf, reasonOf, type Ticket } from '../../approval/ticket.js';
+import { render } from '../../i18n/index.js';
+import { levelName } from '../../template/approve.js';
 import type { Reader } from '../../config/reader.js';
 
 /** A level not reached yet: it has no record. */
@@ -45,7 +47,7 @@ export function approvalView(t: Ticket, r: Reader): ApprovalView {
     const rec = t.levels.find((x) => x.index === i);
     const active = t.status === 'AUDITING' && rec?.status === 'active';
     return {
-      name: l.name,
+      name: render(levelName(l), r.locale),
       mode: card.levels[i]!.mode,
       status: rec?.status ?? NOT_REACHED,
       statusText: card.levels[i]!.status,
@@ -54,8 +56,15 @@ export function approvalView(t: Ticket, r: Reader): ApprovalView {
       votes: t.votes
         .filter((v) => v.level === i)
         .map((v) => ({ voter: v.voter, decision: v.decision, date: v.date, comment: v.comment || undefined })),
-      note: rec?.note,
+      note: rec && noteOf(rec) !== undefined ? render(noteOf(rec)!, r.locale) : undefined,
     };
   });
-  return { ticketId: t.id, status: t.status, tally: card.tally, reason: t.reason, levels };
+  const reason = reasonOf(t);
+  return {
+    ticketId: t.id,
+    status: t.status,
+    tally: card.tally,
+    reason: reason === undefined ? undefined : render(reason, r.locale),
+    levels,
+  };
 }
