@@ -61,7 +61,8 @@ export function stepProcessor(deps: ProcessorDeps) {
   const now = () => new Date(ports.now());
 
   async function drive(executionId: string, runner: string): Promise<string> {
-    const found = await executions.find(executionId);
+    const read = await executions.read(executionId);
+    const found = read?.execution;
     // i18n-exempt: a job's result, read by operators on the queue dashboard as they read log lines
     if (!found || isTerminal(found.status)) return 'nothing to do';
     const { template } = await templates.runnable(found.templateName, found.templateVersion);
@@ -82,16 +83,23 @@ export function stepProcessor(deps: ProcessorDeps) {
     // i18n-exempt: a broken invariant (a bug), in the job's failure for developers
     throw new Error(`step gave execution ${exec.id} nothing to wait for`);
 
+    /** True while another job holds the execution, or once anything saved it after `version` was read. */
+    async function changedSince(id: string, version: string): Promise<boolean> {
+      const now = await executions.read(id);
+      return now?.execution.status === 'Running' || (now !== undefined && now.version !== version);
+    }
+
     /** One effect; a string ends the job with it, an event is the answer `step` asked for. */
     async function perform(e: Effect): Promise<string | StepEvent | undefined> {
       switch (e.kind) {
         case 'save':
-          if (await executions.save(e.execution, runner, e.park)) return undefined;
+          if (await executions.save(e.execution, runner, e.park, e.claim ? read!.version : '')) return undefined;
           // i18n-exempt: a job's result, for operators
           if (!e.claim) return 'lost the execution';
-          // Another job is still running it: a resume can arrive before the job that parked the
-          // execution has saved it. Retry (with backoff) rather than lose the resume.
-          if ((await executions.find(found!.id))?.status === 'Running') throw new HeldElsewhereError(found!.id);
+          // Another job is still running it, or saved it since this job read it: a resume can arrive
+          // before the job that parked the execution has saved it. Retry (with backoff), reading it
+          // anew, rather than lose the resume or write back what this job read.
+          if (await changedSince(found!.id, read!.version)) throw new HeldElsewhereError(found!.id);
           // i18n-exempt: a job's result, for operators
           return 'nothing to do';
         case 'clear-signal':

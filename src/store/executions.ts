@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ExecutionNotFoundError, OpsgateError } from '../errors.js';
 import { msg } from '../i18n/index.js';
@@ -55,11 +56,22 @@ export class ExecutionStore {
   }
 
   /**
+   * The execution and the version a job read it at (the SHA-1 of its document, as Redis computes it):
+   * the job's claim (save's `readAt`) is refused once anything else saved it since.
+   */
+  async read(id: string): Promise<{ execution: Execution; version: string } | undefined> {
+    const doc = await this.redis.get(this.keys.executionDoc(id));
+    if (!doc) return undefined;
+    return { execution: JSON.parse(doc) as Execution, version: createHash('sha1').update(doc).digest('hex') };
+  }
+
+  /**
    * Saves `exec` if its stored status may change to exec.status and, while Running, only by the job
    * `saver` that holds it ('' for saves that are not a job's). The job keeps holding it after the
-   * save unless `release` (the execution waits, or is parked while its loop items run).
+   * save unless `release` (the execution waits, or is parked while its loop items run). A job's claim
+   * passes `readAt`, the version it read (`read`): refused when anything saved it since.
    */
-  async save(exec: Execution, saver: string, release = false): Promise<boolean> {
+  async save(exec: Execution, saver: string, release = false, readAt = ''): Promise<boolean> {
     const keep = release || exec.status !== 'Running' ? '' : saver;
     const [ok, before] = await runScript<[number, string]>(this.redis, 'execution-save', this.pair(exec.id), [
       exec.status,
@@ -70,6 +82,7 @@ export class ExecutionStore {
       keep,
       this.keys.executionEvents,
       exec.id,
+      readAt,
     ]);
     if (ok !== 1) return false;
     // The indexes follow the status (and the end, which comes with one): most saves keep it. Not waited

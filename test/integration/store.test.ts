@@ -8,6 +8,8 @@ import { deletePrefix } from '../../src/store/redis.js';
 import { TemplateStore } from '../../src/store/templates.js';
 import { ApprovalTickets } from '../../src/store/approval-tickets.js';
 import { LoopStore } from '../../src/store/loops.js';
+import { ExecutionStore } from '../../src/store/executions.js';
+import { made } from '../support/executions.js';
 import { REDIS_URL } from '../support/harness.js';
 
 const prefix = `ogt-${randomBytes(5).toString('hex')}`;
@@ -176,4 +178,23 @@ test('a loop item written tells the watchers of its execution (its page follows 
   } finally {
     sub.disconnect();
   }
+});
+
+test('a job claims an execution only as it read it: a save made since refuses the claim (no lost update)', async () => {
+  const store = new ExecutionStore(redis, keys(prefix));
+  const exec = made(900, { status: 'Running', current: 'approve' });
+  await store.create(exec);
+  // Job B reads the execution while job A holds it (Running) ...
+  const read = await store.read(exec.id);
+  assert.ok(read);
+  // ... A parks it, having learnt something B does not know ...
+  const parked = { ...exec, status: 'Waiting' as const, pausedOnFailure: true, updateDate: exec.updateDate };
+  assert.ok(await store.save(parked, 'job-a', true));
+  // ... and B's claim of what it read must not write A's news away.
+  const stale = { ...read.execution, status: 'Running' as const };
+  assert.equal(await store.save(stale, 'job-b', false, read.version), false);
+  assert.equal((await store.get(exec.id)).pausedOnFailure, true);
+  // Read again, B claims it.
+  const fresh = await store.read(exec.id);
+  assert.ok(await store.save({ ...fresh!.execution, status: 'Running' }, 'job-b', false, fresh!.version));
 });

@@ -10,6 +10,8 @@
   ARGV[5] 1 to create (the key must not exist), else 0
   ARGV[6] the job that holds it after this save ('' releases it: a waiting or parked execution)
   ARGV[7] Pub/Sub channel told of the save ('' for none), ARGV[8] the execution id it is told
+  ARGV[9] a job's claim: the SHA-1 of the document as the job read it ('' for none); any save made since
+          refuses the claim, so a job never writes back a state older than the one stored
   returns {1, the status it had ('' when created)} saved, {0, its status} refused (another status or another
   runner): the caller updates the status indexes only when the status changed
 ]]
@@ -25,6 +27,9 @@ else
   if not allowed then return {0, status} end
   local runner = redis.call('HGET', KEYS[1], 'runner') or ''
   if status == 'Running' and ARGV[3] ~= '' and runner ~= '' and runner ~= ARGV[3] then return {0, status} end
+  if ARGV[9] and ARGV[9] ~= '' and redis.sha1hex(redis.call('GET', KEYS[2]) or '') ~= ARGV[9] then
+    return {0, status}
+  end
 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'runner', ARGV[6])
 redis.call('SET', KEYS[2], ARGV[4])
