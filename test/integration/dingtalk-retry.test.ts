@@ -6,8 +6,9 @@ import { createRuntime, startStepWorker, type Runtime } from '../../src/bin/runt
 import { startWeb } from '../../src/bin/web.js';
 import { createLogger } from '../../src/log.js';
 import { deletePrefix } from '../../src/store/redis.js';
-import { DING_CLIENT_ID, DING_CLIENT_SECRET, FakeDingTalk } from '../fakes/dingtalk.js';
+import { FakeDingTalk } from '../fakes/dingtalk.js';
 import { Target } from '../fakes/target.js';
+import { dingtalkEnv } from '../support/dingtalk-opsgate.js';
 import { REDIS_URL, until } from '../support/harness.js';
 
 /**
@@ -24,12 +25,7 @@ describe('DingTalk retries of held-back people survive a restart of the bot', ()
     PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     OPSGATE_TEMPLATES: 'test/fixtures/runbooks',
-    OPSGATE_DIRECTORY: 'test/fixtures/i18n/directory-en.yaml',
-    DINGTALK_CLIENT_ID: DING_CLIENT_ID,
-    DINGTALK_CLIENT_SECRET: DING_CLIENT_SECRET,
-    DINGTALK_GATEWAY_URL: fake.gatewayUrl,
-    DINGTALK_API_URL: fake.base,
-    DINGTALK_OAPI_URL: fake.base,
+    ...dingtalkEnv(fake, null),
     // Long enough for the first bot to stop before the first retry; short for the test.
     DINGTALK_RETRY_AFTER: 'PT2S,PT0.3S',
   });

@@ -6,6 +6,7 @@ import { renderSlack } from '../../src/chat/slack/render.js';
 import { tokenize } from '../../src/chat/tokenize.js';
 import { Directory } from '../../src/config/directory.js';
 import type { Ticket } from '../../src/approval/ticket.js';
+import { aTicket } from '../support/tickets.js';
 
 const directory = new Directory(
   {
@@ -31,18 +32,7 @@ test('approvers: names, groups, the owner and their manager; the owner does not 
   );
 });
 
-const ticket: Ticket = {
-  id: '7',
-  key: 'approve',
-  executionId: 'exec-1',
-  taskName: 'approve',
-  templateName: 'deploy',
-  requester: 'alice',
-  title: 'deploy / approve',
-  description: '',
-  orderType: 'RUNBOOK',
-  reasons: [],
-  subject: {},
+const ticket: Ticket = aTicket({
   spec: {
     levels: [{ name: 'Approval', mode: 'MIN', min: 2, approvers: ['bob', 'carol'] }],
     allowSelfApproval: false,
@@ -56,7 +46,7 @@ const ticket: Ticket = {
   level: 0,
   levels: [{ index: 0, name: 'Approval', mode: 'MIN', status: 'active', approvers: ['bob', 'carol'], required: 2 }],
   votes: [{ voter: 'bob', decision: 'AGREE', date: 'y', level: 0 }],
-};
+});
 
 test('one neutral card: who is still needed, the tally, the buttons; decided cards have no buttons', () => {
   const open = approvalCard(ticket, 'http://og');

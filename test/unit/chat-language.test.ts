@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { approvalCard } from '../../src/approval/card.js';
 import type { Ticket } from '../../src/approval/ticket.js';
+import { aTicket } from '../support/tickets.js';
 import { describeExecution, describeTicket } from '../../src/chat/describe.js';
 import { progressLine } from '../../src/chat/dispatcher.js';
 import { renderSlack } from '../../src/chat/slack/render.js';
@@ -18,18 +19,7 @@ import type { Template } from '../../src/template/schema.js';
 const CJK = /[\u3400-\u9fff]/;
 const directory = new Directory({ users: { bob: { slack: 'U2' }, carol: {} }, groups: {} }, ['slack']);
 
-const ticket: Ticket = {
-  id: '7',
-  key: 'approve',
-  executionId: 'exec-1',
-  taskName: 'approve',
-  templateName: 'deploy',
-  requester: 'alice',
-  title: 'deploy / approve',
-  description: '',
-  orderType: 'RUNBOOK',
-  reasons: [],
-  subject: {},
+const ticket: Ticket = aTicket({
   spec: {
     levels: [
       { name: 'Leads', mode: 'ANY', min: 1, approvers: ['bob'] },
@@ -46,7 +36,7 @@ const ticket: Ticket = {
   level: 0,
   levels: [{ index: 0, name: 'Leads', mode: 'ANY', status: 'active', approvers: ['bob'], required: 1 }],
   votes: [],
-};
+});
 
 test('the approval card in the reader language: title, tally (ICU plurals), levels, buttons', () => {
   const en = approvalCard(ticket, 'http://og');

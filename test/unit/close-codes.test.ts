@@ -6,21 +6,11 @@ import { approve } from '../../src/engine/actions/approve.js';
 import type { ActionContext, ApprovalPort, CloseCode } from '../../src/engine/actions/types.js';
 import type { Execution } from '../../src/engine/types.js';
 import type { Ticket } from '../../src/approval/ticket.js';
+import { aTicket } from '../support/tickets.js';
 
 // Decisions read the close code; the reason is text for people and may say anything.
 
-const ticket: Ticket = {
-  id: '7',
-  key: 'approve',
-  executionId: 'exec-1',
-  taskName: 'approve',
-  templateName: 'deploy',
-  requester: 'alice',
-  title: 'deploy / approve',
-  description: '',
-  orderType: 'RUNBOOK',
-  reasons: [],
-  subject: {},
+const ticket: Ticket = aTicket({
   spec: {
     levels: [{ name: 'Approval', mode: 'ANY', min: 1, approvers: ['bob'] }],
     allowSelfApproval: false,
@@ -34,7 +24,7 @@ const ticket: Ticket = {
   level: 0,
   levels: [],
   votes: [],
-};
+});
 const closed = (closeCode: CloseCode, reason: string): Ticket => ({ ...ticket, closeCode, reason });
 
 test('the card says "timed out" by the code, not by the reason text', () => {
