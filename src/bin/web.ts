@@ -9,7 +9,8 @@ import { executionPageRoutes } from '../http/execution-page.js';
 import { approvalActions } from '../http/api/approval-actions.js';
 import { auditActions } from '../http/api/audit-actions.js';
 import { executionActions } from '../http/api/execution-actions.js';
-import { apiRoute } from '../http/api/router.js';
+import { type ApiAction, apiRoute } from '../http/api/router.js';
+import { rpcRoutes } from '../http/rpc/route.js';
 import { templateActions } from '../http/api/template-actions.js';
 import { approvePageRoutes } from '../http/approve-page.js';
 import { healthRoute, readyRoute } from '../http/health.js';
@@ -95,7 +96,42 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     channel: rt.keys.executionEvents,
     reader: (req) => access.reader(req),
   });
+  // The API's actions: at /api behind bearer tokens, and at / for Alibaba Cloud's SDKs behind AccessKeys.
+  const actions: Record<string, ApiAction> = {
+    ...templateActions(rt.templates, rt.permissions),
+    ...approvalActions({
+      approvals: rt.approvals,
+      tickets: (id) => rt.history.ticket(id),
+      directory: rt.directory,
+      policies: rt.policies,
+    }),
+    ...auditActions({ audit: rt.audit }),
+    ...executionActions({
+      executions: rt.executions,
+      store: rt.executionStore,
+      history: rt.history,
+      archive: rt.archive && {
+        find: (id) => rt.history.find(id),
+        listRuns: async (q, limit, after) => (await rt.archive!.get()).listRuns(q, limit, after),
+      },
+      templates: rt.templates,
+      approvals: rt.approvals,
+      directory: rt.directory,
+      triggers: rt.triggers,
+      permissions: rt.permissions,
+    }),
+  };
   const routes: Route[] = [
+    // Before the console's GET /: a GET / that carries an Action is an RPC call.
+    ...rpcRoutes({
+      actions,
+      accessKeys: config.accessKeys,
+      known: (user) => !!rt.directory.user(user),
+      firstUse: async (id, nonce, ttlMs) =>
+        (await rt.redis.set(rt.keys.rpcNonce(id, nonce), '1', 'PX', ttlMs, 'NX')) === 'OK',
+      limiter: new RateLimiter(rt.redis, rt.keys, 'rpc', config.apiRateLimit),
+      log,
+    }),
     healthRoute(rt.redis),
     readyRoute(rt.redis, rt.readiness),
     access.guard(metricsRoute(rt.metrics), 'metrics'),
@@ -112,35 +148,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
       publicUrl: publicUrlOf(config),
       defaults: { locale: config.locale, timezone: config.timezone },
     }),
-    apiRoute(
-      {
-        ...templateActions(rt.templates, rt.permissions),
-        ...approvalActions({
-          approvals: rt.approvals,
-          tickets: (id) => rt.history.ticket(id),
-          directory: rt.directory,
-          policies: rt.policies,
-        }),
-        ...auditActions({ audit: rt.audit }),
-        ...executionActions({
-          executions: rt.executions,
-          store: rt.executionStore,
-          history: rt.history,
-          archive: rt.archive && {
-            find: (id) => rt.history.find(id),
-            listRuns: async (q, limit, after) => (await rt.archive!.get()).listRuns(q, limit, after),
-          },
-          templates: rt.templates,
-          approvals: rt.approvals,
-          directory: rt.directory,
-          triggers: rt.triggers,
-          permissions: rt.permissions,
-        }),
-      },
-      access.bearer,
-      log,
-      new RateLimiter(rt.redis, rt.keys, 'api', config.apiRateLimit),
-    ),
+    apiRoute(actions, access.bearer, log, new RateLimiter(rt.redis, rt.keys, 'api', config.apiRateLimit)),
     ...loginRoutes({
       access,
       links: loginLinks,

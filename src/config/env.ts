@@ -44,7 +44,30 @@ const shape = {
       said(msg('config:mustBeApiTokens')),
     )
     .optional(),
-  /** Requests a minute each API token may make; more answer 429 Throttling.User. */
+  /**
+   * `user:AccessKeyId:AccessKeySecret,...`: AccessKeys of the Alibaba Cloud RPC endpoint (POST /), each
+   * acting as that directory user, as an API token does.
+   */
+  OPSGATE_ACCESS_KEYS: z
+    .string()
+    .transform((v, ctx) => {
+      const keys = new Map<string, { user: string; secret: string }>();
+      for (const part of v.split(',')) {
+        // Checked one pair at a time: no pattern over the whole list to backtrack through.
+        const m = /^\s*([A-Za-z0-9_.@-]{1,100}):([A-Za-z0-9_.-]{1,128}):([^,:\s]{16,256})\s*$/.exec(part);
+        if (!m || keys.has(m[2]!)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: said(m ? msg('config:accessKeyTwice', { id: m[2]! }) : msg('config:mustBeAccessKeys')),
+          });
+          return z.NEVER;
+        }
+        keys.set(m[2]!, { user: m[1]!, secret: m[3]! });
+      }
+      return keys;
+    })
+    .optional(),
+  /** Requests a minute each API token (and each AccessKey) may make; more answer Throttling.User. */
   OPSGATE_API_RATE_LIMIT: z.coerce
     .number({ error: said(msg('config:mustBeRequestsAMinute')) })
     .int(said(msg('config:mustBeWholeNumber')))
@@ -162,7 +185,9 @@ export interface Config {
   keyPrefix: string;
   /** Bearer token to the directory user it acts as. */
   apiTokens: Map<string, string>;
-  /** Requests a minute per API token. */
+  /** AccessKeyId to the directory user it acts as and its secret (a credential: never logged). */
+  accessKeys: Map<string, { user: string; secret: string }>;
+  /** Requests a minute per API token or AccessKey. */
   apiRateLimit: number;
   /** The directory group of admins (permissions table: src/core/permissions.ts). */
   adminGroup: string;
@@ -247,6 +272,7 @@ export function parseConfig(env: Record<string, string | undefined>, platforms: 
           return [token, name];
         }),
     ),
+    accessKeys: e.OPSGATE_ACCESS_KEYS ?? new Map(),
     apiRateLimit: e.OPSGATE_API_RATE_LIMIT,
     adminGroup: e.OPSGATE_ADMIN_GROUP,
     user: e.OPSGATE_USER,

@@ -31,8 +31,8 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
   res.end(html);
 }
 
-/** A request body of at most `limit` bytes, as text; a larger one is a 413. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/** A request body of at most `limit` bytes; a larger one is a 413. */
+export async function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -40,7 +40,12 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
     if (size > limit) throw new OpsgateError('InvalidParameter', msg('http:bodyTooLarge', { limit }), 413);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** A request body of at most `limit` bytes, as text; a larger one is a 413. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return (await readBytes(req, limit)).toString('utf8');
 }
 
 /** Reads a JSON body of at most `limit` bytes; anything else is a 400 with what was wrong. */

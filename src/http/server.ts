@@ -9,6 +9,8 @@ export interface Route {
   method: 'GET' | 'POST';
   path: RegExp;
   handle(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void> | void;
+  /** Takes only the requests this says yes to (`GET /` is the console's, unless it carries an RPC Action). */
+  when?(req: IncomingMessage, url: URL): boolean;
 }
 
 /** Path segments that are credentials (mail approval and sign-in links) never reach a log. */
@@ -17,12 +19,18 @@ const PROBES = /^\/(healthz|readyz|metrics)(\?|$)/;
 const CREDENTIAL_PATH = /^\/(approve|login)\/[^/]+/;
 
 /**
+ * The official Alibaba Cloud SDKs send every parameter of an RPC call in its URL, a 64 KB template
+ * too (up to three bytes a byte once percent-encoded): Node's 16 KB would refuse it with a bare 431.
+ */
+const MAX_HEADER_BYTES = 256 * 1024;
+
+/**
  * One HTTP server for every route; an error answers with its code and message, never a stack.
  * Each request gets an id (a sane X-Request-Id from a proxy, else a new one), answered in
  * X-Request-Id and named on every log line written while it is handled.
  */
 export function createHttpServer(routes: Route[], log: Logger): Server {
-  return createServer((req, res) => {
+  return createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     const given = req.headers['x-request-id'];
     const requestId =
       typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID().toUpperCase();
@@ -46,7 +54,7 @@ export function createHttpServer(routes: Route[], log: Logger): Server {
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const matching = routes.filter((r) => r.path.test(url.pathname));
+    const matching = routes.filter((r) => r.path.test(url.pathname) && (!r.when || r.when(req, url)));
     const route = matching.find((r) => r.method === req.method || (r.method === 'GET' && req.method === 'HEAD'));
     if (!route) {
       sendJson(res, matching.length ? 405 : 404, {

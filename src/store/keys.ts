@@ -77,6 +77,8 @@ export interface Keys {
   revokedSession(sessionId: string): string;
   /** A signed Slack request already handled (replay guard), by a hash of its signature. */
   slackDelivery(id: string): string;
+  /** A SignatureNonce an AccessKey has used (replay guard), by a hash of the key and the nonce. */
+  rpcNonce(accessKeyId: string, nonce: string): string;
   /** Votes by when they were cast (score: ms), member `ticket/level/voter`: the audit's index in Redis. */
   votesByDate: string;
 }
@@ -136,6 +138,7 @@ export function keys(prefix: string): Keys {
     rate: (scope, caller, w) => `${prefix}:rate:${scope}:${caller}:${w}`,
     revokedSession: (id) => `${prefix}:session-revoked:${id}`,
     slackDelivery: (id) => `${prefix}:slack-delivery:${id}`,
+    rpcNonce: (id, nonce) => `${prefix}:rpc-nonce:${createHash('sha256').update(`${id}\n${nonce}`).digest('hex')}`,
     votesByDate: `${prefix}:votes:by-date`,
   };
 }

@@ -92,3 +92,25 @@ test("DingTalk's waits before sending again to people it held back: ISO 8601, de
       /DINGTALK_RETRY_AFTER must be ISO 8601 durations separated by commas, such as PT1M,PT5M/,
     );
 });
+
+test('OPSGATE_ACCESS_KEYS: user:AccessKeyId:AccessKeySecret triples; a bad or repeated one is named, never echoed', () => {
+  const c = loadConfig({
+    OPSGATE_ACCESS_KEYS: ' alice:LTAI5tAlice0001:alice-secret-0123456789 , bob:LTAI5tBob02:bob-secret-0123456789ab',
+  });
+  assert.deepEqual(Object.fromEntries(c.accessKeys), {
+    LTAI5tAlice0001: { user: 'alice', secret: 'alice-secret-0123456789' },
+    LTAI5tBob02: { user: 'bob', secret: 'bob-secret-0123456789ab' },
+  });
+  assert.equal(loadConfig({}).accessKeys.size, 0);
+  const refused: [string, RegExp][] = [
+    ['alice:LTAI5tAlice0001:short-secret', /^OPSGATE_ACCESS_KEYS must be user:AccessKeyId:AccessKeySecret triples/],
+    ['alice:alice-secret-0123456789', /^OPSGATE_ACCESS_KEYS must be/],
+    ['alice:LTAI5t1:alice-secret-0123456789,bob:LTAI5t1:bob-secret-0123456789ab', /names the AccessKeyId LTAI5t1 twice/],
+  ];
+  for (const [value, message] of refused)
+    assert.throws(
+      () => loadConfig({ OPSGATE_ACCESS_KEYS: value }),
+      (e: Error) => message.test(e.message) && !e.message.includes('secret-0123456789') && !e.message.includes('short'),
+      value,
+    );
+});

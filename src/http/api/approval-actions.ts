@@ -65,6 +65,7 @@ export function approvalActions(d: {
 
     CreateApproval: defineAction({
       style: 'dms',
+      own: true,
       input: z.object({
         Title: text(200),
         Description: text(4000).default(''),

@@ -12,6 +12,7 @@ export function auditActions(d: {
 }): Record<string, ApiAction> {
   return {
     ListApprovalAudit: defineAction({
+      own: true,
       input: z
         .object({
           StartDate: date,

@@ -23,9 +23,18 @@ const fromJsonText = (v: unknown): unknown => {
   }
 };
 
-/** A map given as JSON text or as an object. */
+/** Alibaba Cloud's tag lists (`Tags.1.Key=k&Tags.1.Value=v`, read as [{Key, Value}]) as the map they stand for. */
+const fromKeyValueList = (v: unknown): unknown =>
+  Array.isArray(v) && v.length && v.every((e) => e && typeof e === 'object' && typeof e.Key === 'string')
+    ? Object.fromEntries(v.map((e: { Key: string; Value?: unknown }) => [e.Key, e.Value ?? '']))
+    : v;
+
+/** A map given as JSON text, as an object, or as a list of {Key, Value}. */
 export const jsonMap = <T extends z.ZodType>(values: T) =>
-  z.preprocess(fromJsonText, z.record(z.string(), values, { error: says('api:mustBeJsonMap') }));
+  z.preprocess(
+    (v) => fromKeyValueList(fromJsonText(v)),
+    z.record(z.string(), values, { error: says('api:mustBeJsonMap') }),
+  );
 
 /** A list given as JSON text or as a list. */
 export const jsonList = <T extends z.ZodType>(item: T) =>

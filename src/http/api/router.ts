@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { asOpsgateError, OpsgateError } from '../../errors.js';
+import { OpsgateError } from '../../errors.js';
 import { fromAcceptLanguage, msg } from '../../i18n/index.js';
 import { addLogContext, type Logger } from '../../log.js';
 import { readJson, sendJson } from '../respond.js';
@@ -8,7 +8,8 @@ import { toXml } from './xml.js';
 import type { BearerAuth } from '../auth/bearer.js';
 import type { RateLimiter } from '../auth/rate-limit.js';
 import type { Route } from '../server.js';
-import { apiMessage, issueText, zodErrorsIn } from './message.js';
+import { invoke, told } from './invoke.js';
+import { apiMessage } from './message.js';
 
 export interface ApiContext {
   user: string;
@@ -19,6 +20,8 @@ export interface ApiContext {
 export interface ApiAction<S extends z.ZodType = z.ZodType> {
   input: S;
   style?: 'oos' | 'dms';
+  /** opsgate's own, in neither OOS nor DMS: the RPC endpoint answers it under either API Version. */
+  own?: boolean;
   run(input: z.infer<S>, ctx: ApiContext): Promise<Record<string, unknown>>;
 }
 
@@ -46,7 +49,7 @@ export function apiRoute(
       let xml = false;
       const answer = (status: number, body: Record<string, unknown>) => {
         if (!xml) return sendJson(res, status, body);
-        const text = toXml(name!, body);
+        const text = toXml(`${name!}Response`, body);
         res.writeHead(status, {
           'content-type': 'application/xml; charset=utf-8',
           'content-length': Buffer.byteLength(text),
@@ -91,28 +94,9 @@ export function apiRoute(
         const input = await readJson(req, 512 * 1024);
         // Alibaba Cloud answers XML when asked: Format=XML.
         xml = typeof input.Format === 'string' && input.Format.toUpperCase() === 'XML';
-        const parsed = action.input.safeParse(input, { reportInput: true, ...zodErrorsIn(locale) });
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          const field = issue.path.join('.');
-          const missing = issue.input === undefined && issue.code !== 'unrecognized_keys' && issue.code !== 'custom';
-          // DMS names the missing field in its code (MissingWorkflowInstanceId); OOS says MissingParameter.
-          throw new OpsgateError(
-            missing ? (action.style === 'dms' ? `Missing${field}` : 'MissingParameter') : 'InvalidParameter',
-            missing
-              ? msg('api:fieldMandatory', { field })
-              : msg('api:fieldProblem', { field, problem: issueText(issue) }),
-          );
-        }
-        const body = await action.run(parsed.data, { user, requestId });
-        answer(
-          200,
-          action.style === 'dms' ? { RequestId: requestId, ...body, Success: true } : { RequestId: requestId, ...body },
-        );
+        answer(200, await invoke(action, input, { user, requestId }, locale));
       } catch (err) {
-        const e = asOpsgateError(err);
-        if (e.status >= 500) log.error({ err: e.message, action: name, requestId }, 'api action failed');
-        fail(e.status >= 500 ? new OpsgateError(e.code, msg('api:internalError'), e.status) : e);
+        fail(told(err, log, { action: name, requestId }));
       }
     },
   };

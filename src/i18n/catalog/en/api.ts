@@ -34,6 +34,42 @@ export default {
   internalError: 'internal error',
   nextTokenNotOurs: 'NextToken: is not a token this API gave',
   contentTooLarge: 'Content is larger than 64 KB',
+  rpcBodyType: 'the body must be a form (application/x-www-form-urlencoded) or JSON, not {type}',
+  rpcTooManyParameters: 'a call takes at most {max} parameters',
+  rpcParameterTwice: 'the parameter {name} is given twice',
+  rpcBadParameterName: '{name} is not a parameter name: at most 4 parts, lists numbered 1 to 1000',
+  rpcMissing: 'The input parameter "{name}" that is mandatory for processing this request is not supplied.',
+  rpcSts: 'STS security tokens are not accepted: sign with an AccessKey of OPSGATE_ACCESS_KEYS.',
+  rpcAuthorization:
+    'The Authorization header is not "{algorithm} Credential=AccessKeyId,SignedHeaders=...,Signature=...".',
+  rpcUnsignedHeader: 'The header {name} is sent but not signed: list it in SignedHeaders.',
+  rpcHeadersDisagree: 'Action and Version in the query differ from x-acs-action and x-acs-version.',
+  rpcSignatureMethod: 'SignatureMethod must be HMAC-SHA1 and SignatureVersion 1.0 (or sign with ACS3-HMAC-SHA256).',
+  rpcV1Form: 'A call signed with SignatureMethod HMAC-SHA1 sends its parameters as a form or in the query.',
+  rpcKeyNotFound: 'Specified access key is not found.',
+  rpcKeyInactive: 'Specified access key is disabled: its user {user} is not in the directory.',
+  rpcTimestampExpired:
+    'Specified time stamp or date value is expired: {value} is more than 15 minutes from the server time {now}.',
+  rpcTimestampFormat: 'Specified time stamp {value} is not in the format yyyy-MM-ddTHH:mm:ssZ.',
+  rpcPayloadMismatch: 'x-acs-content-sha256 is not the SHA-256 of the request body.',
+  rpcSignatureMismatch:
+    'Specified signature is not matched with our calculation. server string to sign is:{stringToSign}',
+  rpcNonceUsed: 'Specified signature nonce was used already.',
+  rpcThrottled: 'Request was denied due to user flow control: at most {limit} requests a minute per AccessKey.',
+  rpcVersion:
+    'Specified parameter Version {version} is not valid: opsgate answers 2019-06-01 (OOS) and 2018-11-01 (DMS).',
+  rpcNoAction: 'Specified api {name} is not found in Version {version}.',
+  recommendAccessKeys:
+    'Check OPSGATE_ACCESS_KEYS on the opsgate server: user:AccessKeyId:AccessKeySecret, the user in the directory.',
+  recommendSignature:
+    'Sign with the AccessKeySecret of this AccessKeyId as the official SDKs do; a proxy on the way must keep Host.',
+  recommendClock: "Set the client's clock right (NTP): calls are accepted 15 minutes either side of the server's time.",
+  recommendNonce: 'Send a new SignatureNonce with every call; a call repeated as it was is refused.',
+  recommendSts: 'Use a long-term AccessKey listed in OPSGATE_ACCESS_KEYS.',
+  recommendThrottling: 'Wait for the next minute, or raise OPSGATE_API_RATE_LIMIT.',
+  recommendActions:
+    'opsgate answers the OOS (2019-06-01) and DMS (2018-11-01) actions its README lists; others are not implemented.',
+  recommendLog: "opsgate's log names this call by its RequestId {requestId}.",
   /** Heads a template's problems for readers of other languages (English answers keep the error's own). */
   templateInvalid: 'the template is invalid:',
 } as const satisfies Record<string, string>;

@@ -6,6 +6,9 @@ export default {
   mustBePort: 'must be a port number',
   mustBeUrl: 'must be a URL',
   mustHaveMinCharacters: 'must be at least {min} characters',
+  mustBeAccessKeys:
+    'must be user:AccessKeyId:AccessKeySecret triples separated by commas, each secret at least 16 characters',
+  accessKeyTwice: 'names the AccessKeyId {id} twice',
   mustBeApiTokens: 'must be name:token pairs separated by commas, each token at least 16 characters',
   mustBeRequestsAMinute: 'must be a number of requests a minute',
   mustBeWholeNumber: 'must be a whole number',

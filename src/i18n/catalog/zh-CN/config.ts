@@ -7,6 +7,8 @@ export default {
   mustBePort: '必须是端口号',
   mustBeUrl: '必须是 URL',
   mustHaveMinCharacters: '不能少于 {min} 个字符',
+  mustBeAccessKeys: '必须是以逗号分隔的 user:AccessKeyId:AccessKeySecret 三元组，每个 secret 至少 16 个字符',
+  accessKeyTwice: '两次指定了 AccessKeyId {id}',
   mustBeApiTokens: '必须是以逗号分隔的 name:token 对，每个 token 至少 16 个字符',
   mustBeRequestsAMinute: '必须是每分钟的请求数',
   mustBeWholeNumber: '必须是整数',
