@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { OpenApiRequest, Params } from '@alicloud/openapi-client';
+import { OpenApiRequest } from '@alicloud/openapi-client';
 import OpenApiUtilModule from '@alicloud/openapi-util';
 import { Target } from '../fakes/target.js';
 import {
@@ -12,6 +12,7 @@ import {
   oos,
   oosClient,
   popClient,
+  rpcParams,
 } from '../support/alibaba-sdk.js';
 import { startOpsgate, until, type Opsgate } from '../support/harness.js';
 
@@ -258,20 +259,8 @@ describe('the official Alibaba Cloud SDKs drive opsgate at /', () => {
     await reaches(alice, s.Execution.ExecutionId, 'Waiting');
     const tasks = await body(oos(alice, 'ListTaskExecutions', { ExecutionId: s.Execution.ExecutionId }));
     const ticket = String(tasks.TaskExecutions[0].ExtraData.TicketId);
-    const params = (action: string) =>
-      new Params({
-        action,
-        version: DMS_VERSION,
-        protocol: 'HTTP',
-        pathname: '/',
-        method: 'POST',
-        authType: 'AK',
-        style: 'RPC',
-        reqBodyType: 'formData',
-        bodyType: 'string',
-      });
     const xml = await alice.callApi(
-      params('GetApprovalDetail'),
+      rpcParams('GetApprovalDetail', DMS_VERSION, 'string'),
       new OpenApiRequest({ query: { WorkflowInstanceId: ticket, Format: 'XML' } }),
       onceRuntime(),
     );
@@ -316,17 +305,7 @@ describe('the official Alibaba Cloud SDKs drive opsgate at /', () => {
     assert.match(page.headers.get('content-type')!, /text\/html/);
     const dmsUnderOos = await refused(
       client('alice').callApi(
-        new Params({
-          action: 'GetApprovalDetail',
-          version: OOS_VERSION,
-          protocol: 'HTTP',
-          pathname: '/',
-          method: 'POST',
-          authType: 'AK',
-          style: 'RPC',
-          reqBodyType: 'formData',
-          bodyType: 'json',
-        }),
+        rpcParams('GetApprovalDetail', OOS_VERSION),
         new OpenApiRequest({ query: { WorkflowInstanceId: '1' } }),
         onceRuntime(),
       ),
@@ -386,17 +365,7 @@ describe('the official Alibaba Cloud SDKs drive opsgate at /', () => {
         const stale = timestamp(Date.now() - 16 * 60_000);
         const expired = await refused(
           client('alice', algorithm).callApi(
-            new Params({
-              action: 'StartExecution',
-              version: OOS_VERSION,
-              protocol: 'HTTP',
-              pathname: '/',
-              method: 'POST',
-              authType: 'AK',
-              style: 'RPC',
-              reqBodyType: 'formData',
-              bodyType: 'json',
-            }),
+            rpcParams('StartExecution', OOS_VERSION),
             new OpenApiRequest(
               algorithm
                 ? { query: { TemplateName: 'two-approvals', Tags: '{"refused":"a"}', Timestamp: stale } }

@@ -49,6 +49,11 @@ const RPC = {
   bodyType: 'json',
 } as const;
 
+/** The Params of an RPC call as a generated SDK makes it; `bodyType: 'string'` to read an XML answer. */
+export function rpcParams(action: string, version: string, bodyType: 'json' | 'string' = 'json'): Params {
+  return new Params({ action, version, ...RPC, bodyType });
+}
+
 export const OOS_VERSION = '2019-06-01';
 export const DMS_VERSION = '2018-11-01';
 
@@ -283,7 +288,7 @@ async function call(
     query: OpenApiUtil.query(query),
     ...(layout.body ? { body } : {}),
   });
-  const params = new Params({ action, version, ...RPC });
+  const params = rpcParams(action, version);
   const res = await client.callApi(params, req, runtime);
   return { statusCode: res.statusCode as number, headers: res.headers as Record<string, string>, body: res.body };
 }

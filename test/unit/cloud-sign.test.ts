@@ -11,18 +11,7 @@ import {
   signRoa,
   signRpc,
 } from '../../src/cloud/sign.js';
-
-// The example of Alibaba Cloud's RPC signature documentation: DescribeRegions, secret "testsecret".
-const DOC_PARAMS = {
-  Timestamp: '2016-02-23T12:46:24Z',
-  Format: 'XML',
-  AccessKeyId: 'testid',
-  Action: 'DescribeRegions',
-  SignatureMethod: 'HMAC-SHA1',
-  SignatureNonce: '3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf',
-  Version: '2014-05-26',
-  SignatureVersion: '1.0',
-};
+import { DOC_PARAMS, DOC_SECRET, DOC_SIGNATURE } from '../fixtures/rpc-signature-example.js';
 
 test('the RPC signature of the documentation example', () => {
   assert.equal(
@@ -31,8 +20,8 @@ test('the RPC signature of the documentation example', () => {
       '%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0' +
       '%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26',
   );
-  assert.equal(signRpc('GET', DOC_PARAMS, 'testsecret'), 'OLeaidS1JvxuMvnyHOwuJ+uX5qY=');
-  assert.notEqual(signRpc('POST', DOC_PARAMS, 'testsecret'), 'OLeaidS1JvxuMvnyHOwuJ+uX5qY=', 'the method is signed');
+  assert.equal(signRpc('GET', DOC_PARAMS, DOC_SECRET), DOC_SIGNATURE);
+  assert.notEqual(signRpc('POST', DOC_PARAMS, DOC_SECRET), DOC_SIGNATURE, 'the method is signed');
 });
 
 test('percent-encoding follows the API, not encodeURIComponent', () => {

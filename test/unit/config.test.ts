@@ -93,7 +93,7 @@ test("DingTalk's waits before sending again to people it held back: ISO 8601, de
     );
 });
 
-test('OPSGATE_ACCESS_KEYS: user:AccessKeyId:AccessKeySecret triples; a bad or repeated one is named, never echoed', () => {
+test('OPSGATE_ACCESS_KEYS: user:AccessKeyId:AccessKeySecret; a bad or repeated one is named, never echoed', () => {
   const c = loadConfig({
     OPSGATE_ACCESS_KEYS: ' alice:LTAI5tAlice0001:alice-secret-0123456789 , bob:LTAI5tBob02:bob-secret-0123456789ab',
   });
@@ -105,7 +105,7 @@ test('OPSGATE_ACCESS_KEYS: user:AccessKeyId:AccessKeySecret triples; a bad or re
   const refused: [string, RegExp][] = [
     ['alice:LTAI5tAlice0001:short-secret', /^OPSGATE_ACCESS_KEYS must be user:AccessKeyId:AccessKeySecret triples/],
     ['alice:alice-secret-0123456789', /^OPSGATE_ACCESS_KEYS must be/],
-    ['alice:LTAI5t1:alice-secret-0123456789,bob:LTAI5t1:bob-secret-0123456789ab', /names the AccessKeyId LTAI5t1 twice/],
+    ['alice:LTAI5t1:alice-secret-0123456789,bob:LTAI5t1:bob-secret-0123456789ab', /the AccessKeyId LTAI5t1 twice/],
   ];
   for (const [value, message] of refused)
     assert.throws(

@@ -68,6 +68,7 @@ function pairs(params: URLSearchParams): Map<string, string> {
 }
 
 type Tree = Map<string, Tree | unknown>;
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * The action's input from flat parameters: `Tags.1.Key=a&Tags.1.Value=b` is `Tags: [{Key: 'a', Value: 'b'}]`
@@ -78,7 +79,8 @@ export function unflatten(params: Iterable<[string, unknown]>): Record<string, u
   const root: Tree = new Map();
   for (const [name, value] of params) {
     const path = name.split('.');
-    if (path.length > MAX_DEPTH || path.some((p) => p === ''))
+    // No action takes a `__proto__` or `constructor`: as a name it could only reach for a prototype.
+    if (path.length > MAX_DEPTH || path.some((p) => p === '' || FORBIDDEN.has(p)))
       throw new OpsgateError('InvalidParameter', msg('api:rpcBadParameterName', { name }));
     let node = root;
     for (const [i, part] of path.entries()) {
@@ -96,7 +98,8 @@ export function unflatten(params: Iterable<[string, unknown]>): Record<string, u
       }
     }
   }
-  return plain(root) as Record<string, unknown>;
+  // The top level is the action's input: an object even when every name is a number.
+  return Object.fromEntries([...root].map(([n, v]) => [n, v instanceof Map ? plain(v) : v]));
 }
 
 /** A tree as plain values: a node whose names are all numbers is a list, in the order of its numbers. */

@@ -25,7 +25,8 @@ export function verifyV1(
   signature: string,
   accessKeySecret: string,
 ): Verdict {
-  const signed: Record<string, string> = {};
+  // Without a prototype: a parameter named __proto__ is signed like any other, not dropped by the setter.
+  const signed: Record<string, string> = Object.create(null);
   for (const [k, v] of params) if (k !== 'Signature') signed[k] = v;
   const stringToSign = rpcStringToSign(method, signed);
   const expected = createHmac('sha1', `${accessKeySecret}&`).update(stringToSign).digest('base64');
