@@ -172,7 +172,7 @@ async function statuses(rt: Runtime, ids: string[]): Promise<Map<string, number>
 // ---------------------------------------------------------------- rate
 
 /** When the worker's first job started: rates are timed from there, leaving out its connecting. */
-const firstActive = (worker: Worker) =>
+const firstActive = (worker: { once(event: 'active', l: () => void): unknown }) =>
   new Promise<number>((r) => {
     worker.once('active', () => r(performance.now()));
   });

@@ -31,8 +31,10 @@ async function main(argv: string[]): Promise<number> {
   const toRun = command === 'run' ? runArgs(args) : undefined;
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const redis = await ensureRedis(config.redisUrl, log);
-  const rt = createRuntime(config, redis.url, log);
+  // A Cluster or Sentinel is used as configured; one Redis may be found or started (ensureRedis).
+  const redis =
+    config.redis.kind === 'url' ? await ensureRedis(config.redisUrl, log) : { url: '', stop: async () => {} };
+  const rt = createRuntime(config, config.redis.kind === 'url' ? redis.url : config.redis, log);
   const closers: (() => Promise<unknown>)[] = [];
   if (toRun || auditQuery) {
     try {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { Worker } from 'bullmq';
+import { type Job, Worker } from 'bullmq';
+import { ShardWorkers } from '../queue/shard-workers.js';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/env.js';
 import { createCloudClient } from '../cloud/client.js';
@@ -27,6 +28,7 @@ import { IndexReconciler } from '../store/index-reconcile.js';
 import { LoopStore } from '../store/loops.js';
 import { keys as buildKeys, type Keys } from '../store/keys.js';
 import { connect } from '../store/redis.js';
+import type { RedisTarget } from '../config/redis-env.js';
 import { TemplateStore } from '../store/templates.js';
 import { ApprovalTickets } from '../store/approval-tickets.js';
 import { Readiness } from '../http/health.js';
@@ -87,12 +89,13 @@ export function loadDirectory(config: Config): Directory {
   return file ? Directory.load(file, people) : new Directory({}, people);
 }
 
-export function createRuntime(config: Config, redisUrl: string, log: Logger): Runtime {
+/** `redis`: a URL (the one ensureRedis found), or the Cluster or Sentinel of the configuration. */
+export function createRuntime(config: Config, where: RedisTarget | string, log: Logger): Runtime {
   // jq programs run in this process's pool of jq threads, within these limits.
   configureJq(config.jq);
   // {{ ACS::OpsgateUrl }}: the web process and the worker read the same PUBLIC_URL, HOST and PORT.
   configureBuiltins(config);
-  const redis = connect(redisUrl);
+  const redis = connect(where);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const keys = buildKeys(config.keyPrefix);
   const directory = loadDirectory(config);
@@ -101,11 +104,11 @@ export function createRuntime(config: Config, redisUrl: string, log: Logger): Ru
     log.warn({ err: err.message, executionId }, 'index update failed after a save; the reconcile repairs it'),
   );
   const tickets = new ApprovalTickets(redis, keys);
-  const producer = new Producer(redis, keys);
+  const producer = new Producer(redis, keys, config.queueShards);
   // Without a listener BullMQ prints each connection error's stack; the connection's own handler above logs it once.
-  for (const q of [producer.steps, producer.notifications])
+  for (const q of [...producer.shards, producer.notifications])
     q.on('error', (err) => log.debug({ err: err.message, queue: q.name }, 'queue error'));
-  const metrics = createMetrics({ redis, keys, log });
+  const metrics = createMetrics({ redis, keys, log, shards: config.queueShards });
   const approvals = new ApprovalService(
     tickets,
     directory,
@@ -246,7 +249,7 @@ export const RECONCILE_EVERY_MS = 60_000;
 const RECONCILE_BUDGET_MS = 1000;
 
 /** The BullMQ worker that runs executions. Any number of these may share one Redis. */
-export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> {
+export function startStepWorker(rt: Runtime, concurrency = 10): ShardWorkers<StepJob> {
   const { log } = rt;
   const publicUrl = publicUrlOf(rt.config);
   const deliveries = new Deliveries({
@@ -330,15 +333,22 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
   });
   // A dead worker's jobs come back after one lock period; a job may stall a few times (each a
   // crash) before BullMQ gives up on it.
-  const worker = new Worker<StepJob>(STEPS, processor, {
-    connection: rt.redis,
-    prefix: rt.keys.bullPrefix,
-    concurrency,
-    lockDuration: rt.config.lockMs,
-    stalledInterval: rt.config.lockMs,
-    maxStalledCount: MAX_STALLED_COUNT,
-  });
-  worker.on('failed', (job, err) => {
+  // One BullMQ worker a shard of the steps queue, the concurrency shared out among them.
+  const shards = rt.producer.shards.length;
+  const worker = new ShardWorkers(
+    rt.producer.shards.map(
+      (_, n) =>
+        new Worker<StepJob>(STEPS, processor, {
+          connection: rt.redis,
+          prefix: rt.keys.shardPrefix(n),
+          concurrency: Math.max(1, Math.ceil(concurrency / shards)),
+          lockDuration: rt.config.lockMs,
+          stalledInterval: rt.config.lockMs,
+          maxStalledCount: MAX_STALLED_COUNT,
+        }),
+    ),
+  );
+  worker.on('failed', (job: Job<StepJob> | undefined, err: Error) => {
     const retrying = job !== undefined && willRetry(job, err);
     // A stalled-out loop item is queued anew below: worth a warning, not an error.
     const level = retrying ? 'debug' : job?.name === 'item' ? 'warn' : 'error';
@@ -382,7 +392,7 @@ export function startStepWorker(rt: Runtime, concurrency = 10): Worker<StepJob> 
         })
         .catch((e: Error) => log.error({ err: e.message }, 'could not release an execution'));
   });
-  worker.on('error', (err) => log.warn({ err: err.message }, 'step worker error'));
+  worker.on('error', (err: Error) => log.warn({ err: err.message }, 'step worker error'));
   rt.readiness.require('worker', () => worker.isRunning());
   // Every worker asks for the same scheduler: one reconcile per period; its first run indexes an older Redis.
   void rt.producer

@@ -54,6 +54,8 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
     defaults: { locale: config.locale, timezone: config.timezone },
   });
   const subscriber = rt.redis.duplicate();
+  // A duplicate has no listener of its own: without one, ioredis prints each reconnect error (a failover's).
+  subscriber.on('error', (err) => log.debug({ err: err.message }, 'console subscriber connection error'));
   // Each chat platform the configuration turns on (chat/adapters.ts), given the ports it may need.
   const chats = createChatAdapters({
     config,
@@ -159,7 +161,7 @@ export async function startWeb(rt: Runtime): Promise<{ url: string; close(): Pro
       attempts: new RateLimiter(rt.redis, rt.keys, 'login', 20),
       publicHost: config.publicUrl ? new URL(config.publicUrl).host : undefined,
     }),
-    access.guard(queueBoardRoute([rt.producer.steps, rt.producer.notifications]), 'admin'),
+    access.guard(queueBoardRoute([...rt.producer.shards, rt.producer.notifications]), 'admin'),
     // The pages' scripts: open, like the code they are (the sign-in page must load without a session).
     scriptRoute(),
   ];

@@ -5,6 +5,7 @@ import { parseDuration } from '../template/duration.js';
 import { said } from '../template/said.js';
 import { zodText } from '../template/zod-problems.js';
 import { own, url, type EnvProblem } from './env-section.js';
+import { checkRedis, type RedisTarget, redisShape, redisTargetOf } from './redis-env.js';
 import { checkPlatformNames, Platforms, type PlatformSpec } from './platforms.js';
 
 /**
@@ -15,6 +16,7 @@ import { checkPlatformNames, Platforms, type PlatformSpec } from './platforms.js
 const shape = {
   /** Redis (or Valkey) URL; absent: reuse 127.0.0.1:6379 if it answers, else spawn redis-server. */
   REDIS_URL: url().optional(),
+  ...redisShape,
   /** HTTP listen address. */
   PORT: z.coerce
     .number({ error: said(msg('config:mustBePort')) })
@@ -135,6 +137,17 @@ const shape = {
     .string()
     .regex(/^[a-z]{2}(-[a-z0-9]+)+$/, said(msg('config:mustBeRegion')))
     .default('cn-hangzhou'),
+  /**
+   * Shards of the steps queue: each execution's jobs go to one (by a hash of its id), each shard under
+   * its own hash tag, so that on a Redis Cluster the queue spreads over the primaries. Every worker
+   * takes every shard. All processes of a deployment must agree on it.
+   */
+  OPSGATE_QUEUE_SHARDS: z.coerce
+    .number({ error: said(msg('config:mustBeWholeNumber')) })
+    .int(said(msg('config:mustBeWholeNumber')))
+    .min(1, said(msg('config:mustBeAtLeast', { min: '1' })))
+    .max(64, said(msg('config:mustBeAtMost', { max: '64' })))
+    .default(1),
   /** How long a worker holds a job before another may take it over (a dead worker's steps resume after this). */
   OPSGATE_LOCK_MS: z.coerce
     .number({ error: said(msg('config:mustBeMilliseconds')) })
@@ -164,6 +177,7 @@ export type Env = z.output<z.ZodObject<typeof shape>>;
 
 /** Cross-checks between base variables, run once each parsed (a section's run after them). */
 function check(env: Env, problem: EnvProblem): void {
+  checkRedis(env, problem);
   if (!!env.ALIBABA_CLOUD_ACCESS_KEY_ID !== !!env.ALIBABA_CLOUD_ACCESS_KEY_SECRET) {
     problem(
       env.ALIBABA_CLOUD_ACCESS_KEY_ID ? 'ALIBABA_CLOUD_ACCESS_KEY_SECRET' : 'ALIBABA_CLOUD_ACCESS_KEY_ID',
@@ -174,6 +188,8 @@ function check(env: Env, problem: EnvProblem): void {
 
 export interface Config {
   redisUrl?: string;
+  /** Where Redis is: REDIS_URL's server, a Cluster (REDIS_CLUSTER_NODES) or behind Sentinel (REDIS_SENTINELS). */
+  redis: RedisTarget;
   port: number;
   host: string;
   /** Absent: the address the HTTP server listens on. */
@@ -199,6 +215,8 @@ export interface Config {
   cloud?: { accessKeyId: string; accessKeySecret: string; securityToken?: string; endpoint?: string };
   region: string;
   lockMs: number;
+  /** Shards of the steps queue (OPSGATE_QUEUE_SHARDS). */
+  queueShards: number;
   /** Limits of every jq program. */
   jq: { timeoutMs: number; memoryMb: number };
   /** How long a finished execution stays in Redis, in ms. */
@@ -255,6 +273,7 @@ export function parseConfig(env: Record<string, string | undefined>, platforms: 
   const e = own(shape, parsed.data);
   return {
     redisUrl: e.REDIS_URL,
+    redis: redisTargetOf(e),
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
@@ -289,6 +308,7 @@ export function parseConfig(env: Record<string, string | undefined>, platforms: 
         : undefined,
     region: e.ALIBABA_CLOUD_REGION_ID,
     lockMs: e.OPSGATE_LOCK_MS,
+    queueShards: e.OPSGATE_QUEUE_SHARDS,
     jq: { timeoutMs: e.OPSGATE_JQ_TIMEOUT_MS, memoryMb: e.OPSGATE_JQ_MEMORY_MB },
     retentionMs: e.OPSGATE_RETENTION,
     archiveUrl: e.OPSGATE_ARCHIVE_URL,

@@ -16,7 +16,11 @@ export const BOARD_PATH = '/admin/queues';
 export function queueBoardRoute(queues: Queue[]): Route {
   const adapter = new ExpressAdapter().setBasePath(BOARD_PATH);
   createBullBoard({
-    queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: true })),
+    // Shards of the steps queue share its name: each is told apart by its place (steps, 1/steps, ...).
+    queues: queues.map((q) => {
+      const shard = queues.filter((o) => o.name === q.name).indexOf(q);
+      return new BullMQAdapter(q, { readOnlyMode: true, prefix: shard > 0 ? `${shard}/` : '' });
+    }),
     serverAdapter: adapter,
     options: {
       // bull-board's own pages are in English: so are its title and the links back to opsgate's pages

@@ -58,13 +58,20 @@ function processMetrics(): Registry {
 const seconds = (from: string, to: string | undefined) =>
   Math.max(0, ((to ? Date.parse(to) : Date.now()) - Date.parse(from)) / 1000);
 
-export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger }): Metrics {
+export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger; shards?: number }): Metrics {
   const { redis, keys, log } = deps;
   const registry = new Registry();
   const proc = processMetrics();
   for (const { name } of proc.getMetricsAsArray()) registry.registerMetric(proc.getSingleMetric(name)!);
   const registers = [registry];
-  const queues = [STEPS, NOTIFY].map((name) => new Queue(name, { connection: redis, prefix: keys.bullPrefix }));
+  // Every shard of the steps queue (counted together under `steps`), then notify.
+  const queues = [
+    ...Array.from(
+      { length: deps.shards ?? 1 },
+      (_, n) => new Queue(STEPS, { connection: redis, prefix: keys.shardPrefix(n) }),
+    ),
+    new Queue(NOTIFY, { connection: redis, prefix: keys.bullPrefix }),
+  ];
   // Their connection is the runtime's, whose errors are logged where it is made.
   for (const q of queues) q.on('error', (err) => log.debug({ err: err.message, queue: q.name }, 'metrics queue error'));
   // Counts are the sizes of the status indexes, kept as executions and tickets change: one command each.
@@ -141,7 +148,7 @@ export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger }): 
         const counts = await Promise.all(queues.map((q) => q.getJobCounts(...JOB_STATES)));
         queueGauge.reset();
         queues.forEach((q, i) => {
-          for (const state of JOB_STATES) queueGauge.set({ queue: q.name, state }, counts[i]![state] ?? 0);
+          for (const state of JOB_STATES) queueGauge.inc({ queue: q.name, state }, counts[i]![state] ?? 0);
         });
       }),
   });

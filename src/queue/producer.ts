@@ -45,6 +45,14 @@ export interface ChatRetryJob {
   data: Record<string, unknown>;
 }
 
+/** FNV-1a of the execution id, modulo the shards: stable across processes and restarts. */
+export function shardIndex(executionId: string, shards: number): number {
+  if (shards <= 1) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < executionId.length; i++) h = Math.imul(h ^ executionId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % shards;
+}
+
 /** BullMQ job ids may not contain ':' (opsgate:policy, product action names): replaced. */
 const jobId = (...parts: (string | number)[]) => parts.join('-').replace(/:/g, '_');
 
@@ -63,19 +71,32 @@ const KEEP = {
  * same step (a retry, a race between two voters) is a no-op.
  */
 export class Producer {
+  /** Shard 0 of the steps queue: the jobs of no execution (schedulers, tickets) and, unsharded, all. */
   readonly steps: Queue<StepJob>;
+  /** Every shard of the steps queue (OPSGATE_QUEUE_SHARDS), shard 0 first. */
+  readonly shards: Queue<StepJob>[];
   readonly notifications: Queue<NotifyJob>;
 
-  constructor(connection: ConnectionOptions, keys: Keys) {
+  constructor(connection: ConnectionOptions, keys: Keys, shards = 1) {
     // BullMQ's event stream keeps 10,000 entries by default: memory for no reader of ours.
-    const opts = { connection, prefix: keys.bullPrefix, streams: { events: { maxLen: 500 } } };
-    this.steps = new Queue<StepJob>(STEPS, opts);
-    this.notifications = new Queue<NotifyJob>(NOTIFY, opts);
+    const opts = { connection, streams: { events: { maxLen: 500 } } };
+    this.shards = Array.from(
+      { length: shards },
+      (_, n) => new Queue<StepJob>(STEPS, { ...opts, prefix: keys.shardPrefix(n) }),
+    );
+    this.steps = this.shards[0]!;
+    this.notifications = new Queue<NotifyJob>(NOTIFY, { ...opts, prefix: keys.bullPrefix });
   }
 
-  /** The one place step jobs are added: a job's name and its data go together. */
+  /** The shard an execution's jobs go to: the same for all of them, so a step and its resume share it. */
+  shardOf(executionId: string): Queue<StepJob> {
+    return this.shards[shardIndex(executionId, this.shards.length)]!;
+  }
+
+  /** The one place step jobs are added: a job's name and its data go together, to its execution's shard. */
   private add<K extends StepJobName>(name: K, data: StepJobs[K], opts: JobsOptions): Promise<unknown> {
-    return this.steps.add(name, data, opts);
+    const id = (data as { executionId?: unknown }).executionId;
+    return (typeof id === 'string' ? this.shardOf(id) : this.steps).add(name, data, opts);
   }
 
   async start(executionId: string): Promise<void> {

@@ -6,6 +6,7 @@ import type { CloseCode } from '../engine/actions/types.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
 import { TicketStatusIndex } from './ticket-index.js';
+import { batch } from './batch.js';
 
 export type { CloseCode };
 
@@ -82,8 +83,7 @@ export class ApprovalTickets {
       [byKey, k.ticket, k.votes, k.doc],
       [doc.key, id, JSON.stringify({ ...doc, id })],
     );
-    await this.redis
-      .multi()
+    await batch(this.redis)
       .hset(this.keys.ticketIndex, created, doc.executionId ?? `ticket-${created}`)
       .sadd(this.keys.openTickets, created)
       .exec();

@@ -3,6 +3,7 @@ import { EXECUTION_STATUSES, type ExecutionStatus } from '../engine/status.js';
 import type { Execution } from '../engine/types.js';
 import type { Keys } from './keys.js';
 import { queueScript } from './scripts.js';
+import { batch } from './batch.js';
 
 /** Bumped when an index is added: a Redis whose `version` is older is indexed again by the reconcile. */
 export const INDEX_VERSION = '1';
@@ -80,7 +81,7 @@ export class ExecutionIndex {
 
   /** Every index of a new execution. */
   async added(e: Execution): Promise<void> {
-    const p = this.redis.pipeline();
+    const p = batch(this.redis);
     this.addNew(p, [e]);
     await run(p);
   }
@@ -108,7 +109,8 @@ export class ExecutionIndex {
   async saved(e: Execution, reread: (id: string) => Promise<Execution | undefined>): Promise<void> {
     let exec: Execution | undefined = e;
     for (let i = 0; exec && i < 5; i++) {
-      const p = this.redis.pipeline();
+      // Ordered: the status is read back after it was placed, also when they are on two nodes.
+      const p = batch(this.redis, { ordered: true });
       this.placeStatus(p, exec);
       p.hget(this.keys.execution(exec.id), 'status');
       const stored = (await run(p)).at(-1) as string | null;
@@ -121,7 +123,7 @@ export class ExecutionIndex {
 
   /** Drops every entry of one execution, `all` last (retention: after its keys are deleted). */
   async remove(exec: Execution): Promise<void> {
-    const p = this.redis.pipeline();
+    const p = batch(this.redis);
     for (const key of this.fixedKeys(exec)) p.zrem(key, exec.id);
     for (const key of this.anyExecutionKeys()) p.zrem(key, exec.id);
     await run(p.zrem(this.keys.executionIndex, exec.id));
@@ -146,7 +148,7 @@ export class ExecutionIndex {
 
   /** Executions by status, one ZCARD each. */
   async statusCounts(): Promise<Map<ExecutionStatus, number>> {
-    const p = this.redis.pipeline();
+    const p = batch(this.redis);
     for (const s of EXECUTION_STATUSES) p.zcard(this.keys.executionsByStatus(s));
     const counts = (await run(p)) as number[];
     return new Map(EXECUTION_STATUSES.map((s, i) => [s, counts[i]!]));

@@ -14,6 +14,7 @@ import {
   type Walk,
 } from './index-walk.js';
 import type { Keys } from './keys.js';
+import { batch } from './batch.js';
 
 /** What the indexes can narrow a list to; `keep` still decides on each document. */
 export interface ExecutionFilter {
@@ -248,7 +249,7 @@ function sized(want: number, share: number): number {
 
 /** How many entries each term's range holds (ZCOUNT: O(log N)). */
 async function countOf(redis: Redis, terms: Term[]): Promise<number[]> {
-  const p = redis.pipeline();
+  const p = batch(redis);
   for (const t of terms) for (const k of t.keys) p.zcount(k, bound(t.range.min), bound(t.range.max));
   const counts = (await run(p)) as number[];
   let i = 0;
@@ -257,7 +258,7 @@ async function countOf(redis: Redis, terms: Term[]): Promise<number[]> {
 
 /** A small index read whole, as entries scored by endDate (those that ended in `range`). */
 async function endScores(redis: Redis, keys: Keys, small: Term, range: Range): Promise<Entry[]> {
-  const p = redis.pipeline();
+  const p = batch(redis);
   for (const k of small.keys) p.zrangebyscore(k, bound(small.range.min), bound(small.range.max));
   const ids = ((await run(p)) as string[][]).flat();
   if (!ids.length) return [];
@@ -268,16 +269,16 @@ async function endScores(redis: Redis, keys: Keys, small: Term, range: Range): P
 }
 
 /** For each entry, whether every check holds (one ZMSCORE per index and batch, no document read). */
-async function passes(redis: Redis, checks: Term[], batch: Entry[]): Promise<boolean[]> {
-  const ok = batch.map(() => true);
+async function passes(redis: Redis, checks: Term[], entries: Entry[]): Promise<boolean[]> {
+  const ok = entries.map(() => true);
   if (!checks.length) return ok;
-  const ids = batch.map((e) => e.id);
-  const p = redis.pipeline();
+  const ids = entries.map((e) => e.id);
+  const p = batch(redis);
   for (const t of checks) for (const k of t.keys) p.zmscore(k, ...ids);
   const results = (await run(p)) as (string | null)[][];
   let r = 0;
   for (const t of checks) {
-    const found = batch.map(() => false);
+    const found = entries.map(() => false);
     for (const _ of t.keys) {
       results[r++]!.forEach((s, i) => {
         if (s !== null && within(Number(s), t.range)) found[i] = true;

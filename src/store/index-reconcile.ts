@@ -6,6 +6,7 @@ import { INDEX_VERSION, run, type ExecutionIndex } from './execution-index.js';
 import { EVERYTHING, KeyWalk, take } from './index-walk.js';
 import type { Keys } from './keys.js';
 import { TICKET_STATUSES, type TicketStatusIndex } from './ticket-index.js';
+import { batch } from './batch.js';
 
 export interface ReconcileReport {
   checked: number;
@@ -94,7 +95,7 @@ export class IndexReconciler {
   private async executions(ids: string[], anew: boolean): Promise<number> {
     if (!ids.length) return 0;
     const k = this.keys;
-    const p = this.redis.pipeline();
+    const p = batch(this.redis);
     for (const id of ids) p.hget(k.execution(id), 'status');
     for (const s of EXECUTION_STATUSES) p.zmscore(k.executionsByStatus(s), ...ids);
     for (const key of [k.executionsEnded, k.executionsUnended]) p.zmscore(key, ...ids);
@@ -125,7 +126,7 @@ export class IndexReconciler {
       suspects.push({ id, indexed, right });
     }
     if (gone.length) {
-      const p = this.redis.pipeline();
+      const p = batch(this.redis);
       for (const key of [...this.index.anyExecutionKeys(), k.executionIndex]) p.zrem(key, ...gone);
       await run(p);
     }
@@ -146,7 +147,7 @@ export class IndexReconciler {
   private async ticketsOf(pairs: [id: string, tag: string][]): Promise<number> {
     if (!pairs.length) return 0;
     const ids = pairs.map(([id]) => id);
-    const p = this.redis.pipeline();
+    const p = batch(this.redis);
     for (const [id, tag] of pairs) p.hget(this.keys.ticket(tag, id), 'status');
     for (const s of TICKET_STATUSES) p.smismember(this.keys.ticketsByStatus(s), ...ids);
     const results = await run(p);

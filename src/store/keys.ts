@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 export interface Keys {
   prefix: string;
   bullPrefix: string;
+  /** BullMQ's prefix of a shard of the steps queue: shard 0 is bullPrefix, the others a hash tag each. */
+  shardPrefix(shard: number): string;
   templates: string;
   template(name: string): string;
   execution(id: string): string;
@@ -88,6 +90,7 @@ export function keys(prefix: string): Keys {
   return {
     prefix,
     bullPrefix: `{${prefix}}`,
+    shardPrefix: (n) => (n === 0 ? `{${prefix}}` : `{${prefix}:shard-${n}}`),
     templates: `${prefix}:templates`,
     template: (name) => `${prefix}:template:${name}`,
     execution: (id) => `${tag(id)}:execution`,
@@ -123,9 +126,10 @@ export function keys(prefix: string): Keys {
     ticketVotes: (execId, id) => `${tag(execId)}:ticket:${id}:votes`,
     ticketDoc: (t, id) => `${tag(t)}:ticket:${id}:doc`,
     ticketLevels: (t, id) => `${tag(t)}:ticket:${id}:levels`,
-    consoleMessages: `${prefix}:console:messages`,
-    consoleSeq: `${prefix}:console:messages:seq`,
-    consoleOrder: `${prefix}:console:messages:order`,
+    // One hash tag: a post writes message and order in one MULTI, also on a Cluster.
+    consoleMessages: `{${prefix}:console}:messages`,
+    consoleSeq: `{${prefix}:console}:messages:seq`,
+    consoleOrder: `{${prefix}:console}:messages:order`,
     consoleEvents: `${prefix}:console:events`,
     executionEvents: `${prefix}:execution-events`,
     secret: `${prefix}:secret`,

@@ -4,6 +4,7 @@ import type { Execution } from '../engine/types.js';
 import { OpsgateError } from '../errors.js';
 import { msg } from '../i18n/index.js';
 import type { Keys } from './keys.js';
+import { batch } from './batch.js';
 
 /** What of an ended execution lives beside its document: its loops' task runs and its tickets. */
 export interface ExecutionParts {
@@ -44,7 +45,8 @@ export async function purgeExecution(redis: Redis, keys: Keys, exec: Execution, 
     ]),
   ];
   await redis.del(...own);
-  const shared = redis.multi();
+  // Keys of the whole deployment, each in its own slot on a Cluster: batched, not one transaction.
+  const shared = batch(redis);
   if (parts.tickets.length) shared.hdel(keys.ticketIndex, ...parts.tickets).srem(keys.openTickets, ...parts.tickets);
   if (parts.votes.length) shared.zrem(keys.votesByDate, ...parts.votes);
   if (exec.parent) shared.srem(keys.children(exec.parent.executionId), id);

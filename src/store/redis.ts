@@ -2,7 +2,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
+import { readFileSync } from 'node:fs';
+import { Cluster, Redis } from 'ioredis';
+import type { RedisTarget } from '../config/redis-env.js';
 import { ConfigError } from '../errors.js';
 import { msg } from '../i18n/index.js';
 import type { Logger } from '../log.js';
@@ -15,9 +17,34 @@ export interface RedisHandle {
   stop(): Promise<void>;
 }
 
-/** Opens a connection with the options BullMQ needs (blocking commands must not time out). */
-export function connect(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+/**
+ * Opens a connection with the options BullMQ needs (blocking commands must not time out): to one Redis
+ * (a URL), to a Redis Cluster, or to the primary Redis Sentinel names (followed across failovers).
+ * A Cluster is handed on as a `Redis`: ioredis gives both the same commands, scripts, pipelines and
+ * `duplicate()`; what differs (SCAN per node, pipelines per slot) is handled where it is used
+ * (`deletePrefix`, store/batch.ts), by `isCluster`.
+ */
+export function connect(target: RedisTarget | string): Redis {
+  const base = { maxRetriesPerRequest: null, lazyConnect: false } as const;
+  if (typeof target === 'string' || target.kind === 'url')
+    return new Redis(typeof target === 'string' ? target : (target.url ?? DEFAULT_URL), base);
+  const { username, password } = target.auth;
+  const tls = target.auth.tls ? { ...(target.auth.caFile ? { ca: readFileSync(target.auth.caFile) } : {}) } : undefined;
+  if (target.kind === 'cluster')
+    return new Cluster(target.nodes, {
+      redisOptions: { ...base, username, password, tls },
+    }) as unknown as Redis;
+  return new Redis({
+    ...base,
+    sentinels: target.sentinels,
+    name: target.name,
+    username,
+    password,
+    sentinelPassword: target.sentinelPassword,
+    tls,
+    enableTLSForSentinelMode: !!tls,
+    sentinelTLS: tls,
+  });
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -99,14 +126,26 @@ export async function ensureRedis(configured: string | undefined, log: Logger): 
   };
 }
 
-/** Deletes every key under a prefix (tests, and `opsgate` resets): SCAN, never KEYS. */
+/**
+ * Deletes every key under a prefix (tests, and `opsgate` resets): SCAN, never KEYS; on a Cluster, on
+ * every primary, one key a command (keys of one node may sit in different slots).
+ */
 export async function deletePrefix(redis: Redis, pattern: string): Promise<number> {
-  let cursor = '0';
+  const nodes = redis.isCluster ? (redis as unknown as Cluster).nodes('master') : [redis];
   let n = 0;
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    if (found.length) n += await redis.unlink(...found);
-  } while (cursor !== '0');
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, found] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (!found.length) continue;
+      if (!redis.isCluster) n += await node.unlink(...found);
+      else {
+        const p = node.pipeline();
+        for (const key of found) p.unlink(key);
+        for (const [, count] of (await p.exec()) ?? []) n += Number(count ?? 0);
+      }
+    } while (cursor !== '0');
+  }
   return n;
 }

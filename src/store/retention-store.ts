@@ -7,6 +7,7 @@ import type { ExecutionStore } from './executions.js';
 import type { Keys } from './keys.js';
 import type { LoopStore } from './loops.js';
 import { purgeExecution } from './purge.js';
+import { batch } from './batch.js';
 
 /** The indexes retention reads and leaves (store/execution-index.ts). */
 export interface RetentionIndex {
@@ -49,7 +50,7 @@ export function retentionStore(deps: {
     async remove(exec: Execution | { id: string }, parts: { loopTaskExecutions: string[]; tickets: Ticket[] }) {
       // Its document gone (a sweep stopped between its keys and its index): out of what an id names.
       if (!('status' in exec)) {
-        const p = redis.multi();
+        const p = batch(redis);
         for (const key of [...index.anyExecutionKeys(), keys.executionIndex]) p.zrem(key, exec.id);
         await p.exec();
         return;

@@ -59,5 +59,7 @@ export function queueScript(
   args: (string | number)[],
 ): void {
   const command = commandOf(redis, name, keys);
-  (Reflect.get(redis, command) as (...a: unknown[]) => unknown).call(p, ...keys, ...args);
+  // A Cluster's batch (store/batch.ts) records the call by name and replays it on a pipeline per slot.
+  if (redis.isCluster) (Reflect.get(p, command) as (...a: unknown[]) => unknown)(...keys, ...args);
+  else (Reflect.get(redis, command) as (...a: unknown[]) => unknown).call(p, ...keys, ...args);
 }

@@ -2,6 +2,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import type { TicketStatus } from '../approval/ticket.js';
 import { run } from './execution-index.js';
 import type { Keys } from './keys.js';
+import { batch } from './batch.js';
 
 export const TICKET_STATUSES: readonly TicketStatus[] = ['AUDITING', 'APPROVED', 'REJECT', 'CANCEL'];
 
@@ -27,7 +28,7 @@ export class TicketStatusIndex {
    */
   async place(id: string, status: string, ticketKey: string): Promise<void> {
     for (let i = 0, s: string | null = status; s && i < 5; i++) {
-      const p = this.redis.pipeline();
+      const p = batch(this.redis, { ordered: true });
       this.placeIn(p, id, s);
       const stored = (await run(p.hget(ticketKey, 'status'))).at(-1) as string | null;
       if (stored === s) return;
@@ -38,13 +39,13 @@ export class TicketStatusIndex {
 
   /** A ticket deleted (retention): out of every set. */
   async remove(id: string): Promise<void> {
-    const p = this.redis.pipeline();
+    const p = batch(this.redis);
     for (const s of TICKET_STATUSES) p.srem(this.keys.ticketsByStatus(s), id);
     await run(p);
   }
 
   async counts(): Promise<Map<TicketStatus, number>> {
-    const p = this.redis.pipeline();
+    const p = batch(this.redis);
     for (const s of TICKET_STATUSES) p.scard(this.keys.ticketsByStatus(s));
     const counts = (await run(p)) as number[];
     return new Map(TICKET_STATUSES.map((s, i) => [s, counts[i]!]));

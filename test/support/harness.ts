@@ -40,7 +40,8 @@ export async function startOpsgate(
   };
   const config = loadConfig(env);
   const log = createLogger(config.logLevel);
-  const rt = createRuntime(config, REDIS_URL, log);
+  // REDIS_CLUSTER_NODES or REDIS_SENTINELS in `env` put this opsgate on that topology instead.
+  const rt = createRuntime(config, config.redis.kind === 'url' ? REDIS_URL : config.redis, log);
   const web = await startWeb(rt);
   const worker = opts.worker === false ? undefined : startStepWorker(rt);
   return {
