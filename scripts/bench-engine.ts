@@ -14,7 +14,6 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createRuntime, startStepWorker, type Runtime } from '../src/bin/runtime.js';
 import { loadConfig } from '../src/bin/config.js';
-import type { Execution } from '../src/engine/types.js';
 import { createLogger } from '../src/log.js';
 import { NOTIFY } from '../src/queue/producer.js';
 import { connect, deletePrefix } from '../src/store/redis.js';
@@ -139,13 +138,13 @@ export async function withRuntime<T>(redisUrl: string, fn: (rt: Runtime) => Prom
   }
 }
 
-/** A raw BullMQ queue on its own prefix, on one connection as opsgate's runtime uses one. */
+/** A raw BullMQ queue on its own prefix, on one plain connection, as opsgate's runtime gives BullMQ one. */
 async function withRawQueue<T>(
   redisUrl: string,
   fn: (q: { queue: Queue; connection: Redis; prefix: string }) => Promise<T>,
 ): Promise<T> {
   const name = newPrefix();
-  const connection = connect(redisUrl);
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue('raw', { connection, prefix: `{${name}}` });
   try {
     return await fn({ queue, connection, prefix: `{${name}}` });
@@ -229,13 +228,15 @@ export async function engineRate(redisUrl: string, admin: Redis, n: number, conc
     const cpu = await cpuMeter(admin);
     const worker = startStepWorker(rt, concurrency);
     const first = firstActive(worker);
-    worker.on('completed', () => finished.tick());
+    // An execution's start job; not the reconcile and retention jobs its schedulers add at once.
+    worker.on('completed', (job) => job.name === 'start' && finished.tick());
     try {
       await finished.done;
       const seconds = (performance.now() - (await first)) / 1000;
       const used = await cpu();
-      const ok = (await statuses(rt, ids)).get('Success') ?? 0;
-      if (ok !== n) throw new Error(`only ${ok} of ${n} executions succeeded`);
+      const counts = await statuses(rt, ids);
+      const ok = counts.get('Success') ?? 0;
+      if (ok !== n) throw new Error(`only ${ok} of ${n} executions succeeded: ${JSON.stringify([...counts])}`);
       return { perSecond: n / seconds, seconds, cpu: used, startsPerSecond };
     } finally {
       await worker.close();
@@ -297,8 +298,9 @@ export async function approvalLatency(redisUrl: string, n: number, warmup = 20):
     const store = rt.executionStore;
     const save = store.save.bind(store);
     const nextStarted = new Map<string, (t: number) => void>();
-    store.save = async (exec: Execution, saver: string, release?: boolean) => {
-      const ok = await save(exec, saver, release);
+    store.save = async (...args: Parameters<typeof save>) => {
+      const ok = await save(...args);
+      const exec = args[0];
       const after = exec.tasks.after;
       if (ok && after && (after.status === 'Running' || after.status === 'Success'))
         nextStarted.get(exec.id)?.(performance.now());
@@ -433,9 +435,9 @@ export async function waitingMemory(redisUrl: string, admin: Redis, n: number): 
   return withRuntime(redisUrl, async (rt) => {
     const parked = countdown(n, 'executions waiting at the approval');
     const worker = startStepWorker(rt, 50);
-    worker.on('completed', () => parked.tick());
+    worker.on('completed', (job) => job.name === 'start' && parked.tick());
     const bot = new Worker(NOTIFY, async () => undefined, {
-      connection: rt.redis,
+      connection: rt.queues,
       prefix: rt.keys.bullPrefix,
       concurrency: 50,
     });
@@ -621,7 +623,7 @@ export async function runEngineBench(opts: EngineBenchOptions): Promise<void> {
     rateCount = 2000,
     concurrencies = [10, 50],
     memoryCount = 10_000,
-    approvals = 200,
+    approvals = 1000,
     print = console.log,
   } = opts;
   const version = await redisAnswers(redisUrl);
@@ -661,14 +663,14 @@ export async function runEngineBench(opts: EngineBenchOptions): Promise<void> {
       print(
         row(`executions/s vs chains/s, concurrency ${c}`, `${num(raw.perSecond)}/s`, `${num(eng.perSecond)}/s`, x(r)),
       );
-      goals.push(`c${c} ${met(r >= 0.5)}`);
+      goals.push(`c${c} ${met(r >= 0.8)}`);
       notes.push(
         `c${c}: CPU node ${num(raw.cpu.node)}% redis ${num(raw.cpu.redis)}% (raw) / node ${num(eng.cpu.node)}% ` +
           `redis ${num(eng.cpu.redis)}% (opsgate); executions.start ${num(eng.startsPerSecond ?? 0)}/s`,
       );
     }
     for (const n of notes) print(`  ${n}`);
-    print(`goal: at least 0.5x the raw chain rate -> ${goals.join(', ')}`);
+    print(`goal: at least 0.8x the raw chain rate -> ${goals.join(', ')}`);
 
     const calls = await callCounts(redisUrl);
     const top = (c: Calls) =>
@@ -705,6 +707,7 @@ export async function runEngineBench(opts: EngineBenchOptions): Promise<void> {
         x(appr.p99 / add.p99),
       ),
     );
+    print(`goal: p99 at most 2x the anchor -> ${met(appr.p99 / add.p99 <= 2)}`);
     print(
       `  anchor: queue.add called -> processor start (from add's return: p50 ${add.alt.p50.toFixed(2)}, p99 ` +
         `${add.alt.p99.toFixed(2)} ms); ` +
@@ -744,7 +747,7 @@ export async function runEngineBench(opts: EngineBenchOptions): Promise<void> {
       `  INFO used_memory delta per item (noisy if others share the Redis): raw ${num(job.infoDeltaPerItem)} B, ` +
         `opsgate ${num(mem.infoDeltaPerItem)} B; keys: raw ${num(job.keys)}, opsgate ${num(mem.keys)}`,
     );
-    print(`goal: under 2 KB per Waiting execution -> ${met(mem.bytesPerItem < 2048)}`);
+    print(`goal: under 1.5 KB per Waiting execution -> ${met(mem.bytesPerItem < 1536)}`);
   } finally {
     admin.disconnect();
   }

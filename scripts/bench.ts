@@ -8,6 +8,8 @@
  * measured in the same run; see bench-engine.ts.
  * jq: a runaway program refused at the time limit, and a ValueSelector through the pool of jq
  * threads against the in-process call; see bench-jq.ts.
+ * Cluster: executions/s with 1, 2 and 3 worker processes on a 3-primary Redis Cluster against one Redis,
+ * in the same run; see bench-cluster.ts.
  * History (Redis): ListExecutions and a /metrics scrape at 100,000 executions against the same at
  * 1,000, in the same run; see bench-index.ts. Goal: at most 1.5x.
  */
@@ -19,6 +21,7 @@ import { parseTemplate } from '../src/engine/parse.js';
 import { runLimitsBench } from './bench-limits.js';
 import { runVoteBench } from './bench-votes.js';
 import { runEngineBench } from './bench-engine.js';
+import { runClusterBench } from './bench-cluster.js';
 import { runJqBench } from './bench-jq.js';
 import { runIndexBench } from './bench-index.js';
 import { runArchiveBench } from './bench-archive.js';
@@ -76,6 +79,8 @@ await runLimitsBench();
 
 // The engine against raw BullMQ on the same Redis (scripts/bench-engine.ts); skipped without a Redis.
 await runEngineBench({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+// The same engine with 1, 2 and 3 worker processes, on a Redis Cluster against one Redis (bench-cluster.ts).
+await runClusterBench(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 await runVoteBench(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 await runJqBench();
 await runIndexBench(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');

@@ -48,6 +48,8 @@ export interface Runtime {
   config: Config;
   log: Logger;
   redis: Redis;
+  /** BullMQ's connection: queues, workers and their scripts (apart from the stores'). */
+  queues: Redis;
   keys: Keys;
   directory: Directory;
   permissions: Permissions;
@@ -104,11 +106,16 @@ export function createRuntime(config: Config, where: RedisTarget | string, log: 
     log.warn({ err: err.message, executionId }, 'index update failed after a save; the reconcile repairs it'),
   );
   const tickets = new ApprovalTickets(redis, keys);
-  const producer = new Producer(redis, keys, config.queueShards);
+  // BullMQ on a connection of its own: it defines some fifty scripts on the connection it is given, and
+  // ioredis copies every script of a connection into each pipeline made on it, which the stores make
+  // at every save. Their own connection keeps opsgate's ten.
+  const queues = redis.duplicate();
+  queues.on('error', (err) => log.debug({ err: err.message }, 'queue connection error'));
+  const producer = new Producer(queues, keys, config.queueShards);
   // Without a listener BullMQ prints each connection error's stack; the connection's own handler above logs it once.
   for (const q of [...producer.shards, producer.notifications])
     q.on('error', (err) => log.debug({ err: err.message, queue: q.name }, 'queue error'));
-  const metrics = createMetrics({ redis, keys, log, shards: config.queueShards });
+  const metrics = createMetrics({ redis, queues, keys, log, shards: config.queueShards });
   const approvals = new ApprovalService(
     tickets,
     directory,
@@ -162,6 +169,7 @@ export function createRuntime(config: Config, where: RedisTarget | string, log: 
     config,
     log,
     redis,
+    queues,
     keys,
     directory,
     templates,
@@ -184,6 +192,7 @@ export function createRuntime(config: Config, where: RedisTarget | string, log: 
       await metrics.close();
       await producer.close();
       await closeJq();
+      queues.disconnect();
       redis.disconnect();
     },
   };
@@ -339,7 +348,7 @@ export function startStepWorker(rt: Runtime, concurrency = 10): ShardWorkers<Ste
     rt.producer.shards.map(
       (_, n) =>
         new Worker<StepJob>(STEPS, processor, {
-          connection: rt.redis,
+          connection: rt.queues,
           prefix: rt.keys.shardPrefix(n),
           concurrency: Math.max(1, Math.ceil(concurrency / shards)),
           lockDuration: rt.config.lockMs,
@@ -413,7 +422,7 @@ export function startStepWorker(rt: Runtime, concurrency = 10): ShardWorkers<Ste
 export function startNotifyWorker(rt: Runtime, dispatch: (job: NotifyJob) => Promise<void>): Worker<NotifyJob> {
   const { log } = rt;
   const worker = new Worker<NotifyJob>(NOTIFY, (job) => dispatch(job.data), {
-    connection: rt.redis,
+    connection: rt.queues,
     prefix: rt.keys.bullPrefix,
     concurrency: 1,
   });

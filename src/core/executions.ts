@@ -15,6 +15,7 @@ import { asksApproval } from '../engine/gate.js';
 import { waitingParent } from '../engine/step.js';
 import type { Permissions } from './permissions.js';
 import { type Msg, msg, render } from '../i18n/index.js';
+import { randomHex20 } from '../ids.js';
 
 /** The reason a run cancelled by `user` keeps (its statusText; statusMessage is its English). */
 export function cancelledBy(user: string | undefined): Msg {
@@ -63,7 +64,7 @@ export class Executions {
 
   async start(req: StartRequest): Promise<Execution> {
     const stored = await this.templates.runnable(req.templateName, req.templateVersion);
-    const id = req.id ?? `exec-${randomBytes(10).toString('hex')}`;
+    const id = req.id ?? `exec-${randomHex20()}`;
     const date = this.now().toISOString();
     const parameters = await resolveParameters(
       stored.template,
@@ -76,7 +77,7 @@ export class Executions {
     const tasks: Execution['tasks'] = {};
     for (const [name, outputs] of Object.entries(req.seedOutputs ?? {})) {
       tasks[name] = {
-        taskExecutionId: `task-exec-${randomBytes(10).toString('hex')}`,
+        taskExecutionId: `task-exec-${randomHex20()}`,
         status: 'Success',
         action: 'trigger',
         startDate: date,

@@ -152,8 +152,7 @@ function advance(template: Template, start: Execution, cont: Continuation, ctx: 
           endDate: exec.endDate ?? iso(ctx),
           pausedOnFailure: undefined,
         };
-        b.push({ kind: 'record-task', name: task.Name, record: exec.tasks[task.Name]!, count: false });
-        b.save(exec, false);
+        b.save(exec, false, [{ name: task.Name, record: exec.tasks[task.Name]!, count: false }]);
         return finish(exec, b);
       }
       exec = startTask(exec, task, iso(ctx), ctx.newId());
@@ -231,11 +230,10 @@ function settle(
   const s = cont.settle!;
   const runningWait = s.kind === 'wait' && s.running === true;
   const done = exec.tasks[task]!;
-  // Kept for ListTaskExecutions once it ended (the execution holds the one under way); recorded before
-  // the save that shows the end, so whoever sees the run ended finds its tasks (recording is idempotent).
-  if (done.status !== 'Running' && done.status !== 'Waiting')
-    b.push({ kind: 'record-task', name: task, record: done, count: true });
-  b.save(exec, exec.status !== 'Running' || runningWait);
+  // Kept for ListTaskExecutions once it ended (the execution holds the one under way), by the save that
+  // shows the end, so whoever sees the run ended finds its tasks.
+  const ended = done.status !== 'Running' && done.status !== 'Waiting';
+  b.save(exec, exec.status !== 'Running' || runningWait, ended ? [{ name: task, record: done, count: true }] : []);
   if ((cont.task!.fresh || done.status !== 'Waiting') && !runningWait) {
     // The job sits in Redis (and the queue dashboard): it carries the message already masked.
     const mask = done.message ? executionMasker(exec, template) : undefined;

@@ -58,7 +58,14 @@ function processMetrics(): Registry {
 const seconds = (from: string, to: string | undefined) =>
   Math.max(0, ((to ? Date.parse(to) : Date.now()) - Date.parse(from)) / 1000);
 
-export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger; shards?: number }): Metrics {
+export function createMetrics(deps: {
+  redis: Redis;
+  /** BullMQ's connection (runtime.ts says why it is its own). */
+  queues?: Redis;
+  keys: Keys;
+  log: Logger;
+  shards?: number;
+}): Metrics {
   const { redis, keys, log } = deps;
   const registry = new Registry();
   const proc = processMetrics();
@@ -68,9 +75,9 @@ export function createMetrics(deps: { redis: Redis; keys: Keys; log: Logger; sha
   const queues = [
     ...Array.from(
       { length: deps.shards ?? 1 },
-      (_, n) => new Queue(STEPS, { connection: redis, prefix: keys.shardPrefix(n) }),
+      (_, n) => new Queue(STEPS, { connection: deps.queues ?? redis, prefix: keys.shardPrefix(n) }),
     ),
-    new Queue(NOTIFY, { connection: redis, prefix: keys.bullPrefix }),
+    new Queue(NOTIFY, { connection: deps.queues ?? redis, prefix: keys.bullPrefix }),
   ];
   // Their connection is the runtime's, whose errors are logged where it is made.
   for (const q of queues) q.on('error', (err) => log.debug({ err: err.message, queue: q.name }, 'metrics queue error'));

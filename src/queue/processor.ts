@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Ports } from '../engine/actions/types.js';
 import { isTerminal } from '../engine/status.js';
@@ -14,6 +13,7 @@ import { runItem } from './item.js';
 import { runLoopTask } from './loop-driver.js';
 import type { Producer, StepJob, StepJobName, StepJobs } from './producer.js';
 import { evaluateOutputs, runTask, scopeOf } from './run-task.js';
+import { randomHex20 } from '../ids.js';
 
 export class HeldElsewhereError extends Error {
   constructor(id: string) {
@@ -47,7 +47,7 @@ export interface ProcessorDeps {
   retention(): Promise<string>;
 }
 
-export const newTaskExecutionId = () => `task-exec-${randomBytes(10).toString('hex')}`;
+export const newTaskExecutionId = () => `task-exec-${randomHex20()}`;
 
 /**
  * Step jobs: the runner of engine/step.ts. It loads the execution, asks `step` what to do, and does
@@ -61,15 +61,14 @@ export function stepProcessor(deps: ProcessorDeps) {
   const now = () => new Date(ports.now());
 
   async function drive(executionId: string, runner: string): Promise<string> {
-    const read = await executions.read(executionId);
+    const read = await executions.readWithSignals(executionId);
     const found = read?.execution;
     // i18n-exempt: a job's result, read by operators on the queue dashboard as they read log lines
     if (!found || isTerminal(found.status)) return 'nothing to do';
     const { template } = await templates.runnable(found.templateName, found.templateVersion);
     const builtins = builtinsFor(found, now());
-    const signals = await executions.signals(found.id);
     let exec = found;
-    let event: StepEvent | undefined = { kind: 'resumed', signals };
+    let event: StepEvent | undefined = { kind: 'resumed', signals: read.signals };
     while (event) {
       const out = step(template, exec, event, { now: ports.now(), newId: newTaskExecutionId });
       exec = out.execution;
@@ -93,7 +92,10 @@ export function stepProcessor(deps: ProcessorDeps) {
     async function perform(e: Effect): Promise<string | StepEvent | undefined> {
       switch (e.kind) {
         case 'save':
-          if (await executions.save(e.execution, runner, e.park, e.claim ? read!.version : '')) return undefined;
+          if (await executions.save(e.execution, runner, e.park, e.claim ? read!.version : '', e.records)) {
+            for (const r of e.records ?? []) if (r.count) deps.taskEnded?.(r.record);
+            return undefined;
+          }
           // i18n-exempt: a job's result, for operators
           if (!e.claim) return 'lost the execution';
           // Another job is still running it, or saved it since this job read it: a resume can arrive
@@ -106,10 +108,6 @@ export function stepProcessor(deps: ProcessorDeps) {
           return void (await executions.clearSignal(exec.id, e.name));
         case 'notify':
           return void (await producer.notify(e.message));
-        case 'record-task':
-          await executions.recordTask(exec.id, e.name, e.record);
-          if (e.count) deps.taskEnded?.(e.record);
-          return undefined;
         case 'wake':
           return void (await producer.wake(exec.id, e.task, e.at));
         case 'close-tickets':

@@ -3,6 +3,13 @@ import type { ChainableCommander, Redis } from 'ioredis';
 type Call = { name: string; args: unknown[] };
 type Reply = [Error | null, unknown];
 
+/** Marks a batch that records its commands (a Proxy) rather than an ioredis pipeline. */
+// i18n-exempt: a symbol's description, seen by no reader
+const RECORDER = Symbol('opsgate batch');
+
+/** Whether `p` is a recording batch: a script is queued on it by name (store/scripts.ts). */
+export const records = (p: ChainableCommander): boolean => Reflect.get(p, RECORDER) === true;
+
 /**
  * Commands sent together, as a pipeline: on one Redis, one pipeline (one round trip, in order). On a
  * Redis Cluster a pipeline may only hold keys of one node, and opsgate's indexes are keys of their own
@@ -20,6 +27,7 @@ export function batch(redis: Redis, opts: { ordered?: boolean } = {}): Chainable
     get(_, name) {
       if (name === 'exec') return () => execGrouped(redis, calls, !!opts.ordered);
       if (name === 'length') return calls.length;
+      if (name === RECORDER) return true;
       if (name === 'then') return undefined;
       return (...args: unknown[]) => {
         calls.push({ name: String(name), args });

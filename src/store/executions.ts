@@ -13,6 +13,9 @@ import { runScript } from './scripts.js';
  * Executions in Redis: one hash each (status, runner, doc, thread), saved through the transition
  * table. Every create and save also keeps the indexes (execution-index.ts), so every saver does.
  */
+/** How long a run may be Running before the status index says so (ExecutionStore.placeStatus). */
+export const RUNNING_GRACE_MS = 100;
+
 export class ExecutionStore {
   readonly index: ExecutionIndex;
 
@@ -25,12 +28,13 @@ export class ExecutionStore {
     this.index = new ExecutionIndex(redis, keys);
   }
 
-  private pair(id: string): [string, string] {
-    return [this.keys.execution(id), this.keys.executionDoc(id)];
+  /** The keys of execution-save-3.lua: hash, document, task executions (one hash tag). */
+  private saveKeys(id: string): [string, string, string] {
+    return [this.keys.execution(id), this.keys.executionDoc(id), this.keys.taskExecutions(id)];
   }
 
   async create(exec: Execution): Promise<void> {
-    const [ok] = await runScript<[number, string]>(this.redis, 'execution-save', this.pair(exec.id), [
+    const [ok] = await runScript<[number, string]>(this.redis, 'execution-save', this.saveKeys(exec.id), [
       exec.status,
       '',
       '',
@@ -65,15 +69,40 @@ export class ExecutionStore {
     return { execution: JSON.parse(doc) as Execution, version: createHash('sha1').update(doc).digest('hex') };
   }
 
+  /** `read` and the execution's NotifyExecution words, in one round trip (a job's first reads). */
+  async readWithSignals(
+    id: string,
+  ): Promise<{ execution: Execution; version: string; signals: Record<string, unknown> } | undefined> {
+    // One hash tag: one pipeline, also on a Cluster.
+    const [[, doc], [, words]] = (await this.redis
+      .pipeline()
+      .get(this.keys.executionDoc(id))
+      .hgetall(this.keys.signals(id))
+      .exec()) as [[Error | null, string | null], [Error | null, Record<string, string>]];
+    if (!doc) return undefined;
+    return {
+      execution: JSON.parse(doc) as Execution,
+      version: createHash('sha1').update(doc).digest('hex'),
+      signals: parsedSignals(words ?? {}),
+    };
+  }
+
   /**
    * Saves `exec` if its stored status may change to exec.status and, while Running, only by the job
    * `saver` that holds it ('' for saves that are not a job's). The job keeps holding it after the
    * save unless `release` (the execution waits, or is parked while its loop items run). A job's claim
-   * passes `readAt`, the version it read (`read`): refused when anything saved it since.
+   * passes `readAt`, the version it read (`read`): refused when anything saved it since. `records`: task
+   * executions that ended, kept for ListTaskExecutions in the same script (only when the save holds).
    */
-  async save(exec: Execution, saver: string, release = false, readAt = ''): Promise<boolean> {
+  async save(
+    exec: Execution,
+    saver: string,
+    release = false,
+    readAt = '',
+    records: { name: string; record: TaskRecord }[] = [],
+  ): Promise<boolean> {
     const keep = release || exec.status !== 'Running' ? '' : saver;
-    const [ok, before] = await runScript<[number, string]>(this.redis, 'execution-save', this.pair(exec.id), [
+    const [ok, before] = await runScript<[number, string]>(this.redis, 'execution-save', this.saveKeys(exec.id), [
       exec.status,
       sourcesOf(exec.status).join(','),
       saver,
@@ -83,15 +112,45 @@ export class ExecutionStore {
       this.keys.executionEvents,
       exec.id,
       readAt,
+      ...records.flatMap(({ name, record }) => [record.taskExecutionId, JSON.stringify({ ...record, name })]),
     ]);
     if (ok !== 1) return false;
     // The indexes follow the status (and the end, which comes with one): most saves keep it. Not waited
     // for: its pipeline is queued now, so this connection's next command (a list's read) comes after
     // it, while the job goes on a round trip sooner. The save stands whatever happens to the update:
     // a failed one is logged and the reconcile's to repair.
-    if (before !== exec.status)
-      void this.index.saved(exec, (id) => this.find(id)).catch((err: Error) => this.indexFailed(err, exec.id));
+    if (before !== exec.status) this.placeStatus(exec);
     return true;
+  }
+
+  /** Running placements not yet made, by execution (see placeStatus). */
+  private readonly runningSoon = new Map<string, NodeJS.Timeout>();
+
+  /**
+   * Puts the execution in its status index. Running is placed RUNNING_GRACE_MS later, and not at all
+   * when the run leaves Running first: most runs of quick tasks go Queued, Running, Success within one
+   * job, and the index then moves once. A run shows as Running in lists within that grace; a process
+   * that dies meanwhile leaves it listed as it was until the reconcile (or its next status) places it.
+   */
+  private placeStatus(exec: Execution): void {
+    const soon = this.runningSoon.get(exec.id);
+    if (soon) {
+      clearTimeout(soon);
+      this.runningSoon.delete(exec.id);
+    }
+    const place = () => {
+      void this.index.saved(exec, (id) => this.find(id)).catch((err: Error) => this.indexFailed(err, exec.id));
+    };
+    if (exec.status !== 'Running') {
+      place();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.runningSoon.delete(exec.id);
+      place();
+    }, RUNNING_GRACE_MS);
+    timer.unref();
+    this.runningSoon.set(exec.id, timer);
   }
 
   async addChild(parentId: string, childId: string): Promise<void> {
@@ -109,11 +168,6 @@ export class ExecutionStore {
     return this.save(exec, jobId, true);
   }
 
-  /** Keeps a task execution's record for ListTaskExecutions (every run, not only the latest). */
-  async recordTask(execId: string, name: string, rec: TaskRecord): Promise<void> {
-    await this.redis.hset(this.keys.taskExecutions(execId), rec.taskExecutionId, JSON.stringify({ ...rec, name }));
-  }
-
   async taskRecords(execId: string): Promise<(TaskRecord & { name: string })[]> {
     return Object.values(await this.redis.hgetall(this.keys.taskExecutions(execId))).map(
       (v) => JSON.parse(v) as TaskRecord & { name: string },
@@ -126,8 +180,7 @@ export class ExecutionStore {
   }
 
   async signals(execId: string): Promise<Record<string, unknown>> {
-    const all = await this.redis.hgetall(this.keys.signals(execId));
-    return Object.fromEntries(Object.entries(all).map(([k, v]) => [k, JSON.parse(v) as unknown]));
+    return parsedSignals(await this.redis.hgetall(this.keys.signals(execId)));
   }
 
   async clearSignal(execId: string, name: string): Promise<void> {
@@ -222,3 +275,6 @@ export class ExecutionStore {
     return listExecutions(this.redis, this.keys, this.index, (id) => this.find(id), req);
   }
 }
+
+const parsedSignals = (all: Record<string, string>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(all).map(([k, v]) => [k, JSON.parse(v) as unknown]));

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { OpsgateError } from '../errors.js';
+import { records } from './batch.js';
 import { msg } from '../i18n/index.js';
 
 /**
@@ -59,7 +60,7 @@ export function queueScript(
   args: (string | number)[],
 ): void {
   const command = commandOf(redis, name, keys);
-  // A Cluster's batch (store/batch.ts) records the call by name and replays it on a pipeline per slot.
-  if (redis.isCluster) (Reflect.get(p, command) as (...a: unknown[]) => unknown)(...keys, ...args);
+  // A recording batch (store/batch.ts) takes the call by name and sends it later.
+  if (records(p)) (Reflect.get(p, command) as (...a: unknown[]) => unknown)(...keys, ...args);
   else (Reflect.get(redis, command) as (...a: unknown[]) => unknown).call(p, ...keys, ...args);
 }

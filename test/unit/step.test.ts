@@ -84,7 +84,16 @@ function drive(
         event = { kind: 'outputs', ...(outputs ? { outputs } : { error: 'no outputs' }), cont: e.cont };
     }
   }
-  return { execution: current, effects, script: effects.map(show) };
+  return { execution: current, effects, script: effects.flatMap(lines) };
+}
+
+/** An effect as short lines, for tables: a save's task records first, as the save keeps them. */
+function lines(e: Effect): string[] {
+  const records =
+    e.kind === 'save'
+      ? (e.records ?? []).map((r) => `record ${r.name} ${r.record.status}${r.count ? '' : ' (uncounted)'}`)
+      : [];
+  return [...records, show(e)];
 }
 
 /** An effect as one short line, for tables. */
@@ -101,8 +110,6 @@ function show(e: Effect): string {
       return `run ${e.task.Name}${e.checkWhen ? '' : ' (resumed)'}`;
     case 'outputs':
       return 'outputs';
-    case 'record-task':
-      return `record ${e.name} ${e.record.status}${e.count ? '' : ' (uncounted)'}`;
     case 'wake':
       return `wake ${e.task} +${(e.at - T0) / 1000}s`;
     case 'close-tickets':
@@ -143,7 +150,6 @@ describe('step: modes x task kinds, from the start', () => {
           'save Running claim',
           'run a',
           'record a Success',
-          'save Running',
           'save Running',
           'run b',
           'record b Success',
@@ -201,7 +207,6 @@ describe('step: NotifyExecution words in each mode', () => {
         'save Running',
         'run a',
         'record a Success',
-        'save Running',
         'save Waiting park',
         'wait at b',
       ],
@@ -269,7 +274,6 @@ describe('step: NotifyExecution words in each mode', () => {
         'run a',
         'record a Success',
         'save Running',
-        'save Running',
         'run b',
         'record b Success',
         'save Success park',
@@ -334,7 +338,6 @@ describe('step: NotifyExecution words in each mode', () => {
         'run a (resumed)',
         'clear resume',
         'record a Success',
-        'save Running',
         'save Running',
         'run b',
         'record b Success',

@@ -1,5 +1,5 @@
 import { postsProgress, type Execution } from '../types.js';
-import type { Effect, ProgressMessage } from './types.js';
+import type { Effect, ProgressMessage, TaskRun } from './types.js';
 
 /**
  * The effects one call of `step` returns, in order. The job's first save claims the execution: a
@@ -14,16 +14,37 @@ export class Batch {
     this.claim = claim;
   }
 
-  save(execution: Execution, park: boolean): void {
+  /** A save; `records` are task runs it keeps with it (see the save effect). */
+  save(execution: Execution, park: boolean, records?: TaskRun[]): void {
+    const with_ = records?.length ? { records } : {};
     if (this.claim && execution.status === 'Running' && !park) {
       const { started } = this.claim;
       this.claim = undefined;
-      this.effects.push({ kind: 'save', execution, park, claim: true });
+      this.effects.push({ kind: 'save', execution, park, claim: true, ...with_ });
       if (started) this.tell(execution, { kind: 'started', executionId: execution.id });
       return;
     }
     this.claimFirst();
-    this.effects.push({ kind: 'save', execution, park });
+    // A save right after another replaces it: nothing ran or was told in between, so the first would be
+    // written only to be overwritten at once (a task's end and the next one's start, the last task's end
+    // and the run's). Not a claim's status change: the stored status must stay one the save may leave.
+    const last = this.effects.at(-1);
+    if (
+      last?.kind === 'save' &&
+      !last.park &&
+      (last.execution.status === execution.status || (!last.claim && last.execution.status === 'Running'))
+    ) {
+      const kept = [...(last.records ?? []), ...(records ?? [])];
+      this.effects[this.effects.length - 1] = {
+        kind: 'save',
+        execution,
+        park,
+        ...(last.claim ? { claim: true } : {}),
+        ...(kept.length ? { records: kept } : {}),
+      };
+      return;
+    }
+    this.effects.push({ kind: 'save', execution, park, ...with_ });
   }
 
   push(effect: Effect): void {

@@ -47,13 +47,22 @@ export type StepEvent =
   /** The template's Outputs, evaluated (or the error that stopped them). */
   | { kind: 'outputs'; outputs?: Record<string, unknown>; error?: Msg | string; cont: Continuation };
 
+/** A task run that ended, to keep for ListTaskExecutions; `count`: one for the metrics. */
+export interface TaskRun {
+  name: string;
+  record: TaskRecord;
+  count: boolean;
+}
+
 export type Effect =
   /**
    * Save the execution through the transition table; `park` lets go of it while it stays Running
    * (its loop items run). `claim`: the first save of the job, which takes the execution; refused, the
    * job retries when another holds it. Any other refused save means the execution was lost.
+   * `records`: task runs that ended, kept for ListTaskExecutions by the same save (and `count`ed in the
+   * metrics once it holds), so that whoever sees the run ended finds its tasks.
    */
-  | { kind: 'save'; execution: Execution; park: boolean; claim?: boolean }
+  | { kind: 'save'; execution: Execution; park: boolean; claim?: boolean; records?: TaskRun[] }
   /** A NotifyExecution word was used: delete it. */
   | { kind: 'clear-signal'; name: string }
   | { kind: 'notify'; message: ProgressMessage }
@@ -69,8 +78,6 @@ export type Effect =
     }
   /** Evaluate the template's Outputs on this execution, then answer with an `outputs` event. */
   | { kind: 'outputs'; execution: Execution; cont: Continuation }
-  /** Keep an ended task run for ListTaskExecutions; `count` it in the metrics. */
-  | { kind: 'record-task'; name: string; record: TaskRecord; count: boolean }
   /** Resume the execution at a time (ACS::Sleep, WaitFor's next poll, a task's retry). */
   | { kind: 'wake'; task: string; at: number }
   /** The run ended other than by success: close what it left open (its approval tickets). */

@@ -3,6 +3,7 @@
   atomically), and only by the job that holds it while it is Running.
   KEYS[1] execution hash (small fields: status, runner, thread, ticket:<task>)
   KEYS[2] execution document (a string: kept apart so the hash stays small and compact in Redis)
+  KEYS[3] its task executions (a hash: ListTaskExecutions' records, by task execution id)
   ARGV[1] new status
   ARGV[2] statuses it may come from, comma-separated
   ARGV[3] saver: the id of the job saving it ('' when not a job: API cancels, signals)
@@ -12,6 +13,8 @@
   ARGV[7] Pub/Sub channel told of the save ('' for none), ARGV[8] the execution id it is told
   ARGV[9] a job's claim: the SHA-1 of the document as the job read it ('' for none); any save made since
           refuses the claim, so a job never writes back a state older than the one stored
+  ARGV[10..] task execution records to keep with this save, id and record in turn: a task that ended is
+          recorded in the same step as the save that shows it ended, and not by a job whose save is refused
   returns {1, the status it had ('' when created)} saved, {0, its status} refused (another status or another
   runner): the caller updates the status indexes only when the status changed
 ]]
@@ -31,6 +34,7 @@ else
     return {0, status}
   end
 end
+for i = 10, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'runner', ARGV[6])
 redis.call('SET', KEYS[2], ARGV[4])
 -- In the script, so that watching pages cost the save no round trip of its own.
