@@ -86,6 +86,9 @@ test('Sentinel: after the primary is SIGKILLed, the same ioredis client writes t
   const errors = new Set<string>();
   client.on('error', (err) => errors.add(err.message)); // while the primary is gone: ECONNREFUSED
   await client.set('before', '1');
+  // Replication is asynchronous: without WAIT the kill may come before the replica has the key (the
+  // window README's "What a failover can lose" describes), and this test is of the failover, not of it.
+  assert.equal(await client.call('WAIT', '1', '2000'), 1);
 
   started = Date.now();
   await topology.killPrimary();

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { until } from './harness.js';
 
 /**
  * Real Redis topologies on loopback for the tests: a Redis Cluster and a primary/replica pair behind one
@@ -60,7 +61,6 @@ function safetyNet(): void {
 }
 
 const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Ends one child: SIGTERM, then SIGKILL if it is still there after 3 s. */
 async function end(child: ChildProcess): Promise<void> {
@@ -120,29 +120,17 @@ function tail(node: Node, lines = 15): string {
   return `--- ${node.log} (${state})\n${text.trimEnd().split('\n').slice(-lines).join('\n')}`;
 }
 
-/** Polls fn until it returns something other than undefined/false; on timeout throws with the logs' tails. */
+/** `until` of the harness; on timeout the error also shows the tails of the nodes' logs. */
 async function poll<T>(
   fn: () => Promise<T | undefined | false>,
   what: string,
   timeoutMs: number,
   nodes: Node[],
 ): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) {
-      const why = last instanceof Error ? ` (last error: ${last.message})` : '';
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${why}\n${nodes.map((n) => tail(n)).join('\n')}`,
-      );
-    }
-    await sleep(100);
+  try {
+    return await until(fn, what, timeoutMs);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${nodes.map((n) => tail(n)).join('\n')}`);
   }
 }
 
