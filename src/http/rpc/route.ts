@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { rpcTimestamp } from '../../cloud/sign.js';
 import { OpsgateError } from '../../errors.js';
 import { fromAcceptLanguage, msg } from '../../i18n/index.js';
 import { addLogContext, type Logger } from '../../log.js';
@@ -165,7 +166,7 @@ export function rpcRoutes(d: RpcDeps): Route[] {
     if (skew > WINDOW_MS)
       throw refuse('InvalidTimeStamp.Expired', 'api:rpcTimestampExpired', {
         value: time!,
-        now: new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        now: rpcTimestamp(new Date(now())),
       });
     const verdict = check(key.secret);
     if (!verdict.ok)
