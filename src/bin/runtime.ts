@@ -349,7 +349,7 @@ export function startStepWorker(rt: Runtime, concurrency = 10): ShardWorkers<Ste
       (_, n) =>
         new Worker<StepJob>(STEPS, processor, {
           connection: rt.queues,
-          prefix: rt.keys.shardPrefix(n),
+          prefix: rt.keys.shardPrefix(n, shards),
           concurrency: Math.max(1, Math.ceil(concurrency / shards)),
           lockDuration: rt.config.lockMs,
           stalledInterval: rt.config.lockMs,

@@ -75,7 +75,7 @@ export function createMetrics(deps: {
   const queues = [
     ...Array.from(
       { length: deps.shards ?? 1 },
-      (_, n) => new Queue(STEPS, { connection: deps.queues ?? redis, prefix: keys.shardPrefix(n) }),
+      (_, n) => new Queue(STEPS, { connection: deps.queues ?? redis, prefix: keys.shardPrefix(n, deps.shards ?? 1) }),
     ),
     new Queue(NOTIFY, { connection: deps.queues ?? redis, prefix: keys.bullPrefix }),
   ];

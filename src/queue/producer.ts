@@ -82,7 +82,7 @@ export class Producer {
     const opts = { connection, streams: { events: { maxLen: 500 } } };
     this.shards = Array.from(
       { length: shards },
-      (_, n) => new Queue<StepJob>(STEPS, { ...opts, prefix: keys.shardPrefix(n) }),
+      (_, n) => new Queue<StepJob>(STEPS, { ...opts, prefix: keys.shardPrefix(n, shards) }),
     );
     this.steps = this.shards[0]!;
     this.notifications = new Queue<NotifyJob>(NOTIFY, { ...opts, prefix: keys.bullPrefix });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import calculateSlot from 'cluster-key-slot';
 
 /**
  * Every Redis key opsgate uses is built here. Keys of one execution share the hash tag `{exec-...}`
@@ -7,8 +8,11 @@ import { createHash } from 'node:crypto';
 export interface Keys {
   prefix: string;
   bullPrefix: string;
-  /** BullMQ's prefix of a shard of the steps queue: shard 0 is bullPrefix, the others a hash tag each. */
-  shardPrefix(shard: number): string;
+  /**
+   * BullMQ's prefix of shard `shard` of `count` shards of the steps queue: shard 0 is bullPrefix, the
+   * others a hash tag each whose Cluster slot is spread evenly from shard 0's (see spreadTag).
+   */
+  shardPrefix(shard: number, count: number): string;
   templates: string;
   template(name: string): string;
   execution(id: string): string;
@@ -90,7 +94,7 @@ export function keys(prefix: string): Keys {
   return {
     prefix,
     bullPrefix: `{${prefix}}`,
-    shardPrefix: (n) => (n === 0 ? `{${prefix}}` : `{${prefix}:shard-${n}}`),
+    shardPrefix: (n, count) => `{${n === 0 ? prefix : spreadTag(prefix, n, count)}}`,
     templates: `${prefix}:templates`,
     template: (name) => `${prefix}:template:${name}`,
     execution: (id) => `${tag(id)}:execution`,
@@ -145,4 +149,34 @@ export function keys(prefix: string): Keys {
     rpcNonce: (id, nonce) => `${prefix}:rpc-nonce:${createHash('sha256').update(`${id}\n${nonce}`).digest('hex')}`,
     votesByDate: `${prefix}:votes:by-date`,
   };
+}
+
+const SLOTS = 16_384;
+/** How far from its target slot a shard's tag may land: a window of 17 slots, found in ~1,000 tries. */
+const SLOT_SLACK = 8;
+const MAX_TRIES = 1 << 16;
+const spread = new Map<string, string>();
+
+/**
+ * The hash tag of shard n of count whose slot is count-th of the ring past shard 0's. Hashing names
+ * such as `prefix:shard-1` put all shards on one primary one time in nine (3 shards, 3 primaries);
+ * evenly spaced slots put each shard on a primary of its own wherever the primaries hold equal slot
+ * ranges, as `redis-cli --cluster create` makes them. A pure function of its arguments, so every
+ * process names the same queues; memoised because the search runs a few thousand CRC16s.
+ */
+export function spreadTag(prefix: string, n: number, count: number): string {
+  const id = `${prefix}\n${n}\n${count}`;
+  const known = spread.get(id);
+  if (known !== undefined) return known;
+  const target = (calculateSlot(`{${prefix}}`) + Math.round((n * SLOTS) / count)) % SLOTS;
+  let best = `${prefix}:shard-${n}`;
+  let bestDistance = SLOTS;
+  for (let k = 0; k < MAX_TRIES && bestDistance > SLOT_SLACK; k++) {
+    const tag = `${prefix}:shard-${n}.${k}`;
+    const d = Math.abs(calculateSlot(`{${tag}}`) - target);
+    const distance = Math.min(d, SLOTS - d);
+    if (distance < bestDistance) [best, bestDistance] = [tag, distance];
+  }
+  spread.set(id, best);
+  return best;
 }
