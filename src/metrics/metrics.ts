@@ -71,13 +71,15 @@ export function createMetrics(deps: {
   const proc = processMetrics();
   for (const { name } of proc.getMetricsAsArray()) registry.registerMetric(proc.getSingleMetric(name)!);
   const registers = [registry];
-  // Every shard of the steps queue (counted together under `steps`), then notify.
+  // Every shard of the steps queue (counted together under `steps`), then notify. Only counted here:
+  // skipMetasUpdate keeps them from writing BullMQ's default options over the producer's.
+  const opts = { connection: deps.queues ?? redis, skipMetasUpdate: true };
   const queues = [
     ...Array.from(
       { length: deps.shards ?? 1 },
-      (_, n) => new Queue(STEPS, { connection: deps.queues ?? redis, prefix: keys.shardPrefix(n, deps.shards ?? 1) }),
+      (_, n) => new Queue(STEPS, { ...opts, prefix: keys.shardPrefix(n, deps.shards ?? 1) }),
     ),
-    new Queue(NOTIFY, { connection: deps.queues ?? redis, prefix: keys.bullPrefix }),
+    new Queue(NOTIFY, { ...opts, prefix: keys.bullPrefix }),
   ];
   // Their connection is the runtime's, whose errors are logged where it is made.
   for (const q of queues) q.on('error', (err) => log.debug({ err: err.message, queue: q.name }, 'metrics queue error'));

@@ -3,6 +3,7 @@ import type { LevelRecord, Ticket, TicketDoc, TicketStatus, Vote, VoteDecision }
 import { TicketNotFoundError } from '../errors.js';
 import { type Msg, msg, render, t } from '../i18n/index.js';
 import type { CloseCode } from '../engine/actions/types.js';
+import { packDoc, unpackDoc } from './doc-codec.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
 import { TicketStatusIndex } from './ticket-index.js';
@@ -81,7 +82,8 @@ export class ApprovalTickets {
       this.redis,
       'ticket-create',
       [byKey, k.ticket, k.votes, k.doc],
-      [doc.key, id, JSON.stringify({ ...doc, id })],
+      // Written once and read at every card and vote: kept deflated (doc-codec.ts).
+      [doc.key, id, packDoc(JSON.stringify({ ...doc, id }), true)],
     );
     await batch(this.redis)
       .hset(this.keys.ticketIndex, created, doc.executionId ?? `ticket-${created}`)
@@ -111,12 +113,12 @@ export class ApprovalTickets {
     const [fields, votes, doc, levels] = await Promise.all([
       this.redis.hgetall(k.ticket),
       this.redis.hgetall(k.votes),
-      this.redis.get(k.doc),
+      this.redis.getBuffer(k.doc),
       this.redis.get(k.levels),
     ]);
     if (!doc) throw new TicketNotFoundError(id);
     return {
-      ...withDefaults(JSON.parse(doc) as TicketDoc),
+      ...withDefaults(JSON.parse(unpackDoc(doc)) as TicketDoc),
       status: fields.status as TicketStatus,
       level: Number(fields.level),
       approvals: Number(fields.approvals),

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ExecutionNotFoundError, OpsgateError } from '../errors.js';
 import { msg } from '../i18n/index.js';
-import { sourcesOf } from '../engine/status.js';
+import { isTerminal, sourcesOf } from '../engine/status.js';
 import type { Execution, TaskRecord } from '../engine/types.js';
 import { ExecutionIndex } from './execution-index.js';
 import { listExecutions, type ListPage, type ListRequest } from './execution-query.js';
+import { packDoc, unpackDoc } from './doc-codec.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
 
@@ -13,6 +14,15 @@ import { runScript } from './scripts.js';
  * Executions in Redis: one hash each (status, runner, doc, thread), saved through the transition
  * table. Every create and save also keeps the indexes (execution-index.ts), so every saver does.
  */
+/** The version of a stored document a job read: its SHA-1, as execution-save-3.lua computes it. */
+const sha1 = (stored: Buffer) => createHash('sha1').update(stored).digest('hex');
+
+/**
+ * A run that will sit in Redis as it is: Waiting (for a person, a time, a signal) or ended. Its document
+ * is kept deflated (doc-codec.ts); a running one's, rewritten at every step, is not.
+ */
+const atRest = (exec: Execution) => exec.status === 'Waiting' || isTerminal(exec.status);
+
 /** How long a run may be Running before the status index says so (ExecutionStore.placeStatus). */
 export const RUNNING_GRACE_MS = 100;
 
@@ -49,14 +59,14 @@ export class ExecutionStore {
   }
 
   async get(id: string): Promise<Execution> {
-    const doc = await this.redis.get(this.keys.executionDoc(id));
-    if (!doc) throw new ExecutionNotFoundError(id);
-    return JSON.parse(doc) as Execution;
+    const exec = await this.find(id);
+    if (!exec) throw new ExecutionNotFoundError(id);
+    return exec;
   }
 
   async find(id: string): Promise<Execution | undefined> {
-    const doc = await this.redis.get(this.keys.executionDoc(id));
-    return doc ? (JSON.parse(doc) as Execution) : undefined;
+    const doc = await this.redis.getBuffer(this.keys.executionDoc(id));
+    return doc ? (JSON.parse(unpackDoc(doc)) as Execution) : undefined;
   }
 
   /**
@@ -64,9 +74,9 @@ export class ExecutionStore {
    * the job's claim (save's `readAt`) is refused once anything else saved it since.
    */
   async read(id: string): Promise<{ execution: Execution; version: string } | undefined> {
-    const doc = await this.redis.get(this.keys.executionDoc(id));
+    const doc = await this.redis.getBuffer(this.keys.executionDoc(id));
     if (!doc) return undefined;
-    return { execution: JSON.parse(doc) as Execution, version: createHash('sha1').update(doc).digest('hex') };
+    return { execution: JSON.parse(unpackDoc(doc)) as Execution, version: sha1(doc) };
   }
 
   /** `read` and the execution's NotifyExecution words, in one round trip (a job's first reads). */
@@ -76,13 +86,13 @@ export class ExecutionStore {
     // One hash tag: one pipeline, also on a Cluster.
     const [[, doc], [, words]] = (await this.redis
       .pipeline()
-      .get(this.keys.executionDoc(id))
+      .getBuffer(this.keys.executionDoc(id))
       .hgetall(this.keys.signals(id))
-      .exec()) as [[Error | null, string | null], [Error | null, Record<string, string>]];
+      .exec()) as [[Error | null, Buffer | null], [Error | null, Record<string, string>]];
     if (!doc) return undefined;
     return {
-      execution: JSON.parse(doc) as Execution,
-      version: createHash('sha1').update(doc).digest('hex'),
+      execution: JSON.parse(unpackDoc(doc)) as Execution,
+      version: sha1(doc),
       signals: parsedSignals(words ?? {}),
     };
   }
@@ -106,7 +116,7 @@ export class ExecutionStore {
       exec.status,
       sourcesOf(exec.status).join(','),
       saver,
-      JSON.stringify(exec),
+      packDoc(JSON.stringify(exec), atRest(exec)),
       '0',
       keep,
       this.keys.executionEvents,

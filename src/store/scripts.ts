@@ -42,7 +42,7 @@ export async function runScript<T>(
   redis: Redis,
   name: ScriptName,
   keys: string[],
-  args: (string | number)[],
+  args: (string | number | Buffer)[],
 ): Promise<T> {
   const command = commandOf(redis, name, keys);
   return (Reflect.get(redis, command) as (...a: unknown[]) => Promise<T>).call(redis, ...keys, ...args);
@@ -57,7 +57,7 @@ export function queueScript(
   p: ChainableCommander,
   name: ScriptName,
   keys: string[],
-  args: (string | number)[],
+  args: (string | number | Buffer)[],
 ): void {
   const command = commandOf(redis, name, keys);
   // A recording batch (store/batch.ts) takes the call by name and sends it later.

@@ -97,7 +97,7 @@ async function slowFront(target: Target): Promise<{ url: string; close(): Promis
 /** What is known about an execution that did not end: its stored state and its jobs. */
 async function stuckReport(rt: Runtime, loops: LoopStore, id: string): Promise<{ kind: string; lines: string[] }> {
   const hash = await rt.redis.hgetall(rt.keys.execution(id));
-  const e = JSON.parse((await rt.redis.get(rt.keys.executionDoc(id))) ?? '{}') as Execution;
+  const e: Partial<Execution> = (await rt.executionStore.find(id)) ?? {};
   const tasks = Object.fromEntries(
     Object.entries(e.tasks ?? {}).map(([k, t]) => [k, `${t.status}${t.data ? ` ${JSON.stringify(t.data)}` : ''}`]),
   );
@@ -127,7 +127,7 @@ async function stuckReport(rt: Runtime, loops: LoopStore, id: string): Promise<{
   const kind = !doc
     ? `${hash.status} at ${e.current}, no loop`
     : doc.state.finished
-      ? e.tasks.touch?.status === 'Running'
+      ? e.tasks?.touch?.status === 'Running'
         ? 'loop finished in Redis, the driver was never resumed'
         : `${hash.status} at ${e.current} after the loop`
       : unqueued.length && Object.keys(doc.state.ended).length === 0

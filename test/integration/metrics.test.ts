@@ -114,6 +114,14 @@ describe('metrics, /healthz and /readyz', () => {
       origin: { platform: 'console', channel: 'console' },
     });
 
+  // The metrics' own Queue objects only count: they once wrote BullMQ's default options over the
+  // producer's, and the event streams, read by nobody, grew to 10,000 entries (~370 KB a queue).
+  test("the queues' event streams keep the producer's cap, whoever opened the queues last", async () => {
+    await scrape(og.url);
+    for (const queue of ['steps', 'notify'])
+      assert.equal(await og.rt.redis.hget(`{${og.prefix}}:${queue}:meta`, 'opts.maxLenEvents'), '500', queue);
+  });
+
   test('executions by status, task durations, queue depths, pending tickets and approval latency', async () => {
     const waiting = await start('two-approvals', { target: target.url });
     const ticketId = await waitingTicket(og, waiting.id);

@@ -198,3 +198,33 @@ test('a job claims an execution only as it read it: a save made since refuses th
   const fresh = await store.read(exec.id);
   assert.ok(await store.save({ ...fresh!.execution, status: 'Running' }, 'job-b', false, fresh!.version));
 });
+
+test('a run that sits (Waiting, ended) and a ticket keep their documents deflated; a running run plain JSON', async () => {
+  const k = keys(prefix);
+  const store = new ExecutionStore(redis, k);
+  const exec = made(901, { status: 'Running', current: 'approve', parameters: { note: 'x'.repeat(300) } });
+  await store.create(exec);
+  const stored = async () => (await redis.getBuffer(k.executionDoc(exec.id)))!;
+  assert.equal((await stored()).toString(), JSON.stringify(exec), 'Running: JSON as it was');
+  for (const status of ['Waiting', 'Success'] as const) {
+    const next = { ...exec, status };
+    assert.ok(await store.save(next, '', true));
+    const raw = await stored();
+    assert.equal(raw[0], 1, `${status}: deflated`);
+    assert.ok(raw.length < JSON.stringify(next).length / 3, `${status}: ${raw.length} B`);
+    assert.deepEqual(await store.get(exec.id), next);
+  }
+  const tickets = new ApprovalTickets(redis, k);
+  const id = await tickets.create({
+    key: 'deflated',
+    title: 'a title',
+    description: '',
+    orderType: 'RUNBOOK',
+    spec: { levels: [{ name: 'L', mode: 'MIN', min: 1, approvers: ['bob'] }], allowSelfApproval: false, chat: true },
+    subject: {},
+    reasons: [],
+    createDate: new Date().toISOString(),
+  });
+  assert.equal((await redis.getBuffer(k.ticketDoc(`ticket-${id}`, id)))![0], 1);
+  assert.equal((await tickets.get(id)).title, 'a title');
+});

@@ -6,6 +6,7 @@ export default {
   loopMissing: 'loop {task} of {id} does not exist',
   loopContention: 'loop {task} of {id}: too much contention',
   purgeNotEnded: 'execution {id} is {status}: only ended runs leave Redis',
+  docUnreadable: 'a stored document does not inflate: {reason}',
   noScript: 'no Lua script {name}',
   noRedis:
     'no Redis answers on 127.0.0.1:6379 and redis-server is not on PATH: install it (apt install redis-server,' +

@@ -8,6 +8,7 @@ export default {
   loopMissing: '执行 {id} 的循环 {task} 不存在',
   loopContention: '执行 {id} 的循环 {task}：并发冲突过多',
   purgeNotEnded: '执行 {id} 的状态为{status}：只有已结束的执行才会移出 Redis',
+  docUnreadable: '存储的文档无法解压：{reason}',
   noScript: '没有 Lua 脚本 {name}',
   noRedis:
     '127.0.0.1:6379 上没有 Redis 应答，且 PATH 中没有 redis-server：请安装（apt install redis-server、' +
