@@ -4,6 +4,7 @@ import { TicketNotFoundError } from '../errors.js';
 import { type Msg, msg, render, t } from '../i18n/index.js';
 import type { CloseCode } from '../engine/actions/types.js';
 import { packDoc, unpackDoc } from './doc-codec.js';
+import { levelFields, levelsOf } from './level-fields.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
 import { TicketStatusIndex } from './ticket-index.js';
@@ -110,15 +111,17 @@ export class ApprovalTickets {
     const tag = await this.tagOf(id);
     if (!tag) throw new TicketNotFoundError(id);
     const k = this.k(tag, id);
-    const [fields, votes, doc, levels] = await Promise.all([
+    const [fields, votes, doc, legacyLevels] = await Promise.all([
       this.redis.hgetall(k.ticket),
       this.redis.hgetall(k.votes),
       this.redis.getBuffer(k.doc),
+      // Level records an older opsgate kept under a key of their own.
       this.redis.get(k.levels),
     ]);
     if (!doc) throw new TicketNotFoundError(id);
+    const ticket = withDefaults(JSON.parse(unpackDoc(doc)) as TicketDoc);
     return {
-      ...withDefaults(JSON.parse(unpackDoc(doc)) as TicketDoc),
+      ...ticket,
       status: fields.status as TicketStatus,
       level: Number(fields.level),
       approvals: Number(fields.approvals),
@@ -130,10 +133,7 @@ export class ApprovalTickets {
       votes: Object.entries(votes)
         .map(([voter, v]) => ({ voter, ...(JSON.parse(v) as Omit<Vote, 'voter'>) }))
         .sort((a, b) => a.date.localeCompare(b.date)),
-      // Lua's cjson writes an empty list as {}: lists are made lists again here.
-      levels: Object.values(JSON.parse(levels ?? '{}') as Record<string, LevelRecord>)
-        .map((l) => ({ ...l, approvers: Array.isArray(l.approvers) ? l.approvers : [] }))
-        .sort((a, b) => a.index - b.index),
+      levels: levelsOf(fields, ticket.spec, legacyLevels),
       approvers: (JSON.parse(fields.approvers ?? '[]') as string[]).sort(),
     };
   }
@@ -146,8 +146,14 @@ export class ApprovalTickets {
       (await runScript<number>(
         this.redis,
         'level-activate',
-        [k.ticket, k.levels],
-        [String(from), String(record.index), record.required, JSON.stringify(record), JSON.stringify(record.approvers)],
+        [k.ticket],
+        [
+          String(from),
+          String(record.index),
+          record.required,
+          JSON.stringify(record.approvers),
+          ...levelFields(record).set,
+        ],
       )) === 1;
     if (done) await this.changed(tag);
     return done;
@@ -156,7 +162,8 @@ export class ApprovalTickets {
   /** Records a level that was not activated (skipped by its criteria), or a level's end. */
   async putLevel(id: string, record: LevelRecord): Promise<void> {
     const k = this.k((await this.tagOf(id))!, id);
-    await runScript(this.redis, 'level-put', [k.levels], [String(record.index), JSON.stringify(record)]);
+    const { set, unset } = levelFields(record);
+    await runScript(this.redis, 'level-put', [k.ticket], [unset, ...set]);
   }
 
   /** While advancing past skipped levels, the ticket's level moves on without activating them. */

@@ -56,6 +56,7 @@ export interface Keys {
   ticket(execId: string, ticketId: string): string;
   ticketVotes(execId: string, ticketId: string): string;
   ticketDoc(tag: string, ticketId: string): string;
+  /** Level records as an older opsgate kept them (a JSON map): read and purged, no longer written. */
   ticketLevels(tag: string, ticketId: string): string;
   consoleMessages: string;
   /** The console's message counter, and its messages' ids by that count (oldest first). */

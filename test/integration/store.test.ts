@@ -199,7 +199,7 @@ test('a job claims an execution only as it read it: a save made since refuses th
   assert.ok(await store.save({ ...fresh!.execution, status: 'Running' }, 'job-b', false, fresh!.version));
 });
 
-test('a run that sits (Waiting, ended) and a ticket keep their documents deflated; a running run plain JSON', async () => {
+test('a run that sits (Waiting, ended) and a ticket keep their documents deflated; a running run JSON', async () => {
   const k = keys(prefix);
   const store = new ExecutionStore(redis, k);
   const exec = made(901, { status: 'Running', current: 'approve', parameters: { note: 'x'.repeat(300) } });
@@ -227,4 +227,51 @@ test('a run that sits (Waiting, ended) and a ticket keep their documents deflate
   });
   assert.equal((await redis.getBuffer(k.ticketDoc(`ticket-${id}`, id)))![0], 1);
   assert.equal((await tickets.get(id)).title, 'a title');
+});
+
+test('level records live in the ticket hash; those an older opsgate kept in a key of their own read', async () => {
+  const k = keys(prefix);
+  const tickets = new ApprovalTickets(redis, k);
+  const levels = [
+    { name: 'Leads', mode: 'ANY' as const, min: 1, approvers: ['bob'] },
+    { name: 'DBA', mode: 'MIN' as const, min: 1, approvers: ['carol'] },
+  ];
+  const id = await tickets.create({
+    key: 'levels',
+    title: '',
+    description: '',
+    orderType: 'RUNBOOK',
+    spec: { levels, allowSelfApproval: false, chat: true },
+    subject: {},
+    reasons: [],
+    createDate: new Date().toISOString(),
+  });
+  const tag = `ticket-${id}`;
+  // As an older opsgate left it: level 0's record, JSON under ticket:<id>:levels (approvers as cjson wrote []).
+  const old = { index: 0, name: 'Leads', mode: 'ANY', status: 'active', approvers: {}, required: 1, activatedAt: 'T0' };
+  await redis.set(k.ticketLevels(tag, id), JSON.stringify({ 0: old }));
+  assert.deepEqual((await tickets.get(id)).levels, [{ ...old, approvers: [] }]);
+  // Written now: fields of the ticket hash, read over the old record; a note comes and goes.
+  await tickets.putLevel(id, {
+    ...old,
+    approvers: ['bob'],
+    status: 'approved',
+    note: 'n',
+    noteText: { key: 'core:criteriaDoNotHold' },
+  });
+  await tickets.putLevel(id, { index: 1, name: 'DBA', mode: 'MIN', status: 'skipped', approvers: [], required: 0 });
+  const read = (await tickets.get(id)).levels;
+  assert.deepEqual(read, [
+    { ...old, approvers: ['bob'], status: 'approved', note: 'n', noteText: { key: 'core:criteriaDoNotHold' } },
+    { index: 1, name: 'DBA', mode: 'MIN', status: 'skipped', approvers: [], required: 0 },
+  ]);
+  await tickets.putLevel(id, { ...read[0]!, note: undefined, noteText: undefined });
+  assert.equal((await tickets.get(id)).levels[0]!.note, undefined);
+  assert.equal(await redis.hexists(k.ticket(tag, id), 'note:0'), 0);
+  // Small values: the hash stays in Redis's compact encoding.
+  assert.equal(await redis.object('ENCODING', k.ticket(tag, id)), 'listpack');
+  // A late write to a ticket that is gone leaves nothing behind.
+  await redis.del(k.ticket(tag, id));
+  await tickets.putLevel(id, read[1]!);
+  assert.equal(await redis.exists(k.ticket(tag, id)), 0);
 });

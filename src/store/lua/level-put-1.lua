@@ -1,10 +1,12 @@
 --[[
-  Records one level (skipped by its criteria, done, escalated) in the ticket's level records.
-  KEYS[1] level records (a JSON map index -> record)
-  ARGV[1] index, ARGV[2] record (JSON)
-  returns 1
+  Records one level (skipped by its criteria, done, escalated) in the ticket's hash: only while the
+  ticket is there, so that a late write never leaves a purged ticket's fields behind.
+  KEYS[1] ticket hash (its level records are fields of it: store/level-fields.ts)
+  ARGV[1] a field to remove ('' for none: the level's note, when the record has none),
+  ARGV[2..] the record: field and value in turn
+  returns 1 recorded, 0 the ticket is gone
 ]]
-local levels = cjson.decode(redis.call('GET', KEYS[1]) or '{}')
-levels[ARGV[1]] = cjson.decode(ARGV[2])
-redis.call('SET', KEYS[1], cjson.encode(levels))
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if ARGV[1] ~= '' then redis.call('HDEL', KEYS[1], ARGV[1]) end
 return 1
