@@ -1,24 +1,28 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import { EXECUTION_STATUSES, type ExecutionStatus } from '../engine/status.js';
+import { EXECUTION_STATUSES, type ExecutionStatus, isTerminal } from '../engine/status.js';
 import type { Execution } from '../engine/types.js';
 import type { Keys } from './keys.js';
 import { queueScript } from './scripts.js';
 import { batch } from './batch.js';
 
 /** Bumped when an index is added: a Redis whose `version` is older is indexed again by the reconcile. */
-export const INDEX_VERSION = '1';
+export const INDEX_VERSION = '2';
 /** Modes with an index: Automatic, nearly every run, is what is in neither (an index of it would select nothing). */
 export const INDEXED_MODES = ['Debug', 'FailurePause'];
 
+/** A run whose status is terminal but that has no end date (an older opsgate's): in `endless`. */
+export const isEndless = (e: Pick<Execution, 'status' | 'endDate'>) => !e.endDate && isTerminal(e.status);
+
 /**
  * Sorted sets of execution ids, so that lists read a page, not the history. ExecutionStore keeps
- * them: at create every index the execution belongs to (all, status, not ended, template, owner,
- * each tag; a child's parent and `child`; Debug and FailurePause), after a save that changed its
- * status that status and whether it ended. A root run is one not in `child`, an Automatic one in
- * no mode index: nearly every run, so no entry of its own. A save's update is one script over the
- * status, ended and unended indexes (which share a hash tag for it) in a pipeline after the save
- * script, whose keys are in another slot; it is idempotent, so the reconcile (index-reconcile.ts)
- * repairs what a crash between the two left. The other indexes are keys of their own.
+ * them: at create every index the execution belongs to (all, status, template, owner, each tag; a
+ * child's parent and `child`; Debug and FailurePause), after a save that changed its status that
+ * status and whether it ended. A root run is one not in `child`, an Automatic one in no mode index,
+ * a run that has not ended one in a status index that is not terminal: no entry of its own for any
+ * of them (a waiting run's would cost ~120 B). A save's update is one script over the status, ended
+ * and endless indexes (which share a hash tag for it) in a pipeline after the save script, whose keys
+ * are in another slot; it is idempotent, so the reconcile (index-reconcile.ts) repairs what a crash
+ * between the two left. The other indexes are keys of their own.
  */
 export class ExecutionIndex {
   private complete = false;
@@ -40,13 +44,13 @@ export class ExecutionIndex {
     ];
   }
 
-  /** Its status set, and ended (by endDate) or not. */
-  private statusEntries(e: Execution): [[string, number], [string, number]] {
+  /** Its status set, `ended` (by endDate) when it has an end, `endless` when it ended without one. */
+  private statusEntries(e: Execution): [string, number][] {
     const created = Date.parse(e.createDate);
-    return [
-      [this.keys.executionsByStatus(e.status), created],
-      e.endDate ? [this.keys.executionsEnded, Date.parse(e.endDate)] : [this.keys.executionsUnended, created],
-    ];
+    const entries: [string, number][] = [[this.keys.executionsByStatus(e.status), created]];
+    if (e.endDate) entries.push([this.keys.executionsEnded, Date.parse(e.endDate)]);
+    else if (isEndless(e)) entries.push([this.keys.executionsEndless, created]);
+    return entries;
   }
 
   /** Every sorted set an execution goes in, with its score there. */
@@ -60,8 +64,8 @@ export class ExecutionIndex {
   }
 
   /**
-   * Its status index and out of the other five, in `ended` or `unended` and out of the other: one
-   * script (index-status-8.lua), so the same call moves it and repairs it whatever they held.
+   * Its status index and out of the other five, in or out of `ended` and `endless`: one script
+   * (index-status-8.lua), so the same call moves it and repairs it whatever they held.
    */
   placeStatus(p: ChainableCommander, e: Execution): void {
     const k = this.keys;
@@ -69,12 +73,13 @@ export class ExecutionIndex {
       this.redis,
       p,
       'index-status',
-      [...EXECUTION_STATUSES.map((s) => k.executionsByStatus(s)), k.executionsEnded, k.executionsUnended],
+      [...EXECUTION_STATUSES.map((s) => k.executionsByStatus(s)), k.executionsEnded, k.executionsEndless],
       [
         e.id,
         EXECUTION_STATUSES.indexOf(e.status) + 1,
         Date.parse(e.createDate),
         e.endDate ? Date.parse(e.endDate) : '',
+        isTerminal(e.status) ? '1' : '',
       ],
     );
   }
@@ -136,7 +141,7 @@ export class ExecutionIndex {
       ...EXECUTION_STATUSES.map((s) => k.executionsByStatus(s)),
       ...INDEXED_MODES.map((m) => k.executionsByMode(m)),
       k.executionsEnded,
-      k.executionsUnended,
+      k.executionsEndless,
       k.executionsChild,
     ];
   }

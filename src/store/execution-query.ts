@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { EXECUTION_STATUSES } from '../engine/status.js';
+import { EXECUTION_STATUSES, isTerminal } from '../engine/status.js';
 import type { Execution } from '../engine/types.js';
 import { INDEXED_MODES, run, type ExecutionIndex } from './execution-index.js';
 import {
@@ -180,7 +180,14 @@ function phasesOf(keys: Keys, sort: ListSort, desc: boolean, f: ExecutionFilter)
     const ended: Phase = { n: 0, by: 'ended', terms: [] };
     // An EndDate filter leaves no room for executions that did not end.
     if (f.ended) return [ended];
-    const open: Phase = { n: 1, by: 'created', terms: [term([keys.executionsUnended])] };
+    // Without an end: a status that is not terminal, or `endless`; and not in `ended` (a run that ended,
+    // then was taken up again, keeps its end).
+    const statuses = EXECUTION_STATUSES.filter((s) => !isTerminal(s)).map((s) => keys.executionsByStatus(s));
+    const open: Phase = {
+      n: 1,
+      by: 'created',
+      terms: [term([...statuses, keys.executionsEndless]), none([keys.executionsEnded])],
+    };
     return desc ? [ended, open] : [open, ended];
   }
   return [{ n: 0, by: 'created', terms: [] }];

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { EXECUTION_STATUSES, isExecutionStatus, isTerminal } from '../engine/status.js';
 import type { Execution } from '../engine/types.js';
-import { INDEX_VERSION, run, type ExecutionIndex } from './execution-index.js';
+import { INDEX_VERSION, isEndless as isEndlessRun, run, type ExecutionIndex } from './execution-index.js';
 import { EVERYTHING, KeyWalk, take } from './index-walk.js';
 import type { Keys } from './keys.js';
 import { TICKET_STATUSES, type TicketStatusIndex } from './ticket-index.js';
@@ -89,6 +89,8 @@ export class IndexReconciler {
       return { checked: pairs.length, repaired, passEnded: false };
     }
     await this.redis.hset(this.keys.indexState, 'phase', 'executions', 'tickets', '0', 'version', INDEX_VERSION);
+    // An index an older opsgate kept (the runs not ended, now the status indexes that are not terminal).
+    await this.redis.unlink(this.keys.executionsUnended);
     return { checked: pairs.length, repaired, passEnded: true };
   }
 
@@ -98,10 +100,10 @@ export class IndexReconciler {
     const p = batch(this.redis);
     for (const id of ids) p.hget(k.execution(id), 'status');
     for (const s of EXECUTION_STATUSES) p.zmscore(k.executionsByStatus(s), ...ids);
-    for (const key of [k.executionsEnded, k.executionsUnended]) p.zmscore(key, ...ids);
+    for (const key of [k.executionsEnded, k.executionsEndless]) p.zmscore(key, ...ids);
     const results = await run(p);
     const stored = results.slice(0, ids.length) as (string | null)[];
-    const [inStatus, [ended, unended]] = [
+    const [inStatus, [ended, endless]] = [
       results.slice(ids.length, ids.length + EXECUTION_STATUSES.length) as (string | null)[][],
       results.slice(ids.length + EXECUTION_STATUSES.length) as (string | null)[][],
     ];
@@ -116,13 +118,17 @@ export class IndexReconciler {
       }
       const statuses = EXECUTION_STATUSES.filter((_, s) => inStatus[s]![i] !== null);
       const isEnded = ended![i] !== null;
-      const isOpen = unended![i] !== null;
+      const isEndless = endless![i] !== null;
       // In no status index: never indexed (an older opsgate created it), so in none of the others either.
       const indexed = statuses.length > 0 && !anew;
-      // Ended or not is in the document only: a terminal execution without an end is read to be sure.
-      const plausible = statuses.length === 1 && statuses[0] === status && isEnded !== isOpen;
-      if (indexed && plausible && !(isOpen && isExecutionStatus(status) && isTerminal(status))) continue;
-      const right = (doc: Execution) => plausible && statuses[0] === doc.status && (doc.endDate ? isEnded : isOpen);
+      // A terminal run is in one of `ended` and `endless`; another is in `ended` at most (when taken up
+      // again after it ended). Whether it has an end is in the document only: read when in doubt.
+      const terminal = isExecutionStatus(status) && isTerminal(status);
+      const plausible =
+        statuses.length === 1 && statuses[0] === status && (terminal ? isEnded !== isEndless : !isEndless);
+      if (indexed && plausible && (terminal || !isEnded)) continue;
+      const right = (doc: Execution) =>
+        plausible && statuses[0] === doc.status && isEnded === !!doc.endDate && isEndless === isEndlessRun(doc);
       suspects.push({ id, indexed, right });
     }
     if (gone.length) {

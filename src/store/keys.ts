@@ -29,7 +29,7 @@ export interface Keys {
   executionIndex: string;
   /**
    * The other indexes of store/execution-index.ts: sorted sets of execution ids scored by createDate
-   * (ms), except `executionsEnded` (by endDate). The status indexes, `ended` and `unended` share one
+   * (ms), except `executionsEnded` (by endDate). The status indexes, `ended` and `endless` share one
    * hash tag of their own: one script moves an execution between them (lua/index-status-8.lua).
    * The others are each a key of its own (no command spans two), so in a Cluster they spread.
    */
@@ -41,6 +41,9 @@ export interface Keys {
   executionsByTag(key: string, value: string): string;
   executionsChild: string;
   executionsEnded: string;
+  /** Runs of a terminal status without an end date (an older opsgate's): listed by end with those not ended. */
+  executionsEndless: string;
+  /** Every run without an end date, as an older opsgate kept them (now the status indexes): deleted. */
   executionsUnended: string;
   /** A set: every template name an execution was started from (what TemplateName's substring is matched on). */
   executionTemplateNames: string;
@@ -119,6 +122,7 @@ export function keys(prefix: string): Keys {
     executionsByTag: (k, v) => `${prefix}:executions:tag:${encodeURIComponent(k)}=${encodeURIComponent(v)}`,
     executionsChild: `${prefix}:executions:child`,
     executionsEnded: `{${prefix}:executions}:ended`,
+    executionsEndless: `{${prefix}:executions}:endless`,
     executionsUnended: `{${prefix}:executions}:unended`,
     executionTemplateNames: `${prefix}:executions:template-names`,
     indexState: `${prefix}:executions:index`,

@@ -16,6 +16,7 @@ import { keys as buildKeys, type Keys } from '../../src/store/keys.js';
 import { deletePrefix } from '../../src/store/redis.js';
 import { REDIS_URL, until } from '../support/harness.js';
 import { made, watchCommands } from '../support/executions.js';
+import { INDEX_VERSION } from '../../src/store/execution-index.js';
 
 let redis: Redis;
 const prefixes: string[] = [];
@@ -81,7 +82,6 @@ describe('the execution indexes', () => {
       'executions:tag:a%3Db=c',
       'executions:tag:team=sre',
       'executions:template:tpl',
-      'executions:unended',
     ]);
     assert.deepEqual(await indexesOf(keys, child.id), [
       'executions',
@@ -91,13 +91,12 @@ describe('the execution indexes', () => {
       `executions:parent:${parent.id}`,
       'executions:status:Queued',
       'executions:template:tpl',
-      'executions:unended',
     ]);
     assert.ok(await store.save({ ...parent, status: 'Running' }, 'job-1'));
     assert.ok(await store.save(ended({ ...parent, status: 'Success' }), 'job-1'));
     const now = await indexesOf(keys, parent.id);
     assert.ok(now.includes('executions:status:Success') && now.includes('executions:ended'));
-    assert.ok(!now.some((k) => k === 'executions:status:Running' || k === 'executions:unended'));
+    assert.ok(!now.includes('executions:status:Running'));
     assert.equal(Number(await redis.zscore(keys.executionsEnded, parent.id)), Date.parse(parent.createDate) + 500);
     // A refused save changes no index.
     assert.equal(await store.save({ ...parent, status: 'Running' }, 'job-1'), false);
@@ -126,7 +125,7 @@ describe('the execution indexes', () => {
     await store.index.saved(e, (id) => store.find(id));
     const now = await indexesOf(keys, e.id);
     assert.ok(now.includes('executions:status:Cancelled') && now.includes('executions:ended'), now.join());
-    assert.ok(!now.includes('executions:status:Running') && !now.includes('executions:unended'));
+    assert.ok(!now.includes('executions:status:Running'));
   });
 
   test('an index update that fails after its save is reported; the save stands', async () => {
@@ -193,7 +192,7 @@ describe('reads that do not grow with history', () => {
       history.push(['Running', 'Waiting'].includes(status) ? e : ended(e, 1000 * (i % 13)));
     }
     for (let i = 0; i < N; i += 250) await Promise.all(history.slice(i, i + 250).map((e) => store.create(e)));
-    await redis.hset(keys.indexState, 'version', '1');
+    await redis.hset(keys.indexState, 'version', INDEX_VERSION);
     watch = await watchCommands(redis, prefix);
   });
   after(() => watch.close());
@@ -354,7 +353,7 @@ describe('the reconcile', () => {
     assert.equal(r.repaired, 4);
     const after = await indexesOf(keys, crashed.id);
     assert.ok(after.includes('executions:status:Success') && after.includes('executions:ended'), after.join());
-    assert.ok(!after.includes('executions:status:Running') && !after.includes('executions:unended'));
+    assert.ok(!after.includes('executions:status:Running'));
     assert.ok((await indexesOf(keys, lost.id)).includes('executions:status:Success'));
     // Gone before its entries: only the indexes its document named are left (reads skip them).
     assert.deepEqual(await indexesOf(keys, gone.id), ['executions:owner:alice', 'executions:template:tpl']);
@@ -405,6 +404,44 @@ describe('the reconcile', () => {
     );
     assert.equal(await redis.zcard(keys.executionsByTag('n', '3')), 140);
   });
+});
+
+// `unended` held every run without an end date, each waiting run among them: ~120 B a run. The status
+// indexes that are not terminal say the same of runs not ended; `endless` keeps the rare terminal run
+// without an end date (an older opsgate's), so that lists by end answer as before.
+test("an older opsgate's indexes: `unended` is deleted, a terminal run without an end goes in `endless`", async () => {
+  const { keys, store, reconciler } = fresh();
+  const open = made(1, { status: 'Waiting' });
+  const done = made(2, { status: 'Failed' });
+  const over = ended(made(3));
+  for (const e of [open, done, over]) await store.create(e);
+  assert.deepEqual(await indexesOf(keys, open.id), [
+    'executions',
+    'executions:owner:alice',
+    'executions:status:Waiting',
+    'executions:template:tpl',
+  ]);
+  assert.ok((await indexesOf(keys, done.id)).includes('executions:endless'));
+  // As an older opsgate left them: both runs without an end in `unended`, none in `endless`.
+  await redis.zrem(keys.executionsEndless, done.id);
+  await redis.zadd(keys.executionsUnended, Date.parse(open.createDate), open.id, Date.parse(done.createDate), done.id);
+  await redis.hset(keys.indexState, 'version', '1');
+  const r = await reconciler.run(0);
+  assert.ok(r.passEnded);
+  assert.ok((await indexesOf(keys, done.id)).includes('executions:endless'));
+  assert.equal(await redis.exists(keys.executionsUnended), 0);
+  // Listed by end: the runs without an end (by start), then those that ended.
+  for (const [order, ids] of [
+    ['Ascending', [open.id, done.id, over.id]],
+    ['Descending', [over.id, done.id, open.id]],
+  ] as const) {
+    const i = listExecutionsInput.parse({ SortField: 'EndDate', SortOrder: order });
+    assert.deepEqual(
+      (await listExecutionsPage(store, i)).items.map((e) => e.id),
+      ids,
+      order,
+    );
+  }
 });
 
 test('an index this version adds is filled for every execution by the first pass on it', async () => {

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { RECONCILE_EVERY_MS } from '../../src/bin/runtime.js';
 import { made } from '../support/executions.js';
 import { startOpsgate, until, type Opsgate } from '../support/harness.js';
+import { INDEX_VERSION } from '../../src/store/execution-index.js';
 
 describe('the index reconcile as a worker runs it', () => {
   let og: Opsgate;
@@ -21,7 +22,7 @@ describe('the index reconcile as a worker runs it', () => {
       ['index-reconcile', 'reconcile', RECONCILE_EVERY_MS],
       ['retention', 'retention', 3_600_000],
     ]);
-    await until(async () => (await redis.hget(keys.indexState, 'version')) === '1', 'the first pass');
+    await until(async () => (await redis.hget(keys.indexState, 'version')) === INDEX_VERSION, 'the first pass');
   });
 
   test('executions an older opsgate left (documents and `all` only) are indexed by a reconcile job', async () => {

@@ -10,6 +10,7 @@ import { ExecutionStore } from '../../src/store/executions.js';
 import { keys as buildKeys } from '../../src/store/keys.js';
 import { deletePrefix } from '../../src/store/redis.js';
 import { REDIS_URL } from '../support/harness.js';
+import { INDEX_VERSION } from '../../src/store/execution-index.js';
 
 type Input = ReturnType<typeof listExecutionsInput.parse>;
 const dateOf = (d?: string) => (d ? Date.parse(d) : NaN);
@@ -112,7 +113,7 @@ describe('ListExecutions through the indexes answers as it did', () => {
     store = new ExecutionStore(redis, keys);
     all = history(400);
     for (const e of all) await store.create(e);
-    await redis.hset(keys.indexState, 'version', '1');
+    await redis.hset(keys.indexState, 'version', INDEX_VERSION);
   });
   after(async () => {
     await deletePrefix(redis, `*${prefix}*`);
