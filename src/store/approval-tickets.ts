@@ -8,7 +8,6 @@ import { levelFields, levelsOf } from './level-fields.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
 import { TicketStatusIndex } from './ticket-index.js';
-import { batch } from './batch.js';
 
 export type { CloseCode };
 
@@ -86,10 +85,7 @@ export class ApprovalTickets {
       // Written once and read at every card and vote: kept deflated (doc-codec.ts).
       [doc.key, id, packDoc(JSON.stringify({ ...doc, id }), true)],
     );
-    await batch(this.redis)
-      .hset(this.keys.ticketIndex, created, doc.executionId ?? `ticket-${created}`)
-      .sadd(this.keys.openTickets, created)
-      .exec();
+    await this.redis.hset(this.keys.ticketIndex, created, doc.executionId ?? `ticket-${created}`);
     await this.statuses.place(created, 'AUDITING', this.k(doc.executionId ?? `ticket-${created}`, created).ticket);
     return created;
   }
@@ -227,8 +223,6 @@ export class ApprovalTickets {
     const text = typeof reason === 'string' ? '' : JSON.stringify(reason);
     const args = [STATUS_OF[code], render(reason, 'en'), now, mustBeAdvancing ? '1' : '0', code, text];
     const closed = (await runScript<number>(this.redis, 'ticket-close', [k.ticket], args)) === 1;
-    // A crash before this leaves a stale hint, which open() removes when it meets it.
-    if (closed) await this.redis.srem(this.keys.openTickets, id);
     if (closed) await this.statuses.place(id, STATUS_OF[code], k.ticket);
     return closed;
   }
@@ -261,17 +255,17 @@ export class ApprovalTickets {
   }
 
   /**
-   * Open (AUDITING) tickets, newest first; reads only the open-ticket hints (a set: ids are numbers,
-   * so newest first is a numeric sort) and drops the stale ones it meets.
+   * Open (AUDITING) tickets, newest first; reads only the AUDITING status set (ids are numbers, so
+   * newest first is a numeric sort) and skips what a crash left there (the reconcile's to repair).
    */
   async open(limit = 100): Promise<Ticket[]> {
-    const ids = (await this.redis.smembers(this.keys.openTickets)).sort((a, b) => Number(b) - Number(a));
+    const ids = (await this.redis.smembers(this.keys.ticketsByStatus('AUDITING'))).sort(
+      (a, b) => Number(b) - Number(a),
+    );
     const found: Ticket[] = [];
     for (let start = 0; start < ids.length && found.length < limit; start += limit) {
       const chunk = ids.slice(start, start + limit);
       const tickets = await Promise.all(chunk.map((id) => this.get(id).catch(() => undefined)));
-      const stale = chunk.filter((_, i) => tickets[i]?.status !== 'AUDITING');
-      if (stale.length) await this.redis.srem(this.keys.openTickets, ...stale);
       found.push(...tickets.filter((t): t is Ticket => t?.status === 'AUDITING'));
     }
     return found.slice(0, limit);

@@ -89,8 +89,8 @@ export class IndexReconciler {
       return { checked: pairs.length, repaired, passEnded: false };
     }
     await this.redis.hset(this.keys.indexState, 'phase', 'executions', 'tickets', '0', 'version', INDEX_VERSION);
-    // An index an older opsgate kept (the runs not ended, now the status indexes that are not terminal).
-    await this.redis.unlink(this.keys.executionsUnended);
+    // Indexes an older opsgate kept: the runs not ended and the open tickets, now the status indexes.
+    for (const key of [this.keys.executionsUnended, this.keys.openTickets]) await this.redis.unlink(key);
     return { checked: pairs.length, repaired, passEnded: true };
   }
 

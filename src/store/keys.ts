@@ -54,7 +54,7 @@ export interface Keys {
   ticketsByStatus(status: string): string;
   ticketSeq: string;
   ticketIndex: string;
-  /** Tickets that may still be open, by id: a hint that readers check and clean (a REJECT closes in the ballot). */
+  /** The open tickets as an older opsgate kept them (now the AUDITING status set): deleted by the reconcile. */
   openTickets: string;
   ticket(execId: string, ticketId: string): string;
   ticketVotes(execId: string, ticketId: string): string;

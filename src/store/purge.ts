@@ -47,7 +47,7 @@ export async function purgeExecution(redis: Redis, keys: Keys, exec: Execution, 
   await redis.del(...own);
   // Keys of the whole deployment, each in its own slot on a Cluster: batched, not one transaction.
   const shared = batch(redis);
-  if (parts.tickets.length) shared.hdel(keys.ticketIndex, ...parts.tickets).srem(keys.openTickets, ...parts.tickets);
+  if (parts.tickets.length) shared.hdel(keys.ticketIndex, ...parts.tickets);
   if (parts.votes.length) shared.zrem(keys.votesByDate, ...parts.votes);
   if (exec.parent) shared.srem(keys.children(exec.parent.executionId), id);
   shared.zrem(keys.executionIndex, id);

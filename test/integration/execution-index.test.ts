@@ -409,7 +409,7 @@ describe('the reconcile', () => {
 // `unended` held every run without an end date, each waiting run among them: ~120 B a run. The status
 // indexes that are not terminal say the same of runs not ended; `endless` keeps the rare terminal run
 // without an end date (an older opsgate's), so that lists by end answer as before.
-test("an older opsgate's indexes: `unended` is deleted, a terminal run without an end goes in `endless`", async () => {
+test("an older opsgate's indexes: unended and open tickets go, a run ended without an end is endless", async () => {
   const { keys, store, reconciler } = fresh();
   const open = made(1, { status: 'Waiting' });
   const done = made(2, { status: 'Failed' });
@@ -425,11 +425,12 @@ test("an older opsgate's indexes: `unended` is deleted, a terminal run without a
   // As an older opsgate left them: both runs without an end in `unended`, none in `endless`.
   await redis.zrem(keys.executionsEndless, done.id);
   await redis.zadd(keys.executionsUnended, Date.parse(open.createDate), open.id, Date.parse(done.createDate), done.id);
+  await redis.sadd(keys.openTickets, '1');
   await redis.hset(keys.indexState, 'version', '1');
   const r = await reconciler.run(0);
   assert.ok(r.passEnded);
   assert.ok((await indexesOf(keys, done.id)).includes('executions:endless'));
-  assert.equal(await redis.exists(keys.executionsUnended), 0);
+  assert.equal(await redis.exists(keys.executionsUnended, keys.openTickets), 0);
   // Listed by end: the runs without an end (by start), then those that ended.
   for (const [order, ids] of [
     ['Ascending', [open.id, done.id, over.id]],

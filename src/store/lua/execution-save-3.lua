@@ -35,7 +35,13 @@ else
   end
 end
 for i = 10, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'runner', ARGV[6])
+-- A run nobody holds has no runner field: most runs at rest are Waiting or ended, and a field costs bytes.
+if ARGV[6] == '' then
+  redis.call('HSET', KEYS[1], 'status', ARGV[1])
+  redis.call('HDEL', KEYS[1], 'runner')
+else
+  redis.call('HSET', KEYS[1], 'status', ARGV[1], 'runner', ARGV[6])
+end
 redis.call('SET', KEYS[2], ARGV[4])
 -- In the script, so that watching pages cost the save no round trip of its own.
 if ARGV[7] ~= '' then redis.call('PUBLISH', ARGV[7], ARGV[8]) end
