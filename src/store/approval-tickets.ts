@@ -82,8 +82,9 @@ export class ApprovalTickets {
       this.redis,
       'ticket-create',
       [byKey, k.ticket, k.votes, k.doc],
-      // Written once and read at every card and vote: kept deflated (doc-codec.ts).
-      [doc.key, id, packDoc(JSON.stringify({ ...doc, id }), true)],
+      // Written once and read at every card and vote: kept deflated (doc-codec.ts), without what its
+      // keys say (its id, its execution).
+      [doc.key, id, packDoc(JSON.stringify({ ...doc, executionId: undefined }), true)],
     );
     await this.redis.hset(this.keys.ticketIndex, created, doc.executionId ?? `ticket-${created}`);
     await this.statuses.place(created, 'AUDITING', this.k(doc.executionId ?? `ticket-${created}`, created).ticket);
@@ -115,7 +116,11 @@ export class ApprovalTickets {
       this.redis.get(k.levels),
     ]);
     if (!doc) throw new TicketNotFoundError(id);
-    const ticket = withDefaults(JSON.parse(unpackDoc(doc)) as TicketDoc);
+    const ticket = withDefaults({
+      ...(JSON.parse(unpackDoc(doc)) as TicketDoc),
+      id,
+      ...(tag.startsWith('exec-') ? { executionId: tag } : {}),
+    });
     return {
       ...ticket,
       status: fields.status as TicketStatus,

@@ -49,6 +49,9 @@ export function packDoc(json: string, sit: boolean): string | Buffer {
   return Buffer.concat([Buffer.of(VERSION_1), body]);
 }
 
+/** Whether a stored document is deflated (packDoc with `sit`), not JSON. */
+export const isPacked = (stored: Buffer) => stored[0] === VERSION_1;
+
 /** The JSON of a stored document, whichever form it was stored in. */
 export function unpackDoc(stored: Buffer): string {
   if (stored[0] !== VERSION_1) return stored.toString('utf8');

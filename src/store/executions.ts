@@ -6,8 +6,9 @@ import { isTerminal, sourcesOf } from '../engine/status.js';
 import type { Execution, TaskRecord } from '../engine/types.js';
 import { ExecutionIndex } from './execution-index.js';
 import { listExecutions, type ListPage, type ListRequest } from './execution-query.js';
-import { packDoc, unpackDoc } from './doc-codec.js';
+import { isPacked, packDoc, unpackDoc } from './doc-codec.js';
 import type { Keys } from './keys.js';
+import { rested, woken } from './resting-execution.js';
 import { runScript } from './scripts.js';
 
 /**
@@ -22,6 +23,12 @@ const sha1 = (stored: Buffer) => createHash('sha1').update(stored).digest('hex')
  * is kept deflated (doc-codec.ts); a running one's, rewritten at every step, is not.
  */
 const atRest = (exec: Execution) => exec.status === 'Waiting' || isTerminal(exec.status);
+
+/** An execution from its stored document: a resting one's messages rendered back (resting-execution.ts). */
+function parsed(doc: Buffer): Execution {
+  const exec = JSON.parse(unpackDoc(doc)) as Execution;
+  return isPacked(doc) ? woken(exec) : exec;
+}
 
 /** How long a run may be Running before the status index says so (ExecutionStore.placeStatus). */
 export const RUNNING_GRACE_MS = 100;
@@ -66,7 +73,7 @@ export class ExecutionStore {
 
   async find(id: string): Promise<Execution | undefined> {
     const doc = await this.redis.getBuffer(this.keys.executionDoc(id));
-    return doc ? (JSON.parse(unpackDoc(doc)) as Execution) : undefined;
+    return doc ? parsed(doc) : undefined;
   }
 
   /**
@@ -76,7 +83,7 @@ export class ExecutionStore {
   async read(id: string): Promise<{ execution: Execution; version: string } | undefined> {
     const doc = await this.redis.getBuffer(this.keys.executionDoc(id));
     if (!doc) return undefined;
-    return { execution: JSON.parse(unpackDoc(doc)) as Execution, version: sha1(doc) };
+    return { execution: parsed(doc), version: sha1(doc) };
   }
 
   /** `read` and the execution's NotifyExecution words, in one round trip (a job's first reads). */
@@ -91,7 +98,7 @@ export class ExecutionStore {
       .exec()) as [[Error | null, Buffer | null], [Error | null, Record<string, string>]];
     if (!doc) return undefined;
     return {
-      execution: JSON.parse(unpackDoc(doc)) as Execution,
+      execution: parsed(doc),
       version: sha1(doc),
       signals: parsedSignals(words ?? {}),
     };
@@ -112,11 +119,12 @@ export class ExecutionStore {
     records: { name: string; record: TaskRecord }[] = [],
   ): Promise<boolean> {
     const keep = release || exec.status !== 'Running' ? '' : saver;
+    const sits = atRest(exec);
     const [ok, before] = await runScript<[number, string]>(this.redis, 'execution-save', this.saveKeys(exec.id), [
       exec.status,
       sourcesOf(exec.status).join(','),
       saver,
-      packDoc(JSON.stringify(exec), atRest(exec)),
+      packDoc(JSON.stringify(sits ? rested(exec) : exec), sits),
       '0',
       keep,
       this.keys.executionEvents,

@@ -3,14 +3,14 @@ import type { ApprovalSpec } from '../template/approve.js';
 
 /**
  * A ticket's level records, kept in the ticket's own hash rather than a key of their own (a key costs
- * ~100 B of Redis before its value): `level:<i>` holds `status required activatedAt`, `approvers:<i>`
- * the JSON list of whom the level asked, `note:<i>` its note when it has one. Name and mode are the
- * spec's, which a ticket never changes. Short values keep the hash the compact encoding Redis keeps
- * small hashes in (values up to 64 bytes by default).
+ * ~100 B of Redis before its value): `L<i>` holds `status required activatedAt`, `A<i>` the JSON list
+ * of whom the level asked, `N<i>` its note when it has one. Name and mode are the spec's, which a
+ * ticket never changes. Short values keep the hash the compact encoding Redis keeps small hashes in
+ * (values up to 64 bytes by default), and short names keep a one-level ticket under 160 bytes.
  */
-export const levelField = (index: number) => `level:${index}`;
-const approversField = (index: number) => `approvers:${index}`;
-const noteField = (index: number) => `note:${index}`;
+const levelField = (index: number) => `L${index}`;
+const approversField = (index: number) => `A${index}`;
+const noteField = (index: number) => `N${index}`;
 
 /** The fields to set for `record`, and the note field to remove when it has no note ('' when it has). */
 export function levelFields(record: LevelRecord): { set: string[]; unset: string } {
@@ -36,8 +36,8 @@ export function levelsOf(fields: Record<string, string>, spec: ApprovalSpec, leg
   for (const l of Object.values(JSON.parse(legacy ?? '{}') as Record<string, LevelRecord>))
     byIndex.set(l.index, { ...l, approvers: Array.isArray(l.approvers) ? l.approvers : [] });
   for (const [field, value] of Object.entries(fields)) {
-    if (!field.startsWith('level:')) continue;
-    const index = Number(field.slice('level:'.length));
+    if (!/^L\d{1,4}$/.test(field)) continue;
+    const index = Number(field.slice(1));
     const [status, required, activatedAt] = value.split(' ');
     const def = spec.levels[index];
     const noted = fields[noteField(index)];

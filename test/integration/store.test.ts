@@ -9,6 +9,8 @@ import { TemplateStore } from '../../src/store/templates.js';
 import { ApprovalTickets } from '../../src/store/approval-tickets.js';
 import { LoopStore } from '../../src/store/loops.js';
 import { ExecutionStore } from '../../src/store/executions.js';
+import { unpackDoc } from '../../src/store/doc-codec.js';
+import type { Execution } from '../../src/engine/types.js';
 import { made } from '../support/executions.js';
 import { REDIS_URL } from '../support/harness.js';
 
@@ -205,7 +207,24 @@ test('a job claims an execution only as it read it: a save made since refuses th
 test('a run that sits (Waiting, ended) and a ticket keep their documents deflated; a running run JSON', async () => {
   const k = keys(prefix);
   const store = new ExecutionStore(redis, k);
-  const exec = made(901, { status: 'Running', current: 'approve', parameters: { note: 'x'.repeat(300) } });
+  const text = { key: 'actions:waitingForApproval' as const, values: { id: '7' } };
+  const task = (message: string) => ({
+    taskExecutionId: 'task-exec-1',
+    status: 'Waiting' as const,
+    action: 'ACS::Approve',
+    startDate: '2020-01-01T00:00:00.000Z',
+    message,
+    text,
+  });
+  // A message its text renders to sits without it; one the text no longer says (stale) is kept.
+  const exec = made(901, {
+    status: 'Running',
+    current: 'approve',
+    parameters: { note: 'x'.repeat(300) },
+    tasks: { approve: task('waiting for approval 7'), stale: task('said otherwise') },
+    statusMessage: 'waiting for approval 7',
+    statusText: text,
+  });
   await store.create(exec);
   const stored = async () => (await redis.getBuffer(k.executionDoc(exec.id)))!;
   assert.equal((await stored()).toString(), JSON.stringify(exec), 'Running: JSON as it was');
@@ -217,10 +236,15 @@ test('a run that sits (Waiting, ended) and a ticket keep their documents deflate
     assert.ok(raw.length < JSON.stringify(next).length / 3, `${status}: ${raw.length} B`);
     assert.deepEqual(await store.get(exec.id), next);
     assert.equal(await redis.hexists(k.execution(exec.id), 'runner'), 0, 'held by nobody: no runner field');
+    const sitting = JSON.parse(unpackDoc(raw)) as Execution;
+    assert.equal(sitting.statusMessage, undefined);
+    assert.equal(sitting.tasks.approve!.message, undefined);
+    assert.equal(sitting.tasks.stale!.message, 'said otherwise');
   }
   const tickets = new ApprovalTickets(redis, k);
   const id = await tickets.create({
     key: 'deflated',
+    executionId: exec.id,
     title: 'a title',
     description: '',
     orderType: 'RUNBOOK',
@@ -229,8 +253,15 @@ test('a run that sits (Waiting, ended) and a ticket keep their documents deflate
     reasons: [],
     createDate: new Date().toISOString(),
   });
-  assert.equal((await redis.getBuffer(k.ticketDoc(`ticket-${id}`, id)))![0], 1);
-  assert.equal((await tickets.get(id)).title, 'a title');
+  const ticketDoc = (await redis.getBuffer(k.ticketDoc(exec.id, id)))!;
+  assert.equal(ticketDoc[0], 1);
+  // Without what its keys say: its id and its execution's.
+  assert.deepEqual(
+    Object.keys(JSON.parse(unpackDoc(ticketDoc))).filter((f) => f === 'id' || f === 'executionId'),
+    [],
+  );
+  const ticket = await tickets.get(id);
+  assert.deepEqual([ticket.title, ticket.id, ticket.executionId], ['a title', id, exec.id]);
 });
 
 test('level records live in the ticket hash; those an older opsgate kept in a key of their own read', async () => {
@@ -271,7 +302,7 @@ test('level records live in the ticket hash; those an older opsgate kept in a ke
   ]);
   await tickets.putLevel(id, { ...read[0]!, note: undefined, noteText: undefined });
   assert.equal((await tickets.get(id)).levels[0]!.note, undefined);
-  assert.equal(await redis.hexists(k.ticket(tag, id), 'note:0'), 0);
+  assert.equal(await redis.hexists(k.ticket(tag, id), 'N0'), 0);
   // Small values: the hash stays in Redis's compact encoding.
   assert.equal(await redis.object('ENCODING', k.ticket(tag, id)), 'listpack');
   // A late write to a ticket that is gone leaves nothing behind.
