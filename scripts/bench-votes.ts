@@ -49,7 +49,7 @@ export async function runVoteBench(redisUrl: string, tickets = 2000, concurrency
     const keysOf = (id: string) => [rt.keys.ticket(`ticket-${id}`, id), rt.keys.ticketVotes(`ticket-${id}`, id)];
     let t = performance.now();
     await pool(bare.length, concurrency, (i) =>
-      runScript(rt.redis, 'ballot', keysOf(bare[i]!.id), [bare[i]!.v, 'AGREE', '', new Date().toISOString()]),
+      runScript(rt.redis, 'ballot', keysOf(bare[i]!.id), ['', bare[i]!.v, 'AGREE', '', new Date().toISOString()]),
     );
     const bareRate = bare.length / ((performance.now() - t) / 1000);
 

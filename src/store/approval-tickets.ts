@@ -8,6 +8,7 @@ import { levelFields, levelsOf } from './level-fields.js';
 import type { Keys } from './keys.js';
 import { runScript } from './scripts.js';
 import { TicketStatusIndex } from './ticket-index.js';
+import { fieldsAt, placeOf, type TicketPlace } from './ticket-place.js';
 
 export type { CloseCode };
 
@@ -24,8 +25,9 @@ const STATUS_OF: Record<CloseCode, TicketStatus> = {
 export type BallotOutcome = 'missing' | 'closed' | 'not-approver' | 'duplicate' | 'recorded' | 'level-done' | 'decided';
 
 /**
- * Approval tickets: numeric ids, kept beside their execution (same hash tag) or, for approvals of
- * outside artifacts, under their own tag. Every change goes through a script of store/lua/.
+ * Approval tickets: numeric ids, kept beside their execution (same hash tag, their fields in its
+ * hash: ticket-place.ts) or, for approvals of outside artifacts, under their own tag. Every change
+ * goes through a script of store/lua/.
  */
 export class ApprovalTickets {
   /** Ticket ids by status (the counts of /metrics): placed where a ticket opens and closes. */
@@ -38,28 +40,30 @@ export class ApprovalTickets {
     this.statuses = new TicketStatusIndex(redis, keys);
   }
 
-  /** A ticket's id -> its owner's tag never changes: kept in memory once read. */
-  private readonly tags = new Map<string, string>();
+  /** Where a ticket lives never changes: kept in memory once read. */
+  private readonly places = new Map<string, TicketPlace>();
 
-  private k(tag: string, id: string) {
+  private k(place: TicketPlace, id: string) {
     return {
-      ticket: this.keys.ticket(tag, id),
-      votes: this.keys.ticketVotes(tag, id),
-      doc: this.keys.ticketDoc(tag, id),
-      levels: this.keys.ticketLevels(tag, id),
+      votes: this.keys.ticketVotes(place.tag, id),
+      doc: this.keys.ticketDoc(place.tag, id),
+      levels: this.keys.ticketLevels(place.tag, id),
     };
   }
 
-  private async tagOf(id: string): Promise<string | undefined> {
+  /** Where ticket `id` lives: its bucket of the index, else the index an older opsgate kept. */
+  private async placeOf(id: string): Promise<TicketPlace | undefined> {
     if (!/^\d{1,15}$/.test(id)) return undefined;
-    const known = this.tags.get(id);
+    const known = this.places.get(id);
     if (known) return known;
-    const tag = (await this.redis.hget(this.keys.ticketIndex, id)) ?? undefined;
-    if (tag) {
-      if (this.tags.size > 10_000) this.tags.clear();
-      this.tags.set(id, tag);
-    }
-    return tag;
+    let tag = await this.redis.hget(this.keys.ticketIndexBucket(id), id);
+    const own = !tag;
+    tag ??= await this.redis.hget(this.keys.ticketIndex, id);
+    if (!tag) return undefined;
+    const place = placeOf(this.keys, tag, id, own);
+    if (this.places.size > 10_000) this.places.clear();
+    this.places.set(id, place);
+    return place;
   }
 
   /** Creates the ticket of `doc.key` once; a second call returns the first ticket's id. */
@@ -68,26 +72,31 @@ export class ApprovalTickets {
     // its own, and in the same Cluster slot); an artifact's ticket is its own owner.
     if (doc.executionId) {
       const existing = await this.redis.hget(this.keys.execution(doc.executionId), `ticket:${doc.key}`);
-      // Written again: a crash between the ticket and its index must not lose the index.
+      // Written again: a crash between the ticket and its index must not lose the index. A hash of its
+      // own says an older opsgate opened it, and indexed it where that one did.
       if (existing) {
-        await this.redis.hset(this.keys.ticketIndex, existing, doc.executionId);
+        const own = (await this.redis.exists(this.keys.ticket(doc.executionId, existing))) === 1;
+        const index = own ? this.keys.ticketIndex : this.keys.ticketIndexBucket(existing);
+        await this.redis.hset(index, existing, doc.executionId);
         return existing;
       }
     }
     const id = String(await this.redis.incr(this.keys.ticketSeq));
     const tag = doc.executionId ?? `ticket-${id}`;
-    const k = this.k(tag, id);
-    const byKey = doc.executionId ? this.keys.execution(doc.executionId) : k.ticket;
+    const place = placeOf(this.keys, tag, id, false);
+    const k = this.k(place, id);
+    const byKey = doc.executionId ? this.keys.execution(doc.executionId) : place.hash;
     const created = await runScript<string>(
       this.redis,
       'ticket-create',
-      [byKey, k.ticket, k.votes, k.doc],
+      [byKey, place.hash, k.votes, k.doc],
       // Written once and read at every card and vote: kept deflated (doc-codec.ts), without what its
       // keys say (its id, its execution).
-      [doc.key, id, packDoc(JSON.stringify({ ...doc, executionId: undefined }), true)],
+      [doc.key, id, packDoc(JSON.stringify({ ...doc, executionId: undefined }), true), place.prefix],
     );
-    await this.redis.hset(this.keys.ticketIndex, created, doc.executionId ?? `ticket-${created}`);
-    await this.statuses.place(created, 'AUDITING', this.k(doc.executionId ?? `ticket-${created}`, created).ticket);
+    // Another create of the same key may have won the race: its ticket is the one.
+    await this.redis.hset(this.keys.ticketIndexBucket(created), created, tag);
+    await this.statuses.place(created, 'AUDITING', placeOf(this.keys, tag, created, false));
     return created;
   }
 
@@ -100,22 +109,24 @@ export class ApprovalTickets {
   }
 
   async executionOf(id: string): Promise<string | undefined> {
-    const tag = await this.tagOf(id);
+    const tag = (await this.placeOf(id))?.tag;
     return tag?.startsWith('exec-') ? tag : undefined;
   }
 
   async get(id: string): Promise<Ticket> {
-    const tag = await this.tagOf(id);
-    if (!tag) throw new TicketNotFoundError(id);
-    const k = this.k(tag, id);
-    const [fields, votes, doc, legacyLevels] = await Promise.all([
-      this.redis.hgetall(k.ticket),
+    const place = await this.placeOf(id);
+    if (!place) throw new TicketNotFoundError(id);
+    const { tag } = place;
+    const k = this.k(place, id);
+    const [all, votes, doc, legacyLevels] = await Promise.all([
+      this.redis.hgetall(place.hash),
       this.redis.hgetall(k.votes),
       this.redis.getBuffer(k.doc),
-      // Level records an older opsgate kept under a key of their own.
-      this.redis.get(k.levels),
+      // Level records an older opsgate kept under a key of their own (its tickets have a hash of their own).
+      place.prefix ? null : this.redis.get(k.levels),
     ]);
     if (!doc) throw new TicketNotFoundError(id);
+    const fields = fieldsAt(place, all);
     const ticket = withDefaults({
       ...(JSON.parse(unpackDoc(doc)) as TicketDoc),
       id,
@@ -125,7 +136,8 @@ export class ApprovalTickets {
       ...ticket,
       status: fields.status as TicketStatus,
       level: Number(fields.level),
-      approvals: Number(fields.approvals),
+      // No field: none (level-activate drops it).
+      approvals: Number(fields.approvals ?? 0),
       required: Number(fields.required),
       reason: fields.reason,
       ...(fields.reasonText ? { reasonText: JSON.parse(fields.reasonText) as Msg } : {}),
@@ -141,14 +153,14 @@ export class ApprovalTickets {
 
   /** Activates level `to` if the ticket is still advancing from `from`; false when another caller did. */
   async activate(id: string, from: number, record: LevelRecord): Promise<boolean> {
-    const tag = (await this.tagOf(id))!;
-    const k = this.k(tag, id);
+    const place = (await this.placeOf(id))!;
     const done =
       (await runScript<number>(
         this.redis,
         'level-activate',
-        [k.ticket],
+        [place.hash],
         [
+          place.prefix,
           String(from),
           String(record.index),
           record.required,
@@ -156,21 +168,21 @@ export class ApprovalTickets {
           ...levelFields(record).set,
         ],
       )) === 1;
-    if (done) await this.changed(tag);
+    if (done) await this.changed(place.tag);
     return done;
   }
 
   /** Records a level that was not activated (skipped by its criteria), or a level's end. */
   async putLevel(id: string, record: LevelRecord): Promise<void> {
-    const k = this.k((await this.tagOf(id))!, id);
+    const place = (await this.placeOf(id))!;
     const { set, unset } = levelFields(record);
-    await runScript(this.redis, 'level-put', [k.ticket], [unset, ...set]);
+    await runScript(this.redis, 'level-put', [place.hash], [place.prefix, unset, ...set]);
   }
 
   /** While advancing past skipped levels, the ticket's level moves on without activating them. */
   async skipTo(id: string, index: number): Promise<void> {
-    const k = this.k((await this.tagOf(id))!, id);
-    await this.redis.hset(k.ticket, 'level', index);
+    const place = (await this.placeOf(id))!;
+    await this.redis.hset(place.hash, `${place.prefix}level`, index);
   }
 
   async ballot(
@@ -188,21 +200,30 @@ export class ApprovalTickets {
     required: number;
     executionId?: string;
   }> {
-    const tag = await this.tagOf(id);
-    if (!tag) return { outcome: 'missing', status: 'CANCEL', approvals: 0, level: -1, required: 0 };
-    const k = this.k(tag, id);
+    const place = await this.placeOf(id);
+    if (!place) return { outcome: 'missing', status: 'CANCEL', approvals: 0, level: -1, required: 0 };
+    const { tag } = place;
     const [outcome, status, approvals, level, required] = await runScript<
       [BallotOutcome, TicketStatus, number, number, number]
     >(
       this.redis,
       'ballot',
-      [k.ticket, k.votes],
-      [voter, decision, comment ?? '', now, tag.startsWith('exec-') ? this.keys.executionEvents : '', tag, channel],
+      [place.hash, this.k(place, id).votes],
+      [
+        place.prefix,
+        voter,
+        decision,
+        comment ?? '',
+        now,
+        tag.startsWith('exec-') ? this.keys.executionEvents : '',
+        tag,
+        channel,
+      ],
     );
     // The audit's index of votes by date (its own key, another slot in a Cluster: not in the script).
     if (outcome === 'recorded' || outcome === 'level-done' || outcome === 'decided')
       await this.redis.zadd(this.keys.votesByDate, Date.parse(now), voteMember(id, voter));
-    if (outcome === 'decided') await this.statuses.place(id, status, k.ticket);
+    if (outcome === 'decided') await this.statuses.place(id, status, place);
     return {
       outcome,
       status,
@@ -224,11 +245,11 @@ export class ApprovalTickets {
     now: string,
     mustBeAdvancing = false,
   ): Promise<boolean> {
-    const k = this.k((await this.tagOf(id))!, id);
+    const place = (await this.placeOf(id))!;
     const text = typeof reason === 'string' ? '' : JSON.stringify(reason);
-    const args = [STATUS_OF[code], render(reason, 'en'), now, mustBeAdvancing ? '1' : '0', code, text];
-    const closed = (await runScript<number>(this.redis, 'ticket-close', [k.ticket], args)) === 1;
-    if (closed) await this.statuses.place(id, STATUS_OF[code], k.ticket);
+    const args = [place.prefix, STATUS_OF[code], render(reason, 'en'), now, mustBeAdvancing ? '1' : '0', code, text];
+    const closed = (await runScript<number>(this.redis, 'ticket-close', [place.hash], args)) === 1;
+    if (closed) await this.statuses.place(id, STATUS_OF[code], place);
     return closed;
   }
 
@@ -239,15 +260,14 @@ export class ApprovalTickets {
     leaving: string,
     joining: string[],
   ): Promise<'ok' | 'closed' | 'moved' | 'not-pending' | 'already'> {
-    const tag = (await this.tagOf(id))!;
-    const k = this.k(tag, id);
+    const place = (await this.placeOf(id))!;
     const r = await runScript<'ok' | 'closed' | 'moved' | 'not-pending' | 'already'>(
       this.redis,
       'ticket-approvers',
-      [k.ticket, k.votes],
-      [String(level), leaving, ...joining],
+      [place.hash, this.k(place, id).votes],
+      [place.prefix, String(level), leaving, ...joining],
     );
-    if (r === 'ok') await this.changed(tag);
+    if (r === 'ok') await this.changed(place.tag);
     return r;
   }
 
@@ -277,12 +297,13 @@ export class ApprovalTickets {
   }
 
   async setCard(id: string, platform: string, ref: string): Promise<void> {
-    await this.redis.hset(this.k((await this.tagOf(id))!, id).ticket, `card:${platform}`, ref);
+    const place = (await this.placeOf(id))!;
+    await this.redis.hset(place.hash, `${place.prefix}card:${platform}`, ref);
   }
 
   async card(id: string, platform: string): Promise<string | undefined> {
-    const tag = await this.tagOf(id);
-    return tag ? ((await this.redis.hget(this.k(tag, id).ticket, `card:${platform}`)) ?? undefined) : undefined;
+    const place = await this.placeOf(id);
+    return place ? ((await this.redis.hget(place.hash, `${place.prefix}card:${platform}`)) ?? undefined) : undefined;
   }
 }
 

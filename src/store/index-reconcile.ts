@@ -7,6 +7,11 @@ import { EVERYTHING, KeyWalk, take } from './index-walk.js';
 import type { Keys } from './keys.js';
 import { TICKET_STATUSES, type TicketStatusIndex } from './ticket-index.js';
 import { batch } from './batch.js';
+import { TICKETS_PER_BUCKET } from './keys.js';
+import { placeOf } from './ticket-place.js';
+
+/** A ticket as an index holds it: id, tag, and whether it is in the index an older opsgate kept. */
+type Indexed = [id: string, tag: string, own: boolean];
 
 export interface ReconcileReport {
   checked: number;
@@ -63,35 +68,52 @@ export class IndexReconciler {
   }
 
   /** One batch of executions or, once they are all done, of tickets. */
-  async step(batch = 500): Promise<ReconcileReport> {
+  async step(size = 500): Promise<ReconcileReport> {
     const state = await this.redis.hgetall(this.keys.indexState);
-    if (state.phase !== 'tickets') {
+    if (state.phase !== 'tickets' && state.phase !== 'ticket-buckets') {
       const m = /^(\S+) (\S+)$/.exec(state.cursor ?? '');
       const after = m ? { score: Number(m[1]), id: m[2]! } : undefined;
-      const walk = new KeyWalk(this.redis, this.keys.executionIndex, false, EVERYTHING, after, batch);
-      const entries = await take(walk, batch);
+      const walk = new KeyWalk(this.redis, this.keys.executionIndex, false, EVERYTHING, after, size);
+      const entries = await take(walk, size);
       // Until a pass ends on this INDEX_VERSION, every execution is indexed anew (an index may be new).
       const repaired = await this.executions(
         entries.map((e) => e.id),
         !(await this.index.isComplete()),
       );
       const last = entries.at(-1);
-      if (entries.length < batch) await this.redis.hset(this.keys.indexState, 'phase', 'tickets', 'cursor', '');
+      if (entries.length < size) await this.redis.hset(this.keys.indexState, 'phase', 'tickets', 'cursor', '');
       else await this.redis.hset(this.keys.indexState, 'cursor', `${last!.score} ${last!.id}`);
       return { checked: entries.length, repaired, passEnded: false };
     }
-    const [next, flat] = await this.redis.hscan(this.keys.ticketIndex, state.tickets || '0', 'COUNT', batch);
-    const pairs: [string, string][] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
-    const repaired = await this.ticketsOf(pairs);
-    if (next !== '0') {
-      await this.redis.hset(this.keys.indexState, 'tickets', next);
-      return { checked: pairs.length, repaired, passEnded: false };
+    // The index an older opsgate kept (its tickets' fields in hashes of their own), then the buckets.
+    if (state.phase === 'tickets') {
+      const [next, flat] = await this.redis.hscan(this.keys.ticketIndex, state.tickets || '0', 'COUNT', size);
+      const found: Indexed[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) found.push([flat[i]!, flat[i + 1]!, true]);
+      const repaired = await this.ticketsOf(found);
+      if (next === '0') await this.redis.hset(this.keys.indexState, 'phase', 'ticket-buckets', 'tickets', '0');
+      else await this.redis.hset(this.keys.indexState, 'tickets', next);
+      return { checked: found.length, repaired, passEnded: false };
+    }
+    const first = Number(state.tickets || '0');
+    const last = Math.floor(Number((await this.redis.get(this.keys.ticketSeq)) ?? '0') / TICKETS_PER_BUCKET);
+    const count = Math.max(0, Math.min(last - first + 1, Math.ceil(size / TICKETS_PER_BUCKET)));
+    const buckets = Array.from({ length: count }, (_, i) => first + i);
+    const p = batch(this.redis);
+    for (const b of buckets) p.hgetall(this.keys.ticketIndexBucketAt(b));
+    const found = ((await run(p)) as Record<string, string>[]).flatMap((bucket) =>
+      Object.entries(bucket).map(([id, tag]): Indexed => [id, tag, false]),
+    );
+    const repaired = await this.ticketsOf(found);
+    const next = first + buckets.length;
+    if (next <= last) {
+      await this.redis.hset(this.keys.indexState, 'tickets', String(next));
+      return { checked: found.length, repaired, passEnded: false };
     }
     await this.redis.hset(this.keys.indexState, 'phase', 'executions', 'tickets', '0', 'version', INDEX_VERSION);
     // Indexes an older opsgate kept: the runs not ended and the open tickets, now the status indexes.
     for (const key of [this.keys.executionsUnended, this.keys.openTickets]) await this.redis.unlink(key);
-    return { checked: pairs.length, repaired, passEnded: true };
+    return { checked: found.length, repaired, passEnded: true };
   }
 
   private async executions(ids: string[], anew: boolean): Promise<number> {
@@ -150,21 +172,22 @@ export class IndexReconciler {
     return gone.length + fixed.reduce<number>((n, f) => n + f, 0);
   }
 
-  private async ticketsOf(pairs: [id: string, tag: string][]): Promise<number> {
+  private async ticketsOf(pairs: Indexed[]): Promise<number> {
     if (!pairs.length) return 0;
     const ids = pairs.map(([id]) => id);
+    const places = pairs.map(([id, tag, own]) => placeOf(this.keys, tag, id, own));
     const p = batch(this.redis);
-    for (const [id, tag] of pairs) p.hget(this.keys.ticket(tag, id), 'status');
+    for (const place of places) p.hget(place.hash, `${place.prefix}status`);
     for (const s of TICKET_STATUSES) p.smismember(this.keys.ticketsByStatus(s), ...ids);
     const results = await run(p);
     const stored = results.slice(0, pairs.length) as (string | null)[];
     const member = results.slice(pairs.length) as number[][];
     let repaired = 0;
-    for (const [i, [id, tag]] of pairs.entries()) {
+    for (const [i, [id]] of pairs.entries()) {
       const sets = TICKET_STATUSES.filter((_, s) => member[s]![i] === 1);
       const status = stored[i];
       if (status ? sets.length === 1 && sets[0] === status : !sets.length) continue;
-      if (status) await this.tickets.place(id, status, this.keys.ticket(tag, id));
+      if (status) await this.tickets.place(id, status, places[i]!);
       else await this.tickets.remove(id);
       repaired++;
     }

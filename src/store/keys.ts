@@ -53,7 +53,18 @@ export interface Keys {
   /** A set of ticket ids per ticket status (store/ticket-index.ts): the ticket counts. */
   ticketsByStatus(status: string): string;
   ticketSeq: string;
+  /**
+   * Ticket id -> its tag, as an older opsgate kept it: one hash of every ticket (~77 B an entry). Read
+   * after ticketIndexBucket; a ticket found only here keeps its fields in a hash of its own.
+   */
   ticketIndex: string;
+  /**
+   * Ticket id -> its tag, in hashes of TICKETS_PER_BUCKET consecutive ids: small enough that Redis keeps
+   * each compact (~34 B an entry).
+   */
+  ticketIndexBucket(ticketId: string): string;
+  /** The bucket of ticketIndexBucket by its number (the reconcile walks them in turn). */
+  ticketIndexBucketAt(bucket: number): string;
   /** The open tickets as an older opsgate kept them (now the AUDITING status set): deleted by the reconcile. */
   openTickets: string;
   ticket(execId: string, ticketId: string): string;
@@ -93,6 +104,9 @@ export interface Keys {
   votesByDate: string;
 }
 
+/** Ticket ids a bucket of the ticket index holds: under Redis's 128-field limit of a compact hash. */
+export const TICKETS_PER_BUCKET = 100;
+
 export function keys(prefix: string): Keys {
   const tag = (execId: string) => `${prefix}:{${execId}}`;
   return {
@@ -130,6 +144,8 @@ export function keys(prefix: string): Keys {
     ticketsByStatus: (s) => `${prefix}:tickets:status:${s}`,
     ticketSeq: `${prefix}:ticket-seq`,
     ticketIndex: `${prefix}:tickets`,
+    ticketIndexBucket: (id) => `${prefix}:ticket-index:${Math.floor(Number(id) / TICKETS_PER_BUCKET)}`,
+    ticketIndexBucketAt: (n) => `${prefix}:ticket-index:${n}`,
     openTickets: `${prefix}:tickets:open`,
     ticket: (execId, id) => `${tag(execId)}:ticket:${id}`,
     ticketVotes: (execId, id) => `${tag(execId)}:ticket:${id}:votes`,

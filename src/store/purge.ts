@@ -16,7 +16,7 @@ export interface ExecutionParts {
 
 /**
  * Removes an ended execution from Redis: every key under its hash tag (one slot, so one MULTI),
- * then its entries in the shared keys (ticket index, open-ticket hints, its parent's children).
+ * then its entries in the shared keys (the ticket index, its parent's children).
  * Refuses an execution that has not ended: its status can only be final once it is (the transition
  * table), so checking the document read a moment before is enough.
  */
@@ -48,6 +48,7 @@ export async function purgeExecution(redis: Redis, keys: Keys, exec: Execution, 
   // Keys of the whole deployment, each in its own slot on a Cluster: batched, not one transaction.
   const shared = batch(redis);
   if (parts.tickets.length) shared.hdel(keys.ticketIndex, ...parts.tickets);
+  for (const t of parts.tickets) shared.hdel(keys.ticketIndexBucket(t), t);
   if (parts.votes.length) shared.zrem(keys.votesByDate, ...parts.votes);
   if (exec.parent) shared.srem(keys.children(exec.parent.executionId), id);
   shared.zrem(keys.executionIndex, id);

@@ -23,14 +23,14 @@ export class TicketStatusIndex {
   }
 
   /**
-   * Places a ticket by the status it was just given, then reads back the stored one (`ticketKey`,
-   * its hash): a close that landed meanwhile is placed by whoever reads it last.
+   * Places a ticket by the status it was just given, then reads back the stored one (at `where` its
+   * fields are: ticket-place.ts): a close that landed meanwhile is placed by whoever reads it last.
    */
-  async place(id: string, status: string, ticketKey: string): Promise<void> {
+  async place(id: string, status: string, where: { hash: string; prefix: string }): Promise<void> {
     for (let i = 0, s: string | null = status; s && i < 5; i++) {
       const p = batch(this.redis, { ordered: true });
       this.placeIn(p, id, s);
-      const stored = (await run(p.hget(ticketKey, 'status'))).at(-1) as string | null;
+      const stored = (await run(p.hget(where.hash, `${where.prefix}status`))).at(-1) as string | null;
       if (stored === s) return;
       if (!stored) await this.remove(id);
       s = stored;

@@ -121,9 +121,11 @@ describe('close codes: each close path stores its code', () => {
     await service.onTimer({ ticketId: c.id, kind: 'timeout', level: -1 });
     const x = await open({ Approvers: ['bob'] });
     await service.closeForExecution({ id: x.executionId, status: 'Failed' });
-    for (const { id, executionId } of [a, r, c]) await redis.hdel(k.ticket(executionId, id), 'closeCode');
+    // An execution's ticket keeps its fields in its hash, prefixed t<id in base 36>. (store/ticket-place.ts).
+    for (const { id, executionId } of [a, r, c])
+      await redis.hdel(k.execution(executionId), `t${Number(id).toString(36)}.closeCode`);
     // The code closeForExecution wrote before it was unified.
-    await redis.hset(k.ticket(x.executionId, x.id), 'closeCode', 'EXECUTION_FAILED');
+    await redis.hset(k.execution(x.executionId), `t${Number(x.id).toString(36)}.closeCode`, 'EXECUTION_FAILED');
     assert.deepEqual(await Promise.all([a, r, c, x].map(async ({ id }) => (await service.get(id)).closeCode)), [
       'approved',
       'rejected',

@@ -426,11 +426,19 @@ test("an older opsgate's indexes: unended and open tickets go, a run ended witho
   await redis.zrem(keys.executionsEndless, done.id);
   await redis.zadd(keys.executionsUnended, Date.parse(open.createDate), open.id, Date.parse(done.createDate), done.id);
   await redis.sadd(keys.openTickets, '1');
+  // A ticket in the index every ticket was in, its fields in a hash of its own, closed behind the sets' back.
+  await redis.hset(keys.ticketIndex, '77', open.id);
+  await redis.hset(keys.ticket(open.id, '77'), 'status', 'CANCEL');
+  await redis.sadd(keys.ticketsByStatus('AUDITING'), '77');
   await redis.hset(keys.indexState, 'version', '1');
   const r = await reconciler.run(0);
   assert.ok(r.passEnded);
   assert.ok((await indexesOf(keys, done.id)).includes('executions:endless'));
   assert.equal(await redis.exists(keys.executionsUnended, keys.openTickets), 0);
+  assert.deepEqual(
+    await Promise.all(['AUDITING', 'CANCEL'].map((st) => redis.sismember(keys.ticketsByStatus(st), '77'))),
+    [0, 1],
+  );
   // Listed by end: the runs without an end (by start), then those that ended.
   for (const [order, ids] of [
     ['Ascending', [open.id, done.id, over.id]],

@@ -117,7 +117,7 @@ describe('history: retention, the archive and the audit', () => {
     assert.ok(swept.removed >= 1, JSON.stringify(swept));
     assert.deepEqual(await keysOf(id), [], 'nothing of the run is left in Redis');
     assert.equal(await og.rt.redis.zscore(og.rt.keys.executionIndex, id), null);
-    assert.equal(await og.rt.redis.hget(og.rt.keys.ticketIndex, ticket), null);
+    assert.equal(await og.rt.redis.hget(og.rt.keys.ticketIndexBucket(ticket), ticket), null);
 
     const after = await answers(id, ticket);
     for (const k of Object.keys(before) as (keyof typeof before)[]) assert.deepEqual(after[k], before[k], k);
@@ -150,7 +150,7 @@ describe('history: retention, the archive and the audit', () => {
     assert.ok(before.en.includes(`cancelled (execution ${id} cancelled: cancelled by alice)`), before.en);
 
     await sweepAll();
-    assert.equal(await og.rt.redis.hget(og.rt.keys.ticketIndex, ticket), null, 'the ticket left Redis');
+    assert.equal(await og.rt.redis.hget(og.rt.keys.ticketIndexBucket(ticket), ticket), null, 'the ticket left Redis');
     assert.deepEqual(await read(), before);
   });
 

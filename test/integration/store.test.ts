@@ -310,3 +310,63 @@ test('level records live in the ticket hash; those an older opsgate kept in a ke
   await tickets.putLevel(id, read[1]!);
   assert.equal(await redis.exists(k.ticket(tag, id)), 0);
 });
+
+test("an execution's ticket keeps its fields in the run's hash; an older opsgate's ticket still works", async () => {
+  const k = keys(prefix);
+  const tickets = new ApprovalTickets(redis, k);
+  const spec = {
+    levels: [{ name: 'L', mode: 'ANY' as const, min: 1, approvers: ['bob'] }],
+    allowSelfApproval: false,
+    chat: true,
+  };
+  const base = { title: '', description: '', orderType: 'RUNBOOK', spec, subject: {}, reasons: [] };
+  const exec = made(902, { status: 'Waiting' });
+  const id = await tickets.create({ ...base, key: 'new', executionId: exec.id, createDate: 'now' });
+  // No hash of its own, and the execution's stays compact; indexed in a small bucket.
+  assert.equal(await redis.exists(k.ticket(exec.id, id)), 0);
+  assert.equal(await redis.hget(k.execution(exec.id), `t${Number(id).toString(36)}.status`), 'AUDITING');
+  assert.equal(await redis.object('ENCODING', k.execution(exec.id)), 'listpack');
+  assert.equal(await redis.hget(k.ticketIndexBucket(id), id), exec.id);
+  await tickets.activate(id, -1, {
+    index: 0,
+    name: 'L',
+    mode: 'ANY',
+    status: 'active',
+    approvers: ['bob'],
+    required: 1,
+  });
+  await tickets.setCard(id, 'slack', 'C1/1.0');
+  assert.equal(await tickets.card(id, 'slack'), 'C1/1.0');
+  assert.equal((await tickets.ballot(id, 'bob', 'AGREE', undefined, new Date().toISOString())).outcome, 'level-done');
+  assert.ok(await tickets.close(id, 'approved', 'approved', 'now', true));
+  const t = await tickets.get(id);
+  assert.deepEqual(
+    [t.status, t.closeCode, t.votes.map((v) => v.voter), t.levels[0]?.status],
+    ['APPROVED', 'approved', ['bob'], 'active'],
+  );
+  assert.deepEqual(await tickets.statuses.counts().then((c) => c.get('APPROVED')! >= 1), true);
+
+  // As an older opsgate left one: fields in a hash of its own, in the one index of every ticket.
+  const old = made(903, { status: 'Waiting' });
+  const oldId = '900001';
+  await redis.hset(k.execution(old.id), 'ticket:old', oldId);
+  await redis.hset(k.ticket(old.id, oldId), {
+    status: 'AUDITING',
+    level: 0,
+    advancing: 0,
+    required: 1,
+    approvals: 0,
+    approvers: '["bob"]',
+  });
+  await redis.set(
+    k.ticketDoc(old.id, oldId),
+    JSON.stringify({ ...base, key: 'old', executionId: old.id, id: oldId, createDate: 'then' }),
+  );
+  await redis.hset(k.ticketIndex, oldId, old.id);
+  assert.equal(await tickets.create({ ...base, key: 'old', executionId: old.id, createDate: 'now' }), oldId);
+  assert.equal(await redis.hget(k.ticketIndexBucket(oldId), oldId), null, 'still indexed where it was');
+  assert.equal((await tickets.get(oldId)).executionId, old.id);
+  assert.equal((await tickets.ballot(oldId, 'bob', 'REJECT', 'no', new Date().toISOString())).outcome, 'decided');
+  assert.equal(await redis.hget(k.ticket(old.id, oldId), 'status'), 'REJECT');
+  assert.equal(await redis.hexists(k.execution(old.id), `t${Number(oldId).toString(36)}.status`), 0);
+});
