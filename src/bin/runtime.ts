@@ -28,6 +28,7 @@ import { IndexReconciler } from '../store/index-reconcile.js';
 import { LoopStore } from '../store/loops.js';
 import { keys as buildKeys, type Keys } from '../store/keys.js';
 import { connect } from '../store/redis.js';
+import { coalesceWrites } from '../store/coalesce.js';
 import type { RedisTarget } from '../config/redis-env.js';
 import { TemplateStore } from '../store/templates.js';
 import { ApprovalTickets } from '../store/approval-tickets.js';
@@ -109,7 +110,7 @@ export function createRuntime(config: Config, where: RedisTarget | string, log: 
   // BullMQ on a connection of its own: it defines some fifty scripts on the connection it is given, and
   // ioredis copies every script of a connection into each pipeline made on it, which the stores make
   // at every save. Their own connection keeps opsgate's ten.
-  const queues = redis.duplicate();
+  const queues = coalesceWrites(redis.duplicate());
   queues.on('error', (err) => log.debug({ err: err.message }, 'queue connection error'));
   const producer = new Producer(queues, keys, config.queueShards);
   // Without a listener BullMQ prints each connection error's stack; the connection's own handler above logs it once.

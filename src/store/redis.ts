@@ -8,6 +8,7 @@ import type { RedisTarget } from '../config/redis-env.js';
 import { ConfigError } from '../errors.js';
 import { msg } from '../i18n/index.js';
 import type { Logger } from '../log.js';
+import { coalesceWrites } from './coalesce.js';
 
 const DEFAULT_URL = 'redis://127.0.0.1:6379';
 
@@ -22,9 +23,14 @@ export interface RedisHandle {
  * (a URL), to a Redis Cluster, or to the primary Redis Sentinel names (followed across failovers).
  * A Cluster is handed on as a `Redis`: ioredis gives both the same commands, scripts, pipelines and
  * `duplicate()`; what differs (SCAN per node, pipelines per slot) is handled where it is used
- * (`deletePrefix`, store/batch.ts), by `isCluster`.
+ * (`deletePrefix`, store/batch.ts), by `isCluster`. Its writes of one tick leave together (coalesce.ts);
+ * a `duplicate()` of it is given the same by `coalesceWrites`.
  */
 export function connect(target: RedisTarget | string): Redis {
+  return coalesceWrites(open(target));
+}
+
+function open(target: RedisTarget | string): Redis {
   const base = { maxRetriesPerRequest: null, lazyConnect: false } as const;
   if (typeof target === 'string' || target.kind === 'url')
     return new Redis(typeof target === 'string' ? target : (target.url ?? DEFAULT_URL), base);

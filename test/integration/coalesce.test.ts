@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { test } from 'node:test';
+import type { Redis } from 'ioredis';
+import { connect, deletePrefix } from '../../src/store/redis.js';
+import { REDIS_URL } from '../support/harness.js';
+
+/** How many times the socket was written to (each a system call), while `fn` runs. */
+async function writesDuring(redis: Redis, fn: () => Promise<unknown>): Promise<number> {
+  const socket = redis.stream as Socket & { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
+  const [write, writev] = [socket._write, socket._writev];
+  let n = 0;
+  socket._write = function (...a: unknown[]) {
+    n++;
+    return write.apply(this, a);
+  };
+  socket._writev = function (...a: unknown[]) {
+    n++;
+    return writev.apply(this, a);
+  };
+  try {
+    await fn();
+  } finally {
+    [socket._write, socket._writev] = [write, writev];
+  }
+  return n;
+}
+
+// A worker's CPU went mostly to socket writes, one a command; the commands of one tick now leave in one.
+test("a connection's commands of one tick leave in one write, in the order they were sent", async () => {
+  const redis = connect(REDIS_URL);
+  const prefix = `ogt-${randomBytes(5).toString('hex')}`;
+  try {
+    await redis.ping();
+    const k = (i: number) => `${prefix}:${i}`;
+    const writes = await writesDuring(redis, async () => {
+      const sent: Promise<unknown>[] = [];
+      for (let i = 0; i < 50; i++) sent.push(redis.set(k(i), String(i)));
+      // A pipeline and a MULTI between plain commands: each must see what was sent before it.
+      sent.push(redis.pipeline().incr(k(0)).get(k(0)).exec());
+      sent.push(redis.incr(k(0)));
+      sent.push(redis.multi().incr(k(0)).get(k(1)).exec());
+      sent.push(redis.get(k(0)));
+      const replies = await Promise.all(sent);
+      assert.deepEqual(replies.slice(50), [
+        [
+          [null, 1],
+          [null, '1'],
+        ],
+        2,
+        [
+          [null, 3],
+          [null, '1'],
+        ],
+        '3',
+      ]);
+    });
+    assert.ok(writes <= 2, `${writes} writes for 54 commands`);
+    // A command sent alone still leaves at once (within its tick).
+    assert.equal(await redis.get(k(5)), '5');
+  } finally {
+    await deletePrefix(redis, `${prefix}:*`);
+    redis.disconnect();
+  }
+});
