@@ -69,6 +69,9 @@ export function stepProcessor(deps: ProcessorDeps) {
     const builtins = builtinsFor(found, now());
     let exec = found;
     let event: StepEvent | undefined = { kind: 'resumed', signals: read.signals };
+    // A save `step` let wait (local tasks only, see engine/step/batch.ts): written with the next save,
+    // or before any effect other than the local task it waits for.
+    let deferred: Extract<Effect, { kind: 'save' }> | undefined;
     while (event) {
       const out = step(template, exec, event, { now: ports.now(), newId: newTaskExecutionId });
       exec = out.execution;
@@ -88,8 +91,23 @@ export function stepProcessor(deps: ProcessorDeps) {
       return now?.execution.status === 'Running' || (now !== undefined && now.version !== version);
     }
 
-    /** One effect; a string ends the job with it, an event is the answer `step` asked for. */
+    /** One effect, after the deferred save when it may not wait past it. */
     async function perform(e: Effect): Promise<string | StepEvent | undefined> {
+      if (e.kind === 'save') {
+        const merged = deferred ? withDeferred(deferred, e) : e;
+        deferred = merged.defer ? merged : undefined;
+        return merged.defer ? undefined : performOne(merged);
+      }
+      if (deferred && e.kind !== 'run') {
+        const r = await performOne({ ...deferred, defer: false });
+        deferred = undefined;
+        if (r !== undefined) return r;
+      }
+      return performOne(e);
+    }
+
+    /** One effect; a string ends the job with it, an event is the answer `step` asked for. */
+    async function performOne(e: Effect): Promise<string | StepEvent | undefined> {
       switch (e.kind) {
         case 'save':
           if (await executions.save(e.execution, runner, e.park, e.claim ? read!.version : '', e.records)) {
@@ -181,4 +199,13 @@ export function stepProcessor(deps: ProcessorDeps) {
 /** The execution a step job is about, when it is about one. */
 export function executionOf(data: StepJob): string | undefined {
   return 'executionId' in data && data.executionId ? data.executionId : undefined;
+}
+
+/** A save that waited, then the next one: the later execution, the task runs of both. */
+function withDeferred(
+  first: Extract<Effect, { kind: 'save' }>,
+  next: Extract<Effect, { kind: 'save' }>,
+): Extract<Effect, { kind: 'save' }> {
+  const records = [...(first.records ?? []), ...(next.records ?? [])];
+  return { ...next, claim: first.claim || next.claim, ...(records.length ? { records } : {}) };
 }

@@ -11,6 +11,7 @@ import type { BuiltinAction } from './types.js';
  */
 export const choice: BuiltinAction = {
   name: 'ACS::Choice',
+  local: true,
   schema: props({
     DefaultTask: ex(name),
     Choices: req(list(ex(props({ When: req(any), NextTask: req(name) })), t('en', 'actions:choicesList'))),

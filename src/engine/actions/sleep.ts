@@ -8,6 +8,7 @@ export { parseDuration };
 /** ACS::Sleep: waits without holding a worker; the worker schedules the wake-up. */
 export const sleep: BuiltinAction = {
   name: 'ACS::Sleep',
+  local: true,
   // Duration: ISO-8601 (PT10S) or OOS's contracted forms (10s, 1H2M).
   schema: props({ Duration: req(duration) }),
   async run({ properties, record, ports }) {

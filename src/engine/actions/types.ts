@@ -125,6 +125,12 @@ export interface Action {
   retries?: false;
   /** Evaluates the task's Properties itself, when plain evaluation is not safe for it (a shell script). */
   evaluateProperties?(properties: Record<string, unknown>, scope: Scope): Promise<Record<string, unknown>>;
+  /**
+   * true: it acts on nothing outside the execution (no call, no message, no child, no ticket), so a
+   * crash that runs it again changes nothing. The run need not be saved before such a task starts
+   * (engine/step/batch.ts): a run of such tasks is saved when it ends, waits or reaches another task.
+   */
+  local?: true;
 }
 
 /**

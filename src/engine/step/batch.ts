@@ -1,3 +1,4 @@
+import { findAction } from '../actions/registry.js';
 import { postsProgress, type Execution } from '../types.js';
 import type { Effect, ProgressMessage, TaskRun } from './types.js';
 
@@ -49,7 +50,20 @@ export class Batch {
 
   push(effect: Effect): void {
     this.claimFirst();
+    if (effect.kind === 'run' && isLocal(effect.task.Action)) this.deferLast();
     this.effects.push(effect);
+  }
+
+  /**
+   * A local task is about to run right after a save that recorded only local tasks: nothing outside
+   * the run saw them, so the save may wait for the next one (a crash runs them again, harmlessly).
+   * A claim is never deferred (it takes the run), nor a park (it lets go of it).
+   */
+  private deferLast(): void {
+    const last = this.effects.at(-1);
+    if (last?.kind !== 'save' || last.claim || last.park) return;
+    if (!(last.records ?? []).every((r) => isLocal(r.record.action))) return;
+    this.effects[this.effects.length - 1] = { ...last, defer: true };
   }
 
   /** Progress goes to the chat where the run started; API and CLI runs, and children, have none to tell. */
@@ -65,3 +79,5 @@ export class Batch {
     if (started) this.tell(execution, { kind: 'started', executionId: execution.id });
   }
 }
+
+const isLocal = (action: string) => findAction(action)?.local === true;

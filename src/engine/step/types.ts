@@ -62,7 +62,18 @@ export type Effect =
    * `records`: task runs that ended, kept for ListTaskExecutions by the same save (and `count`ed in the
    * metrics once it holds), so that whoever sees the run ended finds its tasks.
    */
-  | { kind: 'save'; execution: Execution; park: boolean; claim?: boolean; records?: TaskRun[] }
+  | {
+      kind: 'save';
+      execution: Execution;
+      park: boolean;
+      claim?: boolean;
+      records?: TaskRun[];
+      /**
+       * The runner may write it with the next save instead, and must before any other effect than a
+       * run: it records only local tasks (actions/types.ts `local`), and a local task comes next.
+       */
+      defer?: boolean;
+    }
   /** A NotifyExecution word was used: delete it. */
   | { kind: 'clear-signal'; name: string }
   | { kind: 'notify'; message: ProgressMessage }
