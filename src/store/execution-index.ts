@@ -112,6 +112,14 @@ export class ExecutionIndex {
    * the last save.
    */
   async saved(e: Execution, reread: (id: string) => Promise<Execution | undefined>): Promise<void> {
+    // An ended run's status is final: no later save can change it, so there is nothing to read back
+    // (an older update that lands after this one reads this status back itself).
+    if (isTerminal(e.status)) {
+      const p = batch(this.redis);
+      this.placeStatus(p, e);
+      await run(p);
+      return;
+    }
     let exec: Execution | undefined = e;
     for (let i = 0; exec && i < 5; i++) {
       // Ordered: the status is read back after it was placed, also when they are on two nodes.
