@@ -42,6 +42,12 @@ export class ApprovalTickets {
 
   /** Where a ticket lives never changes: kept in memory once read. */
   private readonly places = new Map<string, TicketPlace>();
+  /**
+   * Nor does its document once opened: the last ones read are kept parsed, with their defaults made
+   * (frozen: every reader shares them), so a vote's reads of its ticket cost no GET, inflate, parse or
+   * rendering of its default texts.
+   */
+  private readonly docs = new Map<string, Readonly<TicketDoc>>();
 
   private k(place: TicketPlace, id: string) {
     return {
@@ -118,20 +124,21 @@ export class ApprovalTickets {
     if (!place) throw new TicketNotFoundError(id);
     const { tag } = place;
     const k = this.k(place, id);
+    const known = this.docs.get(id);
     const [all, votes, doc, legacyLevels] = await Promise.all([
       this.redis.hgetall(place.hash),
       this.redis.hgetall(k.votes),
-      this.redis.getBuffer(k.doc),
+      known ? null : this.redis.getBuffer(k.doc),
       // Level records an older opsgate kept under a key of their own (its tickets have a hash of their own).
       place.prefix ? null : this.redis.get(k.levels),
     ]);
-    if (!doc) throw new TicketNotFoundError(id);
     const fields = fieldsAt(place, all);
-    const ticket = withDefaults({
-      ...(JSON.parse(unpackDoc(doc)) as TicketDoc),
-      id,
-      ...(tag.startsWith('exec-') ? { executionId: tag } : {}),
-    });
+    // Gone (retention removed it): its fields went with it.
+    if (!fields.status || (!known && !doc)) {
+      this.docs.delete(id);
+      throw new TicketNotFoundError(id);
+    }
+    const ticket = known ?? this.keep(id, tag, doc!);
     return {
       ...ticket,
       status: fields.status as TicketStatus,
@@ -149,6 +156,20 @@ export class ApprovalTickets {
       levels: levelsOf(fields, ticket.spec, legacyLevels),
       approvers: (JSON.parse(fields.approvers ?? '[]') as string[]).sort(),
     };
+  }
+
+  /** A document read: parsed, its defaults made, frozen and kept (the last thousand). */
+  private keep(id: string, tag: string, stored: Buffer): Readonly<TicketDoc> {
+    const doc = deepFreeze(
+      withDefaults({
+        ...(JSON.parse(unpackDoc(stored)) as TicketDoc),
+        id,
+        ...(tag.startsWith('exec-') ? { executionId: tag } : {}),
+      }),
+    );
+    if (this.docs.size >= 1000) this.docs.delete(this.docs.keys().next().value!);
+    this.docs.set(id, doc);
+    return doc;
   }
 
   /** Activates level `to` if the ticket is still advancing from `from`; false when another caller did. */
@@ -372,4 +393,13 @@ export async function votesBetween(
     if (m) out.push({ ...m, at: Number(flat[i + 1]) });
   }
   return out;
+}
+
+/** Frozen all the way down: a shared document no reader may change. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }

@@ -23,4 +23,21 @@ export function woken(exec: Execution): Execution {
 }
 
 const derivable = (message: string | undefined, text: TaskRecord['text']) =>
-  message !== undefined && !!text && render(text, 'en') === message;
+  message !== undefined && !!text && english(text) === message;
+
+/**
+ * A text in English, the last few hundred remembered: a waiting run's are few and the same at every
+ * save and read (`waiting for approval 12`), and the catalogue's formatting is the costly part.
+ */
+const rendered = new Map<string, string>();
+function english(text: NonNullable<TaskRecord['text']>): string {
+  const id = JSON.stringify(text);
+  const known = rendered.get(id);
+  if (known !== undefined) return known;
+  const out = render(text, 'en');
+  if (id.length <= 1000) {
+    if (rendered.size >= 500) rendered.delete(rendered.keys().next().value!);
+    rendered.set(id, out);
+  }
+  return out;
+}

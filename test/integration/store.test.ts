@@ -372,3 +372,37 @@ test("an execution's ticket keeps its fields in the run's hash; an older opsgate
   assert.equal(await redis.hget(k.ticket(old.id, oldId), 'status'), 'REJECT');
   assert.equal(await redis.hexists(k.execution(old.id), `t${Number(oldId).toString(36)}.status`), 0);
 });
+
+test("a ticket's document is read once and shared frozen; a ticket that left Redis is not found", async () => {
+  const k = keys(prefix);
+  const tickets = new ApprovalTickets(redis, k);
+  const exec = made(904, { status: 'Waiting' });
+  const spec = {
+    levels: [{ name: 'L', mode: 'ANY' as const, min: 1, approvers: ['bob'] }],
+    allowSelfApproval: false,
+    chat: true,
+  };
+  const id = await tickets.create({
+    key: 'once',
+    executionId: exec.id,
+    taskName: 'approve',
+    templateName: 'tpl',
+    title: '',
+    description: '',
+    orderType: 'RUNBOOK',
+    spec,
+    subject: {},
+    reasons: [],
+    createDate: 'now',
+  });
+  const first = await tickets.get(id);
+  assert.match(first.description, new RegExp(`^Execution ${exec.id} of tpl waits`));
+  // A ticket's document never changes: the second read does not fetch it.
+  await redis.del(k.ticketDoc(exec.id, id));
+  const second = await tickets.get(id);
+  assert.deepEqual(second.spec, first.spec);
+  assert.throws(() => (second.reasons as string[]).push('changed'), TypeError);
+  // Its fields gone with its execution's hash (retention): not found, however it was read before.
+  await redis.del(k.execution(exec.id));
+  await assert.rejects(tickets.get(id), { code: 'EntityNotExists.Ticket' });
+});
