@@ -11,6 +11,7 @@ import { LoopStore } from '../../src/store/loops.js';
 import { ExecutionStore } from '../../src/store/executions.js';
 import { unpackDoc } from '../../src/store/doc-codec.js';
 import type { Execution } from '../../src/engine/types.js';
+import type { TicketDoc } from '../../src/approval/ticket.js';
 import { made } from '../support/executions.js';
 import { REDIS_URL } from '../support/harness.js';
 
@@ -22,6 +23,19 @@ before(() => {
 after(async () => {
   await deletePrefix(redis, `*${prefix}*`);
   redis.disconnect();
+});
+
+/** A ticket as ApprovalTickets.create takes it: one level, bob its approver, unless `over` says otherwise. */
+const ticketDoc = (key: string, over: Partial<Omit<TicketDoc, 'id'>> = {}): Omit<TicketDoc, 'id'> => ({
+  key,
+  title: '',
+  description: '',
+  orderType: 'RUNBOOK',
+  spec: { levels: [{ name: 'L', mode: 'ANY', min: 1, approvers: ['bob'] }], allowSelfApproval: false, chat: true },
+  subject: {},
+  reasons: [],
+  createDate: new Date().toISOString(),
+  ...over,
 });
 
 const content = (d: string) =>
@@ -244,22 +258,12 @@ test('a run that waits and a ticket keep their documents deflated; a running or 
   assert.ok(await store.save(done, '', true));
   assert.equal((await stored()).toString(), JSON.stringify(done));
   const tickets = new ApprovalTickets(redis, k);
-  const id = await tickets.create({
-    key: 'deflated',
-    executionId: exec.id,
-    title: 'a title',
-    description: '',
-    orderType: 'RUNBOOK',
-    spec: { levels: [{ name: 'L', mode: 'MIN', min: 1, approvers: ['bob'] }], allowSelfApproval: false, chat: true },
-    subject: {},
-    reasons: [],
-    createDate: new Date().toISOString(),
-  });
-  const ticketDoc = (await redis.getBuffer(k.ticketDoc(exec.id, id)))!;
-  assert.equal(ticketDoc[0], 1);
+  const id = await tickets.create(ticketDoc('deflated', { executionId: exec.id, title: 'a title' }));
+  const storedTicket = (await redis.getBuffer(k.ticketDoc(exec.id, id)))!;
+  assert.equal(storedTicket[0], 1);
   // Without what its keys say: its id and its execution's.
   assert.deepEqual(
-    Object.keys(JSON.parse(unpackDoc(ticketDoc))).filter((f) => f === 'id' || f === 'executionId'),
+    Object.keys(JSON.parse(unpackDoc(storedTicket))).filter((f) => f === 'id' || f === 'executionId'),
     [],
   );
   const ticket = await tickets.get(id);
@@ -273,16 +277,7 @@ test('level records live in the ticket hash; those an older opsgate kept in a ke
     { name: 'Leads', mode: 'ANY' as const, min: 1, approvers: ['bob'] },
     { name: 'DBA', mode: 'MIN' as const, min: 1, approvers: ['carol'] },
   ];
-  const id = await tickets.create({
-    key: 'levels',
-    title: '',
-    description: '',
-    orderType: 'RUNBOOK',
-    spec: { levels, allowSelfApproval: false, chat: true },
-    subject: {},
-    reasons: [],
-    createDate: new Date().toISOString(),
-  });
+  const id = await tickets.create(ticketDoc('levels', { spec: { levels, allowSelfApproval: false, chat: true } }));
   const tag = `ticket-${id}`;
   // As an older opsgate left it: level 0's record, JSON under ticket:<id>:levels (approvers as cjson wrote []).
   const old = { index: 0, name: 'Leads', mode: 'ANY', status: 'active', approvers: {}, required: 1, activatedAt: 'T0' };
@@ -316,14 +311,8 @@ test('level records live in the ticket hash; those an older opsgate kept in a ke
 test("an execution's ticket keeps its fields in the run's hash; an older opsgate's ticket still works", async () => {
   const k = keys(prefix);
   const tickets = new ApprovalTickets(redis, k);
-  const spec = {
-    levels: [{ name: 'L', mode: 'ANY' as const, min: 1, approvers: ['bob'] }],
-    allowSelfApproval: false,
-    chat: true,
-  };
-  const base = { title: '', description: '', orderType: 'RUNBOOK', spec, subject: {}, reasons: [] };
   const exec = made(902, { status: 'Waiting' });
-  const id = await tickets.create({ ...base, key: 'new', executionId: exec.id, createDate: 'now' });
+  const id = await tickets.create(ticketDoc('new', { executionId: exec.id }));
   // No hash of its own, and the execution's stays compact; indexed in a small bucket.
   assert.equal(await redis.exists(k.ticket(exec.id, id)), 0);
   assert.equal(await redis.hget(k.execution(exec.id), `t${Number(id).toString(36)}.status`), 'AUDITING');
@@ -362,10 +351,10 @@ test("an execution's ticket keeps its fields in the run's hash; an older opsgate
   });
   await redis.set(
     k.ticketDoc(old.id, oldId),
-    JSON.stringify({ ...base, key: 'old', executionId: old.id, id: oldId, createDate: 'then' }),
+    JSON.stringify({ ...ticketDoc('old', { executionId: old.id }), id: oldId }),
   );
   await redis.hset(k.ticketIndex, oldId, old.id);
-  assert.equal(await tickets.create({ ...base, key: 'old', executionId: old.id, createDate: 'now' }), oldId);
+  assert.equal(await tickets.create(ticketDoc('old', { executionId: old.id })), oldId);
   assert.equal(await redis.hget(k.ticketIndexBucket(oldId), oldId), null, 'still indexed where it was');
   assert.equal((await tickets.get(oldId)).executionId, old.id);
   assert.equal((await tickets.ballot(oldId, 'bob', 'REJECT', 'no', new Date().toISOString())).outcome, 'decided');
@@ -377,24 +366,9 @@ test("a ticket's document is read once and shared frozen; a ticket that left Red
   const k = keys(prefix);
   const tickets = new ApprovalTickets(redis, k);
   const exec = made(904, { status: 'Waiting' });
-  const spec = {
-    levels: [{ name: 'L', mode: 'ANY' as const, min: 1, approvers: ['bob'] }],
-    allowSelfApproval: false,
-    chat: true,
-  };
-  const id = await tickets.create({
-    key: 'once',
-    executionId: exec.id,
-    taskName: 'approve',
-    templateName: 'tpl',
-    title: '',
-    description: '',
-    orderType: 'RUNBOOK',
-    spec,
-    subject: {},
-    reasons: [],
-    createDate: 'now',
-  });
+  const id = await tickets.create(
+    ticketDoc('once', { executionId: exec.id, taskName: 'approve', templateName: 'tpl' }),
+  );
   const first = await tickets.get(id);
   assert.match(first.description, new RegExp(`^Execution ${exec.id} of tpl waits`));
   // A ticket's document never changes: the second read does not fetch it.
