@@ -4,10 +4,9 @@ import { EXECUTION_STATUSES, isExecutionStatus, isTerminal } from '../engine/sta
 import type { Execution } from '../engine/types.js';
 import { INDEX_VERSION, isEndless as isEndlessRun, run, type ExecutionIndex } from './execution-index.js';
 import { EVERYTHING, KeyWalk, take } from './index-walk.js';
-import type { Keys } from './keys.js';
+import { type Keys, TICKETS_PER_BUCKET } from './keys.js';
 import { TICKET_STATUSES, type TicketStatusIndex } from './ticket-index.js';
 import { batch } from './batch.js';
-import { TICKETS_PER_BUCKET } from './keys.js';
 import { placeOf } from './ticket-place.js';
 
 /** A ticket as an index holds it: id, tag, and whether it is in the index an older opsgate kept. */

@@ -268,7 +268,7 @@ describe('the official Alibaba Cloud SDKs drive opsgate at /', () => {
     assert.equal(xml.headers['content-type'], 'text/xml;charset=utf-8');
     const text = String(xml.body);
     assert.match(text, /^<\?xml version='1.0' encoding='UTF-8'\?><GetApprovalDetailResponse>/);
-    assert.match(text, new RegExp(`<OrderId>${ticket}</OrderId>`));
+    assert.ok(text.includes(`<OrderId>${ticket}</OrderId>`), text);
     assert.match(text, /<Success>true<\/Success>/);
     const r = await fetch(signedV1('alice', { Action: 'Nope', Format: 'XML' }));
     assert.equal(r.status, 404);

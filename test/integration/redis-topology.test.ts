@@ -117,7 +117,7 @@ test('Sentinel: after the primary is SIGKILLed, the same ioredis client writes t
   assert.equal(await client.get('before'), '1', 'the replica had the key written before the kill');
   const info = String(await client.info());
   assert.match(info, /^role:master$/m);
-  assert.match(info, new RegExp(`^tcp_port:${topology.replica.port}$`, 'm'));
+  assert.ok(String(info).split(/\r?\n/).includes(`tcp_port:${topology.replica.port}`), String(info));
   t.diagnostic(`failover ${failover} ms; the client wrote again ${writing} ms after the kill`);
   t.diagnostic(`client errors meanwhile: ${[...errors].join('; ') || 'none'}`);
 });

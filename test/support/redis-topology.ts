@@ -157,7 +157,13 @@ async function ask(node: Address, password: string | undefined, command: string,
   }
 }
 
-const field = (info: unknown, name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(String(info))?.[1]?.trim();
+/** A field of an INFO answer (`name:value` lines), read without a pattern built from the name. */
+const field = (info: unknown, name: string) =>
+  String(info)
+    .split(/\r?\n/)
+    .find((line) => line.startsWith(`${name}:`))
+    ?.slice(name.length + 1)
+    .trim();
 
 /**
  * The processes and temp dir of one topology. start() spawns a node on a free port, retrying on another
