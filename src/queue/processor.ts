@@ -109,8 +109,9 @@ export function stepProcessor(deps: ProcessorDeps) {
     /** One effect; a string ends the job with it, an event is the answer `step` asked for. */
     async function performOne(e: Effect): Promise<string | StepEvent | undefined> {
       switch (e.kind) {
-        case 'save':
-          if (await executions.save(e.execution, runner, e.park, e.claim ? read!.version : '', e.records)) {
+        case 'save': {
+          const readAt = e.claim ? read!.version : '';
+          if (await executions.save(e.execution, runner, { release: e.park, readAt, records: e.records, via: e.via })) {
             for (const r of e.records ?? []) if (r.count) deps.taskEnded?.(r.record);
             return undefined;
           }
@@ -122,6 +123,7 @@ export function stepProcessor(deps: ProcessorDeps) {
           if (await changedSince(found!.id, read!.version)) throw new HeldElsewhereError(found!.id);
           // i18n-exempt: a job's result, for operators
           return 'nothing to do';
+        }
         case 'clear-signal':
           return void (await executions.clearSignal(exec.id, e.name));
         case 'notify':
@@ -201,11 +203,19 @@ export function executionOf(data: StepJob): string | undefined {
   return 'executionId' in data && data.executionId ? data.executionId : undefined;
 }
 
-/** A save that waited, then the next one: the later execution, the task runs of both. */
+/**
+ * A save that waited, then the next one: the later execution, the task runs of both, and the checks of
+ * the first (its claim's version, the status it recorded first).
+ */
 function withDeferred(
   first: Extract<Effect, { kind: 'save' }>,
   next: Extract<Effect, { kind: 'save' }>,
 ): Extract<Effect, { kind: 'save' }> {
   const records = [...(first.records ?? []), ...(next.records ?? [])];
-  return { ...next, claim: first.claim || next.claim, ...(records.length ? { records } : {}) };
+  return {
+    ...next,
+    claim: first.claim || next.claim,
+    via: first.via ?? first.execution.status,
+    ...(records.length ? { records } : {}),
+  };
 }

@@ -2,7 +2,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import { EXECUTION_STATUSES, type ExecutionStatus, isTerminal } from '../engine/status.js';
 import type { Execution } from '../engine/types.js';
 import type { Keys } from './keys.js';
-import { queueScript } from './scripts.js';
+import { queueScript, runScript } from './scripts.js';
 import { batch } from './batch.js';
 
 /** Bumped when an index is added: a Redis whose `version` is older is indexed again by the reconcile. */
@@ -68,20 +68,13 @@ export class ExecutionIndex {
    * (index-status-8.lua), so the same call moves it and repairs it whatever they held.
    */
   placeStatus(p: ChainableCommander, e: Execution): void {
+    queueScript(this.redis, p, 'index-status', this.statusKeys, placeArgs(e));
+  }
+
+  /** index-status-8.lua's keys: one hash tag, so the script runs alone on a Cluster too. */
+  private get statusKeys(): string[] {
     const k = this.keys;
-    queueScript(
-      this.redis,
-      p,
-      'index-status',
-      [...EXECUTION_STATUSES.map((s) => k.executionsByStatus(s)), k.executionsEnded, k.executionsEndless],
-      [
-        e.id,
-        EXECUTION_STATUSES.indexOf(e.status) + 1,
-        Date.parse(e.createDate),
-        e.endDate ? Date.parse(e.endDate) : '',
-        isTerminal(e.status) ? '1' : '',
-      ],
-    );
+    return [...EXECUTION_STATUSES.map((s) => k.executionsByStatus(s)), k.executionsEnded, k.executionsEndless];
   }
 
   /** Every index of a new execution. */
@@ -114,10 +107,10 @@ export class ExecutionIndex {
   async saved(e: Execution, reread: (id: string) => Promise<Execution | undefined>): Promise<void> {
     // An ended run's status is final: no later save can change it, so there is nothing to read back
     // (an older update that lands after this one reads this status back itself).
+    // The script alone, not in a pipeline: a worker ends thousands of runs a second, and a pipeline of
+    // one command costs it more than the command.
     if (isTerminal(e.status)) {
-      const p = batch(this.redis);
-      this.placeStatus(p, e);
-      await run(p);
+      await runScript(this.redis, 'index-status', this.statusKeys, placeArgs(e));
       return;
     }
     let exec: Execution | undefined = e;
@@ -187,6 +180,15 @@ export class ExecutionIndex {
     return this.complete;
   }
 }
+
+/** index-status-8.lua's arguments for `e`. */
+const placeArgs = (e: Execution): (string | number)[] => [
+  e.id,
+  EXECUTION_STATUSES.indexOf(e.status) + 1,
+  Date.parse(e.createDate),
+  e.endDate ? Date.parse(e.endDate) : '',
+  isTerminal(e.status) ? '1' : '',
+];
 
 /** Runs a pipeline; the first command that failed throws. */
 export async function run(p: ChainableCommander): Promise<unknown[]> {

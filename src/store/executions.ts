@@ -32,6 +32,20 @@ function parsed(doc: Buffer): Execution {
   return isPacked(doc) ? woken(exec) : exec;
 }
 
+export interface SaveOptions {
+  /** Let go of it: the job no longer holds it after the save (it waits, or is parked while its loop items run). */
+  release?: boolean;
+  /** A job's claim: the version it read (`read`); refused when anything saved it since. */
+  readAt?: string;
+  /** Task executions that ended, kept for ListTaskExecutions in the same script (only when the save holds). */
+  records?: { name: string; record: TaskRecord }[];
+  /**
+   * The first status this save records, when it carries earlier saves that waited (a claim's Running
+   * and the run's end, in one write): the stored status must be one that may move to it.
+   */
+  via?: Execution['status'];
+}
+
 /** How long a run may be Running before the status index says so (ExecutionStore.placeStatus). */
 export const RUNNING_GRACE_MS = 100;
 
@@ -92,12 +106,12 @@ export class ExecutionStore {
   async readWithSignals(
     id: string,
   ): Promise<{ execution: Execution; version: string; signals: Record<string, unknown> } | undefined> {
-    // One hash tag: one pipeline, also on a Cluster.
-    const [[, doc], [, words]] = (await this.redis
-      .pipeline()
-      .getBuffer(this.keys.executionDoc(id))
-      .hgetall(this.keys.signals(id))
-      .exec()) as [[Error | null, Buffer | null], [Error | null, Record<string, string>]];
+    // Sent together, they leave in one write (coalesce.ts) and come back in one round trip; plain
+    // commands cost a worker less than a pipeline of two.
+    const [doc, words] = await Promise.all([
+      this.redis.getBuffer(this.keys.executionDoc(id)),
+      this.redis.hgetall(this.keys.signals(id)),
+    ]);
     if (!doc) return undefined;
     return {
       execution: parsed(doc),
@@ -108,23 +122,15 @@ export class ExecutionStore {
 
   /**
    * Saves `exec` if its stored status may change to exec.status and, while Running, only by the job
-   * `saver` that holds it ('' for saves that are not a job's). The job keeps holding it after the
-   * save unless `release` (the execution waits, or is parked while its loop items run). A job's claim
-   * passes `readAt`, the version it read (`read`): refused when anything saved it since. `records`: task
-   * executions that ended, kept for ListTaskExecutions in the same script (only when the save holds).
+   * `saver` that holds it ('' for saves that are not a job's). See SaveOptions.
    */
-  async save(
-    exec: Execution,
-    saver: string,
-    release = false,
-    readAt = '',
-    records: { name: string; record: TaskRecord }[] = [],
-  ): Promise<boolean> {
+  async save(exec: Execution, saver: string, opts: SaveOptions = {}): Promise<boolean> {
+    const { release = false, readAt = '', records = [] } = opts;
     const keep = release || exec.status !== 'Running' ? '' : saver;
     const sits = atRest(exec);
     const [ok, before] = await runScript<[number, string]>(this.redis, 'execution-save', this.saveKeys(exec.id), [
       exec.status,
-      sourcesOf(exec.status).join(','),
+      sourcesOf(opts.via ?? exec.status).join(','),
       saver,
       packDoc(JSON.stringify(sits ? rested(exec) : exec), sits),
       '0',
@@ -185,7 +191,7 @@ export class ExecutionStore {
   async release(id: string, jobId: string): Promise<boolean> {
     const exec = await this.find(id);
     if (exec?.status !== 'Running') return false;
-    return this.save(exec, jobId, true);
+    return this.save(exec, jobId, { release: true });
   }
 
   async taskRecords(execId: string): Promise<(TaskRecord & { name: string })[]> {

@@ -23,7 +23,7 @@ export interface RedisHandle {
  * (a URL), to a Redis Cluster, or to the primary Redis Sentinel names (followed across failovers).
  * A Cluster is handed on as a `Redis`: ioredis gives both the same commands, scripts, pipelines and
  * `duplicate()`; what differs (SCAN per node, pipelines per slot) is handled where it is used
- * (`deletePrefix`, store/batch.ts), by `isCluster`. Its writes of one tick leave together (coalesce.ts);
+ * (`deletePrefix`, store/batch.ts), by `isCluster`. Its writes sent together leave together (coalesce.ts);
  * a `duplicate()` of it is given the same by `coalesceWrites`.
  */
 export function connect(target: RedisTarget | string): Redis {

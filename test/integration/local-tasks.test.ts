@@ -13,6 +13,7 @@ describe('local tasks run back to back; a task that acts outside starts only onc
   let server: Server;
   let base = '';
   const seen: { key?: string; stored?: Execution }[] = [];
+  const cancelFirst = new Set<string>();
   const saves = new Map<string, string[]>();
 
   before(async () => {
@@ -30,9 +31,11 @@ describe('local tasks run back to back; a task that acts outside starts only onc
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const store = og.rt.executionStore;
     const save = store.save.bind(store);
-    store.save = (e, ...rest) => {
+    store.save = async (e, saver, ...rest) => {
       saves.set(e.id, [...(saves.get(e.id) ?? []), `${e.status}@${e.current ?? '-'}`]);
-      return save(e, ...rest);
+      // A cancel that lands while the job runs the local tasks, before it has written anything.
+      if (saver && cancelFirst.delete(e.id)) await og.rt.executions.cancel(e.id);
+      return save(e, saver, ...rest);
     };
   });
   after(async () => {
@@ -49,9 +52,9 @@ describe('local tasks run back to back; a task that acts outside starts only onc
     }, `${e.id} Success`);
   };
 
-  test('three local tasks: saved when the job takes the run and when it ends, nothing between', async () => {
+  test('three local tasks: saved once, when the run ends (the save takes the run as its claim would)', async () => {
     const e = await run('three-naps', {});
-    assert.deepEqual(saves.get(e.id), ['Running@first', 'Success@-']);
+    assert.deepEqual(saves.get(e.id), ['Success@-']);
     const records = await og.rt.executionStore.taskRecords(e.id);
     assert.deepEqual(records.map((r) => `${r.name}:${r.status}`).sort(), [
       'first:Success',
@@ -64,7 +67,7 @@ describe('local tasks run back to back; a task that acts outside starts only onc
     seen.length = 0;
     const e = await run('local-then-call', { base });
     // The call's task is saved before it starts, and its end before the next task (which is local).
-    assert.deepEqual(saves.get(e.id), ['Running@nap', 'Running@call', 'Running@after', 'Success@-']);
+    assert.deepEqual(saves.get(e.id), ['Running@call', 'Running@after', 'Success@-']);
     assert.equal(seen.length, 1);
     const { key, stored } = seen[0]!;
     const call = stored?.tasks.call;
@@ -77,5 +80,25 @@ describe('local tasks run back to back; a task that acts outside starts only onc
       ['after', 'call', 'nap', 'pick', 'rest'],
       'every task run is listed (ListTaskExecutions)',
     );
+  });
+
+  test('a run cancelled while its local tasks ran stays cancelled: the one save is refused', async () => {
+    const store = og.rt.executionStore;
+    const e = await og.rt.executions.start({
+      templateName: 'three-naps',
+      parameters: {},
+      owner: 'alice',
+      origin: { platform: 'api' },
+    });
+    cancelFirst.add(e.id);
+    const ended = await until(async () => {
+      const now = await store.get(e.id);
+      return !cancelFirst.has(e.id) && now.status !== 'Queued' && now.status !== 'Running' ? now : undefined;
+    }, `${e.id} ended`);
+    await new Promise((r) => setTimeout(r, 300)); // the refused job's retry, had it one to make
+    const now = await store.get(e.id);
+    assert.deepEqual([ended.status, now.status], ['Cancelled', 'Cancelled']);
+    for (const name of ['first', 'second', 'third']) assert.notEqual(now.tasks[name]?.status, 'Success', name);
+    assert.deepEqual(await store.taskRecords(e.id), [], 'no task run recorded by the refused save');
   });
 });

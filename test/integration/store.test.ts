@@ -208,14 +208,14 @@ test('a job claims an execution only as it read it: a save made since refuses th
   assert.ok(read);
   // ... A parks it, having learnt something B does not know ...
   const parked = { ...exec, status: 'Waiting' as const, pausedOnFailure: true, updateDate: exec.updateDate };
-  assert.ok(await store.save(parked, 'job-a', true));
+  assert.ok(await store.save(parked, 'job-a', { release: true }));
   // ... and B's claim of what it read must not write A's news away.
   const stale = { ...read.execution, status: 'Running' as const };
-  assert.equal(await store.save(stale, 'job-b', false, read.version), false);
+  assert.equal(await store.save(stale, 'job-b', { readAt: read.version }), false);
   assert.equal((await store.get(exec.id)).pausedOnFailure, true);
   // Read again, B claims it.
   const fresh = await store.read(exec.id);
-  assert.ok(await store.save({ ...fresh!.execution, status: 'Running' }, 'job-b', false, fresh!.version));
+  assert.ok(await store.save({ ...fresh!.execution, status: 'Running' }, 'job-b', { readAt: fresh!.version }));
 });
 
 test('a run that waits and a ticket keep their documents deflated; a running or ended run JSON', async () => {
@@ -243,7 +243,7 @@ test('a run that waits and a ticket keep their documents deflated; a running or 
   const stored = async () => (await redis.getBuffer(k.executionDoc(exec.id)))!;
   assert.equal((await stored()).toString(), JSON.stringify(exec), 'Running: JSON as it was');
   const waiting = { ...exec, status: 'Waiting' as const };
-  assert.ok(await store.save(waiting, '', true));
+  assert.ok(await store.save(waiting, '', { release: true }));
   const raw = await stored();
   assert.equal(raw[0], 1, 'Waiting: deflated');
   assert.ok(raw.length < JSON.stringify(waiting).length / 3, `Waiting: ${raw.length} B`);
@@ -255,7 +255,7 @@ test('a run that waits and a ticket keep their documents deflated; a running or 
   assert.equal(sitting.tasks.stale!.message, 'said otherwise');
   // Ended: written once on the way out, where deflating would cost the worker more than it saves.
   const done = { ...exec, status: 'Success' as const };
-  assert.ok(await store.save(done, '', true));
+  assert.ok(await store.save(done, '', { release: true }));
   assert.equal((await stored()).toString(), JSON.stringify(done));
   const tickets = new ApprovalTickets(redis, k);
   const id = await tickets.create(ticketDoc('deflated', { executionId: exec.id, title: 'a title' }));

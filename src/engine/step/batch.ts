@@ -57,11 +57,14 @@ export class Batch {
   /**
    * A local task is about to run right after a save that recorded only local tasks: nothing outside
    * the run saw them, so the save may wait for the next one (a crash runs them again, harmlessly).
-   * A claim is never deferred (it takes the run), nor a park (it lets go of it).
+   * A claim may wait too: the save that carries it checks what the claim would have (the version the
+   * job read, a status that may become Running), so a run another job took or changed meanwhile
+   * refuses it, and a run of local tasks only is written once, when it ends or waits. A park is never
+   * deferred (it lets go of the run).
    */
   private deferLast(): void {
     const last = this.effects.at(-1);
-    if (last?.kind !== 'save' || last.claim || last.park) return;
+    if (last?.kind !== 'save' || last.park) return;
     if (!(last.records ?? []).every((r) => isLocal(r.record.action))) return;
     this.effects[this.effects.length - 1] = { ...last, defer: true };
   }

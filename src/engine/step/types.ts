@@ -73,6 +73,8 @@ export type Effect =
        * run: it records only local tasks (actions/types.ts `local`), and a local task comes next.
        */
       defer?: boolean;
+      /** It carries saves that waited: the first status they record (the stored one must be able to move to it). */
+      via?: ExecutionStatus;
     }
   /** A NotifyExecution word was used: delete it. */
   | { kind: 'clear-signal'; name: string }
