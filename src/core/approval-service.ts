@@ -241,6 +241,9 @@ export class ApprovalService {
   /** A decided ticket: its card shows the outcome, and what waits for it goes on, once. */
   private async finish(id: string): Promise<void> {
     const t = await this.tickets.get(id);
+    // The run first: its task reads only the decision, stored already, and a person waits for its next
+    // step; the level's record and the card follow.
+    if (t.executionId && t.taskName) await this.producer.resume(t.executionId, t.taskName, `t${id}`);
     this.decided(t);
     const active = t.levels.find((l) => l.status === 'active');
     if (active)
@@ -249,7 +252,6 @@ export class ApprovalService {
         status: t.status === 'REJECT' ? 'rejected' : t.status === 'APPROVED' ? 'approved' : 'cancelled',
       });
     await this.producer.notify({ kind: 'ticket', ticketId: id });
-    if (t.executionId && t.taskName) await this.producer.resume(t.executionId, t.taskName, `t${id}`);
     if (t.callbackUrl) await this.producer.callback(id);
   }
 

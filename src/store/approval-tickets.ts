@@ -241,10 +241,13 @@ export class ApprovalTickets {
         channel,
       ],
     );
-    // The audit's index of votes by date (its own key, another slot in a Cluster: not in the script).
+    // The audit's index of votes by date and the status sets (keys of their own, other slots in a
+    // Cluster: not in the script), sent together.
+    const indexed: Promise<unknown>[] = [];
     if (outcome === 'recorded' || outcome === 'level-done' || outcome === 'decided')
-      await this.redis.zadd(this.keys.votesByDate, Date.parse(now), voteMember(id, voter));
-    if (outcome === 'decided') await this.statuses.place(id, status, place);
+      indexed.push(this.redis.zadd(this.keys.votesByDate, Date.parse(now), voteMember(id, voter)));
+    if (outcome === 'decided') indexed.push(this.statuses.place(id, status, place));
+    await Promise.all(indexed);
     return {
       outcome,
       status,

@@ -101,4 +101,23 @@ describe('local tasks run back to back; a task that acts outside starts only onc
     for (const name of ['first', 'second', 'third']) assert.notEqual(now.tasks[name]?.status, 'Success', name);
     assert.deepEqual(await store.taskRecords(e.id), [], 'no task run recorded by the refused save');
   });
+
+  test('a resumed approval reads its decision before the run is saved: one save less', async () => {
+    const e = await og.rt.executions.start({
+      templateName: 'approve-then-nap',
+      parameters: {},
+      owner: 'alice',
+      origin: { platform: 'api' },
+    });
+    const waiting = await until(async () => {
+      const now = await og.rt.executionStore.get(e.id);
+      return now.status === 'Waiting' ? now : undefined;
+    }, `${e.id} Waiting`);
+    const ticketId = String(waiting.tasks.approve?.data?.ticketId);
+    const vote = await og.rt.approvals.vote(ticketId, og.rt.directory.user('bob'), 'AGREE');
+    assert.equal(vote.outcome, 'decided');
+    await until(async () => (await og.rt.executionStore.get(e.id)).status === 'Success', `${e.id} Success`);
+    // The resumed job's claim goes with the save that records the approval's end, not before it.
+    assert.deepEqual(saves.get(e.id), ['Running@approve', 'Waiting@approve', 'Running@nap', 'Success@-']);
+  });
 });

@@ -38,6 +38,8 @@ export const approve: BuiltinAction = {
     RemindAfter: any,
   }),
   needs: (p) => notifyNeeds(p),
+  // Resumed, it reads its ticket's decision; it opens a ticket only on its first run.
+  readsOnly: (record) => typeof record?.data?.ticketId === 'string',
   async run({ execution, task, properties, record, ports, taskExecutionId }) {
     let ticketId = record?.data?.ticketId as string | undefined;
     if (!ticketId) {

@@ -131,6 +131,11 @@ export interface Action {
    * (engine/step/batch.ts): a run of such tasks is saved when it ends, waits or reaches another task.
    */
   local?: true;
+  /**
+   * true when this run of the task only reads what an earlier run of it started (a resumed ACS::Approve
+   * reads its ticket's decision): like a local task, it need not wait for the run to be saved.
+   */
+  readsOnly?(record: TaskRecord | undefined): boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { findAction } from '../actions/registry.js';
-import { postsProgress, type Execution } from '../types.js';
+import { postsProgress, type Execution, type TaskRecord } from '../types.js';
 import type { Effect, ProgressMessage, TaskRun } from './types.js';
 
 /**
@@ -50,13 +50,14 @@ export class Batch {
 
   push(effect: Effect): void {
     this.claimFirst();
-    if (effect.kind === 'run' && isLocal(effect.task.Action)) this.deferLast();
+    if (effect.kind === 'run' && mayGoUnsaved(effect.task.Action, effect.record)) this.deferLast();
     this.effects.push(effect);
   }
 
   /**
-   * A local task is about to run right after a save that recorded only local tasks: nothing outside
-   * the run saw them, so the save may wait for the next one (a crash runs them again, harmlessly).
+   * A local task (or one that only reads) is about to run right after a save that recorded only local
+   * tasks: nothing outside the run saw them, so the save may wait for the next one (a crash runs them
+   * again, harmlessly).
    * A claim may wait too: the save that carries it checks what the claim would have (the version the
    * job read, a status that may become Running), so a run another job took or changed meanwhile
    * refuses it, and a run of local tasks only is written once, when it ends or waits. A park is never
@@ -84,3 +85,9 @@ export class Batch {
 }
 
 const isLocal = (action: string) => findAction(action)?.local === true;
+
+/** A task that may run before the run is saved: a local one, or one whose run only reads (actions/types.ts). */
+function mayGoUnsaved(action: string, record: TaskRecord): boolean {
+  const found = findAction(action);
+  return found?.local === true || found?.readsOnly?.(record) === true;
+}
