@@ -223,7 +223,8 @@ async function open(
   const opened = (walk: (chunk: number) => Walk, ...sources: Term[]) => {
     // Conditions nearly everything meets (most runs are roots) are left to `keep` when they are all there is:
     // a round trip of ZMSCOREs for a few documents. Beside other checks they cost nothing more.
-    const rest = all.filter((t) => !sources.includes(t));
+    // A condition every execution meets (an exclusion whose index is empty: no run has a parent) checks nothing.
+    const rest = all.filter((t) => !sources.includes(t) && count.get(t)! < total);
     const checks = rest.some((t) => share(t) < 0.9) ? rest : [];
     // What share of the source the checks are expected to pass, as if independent.
     const chunk = sized(

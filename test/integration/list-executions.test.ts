@@ -257,3 +257,37 @@ describe('ListExecutions through the indexes answers as it did', () => {
     }
   });
 });
+
+// A filter's conditions are checked on index scores (ZMSCORE) before documents are read; one that every
+// run meets is not: "root runs only" when no run has a parent read the child index for every entry.
+test('a condition every execution meets is not checked: without children, the child index is not read', async () => {
+  const redis = new Redis(REDIS_URL);
+  const keys = buildKeys(`ogt-${randomBytes(5).toString('hex')}`);
+  const store = new ExecutionStore(redis, keys);
+  try {
+    const runs = history(400)
+      .filter((e) => !e.parent && e.endDate)
+      .map((e, n) => ({ ...e, owner: `user-${n % 2}` }));
+    for (const e of runs) await store.create(e);
+    await redis.hset(keys.indexState, 'version', INDEX_VERSION);
+    const scored: string[] = [];
+    const send = redis.sendCommand.bind(redis);
+    redis.sendCommand = (command, ...rest) => {
+      if (command.name === 'zmscore') scored.push(String(command.args[0]));
+      return send(command, ...rest);
+    };
+    const i = listExecutionsInput.parse({ SortField: 'EndDate', ExecutedBy: 'user-0', MaxResults: 10 });
+    const page = await listExecutionsPage(store, i);
+    assert.deepEqual(
+      page.items.map((e) => e.id),
+      newOrder(oldAnswer(runs, i), i)
+        .slice(0, 10)
+        .map((e) => e.id),
+    );
+    assert.ok(scored.includes(keys.executionsByOwner('user-0')), `the owner is checked on scores: ${scored}`);
+    assert.ok(!scored.includes(keys.executionsChild), 'the empty child index is not read');
+  } finally {
+    await deletePrefix(redis, `*${keys.prefix}*`);
+    redis.disconnect();
+  }
+});
