@@ -121,7 +121,10 @@ export class ApprovalService {
     }
     let decided = r.outcome === 'decided';
     if (r.outcome === 'level-done') decided = (await this.advance(id, r.level)) === 'decided';
-    if (r.outcome === 'decided') await this.finish(id);
+    // The run first: its task reads only the decision, which the script stored, and a person waits for
+    // its next step; the ticket's level record and card follow.
+    if (r.outcome === 'decided' && r.executionId) await this.resumeRun(r.executionId, id);
+    if (r.outcome === 'decided') await this.finish(id, true);
     else if (r.outcome === 'level-done' && r.executionId) await this.producer.notify({ kind: 'ticket', ticketId: id });
     const ticket = await this.tickets.get(id);
     let outcome: VoteOutcome | 'level-done' = r.outcome;
@@ -239,11 +242,9 @@ export class ApprovalService {
   }
 
   /** A decided ticket: its card shows the outcome, and what waits for it goes on, once. */
-  private async finish(id: string): Promise<void> {
+  private async finish(id: string, resumed = false): Promise<void> {
     const t = await this.tickets.get(id);
-    // The run first: its task reads only the decision, stored already, and a person waits for its next
-    // step; the level's record and the card follow.
-    if (t.executionId && t.taskName) await this.producer.resume(t.executionId, t.taskName, `t${id}`);
+    if (t.executionId && !resumed) await this.resumeRun(t.executionId, id);
     this.decided(t);
     const active = t.levels.find((l) => l.status === 'active');
     if (active)
@@ -253,6 +254,11 @@ export class ApprovalService {
       });
     await this.producer.notify({ kind: 'ticket', ticketId: id });
     if (t.callbackUrl) await this.producer.callback(id);
+  }
+
+  /** Resumes the run a decided ticket holds at its task: once, whichever path decided it (the job id). */
+  private resumeRun(executionId: string, id: string): Promise<void> {
+    return this.producer.resume(executionId, 'ticket', `t${id}`);
   }
 
   /**
@@ -375,7 +381,7 @@ export class ApprovalService {
   async status(
     id: string,
   ): Promise<Pick<Ticket, 'status' | 'reason' | 'reasonText' | 'closeCode'> & { summary: string }> {
-    const t = await this.tickets.get(id);
+    const t = await this.tickets.decision(id);
     const rejected = t.votes.find((v) => v.decision === 'REJECT');
     const summary = rejected
       ? `${rejected.voter}${rejected.comment ? `: ${rejected.comment}` : ''}`

@@ -150,11 +150,33 @@ export class ApprovalTickets {
       ...(fields.reasonText ? { reasonText: JSON.parse(fields.reasonText) as Msg } : {}),
       decidedAt: fields.decidedAt,
       ...closeCodeOf(fields),
-      votes: Object.entries(votes)
-        .map(([voter, v]) => ({ voter, ...(JSON.parse(v) as Omit<Vote, 'voter'>) }))
-        .sort((a, b) => a.date.localeCompare(b.date)),
+      votes: votesOf(votes),
       levels: levelsOf(fields, ticket.spec, legacyLevels),
       approvers: (JSON.parse(fields.approvers ?? '[]') as string[]).sort(),
+    };
+  }
+
+  /**
+   * What a run waiting on the ticket reads when resumed: its status, why it closed, and its votes; not
+   * the rest `get` assembles (levels, approvers, the document). A resumed ACS::Approve reads it on the way
+   * to its run's next task.
+   */
+  async decision(id: string): Promise<Pick<Ticket, 'status' | 'reason' | 'reasonText' | 'closeCode' | 'votes'>> {
+    const place = await this.placeOf(id);
+    if (!place) throw new TicketNotFoundError(id);
+    const names = ['status', 'reason', 'reasonText', 'closeCode'] as const;
+    const [values, votes] = await Promise.all([
+      this.redis.hmget(place.hash, ...names.map((n) => place.prefix + n)),
+      this.redis.hgetall(this.k(place, id).votes),
+    ]);
+    const [status, reason, reasonText, closeCode] = values;
+    if (!status) throw new TicketNotFoundError(id);
+    return {
+      status: status as TicketStatus,
+      reason: reason ?? undefined,
+      ...(reasonText ? { reasonText: JSON.parse(reasonText) as Msg } : {}),
+      ...closeCodeOf({ status, ...(closeCode ? { closeCode } : {}) }),
+      votes: votesOf(votes),
     };
   }
 
@@ -342,6 +364,12 @@ const CODE_OF_STATUS = new Map<string, CloseCode>([
  * A closed ticket's code. Tickets closed before codes were stored (or with the old EXECUTION_*
  * codes) get the one their status implies: their CANCEL reads as `cancelled`.
  */
+/** A ticket's votes hash as its votes, the oldest first. */
+const votesOf = (votes: Record<string, string>): Vote[] =>
+  Object.entries(votes)
+    .map(([voter, v]) => ({ voter, ...(JSON.parse(v) as Omit<Vote, 'voter'>) }))
+    .sort((a, b) => a.date.localeCompare(b.date));
+
 function closeCodeOf(fields: Record<string, string>): { closeCode?: CloseCode } {
   if (fields.closeCode && CLOSE_CODES.has(fields.closeCode)) return { closeCode: fields.closeCode as CloseCode };
   const byStatus = CODE_OF_STATUS.get(fields.status ?? '');

@@ -55,6 +55,15 @@ describe('close codes: each close path stores its code', () => {
   };
   const closed = async (id: string) => {
     const t = await service.get(id);
+    // What a resumed ACS::Approve reads (a lighter read) says the same.
+    const { status, reason, reasonText, closeCode, votes } = t;
+    assert.deepEqual(await tickets.decision(id), {
+      status,
+      reason,
+      ...(reasonText ? { reasonText } : {}),
+      ...(closeCode ? { closeCode } : {}),
+      votes,
+    });
     return { status: t.status, closeCode: t.closeCode, reason: t.reason };
   };
 
@@ -126,7 +135,7 @@ describe('close codes: each close path stores its code', () => {
       await redis.hdel(k.execution(executionId), `t${Number(id).toString(36)}.closeCode`);
     // The code closeForExecution wrote before it was unified.
     await redis.hset(k.execution(x.executionId), `t${Number(x.id).toString(36)}.closeCode`, 'EXECUTION_FAILED');
-    assert.deepEqual(await Promise.all([a, r, c, x].map(async ({ id }) => (await service.get(id)).closeCode)), [
+    assert.deepEqual(await Promise.all([a, r, c, x].map(async ({ id }) => (await closed(id)).closeCode)), [
       'approved',
       'rejected',
       'cancelled',
