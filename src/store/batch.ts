@@ -3,7 +3,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 type Call = { name: string; args: unknown[] };
 type Reply = [Error | null, unknown];
 
-/** Marks a batch that records its commands (a Proxy) rather than an ioredis pipeline. */
+/** Marks a batch, which records its commands (a Proxy) and sends them at exec. */
 // i18n-exempt: a symbol's description, seen by no reader
 const RECORDER = Symbol('opsgate batch');
 
@@ -11,7 +11,8 @@ const RECORDER = Symbol('opsgate batch');
 export const records = (p: ChainableCommander): boolean => Reflect.get(p, RECORDER) === true;
 
 /**
- * Commands sent together, as a pipeline: on one Redis, one pipeline (one round trip, in order). On a
+ * Commands sent together, as a pipeline: on one Redis, sent in turn on the connection (one round trip,
+ * in order: execPlain). On a
  * Redis Cluster a pipeline may only hold keys of one node, and opsgate's indexes are keys of their own
  * that spread over the cluster; so the commands are grouped by the slot of their first key, a pipeline
  * per slot (slotOf), and the replies put back in the order the commands were queued.
@@ -21,11 +22,11 @@ export const records = (p: ChainableCommander): boolean => Reflect.get(p, RECORD
  * slots: callers that need it keep their keys under one hash tag and use a script or MULTI.
  */
 export function batch(redis: Redis, opts: { ordered?: boolean } = {}): ChainableCommander {
-  if (!redis.isCluster) return redis.pipeline();
   const calls: Call[] = [];
   const recorder: ChainableCommander = new Proxy({} as ChainableCommander, {
     get(_, name) {
-      if (name === 'exec') return () => execGrouped(redis, calls, !!opts.ordered);
+      if (name === 'exec')
+        return () => (redis.isCluster ? execGrouped(redis, calls, !!opts.ordered) : execPlain(redis, calls));
       if (name === 'length') return calls.length;
       if (name === RECORDER) return true;
       if (name === 'then') return undefined;
@@ -46,6 +47,23 @@ export function slotOf(key: string): string {
   const open = key.indexOf('{');
   const close = open < 0 ? -1 : key.indexOf('}', open + 1);
   return close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
+/**
+ * On one Redis: the commands sent as they are, one after another on the connection, which writes them
+ * together (coalesce.ts) and answers in order: what a pipeline does, without the pipeline, which ioredis
+ * builds with a copy of every script defined on the connection.
+ */
+function execPlain(redis: Redis, calls: Call[]): Promise<Reply[]> {
+  const send = redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  return Promise.all(
+    calls.map(({ name, args }) =>
+      send[name]!.apply(redis, args).then(
+        (value): Reply => [null, value],
+        (err: Error): Reply => [err, null],
+      ),
+    ),
+  );
 }
 
 async function execGrouped(redis: Redis, calls: Call[], ordered: boolean): Promise<Reply[]> {

@@ -50,7 +50,7 @@ describe('batch: commands of many keys sent together on each topology', () => {
     await cluster.stop();
   });
 
-  test('one Redis, a plain pipeline', async () => {
+  test('one Redis, a plain connection: the commands in turn', async () => {
     await exercise(open(new Redis(REDIS_URL)), `${prefix}:plain`);
   });
   test('one Redis as opsgate connects to it', async () => {
